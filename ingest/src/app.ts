@@ -1,0 +1,41 @@
+import { OpenAPIHono } from "@hono/zod-openapi";
+import { bearerToken } from "../../shared/src/auth";
+import { notFound, onError } from "../../shared/src/http/errors";
+import { ProblemError, problem } from "../../shared/src/problem";
+import type { IngestEnv } from "./env";
+import { forwardToOwner, mergedOpenApi } from "./gateway";
+import { docsPage, registerIngestDocs } from "./openapi";
+import { authenticateProducer, type Producer } from "./producers";
+import { pushFacts } from "./push-facts";
+
+/**
+ * The ingest app: `POST /v1/facts` plus the local one-origin gateway (`/healthz`, `/openapi.json`,
+ * `/docs`, and forwarding of every other path to the Worker that owns it).
+ */
+export const app = new OpenAPIHono<{ Bindings: IngestEnv; Variables: { producer: Producer } }>();
+app.onError(onError);
+app.notFound(notFound);
+
+app.post("/v1/facts", async (c) => {
+  const producer = await authenticateProducer(bearerToken(c.req.header("authorization")), c.env.PRODUCER_TOKENS);
+  if (!producer) {
+    throw new ProblemError(problem("unauthorized", "A valid producer bearer token is required"), {
+      "www-authenticate": 'Bearer realm="producers"',
+    });
+  }
+  if (c.env.RATE_LIMITER) {
+    const { success } = await c.env.RATE_LIMITER.limit({ key: producer.producerId });
+    if (!success) {
+      throw new ProblemError(problem("rate_limited", `producer ${producer.producerId} is over its rate limit`), {
+        "retry-after": "10",
+      });
+    }
+  }
+  const result = await pushFacts(c.req.raw, c.env, producer);
+  return c.json(result, 202);
+});
+
+registerIngestDocs(app);
+app.get("/openapi.json", async (c) => c.json(await mergedOpenApi(app, c.env)));
+app.get("/docs", (c) => c.html(docsPage("/openapi.json")));
+app.all("*", (c) => forwardToOwner(c.req.raw, c.env));

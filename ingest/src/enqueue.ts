@@ -1,0 +1,59 @@
+import { encode } from "../../shared/src/codec";
+import type { AcceptedFact } from "../../shared/src/facts";
+
+/**
+ * Packs accepted facts into msgpack queue messages and sends them with sendBatch, within
+ * Cloudflare Queues' limits: 128 KB per message, 100 messages and 256 KB per sendBatch call.
+ * Facts keep their request order across messages, so a consumer sees them in order.
+ *
+ * @example await enqueueFacts(env.FACTS_QUEUE, accepted);
+ */
+export const MESSAGE_BYTES = 120 * 1024; // headroom under the 128 KB message limit
+export const BATCH_BYTES = 240 * 1024; // headroom under the 256 KB sendBatch limit
+export const BATCH_MESSAGES = 100;
+
+/** The body of one message on Queue "facts". */
+export type FactsMessage = { v: 1; facts: AcceptedFact[] };
+
+export function packMessages(facts: AcceptedFact[]): Uint8Array[] {
+  const messages: Uint8Array[] = [];
+  let start = 0;
+  while (start < facts.length) {
+    // Grow greedily, then halve on overflow: most batches fit in one message at the first try.
+    let end = facts.length;
+    let bytes = encode({ v: 1, facts: facts.slice(start, end) } satisfies FactsMessage);
+    while (bytes.byteLength > MESSAGE_BYTES && end - start > 1) {
+      end = start + Math.ceil((end - start) / 2);
+      bytes = encode({ v: 1, facts: facts.slice(start, end) } satisfies FactsMessage);
+    }
+    messages.push(bytes);
+    start = end;
+  }
+  return messages;
+}
+
+export function groupIntoBatches(messages: Uint8Array[]): Uint8Array[][] {
+  const batches: Uint8Array[][] = [];
+  let current: Uint8Array[] = [];
+  let bytes = 0;
+  for (const m of messages) {
+    if (current.length > 0 && (current.length >= BATCH_MESSAGES || bytes + m.byteLength > BATCH_BYTES)) {
+      batches.push(current);
+      current = [];
+      bytes = 0;
+    }
+    current.push(m);
+    bytes += m.byteLength;
+  }
+  if (current.length > 0) batches.push(current);
+  return batches;
+}
+
+export async function enqueueFacts(queue: Queue<Uint8Array>, facts: AcceptedFact[]): Promise<number> {
+  const batches = groupIntoBatches(packMessages(facts));
+  for (const batch of batches) {
+    // "v8" keeps the bytes as bytes (JSON would turn them into an object; "bytes" would detach them).
+    await queue.sendBatch(batch.map((body) => ({ body, contentType: "v8" as const })));
+  }
+  return batches.reduce((n, b) => n + b.length, 0);
+}

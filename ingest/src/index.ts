@@ -1,0 +1,6 @@
+import { app } from "./app";
+import type { IngestEnv } from "./env";
+
+export { DedupeLedger } from "./dedupe-ledger";
+
+export default { fetch: app.fetch } satisfies ExportedHandler<IngestEnv>;

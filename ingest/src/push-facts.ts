@@ -1,0 +1,107 @@
+import {
+  type AcceptedFact,
+  type Fact,
+  MAX_BODY_BYTES,
+  MAX_FACTS_PER_REQUEST,
+  PushFactsBodySchema,
+} from "../../shared/src/facts";
+import { newId } from "../../shared/src/ids";
+import { fail, ProblemError, problem, validationProblem } from "../../shared/src/problem";
+import { factStreamKey } from "../../shared/src/streams";
+import { enqueueFacts } from "./enqueue";
+import type { IngestEnv } from "./env";
+import { mayPush, type Producer } from "./producers";
+import { bodyFormat, parseBody, readLimited } from "./read-body";
+import { reserveKeys } from "./reserve-keys";
+
+/**
+ * `POST /v1/facts`: validate the whole batch, drop repeats of (producer, dedupeKey), enqueue the
+ * rest to Queue "facts", and only then answer 202. Nothing is recorded when the enqueue fails.
+ *
+ * @example const result = await pushFacts(request, env, producer); // { accepted, duplicates, eventIds }
+ */
+export type PushResult = { accepted: number; duplicates: number; eventIds: string[] };
+
+export async function pushFacts(request: Request, env: IngestEnv, producer: Producer): Promise<PushResult> {
+  const format = bodyFormat(request.headers.get("content-type"));
+  const raw = parseBody(await readLimited(request, MAX_BODY_BYTES), format);
+  const facts = validateBatch(raw);
+  const forbidden = facts.findIndex((f) => !mayPush(producer, f.kind));
+  if (forbidden >= 0) {
+    fail("forbidden", `producer ${producer.producerId} may not push kind ${facts[forbidden]?.kind}`, {
+      errors: [{ path: `facts.${forbidden}.kind`, message: "kind not allowed for this producer" }],
+    });
+  }
+
+  const receivedAt = Date.now();
+  const eventIds = facts.map(() => newId(receivedAt));
+  // Within one request a repeated dedupeKey is a duplicate of its first occurrence.
+  const firstByKey = new Map<string, number>();
+  const repeatOf: (number | undefined)[] = facts.map((f, i) => {
+    if (f.dedupeKey === undefined) return undefined;
+    const first = firstByKey.get(f.dedupeKey);
+    if (first === undefined) firstByKey.set(f.dedupeKey, i);
+    return first;
+  });
+
+  const keyed = [...firstByKey.entries()].map(([key, i]) => ({ key, eventId: eventIds[i] ?? "" }));
+  const reservation = await reserveKeys(env, producer.producerId, keyed);
+  const duplicateOf = new Map<string, string>();
+  for (const r of reservation.results) {
+    const i = firstByKey.get(r.key);
+    if (i === undefined) continue;
+    eventIds[i] = r.eventId;
+    if (r.status === "duplicate") duplicateOf.set(r.key, r.eventId);
+  }
+
+  const accepted: AcceptedFact[] = [];
+  let duplicates = 0;
+  facts.forEach((f, i) => {
+    const earlier = repeatOf[i];
+    if (earlier !== undefined) {
+      eventIds[i] = eventIds[earlier] ?? "";
+      duplicates++;
+      return;
+    }
+    if (f.dedupeKey !== undefined && duplicateOf.has(f.dedupeKey)) {
+      duplicates++;
+      return;
+    }
+    accepted.push({
+      ...f,
+      eventId: eventIds[i] ?? "",
+      producerId: producer.producerId,
+      receivedAt,
+      streamKey: factStreamKey(f),
+    });
+  });
+
+  try {
+    if (accepted.length > 0) await enqueueFacts(env.FACTS_QUEUE, accepted);
+  } catch (err) {
+    await reservation.settle(false);
+    console.error(
+      JSON.stringify({ level: "error", msg: "enqueue failed", producerId: producer.producerId, error: String(err) }),
+    );
+    throw new ProblemError(
+      problem("unavailable", "The facts queue did not accept the batch; nothing was recorded, retry"),
+      {
+        "retry-after": "1",
+      },
+    );
+  }
+  await reservation.settle(true);
+  return { accepted: accepted.length, duplicates, eventIds };
+}
+
+/** Count limits are a 413 (checked before the schema); shape and bounds a 400 naming each path. */
+function validateBatch(raw: unknown): Fact[] {
+  if (raw && typeof raw === "object" && Array.isArray((raw as { facts?: unknown }).facts)) {
+    const n = (raw as { facts: unknown[] }).facts.length;
+    if (n > MAX_FACTS_PER_REQUEST)
+      fail("too_large", `A request carries at most ${MAX_FACTS_PER_REQUEST} facts, got ${n}`);
+  }
+  const parsed = PushFactsBodySchema.safeParse(raw);
+  if (!parsed.success) throw new ProblemError(validationProblem(parsed.error, "The fact batch is invalid"));
+  return parsed.data.facts;
+}

@@ -1,0 +1,23 @@
+import type { Context } from "hono";
+import { HTTPException } from "hono/http-exception";
+import { ProblemError, problem, problemResponse } from "../problem";
+
+/**
+ * The one error handler every Worker's Hono app installs: typed domain errors and HTTPExceptions
+ * become problem+json; anything else is a 500 that names no internals (the cause goes to the log).
+ *
+ * @example app.onError(onError); app.notFound(notFound);
+ */
+export function onError(err: Error, c: Context): Response {
+  if (err instanceof ProblemError) return problemResponse(err.problem, err.headers);
+  if (err instanceof HTTPException) {
+    const code = err.status === 401 ? "unauthorized" : err.status === 413 ? "too_large" : "validation";
+    return problemResponse(problem(code, err.message || "Request rejected"));
+  }
+  console.error(JSON.stringify({ level: "error", msg: "unhandled error", path: c.req.path, error: String(err) }));
+  return problemResponse(problem("internal", "An unexpected error occurred; it has been logged"));
+}
+
+export function notFound(c: Context): Response {
+  return problemResponse(problem("not_found", `No route for ${c.req.method} ${c.req.path}`));
+}
