@@ -1,4 +1,21 @@
+import { cloudflareTest } from "@cloudflare/vitest-plugin";
 import { defineConfig } from "vitest/config";
+
+// Two kinds of project in one run (TOOLCHAIN.md): pure logic in Node, each Worker inside workerd.
+const DEV_PRODUCERS = JSON.stringify([
+  { token: "dev-producer-token", producerId: "dev-producer", kinds: ["*"] },
+  { token: "dev-market-token", producerId: "dev-market", kinds: ["market_price", "market_candles"] },
+]);
+
+/** For the ingest project only: the other Workers answer /healthz; their own projects test them for real. */
+function healthyStandIn(name: string) {
+  return {
+    name,
+    modules: true,
+    script: `export default { fetch(r) { return new URL(r.url).pathname === "/healthz" ? Response.json({ status: "ok" }) : new Response(JSON.stringify({ paths: {} }), { status: 404 }); } }`,
+    compatibilityDate: "2026-08-01",
+  };
+}
 
 export default defineConfig({
   test: {
@@ -8,6 +25,35 @@ export default defineConfig({
           name: "node",
           environment: "node",
           include: ["shared/test/**/*.test.ts", "*/test/node/**/*.test.ts"],
+          testTimeout: 120_000,
+        },
+      },
+      {
+        plugins: [
+          cloudflareTest({
+            wrangler: { configPath: "./ingest/wrangler.jsonc" },
+            miniflare: {
+              bindings: { PRODUCER_TOKENS: DEV_PRODUCERS, DEDUPE_SHARDS: "3" },
+              serviceBindings: { SINK: "queue-sink" },
+              workers: [
+                ...["fabric-monitor-runtime", "fabric-projector", "fabric-matcher"].map(healthyStandIn),
+                {
+                  name: "queue-sink",
+                  modules: true,
+                  scriptPath: "./test-fixtures/queue-sink.js",
+                  compatibilityDate: "2026-08-01",
+                  durableObjects: { STORE: "SinkStore" },
+                  queueConsumers: { facts: { maxBatchTimeout: 0.05 } },
+                },
+              ],
+            },
+          }),
+        ],
+        test: {
+          name: "ingest",
+          include: ["ingest/test/workerd/**/*.test.ts"],
+          testTimeout: 60_000,
+          fileParallelism: false,
         },
       },
     ],

@@ -1,0 +1,116 @@
+import { describe, expect, it } from "vitest";
+import { FACT_KINDS, FactInputSchema } from "../src/facts";
+
+const at = "2026-11-22T10:00:00.000Z";
+const VALID: Record<string, unknown> = {
+  market_price: {
+    kind: "market_price",
+    subject: { symbol: "BTC-USD" },
+    observedAt: at,
+    data: { price: 1.5, bid: 1.4, ask: 1.6 },
+  },
+  market_candles: {
+    kind: "market_candles",
+    subject: { symbol: "BTC-USD" },
+    observedAt: at,
+    data: { interval: "1d", candles: [{ openTime: at, open: 1, high: 2, low: 0.5, close: 1.5, volume: 10 }] },
+  },
+  approval_pending_count: {
+    kind: "approval_pending_count",
+    subject: { userId: "u1" },
+    observedAt: 1,
+    data: { value: 3 },
+  },
+  account_buying_power_usd: {
+    kind: "account_buying_power_usd",
+    subject: { accountId: "a1" },
+    observedAt: at,
+    data: { value: -5 },
+  },
+  account_cash_usd: { kind: "account_cash_usd", subject: { accountId: "a1" }, observedAt: at, data: { value: 10 } },
+  portfolio_nav_usd: {
+    kind: "portfolio_nav_usd",
+    subject: { portfolioId: "p1" },
+    observedAt: at,
+    data: { value: 1e6 },
+  },
+  portfolio_cash_pct: {
+    kind: "portfolio_cash_pct",
+    subject: { portfolioId: "p1" },
+    observedAt: at,
+    data: { value: 100 },
+  },
+  portfolio_drift_from_target: {
+    kind: "portfolio_drift_from_target",
+    subject: { portfolioId: "p1" },
+    observedAt: at,
+    data: { value: 0 },
+  },
+  portfolio_concentration: {
+    kind: "portfolio_concentration",
+    subject: { portfolioId: "p1" },
+    observedAt: at,
+    data: { value: 42 },
+  },
+  portfolio_held_asset_performance: {
+    kind: "portfolio_held_asset_performance",
+    subject: { portfolioId: "p1", asset: "BTC" },
+    observedAt: at,
+    data: { value: -12.5, window: "1d" },
+  },
+  portfolio_held_asset_metrics: {
+    kind: "portfolio_held_asset_metrics",
+    subject: { portfolioId: "p1", asset: "BTC" },
+    observedAt: at,
+    data: { metrics: { sharpe: 1.2, beta: 0.9 } },
+  },
+};
+
+const pathsOf = (input: unknown) => {
+  const r = FactInputSchema.safeParse(input);
+  return r.success ? [] : r.error.issues.map((i) => i.path.join("."));
+};
+const withData = (kind: string, data: unknown) => ({ ...(VALID[kind] as object), data });
+
+describe("fact schemas", () => {
+  it.each(FACT_KINDS)("accepts a valid %s fact", (kind) => {
+    expect(pathsOf(VALID[kind])).toEqual([]);
+  });
+
+  it("normalises observedAt to epoch milliseconds", () => {
+    const parsed = FactInputSchema.parse(VALID.market_price);
+    expect(parsed.observedAt).toBe(Date.parse(at));
+  });
+
+  it.each([
+    ["market_price", { price: 0 }, "data.price"],
+    ["market_price", { price: -1 }, "data.price"],
+    ["market_price", { price: "10" }, "data.price"],
+    ["market_price", { price: 1, bid: 0 }, "data.bid"],
+    ["portfolio_cash_pct", { value: 100.01 }, "data.value"],
+    ["portfolio_drift_from_target", { value: -0.1 }, "data.value"],
+    ["portfolio_concentration", { value: 101 }, "data.value"],
+    ["approval_pending_count", { value: 1.5 }, "data.value"],
+    ["approval_pending_count", { value: -1 }, "data.value"],
+    ["account_cash_usd", { value: null }, "data.value"],
+    ["portfolio_held_asset_performance", { value: 1 }, "data.window"],
+    ["portfolio_held_asset_metrics", { metrics: { sharpe: "high" } }, "data.metrics.sharpe"],
+    ["portfolio_held_asset_metrics", { metrics: {} }, "data.metrics"],
+  ])("rejects %s data %j at %s", (kind, data, path) => {
+    expect(pathsOf(withData(kind, data))).toContain(path);
+  });
+
+  it("rejects NaN and infinities (which JSON cannot carry but msgpack can)", () => {
+    for (const v of [Number.NaN, Number.POSITIVE_INFINITY, Number.NEGATIVE_INFINITY]) {
+      expect(pathsOf(withData("account_cash_usd", { value: v }))).toContain("data.value");
+    }
+  });
+
+  it("rejects an unknown kind, a wrong subject, a bad time and unknown fields", () => {
+    expect(pathsOf({ ...(VALID.market_price as object), kind: "weather" })).toContain("kind");
+    expect(pathsOf({ ...(VALID.market_price as object), subject: { portfolioId: "p" } })).toContain("subject");
+    expect(pathsOf({ ...(VALID.market_price as object), observedAt: "yesterday" })).toContain("observedAt");
+    expect(pathsOf({ ...(VALID.market_price as object), extra: 1 })).toEqual([""]);
+    expect(pathsOf(withData("market_candles", { interval: "1d", candles: [] }))).toContain("data.candles");
+  });
+});
