@@ -1,14 +1,15 @@
-import { Hono } from "hono";
+import { recordDeadLetters } from "../../shared/src/dead-letters";
+import { app } from "./app";
+import type { MatcherEnv } from "./env";
+import { consumeFacts } from "./facts-consumer";
 
 export { MatcherShard } from "./matcher-shard";
-
-type Env = Record<string, unknown>;
-const app = new Hono<{ Bindings: Env }>();
-app.get("/healthz", (c) => c.json({ status: "ok" }));
+export { StreamRoutes } from "./stream-routes";
 
 export default {
   fetch: app.fetch,
-  async queue(batch) {
-    for (const m of batch.messages) m.ack();
+  async queue(batch, env) {
+    if (batch.queue.endsWith("-dlq")) return recordDeadLetters(env.DB, "facts", batch.messages);
+    return consumeFacts(batch, env);
   },
-} satisfies ExportedHandler<Env, Uint8Array>;
+} satisfies ExportedHandler<MatcherEnv>;

@@ -1,3 +1,150 @@
 import { DurableObject } from "cloudflare:workers";
+import type { AcceptedFact } from "../../shared/src/facts";
+import type { MonitorDefinition } from "../../shared/src/monitor";
+import { IndexedEngine } from "./engine/indexed-engine";
+import { referenceEvaluate } from "./engine/reference";
+import type { Match } from "./engine/types";
+import type { MatcherEnv } from "./env";
+import { deliverOutbox } from "./outbox-delivery";
+import { ShardStore } from "./shard-store";
 
-export class MatcherShard extends DurableObject {}
+/**
+ * One matcher shard: a thin shell over the pure IndexedEngine. Each RPC loads the engine (restored
+ * from SQLite after a restart), applies a whole batch in ONE storage transaction (fact log, engine
+ * state, outbox), and leaves delivery of the outbox to the alarm. A redelivered fact is recognised
+ * by its eventId in the fact log and changes nothing, so a retried batch never yields a second match.
+ */
+export type ApplyResult = { applied: number; stale: number; duplicates: number; matches: number };
+
+export class MatcherShard extends DurableObject<MatcherEnv> {
+  private store?: ShardStore;
+  private engine?: IndexedEngine;
+
+  private load(): { store: ShardStore; engine: IndexedEngine } {
+    this.store ??= new ShardStore(this.ctx.storage.sql);
+    const store = this.store;
+    if (!this.engine) {
+      const history = (key: string, field: string, from: number) => store.history(key, field, from);
+      this.engine = IndexedEngine.restore(
+        store.monitors(),
+        store.states("monitor_state"),
+        store.states("stream_state"),
+        { history },
+      );
+    }
+    return { store, engine: this.engine };
+  }
+
+  /** Runs `fn` in one transaction; on failure the in-memory engine is dropped and reloaded from storage. */
+  private atomically<T>(fn: (store: ShardStore, engine: IndexedEngine) => T): T {
+    const { store, engine } = this.load();
+    try {
+      return this.ctx.storage.transactionSync(() => {
+        const out = fn(store, engine);
+        const dirty = engine.takeDirty();
+        store.putStates("monitor_state", dirty.monitors);
+        store.putStates("stream_state", dirty.streams);
+        return out;
+      });
+    } catch (err) {
+      this.engine = undefined;
+      throw err;
+    }
+  }
+
+  /** Applies a batch of facts (in delivery order). */
+  async applyFacts(facts: AcceptedFact[]): Promise<ApplyResult> {
+    const now = Date.now();
+    const faultAt = this.env.FAULTS?.includes("shard-abort") ? Math.floor(facts.length / 2) : -1;
+    const result = this.atomically((store, engine) => {
+      const r: ApplyResult = { applied: 0, stale: 0, duplicates: 0, matches: 0 };
+      facts.forEach((fact, i) => {
+        if (i === faultAt && Math.random() < 0.2) throw new Error("fault injection: shard aborted mid-batch");
+        if (store.hasFact(fact.eventId)) {
+          r.duplicates++;
+          return;
+        }
+        const { stale, matches } = engine.applyFact(fact);
+        store.appendFact(fact, stale, now);
+        if (stale) {
+          r.stale++;
+          console.log(
+            JSON.stringify({ level: "info", msg: "stale fact", eventId: fact.eventId, streamKey: fact.streamKey }),
+          );
+        } else r.applied++;
+        for (const m of matches) {
+          store.addToOutbox(m, now);
+          console.log(
+            JSON.stringify({
+              level: "info",
+              msg: "match",
+              matchId: m.matchId,
+              monitorId: m.monitorId,
+              eventId: m.eventId,
+            }),
+          );
+        }
+        r.matches += matches.length;
+      });
+      store.bump({ factsApplied: r.applied, factsStale: r.stale, duplicates: r.duplicates, matches: r.matches });
+      return r;
+    });
+    if (result.matches > 0) await this.ctx.storage.setAlarm(Date.now());
+    return result;
+  }
+
+  /** Indexes a monitor version; an older version than the one held (or removed) is ignored. */
+  async upsertMonitor(def: MonitorDefinition): Promise<{ applied: boolean; version: number }> {
+    return this.atomically((store, engine) => {
+      const held = store.monitorVersion(def.monitorId);
+      if (held >= def.version) return { applied: false, version: held };
+      store.putMonitor(def.monitorId, def.version, def);
+      engine.upsertMonitor(def);
+      return { applied: true, version: def.version };
+    });
+  }
+
+  async removeMonitor(monitorId: string, version: number): Promise<{ applied: boolean }> {
+    return this.atomically((store, engine) => {
+      if (store.monitorVersion(monitorId) > version) return { applied: false };
+      store.putMonitor(monitorId, version, null);
+      engine.removeMonitor(monitorId);
+      return { applied: true };
+    });
+  }
+
+  /** The stored facts of some streams (to seed a shard that starts following them). */
+  async exportFacts(streamKeys: string[]): Promise<AcceptedFact[]> {
+    return this.load().store.factsOf(streamKeys);
+  }
+
+  /** Seeds history of followed streams: applied like delivered facts, before the follower's monitor exists. */
+  async importFacts(facts: AcceptedFact[]): Promise<ApplyResult> {
+    return this.applyFacts(facts);
+  }
+
+  /** What the definition would have matched over the stored fact log. No side effects. */
+  async backtest(def: MonitorDefinition, streamKeys: string[], from?: number, to?: number): Promise<Match[]> {
+    const facts = this.load().store.factsOf(streamKeys);
+    const matches = referenceEvaluate([
+      { type: "upsert", def: { ...def, enabled: true } },
+      ...facts.map((fact) => ({ type: "fact" as const, fact })),
+    ]);
+    return matches.filter(
+      (m) => m.observedAt >= (from ?? Number.NEGATIVE_INFINITY) && m.observedAt <= (to ?? Number.POSITIVE_INFINITY),
+    );
+  }
+
+  async stats(): Promise<Record<string, number | null>> {
+    return this.load().store.stats(Date.now());
+  }
+
+  /** Delivers due outbox entries (publish trigger_matched, call notify-trigger-match) and re-arms. */
+  override async alarm(): Promise<void> {
+    const { store } = this.load();
+    const retentionMs = Number(this.env.FACT_LOG_RETENTION_MS ?? 2_592_000_000);
+    store.prune(Date.now() - retentionMs);
+    const next = await deliverOutbox(store, this.env);
+    if (next !== undefined) await this.ctx.storage.setAlarm(next);
+  }
+}

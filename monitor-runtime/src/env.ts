@@ -1,4 +1,5 @@
 import type { MatcherShard } from "../../matcher/src/matcher-shard";
+import type { StreamRoutes } from "../../matcher/src/stream-routes";
 import type { MonitorRegistry } from "./registry/monitor-registry";
 import type { PortfolioAgent } from "./runtime/portfolio-agent";
 import type { UserAgent } from "./runtime/user-agent";
@@ -12,6 +13,7 @@ export interface RuntimeEnv {
   USER_AGENT: DurableObjectNamespace<UserAgent>;
   PORTFOLIO_AGENT: DurableObjectNamespace<PortfolioAgent>;
   SHARDS: DurableObjectNamespace<MatcherShard>;
+  ROUTES: DurableObjectNamespace<StreamRoutes>;
   TICK_WORKFLOW: Workflow<TickWorkflowParams>;
   ADMIN_AUTH_SECRET_TOKEN?: string;
   SHARD_COUNT?: string;

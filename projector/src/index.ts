@@ -1,17 +1,14 @@
-import { WorkflowEntrypoint } from "cloudflare:workers";
-import { Hono } from "hono";
+import { recordDeadLetters } from "../../shared/src/dead-letters";
+import { app } from "./app";
+import type { ProjectorEnv } from "./env";
+import { consumeEvents } from "./events-consumer";
 
-type Env = Record<string, unknown>;
-const app = new Hono<{ Bindings: Env }>();
-app.get("/healthz", (c) => c.json({ status: "ok" }));
-
-export class ProjectionRebuildWorkflow extends WorkflowEntrypoint {
-  override async run(): Promise<void> {}
-}
+export { ProjectionRebuildWorkflow } from "./rebuild-workflow";
 
 export default {
   fetch: app.fetch,
-  async queue(batch) {
-    for (const m of batch.messages) m.ack();
+  async queue(batch, env) {
+    if (batch.queue.endsWith("-dlq")) return recordDeadLetters(env.DB, "events", batch.messages);
+    return consumeEvents(batch, env);
   },
-} satisfies ExportedHandler<Env>;
+} satisfies ExportedHandler<ProjectorEnv>;

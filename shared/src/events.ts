@@ -133,7 +133,9 @@ export const ExecutionRefRecordedSchema = envelope(
   "execution_ref_recorded",
   1,
   "workflow",
-  z.strictObject({ workflowId: id(), portfolioId: id().nullable(), ...executionIdsShape }).refine(hasOneId, oneIdRequired),
+  z
+    .strictObject({ workflowId: id(), portfolioId: id().nullable(), ...executionIdsShape })
+    .refine(hasOneId, oneIdRequired),
 );
 
 export const ExecutionCompletedSchema = envelope(
@@ -225,5 +227,5 @@ export type EventDraft<E extends DomainEvent = DomainEvent> = E extends DomainEv
  * @example const event = stamp(draft, { eventId: newId(now), occurredAt: now });
  */
 export function stamp<E extends DomainEvent>(draft: EventDraft<E>, meta: { eventId: string; occurredAt: number }): E {
-  return { eventId: meta.eventId, occurredAt: meta.occurredAt, ...draft } as E;
+  return { eventId: meta.eventId, occurredAt: meta.occurredAt, ...draft } as unknown as E;
 }

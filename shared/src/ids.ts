@@ -31,3 +31,27 @@ export function matchIdOf(monitorId: string, version: number, eventId: string): 
   // Readable and collision-free: monitorIds cannot contain "~" (MonitorIdSchema).
   return `${monitorId}~${version}~${eventId}`;
 }
+
+const CROCKFORD = "0123456789ABCDEFGHJKMNPQRSTVWXYZ";
+
+/**
+ * A ULID that is a pure function of its inputs: the time part from `timeMs`, the rest from a
+ * SHA-256 of `parts`. Used for domain events emitted at an at-least-once boundary (a match
+ * delivered twice publishes the same trigger_matched eventId, which the projector drops).
+ *
+ * @example await deterministicUlid(match.observedAt, "trigger_matched", match.matchId)
+ */
+export async function deterministicUlid(timeMs: number, ...parts: (string | number)[]): Promise<string> {
+  let t = Math.max(0, Math.min(Math.floor(timeMs), 2 ** 48 - 1));
+  let time = "";
+  for (let i = 0; i < 10; i++) {
+    time = CROCKFORD[t % 32] + time;
+    t = Math.floor(t / 32);
+  }
+  const digest = new Uint8Array(
+    await crypto.subtle.digest("SHA-256", new TextEncoder().encode(parts.map(String).join("\u001f"))),
+  );
+  let rand = "";
+  for (let i = 0; i < 16; i++) rand += CROCKFORD[(digest[i] ?? 0) % 32];
+  return time + rand;
+}

@@ -1,4 +1,117 @@
 import { DurableObject } from "cloudflare:workers";
+import { applyEvents } from "../../../projector/src/projections/apply";
+import { d1Executor } from "../../../shared/src/d1-executor";
+import { type DomainEvent, parseDomainEvent, stamp } from "../../../shared/src/events";
+import { newId } from "../../../shared/src/ids";
+import type { RuntimeEnv } from "../env";
+import { evolve, execute, initialState, type RegistryCommand, type RegistryEvent, type RegistryState } from "./decider";
+import { indexEvent } from "./index-in-shards";
 
-/** Per-monitor write model (event store + decider). Filled in by the registry work. */
-export class MonitorRegistry extends DurableObject {}
+/**
+ * The write side of one monitor (one object per monitorId, so concurrent writes to a monitor are
+ * serialised here and none is lost). It folds its own event stream into the decider's state,
+ * appends the decided events to its SQLite log (that is "durably recorded"), then runs their
+ * effects in order — index them in the matcher shards, project them into D1, publish them on
+ * Queue "events" — and answers only when all are done. An effect that fails is retried by the
+ * alarm and by the next command, so an event is never recorded without eventually taking effect.
+ */
+export type CommandResult =
+  | { ok: true; version: number; created: boolean; changed: boolean }
+  | { ok: false; code: "precondition_failed" | "not_found" | "unavailable"; detail: string; currentVersion?: number };
+
+const EFFECTS = ["indexed", "projected", "published"] as const;
+
+export class MonitorRegistry extends DurableObject<RuntimeEnv> {
+  private state?: RegistryState;
+
+  private ensure(): RegistryState {
+    this.ctx.storage.sql.exec(`CREATE TABLE IF NOT EXISTS events (seq INTEGER PRIMARY KEY AUTOINCREMENT,
+      event_id TEXT NOT NULL UNIQUE, body TEXT NOT NULL, indexed INTEGER NOT NULL DEFAULT 0,
+      projected INTEGER NOT NULL DEFAULT 0, published INTEGER NOT NULL DEFAULT 0)`);
+    if (!this.state) {
+      const events = this.ctx.storage.sql.exec<{ body: string }>("SELECT body FROM events ORDER BY seq").toArray();
+      this.state = events
+        .map((r) => parseDomainEvent(JSON.parse(r.body)) as RegistryEvent)
+        .reduce(evolve, initialState());
+    }
+    return this.state;
+  }
+
+  async command(cmd: RegistryCommand): Promise<CommandResult> {
+    const state = this.ensure();
+    const outcome = execute(cmd, state);
+    if (!outcome.ok) return { ok: false, ...outcome.error };
+    const now = Date.now();
+    const events = outcome.events.map((draft) => stamp<RegistryEvent>(draft, { eventId: newId(now), occurredAt: now }));
+    this.ctx.storage.transactionSync(() => {
+      for (const e of events)
+        this.ctx.storage.sql.exec("INSERT INTO events (event_id, body) VALUES (?, ?)", e.eventId, JSON.stringify(e));
+    });
+    this.state = outcome.state;
+    try {
+      await this.runEffects();
+    } catch (err) {
+      await this.ctx.storage.setAlarm(Date.now() + 1000);
+      console.error(
+        JSON.stringify({
+          level: "error",
+          msg: "registry effects pending",
+          monitorId: cmd.monitorId,
+          error: String(err),
+        }),
+      );
+      return {
+        ok: false,
+        code: "unavailable",
+        detail: "The change is recorded but not yet applied everywhere; it will be, retry to confirm",
+      };
+    }
+    return { ok: true, version: outcome.version, created: outcome.created, changed: events.length > 0 };
+  }
+
+  /** The current definition and version (authoritative; the D1 read model may lag a queue hop). */
+  async current(): Promise<RegistryState> {
+    return this.ensure();
+  }
+
+  override async alarm(): Promise<void> {
+    this.ensure();
+    await this.runEffects();
+  }
+
+  /** Applies every recorded event's pending effects, in log order. */
+  private async runEffects(): Promise<void> {
+    const pending = this.ctx.storage.sql
+      .exec<{ event_id: string; body: string; indexed: number; projected: number; published: number }>(
+        "SELECT event_id, body, indexed, projected, published FROM events WHERE indexed = 0 OR projected = 0 OR published = 0 ORDER BY seq",
+      )
+      .toArray();
+    for (const row of pending) {
+      const event = parseDomainEvent(JSON.parse(row.body)) as RegistryEvent;
+      for (const effect of EFFECTS) {
+        if (row[effect]) continue;
+        await this.effect(effect, event);
+        this.ctx.storage.sql.exec(`UPDATE events SET ${effect} = 1 WHERE event_id = ?`, row.event_id);
+      }
+    }
+  }
+
+  private async effect(effect: (typeof EFFECTS)[number], event: RegistryEvent): Promise<void> {
+    if (effect === "indexed") await indexEvent(this.env, event, this.previousDefinition(event));
+    // Projected here too so that reads reflect the write at once; the projector's copy of the same
+    // event (from the queue) is then a no-op by eventId.
+    else if (effect === "projected") await applyEvents(d1Executor(this.env.DB), [event as DomainEvent]);
+    else await this.env.EVENTS_QUEUE.send({ v: 1, events: [event] });
+  }
+
+  /** The definition in force before this event (to move a monitor whose home shard changed). */
+  private previousDefinition(event: RegistryEvent) {
+    let state = initialState();
+    for (const r of this.ctx.storage.sql.exec<{ body: string }>("SELECT body FROM events ORDER BY seq")) {
+      const e = parseDomainEvent(JSON.parse(r.body)) as RegistryEvent;
+      if (e.eventId === event.eventId) break;
+      state = evolve(state, e);
+    }
+    return state.definition;
+  }
+}

@@ -1,5 +1,152 @@
-import { OpenAPIHono } from "@hono/zod-openapi";
+import { createRoute, OpenAPIHono, z } from "@hono/zod-openapi";
+import { MonitorBodySchema, MonitorIdSchema } from "../../../shared/src/monitor";
+import { fail, ProblemError, problem, validationProblem } from "../../../shared/src/problem";
+import { shardName } from "../../../shared/src/streams";
 import type { RuntimeEnv } from "../env";
+import type { RegistryState } from "./decider";
+import type { CommandResult } from "./monitor-registry";
+import { placementOf } from "./placement";
+import { readMatches, readMonitor } from "./read-model";
 
-/** The monitor registry routes (`/v1/monitors/*`), mounted by the runtime app. Filled in by the registry work. */
-export const registryApp = new OpenAPIHono<{ Bindings: RuntimeEnv }>();
+/**
+ * The monitor registry (DESIGN §8): PUT / GET / DELETE /v1/monitors/{id}, its matches and a
+ * backtest. Writes go through the monitor's MonitorRegistry object; reads come from D1.
+ * Mounted behind the admin-token middleware of the runtime app.
+ */
+export const registryApp = new OpenAPIHono<{ Bindings: RuntimeEnv }>({
+  defaultHook: (result) => {
+    if (!result.success) throw new ProblemError(validationProblem(result.error));
+  },
+});
+
+const IdParam = z.object({ monitorId: MonitorIdSchema });
+const json = <T extends z.ZodType>(schema: T) => ({ "application/json": { schema } });
+const problemDoc = (description: string) => ({
+  description,
+  content: { "application/problem+json": { schema: z.object({ detail: z.string() }) } },
+});
+
+function registry(env: RuntimeEnv, monitorId: string) {
+  return env.REGISTRY.get(env.REGISTRY.idFromName(monitorId));
+}
+
+function failed(r: Extract<CommandResult, { ok: false }>): never {
+  const extra = r.currentVersion === undefined ? {} : { currentVersion: r.currentVersion };
+  throw new ProblemError(problem(r.code, r.detail, extra), r.code === "unavailable" ? { "retry-after": "1" } : {});
+}
+
+registryApp.openapi(
+  createRoute({
+    method: "put",
+    path: "/v1/monitors/{monitorId}",
+    summary: "Register or update a monitor (201 new, 200 updated); answers once every shard indexed it",
+    security: [{ bearer: [] }],
+    request: { params: IdParam, body: { required: true, content: json(MonitorBodySchema) } },
+    responses: {
+      200: {
+        description: "Updated (or unchanged)",
+        content: json(z.object({ monitorId: z.string(), version: z.number() })),
+      },
+      201: { description: "Registered", content: json(z.object({ monitorId: z.string(), version: z.number() })) },
+      400: problemDoc("Invalid monitor or predicate (errors name each path)"),
+      412: problemDoc("expectedVersion does not match"),
+    },
+  }),
+  async (c) => {
+    const { monitorId } = c.req.valid("param");
+    const body = c.req.valid("json");
+    const r = await registry(c.env, monitorId).command({ type: "register_or_update", monitorId, body });
+    if (!r.ok) failed(r);
+    return c.json({ monitorId, version: r.version }, r.created ? 201 : 200);
+  },
+);
+
+registryApp.openapi(
+  createRoute({
+    method: "get",
+    path: "/v1/monitors/{monitorId}",
+    summary: "A monitor's definition and state (matches, ticks)",
+    security: [{ bearer: [] }],
+    request: { params: IdParam },
+    responses: {
+      200: { description: "The monitor", content: json(z.looseObject({ monitorId: z.string() })) },
+      404: problemDoc("Unknown or removed"),
+    },
+  }),
+  async (c) => {
+    const { monitorId } = c.req.valid("param");
+    const monitor = await readMonitor(c.env.DB, monitorId);
+    if (!monitor) fail("not_found", `monitor ${monitorId} not found`);
+    return c.json(monitor, 200);
+  },
+);
+
+registryApp.openapi(
+  createRoute({
+    method: "delete",
+    path: "/v1/monitors/{monitorId}",
+    summary: "Remove a monitor; matching stops",
+    security: [{ bearer: [] }],
+    request: { params: IdParam },
+    responses: { 204: { description: "Removed" }, 404: problemDoc("Unknown monitor") },
+  }),
+  async (c) => {
+    const { monitorId } = c.req.valid("param");
+    const r = await registry(c.env, monitorId).command({ type: "remove", monitorId });
+    if (!r.ok) failed(r);
+    return c.body(null, 204);
+  },
+);
+
+registryApp.openapi(
+  createRoute({
+    method: "get",
+    path: "/v1/monitors/{monitorId}/matches",
+    summary: "The monitor's matches in event-time order (after = a matchId cursor)",
+    security: [{ bearer: [] }],
+    request: {
+      params: IdParam,
+      query: z.object({
+        limit: z.coerce.number().int().min(1).max(1000).default(100),
+        after: z.string().max(400).optional(),
+      }),
+    },
+    responses: {
+      200: { description: "A page of matches", content: json(z.object({ matches: z.array(z.looseObject({})) })) },
+    },
+  }),
+  async (c) => {
+    const { monitorId } = c.req.valid("param");
+    const { limit, after } = c.req.valid("query");
+    return c.json(
+      { matches: (await readMatches(c.env.DB, monitorId, limit, after)) as Record<string, unknown>[] },
+      200,
+    );
+  },
+);
+
+const BacktestBody = z.strictObject({ from: z.number().int().optional(), to: z.number().int().optional() });
+registryApp.openapi(
+  createRoute({
+    method: "post",
+    path: "/v1/monitors/{monitorId}/backtest",
+    summary: "The matches the current definition would have produced over the stored fact log (no side effects)",
+    security: [{ bearer: [] }],
+    request: { params: IdParam, body: { required: false, content: json(BacktestBody) } },
+    responses: {
+      200: { description: "Matches", content: json(z.object({ matches: z.array(z.looseObject({})) })) },
+      404: problemDoc("Unknown monitor"),
+    },
+  }),
+  async (c) => {
+    const { monitorId } = c.req.valid("param");
+    const range = BacktestBody.safeParse(await c.req.json().catch(() => ({})));
+    if (!range.success) throw new ProblemError(validationProblem(range.error));
+    const current = (await registry(c.env, monitorId).current()) as RegistryState;
+    if (current.status !== "active" || !current.definition) fail("not_found", `monitor ${monitorId} not found`);
+    const place = placementOf(current.definition, Number(c.env.SHARD_COUNT ?? 8) || 8);
+    const home = c.env.SHARDS.get(c.env.SHARDS.idFromName(shardName(place.home)));
+    const matches = await home.backtest(current.definition, place.streams, range.data.from, range.data.to);
+    return c.json({ matches: matches as unknown as Record<string, unknown>[] }, 200);
+  },
+);

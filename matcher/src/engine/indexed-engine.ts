@@ -1,0 +1,276 @@
+import { readField } from "../../../shared/src/fact-values";
+import type { AcceptedFact } from "../../../shared/src/facts";
+import { matchIdOf } from "../../../shared/src/ids";
+import type { MonitorDefinition } from "../../../shared/src/monitor";
+import type { CondRt, Toucher } from "./condition-state";
+import {
+  type CondSite,
+  compileMonitor,
+  evalNode,
+  loadMonitorState,
+  type MonitorRt,
+  monitorState,
+} from "./monitor-state";
+import { byCodeUnits } from "./reference";
+import { loadStream, streamState } from "./stream-persistence";
+import { type Series, StreamRt } from "./stream-state";
+import { type HistoryFn, type Match, triggerEventOf } from "./types";
+
+export type EngineOptions = { history?: HistoryFn };
+export type DirtyState = {
+  monitors: [monitorId: string, state: unknown | null][];
+  streams: [streamKey: string, state: unknown][];
+};
+
+const NO_SERIES: Series[] = [];
+
+/**
+ * The indexed matcher: the reference evaluator's semantics (see reference.ts) at a cost per fact of
+ * O(log n + conditions whose truth changed + level monitors that fire), not O(monitors). Pure and
+ * synchronous; the MatcherShard Durable Object wraps it, persisting `takeDirty()` after each batch.
+ *
+ * @example
+ * const engine = new IndexedEngine({ history: (key, field, from) => log.samples(key, field, from) });
+ * engine.upsertMonitor(def);
+ * const { stale, matches } = engine.applyFact(fact);
+ */
+export class IndexedEngine implements Toucher {
+  private readonly monitors = new Map<string, MonitorRt>();
+  private readonly streams = new Map<string, StreamRt>();
+  private readonly history: HistoryFn | undefined;
+  private stamp = 0;
+  private readonly touched: MonitorRt[] = [];
+  private dirtyMonitors = new Map<string, MonitorRt | null>();
+  private dirtyStreams = new Set<StreamRt>();
+
+  constructor(opts: EngineOptions = {}) {
+    this.history = opts.history;
+  }
+
+  /** Registers a monitor version; a version ≤ the registered one is ignored. */
+  upsertMonitor(def: MonitorDefinition): void {
+    const old = this.monitors.get(def.monitorId);
+    if (old && def.version <= old.version) return;
+    if (old) this.detach(old);
+    const { monitor, sites } = compileMonitor(def);
+    this.monitors.set(def.monitorId, monitor);
+    this.dirtyMonitors.set(def.monitorId, monitor);
+    if (monitor.active) this.attach(monitor, sites);
+  }
+
+  removeMonitor(monitorId: string): void {
+    const m = this.monitors.get(monitorId);
+    if (!m) return;
+    this.detach(m);
+    this.monitors.delete(monitorId);
+    this.dirtyMonitors.set(monitorId, null);
+  }
+
+  monitorCount(): number {
+    return this.monitors.size;
+  }
+
+  /** The registered version of a monitor, if any. */
+  versionOf(monitorId: string): number | undefined {
+    return this.monitors.get(monitorId)?.version;
+  }
+
+  /** Applies one fact (the caller guarantees distinct eventIds): stale, or the matches it caused. */
+  applyFact(fact: AcceptedFact): { stale: boolean; matches: Match[] } {
+    const stream = this.streamFor(fact.streamKey);
+    const now = fact.observedAt;
+    if (now < stream.latest) return { stale: true, matches: [] };
+    stream.latest = now;
+    this.dirtyStreams.add(stream);
+    const stamp = ++this.stamp;
+    let sampled: Series[] | undefined;
+    for (const s of stream.series) {
+      const value = readField(fact, s.field);
+      if (value === undefined) continue;
+      s.push(now, value);
+      const last = s.t.length - 1;
+      for (const src of s.sources) {
+        src.step(now, src.windowMs === 0 ? value : s.derivedAt(last, src.windowMs, src.pct), this);
+      }
+      if (sampled) sampled.push(s);
+      else sampled = [s];
+    }
+    const fired: MonitorRt[] = [];
+    const touched = this.touched;
+    for (let i = 0; i < touched.length; i++) {
+      const m = touched[i] as MonitorRt;
+      if (this.evaluate(m, now)) fired.push(m);
+    }
+    touched.length = 0;
+    if (sampled) {
+      for (const s of sampled) {
+        if (s.cooling.size > 0) for (const m of s.cooling.popUpTo(now)) if (m.levelOn) s.levelTrue.add(m);
+        for (const m of s.levelTrue) {
+          if (m.stamp === stamp) continue;
+          if (now - m.lastMatchAt < m.cooldownMs) {
+            s.levelTrue.delete(m);
+            s.cooling.push(m.lastMatchAt + m.cooldownMs, m);
+            continue;
+          }
+          m.stamp = stamp;
+          if (this.evaluate(m, now)) fired.push(m);
+        }
+      }
+    }
+    if (fired.length === 0) return { stale: false, matches: [] };
+    if (fired.length > 1) fired.sort((a, b) => byCodeUnits(a.id, b.id));
+    return { stale: false, matches: fired.map((m) => matchOf(m, fact)) };
+  }
+
+  /** The state changed since the last call (null: the monitor was removed). */
+  takeDirty(): DirtyState {
+    const out: DirtyState = {
+      monitors: [...this.dirtyMonitors].map(([id, m]) => [id, m ? monitorState(m) : null]),
+      streams: [...this.dirtyStreams].map((s) => [s.key, streamState(s)]),
+    };
+    this.dirtyMonitors = new Map();
+    this.dirtyStreams = new Set();
+    return out;
+  }
+
+  /** Every monitor's and stream's state, sorted by key (for tests and rebuild checks). */
+  snapshot(): DirtyState {
+    return {
+      monitors: [...this.monitors.keys()]
+        .sort(byCodeUnits)
+        .map((id) => [id, monitorState(this.monitors.get(id) as MonitorRt)]),
+      streams: [...this.streams.keys()].sort(byCodeUnits).map((k) => [k, streamState(this.streams.get(k) as StreamRt)]),
+    };
+  }
+
+  /** Rebuilds an engine from definitions plus the states `takeDirty` returned over time. */
+  static restore(
+    defs: MonitorDefinition[],
+    monitorStates: Map<string, unknown>,
+    streamStates: Map<string, unknown>,
+    opts: EngineOptions = {},
+  ): IndexedEngine {
+    const e = new IndexedEngine(opts);
+    for (const [key, state] of streamStates) e.streams.set(key, loadStream(key, state));
+    for (const def of defs) {
+      const { monitor, sites } = compileMonitor(def);
+      loadMonitorState(monitor, monitorStates.get(def.monitorId));
+      e.monitors.set(def.monitorId, monitor);
+      if (monitor.active) e.attach(monitor, sites);
+    }
+    for (const s of e.streams.values()) for (const x of [...s.series]) if (x.sources.length === 0) s.drop(x);
+    e.dirtyMonitors.clear();
+    e.dirtyStreams.clear();
+    return e;
+  }
+
+  touch(c: CondRt): void {
+    const m = c.mon;
+    if (m.stamp !== this.stamp) {
+      m.stamp = this.stamp;
+      this.touched.push(m);
+    }
+  }
+
+  dirty(c: CondRt): void {
+    this.dirtyMonitors.set(c.mon.id, c.mon);
+  }
+
+  private evaluate(m: MonitorRt, now: number): boolean {
+    this.dirtyMonitors.set(m.id, m);
+    const truth = evalNode(m.tree, m.conds);
+    const fires = truth && (m.level || !m.lastTruth) && !(now - m.lastMatchAt < m.cooldownMs);
+    m.lastTruth = truth;
+    if (m.level) this.setLevel(m, truth);
+    if (!fires) return false;
+    m.lastMatchAt = now;
+    if (m.once) {
+      m.done = true;
+      this.detach(m);
+    }
+    return true;
+  }
+
+  private setLevel(m: MonitorRt, on: boolean): void {
+    if (m.levelOn === on) return;
+    m.levelOn = on;
+    for (const s of m.series) {
+      if (on) s.levelTrue.add(m);
+      else s.levelTrue.delete(m);
+    }
+  }
+
+  private streamFor(key: string): StreamRt {
+    let s = this.streams.get(key);
+    if (!s) {
+      s = new StreamRt(key);
+      this.streams.set(key, s);
+    }
+    return s;
+  }
+
+  private attach(m: MonitorRt, sites: CondSite[]): void {
+    const read: Series[] = [];
+    m.conds.forEach((c, i) => {
+      const site = sites[i] as CondSite;
+      const stream = this.streamFor(site.stream);
+      const series = stream.seriesFor(site.field);
+      if (site.windowMs > series.covered) this.load(series, site.windowMs);
+      const src = series.source(site.windowMs, site.pct);
+      src.count++;
+      src.index(c);
+      if (!read.includes(series)) read.push(series);
+    });
+    m.series = m.level ? read : NO_SERIES;
+    if (m.level && m.lastTruth) this.setLevel(m, true);
+  }
+
+  private detach(m: MonitorRt): void {
+    this.setLevel(m, false);
+    for (const c of m.conds) {
+      const src = c.src;
+      if (!src) continue;
+      src.unindex(c);
+      c.src = undefined;
+      if (--src.count > 0) continue;
+      const series = src.series;
+      series.dropSource(src);
+      if (series.sources.length === 0) {
+        series.stream.drop(series);
+        this.dirtyStreams.add(series.stream);
+      }
+    }
+  }
+
+  /** Loads the samples a window of `windowMs` needs from the history callback. */
+  private load(series: Series, windowMs: number): void {
+    const history = this.history;
+    const stream = series.stream;
+    if (history) {
+      let lastT = series.size > 0 ? series.t[series.t.length - 1] : undefined;
+      let samples = lastT === undefined ? history(stream.key, series.field, Number.POSITIVE_INFINITY) : undefined;
+      if (samples) lastT = samples[samples.length - 1]?.observedAt;
+      if (lastT !== undefined && (windowMs > 0 || !samples))
+        samples = history(stream.key, series.field, lastT - windowMs);
+      if (samples) series.replace(samples);
+      if (lastT !== undefined && lastT > stream.latest) stream.latest = lastT;
+    }
+    series.covered = windowMs;
+    this.dirtyStreams.add(stream);
+  }
+}
+
+function matchOf(m: MonitorRt, fact: AcceptedFact): Match {
+  return {
+    matchId: matchIdOf(m.id, m.version, fact.eventId),
+    monitorId: m.id,
+    monitorVersion: m.version,
+    eventId: fact.eventId,
+    observedAt: fact.observedAt,
+    streamKey: fact.streamKey,
+    workflowId: m.workflowId,
+    ownerUserId: m.ownerUserId,
+    portfolioId: m.portfolioId,
+    triggerEvent: triggerEventOf(fact),
+  };
+}

@@ -1,0 +1,146 @@
+/**
+ * Sorted threshold levels: parallel arrays of keys (ascending) and items, found by binary search.
+ * Insert and remove are a binary search plus one `splice` (a memmove), range queries are
+ * O(log n + hits). This is what lets a price move touch only the levels it passed.
+ *
+ * @example
+ * const levels = new SortedLevels<string>();
+ * levels.insert(100, "a"); levels.insert(90, "b");
+ * levels.forRange(95, 120, (item) => console.log(item)); // "a"
+ */
+export class SortedLevels<T> {
+  readonly keys: number[] = [];
+  readonly items: T[] = [];
+
+  get size(): number {
+    return this.keys.length;
+  }
+
+  /** First index whose key is ≥ k (strict: > k). */
+  lowerBound(k: number, strict = false): number {
+    const keys = this.keys;
+    let lo = 0;
+    let hi = keys.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      const v = keys[mid] as number;
+      if (v < k || (strict && v === k)) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo;
+  }
+
+  insert(k: number, item: T): void {
+    const at = this.lowerBound(k, true);
+    if (at === this.keys.length) {
+      this.keys.push(k);
+      this.items.push(item);
+    } else {
+      this.keys.splice(at, 0, k);
+      this.items.splice(at, 0, item);
+    }
+  }
+
+  /** Removes one (k, item) entry; false when it is not there. */
+  remove(k: number, item: T): boolean {
+    const keys = this.keys;
+    for (let i = this.lowerBound(k); i < keys.length && keys[i] === k; i++) {
+      if (this.items[i] === item) {
+        keys.splice(i, 1);
+        this.items.splice(i, 1);
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** Calls fn for each item whose key is in [lo, hi] (bounds made open by the flags). */
+  forRange(lo: number, hi: number, fn: (item: T) => void, loOpen = false, hiOpen = false): void {
+    const keys = this.keys;
+    const items = this.items;
+    for (let i = this.lowerBound(lo, loOpen); i < keys.length; i++) {
+      const k = keys[i] as number;
+      if (k > hi || (hiOpen && k === hi)) break;
+      fn(items[i] as T);
+    }
+  }
+
+  /** Removes and returns the items with key ≥ k (the suffix). */
+  takeFrom(k: number): T[] {
+    const at = this.lowerBound(k);
+    if (at === this.keys.length) return [];
+    this.keys.length = at;
+    return this.items.splice(at);
+  }
+
+  /** Removes and returns the items with key ≤ k (the prefix). */
+  takeUpTo(k: number): T[] {
+    const at = this.lowerBound(k, true);
+    if (at === 0) return [];
+    this.keys.splice(0, at);
+    return this.items.splice(0, at);
+  }
+}
+
+/**
+ * A binary min-heap on a numeric key (timers: forMs deadlines, cooldown expiries).
+ *
+ * @example const h = new MinHeap<string>(); h.push(5, "x"); h.popUpTo(10); // ["x"]
+ */
+export class MinHeap<T> {
+  private readonly keys: number[] = [];
+  private readonly items: T[] = [];
+
+  get size(): number {
+    return this.keys.length;
+  }
+
+  push(k: number, item: T): void {
+    const keys = this.keys;
+    const items = this.items;
+    let i = keys.length;
+    keys.push(k);
+    items.push(item);
+    while (i > 0) {
+      const p = (i - 1) >> 1;
+      if ((keys[p] as number) <= k) break;
+      keys[i] = keys[p] as number;
+      items[i] = items[p] as T;
+      i = p;
+    }
+    keys[i] = k;
+    items[i] = item;
+  }
+
+  /** Removes and returns, in key order, every item with key ≤ k. */
+  popUpTo(k: number): T[] {
+    const out: T[] = [];
+    while (this.keys.length > 0 && (this.keys[0] as number) <= k) out.push(this.pop());
+    return out;
+  }
+
+  private pop(): T {
+    const keys = this.keys;
+    const items = this.items;
+    const top = items[0] as T;
+    const lastK = keys.pop() as number;
+    const lastI = items.pop() as T;
+    const n = keys.length;
+    if (n > 0) {
+      let i = 0;
+      for (;;) {
+        const l = 2 * i + 1;
+        if (l >= n) break;
+        const r = l + 1;
+        const c = r < n && (keys[r] as number) < (keys[l] as number) ? r : l;
+        if ((keys[c] as number) >= lastK) break;
+        keys[i] = keys[c] as number;
+        items[i] = items[c] as T;
+        i = c;
+      }
+      keys[i] = lastK;
+      items[i] = lastI;
+    }
+    return top;
+  }
+}

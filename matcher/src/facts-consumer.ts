@@ -1,0 +1,91 @@
+import { decode } from "../../shared/src/codec";
+import type { AcceptedFact } from "../../shared/src/facts";
+import { shardName } from "../../shared/src/streams";
+import { type MatcherEnv, shardCount } from "./env";
+import { type FollowerMap, routeFacts } from "./route-facts";
+
+/**
+ * The Queue "facts" consumer: decodes each msgpack message, routes its facts to shards (owner and
+ * followers, delivery order kept) and calls each MatcherShard once per batch. A message that cannot
+ * be decoded is a poison message: it is dead-lettered at once with its reason, without holding
+ * back the good messages of the batch. A shard failure retries the messages whose facts it held.
+ */
+let routes: { version: number; followers: FollowerMap } = { version: -1, followers: {} };
+
+export async function consumeFacts(batch: MessageBatch<unknown>, env: MatcherEnv): Promise<void> {
+  if (env.FAULTS?.includes("consumer-throw") && Math.random() < 0.1) throw new Error("fault injection: consumer threw");
+  const decoded: { message: Message<unknown>; facts: AcceptedFact[] }[] = [];
+  for (const message of batch.messages) {
+    const facts = decodeFacts(message.body);
+    if (typeof facts === "string") {
+      await deadLetter(env, message, facts);
+      continue;
+    }
+    decoded.push({ message, facts });
+  }
+  if (decoded.length === 0) return;
+
+  const table = env.ROUTES.get(env.ROUTES.idFromName("routes"));
+  const fresh = await table.snapshot(routes.version);
+  if (fresh) routes = fresh;
+
+  const all = decoded.flatMap((d) => d.facts);
+  const byShard = routeFacts(all, shardCount(env), routes.followers);
+  const results = await Promise.allSettled(
+    [...byShard.entries()].map(async ([n, facts]) => {
+      const shard = env.SHARDS.get(env.SHARDS.idFromName(shardName(n)));
+      return { n, facts, result: await shard.applyFacts(facts) };
+    }),
+  );
+  const failedEventIds = new Set<string>();
+  results.forEach((r, i) => {
+    if (r.status === "rejected") {
+      const facts = [...byShard.values()][i] ?? [];
+      for (const f of facts) failedEventIds.add(f.eventId);
+      console.error(JSON.stringify({ level: "error", msg: "shard batch failed", error: String(r.reason) }));
+    }
+  });
+  // Messages whose facts all landed are acked; the others retry (shards drop what they already applied).
+  for (const d of decoded) {
+    const failed = d.facts.some((f) => failedEventIds.has(f.eventId));
+    if (!failed) d.message.ack();
+    else if (d.message.attempts >= 5) await deadLetter(env, d.message, "a shard kept failing on these facts");
+    else d.message.retry({ delaySeconds: Math.min(30, 2 ** d.message.attempts) });
+  }
+}
+
+function decodeFacts(body: unknown): AcceptedFact[] | string {
+  try {
+    if (!(body instanceof Uint8Array) && !(body instanceof ArrayBuffer)) return "message body is not msgpack bytes";
+    const msg = decode<{ v?: number; facts?: unknown }>(body);
+    if (msg?.v !== 1 || !Array.isArray(msg.facts)) return "message is not a v1 facts message";
+    for (const f of msg.facts as AcceptedFact[]) {
+      if (typeof f?.eventId !== "string" || typeof f.streamKey !== "string" || typeof f.observedAt !== "number") {
+        return "a fact lacks eventId, streamKey or observedAt";
+      }
+    }
+    return msg.facts as AcceptedFact[];
+  } catch (err) {
+    return `undecodable message: ${String(err)}`;
+  }
+}
+
+/** Moves a message to the facts DLQ with its reason, then acks it here. */
+async function deadLetter(env: MatcherEnv, message: Message<unknown>, reason: string): Promise<void> {
+  const bytes = message.body instanceof Uint8Array ? message.body : new Uint8Array();
+  await env.FACTS_DLQ.send(
+    {
+      sourceQueue: "facts",
+      messageId: message.id,
+      attempts: message.attempts,
+      reason,
+      failedAt: Date.now(),
+      body: Array.from(bytes),
+    },
+    { contentType: "json" },
+  );
+  console.error(
+    JSON.stringify({ level: "error", msg: "dead-lettered", queue: "facts", messageId: message.id, reason }),
+  );
+  message.ack();
+}

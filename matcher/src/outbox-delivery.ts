@@ -1,0 +1,92 @@
+import { stamp, type TriggerMatched } from "../../shared/src/events";
+import { deterministicUlid } from "../../shared/src/ids";
+import { classifyNotify, nextAttemptAt } from "./backoff";
+import type { Match } from "./engine/types";
+import type { MatcherEnv } from "./env";
+import type { ShardStore } from "./shard-store";
+
+/**
+ * Drains a shard's due outbox: publishes each match's `trigger_matched` domain event (its eventId
+ * is derived from the matchId, so a republish is dropped by the projector) and delivers the match
+ * to notify-trigger-match (service binding, or NOTIFY_URL for an external platform API). Returns
+ * when the alarm should fire next, or undefined when nothing is pending.
+ */
+const BATCH = 100;
+const NOTIFY_PATH = "/v1/admin/control-plane/workflow-monitors/notify-trigger-match";
+const NOTIFY_TIMEOUT_MS = 10_000;
+
+export async function triggerMatchedEvent(m: Match): Promise<TriggerMatched> {
+  return stamp<TriggerMatched>(
+    {
+      type: "trigger_matched",
+      schemaVersion: 2,
+      aggregateType: "monitor",
+      aggregateId: m.monitorId,
+      aggregateVersion: m.monitorVersion,
+      data: { ...m },
+    },
+    { eventId: await deterministicUlid(m.observedAt, "trigger_matched", m.matchId), occurredAt: m.observedAt },
+  );
+}
+
+export async function deliverOutbox(store: ShardStore, env: MatcherEnv): Promise<number | undefined> {
+  const now = Date.now();
+  const rows = store.dueOutbox(now, BATCH);
+  const matches = rows.map((r) => JSON.parse(r.body) as Match);
+  const unpublished = matches.filter((_, i) => !rows[i]?.published);
+  if (unpublished.length > 0) {
+    const events = await Promise.all(unpublished.map(triggerMatchedEvent));
+    await env.EVENTS_QUEUE.sendBatch([{ body: { v: 1, events } }]);
+    store.markPublished(unpublished.map((m) => m.matchId));
+  }
+  await Promise.all(
+    matches.map(async (m, i) => {
+      const attempts = (rows[i]?.attempts ?? 0) + 1;
+      let status = 0;
+      let error = "";
+      try {
+        const res = await notify(env, m);
+        status = res.status;
+        error = status >= 300 ? (await res.text()).slice(0, 300) : "";
+      } catch (err) {
+        error = String(err);
+      }
+      const verdict = classifyNotify(status);
+      if (verdict === "retry") {
+        store.markRetry(m.matchId, attempts, nextAttemptAt(attempts, Date.now()), error || `status ${status}`);
+        console.log(
+          JSON.stringify({ level: "warn", msg: "notify failed, will retry", matchId: m.matchId, attempts, status }),
+        );
+      } else {
+        store.markDelivered(m.matchId, Date.now(), verdict === "rejected" ? `rejected ${status}: ${error}` : null);
+        console.log(
+          JSON.stringify({
+            level: "info",
+            msg: `match ${verdict}`,
+            matchId: m.matchId,
+            monitorId: m.monitorId,
+            status,
+          }),
+        );
+      }
+    }),
+  );
+  if (rows.length === BATCH) return Date.now();
+  return store.nextOutboxAttempt();
+}
+
+function notify(env: MatcherEnv, m: Match): Promise<Response> {
+  // triggerEvent goes out as the fact packet the producer pushed (the 11 kinds), without ingest fields.
+  const { eventId: _causingEventId, ...triggerEvent } = m.triggerEvent;
+  const body = JSON.stringify({ workflowId: m.workflowId, monitorId: m.monitorId, matchId: m.matchId, triggerEvent });
+  const init: RequestInit = {
+    method: "POST",
+    headers: { authorization: `Bearer ${env.ADMIN_AUTH_SECRET_TOKEN ?? ""}`, "content-type": "application/json" },
+    body,
+    signal: AbortSignal.timeout(NOTIFY_TIMEOUT_MS),
+  };
+  if (env.NOTIFY_URL) return fetch(env.NOTIFY_URL, init);
+  if (!env.MONITOR_RUNTIME)
+    return Promise.reject(new Error("no notify target: set NOTIFY_URL or bind MONITOR_RUNTIME"));
+  return env.MONITOR_RUNTIME.fetch(`http://monitor-runtime${NOTIFY_PATH}`, init);
+}

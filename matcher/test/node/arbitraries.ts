@@ -1,0 +1,201 @@
+import fc from "fast-check";
+import type { AcceptedFact, FactKind } from "../../../shared/src/facts";
+import type { MonitorDefinition } from "../../../shared/src/monitor";
+import type { Condition, Predicate } from "../../../shared/src/predicate";
+import { streamKey } from "../../../shared/src/streams";
+import type { Op } from "../../src/engine/types";
+
+/**
+ * Random monitors and fact sequences for the matcher's property tests: a few streams, small
+ * integer values (so levels are hit, crossed and equalled often), duplicates and late facts.
+ */
+export const STREAMS = [
+  { kind: "market_price", subject: { symbol: "AAA" }, fields: ["price", "bid"] },
+  { kind: "market_price", subject: { symbol: "BBB" }, fields: ["price", "bid"] },
+  { kind: "account_cash_usd", subject: { accountId: "acc-1" }, fields: ["value"] },
+  { kind: "portfolio_nav_usd", subject: { portfolioId: "pf-9" }, fields: ["value"] },
+] as const;
+
+const level = fc.integer({ min: -2, max: 8 });
+
+const conditionArb: fc.Arbitrary<Condition> = fc
+  .record({
+    s: fc.integer({ min: 0, max: STREAMS.length - 1 }),
+    fieldPick: fc.nat(),
+    op: fc.constantFrom(
+      "gt",
+      "gte",
+      "lt",
+      "lte",
+      "eq",
+      "neq",
+      "between",
+      "outside",
+      "crosses_above",
+      "crosses_below",
+      "crosses_above",
+      "crosses_below",
+    ),
+    a: level,
+    width: fc.integer({ min: 0, max: 4 }),
+    change: fc.option(
+      fc.record({ windowMs: fc.integer({ min: 1, max: 6 }).map((n) => n * 500), mode: fc.constantFrom("abs", "pct") }),
+      { freq: 3 },
+    ),
+    forMs: fc.option(
+      fc.integer({ min: 0, max: 6 }).map((n) => n * 500),
+      { freq: 3 },
+    ),
+    hysteresis: fc.option(fc.integer({ min: 0, max: 3 }), { freq: 2 }),
+  })
+  .map(({ s, fieldPick, op, a, width, change, forMs, hysteresis }) => {
+    const stream = STREAMS[s] as (typeof STREAMS)[number];
+    const crossing = op === "crosses_above" || op === "crosses_below";
+    const ranged = op === "between" || op === "outside";
+    const c: Condition = {
+      stream: { kind: stream.kind, subject: { ...stream.subject } },
+      field: stream.fields[fieldPick % stream.fields.length] as string,
+      op,
+      value: ranged ? [a, a + width] : a,
+    };
+    if (change) c.change = change as Condition["change"];
+    if (forMs !== null) c.forMs = forMs;
+    if (crossing && hysteresis !== null) c.hysteresis = hysteresis;
+    return c;
+  });
+
+export const predicateArb: fc.Arbitrary<Predicate> = fc
+  .letrec<{ p: Predicate }>((tie) => ({
+    p: fc.oneof(
+      { depthSize: "small", withCrossShrink: true },
+      { arbitrary: conditionArb, weight: 4 },
+      { arbitrary: fc.array(tie("p"), { minLength: 1, maxLength: 3 }).map((all) => ({ all })), weight: 1 },
+      { arbitrary: fc.array(tie("p"), { minLength: 1, maxLength: 3 }).map((any) => ({ any })), weight: 1 },
+      { arbitrary: tie("p").map((not) => ({ not })), weight: 1 },
+    ),
+  }))
+  .p.filter((p) => depth(p) <= 4);
+
+function depth(p: Predicate): number {
+  if ("all" in p) return 1 + Math.max(...p.all.map(depth));
+  if ("any" in p) return 1 + Math.max(...p.any.map(depth));
+  if ("not" in p) return 1 + depth(p.not);
+  return 1;
+}
+
+export const MONITOR_IDS = ["m-a", "m-b", "m-c", "m-d", "m-e", "m-f"];
+
+/** A monitor body without identity and version (the op generator assigns those). */
+export const monitorBodyArb = fc.record({
+  predicate: predicateArb,
+  mode: fc.constantFrom("edge", "level"),
+  cooldownMs: fc.oneof(
+    fc.constant(0),
+    fc.integer({ min: 1, max: 8 }).map((n) => n * 500),
+  ),
+  once: fc.nat(4).map((n) => n === 0),
+  enabled: fc.nat(9).map((n) => n !== 0),
+  portfolios: fc.constantFrom([], ["pf-1"], ["pf-2", "pf-1"]),
+});
+
+export type MonitorBody = typeof monitorBodyArb extends fc.Arbitrary<infer T> ? T : never;
+
+export function definition(monitorId: string, version: number, b: MonitorBody): MonitorDefinition {
+  return {
+    monitorId,
+    version,
+    workflowId: `wf-${monitorId}`,
+    ownerUserId: "u-1",
+    linkedPortfolioIds: [...b.portfolios],
+    predicate: b.predicate,
+    fire: { mode: b.mode as "edge" | "level", cooldownMs: b.cooldownMs, once: b.once },
+    enabled: b.enabled,
+  };
+}
+
+/** One fact's raw material: which stream, a time step (possibly backwards), and values. */
+export const factStepArb = fc.record({
+  s: fc.integer({ min: 0, max: STREAMS.length - 1 }),
+  dt: fc.oneof(
+    { arbitrary: fc.integer({ min: 0, max: 3 }).map((n) => n * 500), weight: 8 },
+    { arbitrary: fc.integer({ min: -4, max: -1 }).map((n) => n * 500), weight: 1 },
+  ),
+  value: fc.integer({ min: 1, max: 7 }),
+  signed: fc.integer({ min: -2, max: 6 }),
+  bid: fc.option(fc.integer({ min: 1, max: 7 }), { freq: 2 }),
+});
+
+export type FactStep = typeof factStepArb extends fc.Arbitrary<infer T> ? T : never;
+
+export function makeFact(step: FactStep, seq: number, at: number): AcceptedFact {
+  const stream = STREAMS[step.s] as (typeof STREAMS)[number];
+  const base = { observedAt: at, eventId: `ev-${String(seq).padStart(5, "0")}`, producerId: "p", receivedAt: at };
+  const key = streamKey({ kind: stream.kind as FactKind, subject: { ...stream.subject } });
+  if (stream.kind === "market_price") {
+    const data: { price: number; bid?: number } = { price: step.value };
+    if (step.bid !== null) data.bid = step.bid;
+    return { ...base, kind: "market_price", subject: { symbol: stream.subject.symbol }, data, streamKey: key };
+  }
+  if (stream.kind === "account_cash_usd") {
+    return {
+      ...base,
+      kind: "account_cash_usd",
+      subject: { accountId: stream.subject.accountId },
+      data: { value: step.signed },
+      streamKey: key,
+    };
+  }
+  return {
+    ...base,
+    kind: "portfolio_nav_usd",
+    subject: { portfolioId: stream.subject.portfolioId },
+    data: { value: step.signed },
+    streamKey: key,
+  };
+}
+
+/** A raw op: upsert (new, same or older version), remove, fact, or a repeat of an earlier fact. */
+export const rawOpArb = fc.oneof(
+  {
+    arbitrary: fc.record({
+      t: fc.constant("upsert" as const),
+      id: fc.constantFrom(...MONITOR_IDS),
+      body: monitorBodyArb,
+      bump: fc.integer({ min: -1, max: 3 }),
+    }),
+    weight: 2,
+  },
+  { arbitrary: fc.record({ t: fc.constant("remove" as const), id: fc.constantFrom(...MONITOR_IDS) }), weight: 1 },
+  { arbitrary: fc.record({ t: fc.constant("fact" as const), step: factStepArb }), weight: 14 },
+  { arbitrary: fc.record({ t: fc.constant("dup" as const), back: fc.nat() }), weight: 1 },
+);
+
+export type RawOp = typeof rawOpArb extends fc.Arbitrary<infer T> ? T : never;
+
+/** Turns raw ops into Ops: versions per monitor, event time, eventIds, duplicates. */
+export function buildOps(raw: RawOp[], start = 1_000_000): Op[] {
+  const ops: Op[] = [];
+  const versions = new Map<string, number>();
+  const facts: AcceptedFact[] = [];
+  let at = start;
+  for (const r of raw) {
+    if (r.t === "upsert") {
+      const v = Math.max(1, (versions.get(r.id) ?? 0) + r.bump);
+      versions.set(r.id, Math.max(v, versions.get(r.id) ?? 0));
+      ops.push({ type: "upsert", def: definition(r.id, v, r.body) });
+    } else if (r.t === "remove") {
+      ops.push({ type: "remove", monitorId: r.id });
+    } else if (r.t === "fact") {
+      at = Math.max(start, at + r.step.dt);
+      const fact = makeFact(r.step, facts.length, at);
+      facts.push(fact);
+      ops.push({ type: "fact", fact });
+    } else if (facts.length > 0) {
+      ops.push({ type: "fact", fact: facts[r.back % facts.length] as AcceptedFact });
+    }
+  }
+  return ops;
+}
+
+export const opsArb = (maxLength: number) =>
+  fc.array(rawOpArb, { minLength: 1, maxLength, size: "max" }).map((r) => buildOps(r));

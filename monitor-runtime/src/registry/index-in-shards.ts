@@ -1,0 +1,45 @@
+import type { MonitorDefinition } from "../../../shared/src/monitor";
+import { shardName } from "../../../shared/src/streams";
+import type { RuntimeEnv } from "../env";
+import type { RegistryEvent } from "./decider";
+import { placementOf } from "./placement";
+
+/**
+ * Applies a registry event to the matcher shards by RPC, so that a monitor's version is indexed
+ * before the registry answers (DESIGN §8: any fact pushed after the response is matched against it).
+ * Shards ignore versions older than the one they hold, so replaying this is harmless.
+ */
+export async function indexEvent(
+  env: RuntimeEnv,
+  event: RegistryEvent,
+  previous: MonitorDefinition | undefined,
+): Promise<void> {
+  const shards = Number(env.SHARD_COUNT ?? 8) || 8;
+  const shard = (n: number) => env.SHARDS.get(env.SHARDS.idFromName(shardName(n)));
+  const routes = env.ROUTES.get(env.ROUTES.idFromName("routes"));
+  const monitorId = event.aggregateId;
+  const before = previous ? placementOf(previous, shards) : undefined;
+
+  if (event.type === "monitor_removed") {
+    if (!before) return;
+    await shard(before.home).removeMonitor(monitorId, event.aggregateVersion);
+    if (before.followed.length) await routes.setFollows(monitorId, before.home, []);
+    return;
+  }
+
+  const def = event.data;
+  const now = placementOf(def, shards);
+  // Follow first, then seed: facts routed from now on reach the home shard, and the history
+  // exported after that covers what came before (the import drops facts it already has).
+  await routes.setFollows(
+    monitorId,
+    now.home,
+    now.followed.map((f) => f.streamKey),
+  );
+  for (const f of now.followed) {
+    const history = await shard(f.owner).exportFacts([f.streamKey]);
+    if (history.length) await shard(now.home).importFacts(history);
+  }
+  await shard(now.home).upsertMonitor(def);
+  if (before && before.home !== now.home) await shard(before.home).removeMonitor(monitorId, def.version);
+}

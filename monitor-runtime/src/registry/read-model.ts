@@ -1,0 +1,89 @@
+import type { MonitorDefinition } from "../../../shared/src/monitor";
+
+/**
+ * Reads of the registry from the D1 projections (`monitors`, `monitor_state`, `trigger_matches`).
+ * They answer exactly the same after a projection rebuild, because the rebuild recreates the same rows.
+ */
+export type MonitorStateView = {
+  matchCount: number;
+  lastMatchId: string | null;
+  lastMatchedAt: number | null;
+  tickCount: number;
+  lastTickAt: number | null;
+  lastTickReason: string | null;
+};
+
+export async function readMonitor(
+  db: D1Database,
+  monitorId: string,
+): Promise<(MonitorDefinition & { state: MonitorStateView }) | null> {
+  const row = await db
+    .prepare(
+      `SELECT m.definition, s.match_count, s.last_match_id, s.last_matched_at, s.tick_count, s.last_tick_at, s.last_tick_reason
+       FROM monitors m LEFT JOIN monitor_state s ON s.monitor_id = m.monitor_id
+       WHERE m.monitor_id = ? AND m.removed = 0 AND m.definition IS NOT NULL`,
+    )
+    .bind(monitorId)
+    .first<{
+      definition: string;
+      match_count: number | null;
+      last_match_id: string | null;
+      last_matched_at: number | null;
+      tick_count: number | null;
+      last_tick_at: number | null;
+      last_tick_reason: string | null;
+    }>();
+  if (!row) return null;
+  return {
+    ...(JSON.parse(row.definition) as MonitorDefinition),
+    state: {
+      matchCount: row.match_count ?? 0,
+      lastMatchId: row.last_match_id,
+      lastMatchedAt: row.last_matched_at,
+      tickCount: row.tick_count ?? 0,
+      lastTickAt: row.last_tick_at,
+      lastTickReason: row.last_tick_reason,
+    },
+  };
+}
+
+/** A page of matches in event-time order, after the match named by the cursor. */
+export async function readMatches(
+  db: D1Database,
+  monitorId: string,
+  limit: number,
+  after?: string,
+): Promise<unknown[]> {
+  let cursor: { observed_at: number; match_id: string } | null = null;
+  if (after) {
+    cursor = await db
+      .prepare("SELECT observed_at, match_id FROM trigger_matches WHERE match_id = ? AND monitor_id = ?")
+      .bind(after, monitorId)
+      .first();
+    if (!cursor) return [];
+  }
+  const { results } = cursor
+    ? await db
+        .prepare(
+          "SELECT body FROM trigger_matches WHERE monitor_id = ? AND (observed_at > ? OR (observed_at = ? AND match_id > ?)) ORDER BY observed_at, match_id LIMIT ?",
+        )
+        .bind(monitorId, cursor.observed_at, cursor.observed_at, cursor.match_id, limit)
+        .all<{ body: string }>()
+    : await db
+        .prepare("SELECT body FROM trigger_matches WHERE monitor_id = ? ORDER BY observed_at, match_id LIMIT ?")
+        .bind(monitorId, limit)
+        .all<{ body: string }>();
+  return results.map((r) => {
+    const m = JSON.parse(r.body) as Record<string, unknown>;
+    return {
+      matchId: m.matchId,
+      monitorId: m.monitorId,
+      monitorVersion: m.monitorVersion,
+      eventId: m.eventId,
+      observedAt: m.observedAt,
+      workflowId: m.workflowId,
+      portfolioId: m.portfolioId ?? null,
+      triggerEvent: m.triggerEvent,
+    };
+  });
+}

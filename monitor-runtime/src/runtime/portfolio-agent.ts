@@ -1,0 +1,76 @@
+import { DurableObject } from "cloudflare:workers";
+import type { RuntimeEnv } from "../env";
+import * as decider from "./session/session-decider";
+import { type LastTick, type SessionMeta, type SessionMirror, SessionStore } from "./session/session-store";
+import type { WaitEventType, Wake } from "./session/wake";
+
+/**
+ * One per portfolio (`linkedPortfolioIds[0]`; `~<workflowId>` for a monitor without one). It owns
+ * the monitor sessions of that portfolio: which workflow instance is active, what it waits on, and
+ * every wake-up not yet consumed (see session-decider.ts). Each method is one storage transaction
+ * over the pure decider, and returns the session's mirror so callers can copy it to the UserAgent.
+ */
+export class PortfolioAgent extends DurableObject<RuntimeEnv> {
+  private readonly store: SessionStore;
+
+  constructor(ctx: DurableObjectState, env: RuntimeEnv) {
+    super(ctx, env);
+    this.store = new SessionStore(ctx.storage.sql);
+  }
+
+  private run<R>(
+    workflowId: string,
+    meta: SessionMeta | undefined,
+    fn: (v: decider.SessionView, now: number) => decider.Decision<R>,
+    after?: (now: number) => void,
+  ) {
+    return this.ctx.storage.transactionSync(() => {
+      const now = Date.now();
+      const decision = fn(this.store.load(workflowId), now);
+      if (meta || this.store.hasSession(workflowId)) this.store.apply(workflowId, meta, decision, now);
+      after?.(now);
+      return { result: decision.result, mirror: this.store.mirror(workflowId) };
+    });
+  }
+
+  offer(meta: SessionMeta, wake: Wake, newInstanceId: string) {
+    return this.run(meta.workflowId, meta, (view, now) => {
+      this.store.prune(meta.workflowId, now);
+      return decider.offer(view, wake, { known: this.store.known(meta.workflowId, wake.wakeId), now, newInstanceId });
+    });
+  }
+
+  take(workflowId: string, instanceId: string, waitFor: WaitEventType, waitUntil: number) {
+    return this.run(workflowId, undefined, (view, now) => decider.take(view, instanceId, { now, waitFor, waitUntil }));
+  }
+
+  settle(workflowId: string, wakeId: string, tick: LastTick) {
+    return this.run(
+      workflowId,
+      undefined,
+      (view) => decider.settle(view, wakeId),
+      (now) => this.store.setLastTick(workflowId, tick, now),
+    );
+  }
+
+  sleep(workflowId: string, instanceId: string, until: number) {
+    return this.run(workflowId, undefined, (view, now) => decider.sleep(view, instanceId, { now, until }));
+  }
+
+  end(workflowId: string, instanceId: string, final: boolean, successorId: string) {
+    return this.run(workflowId, undefined, (view, now) => decider.end(view, instanceId, { now, final, successorId }));
+  }
+
+  abandon(workflowId: string, instanceId: string, successorId: string) {
+    return this.run(workflowId, undefined, (view, now) => decider.abandon(view, instanceId, { now, successorId }));
+  }
+
+  /** The session's state and its unconsumed wake-ups (recover decides from this). */
+  session(workflowId: string): { view: decider.SessionView; mirror: SessionMirror | null } {
+    return { view: this.store.load(workflowId), mirror: this.store.mirror(workflowId) };
+  }
+
+  sessions(): SessionMirror[] {
+    return this.store.workflowIds().flatMap((id) => this.store.mirror(id) ?? []);
+  }
+}

@@ -1,0 +1,238 @@
+import type { WaitEventType, Wake } from "./wake";
+
+/**
+ * The monitor session as a pure decider: which WorkflowMonitorTickWorkflow instance owns a
+ * workflowId's session, what it is doing, and the wake-ups addressed to it that it has not yet
+ * consumed. The PortfolioAgent Durable Object loads a `SessionView`, calls one of these functions,
+ * and persists `active` and `writes` in one transaction; the workflow and the HTTP routes only act
+ * on the returned result. This is the whole no-lost / no-doubled wake-up rule:
+ *
+ * - a wake-up is written down (pending) before anyone is told about it, and leaves the queue only
+ *   when the instance that ticked it settles it;
+ * - the instance asks for pending wake-ups before it waits (`take`), and asks again before it ends
+ *   (`end`), so an event that arrives before, during or after its wait is ticked exactly once;
+ * - a wake-up id the agent has already seen is a duplicate and never queued twice.
+ *
+ * @example
+ * const d = offer(view, wake, { known: false, now, newInstanceId });
+ * if (d.result.delivery === "start") await env.TICK_WORKFLOW.create({ id: d.result.instanceId, params });
+ */
+
+export type Phase = "starting" | "ticking" | "waiting" | "sleeping";
+
+export interface ActiveSession {
+  instanceId: string;
+  phase: Phase;
+  since: number;
+  /** After this time an instance that has not moved on is suspect: verify it still runs. */
+  leaseUntil: number;
+  waitingOn: WaitEventType | null;
+  sleepingUntil: number | null;
+}
+
+export interface QueuedWake {
+  wake: Wake;
+  status: "pending" | "inflight";
+}
+
+export interface SessionView {
+  workflowId: string;
+  active: ActiveSession | null;
+  /** Not yet settled wake-ups, oldest first. */
+  queue: QueuedWake[];
+}
+
+export type WakeWrite =
+  | { op: "insert"; wake: Wake; status: "pending" | "done" }
+  | { op: "status"; wakeId: string; status: "pending" | "inflight" | "done" };
+
+export interface Decision<R> {
+  result: R;
+  active: ActiveSession | null;
+  writes: WakeWrite[];
+}
+
+export const SESSION_LIMITS = {
+  maxQueued: 64,
+  startingLeaseMs: 2 * 60_000,
+  tickLeaseMs: 15 * 60_000,
+  graceMs: 60_000,
+} as const;
+
+export type Delivery = "start" | "ring" | "queued" | "none";
+export type OfferResult = {
+  outcome: "accepted" | "duplicate" | "coalesced" | "busy";
+  delivery: Delivery;
+  instanceId: string | null;
+  /** The event type to ring a waiting instance with (what it waits on). */
+  eventType: WaitEventType | null;
+  /** The owning instance is past its lease: the caller verifies it is still alive. */
+  stale: boolean;
+};
+
+const starting = (instanceId: string, now: number): ActiveSession => ({
+  instanceId,
+  phase: "starting",
+  since: now,
+  leaseUntil: now + SESSION_LIMITS.startingLeaseMs,
+  waitingOn: null,
+  sleepingUntil: null,
+});
+
+function deliveryFor(active: ActiveSession | null): Delivery {
+  if (!active) return "none";
+  if (active.phase === "starting") return "start";
+  return active.phase === "waiting" ? "ring" : "queued";
+}
+
+function offerResult(outcome: OfferResult["outcome"], active: ActiveSession | null, now: number): OfferResult {
+  const delivery = outcome === "busy" ? "none" : deliveryFor(active);
+  return {
+    outcome,
+    delivery,
+    instanceId: active?.instanceId ?? null,
+    eventType: delivery === "ring" ? (active?.waitingOn ?? null) : null,
+    stale: active !== null && now > active.leaseUntil,
+  };
+}
+
+/**
+ * A wake-up arrives. `known` says whether the agent has seen this wakeId before (settled ones
+ * included). A duplicate of a wake-up still queued re-drives its delivery (a retried request whose
+ * first ring or create failed), a duplicate of a settled one does nothing.
+ */
+export function offer(
+  view: SessionView,
+  wake: Wake,
+  ctx: { known: boolean; now: number; newInstanceId: string },
+): Decision<OfferResult> {
+  const { active, queue } = view;
+  const queued = queue.some((q) => q.wake.wakeId === wake.wakeId);
+  if (ctx.known || queued) {
+    const r = offerResult("duplicate", active, ctx.now);
+    return { result: queued ? r : { ...r, delivery: "none", eventType: null }, active, writes: [] };
+  }
+  // One pending due scan is as good as two: the tick reads the monitor as it is when it runs.
+  if (wake.reason === "due" && queue.some((q) => q.status === "pending" && q.wake.reason === "due")) {
+    return {
+      result: offerResult("coalesced", active, ctx.now),
+      active,
+      writes: [{ op: "insert", wake, status: "done" }],
+    };
+  }
+  if (queue.length >= SESSION_LIMITS.maxQueued) return { result: offerResult("busy", active, ctx.now), active, writes: [] };
+  const next = active ?? starting(ctx.newInstanceId, ctx.now);
+  return { result: offerResult("accepted", next, ctx.now), active: next, writes: [{ op: "insert", wake, status: "pending" }] };
+}
+
+export type TakeResult = { kind: "superseded" } | { kind: "wake"; wake: Wake } | { kind: "wait" };
+
+/** The instance is ready for work: hand it the oldest wake-up, or record that it now waits. */
+export function take(
+  view: SessionView,
+  instanceId: string,
+  ctx: { now: number; waitFor: WaitEventType; waitUntil: number },
+): Decision<TakeResult> {
+  const { active, queue } = view;
+  if (!active || active.instanceId !== instanceId) return { result: { kind: "superseded" }, active, writes: [] };
+  const ticking = { ...active, phase: "ticking" as const, since: ctx.now, waitingOn: null, sleepingUntil: null };
+  const leased = { ...ticking, leaseUntil: ctx.now + SESSION_LIMITS.tickLeaseMs };
+  const inflight = queue.find((q) => q.status === "inflight");
+  if (inflight) return { result: { kind: "wake", wake: inflight.wake }, active: leased, writes: [] };
+  const pending = queue.find((q) => q.status === "pending");
+  if (pending) {
+    return {
+      result: { kind: "wake", wake: pending.wake },
+      active: leased,
+      writes: [{ op: "status", wakeId: pending.wake.wakeId, status: "inflight" }],
+    };
+  }
+  const waiting = {
+    ...ticking,
+    phase: "waiting" as const,
+    waitingOn: ctx.waitFor,
+    leaseUntil: ctx.waitUntil + SESSION_LIMITS.graceMs,
+  };
+  return { result: { kind: "wait" }, active: waiting, writes: [] };
+}
+
+/** A tick of this wake-up is recorded: it leaves the queue (whoever owns the session now). */
+export function settle(view: SessionView, wakeId: string): Decision<{ settled: boolean }> {
+  const queued = view.queue.some((q) => q.wake.wakeId === wakeId);
+  return {
+    result: { settled: queued },
+    active: view.active,
+    writes: queued ? [{ op: "status", wakeId, status: "done" }] : [],
+  };
+}
+
+/** The instance backs off after a failed tick: it sleeps on time, not on an event. */
+export function sleep(
+  view: SessionView,
+  instanceId: string,
+  ctx: { now: number; until: number },
+): Decision<{ kind: "sleeping" | "superseded" }> {
+  const { active } = view;
+  if (!active || active.instanceId !== instanceId) return { result: { kind: "superseded" }, active, writes: [] };
+  const next: ActiveSession = {
+    ...active,
+    phase: "sleeping",
+    since: ctx.now,
+    waitingOn: null,
+    sleepingUntil: ctx.until,
+    leaseUntil: ctx.until + SESSION_LIMITS.tickLeaseMs,
+  };
+  return { result: { kind: "sleeping" }, active: next, writes: [] };
+}
+
+export type EndResult =
+  | { kind: "superseded" }
+  | { kind: "continue" }
+  | { kind: "ended" }
+  | { kind: "handoff"; instanceId: string };
+
+const requeue = (queue: QueuedWake[]): WakeWrite[] =>
+  queue.filter((q) => q.status === "inflight").map((q) => ({ op: "status", wakeId: q.wake.wakeId, status: "pending" }));
+
+/**
+ * The instance wants to end (its wait timed out, or it used its loop budget: `final`). It may only
+ * end with an empty queue; otherwise it continues, or (final) hands the session to a successor.
+ */
+export function end(
+  view: SessionView,
+  instanceId: string,
+  ctx: { now: number; final: boolean; successorId: string },
+): Decision<EndResult> {
+  const { active, queue } = view;
+  if (!active || active.instanceId !== instanceId) return { result: { kind: "superseded" }, active, writes: [] };
+  if (queue.length === 0) return { result: { kind: "ended" }, active: null, writes: [] };
+  if (!ctx.final) return { result: { kind: "continue" }, active, writes: [] };
+  return {
+    result: { kind: "handoff", instanceId: ctx.successorId },
+    active: starting(ctx.successorId, ctx.now),
+    writes: requeue(queue),
+  };
+}
+
+export type AbandonResult =
+  | { kind: "superseded"; instanceId: string | null }
+  | { kind: "cleared" }
+  | { kind: "restart"; instanceId: string };
+
+/** The owning instance is gone (errored, terminated, never created): unassign it. */
+export function abandon(
+  view: SessionView,
+  instanceId: string,
+  ctx: { now: number; successorId: string },
+): Decision<AbandonResult> {
+  const { active, queue } = view;
+  if (!active || active.instanceId !== instanceId) {
+    return { result: { kind: "superseded", instanceId: active?.instanceId ?? null }, active, writes: [] };
+  }
+  if (queue.length === 0) return { result: { kind: "cleared" }, active: null, writes: [] };
+  return {
+    result: { kind: "restart", instanceId: ctx.successorId },
+    active: starting(ctx.successorId, ctx.now),
+    writes: requeue(queue),
+  };
+}

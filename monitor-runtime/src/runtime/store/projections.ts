@@ -1,0 +1,144 @@
+import { EXECUTION_REF_KINDS, type ExecutionRefKind } from "../../../../shared/src/events";
+
+/**
+ * Reads of the D1 projections the runtime decides from (the projector's tables, see
+ * migrations/0001). "Workflows" are the workflowIds of live monitors; one monitor per workflow is
+ * the normal case, and with several the lowest enabled monitorId wins (deterministic).
+ *
+ * @example const m = await resolveWorkflow(env.DB, "wf_1"); // null → 404
+ */
+export interface MonitorRef {
+  monitorId: string;
+  workflowId: string;
+  ownerUserId: string;
+  /** linkedPortfolioIds[0], or null. */
+  portfolioId: string | null;
+  enabled: boolean;
+  checkIntervalMs: number | null;
+}
+
+type MonitorRow = { monitor_id: string; workflow_id: string; owner_user_id: string; enabled: number; definition: string };
+
+function toRef(row: MonitorRow): MonitorRef {
+  const def = JSON.parse(row.definition) as { linkedPortfolioIds?: string[]; checkIntervalMs?: number };
+  return {
+    monitorId: row.monitor_id,
+    workflowId: row.workflow_id,
+    ownerUserId: row.owner_user_id,
+    portfolioId: def.linkedPortfolioIds?.[0] ?? null,
+    enabled: row.enabled === 1,
+    checkIntervalMs: def.checkIntervalMs ?? null,
+  };
+}
+
+const LIVE_MONITOR = `SELECT monitor_id, workflow_id, owner_user_id, enabled, definition FROM monitors
+  WHERE removed = 0 AND definition IS NOT NULL`;
+
+export async function findMonitor(db: D1Database, monitorId: string): Promise<MonitorRef | null> {
+  const row = await db.prepare(`${LIVE_MONITOR} AND monitor_id = ?`).bind(monitorId).first<MonitorRow>();
+  return row ? toRef(row) : null;
+}
+
+/** The monitor a workflowId stands for (optionally a given one of its monitors), or null. */
+export async function resolveWorkflow(db: D1Database, workflowId: string, monitorId?: string): Promise<MonitorRef | null> {
+  const { results } = await db
+    .prepare(`${LIVE_MONITOR} AND workflow_id = ? ORDER BY enabled DESC, monitor_id LIMIT 50`)
+    .bind(workflowId)
+    .all<MonitorRow>();
+  const refs = results.map(toRef);
+  return (monitorId ? refs.find((r) => r.monitorId === monitorId) : refs[0]) ?? null;
+}
+
+export interface DueMonitor extends MonitorRef {
+  nextDueAt: number;
+}
+
+/** Enabled monitors whose next_due_at has passed, most overdue first. */
+export async function dueMonitors(db: D1Database, now: number, limit: number): Promise<DueMonitor[]> {
+  const { results } = await db
+    .prepare(
+      `SELECT m.monitor_id, m.workflow_id, m.owner_user_id, m.enabled, m.definition, s.next_due_at
+       FROM monitor_state s JOIN monitors m ON m.monitor_id = s.monitor_id
+       WHERE s.next_due_at IS NOT NULL AND s.next_due_at <= ? AND m.removed = 0 AND m.enabled = 1
+         AND m.definition IS NOT NULL
+       ORDER BY s.next_due_at, m.monitor_id LIMIT ?`,
+    )
+    .bind(now, limit)
+    .all<MonitorRow & { next_due_at: number }>();
+  return results.map((r) => ({ ...toRef(r), nextDueAt: r.next_due_at }));
+}
+
+export interface MonitorState {
+  tickCount: number;
+  lastTickId: string | null;
+  lastTickAt: number | null;
+  lastTickReason: string | null;
+  nextDueAt: number | null;
+}
+
+export async function monitorState(db: D1Database, monitorId: string): Promise<MonitorState> {
+  const row = await db
+    .prepare(
+      "SELECT tick_count, last_tick_id, last_tick_at, last_tick_reason, next_due_at FROM monitor_state WHERE monitor_id = ?",
+    )
+    .bind(monitorId)
+    .first<{
+      tick_count: number;
+      last_tick_id: string | null;
+      last_tick_at: number | null;
+      last_tick_reason: string | null;
+      next_due_at: number | null;
+    }>();
+  return {
+    tickCount: row?.tick_count ?? 0,
+    lastTickId: row?.last_tick_id ?? null,
+    lastTickAt: row?.last_tick_at ?? null,
+    lastTickReason: row?.last_tick_reason ?? null,
+    nextDueAt: row?.next_due_at ?? null,
+  };
+}
+
+export interface ExecutionRefRow {
+  workflowId: string;
+  portfolioId: string | null;
+  refKey: string;
+  status: string;
+}
+
+/** The execution any of these ids names (first match in EXECUTION_REF_KINDS order), or null. */
+export async function findExecutionRef(
+  db: D1Database,
+  ids: Partial<Record<ExecutionRefKind, string>>,
+): Promise<ExecutionRefRow | null> {
+  for (const kind of EXECUTION_REF_KINDS) {
+    const value = ids[kind];
+    if (value === undefined) continue;
+    const row = await db
+      .prepare("SELECT workflow_id, portfolio_id, ref_key, status FROM workflow_execution_refs WHERE ref_kind = ? AND ref_value = ?")
+      .bind(kind, value)
+      .first<{ workflow_id: string; portfolio_id: string | null; ref_key: string; status: string }>();
+    if (row) return { workflowId: row.workflow_id, portfolioId: row.portfolio_id, refKey: row.ref_key, status: row.status };
+  }
+  return null;
+}
+
+/** Whether the workflow has an execution that started and has not completed yet. */
+export async function hasOpenExecution(db: D1Database, workflowId: string): Promise<boolean> {
+  const row = await db
+    .prepare("SELECT 1 AS one FROM workflow_execution_refs WHERE workflow_id = ? AND status = 'pending' LIMIT 1")
+    .bind(workflowId)
+    .first();
+  return row !== null;
+}
+
+/** Tables the runtime reads; /healthz answers 200 only when the migrations created them. */
+export const REQUIRED_TABLES = ["event_log", "monitors", "monitor_state", "workflow_execution_refs"] as const;
+
+export async function missingTables(db: D1Database): Promise<string[]> {
+  const { results } = await db
+    .prepare(`SELECT name FROM sqlite_master WHERE type = 'table' AND name IN (${REQUIRED_TABLES.map(() => "?").join(", ")})`)
+    .bind(...REQUIRED_TABLES)
+    .all<{ name: string }>();
+  const present = new Set(results.map((r) => r.name));
+  return REQUIRED_TABLES.filter((t) => !present.has(t));
+}

@@ -1,0 +1,80 @@
+import { d1Executor } from "../../shared/src/d1-executor";
+import { type DomainEvent, safeParseDomainEvent } from "../../shared/src/events";
+import type { ProjectorEnv } from "./env";
+import { applyEvents } from "./projections/apply";
+
+/**
+ * The Queue "events" consumer: each message is `{ v: 1, events: DomainEvent[] }`. Every valid
+ * event of the batch is appended to event_log and projected in ONE D1 batch (idempotent on
+ * eventId, so a redelivered batch, or one retried after a partial failure, changes nothing twice).
+ * A message holding an event that does not parse goes to the DLQ with the reason, and does not
+ * hold back the rest of the batch.
+ */
+export async function consumeEvents(batch: MessageBatch<unknown>, env: ProjectorEnv): Promise<void> {
+  const good: { message: Message<unknown>; events: DomainEvent[] }[] = [];
+  for (const message of batch.messages) {
+    const parsed = parseMessage(message.body);
+    if (typeof parsed === "string") {
+      await env.EVENTS_DLQ.send(
+        {
+          sourceQueue: "events",
+          messageId: message.id,
+          attempts: message.attempts,
+          reason: parsed,
+          failedAt: Date.now(),
+          body: message.body,
+        },
+        { contentType: "json" },
+      );
+      console.error(
+        JSON.stringify({
+          level: "error",
+          msg: "dead-lettered",
+          queue: "events",
+          messageId: message.id,
+          reason: parsed,
+        }),
+      );
+      message.ack();
+    } else good.push({ message, events: parsed });
+  }
+  if (good.length === 0) return;
+  if (env.FAULTS?.includes("projector-fail") && Math.random() < 0.2) {
+    // Fault injection (test configurations only): the projector fails mid-batch and the queue redelivers.
+    throw new Error("fault injection: projector failed mid-batch");
+  }
+  try {
+    await applyEvents(
+      d1Executor(env.DB),
+      good.flatMap((g) => g.events),
+    );
+    for (const g of good) g.message.ack();
+    for (const e of good.flatMap((g) => g.events)) {
+      console.log(
+        JSON.stringify({
+          level: "info",
+          msg: "projected",
+          eventId: e.eventId,
+          type: e.type,
+          aggregateId: e.aggregateId,
+        }),
+      );
+    }
+  } catch (err) {
+    console.error(JSON.stringify({ level: "error", msg: "projection batch failed; retrying", error: String(err) }));
+    for (const g of good) g.message.retry({ delaySeconds: Math.min(30, 2 ** g.message.attempts) });
+  }
+}
+
+function parseMessage(body: unknown): DomainEvent[] | string {
+  if (typeof body !== "object" || body === null || (body as { v?: unknown }).v !== 1) return "not a v1 events message";
+  const raw = (body as { events?: unknown }).events;
+  if (!Array.isArray(raw) || raw.length === 0) return "events must be a non-empty array";
+  const events: DomainEvent[] = [];
+  for (const [i, e] of raw.entries()) {
+    const r = safeParseDomainEvent(e);
+    if (!r.success) return `events.${i}: ${r.error.issues[0]?.path.join(".")}: ${r.error.issues[0]?.message}`;
+    events.push(r.data);
+  }
+  return events;
+}

@@ -1,0 +1,90 @@
+import {
+  EXECUTION_REF_KINDS,
+  type ExecutionCompleted,
+  type ExecutionRefKind,
+  executionRefKey,
+} from "../../../shared/src/events";
+import { type EventPosition, notApplied, type SqlStatement, type TableSet } from "./sql";
+
+/**
+ * `workflow_execution_refs`: one row per id of an execution, so notify-execution finds the
+ * workflow from any one of them. Recording and completion commute (a queue may reorder them):
+ * a completion that comes first creates the execution's canonical row, and a later record copies
+ * its status onto the other rows. Among records (and among completions) the newest by
+ * (occurredAt, eventId) wins.
+ */
+export type ExecutionRefInput = {
+  workflowId: string;
+  portfolioId: string | null;
+  ids: Partial<Record<ExecutionRefKind, string>>;
+  occurredAt: number;
+  eventId: string;
+};
+
+const NEWER_RECORD =
+  "(excluded.recorded_at, excluded.recorded_event_id) > (COALESCE(recorded_at, -1), COALESCE(recorded_event_id, ''))";
+const NEWER_COMPLETION =
+  "(excluded.completed_at, excluded.completed_event_id) > (COALESCE(completed_at, -1), COALESCE(completed_event_id, ''))";
+const INSERT_COLUMNS = `(ref_kind, ref_value, workflow_id, portfolio_id, ref_key, recorded_at, recorded_event_id, status,
+    completed_at, completed_event_id)`;
+
+export function recordRefStatements(ref: ExecutionRefInput, tables: TableSet, at: EventPosition): SqlStatement[] {
+  const t = tables.names.workflow_execution_refs;
+  const g = notApplied(tables, "workflow_execution_refs", at);
+  const refKey = executionRefKey(ref.ids);
+  const [canonicalKind, ...rest] = refKey.split(":");
+  const canonicalValue = rest.join(":");
+  const pick = (c: string) => `${c} = CASE WHEN ${NEWER_RECORD} THEN excluded.${c} ELSE ${c} END`;
+  const fromCanonical = (c: string) => `(SELECT ${c} FROM ${t} WHERE ref_kind = ? AND ref_value = ?)`;
+  // Canonical row first (EXECUTION_REF_KINDS order), so the others copy its completion.
+  return EXECUTION_REF_KINDS.flatMap((kind) => {
+    const value = ref.ids[kind];
+    if (value === undefined) return [];
+    const canon = [canonicalKind ?? "", canonicalValue];
+    return [
+      {
+        sql: `INSERT INTO ${t} ${INSERT_COLUMNS}
+  SELECT ?, ?, ?, ?, ?, ?, ?, COALESCE(${fromCanonical("status")}, 'pending'), ${fromCanonical("completed_at")},
+    ${fromCanonical("completed_event_id")} WHERE ${g.sql}
+  ON CONFLICT (ref_kind, ref_value) DO UPDATE SET
+    ${["workflow_id", "portfolio_id", "ref_key", "recorded_at", "recorded_event_id"].map(pick).join(",\n    ")}`,
+        params: [
+          kind,
+          value,
+          ref.workflowId,
+          ref.portfolioId,
+          refKey,
+          ref.occurredAt,
+          ref.eventId,
+          ...canon,
+          ...canon,
+          ...canon,
+          ...g.params,
+        ],
+      },
+    ];
+  });
+}
+
+export function completionStatements(event: ExecutionCompleted, tables: TableSet, at: EventPosition): SqlStatement[] {
+  const t = tables.names.workflow_execution_refs;
+  const g = notApplied(tables, "workflow_execution_refs", at);
+  const d = event.data;
+  const [kind, ...rest] = d.refKey.split(":");
+  const completion = [d.status, event.occurredAt, event.eventId];
+  const pick = (c: string) => `${c} = CASE WHEN ${NEWER_COMPLETION} THEN excluded.${c} ELSE ${c} END`;
+  return [
+    {
+      sql: `UPDATE ${t} SET status = ?, completed_at = ?, completed_event_id = ?
+  WHERE ref_key = ? AND (?, ?) > (COALESCE(completed_at, -1), COALESCE(completed_event_id, '')) AND ${g.sql}`,
+      params: [...completion, d.refKey, event.occurredAt, event.eventId, ...g.params],
+    },
+    {
+      // The canonical row, in case the completion arrived before the record.
+      sql: `INSERT INTO ${t} ${INSERT_COLUMNS} SELECT ?, ?, ?, NULL, ?, NULL, NULL, ?, ?, ? WHERE ${g.sql}
+  ON CONFLICT (ref_kind, ref_value) DO UPDATE SET
+    ${["status", "completed_at", "completed_event_id"].map(pick).join(",\n    ")}`,
+      params: [kind ?? "", rest.join(":"), d.workflowId, d.refKey, ...completion, ...g.params],
+    },
+  ];
+}

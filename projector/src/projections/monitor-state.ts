@@ -1,0 +1,79 @@
+import type {
+  MonitorRegistered,
+  MonitorUpdated,
+  TickExecuted,
+  TriggerMatched,
+} from "../../../shared/src/events";
+import { type EventPosition, notApplied, type SqlStatement, type TableSet } from "./sql";
+
+/**
+ * `monitor_state`: match and tick counters plus the latest match and tick. Counters move only
+ * when the guard says the event is new (and, for matches, the matchId is new: a match re-emitted
+ * under a fresh eventId counts once). "Latest" is the max by event time, tie-broken by id, so a
+ * reordered queue gives the same row.
+ *
+ * Must run before the trigger_matches insert of the same event (it checks the matchId is new).
+ */
+export function matchStateStatement(event: TriggerMatched, tables: TableSet, at: EventPosition): SqlStatement {
+  const { monitor_state: t, trigger_matches: m } = tables.names;
+  const g = notApplied(tables, "monitor_state", at);
+  const d = event.data;
+  const newer =
+    "last_matched_at IS NULL OR (excluded.last_matched_at, excluded.last_match_id) > (last_matched_at, last_match_id)";
+  return {
+    sql: `INSERT INTO ${t} (monitor_id, match_count, last_match_id, last_matched_at)
+  SELECT ?, 1, ?, ? WHERE ${g.sql} AND NOT EXISTS (SELECT 1 FROM ${m} WHERE match_id = ?)
+  ON CONFLICT (monitor_id) DO UPDATE SET match_count = match_count + 1,
+    last_match_id = CASE WHEN ${newer} THEN excluded.last_match_id ELSE last_match_id END,
+    last_matched_at = CASE WHEN ${newer} THEN excluded.last_matched_at ELSE last_matched_at END`,
+    params: [d.monitorId, d.matchId, d.observedAt, ...g.params, d.matchId],
+  };
+}
+
+/**
+ * A tick counts for its monitor; a tick without monitorId counts for the workflow's live monitors
+ * as the table stands at that point of the log (the one order-dependent rule here: emitters
+ * should send monitorId).
+ */
+export function tickStateStatement(event: TickExecuted, tables: TableSet, at: EventPosition): SqlStatement {
+  const { monitor_state: t, monitors } = tables.names;
+  const g = notApplied(tables, "monitor_state", at);
+  const d = event.data;
+  const newer =
+    "last_tick_at IS NULL OR (excluded.last_tick_at, excluded.last_tick_id) > (last_tick_at, last_tick_id)";
+  const pick = (c: string) => `${c} = CASE WHEN ${newer} THEN excluded.${c} ELSE ${c} END`;
+  const upsert = `ON CONFLICT (monitor_id) DO UPDATE SET tick_count = tick_count + 1,
+    ${["last_tick_id", "last_tick_at", "last_tick_reason", "next_due_at"].map(pick).join(",\n    ")}`;
+  const insert = `INSERT INTO ${t} (monitor_id, tick_count, last_tick_id, last_tick_at, last_tick_reason, next_due_at)`;
+  const values = [d.tickId, d.tickedAt, d.reason, d.nextDueAt];
+  if (d.monitorId !== undefined) {
+    return { sql: `${insert} SELECT ?, 1, ?, ?, ?, ? WHERE ${g.sql} ${upsert}`, params: [d.monitorId, ...values, ...g.params] };
+  }
+  return {
+    sql: `${insert} SELECT monitor_id, 1, ?, ?, ?, ? FROM ${monitors} WHERE workflow_id = ? AND removed = 0 AND ${g.sql}
+  ${upsert}`,
+    params: [...values, d.workflowId, ...g.params],
+  };
+}
+
+/**
+ * A registration creates the state row. A monitor with checkIntervalMs is due from its
+ * registration until its first tick sets next_due_at (min over registrations: order-free).
+ */
+export function registrationStateStatement(
+  event: MonitorRegistered | MonitorUpdated,
+  tables: TableSet,
+  at: EventPosition,
+): SqlStatement {
+  const t = tables.names.monitor_state;
+  const g = notApplied(tables, "monitor_state", at);
+  const due = event.data.checkIntervalMs === undefined ? null : event.occurredAt;
+  return {
+    sql: `INSERT INTO ${t} (monitor_id, next_due_at) SELECT ?, ? WHERE ${g.sql}
+  ON CONFLICT (monitor_id) DO UPDATE SET next_due_at = CASE
+    WHEN last_tick_at IS NULL AND excluded.next_due_at IS NOT NULL
+    THEN MIN(COALESCE(next_due_at, excluded.next_due_at), excluded.next_due_at)
+    ELSE next_due_at END`,
+    params: [event.data.monitorId, due, ...g.params],
+  };
+}

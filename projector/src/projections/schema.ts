@@ -1,0 +1,75 @@
+import type { ProjectionTable } from "./sql";
+
+/**
+ * DDL of the projection tables, by table name, so a rebuild can create `<name>__shadow` with the
+ * same schema and indexes as the live table. migrations/0001 holds the same text for the live
+ * names; a test checks that the two never drift apart.
+ *
+ * Index names take a tag: a shadow's indexes are renamed with its table at swap time (SQLite
+ * keeps index names on ALTER TABLE RENAME), so each rebuild tags its own to avoid clashing with
+ * the live table's current ones.
+ *
+ * @example projectionDdl(SHADOW.names, "__r01jd…") // CREATE TABLE monitors__shadow …
+ */
+export function projectionDdl(t: Record<ProjectionTable, string>, tag = ""): string[] {
+  return [
+    `CREATE TABLE ${t.monitors} (
+  monitor_id TEXT PRIMARY KEY,
+  version INTEGER NOT NULL,
+  definition_version INTEGER NOT NULL,
+  definition TEXT,
+  workflow_id TEXT,
+  owner_user_id TEXT,
+  enabled INTEGER NOT NULL,
+  removed INTEGER NOT NULL,
+  created_at INTEGER NOT NULL,
+  updated_at INTEGER NOT NULL
+)`,
+    `CREATE INDEX monitors_by_workflow${tag} ON ${t.monitors} (workflow_id)`,
+    `CREATE TABLE ${t.monitor_state} (
+  monitor_id TEXT PRIMARY KEY,
+  match_count INTEGER NOT NULL DEFAULT 0,
+  last_match_id TEXT,
+  last_matched_at INTEGER,
+  tick_count INTEGER NOT NULL DEFAULT 0,
+  last_tick_id TEXT,
+  last_tick_at INTEGER,
+  last_tick_reason TEXT,
+  next_due_at INTEGER
+)`,
+    `CREATE INDEX monitor_state_by_next_due${tag} ON ${t.monitor_state} (next_due_at) WHERE next_due_at IS NOT NULL`,
+    `CREATE TABLE ${t.trigger_matches} (
+  match_id TEXT PRIMARY KEY,
+  monitor_id TEXT NOT NULL,
+  monitor_version INTEGER NOT NULL,
+  event_id TEXT NOT NULL,
+  observed_at INTEGER NOT NULL,
+  workflow_id TEXT NOT NULL,
+  portfolio_id TEXT,
+  stream_key TEXT NOT NULL,
+  body TEXT NOT NULL
+)`,
+    `CREATE INDEX trigger_matches_by_monitor_time${tag} ON ${t.trigger_matches} (monitor_id, observed_at, match_id)`,
+    `CREATE INDEX trigger_matches_by_workflow${tag} ON ${t.trigger_matches} (workflow_id)`,
+    `CREATE TABLE ${t.workflow_execution_refs} (
+  ref_kind TEXT NOT NULL CHECK (ref_kind IN ('operationId', 'runId', 'executionRequestId', 'eventId')),
+  ref_value TEXT NOT NULL,
+  workflow_id TEXT NOT NULL,
+  portfolio_id TEXT,
+  ref_key TEXT NOT NULL,
+  recorded_at INTEGER,
+  recorded_event_id TEXT,
+  status TEXT NOT NULL,
+  completed_at INTEGER,
+  completed_event_id TEXT,
+  PRIMARY KEY (ref_kind, ref_value)
+)`,
+    `CREATE INDEX workflow_execution_refs_by_key${tag} ON ${t.workflow_execution_refs} (ref_key)`,
+    `CREATE INDEX workflow_execution_refs_by_workflow${tag} ON ${t.workflow_execution_refs} (workflow_id)`,
+    `CREATE TABLE ${t.projection_checkpoints} (
+  projection TEXT PRIMARY KEY,
+  last_seq INTEGER NOT NULL,
+  updated_at INTEGER NOT NULL
+)`,
+  ];
+}

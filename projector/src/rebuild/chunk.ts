@@ -1,0 +1,41 @@
+import { type DomainEvent, parseDomainEvent } from "../../../shared/src/events";
+import { checkpointStatement, projectEvent } from "../projections/apply";
+import { SHADOW, type SqlStatement } from "../projections/sql";
+
+/**
+ * One rebuild chunk: event_log rows in seq order, projected into the shadow set. Stored events
+ * are upcast to their current version as they are read. The batch also advances the shadow
+ * checkpoints and the rebuild's progress, both guarded by seq, so a retried chunk is a no-op.
+ *
+ * @example
+ * const rows = await db.all<LoggedEventRow>(readChunkStatement(afterSeq, 1000));
+ * await db.batch(chunkStatements(rebuildId, rows, Date.now()).statements);
+ */
+export type LoggedEventRow = { seq: number; body: string };
+
+export function readChunkStatement(afterSeq: number, limit: number): SqlStatement {
+  return { sql: "SELECT seq, body FROM event_log WHERE seq > ? ORDER BY seq LIMIT ?", params: [afterSeq, limit] };
+}
+
+export function readLoggedEvent(row: LoggedEventRow): DomainEvent {
+  return parseDomainEvent(JSON.parse(row.body));
+}
+
+export function chunkStatements(
+  rebuildId: string,
+  rows: LoggedEventRow[],
+  now: number,
+): { statements: SqlStatement[]; lastSeq: number | undefined; count: number } {
+  const statements: SqlStatement[] = [];
+  for (const row of rows) {
+    const event = readLoggedEvent(row);
+    statements.push(...projectEvent(event, SHADOW, { eventId: event.eventId, seq: row.seq }));
+  }
+  const last = rows.at(-1)?.seq;
+  if (last === undefined) return { statements, lastSeq: undefined, count: 0 };
+  statements.push(checkpointStatement(SHADOW, "?", [last], now), {
+    sql: `UPDATE rebuilds SET events_applied = events_applied + ?, last_seq = ? WHERE rebuild_id = ? AND last_seq < ?`,
+    params: [rows.length, last, rebuildId, last],
+  });
+  return { statements, lastSeq: last, count: rows.length };
+}

@@ -1,0 +1,43 @@
+import { readFileSync } from "node:fs";
+import { DatabaseSync } from "node:sqlite";
+import { fileURLToPath } from "node:url";
+import { type SqliteExecutor, sqliteExecutor } from "../../src/projections/sqlite-executor";
+import { PROJECTION_TABLES } from "../../src/projections/sql";
+
+export const MIGRATION = fileURLToPath(new URL("../../../migrations/0001_event_log_and_projections.sql", import.meta.url));
+
+/** An in-memory D1 stand-in with the real migration applied. */
+export function freshDb(): SqliteExecutor {
+  const db = new DatabaseSync(":memory:");
+  db.exec(readFileSync(MIGRATION, "utf8"));
+  return sqliteExecutor(db);
+}
+
+const ORDER: Record<string, string> = {
+  monitors: "monitor_id",
+  monitor_state: "monitor_id",
+  trigger_matches: "match_id",
+  workflow_execution_refs: "ref_kind, ref_value",
+  projection_checkpoints: "projection",
+};
+
+/** Every projection table's rows, sorted (checkpoints without their wall-clock updated_at). */
+export function dump(x: SqliteExecutor): Record<string, unknown[]> {
+  const out: Record<string, unknown[]> = {};
+  for (const t of PROJECTION_TABLES) {
+    const columns = t === "projection_checkpoints" ? "projection, last_seq" : "*";
+    out[t] = x.db.prepare(`SELECT ${columns} FROM ${t} ORDER BY ${ORDER[t]}`).all();
+  }
+  return out;
+}
+
+/** Index definitions per live table, by columns (names change across rebuilds; shape must not). */
+export function indexShapes(x: SqliteExecutor): string[] {
+  const rows = x.db
+    .prepare("SELECT tbl_name, name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL")
+    .all() as { tbl_name: string; name: string; sql: string }[];
+  return rows
+    .filter((r) => (PROJECTION_TABLES as readonly string[]).includes(r.tbl_name))
+    .map((r) => `${r.tbl_name}: ${r.sql.replace(/^CREATE (UNIQUE )?INDEX \S+ ON \S+/, "")}`)
+    .sort();
+}

@@ -1,0 +1,81 @@
+/**
+ * Dead letters in D1, shared by every queue consumer. A consumer that gives up on a message sends
+ * `{ sourceQueue, messageId, attempts, reason, failedAt, body }` to its DLQ; a message the queue
+ * itself dead-lettered (max_retries exceeded) arrives raw and is recorded with that reason.
+ *
+ * @example await recordDeadLetters(env.DB, "facts", batch.messages);
+ */
+export type DeadLetterEnvelope = {
+  sourceQueue: string;
+  messageId: string;
+  attempts: number;
+  reason: string;
+  failedAt: number;
+  /** The original body: bytes as a number array (msgpack), or the JSON value. */
+  body: unknown;
+};
+
+export type DeadLetterRow = {
+  id: string;
+  source_queue: string;
+  reason: string;
+  attempts: number;
+  body: string;
+  failed_at: number;
+  replayed_at: number | null;
+  replay_count: number;
+};
+
+function isEnvelope(v: unknown): v is DeadLetterEnvelope {
+  return typeof v === "object" && v !== null && "sourceQueue" in v && "reason" in v && "body" in v;
+}
+
+export async function recordDeadLetters(
+  db: D1Database,
+  sourceQueue: string,
+  messages: readonly Message<unknown>[],
+): Promise<void> {
+  const stmts = messages.map((m) => {
+    const env: DeadLetterEnvelope = isEnvelope(m.body)
+      ? m.body
+      : {
+          sourceQueue,
+          messageId: m.id,
+          attempts: m.attempts,
+          reason: "exceeded the queue's max_retries",
+          failedAt: Date.now(),
+          body: m.body instanceof Uint8Array ? Array.from(m.body) : m.body,
+        };
+    return db
+      .prepare(
+        "INSERT OR IGNORE INTO dead_letters (id, source_queue, reason, attempts, body, failed_at) VALUES (?, ?, ?, ?, ?, ?)",
+      )
+      .bind(env.messageId, env.sourceQueue, env.reason, env.attempts, JSON.stringify(env.body), env.failedAt);
+  });
+  if (stmts.length) await db.batch(stmts);
+  for (const m of messages) m.ack();
+}
+
+export async function listDeadLetters(db: D1Database, sourceQueue: string, limit = 100): Promise<DeadLetterRow[]> {
+  const { results } = await db
+    .prepare("SELECT * FROM dead_letters WHERE source_queue = ? ORDER BY failed_at DESC LIMIT ?")
+    .bind(sourceQueue, limit)
+    .all<DeadLetterRow>();
+  return results;
+}
+
+/** The original body of a dead letter, ready to send back to its queue. */
+export function originalBody(row: DeadLetterRow): { body: unknown; contentType: "v8" | "json" } {
+  const parsed = JSON.parse(row.body) as unknown;
+  if (Array.isArray(parsed) && parsed.every((n) => typeof n === "number")) {
+    return { body: new Uint8Array(parsed as number[]), contentType: "v8" };
+  }
+  return { body: parsed, contentType: "json" };
+}
+
+export async function markReplayed(db: D1Database, id: string): Promise<void> {
+  await db
+    .prepare("UPDATE dead_letters SET replayed_at = ?, replay_count = replay_count + 1 WHERE id = ?")
+    .bind(Date.now(), id)
+    .run();
+}
