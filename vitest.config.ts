@@ -1,5 +1,6 @@
 import { cloudflareTest } from "@cloudflare/vitest-plugin";
 import { defineConfig } from "vitest/config";
+import { fabricProject } from "./test-fixtures/fabric-project.ts";
 
 // Two kinds of project in one run (TOOLCHAIN.md): pure logic in Node, each Worker inside workerd.
 const DEV_PRODUCERS = JSON.stringify([
@@ -20,6 +21,7 @@ function healthyStandIn(name: string) {
 export default defineConfig({
   test: {
     projects: [
+      fabricProject("fabric", ["test-e2e/**/*.test.ts"], DEV_PRODUCERS),
       {
         test: {
           name: "node",

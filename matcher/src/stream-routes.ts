@@ -49,7 +49,9 @@ export class StreamRoutes extends DurableObject {
     for (const row of this.ctx.storage.sql.exec<{ stream_key: string; shard: number }>(
       "SELECT DISTINCT stream_key, shard FROM follows ORDER BY stream_key, shard",
     )) {
-      (followers[row.stream_key] ??= []).push(row.shard);
+      const list = followers[row.stream_key] ?? [];
+      list.push(row.shard);
+      followers[row.stream_key] = list;
     }
     return { version, followers };
   }

@@ -44,12 +44,12 @@ export class PortfolioAgent extends DurableObject<RuntimeEnv> {
     return this.run(workflowId, undefined, (view, now) => decider.take(view, instanceId, { now, waitFor, waitUntil }));
   }
 
-  settle(workflowId: string, wakeId: string, tick: LastTick) {
+  settle(workflowId: string, wakeId: string, tick: LastTick | null) {
     return this.run(
       workflowId,
       undefined,
       (view) => decider.settle(view, wakeId),
-      (now) => this.store.setLastTick(workflowId, tick, now),
+      (now) => tick && this.store.setLastTick(workflowId, tick, now),
     );
   }
 

@@ -44,12 +44,12 @@ const removed = (version: number): RegistryEventDraft => ({
   data: { monitorId: "m1" },
 });
 
-/** given(events) / when(command) / then(events | error) */
+/** given(events) / when(command) / thenEmits(events) | thenFails(error) */
 function given(...events: RegistryEventDraft[]) {
   const state: RegistryState = events.reduce(evolve, initialState());
   return {
     when: (command: RegistryCommand) => ({
-      then: (expected: RegistryEventDraft[]) => expect(decide(command, state)).toEqual(expected),
+      thenEmits: (expected: RegistryEventDraft[]) => expect(decide(command, state)).toEqual(expected),
       thenFails: (code: string, status: number) => {
         const result = decide(command, state);
         expect(result).toMatchObject({ code });
@@ -71,21 +71,25 @@ describe("monitor registry decider", () => {
   it("registers an unknown monitor at version 1", () => {
     given()
       .when(put(body()))
-      .then([registered(1)]);
+      .thenEmits([registered(1)]);
     expect(given().when(put(body())).outcome()).toMatchObject({ ok: true, version: 1, created: true });
   });
 
   it("updates an active monitor to the next version", () => {
     given(registered(1))
       .when(put(body(90_000)))
-      .then([registered(2, body(90_000))]);
-    expect(given(registered(1)).when(put(body(90_000))).outcome()).toMatchObject({ version: 2, created: false });
+      .thenEmits([registered(2, body(90_000))]);
+    expect(
+      given(registered(1))
+        .when(put(body(90_000)))
+        .outcome(),
+    ).toMatchObject({ version: 2, created: false });
   });
 
   it("accepts an update whose expectedVersion is the current version", () => {
     given(registered(1), registered(2))
       .when(put(body(1), 2))
-      .then([registered(3, body(1))]);
+      .thenEmits([registered(3, body(1))]);
   });
 
   it("rejects a stale expectedVersion with precondition_failed (412)", () => {
@@ -103,7 +107,7 @@ describe("monitor registry decider", () => {
   it("treats expectedVersion 0 as create-only", () => {
     given()
       .when(put(body(), 0))
-      .then([registered(1)]);
+      .thenEmits([registered(1)]);
     given(registered(1))
       .when(put(body(2), 0))
       .thenFails("precondition_failed", 412);
@@ -112,8 +116,12 @@ describe("monitor registry decider", () => {
   it("returns no events and the current version for an identical re-PUT", () => {
     given(registered(1), registered(2, body(7)))
       .when(put(body(7)))
-      .then([]);
-    expect(given(registered(1), registered(2, body(7))).when(put(body(7))).outcome()).toMatchObject({
+      .thenEmits([]);
+    expect(
+      given(registered(1), registered(2, body(7)))
+        .when(put(body(7)))
+        .outcome(),
+    ).toMatchObject({
       ok: true,
       version: 2,
       created: false,
@@ -123,33 +131,29 @@ describe("monitor registry decider", () => {
   it("treats a re-PUT that only reorders keys as identical", () => {
     const b = body();
     const reordered = Object.fromEntries(Object.entries(b).reverse()) as MonitorBody;
-    given(registered(1, b))
-      .when(put(reordered))
-      .then([]);
+    given(registered(1, b)).when(put(reordered)).thenEmits([]);
   });
 
   it("deletes an active monitor with a new version", () => {
     given(registered(1))
       .when({ type: "remove", monitorId: "m1" })
-      .then([removed(2)]);
+      .thenEmits([removed(2)]);
   });
 
   it("rejects the delete of an unknown monitor with not_found (404)", () => {
-    given()
-      .when({ type: "remove", monitorId: "m1" })
-      .thenFails("not_found", 404);
+    given().when({ type: "remove", monitorId: "m1" }).thenFails("not_found", 404);
   });
 
   it("treats a repeated delete as a no-op", () => {
-    given(registered(1), removed(2))
-      .when({ type: "remove", monitorId: "m1" })
-      .then([]);
+    given(registered(1), removed(2)).when({ type: "remove", monitorId: "m1" }).thenEmits([]);
   });
 
   it("re-registers a removed monitor past the removal's version, so matchIds never repeat", () => {
     given(registered(1), removed(2))
       .when(put(body()))
-      .then([{ ...(registered(3) as RegistryEventDraft & { type: "monitor_updated" }), type: "monitor_registered" }]);
+      .thenEmits([
+        { ...(registered(3) as RegistryEventDraft & { type: "monitor_updated" }), type: "monitor_registered" },
+      ]);
   });
 
   it("ignores redelivered or older events when evolving", () => {

@@ -1,9 +1,4 @@
-import type {
-  MonitorRegistered,
-  MonitorUpdated,
-  TickExecuted,
-  TriggerMatched,
-} from "../../../shared/src/events";
+import type { MonitorRegistered, MonitorUpdated, TickExecuted, TriggerMatched } from "../../../shared/src/events";
 import { type EventPosition, notApplied, type SqlStatement, type TableSet } from "./sql";
 
 /**
@@ -39,15 +34,17 @@ export function tickStateStatement(event: TickExecuted, tables: TableSet, at: Ev
   const { monitor_state: t, monitors } = tables.names;
   const g = notApplied(tables, "monitor_state", at);
   const d = event.data;
-  const newer =
-    "last_tick_at IS NULL OR (excluded.last_tick_at, excluded.last_tick_id) > (last_tick_at, last_tick_id)";
+  const newer = "last_tick_at IS NULL OR (excluded.last_tick_at, excluded.last_tick_id) > (last_tick_at, last_tick_id)";
   const pick = (c: string) => `${c} = CASE WHEN ${newer} THEN excluded.${c} ELSE ${c} END`;
   const upsert = `ON CONFLICT (monitor_id) DO UPDATE SET tick_count = tick_count + 1,
     ${["last_tick_id", "last_tick_at", "last_tick_reason", "next_due_at"].map(pick).join(",\n    ")}`;
   const insert = `INSERT INTO ${t} (monitor_id, tick_count, last_tick_id, last_tick_at, last_tick_reason, next_due_at)`;
   const values = [d.tickId, d.tickedAt, d.reason, d.nextDueAt];
   if (d.monitorId !== undefined) {
-    return { sql: `${insert} SELECT ?, 1, ?, ?, ?, ? WHERE ${g.sql} ${upsert}`, params: [d.monitorId, ...values, ...g.params] };
+    return {
+      sql: `${insert} SELECT ?, 1, ?, ?, ?, ? WHERE ${g.sql} ${upsert}`,
+      params: [d.monitorId, ...values, ...g.params],
+    };
   }
   return {
     sql: `${insert} SELECT monitor_id, 1, ?, ?, ?, ? FROM ${monitors} WHERE workflow_id = ? AND removed = 0 AND ${g.sql}

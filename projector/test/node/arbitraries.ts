@@ -39,7 +39,11 @@ const definition = (monitorId: string, version: number, workflowId: string, inte
 const monitorId = fc.constantFrom(...MONITORS);
 const workflowId = fc.constantFrom(...WORKFLOWS);
 const time = fc.integer({ min: 0, max: 20 }).map((s) => T0 + s * 1000);
-const maybeId = (prefix: string) => fc.option(fc.integer({ min: 0, max: 3 }).map((n) => `${prefix}${n}`), { nil: undefined });
+const maybeId = (prefix: string) =>
+  fc.option(
+    fc.integer({ min: 0, max: 3 }).map((n) => `${prefix}${n}`),
+    { nil: undefined },
+  );
 const ids = fc
   .record({
     operationId: maybeId("op"),
@@ -56,17 +60,41 @@ const draft = fc.oneof(
   {
     weight: 2,
     arbitrary: fc
-      .record({ m: monitorId, v: fc.integer({ min: 1, max: 6 }), wf: workflowId, at: time, interval: fc.boolean(), kind: fc.integer({ min: 0, max: 2 }) })
+      .record({
+        m: monitorId,
+        v: fc.integer({ min: 1, max: 6 }),
+        wf: workflowId,
+        at: time,
+        interval: fc.boolean(),
+        kind: fc.integer({ min: 0, max: 2 }),
+      })
       .map(({ m, v, wf, at, interval, kind }): Draft => {
-        const base = { schemaVersion: 1 as const, aggregateType: "monitor" as const, aggregateId: m, aggregateVersion: v, occurredAt: at };
+        const base = {
+          schemaVersion: 1 as const,
+          aggregateType: "monitor" as const,
+          aggregateId: m,
+          aggregateVersion: v,
+          occurredAt: at,
+        };
         if (kind === 2) return { ...base, type: "monitor_removed", data: { monitorId: m } };
-        return { ...base, type: kind === 0 ? "monitor_registered" : "monitor_updated", data: definition(m, v, wf, interval) };
+        return {
+          ...base,
+          type: kind === 0 ? "monitor_registered" : "monitor_updated",
+          data: definition(m, v, wf, interval),
+        };
       }),
   },
   {
     weight: 4,
     arbitrary: fc
-      .record({ m: monitorId, v: fc.integer({ min: 1, max: 2 }), cause: fc.integer({ min: 0, max: 5 }), at: time, wf: workflowId, pf: fc.option(fc.constant("pf_1"), { nil: null }) })
+      .record({
+        m: monitorId,
+        v: fc.integer({ min: 1, max: 2 }),
+        cause: fc.integer({ min: 0, max: 5 }),
+        at: time,
+        wf: workflowId,
+        pf: fc.option(fc.constant("pf_1"), { nil: null }),
+      })
       .map(({ m, v, cause, at, wf, pf }): Draft => {
         const causeId = ulidOf(1_000_000 + cause);
         return {
@@ -94,24 +122,33 @@ const draft = fc.oneof(
   {
     weight: 3,
     arbitrary: fc
-      .record({ wf: workflowId, m: fc.option(monitorId, { nil: undefined }), tick: fc.integer({ min: 0, max: 5 }), at: time, next: fc.option(time, { nil: null }), refs: fc.option(fc.array(ids, { maxLength: 2 }), { nil: undefined }) })
-      .map(({ wf, m, tick, at, next, refs }): Draft => ({
-        type: "tick_executed",
-        schemaVersion: 1,
-        aggregateType: "workflow",
-        aggregateId: wf,
-        aggregateVersion: tick,
-        occurredAt: at,
-        data: {
-          workflowId: wf,
-          ...(m === undefined ? {} : { monitorId: m }),
-          reason: tick % 2 === 0 ? "schedule" : "trigger_match",
-          tickId: `t${tick}`,
-          tickedAt: at,
-          nextDueAt: next,
-          ...(refs === undefined ? {} : { executionRefs: refs }),
-        },
-      })),
+      .record({
+        wf: workflowId,
+        m: fc.option(monitorId, { nil: undefined }),
+        tick: fc.integer({ min: 0, max: 5 }),
+        at: time,
+        next: fc.option(time, { nil: null }),
+        refs: fc.option(fc.array(ids, { maxLength: 2 }), { nil: undefined }),
+      })
+      .map(
+        ({ wf, m, tick, at, next, refs }): Draft => ({
+          type: "tick_executed",
+          schemaVersion: 1,
+          aggregateType: "workflow",
+          aggregateId: wf,
+          aggregateVersion: tick,
+          occurredAt: at,
+          data: {
+            workflowId: wf,
+            ...(m === undefined ? {} : { monitorId: m }),
+            reason: tick % 2 === 0 ? "schedule" : "trigger_match",
+            tickId: `t${tick}`,
+            tickedAt: at,
+            nextDueAt: next,
+            ...(refs === undefined ? {} : { executionRefs: refs }),
+          },
+        }),
+      ),
   },
   {
     weight: 2,
@@ -137,7 +174,11 @@ const draft = fc.oneof(
         aggregateId: wf,
         aggregateVersion: 0,
         occurredAt: at,
-        data: { workflowId: wf, refKey: Object.entries(i).map(([k, v]) => `${k}:${v}`)[0] ?? "runId:x", status: ok ? "succeeded" : "failed" },
+        data: {
+          workflowId: wf,
+          refKey: Object.entries(i).map(([k, v]) => `${k}:${v}`)[0] ?? "runId:x",
+          status: ok ? "succeeded" : "failed",
+        },
       }),
     ),
   },

@@ -1,10 +1,10 @@
 import { readFileSync } from "node:fs";
+import { resolve } from "node:path";
 import { DatabaseSync } from "node:sqlite";
-import { fileURLToPath } from "node:url";
-import { type SqliteExecutor, sqliteExecutor } from "../../src/projections/sqlite-executor";
 import { PROJECTION_TABLES } from "../../src/projections/sql";
+import { type SqliteExecutor, sqliteExecutor } from "../../src/projections/sqlite-executor";
 
-export const MIGRATION = fileURLToPath(new URL("../../../migrations/0001_event_log_and_projections.sql", import.meta.url));
+export const MIGRATION = resolve(import.meta.dirname, "../../../migrations/0001_event_log_and_projections.sql");
 
 /** An in-memory D1 stand-in with the real migration applied. */
 export function freshDb(): SqliteExecutor {

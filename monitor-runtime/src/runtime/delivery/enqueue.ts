@@ -27,9 +27,19 @@ export type EnqueueResult = {
 };
 
 export async function enqueueTick(env: RuntimeEnv, monitor: MonitorRef, wake: Wake): Promise<EnqueueResult> {
+  return deliver(env, monitor, wake, await offerWake(env, monitor, wake));
+}
+
+/** Record the wake-up in its session; the answer says how to deliver it. */
+export async function offerWake(env: RuntimeEnv, monitor: MonitorRef, wake: Wake): Promise<OfferResult> {
   const agent = portfolioAgent(env, paramsOf(monitor).home);
-  const { result: offer, mirror } = await agent.offer(metaOf(monitor), wake, await instanceIdFor(monitor.workflowId, wake.wakeId));
+  const { result, mirror } = await agent.offer(metaOf(monitor), wake, await instanceIdFor(monitor.workflowId, wake.wakeId));
   await mirrorToUser(env, mirror);
+  return result;
+}
+
+/** Act on an offer: ring, start, replace a dead owner, or leave it to the running instance. */
+export async function deliver(env: RuntimeEnv, monitor: MonitorRef, wake: Wake, offer: OfferResult): Promise<EnqueueResult> {
   const base = { workflowId: monitor.workflowId, portfolioId: monitor.portfolioId, wakeId: wake.wakeId, outcome: offer.outcome };
   if (offer.outcome === "busy") {
     throw new ProblemError(problem("rate_limited", `monitor session ${monitor.workflowId} has too many queued wake-ups`), {

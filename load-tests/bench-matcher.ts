@@ -1,0 +1,442 @@
+/**
+ * `npm run bench:matcher` (tsx, single core): the indexed matcher at 1k / 10k / 100k / 1M monitors
+ * over 1,000 random-walk price streams, against the reference evaluator (O(monitors) per fact,
+ * run only where it finishes in seconds), json-rules-engine (1,000 rules, short run) and a bare
+ * loop over sorted levels that only counts crossings (the practical limit). Reports facts/s,
+ * µs/fact, matches/fact, heap bytes per monitor, and writes results/matcher.json and
+ * results/matcher-throughput.svg. Env: SIZES (comma list), SECONDS (per measurement, default 2).
+ */
+import { writeFileSync } from "node:fs";
+import v8 from "node:v8";
+import vm from "node:vm";
+import { Engine as RulesEngine } from "json-rules-engine";
+import type { AcceptedFact } from "../shared/src/facts";
+import type { MonitorDefinition } from "../shared/src/monitor";
+import type { Condition, Predicate } from "../shared/src/predicate";
+import { IndexedEngine } from "../matcher/src/engine/indexed-engine";
+import { referenceEvaluate } from "../matcher/src/engine/reference";
+import type { Op } from "../matcher/src/engine/types";
+import { type BenchRow, reportBench } from "./lib/bench-output";
+
+/** The workload: seeded, and monitor i is the same at every size. */
+const STREAM_COUNT = 1000;
+const T0 = 1_790_000_000_000;
+
+function rng(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+const symbols = Array.from({ length: STREAM_COUNT }, (_, i) => `SYM${i}`);
+const startPrices = Array.from({ length: STREAM_COUNT }, (_, i) => 20 + ((i * 7919) % 980));
+const round = (x: number) => Math.round(x * 100) / 100;
+
+class MonitorSource {
+  private readonly r = rng(42);
+  private i = 0;
+
+  /** The next monitor, with the price level it watches (if any) for the bare loop. */
+  next(): { def: MonitorDefinition; stream: number; level: number | undefined } {
+    const r = this.r;
+    const i = this.i++;
+    const s = Math.floor(r() * STREAM_COUNT);
+    const p0 = startPrices[s] as number;
+    const stream = { kind: "market_price" as const, subject: { symbol: symbols[s] as string } };
+    const near = (spread: number) => round(p0 * (1 + (r() * 2 - 1) * spread));
+    const c = (op: Condition["op"], value: Condition["value"], extra: Partial<Condition> = {}): Condition => ({
+      stream,
+      field: "price",
+      op,
+      value,
+      ...extra,
+    });
+    const kind = r();
+    let predicate: Predicate;
+    let mode: "edge" | "level" = "edge";
+    let cooldownMs = 0;
+    let level: number | undefined = near(0.1);
+    if (kind < 0.4) {
+      const hysteresis = r() < 0.2 ? round(p0 * 0.002) : undefined;
+      predicate = c(r() < 0.5 ? "crosses_above" : "crosses_below", level, hysteresis ? { hysteresis } : {});
+    } else if (kind < 0.7) {
+      predicate = c((["gt", "gte", "lt", "lte"] as const)[Math.floor(r() * 4)] ?? "gt", level);
+    } else if (kind < 0.78) {
+      const lo = level;
+      predicate = c(r() < 0.5 ? "between" : "outside", [lo, round(lo + p0 * 0.02)]);
+    } else if (kind < 0.86) {
+      const op = (["gt", "lt", "crosses_above", "crosses_below"] as const)[Math.floor(r() * 4)] ?? "gt";
+      const pct = round(0.2 + r() * 1.5) * (op === "lt" || op === "crosses_below" ? -1 : 1);
+      predicate = c(op, pct, { change: { windowMs: 60_000, mode: "pct" } });
+      level = undefined;
+    } else if (kind < 0.92) {
+      predicate = c(r() < 0.5 ? "gt" : "lt", level, { forMs: 5_000 + Math.floor(r() * 55) * 1000 });
+    } else if (kind < 0.96) {
+      predicate = { all: [c("gt", level), c("lt", near(0.1))] };
+    } else {
+      predicate = c(r() < 0.5 ? "gt" : "lt", level);
+      mode = "level";
+      cooldownMs = 60_000;
+    }
+    const def: MonitorDefinition = {
+      monitorId: `mon-${i}`,
+      version: 1,
+      workflowId: `wf-${i}`,
+      ownerUserId: `user-${i % 50_000}`,
+      linkedPortfolioIds: [`pf-${i % 20_000}`],
+      predicate,
+      fire: { mode, cooldownMs, once: r() < 0.05 },
+      enabled: true,
+    };
+    return { def, stream: s, level };
+  }
+}
+
+class FactSource {
+  private readonly r = rng(7);
+  private readonly prices = [...startPrices];
+  private readonly subjects = symbols.map((symbol) => ({ symbol }));
+  private readonly keys = symbols.map((s) => `market_price:${s}`);
+  private seq = 0;
+
+  next(): AcceptedFact {
+    const r = this.r;
+    const s = Math.floor(r() * STREAM_COUNT);
+    const step = (r() + r() - 1) * 0.002;
+    const price = round((this.prices[s] as number) * (1 + step)) || 0.01;
+    this.prices[s] = price;
+    const n = this.seq++;
+    return {
+      kind: "market_price",
+      subject: this.subjects[s] as { symbol: string },
+      observedAt: T0 + n,
+      data: { price },
+      eventId: `ev-${n}`,
+      producerId: "bench",
+      receivedAt: T0 + n,
+      streamKey: this.keys[s] as string,
+    };
+  }
+
+  take(n: number): AcceptedFact[] {
+    return Array.from({ length: n }, () => this.next());
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Measurements
+
+const SIZES = (process.env.SIZES ?? "1000,10000,100000,1000000").split(",").map(Number);
+const SECONDS = Number(process.env.SECONDS ?? 2);
+const REFERENCE_MAX_MONITORS = 100_000;
+const gc = exposeGc();
+
+function exposeGc(): () => void {
+  const existing = (globalThis as { gc?: () => void }).gc;
+  if (existing) return existing;
+  v8.setFlagsFromString("--expose-gc");
+  return vm.runInNewContext("gc") as () => void;
+}
+
+function heapUsed(): number {
+  gc();
+  gc();
+  return process.memoryUsage().heapUsed;
+}
+
+type SizeResult = {
+  monitors: number;
+  upsertsPerSec: number;
+  bytesPerMonitor: number;
+  indexedFactsPerSec: number;
+  indexedUsPerFact: number;
+  matchesPerFact: number;
+  bareFactsPerSec: number;
+  bareUsPerFact: number;
+  referenceFactsPerSec: number | null;
+};
+
+/** Applies facts in chunks for SECONDS (generation untimed); takeDirty every 1,000 facts as the shard does. */
+function timeFacts(apply: (f: AcceptedFact) => number, afterBatch: () => void): { perSec: number; perFact: number } {
+  const facts = new FactSource();
+  for (const f of facts.take(20_000)) apply(f);
+  let n = 0;
+  let out = 0;
+  let ms = 0;
+  while (ms < SECONDS * 1000 && n < 5_000_000) {
+    const chunk = facts.take(50_000);
+    const t = performance.now();
+    for (let j = 0; j < chunk.length; j++) {
+      out += apply(chunk[j] as AcceptedFact);
+      if (j % 1000 === 999) afterBatch();
+    }
+    ms += performance.now() - t;
+    n += chunk.length;
+  }
+  return { perSec: (n / ms) * 1000, perFact: out / n };
+}
+
+function measureIndexed(n: number): Omit<SizeResult, "bareFactsPerSec" | "bareUsPerFact" | "referenceFactsPerSec"> {
+  const h0 = heapUsed();
+  const engine = new IndexedEngine({ history: () => [] });
+  const source = new MonitorSource();
+  const t0 = performance.now();
+  for (let i = 0; i < n; i++) engine.upsertMonitor(source.next().def);
+  const upsertMs = performance.now() - t0;
+  engine.takeDirty();
+  const bytesPerMonitor = (heapUsed() - h0) / n;
+  const { perSec, perFact } = timeFacts(
+    (f) => engine.applyFact(f).matches.length,
+    () => engine.takeDirty(),
+  );
+  return {
+    monitors: n,
+    upsertsPerSec: (n / upsertMs) * 1000,
+    bytesPerMonitor,
+    indexedFactsPerSec: perSec,
+    indexedUsPerFact: 1e6 / perSec,
+    matchesPerFact: perFact,
+  };
+}
+
+/** The practical limit: per stream a sorted Float64Array of levels; a fact only counts the levels it passed. */
+function measureBare(n: number): { perSec: number } {
+  const lists: number[][] = Array.from({ length: STREAM_COUNT }, () => []);
+  const source = new MonitorSource();
+  for (let i = 0; i < n; i++) {
+    const { stream, level } = source.next();
+    if (level !== undefined) lists[stream]?.push(level);
+  }
+  const levels = lists.map((l) => Float64Array.from(l).sort());
+  const prev = new Map<string, number>();
+  const index = new Map(symbols.map((s, i) => [`market_price:${s}`, i]));
+  const lowerBound = (a: Float64Array, x: number) => {
+    let lo = 0;
+    let hi = a.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if ((a[mid] as number) < x) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo;
+  };
+  const { perSec } = timeFacts(
+    (f) => {
+      const price = (f.data as { price: number }).price;
+      const p = prev.get(f.streamKey);
+      prev.set(f.streamKey, price);
+      if (p === undefined) return 0;
+      const a = levels[index.get(f.streamKey) ?? 0] as Float64Array;
+      return Math.abs(lowerBound(a, price) - lowerBound(a, p));
+    },
+    () => {},
+  );
+  return { perSec };
+}
+
+/** The reference evaluator on k facts, k grown until the run takes about a second. */
+function measureReference(n: number): number | null {
+  if (n > REFERENCE_MAX_MONITORS) return null;
+  const source = new MonitorSource();
+  const upserts: Op[] = Array.from({ length: n }, () => ({ type: "upsert", def: source.next().def }));
+  const time = (ops: Op[]) => {
+    const t = performance.now();
+    referenceEvaluate(ops);
+    return performance.now() - t;
+  };
+  const base = time(upserts);
+  let k = 50;
+  for (;;) {
+    const ops: Op[] = [...upserts];
+    const fresh = new FactSource();
+    for (const f of fresh.take(k)) ops.push({ type: "fact", fact: f });
+    const ms = Math.max(0.001, time(ops) - base);
+    if (ms > 1000 || k >= 200_000) return (k / ms) * 1000;
+    k *= 4;
+  }
+}
+
+/** json-rules-engine with 1,000 rules: the same comparisons, stateless (crossings via a prev fact). */
+async function measureRulesEngine(): Promise<number> {
+  const engine = new RulesEngine([], { allowUndefinedFacts: true });
+  const source = new MonitorSource();
+  const ops: Record<string, string> = {
+    gt: "greaterThan",
+    gte: "greaterThanInclusive",
+    lt: "lessThan",
+    lte: "lessThanInclusive",
+  };
+  for (let i = 0; i < 1000; i++) {
+    const { def } = source.next();
+    const c = ("all" in def.predicate ? def.predicate.all[0] : def.predicate) as Condition;
+    const symbol = { fact: "symbol", operator: "equal", value: (c.stream.subject as { symbol: string }).symbol };
+    const v = c.value;
+    let conds: { fact: string; operator: string; value: number | string }[];
+    if (Array.isArray(v)) {
+      conds = [
+        { fact: "price", operator: "greaterThanInclusive", value: v[0] },
+        { fact: "price", operator: "lessThanInclusive", value: v[1] },
+      ];
+    } else if (c.op === "crosses_above" || c.op === "crosses_below") {
+      const up = c.op === "crosses_above";
+      conds = [
+        { fact: "prev", operator: up ? "lessThanInclusive" : "greaterThanInclusive", value: v },
+        { fact: "price", operator: up ? "greaterThan" : "lessThan", value: v },
+      ];
+    } else conds = [{ fact: "price", operator: ops[c.op] ?? "equal", value: v }];
+    engine.addRule({ conditions: { all: [symbol, ...conds] }, event: { type: "match", params: { id: def.monitorId } } });
+  }
+  const facts = new FactSource();
+  const prev = new Map<string, number>();
+  let n = 0;
+  const t = performance.now();
+  while (performance.now() - t < SECONDS * 1000 && n < 20_000) {
+    const f = facts.next();
+    const price = (f.data as { price: number }).price;
+    await engine.run({ symbol: (f.subject as { symbol: string }).symbol, price, prev: prev.get(f.streamKey) ?? price });
+    prev.set(f.streamKey, price);
+    n++;
+  }
+  return (n / (performance.now() - t)) * 1000;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Output
+
+type Series = { name: string; color: string; points: [number, number][] };
+
+/** Throughput (log y) against monitor count (log x), drawn by hand: no chart library. */
+function svgChart(series: Series[]): string {
+  const W = 760;
+  const H = 440;
+  const m = { l: 80, r: 190, t: 40, b: 60 };
+  const xs = series.flatMap((s) => s.points.map((p) => p[0]));
+  const ys = series.flatMap((s) => s.points.map((p) => p[1])).filter((y) => y > 0);
+  const x0 = Math.floor(Math.log10(Math.min(...xs)));
+  const x1 = Math.ceil(Math.log10(Math.max(...xs)));
+  const y0 = Math.floor(Math.log10(Math.min(...ys)));
+  const y1 = Math.ceil(Math.log10(Math.max(...ys)));
+  const px = (x: number) => m.l + ((Math.log10(x) - x0) / Math.max(1, x1 - x0)) * (W - m.l - m.r);
+  const py = (y: number) => H - m.b - ((Math.log10(y) - y0) / Math.max(1, y1 - y0)) * (H - m.t - m.b);
+  const parts: string[] = [
+    `<svg xmlns="http://www.w3.org/2000/svg" width="${W}" height="${H}" font-family="sans-serif" font-size="12">`,
+    `<rect width="${W}" height="${H}" fill="white"/>`,
+    `<text x="${m.l}" y="22" font-size="15">Matcher throughput (facts/s, one core) vs monitors</text>`,
+  ];
+  for (let e = x0; e <= x1; e++) {
+    const x = px(10 ** e);
+    parts.push(`<line x1="${x}" y1="${m.t}" x2="${x}" y2="${H - m.b}" stroke="#ddd"/>`);
+    parts.push(`<text x="${x}" y="${H - m.b + 18}" text-anchor="middle">1e${e}</text>`);
+  }
+  for (let e = y0; e <= y1; e++) {
+    const y = py(10 ** e);
+    parts.push(`<line x1="${m.l}" y1="${y}" x2="${W - m.r}" y2="${y}" stroke="#ddd"/>`);
+    parts.push(`<text x="${m.l - 8}" y="${y + 4}" text-anchor="end">1e${e}</text>`);
+  }
+  parts.push(`<text x="${(W - m.r + m.l) / 2}" y="${H - 18}" text-anchor="middle">monitors (log)</text>`);
+  series.forEach((s, i) => {
+    const pts = s.points.filter((p) => p[1] > 0);
+    const path = pts.map((p) => `${px(p[0]).toFixed(1)},${py(p[1]).toFixed(1)}`).join(" ");
+    parts.push(`<polyline points="${path}" fill="none" stroke="${s.color}" stroke-width="2"/>`);
+    for (const p of pts) parts.push(`<circle cx="${px(p[0])}" cy="${py(p[1])}" r="4" fill="${s.color}"/>`);
+    const ly = m.t + 10 + i * 20;
+    parts.push(`<rect x="${W - m.r + 16}" y="${ly - 9}" width="12" height="12" fill="${s.color}"/>`);
+    parts.push(`<text x="${W - m.r + 34}" y="${ly + 2}">${s.name}</text>`);
+  });
+  parts.push("</svg>");
+  return parts.join("\n");
+}
+
+const fmt = (x: number | null, digits = 0) =>
+  x === null ? "-" : x.toLocaleString("en-US", { maximumFractionDigits: digits, minimumFractionDigits: digits });
+
+async function main(): Promise<void> {
+  const started = performance.now();
+  const results: SizeResult[] = [];
+  console.log("monitors   upserts/s  bytes/mon  indexed facts/s  µs/fact  matches/fact  bare facts/s  bare µs  reference facts/s");
+  for (const n of SIZES) {
+    const idx = measureIndexed(n);
+    const bare = measureBare(n);
+    const ref = measureReference(n);
+    const r: SizeResult = { ...idx, bareFactsPerSec: bare.perSec, bareUsPerFact: 1e6 / bare.perSec, referenceFactsPerSec: ref };
+    results.push(r);
+    console.log(
+      [
+        fmt(n).padStart(9),
+        fmt(r.upsertsPerSec).padStart(10),
+        fmt(r.bytesPerMonitor).padStart(9),
+        fmt(r.indexedFactsPerSec).padStart(16),
+        fmt(r.indexedUsPerFact, 3).padStart(8),
+        fmt(r.matchesPerFact, 3).padStart(13),
+        fmt(r.bareFactsPerSec).padStart(13),
+        fmt(r.bareUsPerFact, 3).padStart(8),
+        fmt(r.referenceFactsPerSec, 1).padStart(18),
+      ].join(" "),
+    );
+  }
+  const jre = await measureRulesEngine();
+  console.log(`json-rules-engine, 1,000 rules: ${fmt(jre, 1)} facts/s`);
+
+  const first = results[0];
+  const last = results[results.length - 1];
+  const at = (n: number) => results.find((r) => r.monitors === n);
+  const rows: BenchRow[] = [];
+  for (const r of results) {
+    const k = fmt(r.monitors);
+    const target = r.monitors === 100_000 ? ">= 1,000,000" : undefined;
+    rows.push({
+      metric: `indexed facts/s @ ${k} monitors`,
+      value: Math.round(r.indexedFactsPerSec),
+      ...(target ? { target, ratio: r.indexedFactsPerSec / 1e6 } : {}),
+    });
+    rows.push({
+      metric: `indexed µs/fact @ ${k} (baseline: bare loop)`,
+      value: r.indexedUsPerFact,
+      baseline: r.bareUsPerFact,
+      ratio: r.indexedUsPerFact / r.bareUsPerFact,
+    });
+    rows.push({ metric: `matches/fact @ ${k}`, value: r.matchesPerFact });
+    rows.push({ metric: `heap bytes/monitor @ ${k}`, value: Math.round(r.bytesPerMonitor), target: "< 300", ratio: r.bytesPerMonitor / 300 });
+    if (r.referenceFactsPerSec !== null) {
+      rows.push({
+        metric: `reference facts/s @ ${k} (ratio: indexed speed-up)`,
+        value: Math.round(r.referenceFactsPerSec),
+        ratio: r.indexedFactsPerSec / r.referenceFactsPerSec,
+      });
+    }
+  }
+  if (first && last && last !== first) {
+    rows.push({
+      metric: `cost growth µs/fact ${fmt(first.monitors)} → ${fmt(last.monitors)}`,
+      value: last.indexedUsPerFact / first.indexedUsPerFact,
+      target: "< 3",
+    });
+  }
+  const k1 = at(1000);
+  rows.push({ metric: "json-rules-engine facts/s @ 1,000 rules", value: Math.round(jre) });
+  if (k1) rows.push({ metric: "indexed / json-rules-engine @ 1,000", value: k1.indexedFactsPerSec / jre, target: ">= 10,000" });
+
+  const svg = svgChart([
+    { name: "indexed engine", color: "#1f77b4", points: results.map((r) => [r.monitors, r.indexedFactsPerSec]) },
+    { name: "bare level loop", color: "#2ca02c", points: results.map((r) => [r.monitors, r.bareFactsPerSec]) },
+    {
+      name: "reference evaluator",
+      color: "#d62728",
+      points: results.flatMap((r): [number, number][] => (r.referenceFactsPerSec ? [[r.monitors, r.referenceFactsPerSec]] : [])),
+    },
+    { name: "json-rules-engine", color: "#9467bd", points: [[1000, jre]] },
+  ]);
+  writeFileSync("load-tests/results/matcher-throughput.svg", svg);
+  reportBench("matcher", {
+    title: `indexed matcher vs reference / json-rules-engine / bare loop, ${fmt(STREAM_COUNT)} streams, one core`,
+    rows,
+    summary: { sizes: results, jsonRulesEngineFactsPerSec: jre, seconds: (performance.now() - started) / 1000 },
+  });
+}
+
+await main();

@@ -1,0 +1,66 @@
+import type { RuntimeEnv } from "../../env";
+import { createInstance } from "../delivery/instances";
+import { mirrorToUser, portfolioAgent } from "../delivery/agents";
+import { successorIdOf } from "../ids";
+import type { LastTick } from "../session/session-store";
+import type { WaitEventType, Wake } from "../session/wake";
+import type { TickResult } from "../tick/tick-types";
+import type { TickWorkflowParams } from "../tick-workflow-params";
+
+/**
+ * What a workflow instance asks of its session, one call per workflow step. Each call goes to the
+ * PortfolioAgent (one transaction) and copies the resulting session state to the UserAgent, so the
+ * step is idempotent: a retried step repeats the same decision or finds it already made.
+ *
+ * @example const taken = await step.do("take-0", () => steps.take("trigger_matched", 3_600_000));
+ */
+export class SessionSteps {
+  constructor(
+    private readonly env: RuntimeEnv,
+    private readonly params: TickWorkflowParams,
+    private readonly instanceId: string,
+  ) {}
+
+  private get agent() {
+    return portfolioAgent(this.env, this.params.home);
+  }
+
+  async take(waitFor: WaitEventType, timeoutMs: number) {
+    const { result, mirror } = await this.agent.take(this.params.workflowId, this.instanceId, waitFor, Date.now() + timeoutMs);
+    await mirrorToUser(this.env, mirror);
+    return result;
+  }
+
+  async settle(wake: Wake, tick: TickResult | null) {
+    const last: LastTick | null = tick && {
+      tickId: tick.tickId,
+      wakeId: wake.wakeId,
+      reason: tick.reason,
+      tickedAt: tick.tickedAt,
+      tickCount: tick.tickCount,
+      nextDueAt: tick.nextDueAt,
+      waitFor: tick.waitFor,
+    };
+    const { result, mirror } = await this.agent.settle(this.params.workflowId, wake.wakeId, last);
+    await mirrorToUser(this.env, mirror);
+    return result;
+  }
+
+  async sleep(ms: number) {
+    const { result, mirror } = await this.agent.sleep(this.params.workflowId, this.instanceId, Date.now() + ms);
+    await mirrorToUser(this.env, mirror);
+    return result;
+  }
+
+  async end(final: boolean) {
+    const successorId = await successorIdOf(this.params.workflowId, this.instanceId);
+    const { result, mirror } = await this.agent.end(this.params.workflowId, this.instanceId, final, successorId);
+    await mirrorToUser(this.env, mirror);
+    return result;
+  }
+
+  /** Start the instance this one handed its session to ("already exists" = already started). */
+  async startSuccessor(successorId: string) {
+    return createInstance(this.env, successorId, this.params);
+  }
+}

@@ -1,0 +1,38 @@
+import { existsSync } from "node:fs";
+import { resolve } from "node:path";
+import { unstable_getMiniflareWorkerOptions } from "wrangler";
+
+/**
+ * The other Workers of the fabric as auxiliary Workers of a workerd test project: their real code
+ * (bundled into dist/ by `npm run build:aux`, i.e. `wrangler deploy --dry-run`) with the bindings of
+ * their own wrangler.jsonc, so tests exercise real queues, Durable Objects, D1 and Workflows
+ * across Workers. Secrets come from `vars`, never from a developer's .dev.vars.
+ */
+export const TEST_ADMIN_TOKEN = "dev-admin-token";
+
+export function auxWorker(folder: string, vars: Record<string, string> = {}) {
+  const bundle = resolve("dist", folder, "index.js");
+  if (!existsSync(bundle)) throw new Error(`${bundle} is missing: run \`npm run build:aux\` first (npm test does)`);
+  const { workerOptions } = unstable_getMiniflareWorkerOptions(`${folder}/wrangler.jsonc`);
+  // The bundle is already built: module rules and the root path only apply to unbundled sources.
+  const {
+    rootPath: _root,
+    modulesRules: _rules,
+    ...options
+  } = workerOptions as typeof workerOptions & { rootPath?: string; modulesRules?: unknown };
+  const durableObjects = Object.fromEntries(
+    Object.entries(options.durableObjects ?? {}).map(([binding, spec]) => {
+      const s = typeof spec === "string" ? { className: spec } : spec;
+      // Classes of this Worker get SQLite storage, as their migrations declare.
+      return [binding, s.scriptName ? s : { ...s, useSQLite: true }];
+    }),
+  );
+  return {
+    ...options,
+    name: `fabric-${folder}`,
+    modules: true,
+    scriptPath: bundle,
+    durableObjects,
+    bindings: { ...(options.bindings ?? {}), ADMIN_AUTH_SECRET_TOKEN: TEST_ADMIN_TOKEN, ...vars },
+  };
+}
