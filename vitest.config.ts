@@ -1,5 +1,6 @@
-import { cloudflareTest } from "@cloudflare/vitest-plugin";
+import { cloudflareTest, readD1Migrations } from "@cloudflare/vitest-plugin";
 import { defineConfig } from "vitest/config";
+import { auxWorker, TEST_ADMIN_TOKEN } from "./test-fixtures/aux-workers.ts";
 import { fabricProject } from "./test-fixtures/fabric-project.ts";
 
 // Two kinds of project in one run (TOOLCHAIN.md): pure logic in Node, each Worker inside workerd.
@@ -22,6 +23,59 @@ export default defineConfig({
   test: {
     projects: [
       fabricProject("fabric", ["test-e2e/**/*.test.ts"], DEV_PRODUCERS),
+      {
+        plugins: [
+          cloudflareTest(async () => ({
+            wrangler: { configPath: "./matcher/wrangler.jsonc" },
+            miniflare: {
+              bindings: {
+                ADMIN_AUTH_SECRET_TOKEN: "dev-admin-token",
+                SHARD_COUNT: "4",
+                TEST_MIGRATIONS: await readD1Migrations("./migrations"),
+              },
+              workers: [
+                {
+                  name: "fabric-monitor-runtime",
+                  modules: true,
+                  scriptPath: "./test-fixtures/notify-sink.js",
+                  compatibilityDate: "2026-08-01",
+                  durableObjects: { LOG: "NotifyLog" },
+                },
+              ],
+            },
+          })),
+        ],
+        test: {
+          name: "matcher",
+          include: ["matcher/test/workerd/**/*.test.ts"],
+          setupFiles: ["./test-fixtures/apply-migrations.ts"],
+          testTimeout: 60_000,
+        },
+      },
+      {
+        // The monitor runtime under test; the matcher runs beside it (its SHARDS/ROUTES classes).
+        plugins: [
+          cloudflareTest(async () => ({
+            wrangler: { configPath: "./monitor-runtime/wrangler.jsonc" },
+            miniflare: {
+              bindings: {
+                ADMIN_AUTH_SECRET_TOKEN: TEST_ADMIN_TOKEN,
+                TEST_MIGRATIONS: await readD1Migrations("./migrations"),
+              },
+              // The matcher binds a service named fabric-monitor-runtime; the Worker under test has
+              // the pool's own name, so a stand-in takes that name (these tests never match).
+              workers: [auxWorker("matcher", { SHARD_COUNT: "8" }), healthyStandIn("fabric-monitor-runtime")],
+            },
+          })),
+        ],
+        test: {
+          name: "monitor-runtime",
+          include: ["monitor-runtime/test/workerd/**/*.test.ts"],
+          setupFiles: ["./test-fixtures/apply-migrations.ts"],
+          testTimeout: 60_000,
+          fileParallelism: false,
+        },
+      },
       {
         test: {
           name: "node",

@@ -67,7 +67,6 @@ CREATE TABLE trigger_matches (
 );
 -- GET /v1/monitors/{id}/matches: event-time order, cursor (observed_at, match_id) of `after`.
 CREATE INDEX trigger_matches_by_monitor_time ON trigger_matches (monitor_id, observed_at, match_id);
-CREATE INDEX trigger_matches_by_workflow ON trigger_matches (workflow_id);
 
 -- workflow_execution_refs: one row per id of an execution (ref_kind, ref_value) → its workflow.
 -- ref_key names the execution (its first id, "kind:value"); execution_completed updates by it.

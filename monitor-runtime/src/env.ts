@@ -2,8 +2,8 @@ import type { MatcherShard } from "../../matcher/src/matcher-shard";
 import type { StreamRoutes } from "../../matcher/src/stream-routes";
 import type { MonitorRegistry } from "./registry/monitor-registry";
 import type { PortfolioAgent } from "./runtime/portfolio-agent";
-import type { UserAgent } from "./runtime/user-agent";
 import type { TickWorkflowParams } from "./runtime/tick-workflow-params";
+import type { UserAgent } from "./runtime/user-agent";
 
 /** Bindings of the monitor-runtime Worker (see wrangler.jsonc). */
 export interface RuntimeEnv {

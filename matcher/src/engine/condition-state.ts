@@ -103,6 +103,7 @@ export class Source {
   readonly rearmDown = new SortedLevels<CondRt>();
   readonly timers = new MinHeap<CondRt>();
   trueCross: CondRt[] = [];
+  private spareCross: CondRt[] = [];
   fresh: CondRt[] = [];
 
   constructor(
@@ -148,13 +149,16 @@ export class Source {
     const prev = this.last;
     this.last = cur;
     if (this.trueCross.length > 0) {
+      // Crossings are momentary: true at one evaluation, false at the next (two lists, no garbage).
       const was = this.trueCross;
-      this.trueCross = [];
+      this.trueCross = this.spareCross;
       for (const c of was) {
         if (c.dead || !c.truth) continue;
         c.truth = false;
         t.touch(c);
       }
+      was.length = 0;
+      this.spareCross = was;
     }
     const both = prev !== undefined && cur !== undefined;
     if (this.thresh.size > 0) {
@@ -179,7 +183,7 @@ export class Source {
       if (this.rearmUp.size > 0) this.rearm(this.rearmUp.takeFrom(cur), t);
       if (this.rearmDown.size > 0) this.rearm(this.rearmDown.takeUpTo(cur), t);
     }
-    if (this.timers.size > 0) {
+    if (this.timers.minKey() <= now) {
       for (const c of this.timers.popUpTo(now)) {
         if (c.dead || !c.raw || c.truth || c.heldSince + c.forMs > now) continue;
         c.truth = true;
@@ -219,7 +223,7 @@ export class Source {
     else this.rearmDown.insert(c.a + c.h, c);
   }
 
-  private rearm(list: CondRt[], t: Toucher): void {
+  private rearm(list: readonly CondRt[], t: Toucher): void {
     for (const c of list) {
       c.armed = true;
       t.dirty(c);

@@ -23,6 +23,7 @@ export type DirtyState = {
 };
 
 const NO_SERIES: Series[] = [];
+const NO_MATCHES: readonly Match[] = Object.freeze([]);
 
 /**
  * The indexed matcher: the reference evaluator's semantics (see reference.ts) at a cost per fact of
@@ -40,6 +41,8 @@ export class IndexedEngine implements Toucher {
   private readonly history: HistoryFn | undefined;
   private stamp = 0;
   private readonly touched: MonitorRt[] = [];
+  private readonly sampled: Series[] = [];
+  private readonly fired: MonitorRt[] = [];
   private dirtyMonitors = new Map<string, MonitorRt | null>();
   private dirtyStreams = new Set<StreamRt>();
 
@@ -75,15 +78,19 @@ export class IndexedEngine implements Toucher {
     return this.monitors.get(monitorId)?.version;
   }
 
-  /** Applies one fact (the caller guarantees distinct eventIds): stale, or the matches it caused. */
-  applyFact(fact: AcceptedFact): { stale: boolean; matches: Match[] } {
+  /**
+   * Applies one fact (the caller guarantees distinct eventIds): stale, or the matches it caused in
+   * monitorId order. The returned array is read-only (shared when empty).
+   */
+  applyFact(fact: AcceptedFact): { stale: boolean; matches: readonly Match[] } {
     const stream = this.streamFor(fact.streamKey);
     const now = fact.observedAt;
-    if (now < stream.latest) return { stale: true, matches: [] };
+    if (now < stream.latest) return { stale: true, matches: NO_MATCHES };
     stream.latest = now;
     this.dirtyStreams.add(stream);
     const stamp = ++this.stamp;
-    let sampled: Series[] | undefined;
+    const sampled = this.sampled;
+    sampled.length = 0;
     for (const s of stream.series) {
       const value = readField(fact, s.field);
       if (value === undefined) continue;
@@ -92,33 +99,32 @@ export class IndexedEngine implements Toucher {
       for (const src of s.sources) {
         src.step(now, src.windowMs === 0 ? value : s.derivedAt(last, src.windowMs, src.pct), this);
       }
-      if (sampled) sampled.push(s);
-      else sampled = [s];
+      sampled.push(s);
     }
-    const fired: MonitorRt[] = [];
+    const fired = this.fired;
+    fired.length = 0;
     const touched = this.touched;
     for (let i = 0; i < touched.length; i++) {
       const m = touched[i] as MonitorRt;
       if (this.evaluate(m, now)) fired.push(m);
     }
     touched.length = 0;
-    if (sampled) {
-      for (const s of sampled) {
-        if (s.cooling.size > 0) for (const m of s.cooling.popUpTo(now)) if (m.levelOn) s.levelTrue.add(m);
-        for (const m of s.levelTrue) {
-          if (m.stamp === stamp) continue;
-          if (now - m.lastMatchAt < m.cooldownMs) {
-            s.levelTrue.delete(m);
-            s.cooling.push(m.lastMatchAt + m.cooldownMs, m);
-            continue;
-          }
-          m.stamp = stamp;
-          if (this.evaluate(m, now)) fired.push(m);
+    for (const s of sampled) {
+      if (s.cooling.minKey() <= now) for (const m of s.cooling.popUpTo(now)) if (m.levelOn) s.levelTrue.add(m);
+      if (s.levelTrue.size === 0) continue;
+      for (const m of s.levelTrue) {
+        if (m.stamp === stamp) continue;
+        if (now - m.lastMatchAt < m.cooldownMs) {
+          s.levelTrue.delete(m);
+          s.cooling.push(m.lastMatchAt + m.cooldownMs, m);
+          continue;
         }
+        m.stamp = stamp;
+        if (this.evaluate(m, now)) fired.push(m);
       }
     }
-    if (fired.length === 0) return { stale: false, matches: [] };
-    if (fired.length > 1) fired.sort((a, b) => byCodeUnits(a.id, b.id));
+    if (fired.length === 0) return { stale: false, matches: NO_MATCHES };
+    if (fired.length > 1) fired.sort(byMonitorId);
     return { stale: false, matches: fired.map((m) => matchOf(m, fact)) };
   }
 
@@ -258,6 +264,10 @@ export class IndexedEngine implements Toucher {
     series.covered = windowMs;
     this.dirtyStreams.add(stream);
   }
+}
+
+function byMonitorId(a: MonitorRt, b: MonitorRt): number {
+  return byCodeUnits(a.id, b.id);
 }
 
 function matchOf(m: MonitorRt, fact: AcceptedFact): Match {

@@ -1,3 +1,5 @@
+const NONE: readonly never[] = Object.freeze([]);
+
 /**
  * Sorted threshold levels: parallel arrays of keys (ascending) and items, found by binary search.
  * Insert and remove are a binary search plus one `splice` (a memmove), range queries are
@@ -66,17 +68,17 @@ export class SortedLevels<T> {
   }
 
   /** Removes and returns the items with key ≥ k (the suffix). */
-  takeFrom(k: number): T[] {
+  takeFrom(k: number): readonly T[] {
     const at = this.lowerBound(k);
-    if (at === this.keys.length) return [];
+    if (at === this.keys.length) return NONE as readonly T[];
     this.keys.length = at;
     return this.items.splice(at);
   }
 
   /** Removes and returns the items with key ≤ k (the prefix). */
-  takeUpTo(k: number): T[] {
+  takeUpTo(k: number): readonly T[] {
     const at = this.lowerBound(k, true);
-    if (at === 0) return [];
+    if (at === 0) return NONE as readonly T[];
     this.keys.splice(0, at);
     return this.items.splice(0, at);
   }
@@ -110,6 +112,11 @@ export class MinHeap<T> {
     }
     keys[i] = k;
     items[i] = item;
+  }
+
+  /** The smallest key (Infinity when empty). */
+  minKey(): number {
+    return this.keys.length > 0 ? (this.keys[0] as number) : Number.POSITIVE_INFINITY;
   }
 
   /** Removes and returns, in key order, every item with key ≤ k. */

@@ -1,9 +1,14 @@
 import { StreamRt } from "./stream-state";
 
-/** A stream's persisted state: plain JSON (latest null: nothing applied yet). */
+/**
+ * A stream's persisted state: plain JSON (latest null: nothing applied yet). What the shard saves
+ * after each batch is only `latest`: the retained samples of its series are a suffix of the fact
+ * log, so `restore` reloads them through the history callback instead of rewriting them on every
+ * batch. `series` is filled in for snapshots (tests, rebuild checks) and is loaded when present.
+ */
 export type StreamState = {
   latest: number | null;
-  series: { field: string; covered: number; t: number[]; v: number[] }[];
+  series?: { field: string; covered: number; t: number[]; v: number[] }[];
 };
 
 /**
@@ -11,9 +16,11 @@ export type StreamState = {
  *
  * @example loadStream("market_price:BTC-USD", streamState(stream))
  */
-export function streamState(s: StreamRt): StreamState {
+export function streamState(s: StreamRt, withSamples = false): StreamState {
+  const latest = Number.isFinite(s.latest) ? s.latest : null;
+  if (!withSamples) return { latest };
   return {
-    latest: Number.isFinite(s.latest) ? s.latest : null,
+    latest,
     series: s.series.map((x) => ({
       field: x.field,
       covered: x.covered,
@@ -27,7 +34,7 @@ export function loadStream(key: string, state: unknown): StreamRt {
   const st = state as StreamState;
   const s = new StreamRt(key);
   s.latest = st.latest ?? Number.NEGATIVE_INFINITY;
-  for (const x of st.series) {
+  for (const x of st.series ?? []) {
     const series = s.seriesFor(x.field);
     series.t = [...x.t];
     series.v = [...x.v];

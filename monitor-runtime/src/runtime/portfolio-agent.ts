@@ -65,9 +65,10 @@ export class PortfolioAgent extends DurableObject<RuntimeEnv> {
     return this.run(workflowId, undefined, (view, now) => decider.abandon(view, instanceId, { now, successorId }));
   }
 
-  /** The session's state and its unconsumed wake-ups (recover decides from this). */
-  session(workflowId: string): { view: decider.SessionView; mirror: SessionMirror | null } {
-    return { view: this.store.load(workflowId), mirror: this.store.mirror(workflowId) };
+  /** Who owns the session and what it does (recover decides from this). */
+  session(workflowId: string): { active: decider.ActiveSession | null; queued: number } {
+    const view = this.store.load(workflowId);
+    return { active: view.active, queued: view.queue.length };
   }
 
   sessions(): SessionMirror[] {

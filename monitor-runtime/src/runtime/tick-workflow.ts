@@ -1,7 +1,7 @@
 import { WorkflowEntrypoint, type WorkflowEvent, type WorkflowStep } from "cloudflare:workers";
 import { ProblemError } from "../../../shared/src/problem";
 import type { RuntimeEnv } from "../env";
-import type { Wake, WaitEventType } from "./session/wake";
+import type { WaitEventType, Wake } from "./session/wake";
 import { runTick } from "./tick/run-tick";
 import type { TickResult } from "./tick/tick-types";
 import { type TickWorkflowParams, TickWorkflowParamsSchema } from "./tick-workflow-params";
@@ -37,7 +37,6 @@ export class WorkflowMonitorTickWorkflow extends WorkflowEntrypoint<RuntimeEnv, 
       }
       try {
         await step.waitForEvent(`wait-${i}`, { type: waitFor, timeout: timeoutMs });
-        continue;
       } catch {
         // Timed out. Ending is the agent's call: a wake-up that raced the timeout keeps us going.
         const end = await step.do(`end-${i}`, () => steps.end(false));

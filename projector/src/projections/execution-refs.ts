@@ -4,7 +4,7 @@ import {
   type ExecutionRefKind,
   executionRefKey,
 } from "../../../shared/src/events";
-import { type EventPosition, notApplied, type SqlStatement, type TableSet } from "./sql";
+import { cachedSql, type EventPosition, notApplied, type SqlStatement, type TableSet } from "./sql";
 
 /**
  * `workflow_execution_refs`: one row per id of an execution, so notify-execution finds the
@@ -43,11 +43,15 @@ export function recordRefStatements(ref: ExecutionRefInput, tables: TableSet, at
     const canon = [canonicalKind ?? "", canonicalValue];
     return [
       {
-        sql: `INSERT INTO ${t} ${INSERT_COLUMNS}
+        sql: cachedSql(
+          tables,
+          "refs.record",
+          () => `INSERT INTO ${t} ${INSERT_COLUMNS}
   SELECT ?, ?, ?, ?, ?, ?, ?, COALESCE(${fromCanonical("status")}, 'pending'), ${fromCanonical("completed_at")},
     ${fromCanonical("completed_event_id")} WHERE ${g.sql}
   ON CONFLICT (ref_kind, ref_value) DO UPDATE SET
     ${["workflow_id", "portfolio_id", "ref_key", "recorded_at", "recorded_event_id"].map(pick).join(",\n    ")}`,
+        ),
         params: [
           kind,
           value,
@@ -75,15 +79,23 @@ export function completionStatements(event: ExecutionCompleted, tables: TableSet
   const pick = (c: string) => `${c} = CASE WHEN ${NEWER_COMPLETION} THEN excluded.${c} ELSE ${c} END`;
   return [
     {
-      sql: `UPDATE ${t} SET status = ?, completed_at = ?, completed_event_id = ?
+      sql: cachedSql(
+        tables,
+        "refs.complete",
+        () => `UPDATE ${t} SET status = ?, completed_at = ?, completed_event_id = ?
   WHERE ref_key = ? AND (?, ?) > (COALESCE(completed_at, -1), COALESCE(completed_event_id, '')) AND ${g.sql}`,
+      ),
       params: [...completion, d.refKey, event.occurredAt, event.eventId, ...g.params],
     },
     {
       // The canonical row, in case the completion arrived before the record.
-      sql: `INSERT INTO ${t} ${INSERT_COLUMNS} SELECT ?, ?, ?, NULL, ?, NULL, NULL, ?, ?, ? WHERE ${g.sql}
+      sql: cachedSql(
+        tables,
+        "refs.complete-canonical",
+        () => `INSERT INTO ${t} ${INSERT_COLUMNS} SELECT ?, ?, ?, NULL, ?, NULL, NULL, ?, ?, ? WHERE ${g.sql}
   ON CONFLICT (ref_kind, ref_value) DO UPDATE SET
     ${["status", "completed_at", "completed_event_id"].map(pick).join(",\n    ")}`,
+      ),
       params: [kind ?? "", rest.join(":"), d.workflowId, d.refKey, ...completion, ...g.params],
     },
   ];

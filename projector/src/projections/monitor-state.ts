@@ -1,5 +1,5 @@
 import type { MonitorRegistered, MonitorUpdated, TickExecuted, TriggerMatched } from "../../../shared/src/events";
-import { type EventPosition, notApplied, type SqlStatement, type TableSet } from "./sql";
+import { cachedSql, type EventPosition, notApplied, type SqlStatement, type TableSet } from "./sql";
 
 /**
  * `monitor_state`: match and tick counters plus the latest match and tick. Counters move only
@@ -16,11 +16,15 @@ export function matchStateStatement(event: TriggerMatched, tables: TableSet, at:
   const newer =
     "last_matched_at IS NULL OR (excluded.last_matched_at, excluded.last_match_id) > (last_matched_at, last_match_id)";
   return {
-    sql: `INSERT INTO ${t} (monitor_id, match_count, last_match_id, last_matched_at)
+    sql: cachedSql(
+      tables,
+      "state.match",
+      () => `INSERT INTO ${t} (monitor_id, match_count, last_match_id, last_matched_at)
   SELECT ?, 1, ?, ? WHERE ${g.sql} AND NOT EXISTS (SELECT 1 FROM ${m} WHERE match_id = ?)
   ON CONFLICT (monitor_id) DO UPDATE SET match_count = match_count + 1,
     last_match_id = CASE WHEN ${newer} THEN excluded.last_match_id ELSE last_match_id END,
     last_matched_at = CASE WHEN ${newer} THEN excluded.last_matched_at ELSE last_matched_at END`,
+    ),
     params: [d.monitorId, d.matchId, d.observedAt, ...g.params, d.matchId],
   };
 }
@@ -42,13 +46,17 @@ export function tickStateStatement(event: TickExecuted, tables: TableSet, at: Ev
   const values = [d.tickId, d.tickedAt, d.reason, d.nextDueAt];
   if (d.monitorId !== undefined) {
     return {
-      sql: `${insert} SELECT ?, 1, ?, ?, ?, ? WHERE ${g.sql} ${upsert}`,
+      sql: cachedSql(tables, "state.tick", () => `${insert} SELECT ?, 1, ?, ?, ?, ? WHERE ${g.sql} ${upsert}`),
       params: [d.monitorId, ...values, ...g.params],
     };
   }
   return {
-    sql: `${insert} SELECT monitor_id, 1, ?, ?, ?, ? FROM ${monitors} WHERE workflow_id = ? AND removed = 0 AND ${g.sql}
+    sql: cachedSql(
+      tables,
+      "state.tick-by-workflow",
+      () => `${insert} SELECT monitor_id, 1, ?, ?, ?, ? FROM ${monitors} WHERE workflow_id = ? AND removed = 0 AND ${g.sql}
   ${upsert}`,
+    ),
     params: [...values, d.workflowId, ...g.params],
   };
 }
@@ -66,11 +74,15 @@ export function registrationStateStatement(
   const g = notApplied(tables, "monitor_state", at);
   const due = event.data.checkIntervalMs === undefined ? null : event.occurredAt;
   return {
-    sql: `INSERT INTO ${t} (monitor_id, next_due_at) SELECT ?, ? WHERE ${g.sql}
+    sql: cachedSql(
+      tables,
+      "state.registration",
+      () => `INSERT INTO ${t} (monitor_id, next_due_at) SELECT ?, ? WHERE ${g.sql}
   ON CONFLICT (monitor_id) DO UPDATE SET next_due_at = CASE
     WHEN last_tick_at IS NULL AND excluded.next_due_at IS NOT NULL
     THEN MIN(COALESCE(next_due_at, excluded.next_due_at), excluded.next_due_at)
     ELSE next_due_at END`,
+    ),
     params: [event.data.monitorId, due, ...g.params],
   };
 }

@@ -1,5 +1,5 @@
 import type { MonitorRegistered, MonitorRemoved, MonitorUpdated } from "../../../shared/src/events";
-import { type EventPosition, notApplied, type SqlStatement, type TableSet } from "./sql";
+import { cachedSql, type EventPosition, notApplied, type SqlStatement, type TableSet } from "./sql";
 
 /**
  * `monitors`: the highest-version definition of each monitor. Every column is a max or a value
@@ -28,8 +28,12 @@ export function monitorStatements(
   if (event.type === "monitor_removed") {
     return [
       {
-        sql: `${insert} SELECT ?, ?, 0, NULL, NULL, NULL, 0, 1, ?, ? WHERE ${g.sql}
+        sql: cachedSql(
+          tables,
+          "monitors.removed",
+          () => `${insert} SELECT ?, ?, 0, NULL, NULL, NULL, 0, 1, ?, ? WHERE ${g.sql}
   ON CONFLICT (monitor_id) DO UPDATE SET ${common}`,
+        ),
         params: [event.data.monitorId, v, event.occurredAt, event.occurredAt, ...g.params],
       },
     ];
@@ -37,13 +41,17 @@ export function monitorStatements(
   const d = event.data;
   return [
     {
-      sql: `${insert} SELECT ?, ?, ?, ?, ?, ?, ?, 0, ?, ? WHERE ${g.sql}
+      sql: cachedSql(
+        tables,
+        "monitors.defined",
+        () => `${insert} SELECT ?, ?, ?, ?, ?, ?, ?, 0, ?, ? WHERE ${g.sql}
   ON CONFLICT (monitor_id) DO UPDATE SET ${common},
     definition = CASE WHEN ${newerDef} THEN excluded.definition ELSE definition END,
     workflow_id = CASE WHEN ${newerDef} THEN excluded.workflow_id ELSE workflow_id END,
     owner_user_id = CASE WHEN ${newerDef} THEN excluded.owner_user_id ELSE owner_user_id END,
     enabled = CASE WHEN ${newerDef} THEN excluded.enabled ELSE enabled END,
     definition_version = MAX(definition_version, excluded.definition_version)`,
+      ),
       params: [
         d.monitorId,
         v,

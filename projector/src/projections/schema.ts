@@ -11,9 +11,17 @@ import type { ProjectionTable } from "./sql";
  *
  * @example projectionDdl(SHADOW.names, "__r01jd…") // CREATE TABLE monitors__shadow …
  */
-export function projectionDdl(t: Record<ProjectionTable, string>, tag = ""): string[] {
+export type Ddl = { sql: string; readIndex?: true };
+
+/**
+ * `readIndex` marks indexes only reads use (no projection statement looks rows up through them):
+ * a rebuild creates them after the bulk load, which is cheaper than maintaining them row by row.
+ */
+export function projectionDdl(t: Record<ProjectionTable, string>, tag = ""): Ddl[] {
+  const read = (sql: string): Ddl => ({ sql, readIndex: true });
+  const load = (sql: string): Ddl => ({ sql });
   return [
-    `CREATE TABLE ${t.monitors} (
+    load(`CREATE TABLE ${t.monitors} (
   monitor_id TEXT PRIMARY KEY,
   version INTEGER NOT NULL,
   definition_version INTEGER NOT NULL,
@@ -24,9 +32,10 @@ export function projectionDdl(t: Record<ProjectionTable, string>, tag = ""): str
   removed INTEGER NOT NULL,
   created_at INTEGER NOT NULL,
   updated_at INTEGER NOT NULL
-)`,
-    `CREATE INDEX monitors_by_workflow${tag} ON ${t.monitors} (workflow_id)`,
-    `CREATE TABLE ${t.monitor_state} (
+)`),
+    // Ticks without monitorId resolve their monitors through it.
+    load(`CREATE INDEX monitors_by_workflow${tag} ON ${t.monitors} (workflow_id)`),
+    load(`CREATE TABLE ${t.monitor_state} (
   monitor_id TEXT PRIMARY KEY,
   match_count INTEGER NOT NULL DEFAULT 0,
   last_match_id TEXT,
@@ -36,9 +45,11 @@ export function projectionDdl(t: Record<ProjectionTable, string>, tag = ""): str
   last_tick_at INTEGER,
   last_tick_reason TEXT,
   next_due_at INTEGER
-)`,
-    `CREATE INDEX monitor_state_by_next_due${tag} ON ${t.monitor_state} (next_due_at) WHERE next_due_at IS NOT NULL`,
-    `CREATE TABLE ${t.trigger_matches} (
+)`),
+    read(
+      `CREATE INDEX monitor_state_by_next_due${tag} ON ${t.monitor_state} (next_due_at) WHERE next_due_at IS NOT NULL`,
+    ),
+    load(`CREATE TABLE ${t.trigger_matches} (
   match_id TEXT PRIMARY KEY,
   monitor_id TEXT NOT NULL,
   monitor_version INTEGER NOT NULL,
@@ -48,10 +59,11 @@ export function projectionDdl(t: Record<ProjectionTable, string>, tag = ""): str
   portfolio_id TEXT,
   stream_key TEXT NOT NULL,
   body TEXT NOT NULL
-)`,
-    `CREATE INDEX trigger_matches_by_monitor_time${tag} ON ${t.trigger_matches} (monitor_id, observed_at, match_id)`,
-    `CREATE INDEX trigger_matches_by_workflow${tag} ON ${t.trigger_matches} (workflow_id)`,
-    `CREATE TABLE ${t.workflow_execution_refs} (
+)`),
+    read(
+      `CREATE INDEX trigger_matches_by_monitor_time${tag} ON ${t.trigger_matches} (monitor_id, observed_at, match_id)`,
+    ),
+    load(`CREATE TABLE ${t.workflow_execution_refs} (
   ref_kind TEXT NOT NULL CHECK (ref_kind IN ('operationId', 'runId', 'executionRequestId', 'eventId')),
   ref_value TEXT NOT NULL,
   workflow_id TEXT NOT NULL,
@@ -63,13 +75,14 @@ export function projectionDdl(t: Record<ProjectionTable, string>, tag = ""): str
   completed_at INTEGER,
   completed_event_id TEXT,
   PRIMARY KEY (ref_kind, ref_value)
-)`,
-    `CREATE INDEX workflow_execution_refs_by_key${tag} ON ${t.workflow_execution_refs} (ref_key)`,
-    `CREATE INDEX workflow_execution_refs_by_workflow${tag} ON ${t.workflow_execution_refs} (workflow_id)`,
-    `CREATE TABLE ${t.projection_checkpoints} (
+)`),
+    // Completions update every row of an execution through it.
+    load(`CREATE INDEX workflow_execution_refs_by_key${tag} ON ${t.workflow_execution_refs} (ref_key)`),
+    read(`CREATE INDEX workflow_execution_refs_by_workflow${tag} ON ${t.workflow_execution_refs} (workflow_id)`),
+    load(`CREATE TABLE ${t.projection_checkpoints} (
   projection TEXT PRIMARY KEY,
   last_seq INTEGER NOT NULL,
   updated_at INTEGER NOT NULL
-)`,
+)`),
   ];
 }

@@ -82,3 +82,23 @@ export function d1Executor(db: D1Database): SqlExecutor {
     },
   };
 }
+
+const sqlCache = new WeakMap<TableSet, Map<string, string>>();
+
+/**
+ * SQL text depends only on the table set and the statement kind: build it once, so executors that
+ * cache prepared statements by text (node:sqlite here) hit with one pointer comparison.
+ */
+export function cachedSql(tables: TableSet, key: string, build: () => string): string {
+  let byKey = sqlCache.get(tables);
+  if (!byKey) {
+    byKey = new Map();
+    sqlCache.set(tables, byKey);
+  }
+  let sql = byKey.get(key);
+  if (sql === undefined) {
+    sql = build();
+    byKey.set(key, sql);
+  }
+  return sql;
+}

@@ -1,5 +1,5 @@
 import type { TriggerMatched } from "../../../shared/src/events";
-import { type EventPosition, notApplied, type SqlStatement, type TableSet } from "./sql";
+import { cachedSql, type EventPosition, notApplied, type SqlStatement, type TableSet } from "./sql";
 
 /**
  * `trigger_matches`: one row per matchId (a deterministic id, so a redelivered or re-emitted match
@@ -9,8 +9,12 @@ export function matchRowStatement(event: TriggerMatched, tables: TableSet, at: E
   const g = notApplied(tables, "trigger_matches", at);
   const d = event.data;
   return {
-    sql: `INSERT OR IGNORE INTO ${tables.names.trigger_matches} (match_id, monitor_id, monitor_version, event_id,
+    sql: cachedSql(
+      tables,
+      "matches.row",
+      () => `INSERT OR IGNORE INTO ${tables.names.trigger_matches} (match_id, monitor_id, monitor_version, event_id,
     observed_at, workflow_id, portfolio_id, stream_key, body) SELECT ?, ?, ?, ?, ?, ?, ?, ?, ? WHERE ${g.sql}`,
+    ),
     params: [
       d.matchId,
       d.monitorId,

@@ -1,4 +1,4 @@
-import { type DomainEvent, parseDomainEvent } from "../../../shared/src/events";
+import { type DomainEvent, upcast } from "../../../shared/src/events";
 import { checkpointStatement, projectEvent } from "../projections/apply";
 import { SHADOW, type SqlStatement } from "../projections/sql";
 
@@ -17,8 +17,14 @@ export function readChunkStatement(afterSeq: number, limit: number): SqlStatemen
   return { sql: "SELECT seq, body FROM event_log WHERE seq > ? ORDER BY seq LIMIT ?", params: [afterSeq, limit] };
 }
 
+/**
+ * Upcast, not re-validated: event_log only ever receives events that passed DomainEventSchema
+ * (applyEvents takes parsed events), and re-validating history would let a schema tightened
+ * later refuse events it once accepted. Upcasters own the shape of old versions. (Skipping zod
+ * here is also most of a rebuild's CPU; see load-tests/bench-replay.ts.)
+ */
 export function readLoggedEvent(row: LoggedEventRow): DomainEvent {
-  return parseDomainEvent(JSON.parse(row.body));
+  return upcast(JSON.parse(row.body)) as DomainEvent;
 }
 
 export function chunkStatements(

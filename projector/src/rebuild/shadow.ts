@@ -21,12 +21,21 @@ export function indexTag(rebuildId: string): string {
 export function createShadowStatements(rebuildId: string, now: number): SqlStatement[] {
   return [
     ...PROJECTION_TABLES.map((t) => ({ sql: `DROP TABLE IF EXISTS ${SHADOW.names[t]}`, params: [] })),
-    ...projectionDdl(SHADOW.names, indexTag(rebuildId)).map((sql) => ({ sql, params: [] })),
+    ...projectionDdl(SHADOW.names, indexTag(rebuildId))
+      .filter((d) => !d.readIndex)
+      .map((d) => ({ sql: d.sql, params: [] })),
     ...PROJECTIONS.map((p) => ({
       sql: `INSERT INTO ${SHADOW.names.projection_checkpoints} (projection, last_seq, updated_at) VALUES (?, 0, ?)`,
       params: [p, now],
     })),
   ];
+}
+
+/** The read-only indexes, built once after the bulk load (before the catch-up and swap). */
+export function indexShadowStatements(rebuildId: string): SqlStatement[] {
+  return projectionDdl(SHADOW.names, indexTag(rebuildId))
+    .filter((d) => d.readIndex)
+    .map((d) => ({ sql: d.sql, params: [] }));
 }
 
 export function swapStatements(input: {

@@ -1,10 +1,11 @@
 import type { SqlExecutor } from "../projections/sql";
 import { chunkStatements, type LoggedEventRow, readChunkStatement } from "./chunk";
-import { createShadowStatements, failRebuildStatement, swapStatements } from "./shadow";
+import { createShadowStatements, failRebuildStatement, indexShadowStatements, swapStatements } from "./shadow";
 
 /**
  * The rebuild as steps a Cloudflare Workflow runs one `step.do` each (all retry-safe):
- *   createShadow → rebuildChunk(after = 0, 1000, …) until it returns done → catchUpAndSwap.
+ *   createShadow → rebuildChunk(after = 0, 1000, …) until it returns done → indexShadow →
+ *   catchUpAndSwap.
  * Live projection keeps writing the live tables the whole time; the swap batch refuses to run
  * if an event was logged after the catch-up, and catchUpAndSwap then catches up and tries again.
  *
@@ -12,12 +13,23 @@ import { createShadowStatements, failRebuildStatement, swapStatements } from "./
  * await step.do("shadow", () => createShadow(db, id));
  * let cursor = { lastSeq: 0, eventsApplied: 0, done: false };
  * for (let i = 0; !cursor.done; i++) cursor = await step.do(`chunk ${i}`, () => rebuildChunk(db, id, cursor, 1000));
+ * await step.do("index", () => indexShadow(db, id));
  * await step.do("swap", () => catchUpAndSwap(db, id, cursor, 1000));
  */
 export type RebuildCursor = { lastSeq: number; eventsApplied: number; done: boolean };
 
 export async function createShadow(db: SqlExecutor, rebuildId: string, now = Date.now()): Promise<void> {
   await db.batch(createShadowStatements(rebuildId, now));
+}
+
+/** Build the read-only indexes on the loaded shadow (idempotent: a retry finds them built). */
+export async function indexShadow(db: SqlExecutor, rebuildId: string): Promise<void> {
+  await db.batch(
+    indexShadowStatements(rebuildId).map((s) => ({
+      ...s,
+      sql: s.sql.replace(/^CREATE INDEX /, "CREATE INDEX IF NOT EXISTS "),
+    })),
+  );
 }
 
 export async function rebuildChunk(
@@ -90,6 +102,7 @@ export async function runRebuild(
     chunks++;
     await options.between?.(chunks);
   }
+  await indexShadow(db, rebuildId);
   const swapped = await catchUpAndSwap(db, rebuildId, cursor, limit, { beforeSwap: options.beforeSwap });
   return { ...swapped, chunks };
 }

@@ -88,7 +88,7 @@ describe("projections", () => {
     const db = freshDb();
     const stored = db.db.prepare("SELECT sql FROM sqlite_master WHERE sql IS NOT NULL").all() as { sql: string }[];
     const storedSet = new Set(stored.map((r) => norm(r.sql)));
-    for (const ddl of projectionDdl(LIVE.names)) expect(storedSet).toContain(norm(ddl));
+    for (const ddl of projectionDdl(LIVE.names)) expect(storedSet).toContain(norm(ddl.sql));
     expect(readFileSync(MIGRATION, "utf8")).toContain("CREATE TABLE event_log");
   });
 

@@ -55,12 +55,30 @@ export async function runDueScan(
     offers.map(async ({ monitor, wake, offer }) => {
       const base = { workflowId: monitor.workflowId, portfolioId: monitor.portfolioId, wakeId: wake.wakeId };
       const id = offer.instanceId ?? "";
-      if (created.includes(id)) return { ...base, enqueued: true, outcome: offer.outcome, delivery: "created", instanceId: id } as const;
+      if (created.includes(id))
+        return { ...base, enqueued: true, outcome: offer.outcome, delivery: "created", instanceId: id } as const;
       if (existing.includes(id)) {
         const instanceId = await ensureStarted(env, monitor, id);
         return { ...base, enqueued: true, outcome: offer.outcome, delivery: "created", instanceId } as const;
       }
-      return deliver(env, monitor, wake, offer);
+      return deliver(env, monitor, wake, offer).catch((err) => {
+        // The wake-up is recorded; the session's next wake-up (or the next scan) re-drives it.
+        console.error(
+          JSON.stringify({
+            level: "error",
+            msg: "due delivery failed",
+            workflowId: monitor.workflowId,
+            error: String(err),
+          }),
+        );
+        return {
+          ...base,
+          enqueued: true,
+          outcome: offer.outcome,
+          delivery: "none",
+          instanceId: offer.instanceId,
+        } as const;
+      });
     }),
   );
   return { requestId: input.requestId, due: due.length, created, results };

@@ -33,18 +33,35 @@ export async function enqueueTick(env: RuntimeEnv, monitor: MonitorRef, wake: Wa
 /** Record the wake-up in its session; the answer says how to deliver it. */
 export async function offerWake(env: RuntimeEnv, monitor: MonitorRef, wake: Wake): Promise<OfferResult> {
   const agent = portfolioAgent(env, paramsOf(monitor).home);
-  const { result, mirror } = await agent.offer(metaOf(monitor), wake, await instanceIdFor(monitor.workflowId, wake.wakeId));
+  const { result, mirror } = await agent.offer(
+    metaOf(monitor),
+    wake,
+    await instanceIdFor(monitor.workflowId, wake.wakeId),
+  );
   await mirrorToUser(env, mirror);
   return result;
 }
 
 /** Act on an offer: ring, start, replace a dead owner, or leave it to the running instance. */
-export async function deliver(env: RuntimeEnv, monitor: MonitorRef, wake: Wake, offer: OfferResult): Promise<EnqueueResult> {
-  const base = { workflowId: monitor.workflowId, portfolioId: monitor.portfolioId, wakeId: wake.wakeId, outcome: offer.outcome };
+export async function deliver(
+  env: RuntimeEnv,
+  monitor: MonitorRef,
+  wake: Wake,
+  offer: OfferResult,
+): Promise<EnqueueResult> {
+  const base = {
+    workflowId: monitor.workflowId,
+    portfolioId: monitor.portfolioId,
+    wakeId: wake.wakeId,
+    outcome: offer.outcome,
+  };
   if (offer.outcome === "busy") {
-    throw new ProblemError(problem("rate_limited", `monitor session ${monitor.workflowId} has too many queued wake-ups`), {
-      "retry-after": "30",
-    });
+    throw new ProblemError(
+      problem("rate_limited", `monitor session ${monitor.workflowId} has too many queued wake-ups`),
+      {
+        "retry-after": "30",
+      },
+    );
   }
   const enqueued = offer.outcome === "accepted" || offer.outcome === "duplicate" || offer.outcome === "coalesced";
   let { instanceId } = offer;
@@ -87,7 +104,11 @@ export async function replaceDead(env: RuntimeEnv, monitor: MonitorRef, deadId: 
   const agent = portfolioAgent(env, paramsOf(monitor).home);
   let dead = deadId;
   for (let attempt = 0; attempt < 3; attempt++) {
-    const { result, mirror } = await agent.abandon(monitor.workflowId, dead, await successorIdOf(monitor.workflowId, dead));
+    const { result, mirror } = await agent.abandon(
+      monitor.workflowId,
+      dead,
+      await successorIdOf(monitor.workflowId, dead),
+    );
     await mirrorToUser(env, mirror);
     if (result.kind === "cleared") return null;
     const next = result.instanceId;
@@ -96,5 +117,7 @@ export async function replaceDead(env: RuntimeEnv, monitor: MonitorRef, deadId: 
     if ((await liveness(env, next)) === "live") return next;
     dead = next;
   }
-  throw new ProblemError(problem("unavailable", `could not start a session for ${monitor.workflowId}`), { "retry-after": "30" });
+  throw new ProblemError(problem("unavailable", `could not start a session for ${monitor.workflowId}`), {
+    "retry-after": "30",
+  });
 }

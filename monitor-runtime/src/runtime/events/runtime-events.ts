@@ -1,8 +1,8 @@
-import {
-  type ExecutionCompleted,
-  type ExecutionIds,
-  type ExecutionRefRecorded,
-  type TickExecuted,
+import type {
+  ExecutionCompleted,
+  ExecutionIds,
+  ExecutionRefRecorded,
+  TickExecuted,
 } from "../../../../shared/src/events";
 import { deterministicUlid } from "../ids";
 
@@ -26,7 +26,11 @@ const workflowEnvelope = (workflowId: string) => ({
 
 const contentId = (...parts: string[]) => deterministicUlid(0, ...parts);
 
-export async function tickExecuted(data: TickExecuted["data"], requestKey: string, requestedAt: number): Promise<TickExecuted> {
+export async function tickExecuted(
+  data: TickExecuted["data"],
+  requestKey: string,
+  requestedAt: number,
+): Promise<TickExecuted> {
   return {
     eventId: await deterministicUlid(requestedAt, "tick_executed", data.workflowId, requestKey),
     type: "tick_executed",

@@ -120,9 +120,14 @@ export function offer(
       writes: [{ op: "insert", wake, status: "done" }],
     };
   }
-  if (queue.length >= SESSION_LIMITS.maxQueued) return { result: offerResult("busy", active, ctx.now), active, writes: [] };
+  if (queue.length >= SESSION_LIMITS.maxQueued)
+    return { result: offerResult("busy", active, ctx.now), active, writes: [] };
   const next = active ?? starting(ctx.newInstanceId, ctx.now);
-  return { result: offerResult("accepted", next, ctx.now), active: next, writes: [{ op: "insert", wake, status: "pending" }] };
+  return {
+    result: offerResult("accepted", next, ctx.now),
+    active: next,
+    writes: [{ op: "insert", wake, status: "pending" }],
+  };
 }
 
 export type TakeResult = { kind: "superseded" } | { kind: "wake"; wake: Wake } | { kind: "wait" };

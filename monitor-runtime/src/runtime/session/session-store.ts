@@ -50,19 +50,29 @@ export class SessionStore {
   }
 
   load(workflowId: string): SessionView {
-    const row = this.sql.exec<{ active: string | null }>("SELECT active FROM sessions WHERE workflow_id = ?", workflowId).toArray()[0];
+    const row = this.sql
+      .exec<{ active: string | null }>("SELECT active FROM sessions WHERE workflow_id = ?", workflowId)
+      .toArray()[0];
     const queue = this.sql
       .exec<{ status: string; body: string }>(
         "SELECT status, body FROM wakes WHERE workflow_id = ? AND status != 'done' ORDER BY seq",
         workflowId,
       )
       .toArray()
-      .map((r): QueuedWake => ({ status: r.status === "inflight" ? "inflight" : "pending", wake: JSON.parse(r.body) as Wake }));
+      .map(
+        (r): QueuedWake => ({
+          status: r.status === "inflight" ? "inflight" : "pending",
+          wake: JSON.parse(r.body) as Wake,
+        }),
+      );
     return { workflowId, active: row?.active ? (JSON.parse(row.active) as ActiveSession) : null, queue };
   }
 
   known(workflowId: string, wakeId: string): boolean {
-    return this.sql.exec("SELECT 1 FROM wakes WHERE workflow_id = ? AND wake_id = ?", workflowId, wakeId).toArray().length > 0;
+    return (
+      this.sql.exec("SELECT 1 FROM wakes WHERE workflow_id = ? AND wake_id = ?", workflowId, wakeId).toArray().length >
+      0
+    );
   }
 
   hasSession(workflowId: string): boolean {
@@ -109,12 +119,21 @@ export class SessionStore {
   }
 
   setLastTick(workflowId: string, tick: LastTick, now: number): void {
-    this.sql.exec("UPDATE sessions SET last_tick = ?, updated_at = ? WHERE workflow_id = ?", JSON.stringify(tick), now, workflowId);
+    this.sql.exec(
+      "UPDATE sessions SET last_tick = ?, updated_at = ? WHERE workflow_id = ?",
+      JSON.stringify(tick),
+      now,
+      workflowId,
+    );
   }
 
   /** Forget done wake-ups past retention (and beyond the newest DONE_KEEP_MAX per workflow). */
   prune(workflowId: string, now: number): void {
-    this.sql.exec("DELETE FROM wakes WHERE workflow_id = ? AND status = 'done' AND done_at < ?", workflowId, now - DONE_RETENTION_MS);
+    this.sql.exec(
+      "DELETE FROM wakes WHERE workflow_id = ? AND status = 'done' AND done_at < ?",
+      workflowId,
+      now - DONE_RETENTION_MS,
+    );
     this.sql.exec(
       `DELETE FROM wakes WHERE workflow_id = ? AND status = 'done' AND seq NOT IN
         (SELECT seq FROM wakes WHERE workflow_id = ? AND status = 'done' ORDER BY seq DESC LIMIT ?)`,

@@ -31,4 +31,3 @@ export type Wake = z.infer<typeof WakeSchema>;
 export function wakeIdOf(reason: WakeReason, key: string): string {
   return `${reason}:${key}`;
 }
-

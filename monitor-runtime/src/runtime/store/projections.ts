@@ -17,7 +17,13 @@ export interface MonitorRef {
   checkIntervalMs: number | null;
 }
 
-type MonitorRow = { monitor_id: string; workflow_id: string; owner_user_id: string; enabled: number; definition: string };
+type MonitorRow = {
+  monitor_id: string;
+  workflow_id: string;
+  owner_user_id: string;
+  enabled: number;
+  definition: string;
+};
 
 function toRef(row: MonitorRow): MonitorRef {
   const def = JSON.parse(row.definition) as { linkedPortfolioIds?: string[]; checkIntervalMs?: number };
@@ -40,7 +46,11 @@ export async function findMonitor(db: D1Database, monitorId: string): Promise<Mo
 }
 
 /** The monitor a workflowId stands for (optionally a given one of its monitors), or null. */
-export async function resolveWorkflow(db: D1Database, workflowId: string, monitorId?: string): Promise<MonitorRef | null> {
+export async function resolveWorkflow(
+  db: D1Database,
+  workflowId: string,
+  monitorId?: string,
+): Promise<MonitorRef | null> {
   const { results } = await db
     .prepare(`${LIVE_MONITOR} AND workflow_id = ? ORDER BY enabled DESC, monitor_id LIMIT 50`)
     .bind(workflowId)
@@ -114,10 +124,13 @@ export async function findExecutionRef(
     const value = ids[kind];
     if (value === undefined) continue;
     const row = await db
-      .prepare("SELECT workflow_id, portfolio_id, ref_key, status FROM workflow_execution_refs WHERE ref_kind = ? AND ref_value = ?")
+      .prepare(
+        "SELECT workflow_id, portfolio_id, ref_key, status FROM workflow_execution_refs WHERE ref_kind = ? AND ref_value = ?",
+      )
       .bind(kind, value)
       .first<{ workflow_id: string; portfolio_id: string | null; ref_key: string; status: string }>();
-    if (row) return { workflowId: row.workflow_id, portfolioId: row.portfolio_id, refKey: row.ref_key, status: row.status };
+    if (row)
+      return { workflowId: row.workflow_id, portfolioId: row.portfolio_id, refKey: row.ref_key, status: row.status };
   }
   return null;
 }
@@ -136,7 +149,9 @@ export const REQUIRED_TABLES = ["event_log", "monitors", "monitor_state", "workf
 
 export async function missingTables(db: D1Database): Promise<string[]> {
   const { results } = await db
-    .prepare(`SELECT name FROM sqlite_master WHERE type = 'table' AND name IN (${REQUIRED_TABLES.map(() => "?").join(", ")})`)
+    .prepare(
+      `SELECT name FROM sqlite_master WHERE type = 'table' AND name IN (${REQUIRED_TABLES.map(() => "?").join(", ")})`,
+    )
     .bind(...REQUIRED_TABLES)
     .all<{ name: string }>();
   const present = new Set(results.map((r) => r.name));

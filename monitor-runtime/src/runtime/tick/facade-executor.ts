@@ -10,12 +10,18 @@ import { TickOutcomeSchema } from "./tick-types";
  *
  * @example facadeExecutor({ url, token, timeoutMs: 10_000 }).tick(monitor, request, Date.now())
  */
-export function facadeExecutor(opts: { url: string; token?: string; timeoutMs: number; fetch?: typeof fetch }): TickExecutor {
+export function facadeExecutor(opts: {
+  url: string;
+  token?: string;
+  timeoutMs: number;
+  fetch?: typeof fetch;
+}): TickExecutor {
   const doFetch = opts.fetch ?? fetch;
   return {
     name: "facade",
     async tick(monitor, request, _now): Promise<TickOutcome> {
-      if (!opts.token) throw new ProblemError(problem("unavailable", "TICK_FACADE_URL is set but TICK_FACADE_TOKEN is not"));
+      if (!opts.token)
+        throw new ProblemError(problem("unavailable", "TICK_FACADE_URL is set but TICK_FACADE_TOKEN is not"));
       const res = await doFetch(opts.url, {
         method: "POST",
         headers: { authorization: `Bearer ${opts.token}`, "content-type": "application/json" },
@@ -33,7 +39,8 @@ export function facadeExecutor(opts: { url: string; token?: string; timeoutMs: n
       });
       if (!res.ok) throw new ProblemError(problem("unavailable", `tick facade answered ${res.status}`));
       const parsed = TickOutcomeSchema.safeParse(await res.json().catch(() => null));
-      if (!parsed.success) throw new ProblemError(problem("unavailable", "tick facade answered an invalid tick outcome"));
+      if (!parsed.success)
+        throw new ProblemError(problem("unavailable", "tick facade answered an invalid tick outcome"));
       return parsed.data;
     },
   };

@@ -9,11 +9,17 @@ import { facadeExecutor } from "./facade-executor";
 import type { TickExecutor, TickRequest, TickResult } from "./tick-types";
 
 /** The configured executor: the facade when TICK_FACADE_URL is set, else the built-in one. */
-export function executorFor(env: Pick<RuntimeEnv, "TICK_FACADE_URL" | "TICK_FACADE_TOKEN" | "TICK_FACADE_TIMEOUT_MS">): TickExecutor {
+export function executorFor(
+  env: Pick<RuntimeEnv, "TICK_FACADE_URL" | "TICK_FACADE_TOKEN" | "TICK_FACADE_TIMEOUT_MS">,
+): TickExecutor {
   const url = env.TICK_FACADE_URL?.trim();
   if (!url) return builtinExecutor;
   const timeoutMs = Number(env.TICK_FACADE_TIMEOUT_MS ?? "10000");
-  return facadeExecutor({ url, token: env.TICK_FACADE_TOKEN, timeoutMs: Number.isFinite(timeoutMs) ? timeoutMs : 10_000 });
+  return facadeExecutor({
+    url,
+    token: env.TICK_FACADE_TOKEN,
+    timeoutMs: Number.isFinite(timeoutMs) ? timeoutMs : 10_000,
+  });
 }
 
 /**
@@ -30,7 +36,10 @@ export async function runTick(env: RuntimeEnv, request: TickRequest, known?: Mon
   const now = Date.now();
   const outcome = await executor.tick(monitor, request, now);
   const tickId = await deterministicId("tick", monitor.workflowId, request.requestId);
-  const executionRefs = (outcome.executionRefs ?? []).map((r) => ({ ...r, portfolioId: r.portfolioId ?? monitor.portfolioId }));
+  const executionRefs = (outcome.executionRefs ?? []).map((r) => ({
+    ...r,
+    portfolioId: r.portfolioId ?? monitor.portfolioId,
+  }));
   const nextDueAt = outcome.nextDueAt ?? null;
   const event = await tickExecuted(
     {
@@ -43,7 +52,7 @@ export async function runTick(env: RuntimeEnv, request: TickRequest, known?: Mon
       ...(executionRefs.length > 0 ? { executionRefs } : {}),
     },
     request.requestId,
-    request.requestedAt,
+    request.requestedAt ?? 0,
   );
   await publish(env, [event]);
   const [state, open] = await Promise.all([

@@ -17,8 +17,11 @@ export interface TickRequest {
   monitorId?: string;
   reason: string;
   triggerEvent?: TriggerEvent;
-  /** When the cause arrived: the time part of the tick's event id (stable across retries). */
-  requestedAt: number;
+  /**
+   * When the cause arrived (a wake-up's receivedAt): the time part of the tick's event id, so it
+   * must be stable across retries. Absent (a direct /tick call has no stable time): 0.
+   */
+  requestedAt?: number;
 }
 
 export const TickOutcomeSchema = z.object({

@@ -1,6 +1,6 @@
 import type { RuntimeEnv } from "../../env";
-import { createInstance } from "../delivery/instances";
 import { mirrorToUser, portfolioAgent } from "../delivery/agents";
+import { createInstance } from "../delivery/instances";
 import { successorIdOf } from "../ids";
 import type { LastTick } from "../session/session-store";
 import type { WaitEventType, Wake } from "../session/wake";
@@ -26,7 +26,12 @@ export class SessionSteps {
   }
 
   async take(waitFor: WaitEventType, timeoutMs: number) {
-    const { result, mirror } = await this.agent.take(this.params.workflowId, this.instanceId, waitFor, Date.now() + timeoutMs);
+    const { result, mirror } = await this.agent.take(
+      this.params.workflowId,
+      this.instanceId,
+      waitFor,
+      Date.now() + timeoutMs,
+    );
     await mirrorToUser(this.env, mirror);
     return result;
   }

@@ -1,0 +1,140 @@
+import {
+  abortAllDurableObjects,
+  createExecutionContext,
+  createMessageBatch,
+  getQueueResult,
+  runDurableObjectAlarm,
+} from "cloudflare:test";
+import { beforeEach, describe, expect, it } from "vitest";
+import worker from "../../src/index";
+import {
+  clearNotify,
+  crossingMonitor,
+  factsMessage,
+  menv,
+  notifyCalls,
+  priceFacts,
+  setNotifyStatus,
+  shardFor,
+} from "./helpers";
+
+type Stats = Record<string, number | null>;
+/** Shards are shared by the tests of this file (symbols may hash to one shard): compare counter deltas. */
+async function counting(shard: { stats(): Promise<Stats> }) {
+  const before = await shard.stats();
+  return async () => {
+    const after = await shard.stats();
+    const d: Record<string, number> = {};
+    for (const k of ["factsApplied", "matches", "duplicates", "factLogSize"]) d[k] = (after[k] ?? 0) - (before[k] ?? 0);
+    return { ...d, outboxBacklog: after.outboxBacklog ?? 0 };
+  };
+}
+
+async function deliver(messages: Uint8Array[], id = crypto.randomUUID()) {
+  const batch = createMessageBatch(
+    "facts",
+    messages.map((body, i) => ({ id: `${id}-${i}`, timestamp: new Date(), attempts: 1, body })),
+  );
+  const ctx = createExecutionContext();
+  await worker.queue(batch, menv);
+  return getQueueResult(batch, ctx);
+}
+
+describe("facts consumer → MatcherShard → outbox → notify-trigger-match", () => {
+  beforeEach(clearNotify);
+
+  it("matches a crossing, keeps it in the outbox, and delivers it on the alarm", async () => {
+    const shard = shardFor("AAA");
+    await shard.upsertMonitor(crossingMonitor("m1", "AAA", 100));
+    const delta = await counting(shard);
+    const facts = priceFacts("AAA", [90, 110, 95, 120]);
+    const result = await deliver([factsMessage(facts)]);
+    expect(result.explicitAcks.length).toBe(1);
+    expect(await delta()).toMatchObject({ factsApplied: 4, matches: 2, outboxBacklog: 2 });
+    expect(await runDurableObjectAlarm(shard)).toBe(true);
+    const calls = await notifyCalls();
+    expect(calls.map((c) => c.body.matchId)).toEqual([`m1~1~${facts[1]?.eventId}`, `m1~1~${facts[3]?.eventId}`]);
+    expect(calls[0]?.body.workflowId).toBe("wf-m1");
+    expect(await shard.stats()).toMatchObject({ outboxBacklog: 0 });
+  });
+
+  it("never yields a second match when the same batch is redelivered", async () => {
+    const shard = shardFor("BBB");
+    await shard.upsertMonitor(crossingMonitor("m2", "BBB", 100));
+    const delta = await counting(shard);
+    const message = factsMessage(priceFacts("BBB", [90, 110]));
+    await deliver([message]);
+    await deliver([message]);
+    await deliver([message]);
+    expect(await delta()).toMatchObject({ factsApplied: 2, matches: 1, duplicates: 4 });
+  });
+
+  it("retries delivery with backoff while notify answers 500, then delivers once", async () => {
+    const shard = shardFor("CCC");
+    await shard.upsertMonitor(crossingMonitor("m3", "CCC", 100));
+    await deliver([factsMessage(priceFacts("CCC", [90, 110]))]);
+    await setNotifyStatus(500);
+    await runDurableObjectAlarm(shard);
+    expect(await shard.stats()).toMatchObject({ outboxBacklog: 1 });
+    await setNotifyStatus(202);
+    // The retry is scheduled in the future; running the alarm early must not deliver twice either.
+    for (let i = 0; i < 30 && ((await shard.stats()).outboxBacklog ?? 0) > 0; i++) {
+      await new Promise((r) => setTimeout(r, 200));
+      await runDurableObjectAlarm(shard);
+    }
+    expect(await shard.stats()).toMatchObject({ outboxBacklog: 0 });
+    const delivered = (await notifyCalls()).filter((c) => c.body.workflowId === "wf-m3");
+    expect(delivered.length).toBeGreaterThanOrEqual(2);
+    expect(new Set(delivered.map((c) => c.body.matchId)).size).toBe(1);
+  });
+
+  it("rolls a whole batch back when the shard fails mid-batch, and a retry matches as if nothing happened", async () => {
+    const shard = shardFor("DDD");
+    await shard.upsertMonitor(crossingMonitor("m4", "DDD", 100));
+    const delta = await counting(shard);
+    const facts = priceFacts("DDD", [90, 110, 95, 120]);
+    const broken = [
+      ...facts.slice(0, 2),
+      { ...facts[2], observedAt: undefined } as unknown as (typeof facts)[number],
+      ...facts.slice(3),
+    ];
+    const failure = await shard.applyFacts(broken).then(
+      () => null,
+      (err: unknown) => err,
+    );
+    expect(String(failure)).toMatch(/observed_at/);
+    expect(await delta()).toMatchObject({ factLogSize: 0, matches: 0 });
+    await shard.applyFacts(facts);
+    expect(await delta()).toMatchObject({ factsApplied: 4, matches: 2 });
+  });
+
+  it("restores its engine from storage after a restart and goes on matching the same", async () => {
+    const shard = shardFor("EEE");
+    await shard.upsertMonitor(crossingMonitor("m5", "EEE", 100));
+    const delta = await counting({ stats: () => shardFor("EEE").stats() });
+    const facts = priceFacts("EEE", [90, 110, 95, 99, 120]);
+    await shard.applyFacts(facts.slice(0, 3));
+    await runDurableObjectAlarm(shard);
+    await abortAllDurableObjects();
+    // A fresh stub: the restarted object rebuilds its engine from SQLite on first use.
+    await shardFor("EEE").applyFacts(facts.slice(3));
+    expect(await delta()).toMatchObject({ factsApplied: 5, matches: 2 });
+  });
+
+  it("dead-letters an undecodable message with its reason without holding back the good one", async () => {
+    const shard = shardFor("FFF");
+    await shard.upsertMonitor(crossingMonitor("m6", "FFF", 100));
+    const delta = await counting(shard);
+    const result = await deliver([new Uint8Array([0xc1, 0xff, 0x00]), factsMessage(priceFacts("FFF", [90, 110]))]);
+    expect(result.explicitAcks.length).toBe(2);
+    expect(await delta()).toMatchObject({ matches: 1 });
+    let rows: { reason: string }[] = [];
+    for (let i = 0; i < 50 && rows.length === 0; i++) {
+      await new Promise((r) => setTimeout(r, 100));
+      rows = (
+        await menv.DB.prepare("SELECT reason FROM dead_letters WHERE source_queue = 'facts'").all<{ reason: string }>()
+      ).results;
+    }
+    expect(rows[0]?.reason).toMatch(/undecodable|not a v1/);
+  });
+});

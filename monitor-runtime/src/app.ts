@@ -1,0 +1,46 @@
+import { OpenAPIHono } from "@hono/zod-openapi";
+import { requireAdmin } from "../../shared/src/http/bearer";
+import { notFound, onError } from "../../shared/src/http/errors";
+import type { RuntimeEnv } from "./env";
+import { registryApp } from "./registry/routes";
+import { controlPlaneApp } from "./runtime/http/control-plane-routes";
+import { runtimeApp } from "./runtime/http/runtime-routes";
+import { missingTables } from "./runtime/store/projections";
+
+/**
+ * The monitor-runtime app: `/healthz`, `/openapi.json` (this Worker's part of the fabric's
+ * document; ingest merges it), the registry (`/v1/monitors…`), the seed-000 admin contract
+ * (`/v1/admin/control-plane/workflow-monitors/*`), enqueue-tick and the agent mirrors. Every route
+ * but /healthz and /openapi.json takes the admin token.
+ */
+export const app = new OpenAPIHono<{ Bindings: RuntimeEnv }>();
+app.onError(onError);
+app.notFound(notFound);
+
+app.get("/healthz", async (c) => {
+  try {
+    const missing = await missingTables(c.env.DB);
+    if (missing.length === 0) return c.json({ status: "ok" });
+    return c.json({ status: "degraded", detail: `D1 migrations not applied: missing ${missing.join(", ")}` }, 503);
+  } catch (err) {
+    return c.json({ status: "degraded", detail: `D1 unreachable: ${String(err)}` }, 503);
+  }
+});
+
+app.get("/openapi.json", (c) =>
+  c.json(
+    app.getOpenAPI31Document({
+      openapi: "3.1.0",
+      info: { title: "Trigger-matcher fabric: monitor runtime", version: "1.0.0" },
+    }),
+  ),
+);
+
+const admin = requireAdmin<{ Bindings: RuntimeEnv }>((env) => env.ADMIN_AUTH_SECRET_TOKEN);
+app.use("/v1/admin/*", admin);
+app.use("/api/*", admin);
+
+app.route("/", registryApp);
+app.route("/", controlPlaneApp);
+app.route("/", runtimeApp);
+app.openAPIRegistry.registerComponent("securitySchemes", "bearer", { type: "http", scheme: "bearer" });

@@ -1,0 +1,101 @@
+import { OpenAPIHono } from "@hono/zod-openapi";
+import { fail } from "../../../../shared/src/problem";
+import type { RuntimeEnv } from "../../env";
+import { loadDue } from "../delivery/due-scan";
+import { recordExecutionRef } from "../delivery/execution-refs";
+import { notifyExecution, notifyTriggerMatch } from "../delivery/notify";
+import { recover } from "../delivery/recover";
+import { resolveWorkflow } from "../store/projections";
+import { runTick } from "../tick/run-tick";
+import { adminPost } from "./openapi-helpers";
+import {
+  DueBodySchema,
+  DueResponseSchema,
+  EnqueueResponseSchema,
+  ExecutionRefBodySchema,
+  ExecutionRefResponseSchema,
+  NotifyExecutionBodySchema,
+  NotifyTriggerMatchBodySchema,
+  RecoverBodySchema,
+  RecoverResponseSchema,
+  TickBodySchema,
+  TickResponseSchema,
+} from "./schemas";
+import { validationHook } from "./validation-hook";
+
+/**
+ * `POST /v1/admin/control-plane/workflow-monitors/*` (seed 000). Auth is applied by the app.
+ *
+ * @example app.route("/", controlPlaneApp)
+ */
+const P = "/v1/admin/control-plane/workflow-monitors";
+export const controlPlaneApp = new OpenAPIHono<{ Bindings: RuntimeEnv }>({ defaultHook: validationHook });
+
+controlPlaneApp.openapi(
+  adminPost(`${P}/due`, "Load runnable (due) monitors", DueBodySchema, 200, DueResponseSchema),
+  async (c) => {
+    const body = c.req.valid("json");
+    const due = await loadDue(c.env, body);
+    const monitors = due.map((m) => ({
+      monitorId: m.monitorId,
+      workflowId: m.workflowId,
+      userId: m.ownerUserId,
+      portfolioId: m.portfolioId,
+      nextDueAt: m.nextDueAt,
+      instanceId: m.instanceId,
+    }));
+    return c.json({ requestId: body.requestId, workerId: body.workerId, monitors }, 200);
+  },
+);
+
+controlPlaneApp.openapi(
+  adminPost(`${P}/tick`, "Execute one monitor tick through the tick executor", TickBodySchema, 200, TickResponseSchema),
+  async (c) => {
+    const body = c.req.valid("json");
+    const result = await runTick(c.env, body);
+    return c.json(result, 200);
+  },
+);
+
+controlPlaneApp.openapi(
+  adminPost(
+    `${P}/notify-execution`,
+    "Resolve a terminal execution's workflow and wake it (reason execution_completed)",
+    NotifyExecutionBodySchema,
+    202,
+    EnqueueResponseSchema,
+  ),
+  async (c) => c.json(await notifyExecution(c.env, c.req.valid("json")), 202),
+);
+
+controlPlaneApp.openapi(
+  adminPost(
+    `${P}/notify-trigger-match`,
+    "Wake a monitor's workflow for a trigger match (reason trigger_match)",
+    NotifyTriggerMatchBodySchema,
+    202,
+    EnqueueResponseSchema,
+  ),
+  async (c) => c.json(await notifyTriggerMatch(c.env, c.req.valid("json")), 202),
+);
+
+controlPlaneApp.openapi(
+  adminPost(`${P}/recover`, "Replay a stale or orphaned monitor wait", RecoverBodySchema, 202, RecoverResponseSchema),
+  async (c) => {
+    const body = c.req.valid("json");
+    const monitor = await resolveWorkflow(c.env.DB, body.workflowId);
+    if (!monitor) fail("not_found", `workflow ${body.workflowId} has no live monitor`);
+    return c.json(await recover(c.env, monitor, body), 202);
+  },
+);
+
+controlPlaneApp.openapi(
+  adminPost(
+    `${P}/execution-refs`,
+    "Record a canonical execution ref",
+    ExecutionRefBodySchema,
+    201,
+    ExecutionRefResponseSchema,
+  ),
+  async (c) => c.json(await recordExecutionRef(c.env, c.req.valid("json")), 201),
+);

@@ -1,0 +1,43 @@
+import { createRoute, type z } from "@hono/zod-openapi";
+import { ProblemSchema } from "./schemas";
+
+/**
+ * Route configs for the admin contract: a JSON body validated by zod, one success response, and
+ * the problem+json failures every admin route can answer.
+ *
+ * @example app.openapi(adminPost("/v1/admin/…/due", "Load due monitors", DueBodySchema, 200, DueResponseSchema), handler)
+ */
+const problem = (description: string) => ({
+  description,
+  content: { "application/problem+json": { schema: ProblemSchema } },
+});
+
+export const PROBLEMS = {
+  400: problem("Invalid body (errors name each path)"),
+  401: problem("Missing or invalid admin token"),
+  403: problem("Owner mismatch"),
+  404: problem("Unknown workflow or monitor"),
+  409: problem("Conflict (e.g. the active instance only sleeps on time)"),
+  429: problem("The monitor session has too many queued wake-ups"),
+  503: problem("Workflows or the tick facade unavailable; retry"),
+} as const;
+
+export function adminPost<B extends z.ZodType, S extends 200 | 201 | 202, R extends z.ZodType>(
+  path: string,
+  summary: string,
+  body: B,
+  status: S,
+  response: R,
+) {
+  return createRoute({
+    method: "post",
+    path,
+    summary,
+    security: [{ bearer: [] }],
+    request: { body: { required: true, content: { "application/json": { schema: body } } } },
+    responses: {
+      [status]: { description: "OK", content: { "application/json": { schema: response } } },
+      ...PROBLEMS,
+    } as { [K in S]: { description: string; content: { "application/json": { schema: R } } } } & typeof PROBLEMS,
+  });
+}

@@ -1,0 +1,76 @@
+import { createRoute, OpenAPIHono, z } from "@hono/zod-openapi";
+import { newId } from "../../../../shared/src/ids";
+import { fail } from "../../../../shared/src/problem";
+import type { RuntimeEnv } from "../../env";
+import { portfolioAgent, userAgent } from "../delivery/agents";
+import { enqueueTick } from "../delivery/enqueue";
+import { wakeIdOf } from "../session/wake";
+import { resolveWorkflow } from "../store/projections";
+import { adminPost, PROBLEMS } from "./openapi-helpers";
+import { EnqueueResponseSchema, EnqueueTickBodySchema, SessionMirrorSchema } from "./schemas";
+import { validationHook } from "./validation-hook";
+
+/**
+ * The Cloudflare-side routes: `POST /api/workflow-monitors/enqueue-tick` (the seam every wake-up
+ * goes through) and the read-only agent mirrors `GET /v1/admin/agents/{users|portfolios}/{id}`.
+ *
+ * @example app.route("/", runtimeApp)
+ */
+export const runtimeApp = new OpenAPIHono<{ Bindings: RuntimeEnv }>({ defaultHook: validationHook });
+
+runtimeApp.openapi(
+  adminPost(
+    "/api/workflow-monitors/enqueue-tick",
+    "Deliver a wake-up to a monitor session: sendEvent into the waiting instance, else create one",
+    EnqueueTickBodySchema,
+    202,
+    EnqueueResponseSchema,
+  ),
+  async (c) => {
+    const body = c.req.valid("json");
+    const monitor = await resolveWorkflow(c.env.DB, body.workflowId, body.monitorId);
+    if (!monitor) fail("not_found", `workflow ${body.workflowId} has no live monitor`);
+    const key = body.idempotencyKey ?? body.matchId ?? body.refKey ?? newId();
+    const result = await enqueueTick(c.env, monitor, {
+      wakeId: wakeIdOf(body.reason, key),
+      reason: body.reason,
+      receivedAt: Date.now(),
+      monitorId: monitor.monitorId,
+      ...(body.matchId ? { matchId: body.matchId } : {}),
+      ...(body.refKey ? { refKey: body.refKey } : {}),
+      ...(body.triggerEvent ? { triggerEvent: body.triggerEvent } : {}),
+    });
+    return c.json(result, 202);
+  },
+);
+
+const agentRoute = (kind: "users" | "portfolios", param: "userId" | "portfolioId") =>
+  createRoute({
+    method: "get",
+    path: `/v1/admin/agents/${kind}/{${param}}`,
+    summary: `The monitor sessions mirrored in a ${kind === "users" ? "UserAgent" : "PortfolioAgent"}`,
+    security: [{ bearer: [] }],
+    request: { params: z.object({ [param]: z.string().min(1).max(160) }) },
+    responses: {
+      200: {
+        description: "Sessions: last tick, active instance, what it waits on",
+        content: {
+          "application/json": { schema: z.object({ [param]: z.string(), sessions: z.array(SessionMirrorSchema) }) },
+        },
+      },
+      401: PROBLEMS[401],
+    },
+  });
+
+runtimeApp.get("/v1/admin/agents/users/:userId", async (c) => {
+  const userId = c.req.param("userId");
+  return c.json({ userId, sessions: await userAgent(c.env, userId).sessions() });
+});
+
+runtimeApp.get("/v1/admin/agents/portfolios/:portfolioId", async (c) => {
+  const portfolioId = c.req.param("portfolioId");
+  return c.json({ portfolioId, sessions: await portfolioAgent(c.env, portfolioId).sessions() });
+});
+
+runtimeApp.openAPIRegistry.registerPath(agentRoute("users", "userId"));
+runtimeApp.openAPIRegistry.registerPath(agentRoute("portfolios", "portfolioId"));

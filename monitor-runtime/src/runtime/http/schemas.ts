@@ -1,0 +1,176 @@
+import { z } from "@hono/zod-openapi";
+import { FactInputSchema } from "../../../../shared/src/facts";
+import { WakeReasonSchema } from "../session/wake";
+
+/**
+ * Request and response bodies of the seed-000 admin contract. The OpenAPI document is generated
+ * from these; the handlers validate with the same schemas (400 problem+json naming each path).
+ * `triggerEvent` is an authoritative fact packet of any of the 11 kinds (FactInputSchema).
+ *
+ * @example DueBodySchema.parse({ requestId: "r1", workerId: "cf-1" })
+ */
+const id = () => z.string().min(1).max(128);
+
+export const DueBodySchema = z
+  .object({ requestId: id(), workerId: id(), limit: z.number().int().min(1).max(500).optional() })
+  .openapi("DueRequest");
+
+export const DueResponseSchema = z
+  .object({
+    requestId: z.string(),
+    workerId: z.string(),
+    monitors: z.array(
+      z.object({
+        monitorId: z.string(),
+        workflowId: z.string(),
+        userId: z.string(),
+        portfolioId: z.string().nullable(),
+        nextDueAt: z.number(),
+        instanceId: z.string(),
+      }),
+    ),
+  })
+  .openapi("DueResponse");
+
+export const TickBodySchema = z
+  .object({
+    requestId: id(),
+    workerId: id(),
+    workflowId: id(),
+    monitorId: id().optional(),
+    reason: z.string().min(1).max(64).default("manual"),
+    triggerEvent: FactInputSchema.optional(),
+  })
+  .openapi("TickRequest");
+
+export const TickResponseSchema = z
+  .object({
+    workflowId: z.string(),
+    monitorId: z.string(),
+    userId: z.string(),
+    portfolioId: z.string().nullable(),
+    tickId: z.string(),
+    reason: z.string(),
+    tickedAt: z.number(),
+    tickCount: z.number(),
+    nextDueAt: z.number().nullable(),
+    executionRefs: z.array(z.record(z.string(), z.unknown())),
+    waitFor: z.enum(["trigger_matched", "execution_completed"]),
+    executor: z.enum(["builtin", "facade"]),
+  })
+  .openapi("TickResponse");
+
+const executionIds = {
+  operationId: id().optional(),
+  runId: id().optional(),
+  executionRequestId: id().optional(),
+  eventId: id().optional(),
+};
+const oneId = (b: Record<string, unknown>) =>
+  ["operationId", "runId", "executionRequestId", "eventId"].some((k) => b[k] !== undefined);
+const oneIdIssue = { message: "at least one of operationId, runId, executionRequestId, eventId is required" };
+
+export const NotifyExecutionBodySchema = z
+  .object({
+    ...executionIds,
+    status: z.string().min(1).max(32).default("completed"),
+    workflowId: id().optional(),
+    portfolioId: id().nullable().optional(),
+  })
+  .refine(oneId, oneIdIssue)
+  .openapi("NotifyExecutionRequest");
+
+export const NotifyTriggerMatchBodySchema = z
+  .object({
+    workflowId: id(),
+    monitorId: id(),
+    matchId: z.string().min(1).max(400),
+    ownerUserId: id().optional(),
+    triggerEvent: FactInputSchema.optional(),
+  })
+  .openapi("NotifyTriggerMatchRequest");
+
+export const RecoverBodySchema = z
+  .object({ workflowId: id(), requestId: id().optional(), triggerEvent: FactInputSchema.optional() })
+  .openapi("RecoverRequest");
+
+export const RecoverResponseSchema = z
+  .object({
+    action: z.enum(["replayed", "started", "queued"]),
+    workflowId: z.string(),
+    instanceId: z.string().nullable(),
+    wakeId: z.string(),
+  })
+  .openapi("RecoverResponse");
+
+export const ExecutionRefBodySchema = z
+  .object({ workflowId: id(), portfolioId: id().nullable().optional(), ...executionIds })
+  .refine(oneId, oneIdIssue)
+  .openapi("ExecutionRefRequest");
+
+export const ExecutionRefResponseSchema = z
+  .object({ workflowId: z.string(), portfolioId: z.string().nullable(), refKey: z.string(), eventId: z.string() })
+  .openapi("ExecutionRefResponse");
+
+export const EnqueueTickBodySchema = z
+  .object({
+    workflowId: id(),
+    portfolioId: id().nullable().optional(),
+    reason: WakeReasonSchema,
+    monitorId: id().optional(),
+    /** The wake-up's idempotency key; defaults to matchId, then refKey, then a fresh id. */
+    idempotencyKey: z.string().min(1).max(400).optional(),
+    matchId: z.string().min(1).max(400).optional(),
+    refKey: z.string().min(1).max(160).optional(),
+    triggerEvent: FactInputSchema.optional(),
+  })
+  .openapi("EnqueueTickRequest");
+
+export const EnqueueResponseSchema = z
+  .object({
+    enqueued: z.boolean(),
+    outcome: z.enum(["accepted", "duplicate", "coalesced", "busy"]).optional(),
+    delivery: z.enum(["sent", "created", "queued", "none"]).optional(),
+    workflowId: z.string().optional(),
+    portfolioId: z.string().nullable().optional(),
+    instanceId: z.string().nullable().optional(),
+    wakeId: z.string().optional(),
+    reason: z.string().optional(),
+  })
+  .openapi("EnqueueResponse");
+
+export const SessionMirrorSchema = z
+  .object({
+    workflowId: z.string(),
+    monitorId: z.string(),
+    userId: z.string(),
+    portfolioId: z.string().nullable(),
+    activeInstanceId: z.string().nullable(),
+    phase: z.enum(["idle", "starting", "ticking", "waiting", "sleeping"]),
+    waitingOn: z.string().nullable(),
+    sleepingUntil: z.number().nullable(),
+    pendingWakeUps: z.number(),
+    lastTick: z
+      .object({
+        tickId: z.string(),
+        wakeId: z.string(),
+        reason: z.string(),
+        tickedAt: z.number(),
+        tickCount: z.number(),
+        nextDueAt: z.number().nullable(),
+        waitFor: z.string(),
+      })
+      .nullable(),
+    updatedAt: z.number(),
+  })
+  .openapi("MonitorSession");
+
+export const ProblemSchema = z
+  .object({
+    type: z.string(),
+    title: z.string(),
+    status: z.number().int(),
+    detail: z.string(),
+    errors: z.array(z.object({ path: z.string(), message: z.string() })).optional(),
+  })
+  .openapi("Problem");
