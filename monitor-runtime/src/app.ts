@@ -4,6 +4,7 @@ import { notFound, onError } from "../../shared/src/http/errors";
 import type { RuntimeEnv } from "./env";
 import { registryApp } from "./registry/routes";
 import { controlPlaneApp } from "./runtime/http/control-plane-routes";
+import { openApiDocument } from "./runtime/http/openapi-doc";
 import { runtimeApp } from "./runtime/http/runtime-routes";
 import { missingTables } from "./runtime/store/projections";
 
@@ -28,12 +29,7 @@ app.get("/healthz", async (c) => {
 });
 
 app.get("/openapi.json", (c) =>
-  c.json(
-    app.getOpenAPI31Document({
-      openapi: "3.1.0",
-      info: { title: "Trigger-matcher fabric: monitor runtime", version: "1.0.0" },
-    }),
-  ),
+  c.json(openApiDocument({ registry: registryApp, controlPlane: controlPlaneApp, runtime: runtimeApp })),
 );
 
 const admin = requireAdmin<{ Bindings: RuntimeEnv }>((env) => env.ADMIN_AUTH_SECRET_TOKEN);
@@ -43,4 +39,3 @@ app.use("/api/*", admin);
 app.route("/", registryApp);
 app.route("/", controlPlaneApp);
 app.route("/", runtimeApp);
-app.openAPIRegistry.registerComponent("securitySchemes", "bearer", { type: "http", scheme: "bearer" });

@@ -4,8 +4,9 @@ import { requireAdmin } from "../../shared/src/http/bearer";
 import { notFound, onError } from "../../shared/src/http/errors";
 import { fail } from "../../shared/src/problem";
 import type { ProjectorEnv } from "./env";
+import { mountRebuildRoutes } from "./rebuild-routes";
 
-/** Projector routes: health, dead letters of Queue "events"; rebuild routes are added in rebuild-routes.ts. */
+/** Projector routes: health, projection rebuilds (rebuild-routes.ts), dead letters of Queue "events". */
 export const app = new OpenAPIHono<{ Bindings: ProjectorEnv }>();
 app.onError(onError);
 app.notFound(notFound);
@@ -18,6 +19,8 @@ app.use(
   "/v1/*",
   requireAdmin<{ Bindings: ProjectorEnv }>((env) => env.ADMIN_AUTH_SECRET_TOKEN),
 );
+
+mountRebuildRoutes(app);
 
 app.get("/v1/admin/dead-letters/events", async (c) => {
   const rows = await listDeadLetters(c.env.DB, "events", Number(c.req.query("limit") ?? 100) || 100);

@@ -26,29 +26,93 @@ export const OP_CODES: Record<string, number> = {
   crosses_below: DOWN,
 };
 
-/**
- * One condition of one monitor version, with its evaluation state. `raw` is the bare comparison
- * at the last evaluation (it drives forMs), `truth` the condition's value, `heldSince` the start of
- * the current run of raw = true (NaN: none), `armed` the hysteresis latch, `fresh` = never evaluated.
- *
- * @example new CondRt(monitor, 0, GT, 100, 0, Number.NaN, 0)
- */
-export class CondRt {
-  src: Source | undefined = undefined;
-  truth = false;
-  raw = false;
-  armed = true;
-  fresh = true;
-  dead = false;
-  heldSince = Number.NaN;
+const TRUTH = 1;
+const RAW = 2;
+const ARMED = 4;
+const FRESH = 8;
+const DEAD = 16;
+const OP_SHIFT = 5;
+
+/** The parts of a condition most conditions do not have (ranges, hysteresis, forMs). */
+export class CondExtra {
   constructor(
-    readonly mon: MonitorRt,
-    readonly op: number,
-    readonly a: number,
     readonly b: number,
     readonly h: number,
     readonly forMs: number,
+    public heldSince: number,
   ) {}
+}
+
+/**
+ * One condition of one monitor version, with its evaluation state. `raw` is the bare comparison
+ * at the last evaluation (it drives forMs), `truth` the condition's value, `heldSince` the start of
+ * the current run of raw = true (NaN: none; kept only when forMs > 0), `armed` the hysteresis
+ * latch, `fresh` = never evaluated, `dead` = removed (lazily dropped from lists). Flags and the
+ * operator share one small integer and rare parameters live in `x`: a million conditions must fit
+ * in little memory.
+ *
+ * @example new CondRt(monitor, GT, 100, undefined)
+ */
+export class CondRt {
+  src: Source | undefined = undefined;
+  private bits: number;
+  constructor(
+    readonly mon: MonitorRt,
+    op: number,
+    readonly a: number,
+    readonly x: CondExtra | undefined,
+  ) {
+    this.bits = (op << OP_SHIFT) | FRESH | ARMED;
+  }
+
+  get op(): number {
+    return this.bits >>> OP_SHIFT;
+  }
+  get b(): number {
+    return this.x ? this.x.b : 0;
+  }
+  get h(): number {
+    return this.x ? this.x.h : Number.NaN;
+  }
+  get forMs(): number {
+    return this.x ? this.x.forMs : 0;
+  }
+  get heldSince(): number {
+    return this.x ? this.x.heldSince : Number.NaN;
+  }
+  set heldSince(v: number) {
+    if (this.x) this.x.heldSince = v;
+  }
+  get truth(): boolean {
+    return (this.bits & TRUTH) !== 0;
+  }
+  set truth(v: boolean) {
+    this.bits = v ? this.bits | TRUTH : this.bits & ~TRUTH;
+  }
+  get raw(): boolean {
+    return (this.bits & RAW) !== 0;
+  }
+  set raw(v: boolean) {
+    this.bits = v ? this.bits | RAW : this.bits & ~RAW;
+  }
+  get armed(): boolean {
+    return (this.bits & ARMED) !== 0;
+  }
+  set armed(v: boolean) {
+    this.bits = v ? this.bits | ARMED : this.bits & ~ARMED;
+  }
+  get fresh(): boolean {
+    return (this.bits & FRESH) !== 0;
+  }
+  set fresh(v: boolean) {
+    this.bits = v ? this.bits | FRESH : this.bits & ~FRESH;
+  }
+  get dead(): boolean {
+    return (this.bits & DEAD) !== 0;
+  }
+  set dead(v: boolean) {
+    this.bits = v ? this.bits | DEAD : this.bits & ~DEAD;
+  }
 }
 
 /** What a source reports to its engine while it steps. */

@@ -22,7 +22,6 @@ export type DirtyState = {
   streams: [streamKey: string, state: unknown][];
 };
 
-const NO_SERIES: Series[] = [];
 const NO_MATCHES: readonly Match[] = Object.freeze([]);
 
 /**
@@ -43,6 +42,14 @@ export class IndexedEngine implements Toucher {
   private readonly touched: MonitorRt[] = [];
   private readonly sampled: Series[] = [];
   private readonly fired: MonitorRt[] = [];
+  private readonly interned = new Map<string, string>();
+  /** One shared copy of strings many monitors repeat (owners, portfolios). */
+  private readonly intern = (s: string): string => {
+    const known = this.interned.get(s);
+    if (known !== undefined) return known;
+    this.interned.set(s, s);
+    return s;
+  };
   private dirtyMonitors = new Map<string, MonitorRt | null>();
   private dirtyStreams = new Set<StreamRt>();
 
@@ -55,7 +62,7 @@ export class IndexedEngine implements Toucher {
     const old = this.monitors.get(def.monitorId);
     if (old && def.version <= old.version) return;
     if (old) this.detach(old);
-    const { monitor, sites } = compileMonitor(def);
+    const { monitor, sites } = compileMonitor(def, this.intern);
     this.monitors.set(def.monitorId, monitor);
     this.dirtyMonitors.set(def.monitorId, monitor);
     if (monitor.active) this.attach(monitor, sites);
@@ -114,7 +121,7 @@ export class IndexedEngine implements Toucher {
       if (s.levelTrue.size === 0) continue;
       for (const m of s.levelTrue) {
         if (m.stamp === stamp) continue;
-        if (now - m.lastMatchAt < m.cooldownMs) {
+        if (m.lastMatchAt !== null && m.cooling(now)) {
           s.levelTrue.delete(m);
           s.cooling.push(m.lastMatchAt + m.cooldownMs, m);
           continue;
@@ -159,7 +166,7 @@ export class IndexedEngine implements Toucher {
     const e = new IndexedEngine(opts);
     for (const [key, state] of streamStates) e.streams.set(key, loadStream(key, state));
     for (const def of defs) {
-      const { monitor, sites } = compileMonitor(def);
+      const { monitor, sites } = compileMonitor(def, e.intern);
       loadMonitorState(monitor, monitorStates.get(def.monitorId));
       e.monitors.set(def.monitorId, monitor);
       if (monitor.active) e.attach(monitor, sites);
@@ -184,8 +191,8 @@ export class IndexedEngine implements Toucher {
 
   private evaluate(m: MonitorRt, now: number): boolean {
     this.dirtyMonitors.set(m.id, m);
-    const truth = evalNode(m.tree, m.conds);
-    const fires = truth && (m.level || !m.lastTruth) && !(now - m.lastMatchAt < m.cooldownMs);
+    const truth = evalNode(m.tree);
+    const fires = truth && (m.level || !m.lastTruth) && !m.cooling(now);
     m.lastTruth = truth;
     if (m.level) this.setLevel(m, truth);
     if (!fires) return false;
@@ -217,7 +224,7 @@ export class IndexedEngine implements Toucher {
 
   private attach(m: MonitorRt, sites: CondSite[]): void {
     const read: Series[] = [];
-    m.conds.forEach((c, i) => {
+    m.conds().forEach((c, i) => {
       const site = sites[i] as CondSite;
       const stream = this.streamFor(site.stream);
       const series = stream.seriesFor(site.field);
@@ -227,13 +234,13 @@ export class IndexedEngine implements Toucher {
       src.index(c);
       if (!read.includes(series)) read.push(series);
     });
-    m.series = m.level ? read : NO_SERIES;
+    if (m.level) m.series = read;
     if (m.level && m.lastTruth) this.setLevel(m, true);
   }
 
   private detach(m: MonitorRt): void {
     this.setLevel(m, false);
-    for (const c of m.conds) {
+    for (const c of m.conds()) {
       const src = c.src;
       if (!src) continue;
       src.unindex(c);

@@ -1,79 +1,143 @@
 import type { MonitorDefinition } from "../../../shared/src/monitor";
 import type { Condition, Predicate } from "../../../shared/src/predicate";
 import { streamKey } from "../../../shared/src/streams";
-import { CondRt, OP_CODES } from "./condition-state";
+import { CondExtra, CondRt, OP_CODES } from "./condition-state";
 import type { Series } from "./stream-state";
 
-/** A compiled predicate: a leaf is the index of a condition, a node is all (0), any (1), not (2). */
-export type Node = number | { k: 0 | 1 | 2; c: Node[] };
+/** A predicate group: all (0), any (1) or not (2) over its children. */
+export class Group {
+  constructor(
+    readonly k: 0 | 1 | 2,
+    readonly c: Node[],
+  ) {}
+}
+
+/** A compiled predicate: conditions are the leaves (a single condition is the whole tree). */
+export type Node = CondRt | Group;
 
 /** Where a condition reads: compiled once, used when it is (re)attached to a source. */
 export type CondSite = { stream: string; field: string; windowMs: number; pct: boolean };
 
+const LEVEL = 1;
+const ONCE = 2;
+const ENABLED = 4;
+const DONE = 8;
+const LAST_TRUTH = 16;
+const LEVEL_ON = 32;
+const NO_SERIES: Series[] = [];
+const UNCOMPILED = new Group(0, []);
+
 /**
  * One monitor version as the indexed engine runs it: identity for its matches, fire policy,
- * compiled predicate, conditions, and the monitor's own state (edge memory, cooldown, once).
+ * compiled predicate, and the monitor's own state (edge memory, cooldown, once). Kept small:
+ * flags share one integer, and a monitor holds no copy of its definition.
  *
- * @example const { monitor } = compileMonitor(def); evalNode(monitor.tree, monitor.conds)
+ * @example const { monitor } = compileMonitor(def); evalNode(monitor.tree)
  */
 export class MonitorRt {
-  conds: CondRt[] = [];
-  tree: Node = 0;
-  lastTruth = false;
-  lastMatchAt = Number.NaN;
-  done = false;
+  tree: Node;
+  /** Event time of the last match (null: none). */
+  lastMatchAt: number | null = null;
   /** The engine's fact stamp when this monitor was last queued for evaluation. */
   stamp = 0;
-  /** In the levelTrue set of each series it reads (level mode, predicate true). */
-  levelOn = false;
-  series: Series[] = [];
+  /** The series it reads, kept for level monitors only (they are evaluated at every sample). */
+  series: Series[] = NO_SERIES;
+  private bits: number;
   constructor(
     readonly id: string,
     readonly version: number,
     readonly workflowId: string,
     readonly ownerUserId: string,
     readonly portfolioId: string | null,
-    readonly level: boolean,
     readonly cooldownMs: number,
-    readonly once: boolean,
-    readonly enabled: boolean,
-  ) {}
+    flags: { level: boolean; once: boolean; enabled: boolean },
+  ) {
+    this.bits = (flags.level ? LEVEL : 0) | (flags.once ? ONCE : 0) | (flags.enabled ? ENABLED : 0);
+    this.tree = UNCOMPILED;
+  }
 
+  get level(): boolean {
+    return (this.bits & LEVEL) !== 0;
+  }
+  get once(): boolean {
+    return (this.bits & ONCE) !== 0;
+  }
+  get enabled(): boolean {
+    return (this.bits & ENABLED) !== 0;
+  }
+  get done(): boolean {
+    return (this.bits & DONE) !== 0;
+  }
+  set done(v: boolean) {
+    this.bits = v ? this.bits | DONE : this.bits & ~DONE;
+  }
+  /** The predicate's value at the previous evaluation (false before the first). */
+  get lastTruth(): boolean {
+    return (this.bits & LAST_TRUTH) !== 0;
+  }
+  set lastTruth(v: boolean) {
+    this.bits = v ? this.bits | LAST_TRUTH : this.bits & ~LAST_TRUTH;
+  }
+  /** In the levelTrue set of each series it reads (level mode, predicate true). */
+  get levelOn(): boolean {
+    return (this.bits & LEVEL_ON) !== 0;
+  }
+  set levelOn(v: boolean) {
+    this.bits = v ? this.bits | LEVEL_ON : this.bits & ~LEVEL_ON;
+  }
   /** Whether the monitor is live in the indexes (enabled and not finished by `once`). */
   get active(): boolean {
-    return this.enabled && !this.done;
+    return (this.bits & (ENABLED | DONE)) === ENABLED;
+  }
+  /** Still inside the cooldown after its last match at event time `now`. */
+  cooling(now: number): boolean {
+    return this.lastMatchAt !== null && now - this.lastMatchAt < this.cooldownMs;
+  }
+  /** The conditions, left to right (the order of `sites` and of persisted state). */
+  conds(): CondRt[] {
+    const out: CondRt[] = [];
+    const walk = (n: Node): void => {
+      if (n instanceof CondRt) out.push(n);
+      else for (const x of n.c) walk(x);
+    };
+    walk(this.tree);
+    return out;
   }
 }
 
-/** Compiles a definition; `sites[i]` says where condition i reads (only needed to attach it). */
-export function compileMonitor(def: MonitorDefinition): { monitor: MonitorRt; sites: CondSite[] } {
+/**
+ * Compiles a definition; `sites[i]` says where condition i reads (only needed to attach it).
+ * `intern` lets many monitors share one copy of repeated strings (owner, portfolio).
+ */
+export function compileMonitor(
+  def: MonitorDefinition,
+  intern: (s: string) => string = (s) => s,
+): { monitor: MonitorRt; sites: CondSite[] } {
   const fire = def.fire ?? { mode: "edge", cooldownMs: 0, once: false };
+  const portfolio = def.linkedPortfolioIds[0];
   const m = new MonitorRt(
     def.monitorId,
     def.version,
     def.workflowId,
-    def.ownerUserId,
-    def.linkedPortfolioIds[0] ?? null,
-    fire.mode === "level",
+    intern(def.ownerUserId),
+    portfolio === undefined ? null : intern(portfolio),
     fire.cooldownMs ?? 0,
-    fire.once ?? false,
-    def.enabled !== false,
+    { level: fire.mode === "level", once: fire.once ?? false, enabled: def.enabled !== false },
   );
   const sites: CondSite[] = [];
   const compile = (p: Predicate): Node => {
     if ("all" in p || "any" in p) {
       const kids = ("all" in p ? p.all : p.any).map(compile);
-      return kids.length === 1 ? (kids[0] as Node) : { k: "all" in p ? 0 : 1, c: kids };
+      return kids.length === 1 ? (kids[0] as Node) : new Group("all" in p ? 0 : 1, kids);
     }
-    if ("not" in p) return { k: 2, c: [compile(p.not)] };
-    m.conds.push(compileCondition(m, p));
+    if ("not" in p) return new Group(2, [compile(p.not)]);
     sites.push({
       stream: streamKey(p.stream),
       field: p.field,
       windowMs: p.change?.windowMs ?? 0,
       pct: p.change?.mode === "pct",
     });
-    return m.conds.length - 1;
+    return compileCondition(m, p);
   };
   m.tree = compile(def.predicate);
   return { monitor: m, sites };
@@ -83,59 +147,53 @@ function compileCondition(m: MonitorRt, c: Condition): CondRt {
   const [a, b] = Array.isArray(c.value) ? c.value : [c.value, 0];
   const op = OP_CODES[c.op];
   if (op === undefined) throw new Error(`unknown op ${c.op}`);
-  return new CondRt(m, op, a, b, c.hysteresis ?? Number.NaN, c.forMs ?? 0);
+  const forMs = c.forMs ?? 0;
+  const h = c.hysteresis ?? Number.NaN;
+  const extra = Array.isArray(c.value) || forMs > 0 || !Number.isNaN(h);
+  return new CondRt(m, op, a, extra ? new CondExtra(b, h, forMs, Number.NaN) : undefined);
 }
 
-export function evalNode(n: Node, conds: CondRt[]): boolean {
-  if (typeof n === "number") return conds[n]?.truth ?? false;
-  if (n.k === 2) return !evalNode(n.c[0] as Node, conds);
+export function evalNode(n: Node): boolean {
+  if (n instanceof CondRt) return n.truth;
+  if (n.k === 2) return !evalNode(n.c[0] as Node);
   if (n.k === 0) {
-    for (const x of n.c) if (!evalNode(x, conds)) return false;
+    for (const x of n.c) if (!evalNode(x)) return false;
     return true;
   }
-  for (const x of n.c) if (evalNode(x, conds)) return true;
+  for (const x of n.c) if (evalNode(x)) return true;
   return false;
 }
 
-/** A monitor's persisted state: plain JSON. Condition tuples are [fresh, truth, raw, armed, heldSince]. */
-export type MonitorState = {
-  version: number;
-  lastTruth: boolean;
-  lastMatchAt: number | null;
-  done: boolean;
-  conds: [number, number, number, number, number | null][];
-};
+/**
+ * A monitor's persisted state, plain JSON and compact (it is written after every batch that
+ * touched the monitor): [version, lastTruth (0|1), done (0|1), lastMatchAt | null, then per
+ * condition: flags (1 fresh, 2 truth, 4 raw, 8 armed), heldSince | null].
+ */
+export type MonitorState = (number | null)[];
 
 export function monitorState(m: MonitorRt): MonitorState {
-  return {
-    version: m.version,
-    lastTruth: m.lastTruth,
-    lastMatchAt: Number.isNaN(m.lastMatchAt) ? null : m.lastMatchAt,
-    done: m.done,
-    conds: m.conds.map((c) => [
-      c.fresh ? 1 : 0,
-      c.truth ? 1 : 0,
-      c.raw ? 1 : 0,
-      c.armed ? 1 : 0,
-      Number.isNaN(c.heldSince) ? null : c.heldSince,
-    ]),
-  };
+  const out: MonitorState = [m.version, m.lastTruth ? 1 : 0, m.done ? 1 : 0, m.lastMatchAt];
+  for (const c of m.conds()) {
+    out.push((c.fresh ? 1 : 0) | (c.truth ? 2 : 0) | (c.raw ? 4 : 0) | (c.armed ? 8 : 0));
+    out.push(Number.isNaN(c.heldSince) ? null : c.heldSince);
+  }
+  return out;
 }
 
 /** Loads a persisted state into a freshly compiled monitor of the same version. */
 export function loadMonitorState(m: MonitorRt, state: unknown): void {
   const s = state as MonitorState | undefined;
-  if (!s || s.version !== m.version || s.conds.length !== m.conds.length) return;
-  m.lastTruth = s.lastTruth;
-  m.lastMatchAt = s.lastMatchAt ?? Number.NaN;
-  m.done = s.done;
-  s.conds.forEach(([fresh, truth, raw, armed, heldSince], i) => {
-    const c = m.conds[i];
-    if (!c) return;
-    c.fresh = fresh === 1;
-    c.truth = truth === 1;
-    c.raw = raw === 1;
-    c.armed = armed === 1;
-    c.heldSince = heldSince ?? Number.NaN;
+  const conds = m.conds();
+  if (!Array.isArray(s) || s[0] !== m.version || s.length !== 4 + 2 * conds.length) return;
+  m.lastTruth = s[1] === 1;
+  m.done = s[2] === 1;
+  m.lastMatchAt = s[3] ?? null;
+  conds.forEach((c, i) => {
+    const flags = s[4 + 2 * i] ?? 0;
+    c.fresh = (flags & 1) !== 0;
+    c.truth = (flags & 2) !== 0;
+    c.raw = (flags & 4) !== 0;
+    c.armed = (flags & 8) !== 0;
+    c.heldSince = s[5 + 2 * i] ?? Number.NaN;
   });
 }

@@ -35,7 +35,6 @@ export function recordRefStatements(ref: ExecutionRefInput, tables: TableSet, at
   const [canonicalKind, ...rest] = refKey.split(":");
   const canonicalValue = rest.join(":");
   const pick = (c: string) => `${c} = CASE WHEN ${NEWER_RECORD} THEN excluded.${c} ELSE ${c} END`;
-  const fromCanonical = (c: string) => `(SELECT ${c} FROM ${t} WHERE ref_kind = ? AND ref_value = ?)`;
   // Canonical row first (EXECUTION_REF_KINDS order), so the others copy its completion.
   return EXECUTION_REF_KINDS.flatMap((kind) => {
     const value = ref.ids[kind];
@@ -47,8 +46,8 @@ export function recordRefStatements(ref: ExecutionRefInput, tables: TableSet, at
           tables,
           "refs.record",
           () => `INSERT INTO ${t} ${INSERT_COLUMNS}
-  SELECT ?, ?, ?, ?, ?, ?, ?, COALESCE(${fromCanonical("status")}, 'pending'), ${fromCanonical("completed_at")},
-    ${fromCanonical("completed_event_id")} WHERE ${g.sql}
+  SELECT ?, ?, ?, ?, ?, ?, ?, COALESCE(c.status, 'pending'), c.completed_at, c.completed_event_id
+  FROM (SELECT 1) LEFT JOIN ${t} AS c ON c.ref_kind = ? AND c.ref_value = ? WHERE ${g.sql}
   ON CONFLICT (ref_kind, ref_value) DO UPDATE SET
     ${["workflow_id", "portfolio_id", "ref_key", "recorded_at", "recorded_event_id"].map(pick).join(",\n    ")}`,
         ),
@@ -60,8 +59,6 @@ export function recordRefStatements(ref: ExecutionRefInput, tables: TableSet, at
           refKey,
           ref.occurredAt,
           ref.eventId,
-          ...canon,
-          ...canon,
           ...canon,
           ...g.params,
         ],

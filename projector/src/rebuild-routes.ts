@@ -1,0 +1,95 @@
+import { createRoute, type OpenAPIHono, z } from "@hono/zod-openapi";
+import { d1Executor } from "../../shared/src/d1-executor";
+import { newId } from "../../shared/src/ids";
+import { fail, ProblemError, validationProblem } from "../../shared/src/problem";
+import type { ProjectorEnv } from "./env";
+import { PROJECTIONS } from "./projections/sql";
+import { startRebuildStatement } from "./rebuild/shadow";
+
+/**
+ * `POST /v1/admin/projections/rebuild` and its status route (DESIGN §8). Projections are rebuilt
+ * together (they share one swap, so reads stay mutually consistent); `["all"]` or any subset names
+ * what the caller cares about, and all are rebuilt. One rebuild runs at a time (409 otherwise).
+ */
+const RebuildBody = z.strictObject({
+  projections: z
+    .array(z.enum(["all", ...PROJECTIONS]))
+    .min(1)
+    .default(["all"]),
+});
+const RebuildStatus = z.object({
+  rebuildId: z.string(),
+  status: z.enum(["running", "complete", "failed"]),
+  eventsApplied: z.number().int(),
+  startedAt: z.number().int(),
+  completedAt: z.number().int().optional(),
+  error: z.string().optional(),
+});
+
+export function mountRebuildRoutes(app: OpenAPIHono<{ Bindings: ProjectorEnv }>): void {
+  app.openapi(
+    createRoute({
+      method: "post",
+      path: "/v1/admin/projections/rebuild",
+      summary: "Rebuild the projections from event_log alone (shadow tables, then an atomic swap)",
+      security: [{ bearer: [] }],
+      request: { body: { required: false, content: { "application/json": { schema: RebuildBody } } } },
+      responses: {
+        202: {
+          description: "Started",
+          content: { "application/json": { schema: z.object({ rebuildId: z.string() }) } },
+        },
+        409: { description: "A rebuild is already running" },
+      },
+    }),
+    async (c) => {
+      const parsed = RebuildBody.safeParse(await c.req.json().catch(() => ({})));
+      if (!parsed.success) throw new ProblemError(validationProblem(parsed.error));
+      const rebuildId = newId();
+      try {
+        await d1Executor(c.env.DB).batch([startRebuildStatement(rebuildId, parsed.data.projections, Date.now())]);
+      } catch (err) {
+        if (String(err).includes("UNIQUE")) fail("conflict", "a rebuild is already running");
+        throw err;
+      }
+      await c.env.REBUILD_WORKFLOW.create({ id: rebuildId, params: { rebuildId } });
+      return c.json({ rebuildId }, 202);
+    },
+  );
+
+  app.openapi(
+    createRoute({
+      method: "get",
+      path: "/v1/admin/projections/rebuild/{rebuildId}",
+      summary: "A rebuild's status and progress",
+      security: [{ bearer: [] }],
+      request: { params: z.object({ rebuildId: z.string().min(1).max(64) }) },
+      responses: {
+        200: { description: "Status", content: { "application/json": { schema: RebuildStatus } } },
+        404: { description: "Unknown" },
+      },
+    }),
+    async (c) => {
+      const { rebuildId } = c.req.valid("param");
+      const row = await c.env.DB.prepare("SELECT * FROM rebuilds WHERE rebuild_id = ?").bind(rebuildId).first<{
+        status: "running" | "complete" | "failed";
+        events_applied: number;
+        started_at: number;
+        completed_at: number | null;
+        error: string | null;
+      }>();
+      if (!row) fail("not_found", `rebuild ${rebuildId} not found`);
+      return c.json(
+        {
+          rebuildId,
+          status: row.status,
+          eventsApplied: row.events_applied,
+          startedAt: row.started_at,
+          ...(row.completed_at === null ? {} : { completedAt: row.completed_at }),
+          ...(row.error === null ? {} : { error: row.error }),
+        },
+        200,
+      );
+    },
+  );
+}
