@@ -24,7 +24,7 @@ import { startRebuildStatement } from "../projector/src/rebuild/shadow";
 import {
   catchUpAndSwap,
   createShadow,
-  indexShadow,
+  finishShadow,
   type RebuildCursor,
   rebuildChunk,
 } from "../projector/src/rebuild/steps";
@@ -208,8 +208,10 @@ const LOG_INSERT =
 function expectedCounts(events: Iterable<DomainEvent>): Record<string, number> {
   const counts = { monitors: 0, monitor_state: 0, trigger_matches: 0, workflow_execution_refs: 0 };
   for (const e of events) {
-    if (e.type === "monitor_registered") counts.monitors++, counts.monitor_state++;
-    else if (e.type === "trigger_matched") counts.trigger_matches++;
+    if (e.type === "monitor_registered") {
+      counts.monitors++;
+      counts.monitor_state++;
+    } else if (e.type === "trigger_matched") counts.trigger_matches++;
     else if (e.type === "tick_executed") counts.workflow_execution_refs += 2 * (e.data.executionRefs?.length ?? 0);
     else if (e.type === "execution_ref_recorded") counts.workflow_execution_refs += 2;
   }
@@ -273,11 +275,11 @@ async function main() {
   let cursor: RebuildCursor = { lastSeq: 0, eventsApplied: 0, done: false };
   let chunks = 0;
   while (!cursor.done) {
-    cursor = await rebuildChunk(live, rebuildId, cursor, CHUNK);
+    cursor = await rebuildChunk(live, rebuildId, cursor, CHUNK, { bulk: true });
     chunks++;
   }
   const indexStarted = process.hrtime.bigint();
-  await indexShadow(live, rebuildId);
+  await finishShadow(live, rebuildId);
   const indexSeconds = seconds(indexStarted);
   const swapStarted = process.hrtime.bigint();
   const swapped = await catchUpAndSwap(live, rebuildId, cursor, CHUNK);
@@ -364,7 +366,7 @@ async function main() {
       ratio: liveRate / rawRate,
     },
     { metric: "rebuild seconds", value: Number(rebuildSeconds.toFixed(2)) },
-    { metric: "read-index build seconds", value: Number(indexSeconds.toFixed(3)) },
+    { metric: "finish seconds (read indexes + derived match counters)", value: Number(indexSeconds.toFixed(3)) },
     { metric: "swap seconds (catch-up + renames)", value: Number(swapSeconds.toFixed(3)) },
   ];
   reportBench("replay", {

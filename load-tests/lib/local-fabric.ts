@@ -1,5 +1,5 @@
 import { type ChildProcess, spawn, spawnSync } from "node:child_process";
-import { copyFileSync, existsSync, mkdtempSync, rmSync } from "node:fs";
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 
@@ -12,11 +12,38 @@ import { join } from "node:path";
  */
 export type Fabric = { base: string; stop: () => Promise<void>; process?: ChildProcess; persistTo?: string };
 
-const WORKERS = ["ingest", "monitor-runtime", "matcher", "projector"];
+const WORKERS = ["ingest", "monitor-runtime", "matcher", "projector"] as const;
 const quiet = { ...process.env, CLOUDFLARE_CF_FETCH_ENABLED: "false", WRANGLER_SEND_METRICS: "false" };
 
+/** Per-Worker variable overrides, e.g. `{ matcher: { NOTIFY_URL: "http://127.0.0.1:9000/notify" } }`. */
+export type WorkerVars = Partial<Record<(typeof WORKERS)[number], Record<string, string>>>;
+
+/**
+ * A load-test configuration of a Worker: its wrangler.jsonc pointed at its deploy bundle
+ * (`dist/<worker>/index.js`, built first by `npm run build:aux`) so that edits to the sources do
+ * not restart the fabric mid-run, with some vars overridden. Written next to the original
+ * (git-ignored) so relative paths hold. Fault switches only ever reach a Worker this way.
+ */
+function loadTestConfig(worker: string, vars: Record<string, string> | undefined, bundles: string): string {
+  const text = readFileSync(`${worker}/wrangler.jsonc`, "utf8")
+    .split("\n")
+    .filter((line) => !line.trimStart().startsWith("//"))
+    .map((line) => line.replace(/\s\/\/ .*$/, ""))
+    .join("\n");
+  const config = JSON.parse(text) as { vars?: Record<string, string>; main?: string; no_bundle?: boolean };
+  config.vars = { ...config.vars, ...vars };
+  // A private copy of the bundle: a later `npm run build:aux` elsewhere cannot restart this fabric.
+  mkdirSync(join(bundles, worker), { recursive: true });
+  copyFileSync(`dist/${worker}/index.js`, join(bundles, worker, "index.js"));
+  config.main = join(bundles, worker, "index.js");
+  config.no_bundle = true;
+  const out = `${worker}/wrangler.load-test.json`;
+  writeFileSync(out, JSON.stringify(config, null, 2));
+  return out;
+}
+
 export async function startFabric(
-  opts: { port?: number; persistTo?: string; vars?: Record<string, string> } = {},
+  opts: { port?: number; persistTo?: string; vars?: WorkerVars } = {},
 ): Promise<Fabric> {
   if (process.env.BASE) return { base: process.env.BASE, stop: async () => {} };
   const port = opts.port ?? 18_000 + Math.floor(Math.random() * 2000);
@@ -54,8 +81,9 @@ export async function startFabric(
     "--log-level",
     "error",
   ];
-  for (const [k, v] of Object.entries(opts.vars ?? {})) args.push("--var", `${k}:${v}`);
-  for (const w of WORKERS) args.push("-c", `${w}/wrangler.jsonc`);
+  const build = spawnSync("node", ["scripts/deploy-dry-run.mjs"], { env: quiet, encoding: "utf8" });
+  if (build.status !== 0) throw new Error(`bundling the Workers failed: ${build.stdout}${build.stderr}`);
+  for (const w of WORKERS) args.push("-c", loadTestConfig(w, opts.vars?.[w], join(persistTo, "bundles")));
   const child = spawn("npx", args, { env: quiet, stdio: ["ignore", "pipe", "pipe"], detached: true });
   let log = "";
   child.stdout?.on("data", (d) => {

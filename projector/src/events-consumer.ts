@@ -1,7 +1,7 @@
-import { d1Executor } from "../../shared/src/d1-executor";
 import { type DomainEvent, safeParseDomainEvent } from "../../shared/src/events";
 import type { ProjectorEnv } from "./env";
 import { applyEvents } from "./projections/apply";
+import { d1Executor } from "./projections/sql";
 
 /**
  * The Queue "events" consumer: each message is `{ v: 1, events: DomainEvent[] }`. Every valid

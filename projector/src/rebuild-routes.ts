@@ -1,9 +1,8 @@
 import { createRoute, type OpenAPIHono, z } from "@hono/zod-openapi";
-import { d1Executor } from "../../shared/src/d1-executor";
 import { newId } from "../../shared/src/ids";
 import { fail, ProblemError, validationProblem } from "../../shared/src/problem";
 import type { ProjectorEnv } from "./env";
-import { PROJECTIONS } from "./projections/sql";
+import { d1Executor, PROJECTIONS } from "./projections/sql";
 import { startRebuildStatement } from "./rebuild/shadow";
 
 /**

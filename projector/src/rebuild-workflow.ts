@@ -1,11 +1,11 @@
 import { WorkflowEntrypoint, type WorkflowEvent, type WorkflowStep } from "cloudflare:workers";
-import { d1Executor } from "../../shared/src/d1-executor";
 import type { ProjectorEnv } from "./env";
+import { d1Executor } from "./projections/sql";
 import {
   catchUpAndSwap,
   createShadow,
   failRebuild,
-  indexShadow,
+  finishShadow,
   type RebuildCursor,
   rebuildChunk,
 } from "./rebuild/steps";
@@ -34,7 +34,7 @@ export class ProjectionRebuildWorkflow extends WorkflowEntrypoint<ProjectorEnv, 
           rebuildChunk(db, rebuildId, from, limit),
         );
       }
-      await step.do("index shadow tables", RETRY, () => indexShadow(db, rebuildId));
+      await step.do("index shadow tables", RETRY, () => finishShadow(db, rebuildId));
       const done = cursor;
       const swapped = await step.do("catch up and swap", RETRY, async () => {
         const r = await catchUpAndSwap(db, rebuildId, done, limit);

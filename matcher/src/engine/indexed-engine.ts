@@ -102,7 +102,7 @@ export class IndexedEngine implements Toucher {
       const value = readField(fact, s.field);
       if (value === undefined) continue;
       s.push(now, value);
-      const last = s.t.length - 1;
+      const last = s.size - 1;
       for (const src of s.sources) {
         src.step(now, src.windowMs === 0 ? value : s.derivedAt(last, src.windowMs, src.pct), this);
       }
@@ -137,10 +137,9 @@ export class IndexedEngine implements Toucher {
 
   /** The state changed since the last call (null: the monitor was removed). */
   takeDirty(): DirtyState {
-    const out: DirtyState = {
-      monitors: [...this.dirtyMonitors].map(([id, m]) => [id, m ? monitorState(m) : null]),
-      streams: [...this.dirtyStreams].map((s) => [s.key, streamState(s)]),
-    };
+    const out: DirtyState = { monitors: [], streams: [] };
+    for (const [id, m] of this.dirtyMonitors) out.monitors.push([id, m ? monitorState(m) : null]);
+    for (const s of this.dirtyStreams) out.streams.push([s.key, streamState(s)]);
     this.dirtyMonitors = new Map();
     this.dirtyStreams = new Set();
     return out;
@@ -260,7 +259,7 @@ export class IndexedEngine implements Toucher {
     const history = this.history;
     const stream = series.stream;
     if (history) {
-      let lastT = series.size > 0 ? series.t[series.t.length - 1] : undefined;
+      let lastT = series.size > 0 ? series.timeAt(series.size - 1) : undefined;
       let samples = lastT === undefined ? history(stream.key, series.field, Number.POSITIVE_INFINITY) : undefined;
       if (samples) lastT = samples[samples.length - 1]?.observedAt;
       if (lastT !== undefined && (windowMs > 0 || !samples))

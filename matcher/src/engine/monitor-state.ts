@@ -27,6 +27,15 @@ const LEVEL_ON = 32;
 const NO_SERIES: Series[] = [];
 const UNCOMPILED = new Group(0, []);
 
+/** What only level monitors and monitors with a cooldown need. */
+export class MonitorExtra {
+  /** Event time of the last match (null: none). */
+  lastMatchAt: number | null = null;
+  /** The series it reads, kept for level monitors only (they are evaluated at every sample). */
+  series: Series[] = NO_SERIES;
+  constructor(readonly cooldownMs: number) {}
+}
+
 /**
  * One monitor version as the indexed engine runs it: identity for its matches, fire policy,
  * compiled predicate, and the monitor's own state (edge memory, cooldown, once). Kept small:
@@ -35,25 +44,40 @@ const UNCOMPILED = new Group(0, []);
  * @example const { monitor } = compileMonitor(def); evalNode(monitor.tree)
  */
 export class MonitorRt {
-  tree: Node;
-  /** Event time of the last match (null: none). */
-  lastMatchAt: number | null = null;
+  tree: Node = UNCOMPILED;
   /** The engine's fact stamp when this monitor was last queued for evaluation. */
   stamp = 0;
-  /** The series it reads, kept for level monitors only (they are evaluated at every sample). */
-  series: Series[] = NO_SERIES;
   private bits: number;
+  /** Cooldown, last match time and series for the monitors that need them. */
+  private readonly x: MonitorExtra | undefined;
   constructor(
     readonly id: string,
     readonly version: number,
     readonly workflowId: string,
     readonly ownerUserId: string,
     readonly portfolioId: string | null,
-    readonly cooldownMs: number,
+    cooldownMs: number,
     flags: { level: boolean; once: boolean; enabled: boolean },
   ) {
     this.bits = (flags.level ? LEVEL : 0) | (flags.once ? ONCE : 0) | (flags.enabled ? ENABLED : 0);
-    this.tree = UNCOMPILED;
+    this.x = flags.level || cooldownMs > 0 ? new MonitorExtra(cooldownMs) : undefined;
+  }
+
+  get cooldownMs(): number {
+    return this.x ? this.x.cooldownMs : 0;
+  }
+  /** Event time of the last match (null: none, or not needed because there is no cooldown). */
+  get lastMatchAt(): number | null {
+    return this.x ? this.x.lastMatchAt : null;
+  }
+  set lastMatchAt(v: number | null) {
+    if (this.x) this.x.lastMatchAt = v;
+  }
+  get series(): Series[] {
+    return this.x ? this.x.series : NO_SERIES;
+  }
+  set series(v: Series[]) {
+    if (this.x) this.x.series = v;
   }
 
   get level(): boolean {
@@ -91,17 +115,12 @@ export class MonitorRt {
   }
   /** Still inside the cooldown after its last match at event time `now`. */
   cooling(now: number): boolean {
-    return this.lastMatchAt !== null && now - this.lastMatchAt < this.cooldownMs;
+    const x = this.x;
+    return x !== undefined && x.cooldownMs > 0 && x.lastMatchAt !== null && now - x.lastMatchAt < x.cooldownMs;
   }
   /** The conditions, left to right (the order of `sites` and of persisted state). */
   conds(): CondRt[] {
-    const out: CondRt[] = [];
-    const walk = (n: Node): void => {
-      if (n instanceof CondRt) out.push(n);
-      else for (const x of n.c) walk(x);
-    };
-    walk(this.tree);
-    return out;
+    return leaves(this.tree, []);
   }
 }
 
@@ -151,6 +170,12 @@ function compileCondition(m: MonitorRt, c: Condition): CondRt {
   const h = c.hysteresis ?? Number.NaN;
   const extra = Array.isArray(c.value) || forMs > 0 || !Number.isNaN(h);
   return new CondRt(m, op, a, extra ? new CondExtra(b, h, forMs, Number.NaN) : undefined);
+}
+
+function leaves(n: Node, out: CondRt[]): CondRt[] {
+  if (n instanceof CondRt) out.push(n);
+  else for (const x of n.c) leaves(x, out);
+  return out;
 }
 
 export function evalNode(n: Node): boolean {

@@ -42,8 +42,11 @@ import { type Match, type Op, triggerEventOf } from "./types";
  * - The predicate (all / any / not over the conditions' current truths) is evaluated at every
  *   applied fact that evaluates at least one of its conditions.
  * - fire.mode edge: matches when true now and false at its previous evaluation (the first
- *   evaluation counts as false). level: matches whenever true now. Both need now − lastMatchAt ≥
- *   cooldownMs when there was a previous match. once: no match after the first one.
+ *   evaluation counts as false). level: matches whenever true now. With cooldownMs > 0 both also
+ *   need now − lastMatchAt ≥ cooldownMs when there was a previous match (a fact of another stream
+ *   that is older than the last match is inside the cooldown); cooldownMs 0 never holds a match
+ *   back, even when the monitor's streams interleave out of event-time order. once: no match
+ *   after the first one.
  * - enabled: false → never matches. An upsert with a version ≤ the registered version is ignored;
  *   a newer version replaces the monitor and resets its own state (condition truths, for timers,
  *   hysteresis, edge memory, cooldown, once), never the stream state. remove deletes it.
@@ -153,7 +156,8 @@ function evaluateMonitor(
   if (!evaluated || !def.enabled || monitor.done) return undefined;
   const truth = evalPredicate(def.predicate, monitor.conditions, { i: 0 });
   const now = fact.observedAt;
-  const cooled = monitor.lastMatchAt === null || now - monitor.lastMatchAt >= def.fire.cooldownMs;
+  const cooldown = def.fire.cooldownMs;
+  const cooled = cooldown === 0 || monitor.lastMatchAt === null || now - monitor.lastMatchAt >= cooldown;
   const fires = truth && (def.fire.mode === "level" || !monitor.lastTruth) && cooled;
   monitor.lastTruth = truth;
   if (!fires) return undefined;

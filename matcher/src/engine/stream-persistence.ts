@@ -21,12 +21,15 @@ export function streamState(s: StreamRt, withSamples = false): StreamState {
   if (!withSamples) return { latest };
   return {
     latest,
-    series: s.series.map((x) => ({
-      field: x.field,
-      covered: x.covered,
-      t: x.t.slice(x.head),
-      v: x.v.slice(x.head),
-    })),
+    series: s.series.map((x) => {
+      const samples = x.samples();
+      return {
+        field: x.field,
+        covered: x.covered,
+        t: samples.map((p) => p.observedAt),
+        v: samples.map((p) => p.value),
+      };
+    }),
   };
 }
 
@@ -36,8 +39,7 @@ export function loadStream(key: string, state: unknown): StreamRt {
   s.latest = st.latest ?? Number.NEGATIVE_INFINITY;
   for (const x of st.series ?? []) {
     const series = s.seriesFor(x.field);
-    series.t = [...x.t];
-    series.v = [...x.v];
+    series.replace(x.t.map((observedAt, i) => ({ observedAt, value: x.v[i] ?? 0 })));
     series.covered = x.covered;
   }
   return s;

@@ -35,11 +35,16 @@ export class StreamRt {
   }
 }
 
-/** One (stream, field) series: retained samples, the sources computed from them, level listeners. */
+/**
+ * One (stream, field) series: retained samples (a ring buffer of times and values, so a fact
+ * allocates nothing), the sources computed from them, and the level monitors listening to it.
+ * Sample indexes are logical: 0 is the oldest retained sample, `size - 1` the newest.
+ */
 export class Series {
-  t: number[] = [];
-  v: number[] = [];
-  head = 0;
+  private tb = new Float64Array(2);
+  private vb = new Float64Array(2);
+  private start = 0;
+  private n = 0;
   /** The window (ms) for which the retained samples are complete; -1: not even the latest sample. */
   covered = -1;
   /** The longest window among this series' sources. */
@@ -56,13 +61,21 @@ export class Series {
   ) {}
 
   get size(): number {
-    return this.t.length - this.head;
+    return this.n;
+  }
+
+  timeAt(i: number): number {
+    return this.tb[(this.start + i) & (this.tb.length - 1)] as number;
+  }
+
+  valueAt(i: number): number {
+    return this.vb[(this.start + i) & (this.vb.length - 1)] as number;
   }
 
   source(windowMs: number, pct: boolean): Source {
     for (const s of this.sources) if (s.windowMs === windowMs && s.pct === pct) return s;
     const s = new Source(this, windowMs, pct);
-    s.last = this.size > 0 ? this.derivedAt(this.t.length - 1, windowMs, pct) : undefined;
+    s.last = this.n > 0 ? this.derivedAt(this.n - 1, windowMs, pct) : undefined;
     this.sources.push(s);
     if (windowMs > this.retainMs) this.retainMs = windowMs;
     return s;
@@ -79,58 +92,76 @@ export class Series {
   /** Appends a sample and forgets those no window can use any more. */
   push(at: number, value: number): void {
     if (this.retainMs === 0) {
-      this.t[0] = at;
-      this.v[0] = value;
-      this.t.length = 1;
-      this.v.length = 1;
-      this.head = 0;
-      return;
+      this.start = 0;
+      this.n = 0;
+    } else if (this.n === this.tb.length) {
+      this.grow();
     }
-    this.t.push(at);
-    this.v.push(value);
-    const keep = this.baseIndex(this.t.length - 1, at - this.retainMs);
-    if (keep > this.head) this.head = keep;
-    if (this.head > 32 && this.head * 2 > this.t.length) {
-      this.t.splice(0, this.head);
-      this.v.splice(0, this.head);
-      this.head = 0;
+    const mask = this.tb.length - 1;
+    this.tb[(this.start + this.n) & mask] = at;
+    this.vb[(this.start + this.n) & mask] = value;
+    this.n++;
+    if (this.retainMs === 0) return;
+    const keep = this.baseIndex(this.n - 1, at - this.retainMs);
+    if (keep > 0) {
+      this.start = (this.start + keep) & mask;
+      this.n -= keep;
     }
   }
 
-  /** Replaces the retained samples (history loaded for a longer window). */
+  /** Replaces the retained samples (history loaded for a longer window, or a restore). */
   replace(samples: Sample[]): void {
-    this.t = samples.map((s) => s.observedAt);
-    this.v = samples.map((s) => s.value);
-    this.head = 0;
+    this.start = 0;
+    this.n = 0;
+    let cap = 2;
+    while (cap < samples.length) cap *= 2;
+    this.tb = new Float64Array(cap);
+    this.vb = new Float64Array(cap);
+    for (const s of samples) {
+      this.tb[this.n] = s.observedAt;
+      this.vb[this.n] = s.value;
+      this.n++;
+    }
   }
 
-  /** Index of the newest retained sample at or before index `upTo` with time ≤ x; -1 if none. */
+  private grow(): void {
+    const tb = new Float64Array(this.tb.length * 2);
+    const vb = new Float64Array(this.vb.length * 2);
+    for (let i = 0; i < this.n; i++) {
+      tb[i] = this.timeAt(i);
+      vb[i] = this.valueAt(i);
+    }
+    this.tb = tb;
+    this.vb = vb;
+    this.start = 0;
+  }
+
+  /** Index of the newest sample at or before index `upTo` with time ≤ x; -1 if none. */
   baseIndex(upTo: number, x: number): number {
-    let lo = this.head;
+    let lo = 0;
     let hi = upTo + 1;
     while (lo < hi) {
       const mid = (lo + hi) >>> 1;
-      if ((this.t[mid] as number) <= x) lo = mid + 1;
+      if (this.timeAt(mid) <= x) lo = mid + 1;
       else hi = mid;
     }
-    return lo - 1 >= this.head ? lo - 1 : -1;
+    return lo - 1;
   }
 
   /** The compared value at sample i: the value itself, or its change over windowMs. */
   derivedAt(i: number, windowMs: number, pct: boolean): number | undefined {
-    const value = this.v[i] as number;
+    const value = this.valueAt(i);
     if (windowMs === 0) return value;
-    const b = this.baseIndex(i, (this.t[i] as number) - windowMs);
+    const b = this.baseIndex(i, this.timeAt(i) - windowMs);
     if (b < 0) return undefined;
-    const base = this.v[b] as number;
+    const base = this.valueAt(b);
     if (!pct) return value - base;
     return base === 0 ? undefined : (100 * (value - base)) / base;
   }
 
   samples(): Sample[] {
     const out: Sample[] = [];
-    for (let i = this.head; i < this.t.length; i++)
-      out.push({ observedAt: this.t[i] as number, value: this.v[i] as number });
+    for (let i = 0; i < this.n; i++) out.push({ observedAt: this.timeAt(i), value: this.valueAt(i) });
     return out;
   }
 }

@@ -31,11 +31,14 @@ export async function indexEvent(
   const now = placementOf(def, shards);
   // Follow first, then seed: facts routed from now on reach the home shard, and the history
   // exported after that covers what came before (the import drops facts it already has).
-  await routes.setFollows(
-    monitorId,
-    now.home,
-    now.followed.map((f) => f.streamKey),
-  );
+  // Most monitors read streams of one shard: then the follower table is not touched at all.
+  if (now.followed.length > 0 || (before?.followed.length ?? 0) > 0) {
+    await routes.setFollows(
+      monitorId,
+      now.home,
+      now.followed.map((f) => f.streamKey),
+    );
+  }
   for (const f of now.followed) {
     const history = await shard(f.owner).exportFacts([f.streamKey]);
     if (history.length) await shard(now.home).importFacts(history);

@@ -20,7 +20,10 @@ describe("monitor-runtime admin contract", () => {
 
   it("answers 401 problem+json on every admin route without a token or with a wrong one", async () => {
     for (const [path, body] of ROUTES) {
-      for (const headers of [{ "content-type": "application/json" }, { ...ADMIN, authorization: "Bearer wrong-token" }]) {
+      for (const headers of [
+        { "content-type": "application/json" },
+        { ...ADMIN, authorization: "Bearer wrong-token" },
+      ]) {
         const r = await post(path, body, headers);
         expect(r.status, path).toBe(401);
         expect(r.type).toContain("application/problem+json");
@@ -33,8 +36,16 @@ describe("monitor-runtime admin contract", () => {
     const cases: [string, unknown, string][] = [
       [`${CP}/due`, { workerId: "w" }, "requestId"],
       [`${CP}/due`, { requestId: "r", workerId: "w", limit: 0 }, "limit"],
-      [`${CP}/tick`, { requestId: "r", workerId: "w", workflowId: "wf", triggerEvent: pricePacket("ten") }, "triggerEvent.data.price"],
-      [`${CP}/tick`, { requestId: "r", workerId: "w", workflowId: "wf", triggerEvent: { kind: "nope" } }, "triggerEvent.kind"],
+      [
+        `${CP}/tick`,
+        { requestId: "r", workerId: "w", workflowId: "wf", triggerEvent: pricePacket("ten") },
+        "triggerEvent.data.price",
+      ],
+      [
+        `${CP}/tick`,
+        { requestId: "r", workerId: "w", workflowId: "wf", triggerEvent: { kind: "nope" } },
+        "triggerEvent.kind",
+      ],
       [`${CP}/notify-trigger-match`, { workflowId: "wf", monitorId: "m" }, "matchId"],
       [`${CP}/recover`, {}, "workflowId"],
       ["/api/workflow-monitors/enqueue-tick", { workflowId: "wf", reason: "because" }, "reason"],
@@ -43,7 +54,10 @@ describe("monitor-runtime admin contract", () => {
       const r = await post(path, body);
       expect(r.status, path).toBe(400);
       expect(r.type).toContain("application/problem+json");
-      expect(r.json.errors?.map((e) => e.path), path).toContain(errorPath);
+      expect(
+        r.json.errors?.map((e) => e.path),
+        path,
+      ).toContain(errorPath);
     }
     for (const path of [`${CP}/notify-execution`, `${CP}/execution-refs`]) {
       const r = await post(path, { workflowId: "wf" });
@@ -58,7 +72,12 @@ describe("monitor-runtime admin contract", () => {
     const t = "2026-11-22T10:00:00.000Z";
     const packets = [
       pricePacket(10),
-      { kind: "market_candles", subject: { symbol: "B" }, observedAt: t, data: { interval: "1m", candles: [{ openTime: t, open: 1, high: 2, low: 1, close: 2, volume: 3 }] } },
+      {
+        kind: "market_candles",
+        subject: { symbol: "B" },
+        observedAt: t,
+        data: { interval: "1m", candles: [{ openTime: t, open: 1, high: 2, low: 1, close: 2, volume: 3 }] },
+      },
       { kind: "approval_pending_count", subject: { userId: "u" }, observedAt: t, data: { value: 2 } },
       { kind: "account_buying_power_usd", subject: { accountId: "a" }, observedAt: t, data: { value: 5 } },
       { kind: "account_cash_usd", subject: { accountId: "a" }, observedAt: t, data: { value: 5 } },
@@ -66,11 +85,26 @@ describe("monitor-runtime admin contract", () => {
       { kind: "portfolio_cash_pct", subject: { portfolioId: "p" }, observedAt: t, data: { value: 5 } },
       { kind: "portfolio_drift_from_target", subject: { portfolioId: "p" }, observedAt: t, data: { value: 5 } },
       { kind: "portfolio_concentration", subject: { portfolioId: "p" }, observedAt: t, data: { value: 5 } },
-      { kind: "portfolio_held_asset_performance", subject: { portfolioId: "p", asset: "BTC" }, observedAt: t, data: { value: -3, window: "1d" } },
-      { kind: "portfolio_held_asset_metrics", subject: { portfolioId: "p", asset: "BTC" }, observedAt: t, data: { metrics: { rsi: 40 } } },
+      {
+        kind: "portfolio_held_asset_performance",
+        subject: { portfolioId: "p", asset: "BTC" },
+        observedAt: t,
+        data: { value: -3, window: "1d" },
+      },
+      {
+        kind: "portfolio_held_asset_metrics",
+        subject: { portfolioId: "p", asset: "BTC" },
+        observedAt: t,
+        data: { metrics: { rsi: 40 } },
+      },
     ];
     for (const [i, triggerEvent] of packets.entries()) {
-      const r = await post(`${CP}/tick`, { requestId: `kind-${i}`, workerId: "w", workflowId: "wf-kinds", triggerEvent });
+      const r = await post(`${CP}/tick`, {
+        requestId: `kind-${i}`,
+        workerId: "w",
+        workflowId: "wf-kinds",
+        triggerEvent,
+      });
       expect(r.status, triggerEvent.kind).toBe(200);
     }
     expect((await stateOf("kinds"))?.tick_count).toBe(11);
@@ -91,7 +125,12 @@ describe("monitor-runtime admin contract", () => {
       expect(r.status, path).toBe(404);
       expect(r.type).toContain("application/problem+json");
     }
-    const r = await post(`${CP}/notify-trigger-match`, { workflowId: "wf-m404", monitorId: "m404", matchId: "x", ownerUserId: "u-else" });
+    const r = await post(`${CP}/notify-trigger-match`, {
+      workflowId: "wf-m404",
+      monitorId: "m404",
+      matchId: "x",
+      ownerUserId: "u-else",
+    });
     expect(r.status).toBe(403);
   });
 
@@ -112,7 +151,9 @@ describe("monitor-runtime admin contract", () => {
       { ref_kind: "operationId", ref_value: "op-1", ref_key: "operationId:op-1", status: "pending" },
       { ref_kind: "runId", ref_value: "run-1", ref_key: "operationId:op-1", status: "pending" },
     ]);
-    expect((await post(`${CP}/execution-refs`, { workflowId: "wf-refs", operationId: "op-1", runId: "run-1" })).status).toBe(201);
+    expect(
+      (await post(`${CP}/execution-refs`, { workflowId: "wf-refs", operationId: "op-1", runId: "run-1" })).status,
+    ).toBe(201);
     const clash = await post(`${CP}/execution-refs`, { workflowId: "wf-refs2", runId: "run-1" });
     expect(clash.status).toBe(409);
   });
@@ -122,7 +163,14 @@ describe("monitor-runtime admin contract", () => {
     const body = { requestId: "tick-r1", workerId: "w", workflowId: "wf-tick", reason: "manual" };
     const first = await post(`${CP}/tick`, body);
     expect(first.status).toBe(200);
-    expect(first.json).toMatchObject({ workflowId: "wf-tick", monitorId: "tick", tickCount: 1, reason: "manual", executor: "builtin", waitFor: "trigger_matched" });
+    expect(first.json).toMatchObject({
+      workflowId: "wf-tick",
+      monitorId: "tick",
+      tickCount: 1,
+      reason: "manual",
+      executor: "builtin",
+      waitFor: "trigger_matched",
+    });
     expect(first.json.nextDueAt).toBe((first.json.tickedAt as number) + 120_000);
     const again = await post(`${CP}/tick`, body);
     expect(again.json).toMatchObject({ tickCount: 1, tickId: first.json.tickId, tickedAt: first.json.tickedAt });
@@ -144,7 +192,8 @@ describe("monitor-runtime admin contract", () => {
     const b = await post(`${CP}/due`, { requestId: "due-req", workerId: "w", limit: 500 });
     expect(b.json.monitors).toEqual(a.json.monitors);
     const c = await post(`${CP}/due`, { requestId: "due-other", workerId: "w", limit: 500 });
-    const instanceOf = (r: typeof a, id: string) => (r.json.monitors as typeof monitors).find((m) => m.monitorId === id)?.instanceId;
+    const instanceOf = (r: typeof a, id: string) =>
+      (r.json.monitors as typeof monitors).find((m) => m.monitorId === id)?.instanceId;
     expect(instanceOf(c, "due-a")).not.toBe(instanceOf(a, "due-a"));
   });
 

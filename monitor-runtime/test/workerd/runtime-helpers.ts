@@ -1,8 +1,8 @@
 import { env } from "cloudflare:workers";
-import { DomainEventSchema } from "../../../shared/src/events";
-import { newId } from "../../../shared/src/ids";
 import { applyEvents } from "../../../projector/src/projections/apply";
 import { d1Executor } from "../../../projector/src/projections/sql";
+import { DomainEventSchema } from "../../../shared/src/events";
+import { newId } from "../../../shared/src/ids";
 import { self } from "../../../test-fixtures/self";
 import type { RuntimeEnv } from "../../src/env";
 import type { SessionMirror } from "../../src/runtime/session/session-store";
@@ -30,7 +30,8 @@ export async function call(method: string, path: string, body?: unknown, headers
   return { status: res.status, json, type: res.headers.get("content-type") ?? "" };
 }
 
-export const post = (path: string, body: unknown, headers?: Record<string, string>) => call("POST", path, body, headers);
+export const post = (path: string, body: unknown, headers?: Record<string, string>) =>
+  call("POST", path, body, headers);
 
 export type Seed = {
   monitorId: string;
@@ -58,7 +59,12 @@ export async function seedMonitor(s: Seed, version = 1): Promise<void> {
       workflowId: s.workflowId ?? `wf-${s.monitorId}`,
       ownerUserId: s.ownerUserId ?? "u-1",
       linkedPortfolioIds: s.linkedPortfolioIds ?? [`pf-${s.monitorId}`],
-      predicate: { stream: { kind: "market_price", subject: { symbol: "BTC-USD" } }, field: "price", op: "gt", value: 1 },
+      predicate: {
+        stream: { kind: "market_price", subject: { symbol: "BTC-USD" } },
+        field: "price",
+        op: "gt",
+        value: 1,
+      },
       fire: { mode: "edge", cooldownMs: 0, once: false },
       enabled: s.enabled ?? true,
       ...(s.checkIntervalMs ? { checkIntervalMs: s.checkIntervalMs } : {}),
@@ -68,9 +74,12 @@ export async function seedMonitor(s: Seed, version = 1): Promise<void> {
 }
 
 export async function stateOf(monitorId: string) {
-  return renv.DB.prepare("SELECT * FROM monitor_state WHERE monitor_id = ?")
-    .bind(monitorId)
-    .first<{ tick_count: number; last_tick_reason: string | null; last_tick_at: number | null; next_due_at: number | null }>();
+  return renv.DB.prepare("SELECT * FROM monitor_state WHERE monitor_id = ?").bind(monitorId).first<{
+    tick_count: number;
+    last_tick_reason: string | null;
+    last_tick_at: number | null;
+    next_due_at: number | null;
+  }>();
 }
 
 export async function portfolioSessions(portfolioId: string): Promise<SessionMirror[]> {

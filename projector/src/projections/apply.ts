@@ -11,7 +11,17 @@ import { matchRowStatement } from "./trigger-matches";
  *
  * @example projectEvent(event, SHADOW, { eventId: event.eventId, seq: 42 })
  */
-export function projectEvent(event: DomainEvent, tables: TableSet, at: EventPosition): SqlStatement[] {
+export type ProjectOptions = {
+  /** Leave monitor_state's match fields to deriveMatchStateStatement (a rebuild's bulk load). */
+  deferMatchState?: boolean;
+};
+
+export function projectEvent(
+  event: DomainEvent,
+  tables: TableSet,
+  at: EventPosition,
+  options: ProjectOptions = {},
+): SqlStatement[] {
   switch (event.type) {
     case "monitor_registered":
     case "monitor_updated":
@@ -19,6 +29,7 @@ export function projectEvent(event: DomainEvent, tables: TableSet, at: EventPosi
     case "monitor_removed":
       return monitorStatements(event, tables, at);
     case "trigger_matched":
+      if (options.deferMatchState) return [matchRowStatement(event, tables, at)];
       // State first: it counts the match only while its matchId is not yet a row.
       return [matchStateStatement(event, tables, at), matchRowStatement(event, tables, at)];
     case "tick_executed": {

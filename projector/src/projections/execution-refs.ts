@@ -79,19 +79,22 @@ export function completionStatements(event: ExecutionCompleted, tables: TableSet
       sql: cachedSql(
         tables,
         "refs.complete",
-        () => `UPDATE ${t} SET status = ?, completed_at = ?, completed_event_id = ?
+        () => `UPDATE ${t} SET status = ?, completed_at = ?, completed_event_id = ?,
+    workflow_id = CASE WHEN recorded_at IS NULL THEN ? ELSE workflow_id END
   WHERE ref_key = ? AND (?, ?) > (COALESCE(completed_at, -1), COALESCE(completed_event_id, '')) AND ${g.sql}`,
       ),
-      params: [...completion, d.refKey, event.occurredAt, event.eventId, ...g.params],
+      params: [...completion, d.workflowId, d.refKey, event.occurredAt, event.eventId, ...g.params],
     },
     {
-      // The canonical row, in case the completion arrived before the record.
+      // The canonical row, in case the completion arrived before the record (until a record
+      // names the workflow, the newest completion's workflow stands).
       sql: cachedSql(
         tables,
         "refs.complete-canonical",
         () => `INSERT INTO ${t} ${INSERT_COLUMNS} SELECT ?, ?, ?, NULL, ?, NULL, NULL, ?, ?, ? WHERE ${g.sql}
   ON CONFLICT (ref_kind, ref_value) DO UPDATE SET
-    ${["status", "completed_at", "completed_event_id"].map(pick).join(",\n    ")}`,
+    ${["status", "completed_at", "completed_event_id"].map(pick).join(",\n    ")},
+    workflow_id = CASE WHEN recorded_at IS NULL AND ${NEWER_COMPLETION} THEN excluded.workflow_id ELSE workflow_id END`,
       ),
       params: [kind ?? "", rest.join(":"), d.workflowId, d.refKey, ...completion, ...g.params],
     },

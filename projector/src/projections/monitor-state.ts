@@ -86,3 +86,27 @@ export function registrationStateStatement(
     params: [event.data.monitorId, due, ...g.params],
   };
 }
+
+/**
+ * The match fields of every state row, recomputed from trigger_matches: match_count is the
+ * number of match rows (a match counts once per matchId) and the last match is the max by
+ * (observed_at, match_id), exactly what matchStateStatement maintains row by row. A rebuild
+ * loads trigger_matches without it, then runs this once (absolute values: safe to repeat).
+ */
+export function deriveMatchStateStatement(tables: TableSet): SqlStatement {
+  const { monitor_state: t, trigger_matches: m } = tables.names;
+  return {
+    sql: cachedSql(
+      tables,
+      "state.derive-matches",
+      () => `INSERT INTO ${t} (monitor_id, match_count, last_match_id, last_matched_at)
+  SELECT g.monitor_id, g.n,
+    (SELECT match_id FROM ${m} AS r WHERE r.monitor_id = g.monitor_id ORDER BY observed_at DESC, match_id DESC LIMIT 1),
+    g.last_at
+  FROM (SELECT monitor_id, COUNT(*) AS n, MAX(observed_at) AS last_at FROM ${m} GROUP BY monitor_id) AS g WHERE true
+  ON CONFLICT (monitor_id) DO UPDATE SET match_count = excluded.match_count,
+    last_match_id = excluded.last_match_id, last_matched_at = excluded.last_matched_at`,
+    ),
+    params: [],
+  };
+}

@@ -1,5 +1,5 @@
 import { type DomainEvent, upcast } from "../../../shared/src/events";
-import { checkpointStatement, projectEvent } from "../projections/apply";
+import { checkpointStatement, type ProjectOptions, projectEvent } from "../projections/apply";
 import { SHADOW, type SqlStatement } from "../projections/sql";
 
 /**
@@ -31,11 +31,12 @@ export function chunkStatements(
   rebuildId: string,
   rows: LoggedEventRow[],
   now: number,
+  options: ProjectOptions = {},
 ): { statements: SqlStatement[]; lastSeq: number | undefined; count: number } {
   const statements: SqlStatement[] = [];
   for (const row of rows) {
     const event = readLoggedEvent(row);
-    statements.push(...projectEvent(event, SHADOW, { eventId: event.eventId, seq: row.seq }));
+    statements.push(...projectEvent(event, SHADOW, { eventId: event.eventId, seq: row.seq }, options));
   }
   const last = rows.at(-1)?.seq;
   if (last === undefined) return { statements, lastSeq: undefined, count: 0 };

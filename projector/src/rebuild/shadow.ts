@@ -1,3 +1,4 @@
+import { deriveMatchStateStatement } from "../projections/monitor-state";
 import { projectionDdl } from "../projections/schema";
 import { LIVE, PROJECTION_TABLES, PROJECTIONS, SHADOW, type SqlStatement } from "../projections/sql";
 
@@ -31,11 +32,16 @@ export function createShadowStatements(rebuildId: string, now: number): SqlState
   ];
 }
 
-/** The read-only indexes, built once after the bulk load (before the catch-up and swap). */
-export function indexShadowStatements(rebuildId: string): SqlStatement[] {
-  return projectionDdl(SHADOW.names, indexTag(rebuildId))
+/**
+ * After the bulk load, before the catch-up: the read-only indexes (cheaper built once than
+ * maintained row by row) and monitor_state's match fields, derived from trigger_matches. Both
+ * are idempotent, so a retried step is harmless.
+ */
+export function finishShadowStatements(rebuildId: string): SqlStatement[] {
+  const indexes = projectionDdl(SHADOW.names, indexTag(rebuildId))
     .filter((d) => d.readIndex)
-    .map((d) => ({ sql: d.sql, params: [] }));
+    .map((d) => ({ sql: d.sql.replace(/^CREATE INDEX /, "CREATE INDEX IF NOT EXISTS "), params: [] }));
+  return [...indexes, deriveMatchStateStatement(SHADOW)];
 }
 
 export function swapStatements(input: {

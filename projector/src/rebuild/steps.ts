@@ -1,19 +1,22 @@
 import type { SqlExecutor } from "../projections/sql";
 import { chunkStatements, type LoggedEventRow, readChunkStatement } from "./chunk";
-import { createShadowStatements, failRebuildStatement, indexShadowStatements, swapStatements } from "./shadow";
+import { createShadowStatements, failRebuildStatement, finishShadowStatements, swapStatements } from "./shadow";
 
 /**
  * The rebuild as steps a Cloudflare Workflow runs one `step.do` each (all retry-safe):
- *   createShadow → rebuildChunk(after = 0, 1000, …) until it returns done → indexShadow →
+ *   createShadow → rebuildChunk(…, { bulk: true }) until it returns done → finishShadow →
  *   catchUpAndSwap.
+ * Bulk chunks leave monitor_state's match fields to finishShadow, which derives them from
+ * trigger_matches in one statement; every chunk after finishShadow (catch-up) projects in full.
  * Live projection keeps writing the live tables the whole time; the swap batch refuses to run
  * if an event was logged after the catch-up, and catchUpAndSwap then catches up and tries again.
  *
  * @example
  * await step.do("shadow", () => createShadow(db, id));
  * let cursor = { lastSeq: 0, eventsApplied: 0, done: false };
- * for (let i = 0; !cursor.done; i++) cursor = await step.do(`chunk ${i}`, () => rebuildChunk(db, id, cursor, 1000));
- * await step.do("index", () => indexShadow(db, id));
+ * for (let i = 0; !cursor.done; i++)
+ *   cursor = await step.do(`chunk ${i}`, () => rebuildChunk(db, id, cursor, 1000, { bulk: true }));
+ * await step.do("finish", () => finishShadow(db, id));
  * await step.do("swap", () => catchUpAndSwap(db, id, cursor, 1000));
  */
 export type RebuildCursor = { lastSeq: number; eventsApplied: number; done: boolean };
@@ -22,25 +25,23 @@ export async function createShadow(db: SqlExecutor, rebuildId: string, now = Dat
   await db.batch(createShadowStatements(rebuildId, now));
 }
 
-/** Build the read-only indexes on the loaded shadow (idempotent: a retry finds them built). */
-export async function indexShadow(db: SqlExecutor, rebuildId: string): Promise<void> {
-  await db.batch(
-    indexShadowStatements(rebuildId).map((s) => ({
-      ...s,
-      sql: s.sql.replace(/^CREATE INDEX /, "CREATE INDEX IF NOT EXISTS "),
-    })),
-  );
+/** Build the shadow's read indexes and derive its match counters (see finishShadowStatements). */
+export async function finishShadow(db: SqlExecutor, rebuildId: string): Promise<void> {
+  await db.batch(finishShadowStatements(rebuildId));
 }
+
+/** @deprecated the earlier name of finishShadow (it now also derives the match counters). */
+export const indexShadow = finishShadow;
 
 export async function rebuildChunk(
   db: SqlExecutor,
   rebuildId: string,
   cursor: RebuildCursor,
   limit: number,
-  now = Date.now(),
+  options: { bulk?: boolean; now?: number } = {},
 ): Promise<RebuildCursor> {
   const rows = await db.all<LoggedEventRow>(readChunkStatement(cursor.lastSeq, limit));
-  const chunk = chunkStatements(rebuildId, rows, now);
+  const chunk = chunkStatements(rebuildId, rows, options.now ?? Date.now(), { deferMatchState: options.bulk === true });
   await db.batch(chunk.statements);
   return {
     lastSeq: chunk.lastSeq ?? cursor.lastSeq,
@@ -62,11 +63,19 @@ export async function catchUpAndSwap(
 ): Promise<RebuildCursor & { attempts: number }> {
   const maxAttempts = options.maxAttempts ?? 20;
   const now = options.now ?? Date.now;
+  // A step retried after its swap committed (the reply was lost) finds the work done.
+  const [state] = await db.all<{ status: string; last_seq: number; events_applied: number }>({
+    sql: "SELECT status, last_seq, events_applied FROM rebuilds WHERE rebuild_id = ?",
+    params: [rebuildId],
+  });
+  if (state?.status === "complete") {
+    return { lastSeq: state.last_seq, eventsApplied: state.events_applied, done: true, attempts: 0 };
+  }
   let current = cursor;
   for (let attempt = 1; ; attempt++) {
     let rows = await db.all<LoggedEventRow>(readChunkStatement(current.lastSeq, limit));
     while (rows.length >= limit) {
-      current = await rebuildChunk(db, rebuildId, current, limit, now());
+      current = await rebuildChunk(db, rebuildId, current, limit, { now: now() });
       rows = await db.all<LoggedEventRow>(readChunkStatement(current.lastSeq, limit));
     }
     const tail = chunkStatements(rebuildId, rows, now());
@@ -98,11 +107,11 @@ export async function runRebuild(
   let cursor: RebuildCursor = { lastSeq: 0, eventsApplied: 0, done: false };
   let chunks = 0;
   while (!cursor.done) {
-    cursor = await rebuildChunk(db, rebuildId, cursor, limit);
+    cursor = await rebuildChunk(db, rebuildId, cursor, limit, { bulk: true });
     chunks++;
     await options.between?.(chunks);
   }
-  await indexShadow(db, rebuildId);
+  await finishShadow(db, rebuildId);
   const swapped = await catchUpAndSwap(db, rebuildId, cursor, limit, { beforeSwap: options.beforeSwap });
   return { ...swapped, chunks };
 }

@@ -9,12 +9,17 @@ type Doc = { paths?: Record<string, unknown>; components?: Record<string, Record
  *
  * @example app.get("/openapi.json", (c) => c.json(openApiDocument({ registry: registryApp, runtime: runtimeApp })));
  */
-export function openApiDocument(parts: Record<string, Pick<OpenAPIHono, "getOpenAPI31Document">>): Doc & Record<string, unknown> {
+export function openApiDocument(
+  parts: Record<string, Pick<OpenAPIHono, "getOpenAPI31Document">>,
+): Doc & Record<string, unknown> {
   const doc = {
     openapi: "3.1.0",
     info: { title: "Trigger-matcher fabric: monitor runtime", version: "1.0.0" },
     paths: {} as Record<string, unknown>,
-    components: { securitySchemes: { bearer: { type: "http", scheme: "bearer" } } } as Record<string, Record<string, unknown>>,
+    components: { securitySchemes: { bearer: { type: "http", scheme: "bearer" } } } as Record<
+      string,
+      Record<string, unknown>
+    >,
     "x-omitted": [] as string[],
   };
   for (const [name, app] of Object.entries(parts)) {
@@ -26,7 +31,9 @@ export function openApiDocument(parts: Record<string, Pick<OpenAPIHono, "getOpen
       }
     } catch (err) {
       doc["x-omitted"].push(name);
-      console.error(JSON.stringify({ level: "error", msg: "openapi generation failed", part: name, error: String(err) }));
+      console.error(
+        JSON.stringify({ level: "error", msg: "openapi generation failed", part: name, error: String(err) }),
+      );
     }
   }
   return doc;

@@ -1,4 +1,32 @@
+import type {
+  AbandonResult,
+  ActiveSession,
+  Decision,
+  Delivery,
+  EndResult,
+  OfferResult,
+  QueuedWake,
+  SessionView,
+  TakeResult,
+  WakeWrite,
+} from "./session-types";
+import { SESSION_LIMITS } from "./session-types";
 import type { WaitEventType, Wake } from "./wake";
+
+export type {
+  AbandonResult,
+  ActiveSession,
+  Decision,
+  Delivery,
+  EndResult,
+  OfferResult,
+  Phase,
+  QueuedWake,
+  SessionView,
+  TakeResult,
+  WakeWrite,
+} from "./session-types";
+export { SESSION_LIMITS } from "./session-types";
 
 /**
  * The monitor session as a pure decider: which WorkflowMonitorTickWorkflow instance owns a
@@ -17,58 +45,6 @@ import type { WaitEventType, Wake } from "./wake";
  * const d = offer(view, wake, { known: false, now, newInstanceId });
  * if (d.result.delivery === "start") await env.TICK_WORKFLOW.create({ id: d.result.instanceId, params });
  */
-
-export type Phase = "starting" | "ticking" | "waiting" | "sleeping";
-
-export interface ActiveSession {
-  instanceId: string;
-  phase: Phase;
-  since: number;
-  /** After this time an instance that has not moved on is suspect: verify it still runs. */
-  leaseUntil: number;
-  waitingOn: WaitEventType | null;
-  sleepingUntil: number | null;
-}
-
-export interface QueuedWake {
-  wake: Wake;
-  status: "pending" | "inflight";
-}
-
-export interface SessionView {
-  workflowId: string;
-  active: ActiveSession | null;
-  /** Not yet settled wake-ups, oldest first. */
-  queue: QueuedWake[];
-}
-
-export type WakeWrite =
-  | { op: "insert"; wake: Wake; status: "pending" | "done" }
-  | { op: "status"; wakeId: string; status: "pending" | "inflight" | "done" };
-
-export interface Decision<R> {
-  result: R;
-  active: ActiveSession | null;
-  writes: WakeWrite[];
-}
-
-export const SESSION_LIMITS = {
-  maxQueued: 64,
-  startingLeaseMs: 2 * 60_000,
-  tickLeaseMs: 15 * 60_000,
-  graceMs: 60_000,
-} as const;
-
-export type Delivery = "start" | "ring" | "queued" | "none";
-export type OfferResult = {
-  outcome: "accepted" | "duplicate" | "coalesced" | "busy";
-  delivery: Delivery;
-  instanceId: string | null;
-  /** The event type to ring a waiting instance with (what it waits on). */
-  eventType: WaitEventType | null;
-  /** The owning instance is past its lease: the caller verifies it is still alive. */
-  stale: boolean;
-};
 
 const starting = (instanceId: string, now: number): ActiveSession => ({
   instanceId,
@@ -130,8 +106,6 @@ export function offer(
   };
 }
 
-export type TakeResult = { kind: "superseded" } | { kind: "wake"; wake: Wake } | { kind: "wait" };
-
 /** The instance is ready for work: hand it the oldest wake-up, or record that it now waits. */
 export function take(
   view: SessionView,
@@ -190,12 +164,6 @@ export function sleep(
   return { result: { kind: "sleeping" }, active: next, writes: [] };
 }
 
-export type EndResult =
-  | { kind: "superseded" }
-  | { kind: "continue" }
-  | { kind: "ended" }
-  | { kind: "handoff"; instanceId: string };
-
 const requeue = (queue: QueuedWake[]): WakeWrite[] =>
   queue.filter((q) => q.status === "inflight").map((q) => ({ op: "status", wakeId: q.wake.wakeId, status: "pending" }));
 
@@ -218,11 +186,6 @@ export function end(
     writes: requeue(queue),
   };
 }
-
-export type AbandonResult =
-  | { kind: "superseded"; instanceId: string | null }
-  | { kind: "cleared" }
-  | { kind: "restart"; instanceId: string };
 
 /** The owning instance is gone (errored, terminated, never created): unassign it. */
 export function abandon(

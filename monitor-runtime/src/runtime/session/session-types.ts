@@ -1,0 +1,72 @@
+import type { WaitEventType, Wake } from "./wake";
+
+/**
+ * The state and decision types of the monitor session decider (session-decider.ts): who owns a
+ * workflowId's session, its queue of unconsumed wake-ups, and what each decision writes.
+ *
+ * @example const d: Decision<OfferResult> = offer(view, wake, ctx);
+ */
+export type Phase = "starting" | "ticking" | "waiting" | "sleeping";
+
+export interface ActiveSession {
+  instanceId: string;
+  phase: Phase;
+  since: number;
+  /** After this time an instance that has not moved on is suspect: verify it still runs. */
+  leaseUntil: number;
+  waitingOn: WaitEventType | null;
+  sleepingUntil: number | null;
+}
+
+export interface QueuedWake {
+  wake: Wake;
+  status: "pending" | "inflight";
+}
+
+export interface SessionView {
+  workflowId: string;
+  active: ActiveSession | null;
+  /** Not yet settled wake-ups, oldest first. */
+  queue: QueuedWake[];
+}
+
+export type WakeWrite =
+  | { op: "insert"; wake: Wake; status: "pending" | "done" }
+  | { op: "status"; wakeId: string; status: "pending" | "inflight" | "done" };
+
+export interface Decision<R> {
+  result: R;
+  active: ActiveSession | null;
+  writes: WakeWrite[];
+}
+
+export const SESSION_LIMITS = {
+  maxQueued: 64,
+  startingLeaseMs: 2 * 60_000,
+  tickLeaseMs: 15 * 60_000,
+  graceMs: 60_000,
+} as const;
+
+export type Delivery = "start" | "ring" | "queued" | "none";
+export type OfferResult = {
+  outcome: "accepted" | "duplicate" | "coalesced" | "busy";
+  delivery: Delivery;
+  instanceId: string | null;
+  /** The event type to ring a waiting instance with (what it waits on). */
+  eventType: WaitEventType | null;
+  /** The owning instance is past its lease: the caller verifies it is still alive. */
+  stale: boolean;
+};
+
+export type TakeResult = { kind: "superseded" } | { kind: "wake"; wake: Wake } | { kind: "wait" };
+
+export type EndResult =
+  | { kind: "superseded" }
+  | { kind: "continue" }
+  | { kind: "ended" }
+  | { kind: "handoff"; instanceId: string };
+
+export type AbandonResult =
+  | { kind: "superseded"; instanceId: string | null }
+  | { kind: "cleared" }
+  | { kind: "restart"; instanceId: string };
