@@ -34,6 +34,8 @@ app.get("/openapi.json", (c) =>
 
 const admin = requireAdmin<{ Bindings: RuntimeEnv }>((env) => env.ADMIN_AUTH_SECRET_TOKEN);
 app.use("/v1/admin/*", admin);
+app.use("/v1/monitors", admin);
+app.use("/v1/monitors/*", admin);
 app.use("/api/*", admin);
 
 app.route("/", registryApp);

@@ -35,23 +35,29 @@ export function matchIdOf(monitorId: string, version: number, eventId: string): 
 const CROCKFORD = "0123456789ABCDEFGHJKMNPQRSTVWXYZ";
 
 /**
- * A ULID that is a pure function of its inputs: the time part from `timeMs`, the rest from a
- * SHA-256 of `parts`. Used for domain events emitted at an at-least-once boundary (a match
- * delivered twice publishes the same trigger_matched eventId, which the projector drops).
+ * A ULID (the eventId format) that is a pure function of its inputs: the time part from `timeMs`,
+ * the 80 random bits from a SHA-256 of `parts`. Used for domain events emitted at an at-least-once
+ * boundary (a match delivered twice publishes the same trigger_matched eventId, a retried tick the
+ * same tick_executed), which the projector then drops by eventId.
  *
- * @example await deterministicUlid(match.observedAt, "trigger_matched", match.matchId)
+ * @example await deterministicUlid(match.observedAt, "trigger_matched", match.matchId) // "01KDY…"
  */
 export async function deterministicUlid(timeMs: number, ...parts: (string | number)[]): Promise<string> {
-  let t = Math.max(0, Math.min(Math.floor(timeMs), 2 ** 48 - 1));
   let time = "";
+  let t = Math.max(0, Math.min(Math.floor(timeMs), 2 ** 48 - 1));
   for (let i = 0; i < 10; i++) {
-    time = CROCKFORD[t % 32] + time;
+    time = (CROCKFORD[t % 32] ?? "0") + time;
     t = Math.floor(t / 32);
   }
-  const digest = new Uint8Array(
-    await crypto.subtle.digest("SHA-256", new TextEncoder().encode(parts.map(String).join("\u001f"))),
-  );
-  let rand = "";
-  for (let i = 0; i < 16; i++) rand += CROCKFORD[(digest[i] ?? 0) % 32];
-  return time + rand;
+  const bytes = new TextEncoder().encode(parts.map(String).join("\u001f"));
+  const digest = new Uint8Array(await crypto.subtle.digest("SHA-256", bytes));
+  // 16 base32 characters = 80 bits, five bits at a time from the digest.
+  let random = "";
+  for (let i = 0; i < 16; i++) {
+    const bit = i * 5;
+    const byte = bit >> 3;
+    const word = ((digest[byte] ?? 0) << 8) | (digest[byte + 1] ?? 0);
+    random += CROCKFORD[(word >> (11 - (bit & 7))) & 31];
+  }
+  return time + random;
 }

@@ -159,6 +159,8 @@ export function isInert(c: CondRt): boolean {
 export class Source {
   /** The compared value at the series' newest sample (undefined: no value). */
   last: number | undefined = undefined;
+  /** Absolute index (see Series.dropped) of the window's base at the newest sample; -1: none yet. */
+  baseAbs = -1;
   count = 0;
   readonly thresh = new SortedLevels<CondRt>();
   readonly up = new SortedLevels<CondRt>();

@@ -51,7 +51,7 @@ export class IndexedEngine implements Toucher {
     return s;
   };
   private dirtyMonitors = new Map<string, MonitorRt | null>();
-  private dirtyStreams = new Set<StreamRt>();
+  private dirtyStreams: StreamRt[] = [];
 
   constructor(opts: EngineOptions = {}) {
     this.history = opts.history;
@@ -94,7 +94,7 @@ export class IndexedEngine implements Toucher {
     const now = fact.observedAt;
     if (now < stream.latest) return { stale: true, matches: NO_MATCHES };
     stream.latest = now;
-    this.dirtyStreams.add(stream);
+    this.markDirty(stream);
     const stamp = ++this.stamp;
     const sampled = this.sampled;
     sampled.length = 0;
@@ -102,9 +102,8 @@ export class IndexedEngine implements Toucher {
       const value = readField(fact, s.field);
       if (value === undefined) continue;
       s.push(now, value);
-      const last = s.size - 1;
       for (const src of s.sources) {
-        src.step(now, src.windowMs === 0 ? value : s.derivedAt(last, src.windowMs, src.pct), this);
+        src.step(now, src.windowMs === 0 ? value : s.derivedLatest(src), this);
       }
       sampled.push(s);
     }
@@ -139,9 +138,12 @@ export class IndexedEngine implements Toucher {
   takeDirty(): DirtyState {
     const out: DirtyState = { monitors: [], streams: [] };
     for (const [id, m] of this.dirtyMonitors) out.monitors.push([id, m ? monitorState(m) : null]);
-    for (const s of this.dirtyStreams) out.streams.push([s.key, streamState(s)]);
+    for (const s of this.dirtyStreams) {
+      s.dirty = false;
+      out.streams.push([s.key, streamState(s)]);
+    }
     this.dirtyMonitors = new Map();
-    this.dirtyStreams = new Set();
+    this.dirtyStreams = [];
     return out;
   }
 
@@ -171,8 +173,9 @@ export class IndexedEngine implements Toucher {
       if (monitor.active) e.attach(monitor, sites);
     }
     for (const s of e.streams.values()) for (const x of [...s.series]) if (x.sources.length === 0) s.drop(x);
-    e.dirtyMonitors.clear();
-    e.dirtyStreams.clear();
+    for (const s of e.dirtyStreams) s.dirty = false;
+    e.dirtyStreams = [];
+    e.dirtyMonitors = new Map();
     return e;
   }
 
@@ -201,6 +204,12 @@ export class IndexedEngine implements Toucher {
       this.detach(m);
     }
     return true;
+  }
+
+  private markDirty(s: StreamRt): void {
+    if (s.dirty) return;
+    s.dirty = true;
+    this.dirtyStreams.push(s);
   }
 
   private setLevel(m: MonitorRt, on: boolean): void {
@@ -249,7 +258,7 @@ export class IndexedEngine implements Toucher {
       series.dropSource(src);
       if (series.sources.length === 0) {
         series.stream.drop(series);
-        this.dirtyStreams.add(series.stream);
+        this.markDirty(series.stream);
       }
     }
   }
@@ -268,7 +277,7 @@ export class IndexedEngine implements Toucher {
       if (lastT !== undefined && lastT > stream.latest) stream.latest = lastT;
     }
     series.covered = windowMs;
-    this.dirtyStreams.add(stream);
+    this.markDirty(stream);
   }
 }
 

@@ -12,6 +12,8 @@ import type { Sample } from "./types";
  */
 export class StreamRt {
   latest = Number.NEGATIVE_INFINITY;
+  /** Listed in the engine's dirty streams since the last takeDirty. */
+  dirty = false;
   readonly series: Series[] = [];
   constructor(readonly key: string) {}
 
@@ -45,6 +47,8 @@ export class Series {
   private vb = new Float64Array(2);
   private start = 0;
   private n = 0;
+  /** How many samples were ever dropped from the front: logical index + dropped = absolute index. */
+  dropped = 0;
   /** The window (ms) for which the retained samples are complete; -1: not even the latest sample. */
   covered = -1;
   /** The longest window among this series' sources. */
@@ -101,11 +105,16 @@ export class Series {
     this.tb[(this.start + this.n) & mask] = at;
     this.vb[(this.start + this.n) & mask] = value;
     this.n++;
-    if (this.retainMs === 0) return;
-    const keep = this.baseIndex(this.n - 1, at - this.retainMs);
-    if (keep > 0) {
-      this.start = (this.start + keep) & mask;
-      this.n -= keep;
+    if (this.retainMs === 0) {
+      this.dropped++;
+      return;
+    }
+    // Keep the newest sample at or before at − retainMs (the base of the longest window) onward.
+    const horizon = at - this.retainMs;
+    while (this.n > 1 && this.timeAt(1) <= horizon) {
+      this.start = (this.start + 1) & mask;
+      this.n--;
+      this.dropped++;
     }
   }
 
@@ -113,6 +122,8 @@ export class Series {
   replace(samples: Sample[]): void {
     this.start = 0;
     this.n = 0;
+    this.dropped = 0;
+    for (const src of this.sources) src.baseAbs = -1;
     let cap = 2;
     while (cap < samples.length) cap *= 2;
     this.tb = new Float64Array(cap);
@@ -146,6 +157,22 @@ export class Series {
       else hi = mid;
     }
     return lo - 1;
+  }
+
+  /** The compared value at the newest sample for `src`, moving its base cursor forward (O(1) amortised). */
+  derivedLatest(src: Source): number | undefined {
+    const i = this.n - 1;
+    const value = this.valueAt(i);
+    if (src.windowMs === 0) return value;
+    const x = this.timeAt(i) - src.windowMs;
+    let b = src.baseAbs < 0 ? -1 : src.baseAbs - this.dropped;
+    if (b < -1) b = -1;
+    while (b + 1 < i && this.timeAt(b + 1) <= x) b++;
+    src.baseAbs = b < 0 ? -1 : b + this.dropped;
+    if (b < 0) return undefined;
+    const base = this.valueAt(b);
+    if (!src.pct) return value - base;
+    return base === 0 ? undefined : (100 * (value - base)) / base;
   }
 
   /** The compared value at sample i: the value itself, or its change over windowMs. */

@@ -1,5 +1,6 @@
 import { createRoute, OpenAPIHono, z } from "@hono/zod-openapi";
 import { MonitorBodySchema, MonitorIdSchema } from "../../../shared/src/monitor";
+import { ConditionSchema, FirePolicySchema } from "../../../shared/src/predicate";
 import { fail, ProblemError, problem, validationProblem } from "../../../shared/src/problem";
 import { shardName } from "../../../shared/src/streams";
 import type { RuntimeEnv } from "../env";
@@ -20,6 +21,32 @@ export const registryApp = new OpenAPIHono<{ Bindings: RuntimeEnv }>({
 });
 
 const IdParam = z.object({ monitorId: MonitorIdSchema });
+
+/**
+ * The PUT body as documented: the predicate tree is recursive, which the OpenAPI generator cannot
+ * render, so the document shows one level (a condition, or all/any/not over nested predicates) and
+ * the handler validates with the full MonitorBodySchema.
+ */
+const PredicateDoc = z
+  .union([
+    ConditionSchema,
+    z.object({ all: z.array(z.looseObject({})).min(1) }),
+    z.object({ any: z.array(z.looseObject({})).min(1) }),
+    z.object({ not: z.looseObject({}) }),
+  ])
+  .describe(
+    "A condition, or { all: [P…] } / { any: [P…] } / { not: P } over nested predicates (depth ≤ 8, ≤ 32 conditions)",
+  );
+const MonitorBodyDoc = z.object({
+  workflowId: z.string(),
+  ownerUserId: z.string(),
+  linkedPortfolioIds: z.array(z.string()).optional(),
+  predicate: PredicateDoc,
+  fire: FirePolicySchema.optional(),
+  enabled: z.boolean().optional(),
+  checkIntervalMs: z.number().int().optional(),
+  expectedVersion: z.number().int().optional(),
+});
 const json = <T extends z.ZodType>(schema: T) => ({ "application/json": { schema } });
 const problemDoc = (description: string) => ({
   description,
@@ -41,7 +68,7 @@ registryApp.openapi(
     path: "/v1/monitors/{monitorId}",
     summary: "Register or update a monitor (201 new, 200 updated); answers once every shard indexed it",
     security: [{ bearer: [] }],
-    request: { params: IdParam, body: { required: true, content: json(MonitorBodySchema) } },
+    request: { params: IdParam, body: { required: true, content: json(MonitorBodyDoc) } },
     responses: {
       200: {
         description: "Updated (or unchanged)",
@@ -54,7 +81,11 @@ registryApp.openapi(
   }),
   async (c) => {
     const { monitorId } = c.req.valid("param");
-    const body = c.req.valid("json");
+    const parsed = MonitorBodySchema.safeParse(
+      await c.req.json().catch(() => fail("validation", "The request body is not valid JSON")),
+    );
+    if (!parsed.success) throw new ProblemError(validationProblem(parsed.error, "The monitor is invalid"));
+    const body = parsed.data;
     const r = await registry(c.env, monitorId).command({ type: "register_or_update", monitorId, body });
     if (!r.ok) failed(r);
     return c.json({ monitorId, version: r.version }, r.created ? 201 : 200);
