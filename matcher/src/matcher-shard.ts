@@ -14,6 +14,9 @@ import { ShardStore } from "./shard-store";
  * state, outbox), and leaves delivery of the outbox to the alarm. A redelivered fact is recognised
  * by its eventId in the fact log and changes nothing, so a retried batch never yields a second match.
  */
+/** How long after a batch the alarm re-checks the outbox, in case the immediate delivery died. */
+const BACKSTOP_MS = 5_000;
+
 export type ApplyResult = { applied: number; stale: number; duplicates: number; matches: number };
 
 export class MatcherShard extends DurableObject<MatcherEnv> {
@@ -89,7 +92,11 @@ export class MatcherShard extends DurableObject<MatcherEnv> {
       store.bump({ factsApplied: r.applied, factsStale: r.stale, duplicates: r.duplicates, matches: r.matches });
       return r;
     });
-    if (result.matches > 0) await this.ctx.storage.setAlarm(Date.now());
+    if (result.matches > 0) {
+      // Deliver at once (latency), with the alarm as the durable backstop should this attempt die.
+      await this.ctx.storage.setAlarm(Date.now() + BACKSTOP_MS);
+      this.ctx.waitUntil(this.drain());
+    }
     return result;
   }
 
@@ -139,12 +146,38 @@ export class MatcherShard extends DurableObject<MatcherEnv> {
     return this.load().store.stats(Date.now());
   }
 
-  /** Delivers due outbox entries (publish trigger_matched, call notify-trigger-match) and re-arms. */
+  /**
+   * Delivers due outbox entries (publish trigger_matched, call notify-trigger-match). One drain at
+   * a time per shard: a drain requested while one runs makes it go round again, so no entry is
+   * sent twice concurrently and none waits for the next alarm.
+   */
+  private draining?: Promise<void>;
+  private again = false;
+
+  private drain(): Promise<void> {
+    if (this.draining) {
+      this.again = true;
+      return this.draining;
+    }
+    this.draining = (async () => {
+      try {
+        let next: number | undefined;
+        do {
+          this.again = false;
+          next = await deliverOutbox(this.load().store, this.env);
+        } while (this.again || (next !== undefined && next <= Date.now()));
+        if (next !== undefined) await this.ctx.storage.setAlarm(next);
+      } finally {
+        this.draining = undefined;
+      }
+    })();
+    return this.draining;
+  }
+
   override async alarm(): Promise<void> {
     const { store } = this.load();
     const retentionMs = Number(this.env.FACT_LOG_RETENTION_MS ?? 2_592_000_000);
     store.prune(Date.now() - retentionMs);
-    const next = await deliverOutbox(store, this.env);
-    if (next !== undefined) await this.ctx.storage.setAlarm(next);
+    await this.drain();
   }
 }
