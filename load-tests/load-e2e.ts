@@ -53,10 +53,11 @@ try {
 
   const accepted: { fact: FactInput; eventId: string }[] = [];
   const postedAt = new Map<string, { at: number; rate: number }>();
-  const phases: { rate: number; sent: number; accepted: number; failed: number; seconds: number }[] = [];
+  const phases: { rate: number; sent: number; accepted: number; failed: number; seconds: number; postMs: number[] }[] =
+    [];
   for (const rate of RATES) {
     const interval = (1000 * BATCH) / rate;
-    const phase = { rate, sent: 0, accepted: 0, failed: 0, seconds: DURATION };
+    const phase = { rate, sent: 0, accepted: 0, failed: 0, seconds: DURATION, postMs: [] as number[] };
     const inflight: Promise<void>[] = [];
     const start = Date.now();
     const batches = Math.floor((rate * DURATION) / BATCH);
@@ -73,6 +74,7 @@ try {
           .then(async (res) => {
             if (res.status !== 202) throw new Error(`${res.status} ${await res.text()}`);
             const { eventIds } = (await res.json()) as { eventIds: string[] };
+            phase.postMs.push(Date.now() - sentAt);
             eventIds.forEach((eventId, i) => {
               accepted[slot + i] = { fact: facts[i] as FactInput, eventId };
               postedAt.set(eventId, { at: sentAt, rate });
@@ -146,6 +148,20 @@ try {
         ratio: acceptedPerSec / phase.rate,
       },
       { metric: `@${phase.rate}/s matches measured`, value: lat.length },
+      {
+        metric: `@${phase.rate}/s POST /v1/facts p50 (ms)`,
+        value: percentile(
+          [...phase.postMs].sort((a, b) => a - b),
+          50,
+        ),
+      },
+      {
+        metric: `@${phase.rate}/s POST /v1/facts p99 (ms)`,
+        value: percentile(
+          [...phase.postMs].sort((a, b) => a - b),
+          99,
+        ),
+      },
       { metric: `@${phase.rate}/s p50 fact→notify (ms)`, value: percentile(lat, 50) },
       {
         metric: `@${phase.rate}/s p99 fact→notify (ms)`,

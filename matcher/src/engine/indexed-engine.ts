@@ -42,6 +42,7 @@ export class IndexedEngine implements Toucher {
   private readonly touched: MonitorRt[] = [];
   private readonly sampled: Series[] = [];
   private readonly fired: MonitorRt[] = [];
+  private readonly due: MonitorRt[] = [];
   private readonly interned = new Map<string, string>();
   /** One shared copy of strings many monitors repeat (owners, portfolios). */
   private readonly intern = (s: string): string => {
@@ -50,7 +51,9 @@ export class IndexedEngine implements Toucher {
     this.interned.set(s, s);
     return s;
   };
-  private dirtyMonitors = new Map<string, MonitorRt | null>();
+  /** Monitors whose state changed since takeDirty (flagged on the monitor: no hashing per fact). */
+  private dirtyMonitors: MonitorRt[] = [];
+  private removedIds: string[] = [];
   private dirtyStreams: StreamRt[] = [];
 
   constructor(opts: EngineOptions = {}) {
@@ -64,7 +67,7 @@ export class IndexedEngine implements Toucher {
     if (old) this.detach(old);
     const { monitor, sites } = compileMonitor(def, this.intern);
     this.monitors.set(def.monitorId, monitor);
-    this.dirtyMonitors.set(def.monitorId, monitor);
+    this.markMonitor(monitor);
     if (monitor.active) this.attach(monitor, sites);
   }
 
@@ -73,7 +76,7 @@ export class IndexedEngine implements Toucher {
     if (!m) return;
     this.detach(m);
     this.monitors.delete(monitorId);
-    this.dirtyMonitors.set(monitorId, null);
+    this.removedIds.push(monitorId);
   }
 
   monitorCount(): number {
@@ -115,20 +118,10 @@ export class IndexedEngine implements Toucher {
       if (this.evaluate(m, now)) fired.push(m);
     }
     touched.length = 0;
-    for (const s of sampled) {
-      if (s.cooling.minKey() <= now) for (const m of s.cooling.popUpTo(now)) if (m.levelOn) s.levelTrue.add(m);
-      if (s.levelTrue.size === 0) continue;
-      for (const m of s.levelTrue) {
-        if (m.stamp === stamp) continue;
-        if (m.lastMatchAt !== null && m.cooling(now)) {
-          s.levelTrue.delete(m);
-          s.cooling.push(m.lastMatchAt + m.cooldownMs, m);
-          continue;
-        }
-        m.stamp = stamp;
-        if (this.evaluate(m, now)) fired.push(m);
-      }
-    }
+    const due = this.due;
+    due.length = 0;
+    for (const s of sampled) s.levelDue(now, stamp, due);
+    for (const m of due) if (this.evaluate(m, now)) fired.push(m);
     if (fired.length === 0) return { stale: false, matches: NO_MATCHES };
     if (fired.length > 1) fired.sort(byMonitorId);
     return { stale: false, matches: fired.map((m) => matchOf(m, fact)) };
@@ -137,7 +130,12 @@ export class IndexedEngine implements Toucher {
   /** The state changed since the last call (null: the monitor was removed). */
   takeDirty(): DirtyState {
     const out: DirtyState = { monitors: [], streams: [] };
-    for (const [id, m] of this.dirtyMonitors) out.monitors.push([id, m ? monitorState(m) : null]);
+    // Removals first: a monitor removed and registered again in the same batch ends with its state.
+    for (const id of this.removedIds) if (!this.monitors.has(id)) out.monitors.push([id, null]);
+    for (const m of this.dirtyMonitors) {
+      m.dirty = false;
+      if (this.monitors.get(m.id) === m) out.monitors.push([m.id, monitorState(m)]);
+    }
     for (const s of this.dirtyStreams) {
       s.dirty = false;
       out.streams.push([s.key, streamState(s)]);
@@ -175,7 +173,8 @@ export class IndexedEngine implements Toucher {
     for (const s of e.streams.values()) for (const x of [...s.series]) if (x.sources.length === 0) s.drop(x);
     for (const s of e.dirtyStreams) s.dirty = false;
     e.dirtyStreams = [];
-    e.dirtyMonitors = new Map();
+    for (const m of e.dirtyMonitors) m.dirty = false;
+    e.dirtyMonitors = [];
     return e;
   }
 
@@ -188,11 +187,11 @@ export class IndexedEngine implements Toucher {
   }
 
   dirty(c: CondRt): void {
-    this.dirtyMonitors.set(c.mon.id, c.mon);
+    this.markMonitor(c.mon);
   }
 
   private evaluate(m: MonitorRt, now: number): boolean {
-    this.dirtyMonitors.set(m.id, m);
+    this.markMonitor(m);
     const truth = evalNode(m.tree);
     const fires = truth && (m.level || !m.lastTruth) && !m.cooling(now);
     m.lastTruth = truth;
@@ -206,6 +205,12 @@ export class IndexedEngine implements Toucher {
     return true;
   }
 
+  private markMonitor(m: MonitorRt): void {
+    if (m.dirty) return;
+    m.dirty = true;
+    this.dirtyMonitors.push(m);
+  }
+
   private markDirty(s: StreamRt): void {
     if (s.dirty) return;
     s.dirty = true;
@@ -216,8 +221,7 @@ export class IndexedEngine implements Toucher {
     if (m.levelOn === on) return;
     m.levelOn = on;
     for (const s of m.series) {
-      if (on) s.levelTrue.add(m);
-      else s.levelTrue.delete(m);
+      s.setLevel(m, on);
     }
   }
 

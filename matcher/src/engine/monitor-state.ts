@@ -24,6 +24,7 @@ const ENABLED = 4;
 const DONE = 8;
 const LAST_TRUTH = 16;
 const LEVEL_ON = 32;
+const DIRTY = 64;
 const NO_SERIES: Series[] = [];
 const UNCOMPILED = new Group(0, []);
 
@@ -108,6 +109,13 @@ export class MonitorRt {
   }
   set levelOn(v: boolean) {
     this.bits = v ? this.bits | LEVEL_ON : this.bits & ~LEVEL_ON;
+  }
+  /** Listed in the engine's dirty monitors since the last takeDirty. */
+  get dirty(): boolean {
+    return (this.bits & DIRTY) !== 0;
+  }
+  set dirty(v: boolean) {
+    this.bits = v ? this.bits | DIRTY : this.bits & ~DIRTY;
   }
   /** Whether the monitor is live in the indexes (enabled and not finished by `once`). */
   get active(): boolean {
@@ -198,11 +206,15 @@ export type MonitorState = (number | null)[];
 
 export function monitorState(m: MonitorRt): MonitorState {
   const out: MonitorState = [m.version, m.lastTruth ? 1 : 0, m.done ? 1 : 0, m.lastMatchAt];
-  for (const c of m.conds()) {
-    out.push((c.fresh ? 1 : 0) | (c.truth ? 2 : 0) | (c.raw ? 4 : 0) | (c.armed ? 8 : 0));
-    out.push(Number.isNaN(c.heldSince) ? null : c.heldSince);
-  }
+  pushCondStates(m.tree, out);
   return out;
+}
+
+function pushCondStates(n: Node, out: MonitorState): void {
+  if (n instanceof CondRt) {
+    out.push((n.fresh ? 1 : 0) | (n.truth ? 2 : 0) | (n.raw ? 4 : 0) | (n.armed ? 8 : 0));
+    out.push(Number.isNaN(n.heldSince) ? null : n.heldSince);
+  } else for (const x of n.c) pushCondStates(x, out);
 }
 
 /** Loads a persisted state into a freshly compiled monitor of the same version. */

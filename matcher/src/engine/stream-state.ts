@@ -1,4 +1,4 @@
-import { Source } from "./condition-state";
+import { Source } from "./source";
 import type { MonitorRt } from "./monitor-state";
 import { MinHeap } from "./sorted-levels";
 import type { Sample } from "./types";
@@ -55,9 +55,11 @@ export class Series {
   retainMs = 0;
   readonly sources: Source[] = [];
   /** Level-mode monitors whose predicate is true and that read this series. */
-  readonly levelTrue = new Set<MonitorRt>();
+  private readonly levelTrue = new Set<MonitorRt>();
   /** Level-mode monitors waiting for their cooldown to pass, by the time it does. */
-  readonly cooling = new MinHeap<MonitorRt>();
+  private readonly cooling = new MinHeap<MonitorRt>();
+  /** levelTrue or cooling is not empty. */
+  private levelBusy = false;
 
   constructor(
     readonly stream: StreamRt,
@@ -74,6 +76,34 @@ export class Series {
 
   valueAt(i: number): number {
     return this.vb[(this.start + i) & (this.vb.length - 1)] as number;
+  }
+
+  /** Adds or removes a level monitor whose predicate turned true or false. */
+  setLevel(m: MonitorRt, on: boolean): void {
+    if (on) this.levelTrue.add(m);
+    else this.levelTrue.delete(m);
+    this.levelBusy = this.levelTrue.size > 0 || this.cooling.size > 0;
+  }
+
+  /**
+   * Appends to `out` the level monitors with a true predicate that a sample at `now` must
+   * evaluate (each once per fact: `stamp`); those still in their cooldown wait in a heap.
+   */
+  levelDue(now: number, stamp: number, out: MonitorRt[]): void {
+    if (!this.levelBusy) return;
+    if (this.cooling.minKey() <= now) for (const m of this.cooling.popUpTo(now)) if (m.levelOn) this.levelTrue.add(m);
+    for (const m of this.levelTrue) {
+      if (m.stamp === stamp) continue;
+      const last = m.lastMatchAt;
+      if (last !== null && m.cooling(now)) {
+        this.levelTrue.delete(m);
+        this.cooling.push(last + m.cooldownMs, m);
+        continue;
+      }
+      m.stamp = stamp;
+      out.push(m);
+    }
+    this.levelBusy = this.levelTrue.size > 0 || this.cooling.size > 0;
   }
 
   source(windowMs: number, pct: boolean): Source {

@@ -1,0 +1,254 @@
+import { BETWEEN, type CondRt, compareRaw, DOWN, isInert, type Toucher, UP } from "./condition-state";
+import { MinHeap, SortedLevels } from "./sorted-levels";
+import type { Series } from "./stream-state";
+
+/**
+ * The values one group of conditions compares: a series' raw value (windowMs 0) or its `change`
+ * over windowMs (abs or pct), with the conditions reading it indexed by level. `step` moves the
+ * source to its next value and touches only the conditions whose truth changed.
+ *
+ * Most moves pass no level at all, so the source remembers the gap between the levels around
+ * its value (`gapLo < last < gapHi`, no level inside) and the nearest timer and re-arm levels:
+ * such a move is decided from this object alone, without reading the level arrays (on a shard
+ * with a million monitors those reads are cache misses, and they dominate the cost).
+ *
+ * @example source.step(fact.observedAt, value, engine)
+ */
+export class Source {
+  /** The compared value at the series' newest sample (undefined: no value). */
+  last: number | undefined = undefined;
+  /** Absolute index (see Series.dropped) of the window's base at the newest sample; -1: none yet. */
+  baseAbs = -1;
+  count = 0;
+  /** No threshold or crossing level lies in (gapLo, gapHi) ∋ last; NaN: unknown. */
+  private gapLo = Number.NaN;
+  private gapHi = Number.NaN;
+  /** Largest key of rearmUp, smallest of rearmDown, earliest timer (±Infinity when empty). */
+  private rearmUpMax = Number.NEGATIVE_INFINITY;
+  private rearmDownMin = Number.POSITIVE_INFINITY;
+  private nextTimer = Number.POSITIVE_INFINITY;
+  readonly thresh = new SortedLevels<CondRt>();
+  readonly up = new SortedLevels<CondRt>();
+  readonly down = new SortedLevels<CondRt>();
+  private readonly rearmUp = new SortedLevels<CondRt>();
+  private readonly rearmDown = new SortedLevels<CondRt>();
+  private readonly timers = new MinHeap<CondRt>();
+  private trueCross: CondRt[] = [];
+  private spareCross: CondRt[] = [];
+  private fresh: CondRt[] = [];
+  /** trueCross or fresh is not empty (read without touching the arrays). */
+  private pending = false;
+
+  constructor(
+    readonly series: Series,
+    readonly windowMs: number,
+    readonly pct: boolean,
+  ) {}
+
+  /** Indexes a condition according to its state (a fresh one waits for its first evaluation). */
+  index(c: CondRt): void {
+    c.src = this;
+    if (c.fresh) {
+      this.fresh.push(c);
+      this.pending = true;
+      return;
+    }
+    this.gapLo = Number.NaN;
+    if (c.op < UP) {
+      this.thresh.insert(c.a, c);
+      if (c.op >= BETWEEN) this.thresh.insert(c.b, c);
+      if (c.forMs > 0 && c.raw && !c.truth) this.addTimer(c.heldSince + c.forMs, c);
+    } else if (!isInert(c)) {
+      (c.op === UP ? this.up : this.down).insert(c.a, c);
+      if (c.truth) {
+        this.trueCross.push(c);
+        this.pending = true;
+      }
+      if (!c.armed) this.disarmIndex(c);
+    }
+  }
+
+  /** Removes a condition; lists that are drained lazily skip it through `dead`. */
+  unindex(c: CondRt): void {
+    c.dead = true;
+    if (c.fresh) return;
+    this.gapLo = Number.NaN;
+    if (c.op < UP) {
+      this.thresh.remove(c.a, c);
+      if (c.op >= BETWEEN) this.thresh.remove(c.b, c);
+    } else if (!isInert(c)) {
+      (c.op === UP ? this.up : this.down).remove(c.a, c);
+      if (!c.armed) {
+        if (c.op === UP) this.rearmUp.remove(c.a - c.h, c);
+        else this.rearmDown.remove(c.a + c.h, c);
+        this.rearmBounds();
+      }
+    }
+  }
+
+  /** Evaluates every condition of this source at a new sample whose compared value is `cur`. */
+  step(now: number, cur: number | undefined, t: Toucher): void {
+    const prev = this.last;
+    this.last = cur;
+    const pending = this.pending;
+    if (pending) {
+      this.pending = false;
+      if (this.trueCross.length > 0) this.resetCrossings(t);
+    }
+    if (prev === undefined || cur === undefined) {
+      if (prev !== undefined || cur !== undefined) for (const c of [...this.thresh.items]) this.recheck(c, cur, now, t);
+      this.gapLo = Number.NaN;
+    } else if (!(cur > this.gapLo && cur < this.gapHi)) {
+      this.passLevels(prev, cur, now, t);
+    }
+    if (cur !== undefined) {
+      if (cur <= this.rearmUpMax) this.rearm(this.rearmUp.takeFrom(cur), t);
+      if (cur >= this.rearmDownMin) this.rearm(this.rearmDown.takeUpTo(cur), t);
+    }
+    if (this.nextTimer <= now) this.fireTimers(now, t);
+    if (pending && this.fresh.length > 0) {
+      const list = this.fresh;
+      this.fresh = [];
+      for (const c of list) if (!c.dead) this.first(c, prev, cur, now, t);
+    }
+  }
+
+  /** Crossings are momentary: true at one evaluation, false at the next (two lists, no garbage). */
+  private resetCrossings(t: Toucher): void {
+    const was = this.trueCross;
+    this.trueCross = this.spareCross;
+    for (const c of was) {
+      if (c.dead || !c.truth) continue;
+      c.truth = false;
+      t.touch(c);
+    }
+    was.length = 0;
+    this.spareCross = was;
+  }
+
+  /** The slow path: thresholds whose comparison may have changed, crossings, then the new gap. */
+  private passLevels(prev: number, cur: number, now: number, t: Toucher): void {
+    if (prev !== cur && this.thresh.size > 0) {
+      const lo = prev < cur ? prev : cur;
+      const hi = prev < cur ? cur : prev;
+      const { keys, items } = this.thresh;
+      for (let i = this.thresh.lowerBound(lo); i < keys.length && (keys[i] as number) <= hi; i++) {
+        this.recheck(items[i] as CondRt, cur, now, t);
+      }
+    }
+    if (cur > prev && this.up.size > 0) this.crossRange(this.up, prev, cur, false, t);
+    else if (cur < prev && this.down.size > 0) this.crossRange(this.down, cur, prev, true, t);
+    this.gapLo = Number.NEGATIVE_INFINITY;
+    this.gapHi = Number.POSITIVE_INFINITY;
+    this.narrowGap(this.thresh, cur);
+    this.narrowGap(this.up, cur);
+    this.narrowGap(this.down, cur);
+  }
+
+  /** Shrinks (gapLo, gapHi) to exclude the levels around v; a level equal to v voids the gap. */
+  private narrowGap(levels: SortedLevels<CondRt>, v: number): void {
+    const i = levels.lowerBound(v);
+    const above = levels.keys[i];
+    const below = levels.keys[i - 1];
+    if (above === v) this.gapLo = this.gapHi = Number.NaN;
+    if (above !== undefined && above < this.gapHi) this.gapHi = above;
+    if (below !== undefined && below > this.gapLo) this.gapLo = below;
+  }
+
+  /** Crossing candidates: levels in (lo, hi] for crosses_below, [lo, hi) for crosses_above. */
+  private crossRange(levels: SortedLevels<CondRt>, lo: number, hi: number, below: boolean, t: Toucher): void {
+    const { keys, items } = levels;
+    for (let i = levels.lowerBound(lo, below); i < keys.length; i++) {
+      const k = keys[i] as number;
+      if (k > hi || (!below && k === hi)) break;
+      this.cross(items[i] as CondRt, t);
+    }
+  }
+
+  private cross(c: CondRt, t: Toucher): void {
+    if (!c.armed) return;
+    c.truth = true;
+    this.trueCross.push(c);
+    this.pending = true;
+    t.touch(c);
+    if (!Number.isNaN(c.h)) {
+      c.armed = false;
+      this.disarmIndex(c);
+    }
+  }
+
+  private disarmIndex(c: CondRt): void {
+    if (c.op === UP) this.rearmUp.insert(c.a - c.h, c);
+    else this.rearmDown.insert(c.a + c.h, c);
+    this.rearmBounds();
+  }
+
+  private rearmBounds(): void {
+    const up = this.rearmUp.keys;
+    const down = this.rearmDown.keys;
+    this.rearmUpMax = up.length > 0 ? (up[up.length - 1] as number) : Number.NEGATIVE_INFINITY;
+    this.rearmDownMin = down.length > 0 ? (down[0] as number) : Number.POSITIVE_INFINITY;
+  }
+
+  private rearm(list: readonly CondRt[], t: Toucher): void {
+    for (const c of list) {
+      c.armed = true;
+      t.dirty(c);
+    }
+    this.rearmBounds();
+  }
+
+  private addTimer(at: number, c: CondRt): void {
+    this.timers.push(at, c);
+    if (at < this.nextTimer) this.nextTimer = at;
+  }
+
+  private fireTimers(now: number, t: Toucher): void {
+    for (const c of this.timers.popUpTo(now)) {
+      if (c.dead || !c.raw || c.truth || c.heldSince + c.forMs > now) continue;
+      c.truth = true;
+      t.touch(c);
+    }
+    this.nextTimer = this.timers.minKey();
+  }
+
+  private recheck(c: CondRt, cur: number | undefined, now: number, t: Toucher): void {
+    const raw = cur !== undefined && compareRaw(c, cur);
+    if (raw === c.raw) return;
+    c.raw = raw;
+    if (c.forMs === 0) {
+      c.truth = raw;
+      t.touch(c);
+    } else if (raw) {
+      c.heldSince = now;
+      this.addTimer(now + c.forMs, c);
+      t.dirty(c);
+    } else {
+      c.heldSince = Number.NaN;
+      if (c.truth) {
+        c.truth = false;
+        t.touch(c);
+      } else t.dirty(c);
+    }
+  }
+
+  /** A condition's first evaluation: computed directly, then indexed. */
+  private first(c: CondRt, prev: number | undefined, cur: number | undefined, now: number, t: Toucher): void {
+    c.fresh = false;
+    t.touch(c);
+    if (c.op === UP || c.op === DOWN) {
+      if (isInert(c)) return;
+      const crossed =
+        prev !== undefined && cur !== undefined && (c.op === UP ? prev <= c.a && cur > c.a : prev >= c.a && cur < c.a);
+      this.index(c);
+      if (crossed) this.cross(c, t);
+      return;
+    }
+    c.raw = cur !== undefined && compareRaw(c, cur);
+    if (c.raw) {
+      c.heldSince = now;
+      c.truth = c.forMs === 0;
+    }
+    this.index(c);
+  }
+}
