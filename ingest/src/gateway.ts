@@ -13,7 +13,13 @@ type Owner = "PROJECTOR" | "MONITOR_RUNTIME" | "MATCHER";
 
 export function ownerOf(path: string): Owner | undefined {
   if (path.startsWith("/v1/admin/projections") || path.startsWith("/v1/admin/dead-letters/events")) return "PROJECTOR";
-  if (path.startsWith("/v1/admin/shards") || path.startsWith("/v1/admin/dead-letters/facts")) return "MATCHER";
+  if (
+    path.startsWith("/v1/admin/shards") ||
+    path === "/v1/admin/stats" ||
+    path.startsWith("/v1/admin/dead-letters/facts")
+  ) {
+    return "MATCHER";
+  }
   if (path.startsWith("/v1/") || path.startsWith("/api/")) return "MONITOR_RUNTIME";
   return undefined;
 }

@@ -1,6 +1,7 @@
 import { OpenAPIHono, z } from "@hono/zod-openapi";
 import { listDeadLetters, markReplayed, originalBody } from "../../shared/src/dead-letters";
 import { requireAdmin } from "../../shared/src/http/bearer";
+import { ADMIN_BODY_LIMIT, limitBody } from "../../shared/src/http/body-limit";
 import { notFound, onError } from "../../shared/src/http/errors";
 import { fail } from "../../shared/src/problem";
 import { shardName } from "../../shared/src/streams";
@@ -10,6 +11,7 @@ import { type MatcherEnv, shardCount } from "./env";
 export const app = new OpenAPIHono<{ Bindings: MatcherEnv }>();
 app.onError(onError);
 app.notFound(notFound);
+app.use("*", limitBody(ADMIN_BODY_LIMIT));
 app.get("/healthz", (c) => c.json({ status: "ok", shards: shardCount(c.env) }));
 app.doc31("/openapi.json", { openapi: "3.1.0", info: { title: "matcher", version: "1.0.0" } });
 app.use(
@@ -42,6 +44,51 @@ app.openapi(
     return c.json({ shards }, 200);
   },
 );
+
+app.get("/v1/admin/stats", async (c) => {
+  const n = shardCount(c.env);
+  const [shards, dlq, lag] = await Promise.all([
+    Promise.all(
+      Array.from({ length: n }, async (_, i) => ({
+        shard: i,
+        ...(await c.env.SHARDS.get(c.env.SHARDS.idFromName(shardName(i))).stats()),
+      })),
+    ),
+    c.env.DB.prepare(
+      "SELECT source_queue, COUNT(*) AS n FROM dead_letters WHERE replayed_at IS NULL GROUP BY source_queue",
+    ).all<{
+      source_queue: string;
+      n: number;
+    }>(),
+    c.env.DB.prepare("SELECT queue, lag_ms, batch_size, at FROM consumer_lag").all<{
+      queue: string;
+      lag_ms: number;
+      batch_size: number;
+      at: number;
+    }>(),
+  ]);
+  const sum = (k: string) => shards.reduce((a, s) => a + (Number((s as Record<string, unknown>)[k]) || 0), 0);
+  const ages = shards
+    .map((s) => (s as Record<string, unknown>).oldestUndeliveredAgeMs)
+    .filter((v): v is number => typeof v === "number");
+  return c.json({
+    totals: {
+      factsApplied: sum("factsApplied"),
+      factsStale: sum("factsStale"),
+      duplicates: sum("duplicates"),
+      matches: sum("matches"),
+      outboxBacklog: sum("outboxBacklog"),
+      oldestUndeliveredAgeMs: ages.length ? Math.max(...ages) : null,
+    },
+    shards,
+    queues: Object.fromEntries(
+      lag.results.map((r) => [r.queue, { lagMs: r.lag_ms, lastBatchSize: r.batch_size, lastBatchAt: r.at }]),
+    ),
+    deadLetters: Object.fromEntries(
+      ["facts", "events"].map((q) => [q, dlq.results.find((r) => r.source_queue === q)?.n ?? 0]),
+    ),
+  });
+});
 
 app.get("/v1/admin/dead-letters/facts", async (c) => {
   const rows = await listDeadLetters(c.env.DB, "facts", Number(c.req.query("limit") ?? 100) || 100);

@@ -1,4 +1,5 @@
 import { decode } from "../../shared/src/codec";
+import { lagStatement } from "../../shared/src/consumer-lag";
 import type { AcceptedFact } from "../../shared/src/facts";
 import { shardName } from "../../shared/src/streams";
 import { type MatcherEnv, shardCount } from "./env";
@@ -26,7 +27,10 @@ export async function consumeFacts(batch: MessageBatch<unknown>, env: MatcherEnv
   if (decoded.length === 0) return;
 
   const table = env.ROUTES.get(env.ROUTES.idFromName("routes"));
-  const fresh = await table.snapshot(routes.version);
+  const [fresh] = await Promise.all([
+    table.snapshot(routes.version),
+    lagStatement(env.DB, "facts", batch.messages).run(),
+  ]);
   if (fresh) routes = fresh;
 
   const all = decoded.flatMap((d) => d.facts);

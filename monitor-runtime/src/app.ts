@@ -1,5 +1,6 @@
 import { OpenAPIHono } from "@hono/zod-openapi";
 import { requireAdmin } from "../../shared/src/http/bearer";
+import { ADMIN_BODY_LIMIT, limitBody } from "../../shared/src/http/body-limit";
 import { notFound, onError } from "../../shared/src/http/errors";
 import type { RuntimeEnv } from "./env";
 import { registryApp } from "./registry/routes";
@@ -33,6 +34,7 @@ app.get("/openapi.json", (c) =>
 );
 
 const admin = requireAdmin<{ Bindings: RuntimeEnv }>((env) => env.ADMIN_AUTH_SECRET_TOKEN);
+app.use("*", limitBody(ADMIN_BODY_LIMIT));
 app.use("/v1/admin/*", admin);
 app.use("/v1/monitors", admin);
 app.use("/v1/monitors/*", admin);

@@ -1,6 +1,7 @@
 import { OpenAPIHono } from "@hono/zod-openapi";
 import { listDeadLetters, markReplayed, originalBody } from "../../shared/src/dead-letters";
 import { requireAdmin } from "../../shared/src/http/bearer";
+import { ADMIN_BODY_LIMIT, limitBody } from "../../shared/src/http/body-limit";
 import { notFound, onError } from "../../shared/src/http/errors";
 import { fail } from "../../shared/src/problem";
 import type { ProjectorEnv } from "./env";
@@ -10,6 +11,7 @@ import { mountRebuildRoutes } from "./rebuild-routes";
 export const app = new OpenAPIHono<{ Bindings: ProjectorEnv }>();
 app.onError(onError);
 app.notFound(notFound);
+app.use("*", limitBody(ADMIN_BODY_LIMIT));
 app.get("/healthz", async (c) => {
   await c.env.DB.prepare("SELECT 1 FROM event_log LIMIT 1").all();
   return c.json({ status: "ok" });

@@ -1,3 +1,4 @@
+import { lagStatement } from "../../shared/src/consumer-lag";
 import { type DomainEvent, safeParseDomainEvent } from "../../shared/src/events";
 import type { ProjectorEnv } from "./env";
 import { applyEvents } from "./projections/apply";

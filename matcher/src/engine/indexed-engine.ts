@@ -140,7 +140,8 @@ export class IndexedEngine implements Toucher {
       s.dirty = false;
       out.streams.push([s.key, streamState(s)]);
     }
-    this.dirtyMonitors = new Map();
+    this.dirtyMonitors = [];
+    this.removedIds = [];
     this.dirtyStreams = [];
     return out;
   }

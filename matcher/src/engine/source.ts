@@ -129,8 +129,8 @@ export class Source {
   /** The slow path: thresholds whose comparison may have changed, crossings, then the new gap. */
   private passLevels(prev: number, cur: number, now: number, t: Toucher): void {
     if (prev !== cur && this.thresh.size > 0) {
-      const lo = prev < cur ? prev : cur;
-      const hi = prev < cur ? cur : prev;
+      const lo = Math.min(prev, cur);
+      const hi = Math.max(prev, cur);
       const { keys, items } = this.thresh;
       for (let i = this.thresh.lowerBound(lo); i < keys.length && (keys[i] as number) <= hi; i++) {
         this.recheck(items[i] as CondRt, cur, now, t);

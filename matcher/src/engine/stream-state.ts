@@ -1,6 +1,6 @@
-import { Source } from "./source";
 import type { MonitorRt } from "./monitor-state";
 import { MinHeap } from "./sorted-levels";
+import { Source } from "./source";
 import type { Sample } from "./types";
 
 /**

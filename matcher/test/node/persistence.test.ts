@@ -1,5 +1,7 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
+import { FactLog } from "../../src/engine/fact-log";
+import { IndexedEngine } from "../../src/engine/indexed-engine";
 import { referenceEvaluate } from "../../src/engine/reference";
 import { opsArb } from "./arbitraries";
 import { runIndexed } from "./harness";
@@ -12,6 +14,46 @@ describe("engine persistence", () => {
       fc.property(opsArb(160), fc.array(fc.nat(), { minLength: 1, maxLength: 6 }), (ops, cuts) => {
         const restoreAt = new Set(cuts.map((c) => c % ops.length));
         expect(runIndexed(ops, restoreAt)).toEqual(referenceEvaluate(ops));
+      }),
+      { numRuns: runs },
+    );
+  });
+});
+
+describe("takeDirty", () => {
+  it("reports every change: the states it accumulates equal a full snapshot of the live engine", () => {
+    fc.assert(
+      fc.property(opsArb(160), fc.array(fc.nat(), { maxLength: 6 }), (ops, cuts) => {
+        const log = new FactLog();
+        const seen = new Set<string>();
+        const engine = new IndexedEngine({ history: log.history });
+        const monitors = new Map<string, unknown>();
+        const streams = new Map<string, unknown>();
+        const collect = () => {
+          const d = engine.takeDirty();
+          for (const [id, s] of d.monitors) {
+            if (s === null) monitors.delete(id);
+            else monitors.set(id, s);
+          }
+          for (const [key, s] of d.streams) streams.set(key, s);
+        };
+        const at = new Set(cuts.map((c) => c % ops.length));
+        ops.forEach((op, i) => {
+          if (op.type === "upsert") engine.upsertMonitor(op.def);
+          else if (op.type === "remove") engine.removeMonitor(op.monitorId);
+          else if (!seen.has(op.fact.eventId)) {
+            seen.add(op.fact.eventId);
+            log.append(op.fact, engine.applyFact(op.fact).stale);
+          }
+          if (at.has(i)) collect();
+        });
+        collect();
+        const full = engine.snapshot();
+        expect([...monitors].sort((a, b) => (a[0] < b[0] ? -1 : 1))).toEqual(full.monitors);
+        const latest = (s: unknown) => (s as { latest: number | null }).latest;
+        expect(new Map([...streams].map(([k, s]) => [k, latest(s)]))).toEqual(
+          new Map(full.streams.map(([k, s]) => [k, latest(s)])),
+        );
       }),
       { numRuns: runs },
     );
