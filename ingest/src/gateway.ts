@@ -1,6 +1,8 @@
 import type { OpenAPIHono } from "@hono/zod-openapi";
+import { MAX_BODY_BYTES } from "../../shared/src/facts";
 import { ProblemError, problem } from "../../shared/src/problem";
 import type { IngestEnv } from "./env";
+import { readLimited } from "./read-body";
 
 /**
  * Local one-origin gateway. In production each Worker has its own path routes on the zone; locally
@@ -30,7 +32,11 @@ export async function forwardToOwner(request: Request, env: IngestEnv): Promise<
   const owner = ownerOf(url.pathname);
   const target = owner ? env[owner] : undefined;
   if (!target) throw new ProblemError(problem("not_found", `No route for ${request.method} ${url.pathname}`));
-  return target.fetch(request);
+  // Read the body here, under a limit, so the owner gets a whole body (and an over-large one is a
+  // 413 at the edge) rather than a stream it may leave half-read.
+  const body =
+    request.method === "GET" || request.method === "HEAD" ? undefined : await readLimited(request, MAX_BODY_BYTES);
+  return target.fetch(new Request(request.url, { method: request.method, headers: request.headers, body }));
 }
 
 /** Ready when every Worker of the fabric answers its own /healthz. */

@@ -3,12 +3,13 @@ import { listDeadLetters, markReplayed, originalBody } from "../../shared/src/de
 import { requireAdmin } from "../../shared/src/http/bearer";
 import { ADMIN_BODY_LIMIT, limitBody } from "../../shared/src/http/body-limit";
 import { notFound, onError } from "../../shared/src/http/errors";
+import { validationHook } from "../../shared/src/http/validation-hook";
 import { fail } from "../../shared/src/problem";
 import { shardName } from "../../shared/src/streams";
 import { type MatcherEnv, shardCount } from "./env";
 
 /** Matcher admin routes: per-shard stats and the facts dead letters (list, replay). */
-export const app = new OpenAPIHono<{ Bindings: MatcherEnv }>();
+export const app = new OpenAPIHono<{ Bindings: MatcherEnv }>({ defaultHook: validationHook });
 app.onError(onError);
 app.notFound(notFound);
 app.use("*", limitBody(ADMIN_BODY_LIMIT));

@@ -3,12 +3,13 @@ import { listDeadLetters, markReplayed, originalBody } from "../../shared/src/de
 import { requireAdmin } from "../../shared/src/http/bearer";
 import { ADMIN_BODY_LIMIT, limitBody } from "../../shared/src/http/body-limit";
 import { notFound, onError } from "../../shared/src/http/errors";
+import { validationHook } from "../../shared/src/http/validation-hook";
 import { fail } from "../../shared/src/problem";
 import type { ProjectorEnv } from "./env";
 import { mountRebuildRoutes } from "./rebuild-routes";
 
 /** Projector routes: health, projection rebuilds (rebuild-routes.ts), dead letters of Queue "events". */
-export const app = new OpenAPIHono<{ Bindings: ProjectorEnv }>();
+export const app = new OpenAPIHono<{ Bindings: ProjectorEnv }>({ defaultHook: validationHook });
 app.onError(onError);
 app.notFound(notFound);
 app.use("*", limitBody(ADMIN_BODY_LIMIT));

@@ -1,4 +1,5 @@
 import { createRoute, OpenAPIHono, z } from "@hono/zod-openapi";
+import { validationHook } from "../../../shared/src/http/validation-hook";
 import { MonitorBodySchema, MonitorIdSchema } from "../../../shared/src/monitor";
 import { ConditionSchema, FirePolicySchema } from "../../../shared/src/predicate";
 import { fail, ProblemError, problem, validationProblem } from "../../../shared/src/problem";
@@ -14,11 +15,7 @@ import { readMatches, readMonitor } from "./read-model";
  * backtest. Writes go through the monitor's MonitorRegistry object; reads come from D1.
  * Mounted behind the admin-token middleware of the runtime app.
  */
-export const registryApp = new OpenAPIHono<{ Bindings: RuntimeEnv }>({
-  defaultHook: (result) => {
-    if (!result.success) throw new ProblemError(validationProblem(result.error));
-  },
-});
+export const registryApp = new OpenAPIHono<{ Bindings: RuntimeEnv }>({ defaultHook: validationHook });
 
 const IdParam = z.object({ monitorId: MonitorIdSchema });
 

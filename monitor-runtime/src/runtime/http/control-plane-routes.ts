@@ -1,4 +1,5 @@
 import { OpenAPIHono } from "@hono/zod-openapi";
+import { validationHook } from "../../../../shared/src/http/validation-hook";
 import { fail } from "../../../../shared/src/problem";
 import type { RuntimeEnv } from "../../env";
 import { loadDue } from "../delivery/due-scan";
@@ -21,7 +22,6 @@ import {
   TickBodySchema,
   TickResponseSchema,
 } from "./schemas";
-import { validationHook } from "./validation-hook";
 
 /**
  * `POST /v1/admin/control-plane/workflow-monitors/*` (seed 000). Auth is applied by the app.

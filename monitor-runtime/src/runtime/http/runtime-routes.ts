@@ -1,4 +1,5 @@
 import { createRoute, OpenAPIHono, z } from "@hono/zod-openapi";
+import { validationHook } from "../../../../shared/src/http/validation-hook";
 import { newId } from "../../../../shared/src/ids";
 import { fail } from "../../../../shared/src/problem";
 import type { RuntimeEnv } from "../../env";
@@ -8,7 +9,6 @@ import { wakeIdOf } from "../session/wake";
 import { resolveWorkflow } from "../store/projections";
 import { adminPost, PROBLEMS } from "./openapi-helpers";
 import { EnqueueResponseSchema, EnqueueTickBodySchema, SessionMirrorSchema } from "./schemas";
-import { validationHook } from "./validation-hook";
 
 /**
  * The Cloudflare-side routes: `POST /api/workflow-monitors/enqueue-tick` (the seam every wake-up

@@ -1,6 +1,6 @@
 import type { Context } from "hono";
 import type { z } from "zod";
-import { problemResponse, validationProblem } from "../../../../shared/src/problem";
+import { problemResponse, validationProblem } from "../problem";
 
 /**
  * The OpenAPIHono default hook: a body that fails its zod schema is a 400 problem+json whose

@@ -1,0 +1,102 @@
+import { env } from "cloudflare:workers";
+import fc from "fast-check";
+import { describe, expect, it } from "vitest";
+import { self } from "../test-fixtures/self";
+
+/**
+ * Every public route under arbitrary input: bodies (JSON of any shape, deep nesting, huge and
+ * unicode strings, bytes), content types, tokens and path parameters. The fabric must never
+ * answer 5xx, must answer every error with problem+json naming the fault, and a refused request
+ * must change nothing (no event is appended to the log).
+ */
+const ROUTES: [string, string][] = [
+  ["POST", "/v1/facts"],
+  ["PUT", "/v1/monitors/{id}"],
+  ["GET", "/v1/monitors/{id}"],
+  ["DELETE", "/v1/monitors/{id}"],
+  ["GET", "/v1/monitors/{id}/matches"],
+  ["POST", "/v1/monitors/{id}/backtest"],
+  ["POST", "/v1/admin/projections/rebuild"],
+  ["GET", "/v1/admin/projections/rebuild/{id}"],
+  ["POST", "/v1/admin/control-plane/workflow-monitors/due"],
+  ["POST", "/v1/admin/control-plane/workflow-monitors/tick"],
+  ["POST", "/v1/admin/control-plane/workflow-monitors/notify-execution"],
+  ["POST", "/v1/admin/control-plane/workflow-monitors/notify-trigger-match"],
+  ["POST", "/v1/admin/control-plane/workflow-monitors/recover"],
+  ["POST", "/v1/admin/control-plane/workflow-monitors/execution-refs"],
+  ["POST", "/api/workflow-monitors/enqueue-tick"],
+  ["GET", "/v1/admin/stats"],
+  ["POST", "/v1/admin/dead-letters/events/{id}/replay"],
+  ["GET", "/v1/admin/agents/users/{id}"],
+];
+
+const deep = fc.integer({ min: 1, max: 3000 }).map((depth) => {
+  let node: unknown = {
+    stream: { kind: "market_price", subject: { symbol: "X" } },
+    field: "price",
+    op: "gt",
+    value: 1,
+  };
+  for (let i = 0; i < depth; i++) node = { all: [node] };
+  return JSON.stringify({ workflowId: "w", ownerUserId: "u", predicate: node, facts: [node] });
+});
+const body = fc.oneof(
+  fc.jsonValue({ maxDepth: 6 }).map((v) => JSON.stringify(v)),
+  fc.string({ unit: "grapheme", maxLength: 300 }),
+  fc.string({ unit: "binary", maxLength: 300 }),
+  deep,
+  fc
+    .integer({ min: 0, max: 400_000 })
+    .map((n) => JSON.stringify({ facts: [{ kind: "market_price", subject: { symbol: "é".repeat(n) } }] })),
+  fc.constant(""),
+);
+const pathParam = fc.oneof(
+  fc.string({ unit: "grapheme", maxLength: 40 }),
+  fc.string({ minLength: 300, maxLength: 3000 }),
+  fc.constantFrom("..", "%00", "a/b", "~1~x"),
+);
+const token = fc.constantFrom("Bearer dev-admin-token", "Bearer dev-producer-token", "Bearer wrong", "", "Basic abc");
+const contentType = fc.constantFrom("application/json", "application/msgpack", "text/plain", "multipart/form-data", "");
+
+const eventCount = async () =>
+  (
+    await (env as unknown as { DB: D1Database }).DB.prepare("SELECT COUNT(*) AS n FROM event_log").first<{
+      n: number;
+    }>()
+  )?.n ?? 0;
+
+describe("every public route under arbitrary input", () => {
+  it("never answers 5xx, answers problem+json naming the fault, and a refused request changes nothing", async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.constantFrom(...ROUTES),
+        pathParam,
+        token,
+        contentType,
+        body,
+        async ([method, template], id, authorization, type, text) => {
+          const path = template.replace("{id}", encodeURIComponent(id));
+          const before = await eventCount();
+          const headers: Record<string, string> = {};
+          if (authorization) headers.authorization = authorization;
+          if (type) headers["content-type"] = type;
+          const res = await self().fetch(`http://fabric${path}`, {
+            method,
+            headers,
+            body: method === "GET" ? undefined : text,
+          });
+          const answer = await res.text();
+          expect(res.status, `${method} ${path} → ${answer.slice(0, 200)}`).toBeLessThan(500);
+          if (res.status >= 400) {
+            expect(res.headers.get("content-type")).toContain("application/problem+json");
+            const problem = JSON.parse(answer) as { status: number; detail: string; title: string };
+            expect(problem.status).toBe(res.status);
+            expect(problem.detail.length).toBeGreaterThan(0);
+            expect(await eventCount()).toBe(before);
+          }
+        },
+      ),
+      { numRuns: 250 },
+    );
+  });
+});
