@@ -19,6 +19,17 @@ function healthyStandIn(name: string) {
   };
 }
 
+/** The ingest Worker's FactJournal class, for projects that run the matcher without ingest. */
+function journalStandIn() {
+  return {
+    name: "fabric-ingest",
+    modules: true,
+    scriptPath: "./test-fixtures/journal-stand-in.js",
+    compatibilityDate: "2026-08-01",
+    durableObjects: { JOURNAL: "FactJournal" },
+  };
+}
+
 export default defineConfig({
   test: {
     projects: [
@@ -34,6 +45,7 @@ export default defineConfig({
                 TEST_MIGRATIONS: await readD1Migrations("./migrations"),
               },
               workers: [
+                journalStandIn(),
                 {
                   name: "fabric-monitor-runtime",
                   modules: true,
@@ -64,7 +76,11 @@ export default defineConfig({
               },
               // The matcher binds a service named fabric-monitor-runtime; the Worker under test has
               // the pool's own name, so a stand-in takes that name (these tests never match).
-              workers: [auxWorker("matcher", { SHARD_COUNT: "8" }), healthyStandIn("fabric-monitor-runtime")],
+              workers: [
+                auxWorker("matcher", { SHARD_COUNT: "8" }),
+                healthyStandIn("fabric-monitor-runtime"),
+                journalStandIn(),
+              ],
             },
           })),
         ],

@@ -1,6 +1,6 @@
 import { existsSync } from "node:fs";
 import { resolve } from "node:path";
-import { unstable_getMiniflareWorkerOptions } from "wrangler";
+import { unstable_getMiniflareWorkerOptions, unstable_readConfig } from "wrangler";
 
 /**
  * The other Workers of the fabric as auxiliary Workers of a workerd test project: their real code
@@ -10,7 +10,7 @@ import { unstable_getMiniflareWorkerOptions } from "wrangler";
  */
 export const TEST_ADMIN_TOKEN = "dev-admin-token";
 
-export function auxWorker(folder: string, vars: Record<string, string> = {}) {
+export function auxWorker(folder: string, vars: Record<string, string> = {}, renames: Record<string, string> = {}) {
   const bundle = resolve("dist", folder, "index.js");
   if (!existsSync(bundle)) throw new Error(`${bundle} is missing: run \`npm run build:aux\` first (npm test does)`);
   const { workerOptions } = unstable_getMiniflareWorkerOptions(`${folder}/wrangler.jsonc`);
@@ -23,10 +23,18 @@ export function auxWorker(folder: string, vars: Record<string, string> = {}) {
   const durableObjects = Object.fromEntries(
     Object.entries(options.durableObjects ?? {}).map(([binding, spec]) => {
       const s = typeof spec === "string" ? { className: spec } : spec;
-      // Classes of this Worker get SQLite storage, as their migrations declare.
-      return [binding, s.scriptName ? s : { ...s, useSQLite: true }];
+      // Classes of this Worker get SQLite storage, as their migrations declare. A class of the
+      // Worker under test lives in the test runner, whose name the plugin chose (`renames`).
+      if (!s.scriptName) return [binding, { ...s, useSQLite: true }];
+      return [binding, { ...s, scriptName: renames[s.scriptName] ?? s.scriptName }];
     }),
   );
+  // Durable Objects of other Workers (`script_name`) are left out of the converted options (wrangler
+  // resolves them through its dev registry); bind them here.
+  for (const b of unstable_readConfig({ config: `${folder}/wrangler.jsonc` }).durable_objects.bindings) {
+    if (b.script_name)
+      durableObjects[b.name] = { className: b.class_name, scriptName: renames[b.script_name] ?? b.script_name };
+  }
   return {
     ...options,
     name: `fabric-${folder}`,

@@ -23,11 +23,17 @@ export function fabricProject(
           bindings: {
             PRODUCER_TOKENS: producers,
             ADMIN_AUTH_SECRET_TOKEN: TEST_ADMIN_TOKEN,
+            JOURNAL_REDELIVER_MS: "1000",
             TEST_MIGRATIONS: await readD1Migrations("./migrations"),
           },
           d1Databases: { DB: DB_ID },
           workers: [
-            auxWorker("matcher", { SHARD_COUNT: shards, ...extra.vars }),
+            // The ingest Worker runs as the test runner; the matcher binds its FactJournal class.
+            auxWorker(
+              "matcher",
+              { SHARD_COUNT: shards, ...extra.vars },
+              { "fabric-ingest": `vitest-plugin-runner-${name}` },
+            ),
             auxWorker("projector", { ...extra.vars }),
             auxWorker("monitor-runtime", { SHARD_COUNT: shards, ...extra.vars }),
           ],

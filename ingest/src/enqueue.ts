@@ -12,19 +12,29 @@ export const MESSAGE_BYTES = 120 * 1024; // headroom under the 128 KB message li
 export const BATCH_BYTES = 240 * 1024; // headroom under the 256 KB sendBatch limit
 export const BATCH_MESSAGES = 100;
 
-/** The body of one message on Queue "facts". */
-export type FactsMessage = { v: 1; facts: AcceptedFact[] };
+/** The body of one message on Queue "facts"; `journal` names its entry in the fact journal. */
+export type FactsMessage = { v: 1; facts: AcceptedFact[]; journal?: JournalRef };
+export type JournalRef = { shard: number; id: string };
 
-export function packMessages(facts: AcceptedFact[]): Uint8Array[] {
+export function packMessages(
+  facts: AcceptedFact[],
+  journalOf: (i: number) => JournalRef | undefined = () => undefined,
+): Uint8Array[] {
   const messages: Uint8Array[] = [];
   let start = 0;
   while (start < facts.length) {
     // Grow greedily, then halve on overflow: most batches fit in one message at the first try.
     let end = facts.length;
-    let bytes = encode({ v: 1, facts: facts.slice(start, end) } satisfies FactsMessage);
+    const journal = journalOf(messages.length);
+    const message = (to: number): FactsMessage => ({
+      v: 1,
+      facts: facts.slice(start, to),
+      ...(journal ? { journal } : {}),
+    });
+    let bytes = encode(message(end));
     while (bytes.byteLength > MESSAGE_BYTES && end - start > 1) {
       end = start + Math.ceil((end - start) / 2);
-      bytes = encode({ v: 1, facts: facts.slice(start, end) } satisfies FactsMessage);
+      bytes = encode(message(end));
     }
     messages.push(bytes);
     start = end;
@@ -49,8 +59,8 @@ export function groupIntoBatches(messages: Uint8Array[]): Uint8Array[][] {
   return batches;
 }
 
-export async function enqueueFacts(queue: Queue<Uint8Array>, facts: AcceptedFact[]): Promise<number> {
-  const batches = groupIntoBatches(packMessages(facts));
+export async function sendMessages(queue: Queue<Uint8Array>, messages: Uint8Array[]): Promise<number> {
+  const batches = groupIntoBatches(messages);
   for (const batch of batches) {
     // "v8" keeps the bytes as bytes (JSON would turn them into an object; "bytes" would detach them).
     await queue.sendBatch(batch.map((body) => ({ body, contentType: "v8" as const })));

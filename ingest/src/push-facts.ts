@@ -8,7 +8,7 @@ import {
 import { newId } from "../../shared/src/ids";
 import { fail, ProblemError, problem, validationProblem } from "../../shared/src/problem";
 import { factStreamKey } from "../../shared/src/streams";
-import { enqueueFacts } from "./enqueue";
+import { packMessages, sendMessages } from "./enqueue";
 import type { IngestEnv } from "./env";
 import { mayPush, type Producer } from "./producers";
 import { bodyFormat, parseBody, readLimited } from "./read-body";
@@ -76,10 +76,21 @@ export async function pushFacts(request: Request, env: IngestEnv, producer: Prod
     });
   });
 
+  const journal = journalFor(env);
+  const ids: string[] = [];
   try {
-    if (accepted.length > 0) await enqueueFacts(env.FACTS_QUEUE, accepted);
+    if (accepted.length > 0) {
+      // Journal first (durable), then enqueue: an accepted fact outlives the loss of its queue message.
+      const messages = packMessages(accepted, (i) => {
+        ids.push(`${reservation.requestId}:${i}`);
+        return { shard: journal.shard, id: `${reservation.requestId}:${i}` };
+      });
+      await journal.stub.append(messages.map((body, i) => ({ id: ids[i] ?? "", body })));
+      await sendMessages(env.FACTS_QUEUE, messages);
+    }
   } catch (err) {
     await reservation.settle(false);
+    if (ids.length) await journal.stub.ack(ids).catch(() => undefined);
     console.error(
       JSON.stringify({ level: "error", msg: "enqueue failed", producerId: producer.producerId, error: String(err) }),
     );
@@ -92,6 +103,13 @@ export async function pushFacts(request: Request, env: IngestEnv, producer: Prod
   }
   await reservation.settle(true);
   return { accepted: accepted.length, duplicates, eventIds };
+}
+
+/** One of the journal's shards, spread by request. */
+function journalFor(env: IngestEnv) {
+  const shards = Math.max(1, Number(env.JOURNAL_SHARDS ?? 4) || 4);
+  const shard = Math.floor(Math.random() * shards);
+  return { shard, stub: env.JOURNAL.get(env.JOURNAL.idFromName(`journal-${shard}`)) };
 }
 
 /** Count limits are a 413 (checked before the schema); shape and bounds a 400 naming each path. */

@@ -13,10 +13,10 @@ import type { IngestEnv } from "./env";
 const LEASE_MS = 30_000;
 const MAX_WAIT_MS = 10_000;
 
-export type Reservation = { results: DedupeResult[]; settle: (committed: boolean) => Promise<void> };
+export type Reservation = { requestId: string; results: DedupeResult[]; settle: (committed: boolean) => Promise<void> };
 
 export async function reserveKeys(env: IngestEnv, producerId: string, entries: DedupeEntry[]): Promise<Reservation> {
-  if (entries.length === 0) return { results: [], settle: async () => {} };
+  if (entries.length === 0) return { requestId: crypto.randomUUID(), results: [], settle: async () => {} };
   const shards = Math.max(1, Number(env.DEDUPE_SHARDS ?? 4) || 4);
   const ttlMs = Number(env.DEDUPE_TTL_MS ?? 604_800_000) || 604_800_000;
   const byShard = new Map<number, DedupeEntry[]>();
@@ -38,7 +38,7 @@ export async function reserveKeys(env: IngestEnv, producerId: string, entries: D
       [...byShard.values()].map((list, i) => stubs[i]?.reserve(requestId, list, LEASE_MS, ttlMs)),
     );
     if (outcomes.every((o) => o && !o.busy)) {
-      return { results: outcomes.flatMap((o) => o?.results ?? []), settle };
+      return { requestId, results: outcomes.flatMap((o) => o?.results ?? []), settle };
     }
     await settle(false);
     if (Date.now() - started > MAX_WAIT_MS) {

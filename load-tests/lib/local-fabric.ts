@@ -10,7 +10,14 @@ import { join } from "node:path";
  *
  * @example const fabric = await startFabric(); …; await fabric.stop();
  */
-export type Fabric = { base: string; stop: () => Promise<void>; process?: ChildProcess; persistTo?: string };
+export type Fabric = {
+  base: string;
+  stop: () => Promise<void>;
+  /** SIGKILL the whole local runtime (wrangler and workerd), leaving its persisted state as it is. */
+  kill: () => void;
+  process?: ChildProcess;
+  persistTo?: string;
+};
 
 const WORKERS = ["ingest", "monitor-runtime", "matcher", "projector"] as const;
 const quiet = { ...process.env, CLOUDFLARE_CF_FETCH_ENABLED: "false", WRANGLER_SEND_METRICS: "false" };
@@ -45,7 +52,7 @@ function loadTestConfig(worker: string, vars: Record<string, string> | undefined
 export async function startFabric(
   opts: { port?: number; persistTo?: string; vars?: WorkerVars } = {},
 ): Promise<Fabric> {
-  if (process.env.BASE) return { base: process.env.BASE, stop: async () => {} };
+  if (process.env.BASE) return { base: process.env.BASE, stop: async () => {}, kill: () => {} };
   const port = opts.port ?? 18_000 + Math.floor(Math.random() * 2000);
   const persistTo = opts.persistTo ?? mkdtempSync(join(tmpdir(), "fabric-bench-"));
   for (const w of WORKERS) {
@@ -93,6 +100,13 @@ export async function startFabric(
     log = (log + String(d)).slice(-4000);
   });
   const base = `http://127.0.0.1:${port}`;
+  const kill = () => {
+    if (child.pid) {
+      try {
+        process.kill(-child.pid, "SIGKILL");
+      } catch {}
+    }
+  };
   const stop = async () => {
     if (child.pid) {
       try {
@@ -106,7 +120,7 @@ export async function startFabric(
   while (Date.now() < until) {
     try {
       const res = await fetch(`${base}/healthz`);
-      if (res.ok) return { base, stop, process: child, persistTo };
+      if (res.ok) return { base, stop, kill, process: child, persistTo };
     } catch {}
     await new Promise((r) => setTimeout(r, 300));
   }

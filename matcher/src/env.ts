@@ -1,3 +1,4 @@
+import type { FactJournal } from "../../ingest/src/fact-journal";
 import type { MatcherShard } from "./matcher-shard";
 import type { StreamRoutes } from "./stream-routes";
 
@@ -5,6 +6,7 @@ import type { StreamRoutes } from "./stream-routes";
 export interface MatcherEnv {
   SHARDS: DurableObjectNamespace<MatcherShard>;
   ROUTES: DurableObjectNamespace<StreamRoutes>;
+  JOURNAL: DurableObjectNamespace<FactJournal>;
   EVENTS_QUEUE: Queue<unknown>;
   FACTS_QUEUE: Queue<Uint8Array>;
   FACTS_DLQ: Queue<unknown>;

@@ -1,3 +1,4 @@
+import type { JournalRef } from "../../ingest/src/enqueue";
 import { decode } from "../../shared/src/codec";
 import { lagStatement } from "../../shared/src/consumer-lag";
 import type { AcceptedFact } from "../../shared/src/facts";
@@ -15,14 +16,14 @@ let routes: { version: number; followers: FollowerMap } = { version: -1, followe
 
 export async function consumeFacts(batch: MessageBatch<unknown>, env: MatcherEnv): Promise<void> {
   if (env.FAULTS?.includes("consumer-throw") && Math.random() < 0.1) throw new Error("fault injection: consumer threw");
-  const decoded: { message: Message<unknown>; facts: AcceptedFact[] }[] = [];
+  const decoded: { message: Message<unknown>; facts: AcceptedFact[]; journal?: JournalRef }[] = [];
   for (const message of batch.messages) {
-    const facts = decodeFacts(message.body);
-    if (typeof facts === "string") {
-      await deadLetter(env, message, facts);
+    const body = decodeFacts(message.body);
+    if (typeof body === "string") {
+      await deadLetter(env, message, body);
       continue;
     }
-    decoded.push({ message, facts });
+    decoded.push({ message, ...body });
   }
   if (decoded.length === 0) return;
 
@@ -42,33 +43,62 @@ export async function consumeFacts(batch: MessageBatch<unknown>, env: MatcherEnv
     }),
   );
   const failedEventIds = new Set<string>();
+  let firstError = "";
   results.forEach((r, i) => {
     if (r.status === "rejected") {
+      firstError ||= String(r.reason).slice(0, 300);
       const facts = [...byShard.values()][i] ?? [];
       for (const f of facts) failedEventIds.add(f.eventId);
       console.error(JSON.stringify({ level: "error", msg: "shard batch failed", error: String(r.reason) }));
     }
   });
-  // Messages whose facts all landed are acked; the others retry (shards drop what they already applied).
+  // Messages whose facts all landed are acked (here and in the fact journal); the others retry
+  // (shards drop what they already applied).
+  const settled: JournalRef[] = [];
   for (const d of decoded) {
     const failed = d.facts.some((f) => failedEventIds.has(f.eventId));
-    if (!failed) d.message.ack();
-    else if (d.message.attempts >= 5) await deadLetter(env, d.message, "a shard kept failing on these facts");
-    else d.message.retry({ delaySeconds: Math.min(30, 2 ** d.message.attempts) });
+    if (!failed) {
+      d.message.ack();
+      if (d.journal) settled.push(d.journal);
+    } else if (d.message.attempts >= 5) {
+      await deadLetter(env, d.message, `a shard kept failing on these facts: ${firstError}`);
+      if (d.journal) settled.push(d.journal);
+    } else d.message.retry({ delaySeconds: Math.min(30, 2 ** d.message.attempts) });
   }
+  await ackJournal(env, settled);
 }
 
-function decodeFacts(body: unknown): AcceptedFact[] | string {
+/** Tells the fact journal these messages are applied (or dead-lettered with their reason). */
+async function ackJournal(env: MatcherEnv, refs: JournalRef[]): Promise<void> {
+  const byShard = new Map<number, string[]>();
+  for (const r of refs) byShard.set(r.shard, [...(byShard.get(r.shard) ?? []), r.id]);
+  await Promise.all(
+    [...byShard.entries()].map(([shard, ids]) =>
+      // A lost ack only means the journal sends the message again, which shards then drop.
+      env.JOURNAL.get(env.JOURNAL.idFromName(`journal-${shard}`))
+        .ack(ids)
+        .catch((err: unknown) =>
+          console.error(JSON.stringify({ level: "warn", msg: "journal ack failed", error: String(err) })),
+        ),
+    ),
+  );
+}
+
+function decodeFacts(body: unknown): { facts: AcceptedFact[]; journal?: JournalRef } | string {
   try {
     if (!(body instanceof Uint8Array) && !(body instanceof ArrayBuffer)) return "message body is not msgpack bytes";
-    const msg = decode<{ v?: number; facts?: unknown }>(body);
+    const msg = decode<{ v?: number; facts?: unknown; journal?: JournalRef }>(body);
     if (msg?.v !== 1 || !Array.isArray(msg.facts)) return "message is not a v1 facts message";
     for (const f of msg.facts as AcceptedFact[]) {
       if (typeof f?.eventId !== "string" || typeof f.streamKey !== "string" || typeof f.observedAt !== "number") {
         return "a fact lacks eventId, streamKey or observedAt";
       }
     }
-    return msg.facts as AcceptedFact[];
+    const journal =
+      msg.journal && typeof msg.journal.id === "string" && Number.isInteger(msg.journal.shard)
+        ? msg.journal
+        : undefined;
+    return { facts: msg.facts as AcceptedFact[], ...(journal ? { journal } : {}) };
   } catch (err) {
     return `undecodable message: ${String(err)}`;
   }

@@ -1,3 +1,5 @@
+import { applyEvents } from "../../projector/src/projections/apply";
+import { d1Executor } from "../../projector/src/projections/sql";
 import { stamp, type TriggerMatched } from "../../shared/src/events";
 import { deterministicUlid } from "../../shared/src/ids";
 import { classifyNotify, nextAttemptAt } from "./backoff";
@@ -6,8 +8,8 @@ import type { MatcherEnv } from "./env";
 import type { ShardStore } from "./shard-store";
 
 /**
- * Drains a shard's due outbox: publishes each match's `trigger_matched` domain event (its eventId
- * is derived from the matchId, so a republish is dropped by the projector) and delivers the match
+ * Drains a shard's due outbox: records each match's `trigger_matched` domain event (in D1 and on
+ * Queue "events"; its eventId is derived from the matchId, so a repeat is dropped) and delivers the match
  * to notify-trigger-match (service binding, or NOTIFY_URL for an external platform API). Returns
  * when the alarm should fire next, or undefined when nothing is pending.
  */
@@ -36,6 +38,10 @@ export async function deliverOutbox(store: ShardStore, env: MatcherEnv): Promise
   const unpublished = matches.filter((_, i) => !rows[i]?.published);
   if (unpublished.length > 0) {
     const events = await Promise.all(unpublished.map(triggerMatchedEvent));
+    // Projected into D1 here as well as published: a queue message can be lost (a local runtime
+    // killed with its in-memory queue) and the event must still reach event_log. Both paths are
+    // idempotent on eventId, so the projector's copy changes nothing.
+    await applyEvents(d1Executor(env.DB), events);
     await env.EVENTS_QUEUE.sendBatch([{ body: { v: 1, events } }]);
     store.markPublished(unpublished.map((m) => m.matchId));
   }

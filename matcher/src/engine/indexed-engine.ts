@@ -3,17 +3,12 @@ import type { AcceptedFact } from "../../../shared/src/facts";
 import { matchIdOf } from "../../../shared/src/ids";
 import type { MonitorDefinition } from "../../../shared/src/monitor";
 import type { CondRt, Toucher } from "./condition-state";
-import {
-  type CondSite,
-  compileMonitor,
-  evalNode,
-  loadMonitorState,
-  type MonitorRt,
-  monitorState,
-} from "./monitor-state";
+import { loadMonitorState, monitorState } from "./monitor-persistence";
+import { compileMonitor, evalNode, type MonitorRt } from "./monitor-state";
 import { byCodeUnits } from "./reference";
+import { StreamIndex } from "./stream-index";
 import { loadStream, streamState } from "./stream-persistence";
-import { type Series, StreamRt } from "./stream-state";
+import type { Series, StreamRt } from "./stream-state";
 import { type HistoryFn, type Match, triggerEventOf } from "./types";
 
 export type EngineOptions = { history?: HistoryFn };
@@ -36,8 +31,7 @@ const NO_MATCHES: readonly Match[] = Object.freeze([]);
  */
 export class IndexedEngine implements Toucher {
   private readonly monitors = new Map<string, MonitorRt>();
-  private readonly streams = new Map<string, StreamRt>();
-  private readonly history: HistoryFn | undefined;
+  private readonly index: StreamIndex;
   private stamp = 0;
   private readonly touched: MonitorRt[] = [];
   private readonly sampled: Series[] = [];
@@ -54,27 +48,30 @@ export class IndexedEngine implements Toucher {
   /** Monitors whose state changed since takeDirty (flagged on the monitor: no hashing per fact). */
   private dirtyMonitors: MonitorRt[] = [];
   private removedIds: string[] = [];
-  private dirtyStreams: StreamRt[] = [];
 
   constructor(opts: EngineOptions = {}) {
-    this.history = opts.history;
+    this.index = new StreamIndex(opts.history);
   }
 
   /** Registers a monitor version; a version ≤ the registered one is ignored. */
   upsertMonitor(def: MonitorDefinition): void {
     const old = this.monitors.get(def.monitorId);
     if (old && def.version <= old.version) return;
-    if (old) this.detach(old);
+    if (old) {
+      this.index.detach(old);
+      old.removed = true;
+    }
     const { monitor, sites } = compileMonitor(def, this.intern);
     this.monitors.set(def.monitorId, monitor);
     this.markMonitor(monitor);
-    if (monitor.active) this.attach(monitor, sites);
+    if (monitor.active) this.index.attach(monitor, sites);
   }
 
   removeMonitor(monitorId: string): void {
     const m = this.monitors.get(monitorId);
     if (!m) return;
-    this.detach(m);
+    this.index.detach(m);
+    m.removed = true;
     this.monitors.delete(monitorId);
     this.removedIds.push(monitorId);
   }
@@ -93,11 +90,11 @@ export class IndexedEngine implements Toucher {
    * monitorId order. The returned array is read-only (shared when empty).
    */
   applyFact(fact: AcceptedFact): { stale: boolean; matches: readonly Match[] } {
-    const stream = this.streamFor(fact.streamKey);
+    const stream = this.index.stream(fact.streamKey);
     const now = fact.observedAt;
     if (now < stream.latest) return { stale: true, matches: NO_MATCHES };
     stream.latest = now;
-    this.markDirty(stream);
+    this.index.markDirty(stream);
     const stamp = ++this.stamp;
     const sampled = this.sampled;
     sampled.length = 0;
@@ -134,15 +131,11 @@ export class IndexedEngine implements Toucher {
     for (const id of this.removedIds) if (!this.monitors.has(id)) out.monitors.push([id, null]);
     for (const m of this.dirtyMonitors) {
       m.dirty = false;
-      if (this.monitors.get(m.id) === m) out.monitors.push([m.id, monitorState(m)]);
+      if (!m.removed) out.monitors.push([m.id, monitorState(m)]);
     }
-    for (const s of this.dirtyStreams) {
-      s.dirty = false;
-      out.streams.push([s.key, streamState(s)]);
-    }
+    for (const s of this.index.takeDirty()) out.streams.push([s.key, streamState(s)]);
     this.dirtyMonitors = [];
     this.removedIds = [];
-    this.dirtyStreams = [];
     return out;
   }
 
@@ -152,7 +145,9 @@ export class IndexedEngine implements Toucher {
       monitors: [...this.monitors.keys()]
         .sort(byCodeUnits)
         .map((id) => [id, monitorState(this.monitors.get(id) as MonitorRt)]),
-      streams: [...this.streams.keys()].sort(byCodeUnits).map((k) => [k, streamState(this.streams.get(k) as StreamRt)]),
+      streams: [...this.index.streams.keys()]
+        .sort(byCodeUnits)
+        .map((k) => [k, streamState(this.index.streams.get(k) as StreamRt, true)]),
     };
   }
 
@@ -164,21 +159,21 @@ export class IndexedEngine implements Toucher {
     opts: EngineOptions = {},
   ): IndexedEngine {
     const e = new IndexedEngine(opts);
-    for (const [key, state] of streamStates) e.streams.set(key, loadStream(key, state));
+    for (const [key, state] of streamStates) e.index.streams.set(key, loadStream(key, state));
     for (const def of defs) {
       const { monitor, sites } = compileMonitor(def, e.intern);
       loadMonitorState(monitor, monitorStates.get(def.monitorId));
       e.monitors.set(def.monitorId, monitor);
-      if (monitor.active) e.attach(monitor, sites);
+      if (monitor.active) e.index.attach(monitor, sites);
     }
-    for (const s of e.streams.values()) for (const x of [...s.series]) if (x.sources.length === 0) s.drop(x);
-    for (const s of e.dirtyStreams) s.dirty = false;
-    e.dirtyStreams = [];
+    for (const s of e.index.streams.values()) for (const x of [...s.series]) if (x.sources.length === 0) s.drop(x);
+    e.index.takeDirty();
     for (const m of e.dirtyMonitors) m.dirty = false;
     e.dirtyMonitors = [];
     return e;
   }
 
+  /** @internal Toucher: a source reports a condition whose truth changed (queue its monitor). */
   touch(c: CondRt): void {
     const m = c.mon;
     if (m.stamp !== this.stamp) {
@@ -187,6 +182,7 @@ export class IndexedEngine implements Toucher {
     }
   }
 
+  /** @internal Toucher: a condition's state changed without a truth change (persist its monitor). */
   dirty(c: CondRt): void {
     this.markMonitor(c.mon);
   }
@@ -196,12 +192,12 @@ export class IndexedEngine implements Toucher {
     const truth = evalNode(m.tree);
     const fires = truth && (m.level || !m.lastTruth) && !m.cooling(now);
     m.lastTruth = truth;
-    if (m.level) this.setLevel(m, truth);
+    if (m.level) this.index.setLevel(m, truth);
     if (!fires) return false;
     m.lastMatchAt = now;
     if (m.once) {
       m.done = true;
-      this.detach(m);
+      this.index.detach(m);
     }
     return true;
   }
@@ -210,79 +206,6 @@ export class IndexedEngine implements Toucher {
     if (m.dirty) return;
     m.dirty = true;
     this.dirtyMonitors.push(m);
-  }
-
-  private markDirty(s: StreamRt): void {
-    if (s.dirty) return;
-    s.dirty = true;
-    this.dirtyStreams.push(s);
-  }
-
-  private setLevel(m: MonitorRt, on: boolean): void {
-    if (m.levelOn === on) return;
-    m.levelOn = on;
-    for (const s of m.series) {
-      s.setLevel(m, on);
-    }
-  }
-
-  private streamFor(key: string): StreamRt {
-    let s = this.streams.get(key);
-    if (!s) {
-      s = new StreamRt(key);
-      this.streams.set(key, s);
-    }
-    return s;
-  }
-
-  private attach(m: MonitorRt, sites: CondSite[]): void {
-    const read: Series[] = [];
-    m.conds().forEach((c, i) => {
-      const site = sites[i] as CondSite;
-      const stream = this.streamFor(site.stream);
-      const series = stream.seriesFor(site.field);
-      if (site.windowMs > series.covered) this.load(series, site.windowMs);
-      const src = series.source(site.windowMs, site.pct);
-      src.count++;
-      src.index(c);
-      if (!read.includes(series)) read.push(series);
-    });
-    if (m.level) m.series = read;
-    if (m.level && m.lastTruth) this.setLevel(m, true);
-  }
-
-  private detach(m: MonitorRt): void {
-    this.setLevel(m, false);
-    for (const c of m.conds()) {
-      const src = c.src;
-      if (!src) continue;
-      src.unindex(c);
-      c.src = undefined;
-      if (--src.count > 0) continue;
-      const series = src.series;
-      series.dropSource(src);
-      if (series.sources.length === 0) {
-        series.stream.drop(series);
-        this.markDirty(series.stream);
-      }
-    }
-  }
-
-  /** Loads the samples a window of `windowMs` needs from the history callback. */
-  private load(series: Series, windowMs: number): void {
-    const history = this.history;
-    const stream = series.stream;
-    if (history) {
-      let lastT = series.size > 0 ? series.timeAt(series.size - 1) : undefined;
-      let samples = lastT === undefined ? history(stream.key, series.field, Number.POSITIVE_INFINITY) : undefined;
-      if (samples) lastT = samples[samples.length - 1]?.observedAt;
-      if (lastT !== undefined && (windowMs > 0 || !samples))
-        samples = history(stream.key, series.field, lastT - windowMs);
-      if (samples) series.replace(samples);
-      if (lastT !== undefined && lastT > stream.latest) stream.latest = lastT;
-    }
-    series.covered = windowMs;
-    this.markDirty(stream);
   }
 }
 

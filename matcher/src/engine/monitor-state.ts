@@ -25,13 +25,14 @@ const DONE = 8;
 const LAST_TRUTH = 16;
 const LEVEL_ON = 32;
 const DIRTY = 64;
+const REMOVED = 128;
 const NO_SERIES: Series[] = [];
 const UNCOMPILED = new Group(0, []);
 
 /** What only level monitors and monitors with a cooldown need. */
 export class MonitorExtra {
-  /** Event time of the last match (null: none). */
-  lastMatchAt: number | null = null;
+  /** Event time of the last match (NaN: none; a double field is updated in place, never boxed). */
+  lastMatchAt = Number.NaN;
   /** The series it reads, kept for level monitors only (they are evaluated at every sample). */
   series: Series[] = NO_SERIES;
   constructor(readonly cooldownMs: number) {}
@@ -69,10 +70,10 @@ export class MonitorRt {
   }
   /** Event time of the last match (null: none, or not needed because there is no cooldown). */
   get lastMatchAt(): number | null {
-    return this.x ? this.x.lastMatchAt : null;
+    return this.x && !Number.isNaN(this.x.lastMatchAt) ? this.x.lastMatchAt : null;
   }
   set lastMatchAt(v: number | null) {
-    if (this.x) this.x.lastMatchAt = v;
+    if (this.x) this.x.lastMatchAt = v ?? Number.NaN;
   }
   get series(): Series[] {
     return this.x ? this.x.series : NO_SERIES;
@@ -117,6 +118,13 @@ export class MonitorRt {
   set dirty(v: boolean) {
     this.bits = v ? this.bits | DIRTY : this.bits & ~DIRTY;
   }
+  /** Replaced by a newer version or removed from the engine. */
+  get removed(): boolean {
+    return (this.bits & REMOVED) !== 0;
+  }
+  set removed(v: boolean) {
+    this.bits = v ? this.bits | REMOVED : this.bits & ~REMOVED;
+  }
   /** Whether the monitor is live in the indexes (enabled and not finished by `once`). */
   get active(): boolean {
     return (this.bits & (ENABLED | DONE)) === ENABLED;
@@ -124,7 +132,8 @@ export class MonitorRt {
   /** Still inside the cooldown after its last match at event time `now`. */
   cooling(now: number): boolean {
     const x = this.x;
-    return x !== undefined && x.cooldownMs > 0 && x.lastMatchAt !== null && now - x.lastMatchAt < x.cooldownMs;
+    // NaN (never matched) makes the comparison false.
+    return x !== undefined && x.cooldownMs > 0 && now - x.lastMatchAt < x.cooldownMs;
   }
   /** The conditions, left to right (the order of `sites` and of persisted state). */
   conds(): CondRt[] {
@@ -195,42 +204,4 @@ export function evalNode(n: Node): boolean {
   }
   for (const x of n.c) if (evalNode(x)) return true;
   return false;
-}
-
-/**
- * A monitor's persisted state, plain JSON and compact (it is written after every batch that
- * touched the monitor): [version, lastTruth (0|1), done (0|1), lastMatchAt | null, then per
- * condition: flags (1 fresh, 2 truth, 4 raw, 8 armed), heldSince | null].
- */
-export type MonitorState = (number | null)[];
-
-export function monitorState(m: MonitorRt): MonitorState {
-  const out: MonitorState = [m.version, m.lastTruth ? 1 : 0, m.done ? 1 : 0, m.lastMatchAt];
-  pushCondStates(m.tree, out);
-  return out;
-}
-
-function pushCondStates(n: Node, out: MonitorState): void {
-  if (n instanceof CondRt) {
-    out.push((n.fresh ? 1 : 0) | (n.truth ? 2 : 0) | (n.raw ? 4 : 0) | (n.armed ? 8 : 0));
-    out.push(Number.isNaN(n.heldSince) ? null : n.heldSince);
-  } else for (const x of n.c) pushCondStates(x, out);
-}
-
-/** Loads a persisted state into a freshly compiled monitor of the same version. */
-export function loadMonitorState(m: MonitorRt, state: unknown): void {
-  const s = state as MonitorState | undefined;
-  const conds = m.conds();
-  if (!Array.isArray(s) || s[0] !== m.version || s.length !== 4 + 2 * conds.length) return;
-  m.lastTruth = s[1] === 1;
-  m.done = s[2] === 1;
-  m.lastMatchAt = s[3] ?? null;
-  conds.forEach((c, i) => {
-    const flags = s[4 + 2 * i] ?? 0;
-    c.fresh = (flags & 1) !== 0;
-    c.truth = (flags & 2) !== 0;
-    c.raw = (flags & 4) !== 0;
-    c.armed = (flags & 8) !== 0;
-    c.heldSince = s[5 + 2 * i] ?? Number.NaN;
-  });
 }

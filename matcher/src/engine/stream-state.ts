@@ -109,7 +109,7 @@ export class Series {
   source(windowMs: number, pct: boolean): Source {
     for (const s of this.sources) if (s.windowMs === windowMs && s.pct === pct) return s;
     const s = new Source(this, windowMs, pct);
-    s.last = this.n > 0 ? this.derivedAt(this.n - 1, windowMs, pct) : undefined;
+    s.last = this.n > 0 ? this.derivedAt(this.n - 1, windowMs, pct) : Number.NaN;
     this.sources.push(s);
     if (windowMs > this.retainMs) this.retainMs = windowMs;
     return s;
@@ -190,7 +190,7 @@ export class Series {
   }
 
   /** The compared value at the newest sample for `src`, moving its base cursor forward (O(1) amortised). */
-  derivedLatest(src: Source): number | undefined {
+  derivedLatest(src: Source): number {
     const i = this.n - 1;
     const value = this.valueAt(i);
     if (src.windowMs === 0) return value;
@@ -199,21 +199,21 @@ export class Series {
     if (b < -1) b = -1;
     while (b + 1 < i && this.timeAt(b + 1) <= x) b++;
     src.baseAbs = b < 0 ? -1 : b + this.dropped;
-    if (b < 0) return undefined;
+    if (b < 0) return Number.NaN;
     const base = this.valueAt(b);
     if (!src.pct) return value - base;
-    return base === 0 ? undefined : (100 * (value - base)) / base;
+    return base === 0 ? Number.NaN : (100 * (value - base)) / base;
   }
 
-  /** The compared value at sample i: the value itself, or its change over windowMs. */
-  derivedAt(i: number, windowMs: number, pct: boolean): number | undefined {
+  /** The compared value at sample i: the value itself, or its change over windowMs (NaN: none). */
+  derivedAt(i: number, windowMs: number, pct: boolean): number {
     const value = this.valueAt(i);
     if (windowMs === 0) return value;
     const b = this.baseIndex(i, this.timeAt(i) - windowMs);
-    if (b < 0) return undefined;
+    if (b < 0) return Number.NaN;
     const base = this.valueAt(b);
     if (!pct) return value - base;
-    return base === 0 ? undefined : (100 * (value - base)) / base;
+    return base === 0 ? Number.NaN : (100 * (value - base)) / base;
   }
 
   samples(): Sample[] {

@@ -199,3 +199,8 @@ export function buildOps(raw: RawOp[], start = 1_000_000): Op[] {
 
 export const opsArb = (maxLength: number) =>
   fc.array(rawOpArb, { minLength: 1, maxLength, size: "max" }).map((r) => buildOps(r));
+
+/** numRuns for a property: the base count times MATCHER_RUNS_SCALE (e.g. 10 for a long soak). */
+export function runs(base: number): number {
+  return Math.max(1, Math.round(base * Number(process.env.MATCHER_RUNS_SCALE ?? 1)));
+}

@@ -147,6 +147,27 @@ describe("matching examples", () => {
     ]);
   });
 
+  it("never holds back a match when cooldownMs is 0, even when another stream's fact is older", () => {
+    const eth = (value: number, at: number, eventId: string): Op => ({
+      type: "fact",
+      fact: {
+        kind: "market_price",
+        subject: { symbol: "ETH" },
+        data: { price: value },
+        observedAt: at,
+        eventId,
+        producerId: "p",
+        receivedAt: at,
+        streamKey: "market_price:ETH",
+      },
+    });
+    const ethAbove = { ...cond("gt", 100), stream: { kind: "market_price" as const, subject: { symbol: "ETH" } } };
+    const m = monitor({ any: [cond("gt", 100), ethAbove] }, { mode: "level" });
+    expect(matched([m, price(110, 5000, "a"), eth(90, 1000, "b"), eth(120, 2000, "c")])).toEqual(["a", "b", "c"]);
+    const cooled = monitor({ any: [cond("gt", 100), ethAbove] }, { mode: "level", cooldownMs: 1 });
+    expect(matched([cooled, price(110, 5000, "a"), eth(90, 1000, "b"), eth(120, 6000, "c")])).toEqual(["a", "c"]);
+  });
+
   it("orders the matches of one fact by monitorId and fills the match fields", () => {
     const a = monitor(cond("gt", 100), {}, { monitorId: "b-second" });
     const b = monitor(cond("gt", 100), {}, { monitorId: "a-first", linkedPortfolioIds: [] });

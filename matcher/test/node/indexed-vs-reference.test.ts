@@ -1,7 +1,7 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { referenceEvaluate } from "../../src/engine/reference";
-import { opsArb } from "./arbitraries";
+import { opsArb, runs } from "./arbitraries";
 import { runIndexed } from "./harness";
 
 describe("indexed engine ≡ reference evaluator", () => {
@@ -10,7 +10,7 @@ describe("indexed engine ≡ reference evaluator", () => {
       fc.property(opsArb(200), (ops) => {
         expect(runIndexed(ops)).toEqual(referenceEvaluate(ops));
       }),
-      { numRuns: Number(process.env.MATCHER_RUNS ?? 1000) },
+      { numRuns: runs(4000) },
     );
   });
 });

@@ -3,10 +3,8 @@ import { describe, expect, it } from "vitest";
 import { FactLog } from "../../src/engine/fact-log";
 import { IndexedEngine } from "../../src/engine/indexed-engine";
 import { referenceEvaluate } from "../../src/engine/reference";
-import { opsArb } from "./arbitraries";
+import { opsArb, runs } from "./arbitraries";
 import { runIndexed } from "./harness";
-
-const runs = Number(process.env.MATCHER_RUNS ?? 400);
 
 describe("engine persistence", () => {
   it("continues with the same matches after restoring from takeDirty state at any point", () => {
@@ -15,7 +13,7 @@ describe("engine persistence", () => {
         const restoreAt = new Set(cuts.map((c) => c % ops.length));
         expect(runIndexed(ops, restoreAt)).toEqual(referenceEvaluate(ops));
       }),
-      { numRuns: runs },
+      { numRuns: runs(1500) },
     );
   });
 });
@@ -55,7 +53,7 @@ describe("takeDirty", () => {
           new Map(full.streams.map(([k, s]) => [k, latest(s)])),
         );
       }),
-      { numRuns: runs },
+      { numRuns: runs(1000) },
     );
   });
 });

@@ -4,7 +4,7 @@ import type { AcceptedFact } from "../../../shared/src/facts";
 import { referenceEvaluate } from "../../src/engine/reference";
 import { Router } from "../../src/engine/router";
 import type { Match, Op } from "../../src/engine/types";
-import { opsArb } from "./arbitraries";
+import { opsArb, runs } from "./arbitraries";
 
 /** Feeds ops to a router, facts in batches of consecutive fact ops. */
 function runRouter(router: Router, ops: Op[], batchCut: number): Match[] {
@@ -28,8 +28,6 @@ function runRouter(router: Router, ops: Op[], batchCut: number): Match[] {
   return matches;
 }
 
-const runs = Number(process.env.MATCHER_RUNS ?? 300);
-
 describe("router over N shards", () => {
   it("produces the same matches on 2..5 shards as on one shard and as the reference", () => {
     fc.assert(
@@ -38,7 +36,7 @@ describe("router over N shards", () => {
         expect(one).toEqual(referenceEvaluate(ops));
         expect(runRouter(new Router(n), ops, cut)).toEqual(one);
       }),
-      { numRuns: runs },
+      { numRuns: runs(1000) },
     );
   });
 

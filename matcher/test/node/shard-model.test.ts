@@ -12,6 +12,7 @@ import {
   type MonitorBody,
   makeFact,
   monitorBodyArb,
+  runs,
 } from "./arbitraries";
 
 /** The model: the op log (judged by the reference evaluator) plus dedupe and staleness by hand. */
@@ -105,8 +106,6 @@ const commands = [
     .map(({ steps, repeats }) => new Facts(steps, repeats)),
 ];
 
-const runs = Number(process.env.MATCHER_RUNS ?? 300);
-
 describe("shard core (model-based)", () => {
   it("matches, dedupes and reports staleness like the reference over its op log", () => {
     fc.assert(
@@ -124,7 +123,7 @@ describe("shard core (model-based)", () => {
         const rebuilt = ShardCore.replay(real.shard.journal());
         expect(rebuilt.engine.snapshot()).toEqual(real.shard.engine.snapshot());
       }),
-      { numRuns: runs },
+      { numRuns: runs(800) },
     );
   });
 });
