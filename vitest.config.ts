@@ -19,6 +19,17 @@ function healthyStandIn(name: string) {
   };
 }
 
+/** A notify-trigger-match receiver that records deliveries (the matcher's MONITOR_RUNTIME service). */
+function notifySink() {
+  return {
+    name: "fabric-monitor-runtime",
+    modules: true,
+    scriptPath: "./test-fixtures/notify-sink.js",
+    compatibilityDate: "2026-08-01",
+    durableObjects: { LOG: "NotifyLog" },
+  };
+}
+
 /** The ingest Worker's FactJournal class, for projects that run the matcher without ingest. */
 function journalStandIn() {
   return {
@@ -30,9 +41,37 @@ function journalStandIn() {
   };
 }
 
+/** bench:shard's workerd project: only with FABRIC_BENCH set (never part of npm test). */
+const benchProjects = process.env.FABRIC_BENCH
+  ? [
+      {
+        plugins: [
+          cloudflareTest(async () => ({
+            wrangler: { configPath: "./matcher/wrangler.jsonc" },
+            miniflare: {
+              bindings: {
+                ADMIN_AUTH_SECRET_TOKEN: "dev-admin-token",
+                LOG_LEVEL: process.env.LOG_LEVEL ?? "info",
+                TEST_MIGRATIONS: await readD1Migrations("./migrations"),
+              },
+              workers: [journalStandIn(), notifySink()],
+            },
+          })),
+        ],
+        test: {
+          name: "bench-shard",
+          include: ["load-tests/workerd/**/*.test.ts"],
+          setupFiles: ["./test-fixtures/apply-migrations.ts"],
+          testTimeout: 600_000,
+        },
+      },
+    ]
+  : [];
+
 export default defineConfig({
   test: {
     projects: [
+      ...benchProjects,
       fabricProject("fabric", ["test-e2e/**/*.test.ts"], DEV_PRODUCERS),
       {
         plugins: [
@@ -44,16 +83,7 @@ export default defineConfig({
                 SHARD_COUNT: "4",
                 TEST_MIGRATIONS: await readD1Migrations("./migrations"),
               },
-              workers: [
-                journalStandIn(),
-                {
-                  name: "fabric-monitor-runtime",
-                  modules: true,
-                  scriptPath: "./test-fixtures/notify-sink.js",
-                  compatibilityDate: "2026-08-01",
-                  durableObjects: { LOG: "NotifyLog" },
-                },
-              ],
+              workers: [journalStandIn(), notifySink()],
             },
           })),
         ],

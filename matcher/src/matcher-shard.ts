@@ -61,14 +61,17 @@ export class MatcherShard extends DurableObject<MatcherEnv> {
     const faultAt = this.env.FAULTS?.includes("shard-abort") ? Math.floor(facts.length / 2) : -1;
     const result = this.atomically((store, engine) => {
       const r: ApplyResult = { applied: 0, stale: 0, duplicates: 0, matches: 0 };
+      const known = store.knownFacts(facts.map((f) => f.eventId));
+      const rows: { fact: AcceptedFact; stale: boolean }[] = [];
       facts.forEach((fact, i) => {
         if (i === faultAt && Math.random() < 0.2) throw new Error("fault injection: shard aborted mid-batch");
-        if (store.hasFact(fact.eventId)) {
+        if (known.has(fact.eventId)) {
           r.duplicates++;
           return;
         }
+        known.add(fact.eventId);
         const { stale, matches } = engine.applyFact(fact);
-        store.appendFact(fact, stale, now);
+        rows.push({ fact, stale });
         if (stale) {
           r.stale++;
           console.log(
@@ -89,12 +92,17 @@ export class MatcherShard extends DurableObject<MatcherEnv> {
         }
         r.matches += matches.length;
       });
+      store.appendFacts(rows, now);
       store.bump({ factsApplied: r.applied, factsStale: r.stale, duplicates: r.duplicates, matches: r.matches });
       return r;
     });
     if (result.matches > 0) {
       // Deliver at once (latency), with the alarm as the durable backstop should this attempt die.
-      await this.ctx.storage.setAlarm(Date.now() + BACKSTOP_MS);
+      // One backstop at a time: setting an alarm is a storage write, not worth paying per batch.
+      if (!this.backstopArmed) {
+        this.backstopArmed = true;
+        await this.ctx.storage.setAlarm(Date.now() + BACKSTOP_MS);
+      }
       this.ctx.waitUntil(this.drain());
     }
     return result;
@@ -108,6 +116,20 @@ export class MatcherShard extends DurableObject<MatcherEnv> {
       store.putMonitor(def.monitorId, def.version, def);
       engine.upsertMonitor(def);
       return { applied: true, version: def.version };
+    });
+  }
+
+  /** Many monitor versions in one transaction (bulk loads: benches, resharding). */
+  async upsertMonitors(defs: MonitorDefinition[]): Promise<{ applied: number }> {
+    return this.atomically((store, engine) => {
+      let applied = 0;
+      for (const def of defs) {
+        if (store.monitorVersion(def.monitorId) >= def.version) continue;
+        store.putMonitor(def.monitorId, def.version, def);
+        engine.upsertMonitor(def);
+        applied++;
+      }
+      return { applied };
     });
   }
 
@@ -152,6 +174,7 @@ export class MatcherShard extends DurableObject<MatcherEnv> {
    * sent twice concurrently and none waits for the next alarm.
    */
   private draining?: Promise<void>;
+  private backstopArmed = false;
   private again = false;
 
   private drain(): Promise<void> {
@@ -166,7 +189,10 @@ export class MatcherShard extends DurableObject<MatcherEnv> {
           this.again = false;
           next = await deliverOutbox(this.load().store, this.env);
         } while (this.again || (next !== undefined && next <= Date.now()));
-        if (next !== undefined) await this.ctx.storage.setAlarm(next);
+        if (next !== undefined) {
+          this.backstopArmed = true;
+          await this.ctx.storage.setAlarm(next);
+        }
       } finally {
         this.draining = undefined;
       }
@@ -175,6 +201,7 @@ export class MatcherShard extends DurableObject<MatcherEnv> {
   }
 
   override async alarm(): Promise<void> {
+    this.backstopArmed = false;
     const { store } = this.load();
     const retentionMs = Number(this.env.FACT_LOG_RETENTION_MS ?? 2_592_000_000);
     store.prune(Date.now() - retentionMs);
