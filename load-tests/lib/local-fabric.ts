@@ -86,7 +86,7 @@ export async function startFabric(
     "--persist-to",
     persistTo,
     "--log-level",
-    "error",
+    process.env.FABRIC_LOG ? "log" : "error",
   ];
   const build = spawnSync("node", ["scripts/deploy-dry-run.mjs"], { env: quiet, encoding: "utf8" });
   if (build.status !== 0) throw new Error(`bundling the Workers failed: ${build.stdout}${build.stderr}`);
@@ -95,9 +95,11 @@ export async function startFabric(
   let log = "";
   child.stdout?.on("data", (d) => {
     log = (log + String(d)).slice(-4000);
+    if (process.env.FABRIC_LOG) process.stderr.write(String(d));
   });
   child.stderr?.on("data", (d) => {
     log = (log + String(d)).slice(-4000);
+    if (process.env.FABRIC_LOG) process.stderr.write(String(d));
   });
   const base = `http://127.0.0.1:${port}`;
   const kill = () => {

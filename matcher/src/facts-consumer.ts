@@ -104,6 +104,14 @@ function decodeFacts(body: unknown): { facts: AcceptedFact[]; journal?: JournalR
   }
 }
 
+/** Queue lag for /v1/admin/stats, written at most once a second per isolate (a D1 write per batch costs throughput). */
+let lagWrittenAt = 0;
+async function recordLag(env: MatcherEnv, messages: readonly Message<unknown>[]): Promise<void> {
+  if (Date.now() - lagWrittenAt < 1000) return;
+  lagWrittenAt = Date.now();
+  await lagStatement(env.DB, "facts", messages).run();
+}
+
 /** Moves a message to the facts DLQ with its reason, then acks it here. */
 async function deadLetter(env: MatcherEnv, message: Message<unknown>, reason: string): Promise<void> {
   const bytes = message.body instanceof Uint8Array ? message.body : new Uint8Array();

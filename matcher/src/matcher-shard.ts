@@ -63,6 +63,7 @@ export class MatcherShard extends DurableObject<MatcherEnv> {
       const r: ApplyResult = { applied: 0, stale: 0, duplicates: 0, matches: 0 };
       const known = store.knownFacts(facts.map((f) => f.eventId));
       const rows: { fact: AcceptedFact; stale: boolean }[] = [];
+      const staleIds: string[] = [];
       facts.forEach((fact, i) => {
         if (i === faultAt && Math.random() < 0.2) throw new Error("fault injection: shard aborted mid-batch");
         if (known.has(fact.eventId)) {
@@ -93,6 +94,11 @@ export class MatcherShard extends DurableObject<MatcherEnv> {
         r.matches += matches.length;
       });
       store.appendFacts(rows, now);
+      // One line per batch, not per fact: a replaying producer can send thousands of stale facts.
+      if (r.stale > 0)
+        console.log(
+          JSON.stringify({ level: "info", msg: "stale facts logged, not applied", count: r.stale, eventIds: staleIds }),
+        );
       store.bump({ factsApplied: r.applied, factsStale: r.stale, duplicates: r.duplicates, matches: r.matches });
       return r;
     });
