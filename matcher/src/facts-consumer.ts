@@ -39,7 +39,7 @@ export async function consumeFacts(batch: MessageBatch<unknown>, env: MatcherEnv
   const results = await Promise.allSettled(
     [...byShard.entries()].map(async ([n, facts]) => {
       const shard = env.SHARDS.get(env.SHARDS.idFromName(shardName(n)));
-      return { n, facts, result: await shard.applyFacts(facts) };
+      return { n, facts, result: await applyWithRetry(() => shard.applyFacts(facts)) };
     }),
   );
   const failedEventIds = new Set<string>();
@@ -101,6 +101,22 @@ function decodeFacts(body: unknown): { facts: AcceptedFact[]; journal?: JournalR
     return { facts: msg.facts as AcceptedFact[], ...(journal ? { journal } : {}) };
   } catch (err) {
     return `undecodable message: ${String(err)}`;
+  }
+}
+
+/**
+ * A shard call that fails (overloaded, restarted) is retried here a few times before the message
+ * goes back to the queue: a queue retry comes later, after newer facts of the same streams, which
+ * would then make these stale. Retrying in place keeps each stream in delivery order.
+ */
+async function applyWithRetry<T>(call: () => Promise<T>): Promise<T> {
+  for (let attempt = 0; ; attempt++) {
+    try {
+      return await call();
+    } catch (err) {
+      if (attempt >= 3) throw err;
+      await new Promise((r) => setTimeout(r, 50 * 4 ** attempt));
+    }
   }
 }
 
