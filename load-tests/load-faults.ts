@@ -76,9 +76,18 @@ try {
   const accepted: { fact: FactInput; eventId: string }[] = [];
   const t0 = Date.UTC(2026, 0, 1);
   for (let round = 0; round < ROUNDS; round++) {
-    if (round === Math.floor(ROUNDS * 0.2)) (receiver.mode = "fail500"), log("notify answers 500");
-    if (round === Math.floor(ROUNDS * 0.35)) (receiver.mode = "hang"), log("notify hangs for 30 s");
-    if (round === Math.floor(ROUNDS * 0.5)) (receiver.mode = "ok"), log("notify recovered");
+    const mode =
+      round === Math.floor(ROUNDS * 0.2)
+        ? "fail500"
+        : round === Math.floor(ROUNDS * 0.35)
+          ? "hang"
+          : round === Math.floor(ROUNDS * 0.5)
+            ? "ok"
+            : undefined;
+    if (mode) {
+      receiver.mode = mode;
+      log(mode === "fail500" ? "notify answers 500" : mode === "hang" ? "notify hangs for 30 s" : "notify recovered");
+    }
     const facts = w
       .nextBatch(SYMBOLS, t0 + round * 60_000)
       .map((f, i) => ({ ...f, dedupeKey: `r${round}:${i}` }) as FactInput);

@@ -18,7 +18,10 @@ describe("matches and completions wake the monitor's workflow", () => {
     );
     expect(afterMatch).toMatchObject({ tickCount: 1, lastTickReason: "trigger_match" });
 
-    const ref = await call("POST", `${CP}/execution-refs`, { workflowId: monitor.workflowId, operationId: "op-wake-1" });
+    const ref = await call("POST", `${CP}/execution-refs`, {
+      workflowId: monitor.workflowId,
+      operationId: "op-wake-1",
+    });
     expect(ref.status).toBe(201);
     const notified = await call("POST", `${CP}/notify-execution`, { operationId: "op-wake-1", status: "completed" });
     expect(notified.status).toBe(202);

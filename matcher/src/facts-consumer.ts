@@ -28,10 +28,7 @@ export async function consumeFacts(batch: MessageBatch<unknown>, env: MatcherEnv
   if (decoded.length === 0) return;
 
   const table = env.ROUTES.get(env.ROUTES.idFromName("routes"));
-  const [fresh] = await Promise.all([
-    table.snapshot(routes.version),
-    lagStatement(env.DB, "facts", batch.messages).run(),
-  ]);
+  const [fresh] = await Promise.all([table.snapshot(routes.version), recordLag(env, batch.messages)]);
   if (fresh) routes = fresh;
 
   const all = decoded.flatMap((d) => d.facts);

@@ -49,6 +49,7 @@ export async function consumeEvents(batch: MessageBatch<unknown>, env: Projector
       d1Executor(env.DB),
       good.flatMap((g) => g.events),
     );
+    await lagStatement(env.DB, "events", batch.messages).run();
     for (const g of good) g.message.ack();
     for (const e of good.flatMap((g) => g.events)) {
       console.log(

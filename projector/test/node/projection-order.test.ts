@@ -7,7 +7,7 @@ import { dump, freshDb } from "./helpers";
 
 /**
  * Queue "events" may reorder. Within the rules the projections document (one body per matchId,
- * one definition per monitor version, ticks naming their monitor, one tick per tickId, an
+ * one definition per monitor version, ticks naming their monitor, one tick per (monitor, tickId), an
  * execution's ids not shared with another execution, a completion naming its execution by the
  * canonical refKey), any arrival order gives the same tables.
  */
@@ -22,7 +22,8 @@ function withinContract(events: DomainEvent[]): DomainEvent[] {
       key = `monitor:${e.aggregateId}:${e.aggregateVersion}`;
     else if (e.type === "tick_executed") {
       if (e.data.monitorId === undefined || e.data.executionRefs) return false;
-      key = `tick:${e.data.workflowId}:${e.data.tickId}`;
+      // Ticks are ordered per monitor by (tickedAt, tickId): a tickId names one tick of a monitor.
+      key = `tick:${e.data.monitorId}:${e.data.tickId}`;
     } else if (e.type === "execution_ref_recorded") {
       const { workflowId: _w, portfolioId: _p, ...ids } = e.data;
       const owner = e.eventId;
