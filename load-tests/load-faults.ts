@@ -75,6 +75,7 @@ try {
 
   const accepted: { fact: FactInput; eventId: string }[] = [];
   const t0 = Date.UTC(2026, 0, 1);
+  let hangSince = 0;
   for (let round = 0; round < ROUNDS; round++) {
     const mode =
       round === Math.floor(ROUNDS * 0.2)
@@ -85,6 +86,9 @@ try {
             ? "ok"
             : undefined;
     if (mode) {
+      // The hang lasts 30 s of wall time (pushes go on meanwhile), then notify recovers.
+      if (mode === "ok" && hangSince) await sleep(Math.max(0, 30_000 - (Date.now() - hangSince)));
+      if (mode === "hang") hangSince = Date.now();
       receiver.mode = mode;
       log(mode === "fail500" ? "notify answers 500" : mode === "hang" ? "notify hangs for 30 s" : "notify recovered");
     }
