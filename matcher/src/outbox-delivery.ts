@@ -36,7 +36,10 @@ export async function deliverOutbox(store: ShardStore, env: MatcherEnv): Promise
   const rows = store.dueOutbox(now, BATCH);
   const matches = rows.map((r) => JSON.parse(r.body) as Match);
   const unpublished = matches.filter((_, i) => !rows[i]?.published);
-  if (unpublished.length > 0) {
+  // Recording the events and notifying are independent, so they run side by side: the wake-up
+  // does not wait for the D1 write.
+  const publishing = (async () => {
+    if (unpublished.length === 0) return;
     const events = await Promise.all(unpublished.map(triggerMatchedEvent));
     // Projected into D1 here as well as published: a queue message can be lost (a local runtime
     // killed with its in-memory queue) and the event must still reach event_log. Both paths are
@@ -44,8 +47,8 @@ export async function deliverOutbox(store: ShardStore, env: MatcherEnv): Promise
     await applyEvents(d1Executor(env.DB), events);
     await env.EVENTS_QUEUE.sendBatch([{ body: { v: 1, events } }]);
     store.markPublished(unpublished.map((m) => m.matchId));
-  }
-  await Promise.all(
+  })();
+  const notifying = Promise.all(
     matches.map(async (m, i) => {
       const attempts = (rows[i]?.attempts ?? 0) + 1;
       let status = 0;
@@ -77,6 +80,7 @@ export async function deliverOutbox(store: ShardStore, env: MatcherEnv): Promise
       }
     }),
   );
+  await Promise.all([publishing, notifying]);
   if (rows.length === BATCH) return Date.now();
   return store.nextOutboxAttempt();
 }
