@@ -19,21 +19,11 @@ import type { AcceptedFact } from "../shared/src/facts";
 import type { MonitorDefinition } from "../shared/src/monitor";
 import type { Condition, Predicate } from "../shared/src/predicate";
 import { type BenchRow, reportBench } from "./lib/bench-output";
+import { rng } from "./lib/rng";
 
 /** The workload: seeded, and monitor i is the same at every size. */
 const STREAM_COUNT = 1000;
 const T0 = 1_790_000_000_000;
-
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const symbols = Array.from({ length: STREAM_COUNT }, (_, i) => `SYM${i}`);
 const startPrices = Array.from({ length: STREAM_COUNT }, (_, i) => 20 + ((i * 7919) % 980));

@@ -31,6 +31,7 @@ import {
 import type { DomainEvent } from "../shared/src/events";
 import { matchIdOf, newId } from "../shared/src/ids";
 import { type BenchRow, reportBench } from "./lib/bench-output";
+import { rng } from "./lib/rng";
 
 const EVENTS = Number(process.env.EVENTS ?? 1_000_000);
 const CHUNK = Number(process.env.CHUNK ?? 2000);
@@ -42,17 +43,6 @@ const dir = tmpdir();
 const logPath = join(dir, `bench-replay-${process.pid}.sqlite`);
 const rawPath = join(dir, `bench-replay-raw-${process.pid}.sqlite`);
 const livePath = join(dir, `bench-replay-live-${process.pid}.sqlite`);
-
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const CROCKFORD = "0123456789ABCDEFGHJKMNPQRSTVWXYZ";
 /** A valid, sortable ULID from a time and a counter (ulid's own draws crypto randomness per id: too slow for 1M). */

@@ -3,6 +3,7 @@ import type { Match, Op } from "../../matcher/src/engine/types";
 import type { AcceptedFact, FactInput } from "../../shared/src/facts";
 import type { MonitorDefinition } from "../../shared/src/monitor";
 import { factStreamKey } from "../../shared/src/streams";
+import { rng } from "./rng";
 
 /**
  * A repeatable market workload for load tests: seeded random-walk prices on many symbols, and a
@@ -11,15 +12,7 @@ import { factStreamKey } from "../../shared/src/streams";
  *
  * @example const w = workload({ symbols: 1000, seed: 7 }); w.nextBatch(100, Date.now())
  */
-export function rng(seed: number): () => number {
-  let s = seed >>> 0 || 1;
-  return () => {
-    s ^= s << 13;
-    s ^= s >>> 17;
-    s ^= s << 5;
-    return (s >>> 0) / 4_294_967_296;
-  };
-}
+export { rng };
 
 export type Workload = {
   monitors: { id: string; body: Record<string, unknown> }[];

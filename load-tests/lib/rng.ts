@@ -1,0 +1,16 @@
+/**
+ * A small seeded PRNG (mulberry32) for repeatable workloads: the same seed gives the same facts,
+ * monitors and prices in every bench run.
+ *
+ * @example const random = rng(42); random() // in [0, 1)
+ */
+export function rng(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
