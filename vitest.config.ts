@@ -81,6 +81,8 @@ export default defineConfig({
               bindings: {
                 ADMIN_AUTH_SECRET_TOKEN: "dev-admin-token",
                 SHARD_COUNT: "4",
+                // Small, so these tests cross checkpoints and restarts replay a few facts.
+                CHECKPOINT_FACTS: "5",
                 TEST_MIGRATIONS: await readD1Migrations("./migrations"),
               },
               workers: [journalStandIn(), notifySink()],

@@ -15,6 +15,8 @@ export interface MatcherEnv {
   ADMIN_AUTH_SECRET_TOKEN?: string;
   SHARD_COUNT?: string;
   FACT_LOG_RETENTION_MS?: string;
+  /** Facts between two saves of the engine state (engine/checkpoint.ts); default 10,000. */
+  CHECKPOINT_FACTS?: string;
   NOTIFY_URL?: string;
   /** Test configurations only: comma-separated fault switches (see SECURITY.md). Never set in wrangler.jsonc. */
   FAULTS?: string;

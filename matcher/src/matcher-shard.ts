@@ -1,7 +1,8 @@
 import { DurableObject } from "cloudflare:workers";
 import type { AcceptedFact } from "../../shared/src/facts";
 import type { MonitorDefinition } from "../../shared/src/monitor";
-import { IndexedEngine } from "./engine/indexed-engine";
+import { checkpointFacts, restoreFromCheckpoint } from "./engine/checkpoint";
+import type { IndexedEngine } from "./engine/indexed-engine";
 import { referenceEvaluate } from "./engine/reference";
 import type { Match } from "./engine/types";
 import type { MatcherEnv } from "./env";
@@ -10,9 +11,10 @@ import { ShardStore } from "./shard-store";
 
 /**
  * One matcher shard: a thin shell over the pure IndexedEngine. Each RPC loads the engine (restored
- * from SQLite after a restart), applies a whole batch in ONE storage transaction (fact log, engine
- * state, outbox), and leaves delivery of the outbox to the alarm. A redelivered fact is recognised
- * by its eventId in the fact log and changes nothing, so a retried batch never yields a second match.
+ * from SQLite after a restart), applies a whole batch in ONE storage transaction (fact log,
+ * outbox, and every CHECKPOINT_FACTS facts the engine's state: see engine/checkpoint.ts), and
+ * leaves delivery of the outbox to the alarm. A redelivered fact is recognised by its eventId in
+ * the fact log and changes nothing, so a retried batch never yields a second match.
  */
 /** How long after a batch the alarm re-checks the outbox, in case the immediate delivery died. */
 const BACKSTOP_MS = 5_000;
@@ -22,31 +24,44 @@ export type ApplyResult = { applied: number; stale: number; duplicates: number; 
 export class MatcherShard extends DurableObject<MatcherEnv> {
   private store?: ShardStore;
   private engine?: IndexedEngine;
+  /** Facts logged since the saved engine states (replayed by a restart). */
+  private sinceCheckpoint = 0;
 
   private load(): { store: ShardStore; engine: IndexedEngine } {
     this.store ??= new ShardStore(this.ctx.storage.sql);
     const store = this.store;
     if (!this.engine) {
-      const history = (key: string, field: string, from: number) => store.history(key, field, from);
-      this.engine = IndexedEngine.restore(
-        store.monitors(),
-        store.states("monitor_state"),
-        store.states("stream_state"),
-        { history },
-      );
+      const at = store.checkpointSeq();
+      const { engine, replayed } = restoreFromCheckpoint({
+        defs: store.monitors(),
+        monitorStates: store.states("monitor_state"),
+        streamStates: store.states("stream_state"),
+        historyAtCheckpoint: (key, field, from) => store.history(key, field, from, at),
+        history: (key, field, from) => store.history(key, field, from),
+        tail: store.factsAfter(at),
+      });
+      this.engine = engine;
+      this.sinceCheckpoint = replayed;
     }
     return { store, engine: this.engine };
   }
 
-  /** Runs `fn` in one transaction; on failure the in-memory engine is dropped and reloaded from storage. */
-  private atomically<T>(fn: (store: ShardStore, engine: IndexedEngine) => T): T {
+  /**
+   * Runs `fn` in one transaction, saving the engine's state when a checkpoint is due (always
+   * after a monitor change). On failure the in-memory engine is dropped and rebuilt from storage.
+   */
+  private atomically<T>(checkpoint: "always" | "when-due", fn: (store: ShardStore, engine: IndexedEngine) => T): T {
     const { store, engine } = this.load();
     try {
       return this.ctx.storage.transactionSync(() => {
         const out = fn(store, engine);
-        const dirty = engine.takeDirty();
-        store.putStates("monitor_state", dirty.monitors);
-        store.putStates("stream_state", dirty.streams);
+        if (checkpoint === "always" || this.sinceCheckpoint >= checkpointFacts(this.env.CHECKPOINT_FACTS)) {
+          const dirty = engine.takeDirty();
+          store.putStates("monitor_state", dirty.monitors);
+          store.putStates("stream_state", dirty.streams);
+          store.setCheckpoint();
+          this.sinceCheckpoint = 0;
+        }
         return out;
       });
     } catch (err) {
@@ -59,7 +74,7 @@ export class MatcherShard extends DurableObject<MatcherEnv> {
   async applyFacts(facts: AcceptedFact[]): Promise<ApplyResult> {
     const now = Date.now();
     const faultAt = this.env.FAULTS?.includes("shard-abort") ? Math.floor(facts.length / 2) : -1;
-    const result = this.atomically((store, engine) => {
+    const result = this.atomically("when-due", (store, engine) => {
       const r: ApplyResult = { applied: 0, stale: 0, duplicates: 0, matches: 0 };
       const known = store.knownFacts(facts.map((f) => f.eventId));
       const rows: { fact: AcceptedFact; stale: boolean }[] = [];
@@ -94,6 +109,7 @@ export class MatcherShard extends DurableObject<MatcherEnv> {
         r.matches += matches.length;
       });
       store.appendFacts(rows, now);
+      this.sinceCheckpoint += rows.length;
       // One line per batch, not per fact: a replaying producer can send thousands of stale facts.
       if (r.stale > 0)
         console.log(
@@ -116,7 +132,7 @@ export class MatcherShard extends DurableObject<MatcherEnv> {
 
   /** Indexes a monitor version; an older version than the one held (or removed) is ignored. */
   async upsertMonitor(def: MonitorDefinition): Promise<{ applied: boolean; version: number }> {
-    return this.atomically((store, engine) => {
+    return this.atomically("always", (store, engine) => {
       const held = store.monitorVersion(def.monitorId);
       if (held >= def.version) return { applied: false, version: held };
       store.putMonitor(def.monitorId, def.version, def);
@@ -127,7 +143,7 @@ export class MatcherShard extends DurableObject<MatcherEnv> {
 
   /** Many monitor versions in one transaction (bulk loads: benches, resharding). */
   async upsertMonitors(defs: MonitorDefinition[]): Promise<{ applied: number }> {
-    return this.atomically((store, engine) => {
+    return this.atomically("always", (store, engine) => {
       let applied = 0;
       for (const def of defs) {
         if (store.monitorVersion(def.monitorId) >= def.version) continue;
@@ -140,7 +156,7 @@ export class MatcherShard extends DurableObject<MatcherEnv> {
   }
 
   async removeMonitor(monitorId: string, version: number): Promise<{ applied: boolean }> {
-    return this.atomically((store, engine) => {
+    return this.atomically("always", (store, engine) => {
       if (store.monitorVersion(monitorId) > version) return { applied: false };
       store.putMonitor(monitorId, version, null);
       engine.removeMonitor(monitorId);

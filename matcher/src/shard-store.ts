@@ -31,7 +31,12 @@ const SCHEMA = [
      created_at INTEGER NOT NULL)`,
   "CREATE INDEX IF NOT EXISTS outbox_due ON outbox (delivered_at, next_attempt_at)",
   "CREATE TABLE IF NOT EXISTS counters (name TEXT PRIMARY KEY, value INTEGER NOT NULL)",
+  // The fact-log position (seq) the saved engine states reflect (engine/checkpoint.ts).
+  "CREATE TABLE IF NOT EXISTS checkpoint (id INTEGER PRIMARY KEY CHECK (id = 0), seq INTEGER NOT NULL)",
 ];
+
+/** A bound above every seq (SQLite integers; Infinity would bind as a REAL). */
+const NO_LIMIT = Number.MAX_SAFE_INTEGER;
 
 export class ShardStore {
   constructor(private readonly sql: SqlStorage) {
@@ -63,10 +68,17 @@ export class ShardStore {
     );
   }
 
-  /** The applied samples of a series from the newest one at or before `from` (engine history back-fill). */
-  history(streamKey: string, field: string, from: number): Sample[] {
+  /**
+   * The applied samples of a series from the newest one at or before `from` (engine history
+   * back-fill), among the facts logged up to `upToSeq` (a checkpoint's position during a restore).
+   */
+  history(streamKey: string, field: string, from: number, upToSeq = NO_LIMIT): Sample[] {
     const rows = this.sql
-      .exec<{ fact: string }>("SELECT fact FROM facts WHERE stream_key = ? AND stale = 0 ORDER BY seq", streamKey)
+      .exec<{ fact: string }>(
+        "SELECT fact FROM facts WHERE stream_key = ? AND stale = 0 AND seq <= ? ORDER BY seq",
+        streamKey,
+        upToSeq,
+      )
       .toArray();
     const samples: Sample[] = [];
     for (const row of rows) {
@@ -91,6 +103,32 @@ export class ShardStore {
       if (row.observed_at >= from && row.observed_at <= to) out.push(JSON.parse(row.fact) as AcceptedFact);
     }
     return out;
+  }
+
+  /**
+   * The log position of the saved engine states. A shard from before checkpoints saved its states
+   * with every batch, so they reflect the whole log: its first checkpoint is the log's head.
+   */
+  checkpointSeq(): number {
+    const row = this.sql.exec<{ seq: number }>("SELECT seq FROM checkpoint WHERE id = 0").toArray()[0];
+    if (row) return row.seq;
+    this.setCheckpoint();
+    return this.checkpointSeq();
+  }
+
+  /** Records that the saved engine states now reflect every fact logged so far. */
+  setCheckpoint(): void {
+    this.sql.exec(
+      `INSERT INTO checkpoint (id, seq) VALUES (0, (SELECT COALESCE(MAX(seq), 0) FROM facts))
+       ON CONFLICT (id) DO UPDATE SET seq = excluded.seq`,
+    );
+  }
+
+  /** The facts logged after a position (stale ones included), in log order: a restore's replay. */
+  *factsAfter(seq: number): Generator<AcceptedFact> {
+    for (const row of this.sql.exec<{ fact: string }>("SELECT fact FROM facts WHERE seq > ? ORDER BY seq", seq)) {
+      yield JSON.parse(row.fact) as AcceptedFact;
+    }
   }
 
   monitors(): MonitorDefinition[] {
@@ -219,12 +257,23 @@ export class ShardStore {
     out.oldestUndeliveredAgeMs = backlog.oldest === null ? null : now - backlog.oldest;
     out.monitors = this.sql.exec<{ n: number }>("SELECT COUNT(*) AS n FROM monitors WHERE def IS NOT NULL").one().n;
     out.factLogSize = this.sql.exec<{ n: number }>("SELECT COUNT(*) AS n FROM facts").one().n;
+    out.factsSinceCheckpoint = this.sql
+      .exec<{ n: number }>(
+        "SELECT COUNT(*) AS n FROM facts WHERE seq > COALESCE((SELECT seq FROM checkpoint WHERE id = 0), 0)",
+      )
+      .one().n;
     return out;
   }
 
-  /** Retention: forget facts received before `before`, and matches delivered before it. */
+  /**
+   * Retention: forget facts received before `before`, and matches delivered before it. Facts after
+   * the checkpoint stay whatever their age: a restart replays them.
+   */
   prune(before: number): void {
-    this.sql.exec("DELETE FROM facts WHERE received_at < ?", before);
+    this.sql.exec(
+      "DELETE FROM facts WHERE received_at < ? AND seq <= COALESCE((SELECT seq FROM checkpoint WHERE id = 0), 0)",
+      before,
+    );
     this.sql.exec("DELETE FROM outbox WHERE delivered_at IS NOT NULL AND delivered_at < ?", before);
   }
 }

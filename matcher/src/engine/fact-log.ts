@@ -32,19 +32,35 @@ export class FactLog {
   }
 
   /** The HistoryFn contract (types.ts) over the applied facts. */
-  readonly history: HistoryFn = (streamKey, field, fromObservedAt) => {
-    const samples: Sample[] = [];
-    for (const f of this.applied.get(streamKey) ?? []) {
-      const value = readField(f, field);
-      if (value !== undefined) samples.push({ observedAt: f.observedAt, value });
+  readonly history: HistoryFn = (streamKey, field, fromObservedAt) =>
+    samplesFrom(this.applied.get(streamKey) ?? [], field, fromObservedAt);
+
+  /** The HistoryFn over the first `n` logged facts only (the log as it was at a checkpoint). */
+  historyUpTo(n: number): HistoryFn {
+    return (streamKey, field, fromObservedAt) =>
+      samplesFrom(
+        this.all
+          .slice(0, n)
+          .filter((e) => !e.stale && e.fact.streamKey === streamKey)
+          .map((e) => e.fact),
+        field,
+        fromObservedAt,
+      );
+  }
+}
+
+function samplesFrom(facts: readonly AcceptedFact[], field: string, fromObservedAt: number): Sample[] {
+  const samples: Sample[] = [];
+  for (const f of facts) {
+    const value = readField(f, field);
+    if (value !== undefined) samples.push({ observedAt: f.observedAt, value });
+  }
+  let start = 0;
+  for (let i = samples.length - 1; i >= 0; i--) {
+    if ((samples[i] as Sample).observedAt <= fromObservedAt) {
+      start = i;
+      break;
     }
-    let start = 0;
-    for (let i = samples.length - 1; i >= 0; i--) {
-      if ((samples[i] as Sample).observedAt <= fromObservedAt) {
-        start = i;
-        break;
-      }
-    }
-    return samples.slice(start);
-  };
+  }
+  return samples.slice(start);
 }

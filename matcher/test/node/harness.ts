@@ -1,3 +1,5 @@
+import type { MonitorDefinition } from "../../../shared/src/monitor";
+import { restoreFromCheckpoint } from "../../src/engine/checkpoint";
 import { FactLog } from "../../src/engine/fact-log";
 import { IndexedEngine } from "../../src/engine/indexed-engine";
 import type { Match, Op } from "../../src/engine/types";
@@ -40,6 +42,64 @@ export function runIndexed(ops: Op[], restoreAt: ReadonlySet<number> = new Set()
       for (const [key, s] of dirty.streams) streamStates.set(key, JSON.parse(JSON.stringify(s)));
       const liveDefs = [...defs.values()].map((u) => u.def);
       engine = IndexedEngine.restore(liveDefs, monitorStates, streamStates, { history: log.history });
+    }
+  });
+  return matches;
+}
+
+/**
+ * Runs ops the way the MatcherShard persists with checkpoints (checkpoint.ts): the engine's state
+ * is saved after every monitor change and after the ops listed in `checkpointAt`; after the ops
+ * in `restartAt` the engine is thrown away and rebuilt from the last checkpoint plus a replay of
+ * the facts logged since. Matches of replayed facts are dropped: the shard already has them.
+ */
+export function runCheckpointed(ops: Op[], checkpointAt: ReadonlySet<number>, restartAt: ReadonlySet<number>): Match[] {
+  const log = new FactLog();
+  const seen = new Set<string>();
+  const defs = new Map<string, MonitorDefinition>();
+  const monitorStates = new Map<string, unknown>();
+  const streamStates = new Map<string, unknown>();
+  let position = 0;
+  let engine = new IndexedEngine({ history: log.history });
+  const checkpoint = () => {
+    const dirty = engine.takeDirty();
+    for (const [id, s] of dirty.monitors) {
+      if (s === null) monitorStates.delete(id);
+      else monitorStates.set(id, JSON.parse(JSON.stringify(s)));
+    }
+    for (const [key, s] of dirty.streams) streamStates.set(key, JSON.parse(JSON.stringify(s)));
+    position = log.entries().length;
+  };
+  const matches: Match[] = [];
+  ops.forEach((op, i) => {
+    if (op.type === "upsert") {
+      // What the shard's monitors table keeps: a version at most the held one is ignored.
+      if ((defs.get(op.def.monitorId)?.version ?? 0) < op.def.version) defs.set(op.def.monitorId, op.def);
+      engine.upsertMonitor(op.def);
+      checkpoint();
+    } else if (op.type === "remove") {
+      engine.removeMonitor(op.monitorId);
+      defs.delete(op.monitorId);
+      checkpoint();
+    } else if (!seen.has(op.fact.eventId)) {
+      seen.add(op.fact.eventId);
+      const r = engine.applyFact(op.fact);
+      log.append(op.fact, r.stale);
+      matches.push(...r.matches);
+    }
+    if (checkpointAt.has(i)) checkpoint();
+    if (restartAt.has(i)) {
+      engine = restoreFromCheckpoint({
+        defs: [...defs.values()],
+        monitorStates,
+        streamStates,
+        historyAtCheckpoint: log.historyUpTo(position),
+        history: log.history,
+        tail: log
+          .entries()
+          .slice(position)
+          .map((e) => e.fact),
+      }).engine;
     }
   });
   return matches;

@@ -4,7 +4,7 @@ import { FactLog } from "../../src/engine/fact-log";
 import { IndexedEngine } from "../../src/engine/indexed-engine";
 import { referenceEvaluate } from "../../src/engine/reference";
 import { opsArb, runs } from "./arbitraries";
-import { runIndexed } from "./harness";
+import { runCheckpointed, runIndexed } from "./harness";
 
 describe("engine persistence", () => {
   it("continues with the same matches after restoring from takeDirty state at any point", () => {
@@ -13,6 +13,23 @@ describe("engine persistence", () => {
         const restoreAt = new Set(cuts.map((c) => c % ops.length));
         expect(runIndexed(ops, restoreAt)).toEqual(referenceEvaluate(ops));
       }),
+      { numRuns: runs(1500) },
+    );
+  });
+});
+
+describe("checkpoints", () => {
+  it("a restart restores the last checkpoint, replays the facts logged since, and matches exactly as the reference", () => {
+    fc.assert(
+      fc.property(
+        opsArb(160),
+        fc.array(fc.nat(), { maxLength: 4 }),
+        fc.array(fc.nat(), { minLength: 1, maxLength: 4 }),
+        (ops, checkpoints, restarts) => {
+          const at = (xs: number[]) => new Set(xs.map((x) => x % ops.length));
+          expect(runCheckpointed(ops, at(checkpoints), at(restarts))).toEqual(referenceEvaluate(ops));
+        },
+      ),
       { numRuns: runs(1500) },
     );
   });

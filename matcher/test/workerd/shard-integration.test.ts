@@ -115,10 +115,29 @@ describe("facts consumer → MatcherShard → outbox → notify-trigger-match", 
     const facts = priceFacts("EEE", [90, 110, 95, 99, 120]);
     await shard.applyFacts(facts.slice(0, 3));
     await runDurableObjectAlarm(shard);
+    // The monitor change saved the engine; these 3 facts live only in the fact log.
+    expect((await shard.stats()).factsSinceCheckpoint).toBe(3);
     await abortAllDurableObjects();
     // A fresh stub: the restarted object rebuilds its engine from SQLite on first use.
     await shardFor("EEE").applyFacts(facts.slice(3));
     expect(await delta()).toMatchObject({ factsApplied: 5, matches: 2 });
+  });
+
+  it("saves its engine state every CHECKPOINT_FACTS facts and replays only the facts since after a restart", async () => {
+    const shard = shardFor("GGG");
+    await shard.upsertMonitor(crossingMonitor("m7", "GGG", 100));
+    expect((await shard.stats()).factsSinceCheckpoint).toBe(0);
+    const delta = await counting({ stats: () => shardFor("GGG").stats() });
+    const facts = priceFacts("GGG", [90, 110, 90, 110, 90, 110, 90, 110]);
+    await shard.applyFacts(facts.slice(0, 4));
+    expect((await shard.stats()).factsSinceCheckpoint).toBe(4);
+    await shard.applyFacts(facts.slice(4, 6)); // 6 ≥ 5: saved
+    expect((await shard.stats()).factsSinceCheckpoint).toBe(0);
+    await shard.applyFacts(facts.slice(6, 7));
+    await abortAllDurableObjects();
+    // Restored from the checkpoint after fact 6, then fact 7 replayed: 90 → 110 crosses once more.
+    await shardFor("GGG").applyFacts(facts.slice(7));
+    expect(await delta()).toMatchObject({ factsApplied: 8, matches: 4 });
   });
 
   it("dead-letters an undecodable message with its reason without holding back the good one", async () => {
