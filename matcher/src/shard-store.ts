@@ -1,7 +1,7 @@
 import { readField } from "../../shared/src/fact-values";
 import type { AcceptedFact } from "../../shared/src/facts";
 import type { MonitorDefinition } from "../../shared/src/monitor";
-import type { Match, Sample } from "./engine/types";
+import type { Match, MatchCore, MonitorIdentity, Sample } from "./engine/types";
 
 /**
  * A shard's SQLite storage: its fact log, its monitors, the engine's persisted state and the match
@@ -138,6 +138,16 @@ export class ShardStore {
       .map((r) => JSON.parse(r.def ?? "null") as MonitorDefinition);
   }
 
+  identity(monitorId: string): MonitorIdentity | undefined {
+    return this.sql
+      .exec<MonitorIdentity>(
+        `SELECT def ->> '$.workflowId' AS workflowId, def ->> '$.ownerUserId' AS ownerUserId,
+           def ->> '$.linkedPortfolioIds[0]' AS portfolioId FROM monitors WHERE monitor_id = ? AND def IS NOT NULL`,
+        monitorId,
+      )
+      .toArray()[0];
+  }
+
   monitorVersion(monitorId: string): number {
     return (
       this.sql.exec<{ version: number }>("SELECT version FROM monitors WHERE monitor_id = ?", monitorId).toArray()[0]
@@ -187,7 +197,15 @@ export class ShardStore {
       this.sql.exec(`DELETE FROM ${table} WHERE ${key} IN (SELECT value FROM json_each(?))`, JSON.stringify(deletes));
   }
 
-  addToOutbox(match: Match, now: number): void {
+  /**
+   * Records an engine match in the outbox, joined with the identity of the monitor held now: the
+   * version that matched, since monitor changes and facts reach a shard in one order. A repeated
+   * matchId is ignored.
+   */
+  addToOutbox(core: MatchCore, now: number): void {
+    const identity = this.identity(core.monitorId);
+    if (!identity) throw new Error(`match ${core.matchId} of a monitor this shard does not hold`);
+    const match: Match = { ...core, ...identity };
     this.sql.exec(
       "INSERT OR IGNORE INTO outbox (match_id, body, next_attempt_at, created_at) VALUES (?, ?, ?, ?)",
       match.matchId,

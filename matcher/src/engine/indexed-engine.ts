@@ -9,7 +9,7 @@ import { byCodeUnits } from "./reference";
 import { StreamIndex } from "./stream-index";
 import { loadStream, streamState } from "./stream-persistence";
 import type { Series, StreamRt } from "./stream-state";
-import { type HistoryFn, type Match, triggerEventOf } from "./types";
+import { type HistoryFn, type MatchCore, triggerEventOf } from "./types";
 
 export type EngineOptions = { history?: HistoryFn };
 export type DirtyState = {
@@ -17,7 +17,7 @@ export type DirtyState = {
   streams: [streamKey: string, state: unknown][];
 };
 
-const NO_MATCHES: readonly Match[] = Object.freeze([]);
+const NO_MATCHES: readonly MatchCore[] = Object.freeze([]);
 
 /**
  * The indexed matcher: the reference evaluator's semantics (see reference.ts) at a cost per fact of
@@ -32,19 +32,10 @@ const NO_MATCHES: readonly Match[] = Object.freeze([]);
 export class IndexedEngine implements Toucher {
   private readonly monitors = new Map<string, MonitorRt>();
   private readonly index: StreamIndex;
-  private stamp = 0;
   private readonly touched: MonitorRt[] = [];
   private readonly sampled: Series[] = [];
   private readonly fired: MonitorRt[] = [];
   private readonly due: MonitorRt[] = [];
-  private readonly interned = new Map<string, string>();
-  /** One shared copy of strings many monitors repeat (owners, portfolios). */
-  private readonly intern = (s: string): string => {
-    const known = this.interned.get(s);
-    if (known !== undefined) return known;
-    this.interned.set(s, s);
-    return s;
-  };
   /** Monitors whose state changed since takeDirty (flagged on the monitor: no hashing per fact). */
   private dirtyMonitors: MonitorRt[] = [];
   private removedIds: string[] = [];
@@ -61,7 +52,7 @@ export class IndexedEngine implements Toucher {
       this.index.detach(old);
       old.removed = true;
     }
-    const { monitor, sites } = compileMonitor(def, this.intern);
+    const { monitor, sites } = compileMonitor(def);
     this.monitors.set(def.monitorId, monitor);
     this.markMonitor(monitor);
     if (monitor.active) this.index.attach(monitor, sites);
@@ -89,13 +80,12 @@ export class IndexedEngine implements Toucher {
    * Applies one fact (the caller guarantees distinct eventIds): stale, or the matches it caused in
    * monitorId order. The returned array is read-only (shared when empty).
    */
-  applyFact(fact: AcceptedFact): { stale: boolean; matches: readonly Match[] } {
+  applyFact(fact: AcceptedFact): { stale: boolean; matches: readonly MatchCore[] } {
     const stream = this.index.stream(fact.streamKey);
     const now = fact.observedAt;
     if (now < stream.latest) return { stale: true, matches: NO_MATCHES };
     stream.latest = now;
     this.index.markDirty(stream);
-    const stamp = ++this.stamp;
     const sampled = this.sampled;
     sampled.length = 0;
     for (const s of stream.series) {
@@ -114,11 +104,14 @@ export class IndexedEngine implements Toucher {
       const m = touched[i] as MonitorRt;
       if (this.evaluate(m, now)) fired.push(m);
     }
-    touched.length = 0;
     const due = this.due;
     due.length = 0;
-    for (const s of sampled) s.levelDue(now, stamp, due);
+    for (const s of sampled) s.levelDue(now, due);
     for (const m of due) if (this.evaluate(m, now)) fired.push(m);
+    // Both lists are evaluated: their monitors may be queued again by the next fact.
+    for (let i = 0; i < touched.length; i++) (touched[i] as MonitorRt).queued = false;
+    for (let i = 0; i < due.length; i++) (due[i] as MonitorRt).queued = false;
+    touched.length = 0;
     if (fired.length === 0) return { stale: false, matches: NO_MATCHES };
     if (fired.length > 1) fired.sort(byMonitorId);
     return { stale: false, matches: fired.map((m) => matchOf(m, fact)) };
@@ -161,7 +154,7 @@ export class IndexedEngine implements Toucher {
     const e = new IndexedEngine(opts);
     for (const [key, state] of streamStates) e.index.streams.set(key, loadStream(key, state));
     for (const def of defs) {
-      const { monitor, sites } = compileMonitor(def, e.intern);
+      const { monitor, sites } = compileMonitor(def);
       loadMonitorState(monitor, monitorStates.get(def.monitorId));
       e.monitors.set(def.monitorId, monitor);
       if (monitor.active) e.index.attach(monitor, sites);
@@ -176,8 +169,8 @@ export class IndexedEngine implements Toucher {
   /** @internal Toucher: a source reports a condition whose truth changed (queue its monitor). */
   touch(c: CondRt): void {
     const m = c.mon;
-    if (m.stamp !== this.stamp) {
-      m.stamp = this.stamp;
+    if (!m.queued) {
+      m.queued = true;
       this.touched.push(m);
     }
   }
@@ -213,7 +206,7 @@ function byMonitorId(a: MonitorRt, b: MonitorRt): number {
   return byCodeUnits(a.id, b.id);
 }
 
-function matchOf(m: MonitorRt, fact: AcceptedFact): Match {
+function matchOf(m: MonitorRt, fact: AcceptedFact): MatchCore {
   return {
     matchId: matchIdOf(m.id, m.version, fact.eventId),
     monitorId: m.id,
@@ -221,9 +214,6 @@ function matchOf(m: MonitorRt, fact: AcceptedFact): Match {
     eventId: fact.eventId,
     observedAt: fact.observedAt,
     streamKey: fact.streamKey,
-    workflowId: m.workflowId,
-    ownerUserId: m.ownerUserId,
-    portfolioId: m.portfolioId,
     triggerEvent: triggerEventOf(fact),
   };
 }

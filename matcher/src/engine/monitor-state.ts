@@ -26,6 +26,7 @@ const LAST_TRUTH = 16;
 const LEVEL_ON = 32;
 const DIRTY = 64;
 const REMOVED = 128;
+const QUEUED = 256;
 const NO_SERIES: Series[] = [];
 const UNCOMPILED = new Group(0, []);
 
@@ -47,17 +48,12 @@ export class MonitorExtra {
  */
 export class MonitorRt {
   tree: Node = UNCOMPILED;
-  /** The engine's fact stamp when this monitor was last queued for evaluation. */
-  stamp = 0;
   private bits: number;
   /** Cooldown, last match time and series for the monitors that need them. */
   private readonly x: MonitorExtra | undefined;
   constructor(
     readonly id: string,
     readonly version: number,
-    readonly workflowId: string,
-    readonly ownerUserId: string,
-    readonly portfolioId: string | null,
     cooldownMs: number,
     flags: { level: boolean; once: boolean; enabled: boolean },
   ) {
@@ -125,6 +121,13 @@ export class MonitorRt {
   set removed(v: boolean) {
     this.bits = v ? this.bits | REMOVED : this.bits & ~REMOVED;
   }
+  /** Queued for evaluation at the current fact (evaluated once per fact; a flag, not a field: memory). */
+  get queued(): boolean {
+    return (this.bits & QUEUED) !== 0;
+  }
+  set queued(v: boolean) {
+    this.bits = v ? this.bits | QUEUED : this.bits & ~QUEUED;
+  }
   /** Whether the monitor is live in the indexes (enabled and not finished by `once`). */
   get active(): boolean {
     return (this.bits & (ENABLED | DONE)) === ENABLED;
@@ -141,25 +144,14 @@ export class MonitorRt {
   }
 }
 
-/**
- * Compiles a definition; `sites[i]` says where condition i reads (only needed to attach it).
- * `intern` lets many monitors share one copy of repeated strings (owner, portfolio).
- */
-export function compileMonitor(
-  def: MonitorDefinition,
-  intern: (s: string) => string = (s) => s,
-): { monitor: MonitorRt; sites: CondSite[] } {
+/** Compiles a definition; `sites[i]` says where condition i reads (only needed to attach it). */
+export function compileMonitor(def: MonitorDefinition): { monitor: MonitorRt; sites: CondSite[] } {
   const fire = def.fire ?? { mode: "edge", cooldownMs: 0, once: false };
-  const portfolio = def.linkedPortfolioIds[0];
-  const m = new MonitorRt(
-    def.monitorId,
-    def.version,
-    def.workflowId,
-    intern(def.ownerUserId),
-    portfolio === undefined ? null : intern(portfolio),
-    fire.cooldownMs ?? 0,
-    { level: fire.mode === "level", once: fire.once ?? false, enabled: def.enabled !== false },
-  );
+  const m = new MonitorRt(def.monitorId, def.version, fire.cooldownMs ?? 0, {
+    level: fire.mode === "level",
+    once: fire.once ?? false,
+    enabled: def.enabled !== false,
+  });
   const sites: CondSite[] = [];
   const compile = (p: Predicate): Node => {
     if ("all" in p || "any" in p) {

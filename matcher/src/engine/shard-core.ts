@@ -2,7 +2,7 @@ import type { AcceptedFact } from "../../../shared/src/facts";
 import type { MonitorDefinition } from "../../../shared/src/monitor";
 import { FactLog } from "./fact-log";
 import { IndexedEngine } from "./indexed-engine";
-import type { Match, Op } from "./types";
+import { identityOf, type Match, type MonitorIdentity, type Op } from "./types";
 
 /**
  * Where a shard remembers the eventIds it has accepted: `seen` answers whether it was already
@@ -44,6 +44,8 @@ export class ShardCore {
   private readonly ops: Op[] = [];
   private pending: Match[] = [];
   private readonly follows = new Map<string, Map<number, number>>();
+  /** The held monitors' identities (the DO's monitors table), joined into each match. */
+  private readonly identities = new Map<string, MonitorIdentity>();
 
   constructor(opts: { seen?: SeenStore } = {}) {
     this.seenStore = opts.seen ?? memorySeenStore();
@@ -52,12 +54,15 @@ export class ShardCore {
 
   upsertMonitor(def: MonitorDefinition): void {
     this.ops.push({ type: "upsert", def });
+    const held = this.engine.versionOf(def.monitorId) ?? 0;
     this.engine.upsertMonitor(def);
+    if (def.version > held) this.identities.set(def.monitorId, identityOf(def));
   }
 
   removeMonitor(monitorId: string): void {
     this.ops.push({ type: "remove", monitorId });
     this.engine.removeMonitor(monitorId);
+    this.identities.delete(monitorId);
   }
 
   /** Dedupes, logs and matches a batch in order; the matches also go to the outbox. */
@@ -73,7 +78,8 @@ export class ShardCore {
       this.ops.push({ type: "fact", fact });
       if (stale) out.stale++;
       else out.applied++;
-      for (const m of matches) {
+      for (const core of matches) {
+        const m = { ...core, ...(this.identities.get(core.monitorId) as MonitorIdentity) };
         out.matches.push(m);
         this.pending.push(m);
       }

@@ -87,20 +87,20 @@ export class Series {
 
   /**
    * Appends to `out` the level monitors with a true predicate that a sample at `now` must
-   * evaluate (each once per fact: `stamp`); those still in their cooldown wait in a heap.
+   * evaluate (each once per fact: `queued`); those still in their cooldown wait in a heap.
    */
-  levelDue(now: number, stamp: number, out: MonitorRt[]): void {
+  levelDue(now: number, out: MonitorRt[]): void {
     if (!this.levelBusy) return;
     if (this.cooling.minKey() <= now) for (const m of this.cooling.popUpTo(now)) if (m.levelOn) this.levelTrue.add(m);
     for (const m of this.levelTrue) {
-      if (m.stamp === stamp) continue;
+      if (m.queued) continue;
       const last = m.lastMatchAt;
       if (last !== null && m.cooling(now)) {
         this.levelTrue.delete(m);
         this.cooling.push(last + m.cooldownMs, m);
         continue;
       }
-      m.stamp = stamp;
+      m.queued = true;
       out.push(m);
     }
     this.levelBusy = this.levelTrue.size > 0 || this.cooling.size > 0;

@@ -2,7 +2,7 @@ import type { MonitorDefinition } from "../../../shared/src/monitor";
 import { restoreFromCheckpoint } from "../../src/engine/checkpoint";
 import { FactLog } from "../../src/engine/fact-log";
 import { IndexedEngine } from "../../src/engine/indexed-engine";
-import type { Match, Op } from "../../src/engine/types";
+import { identityOf, type Match, type MatchCore, type Op } from "../../src/engine/types";
 
 /**
  * Runs ops through an IndexedEngine the way a shard does (dedupe by eventId, a fact log backing
@@ -31,7 +31,7 @@ export function runIndexed(ops: Op[], restoreAt: ReadonlySet<number> = new Set()
       seen.add(op.fact.eventId);
       const r = engine.applyFact(op.fact);
       log.append(op.fact, r.stale);
-      matches.push(...r.matches);
+      for (const m of r.matches) matches.push(withIdentity(m, defs.get(m.monitorId)?.def));
     }
     if (restoreAt.has(i)) {
       const dirty = engine.takeDirty();
@@ -85,7 +85,7 @@ export function runCheckpointed(ops: Op[], checkpointAt: ReadonlySet<number>, re
       seen.add(op.fact.eventId);
       const r = engine.applyFact(op.fact);
       log.append(op.fact, r.stale);
-      matches.push(...r.matches);
+      for (const m of r.matches) matches.push(withIdentity(m, defs.get(m.monitorId)));
     }
     if (checkpointAt.has(i)) checkpoint();
     if (restartAt.has(i)) {
@@ -103,4 +103,10 @@ export function runCheckpointed(ops: Op[], checkpointAt: ReadonlySet<number>, re
     }
   });
   return matches;
+}
+
+/** What the shard does when it records a match: the held definition's identity joined in. */
+function withIdentity(m: MatchCore, def: MonitorDefinition | undefined): Match {
+  if (!def) throw new Error(`a match of ${m.monitorId}, which the shard does not hold`);
+  return { ...m, ...identityOf(def) };
 }
