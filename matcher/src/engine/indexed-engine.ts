@@ -18,6 +18,9 @@ export type DirtyState = {
 };
 
 const NO_MATCHES: readonly MatchCore[] = Object.freeze([]);
+// Most facts match nothing: they share one answer instead of allocating one each.
+const STALE = Object.freeze({ stale: true, matches: NO_MATCHES });
+const NOTHING = Object.freeze({ stale: false, matches: NO_MATCHES });
 
 /**
  * The indexed matcher: the reference evaluator's semantics (see reference.ts) at a cost per fact of
@@ -83,7 +86,7 @@ export class IndexedEngine implements Toucher {
   applyFact(fact: AcceptedFact): { stale: boolean; matches: readonly MatchCore[] } {
     const stream = this.index.stream(fact.streamKey);
     const now = fact.observedAt;
-    if (now < stream.latest) return { stale: true, matches: NO_MATCHES };
+    if (now < stream.latest) return STALE;
     stream.latest = now;
     this.index.markDirty(stream);
     const sampled = this.sampled;
@@ -112,7 +115,7 @@ export class IndexedEngine implements Toucher {
     for (let i = 0; i < touched.length; i++) (touched[i] as MonitorRt).queued = false;
     for (let i = 0; i < due.length; i++) (due[i] as MonitorRt).queued = false;
     touched.length = 0;
-    if (fired.length === 0) return { stale: false, matches: NO_MATCHES };
+    if (fired.length === 0) return NOTHING;
     if (fired.length > 1) fired.sort(byMonitorId);
     return { stale: false, matches: fired.map((m) => matchOf(m, fact)) };
   }

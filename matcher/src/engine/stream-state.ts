@@ -58,6 +58,8 @@ export class Series {
   private readonly levelTrue = new Set<MonitorRt>();
   /** Level-mode monitors waiting for their cooldown to pass, by the time it does. */
   private readonly cooling = new MinHeap<MonitorRt>();
+  /** The earliest end of a cooldown in `cooling` (a number on this object: no heap read per fact). */
+  private coolingUntil = Number.POSITIVE_INFINITY;
   /** levelTrue or cooling is not empty. */
   private levelBusy = false;
 
@@ -91,13 +93,18 @@ export class Series {
    */
   levelDue(now: number, out: MonitorRt[]): void {
     if (!this.levelBusy) return;
-    if (this.cooling.minKey() <= now) for (const m of this.cooling.popUpTo(now)) if (m.levelOn) this.levelTrue.add(m);
+    if (this.coolingUntil <= now) {
+      for (const m of this.cooling.popUpTo(now)) if (m.levelOn) this.levelTrue.add(m);
+      this.coolingUntil = this.cooling.minKey();
+    }
     for (const m of this.levelTrue) {
       if (m.queued) continue;
       const last = m.lastMatchAt;
       if (last !== null && m.cooling(now)) {
         this.levelTrue.delete(m);
-        this.cooling.push(last + m.cooldownMs, m);
+        const until = last + m.cooldownMs;
+        this.cooling.push(until, m);
+        if (until < this.coolingUntil) this.coolingUntil = until;
         continue;
       }
       m.queued = true;
