@@ -52,16 +52,20 @@ export class MatcherShard extends DurableObject<MatcherEnv> {
    */
   private atomically<T>(checkpoint: "always" | "when-due", fn: (store: ShardStore, engine: IndexedEngine) => T): T {
     const { store, engine } = this.load();
+    const save = () => {
+      const dirty = engine.takeDirty();
+      store.putStates("monitor_state", dirty.monitors);
+      store.putStates("stream_state", dirty.streams);
+      store.setCheckpoint();
+      this.sinceCheckpoint = 0;
+    };
     try {
       return this.ctx.storage.transactionSync(() => {
+        // A monitor change starts from a checkpoint too: the history it may load is then all in
+        // segments, with no facts after the checkpoint to scan.
+        if (checkpoint === "always" && this.sinceCheckpoint > 0) save();
         const out = fn(store, engine);
-        if (checkpoint === "always" || this.sinceCheckpoint >= checkpointFacts(this.env.CHECKPOINT_FACTS)) {
-          const dirty = engine.takeDirty();
-          store.putStates("monitor_state", dirty.monitors);
-          store.putStates("stream_state", dirty.streams);
-          store.setCheckpoint();
-          this.sinceCheckpoint = 0;
-        }
+        if (checkpoint === "always" || this.sinceCheckpoint >= checkpointFacts(this.env.CHECKPOINT_FACTS)) save();
         return out;
       });
     } catch (err) {

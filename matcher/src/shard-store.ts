@@ -7,6 +7,12 @@ import type { Match, MatchCore, MonitorIdentity, Sample } from "./engine/types";
  * A shard's SQLite storage: its fact log, its monitors, the engine's persisted state and the match
  * outbox. Every method is synchronous (Durable Object SQLite), so a batch's writes can all sit in
  * one `transactionSync`.
+ *
+ * The fact log is written in arrival order (seq) with no per-stream index: a batch's facts spread
+ * over many streams, and an index on the stream put each of them on a different B-tree page, so a
+ * 100-fact batch wrote ~100 pages (most of the shard's commit). Which facts belong to a stream is
+ * recorded once per checkpoint instead (`stream_segments`: per stream, the seqs it got since the
+ * previous checkpoint), and the few facts after the last checkpoint are found by scanning them.
  */
 export type OutboxRow = {
   match_id: string;
@@ -21,8 +27,9 @@ export type OutboxRow = {
 const SCHEMA = [
   `CREATE TABLE IF NOT EXISTS facts (seq INTEGER PRIMARY KEY AUTOINCREMENT, event_id TEXT NOT NULL UNIQUE,
      stream_key TEXT NOT NULL, observed_at INTEGER NOT NULL, stale INTEGER NOT NULL, received_at INTEGER NOT NULL, fact TEXT NOT NULL)`,
-  "CREATE INDEX IF NOT EXISTS facts_stream ON facts (stream_key, seq)",
-  "CREATE INDEX IF NOT EXISTS facts_received ON facts (received_at)",
+  // Per stream, the seqs (a JSON array) of the facts it got between two checkpoints.
+  `CREATE TABLE IF NOT EXISTS stream_segments (stream_key TEXT NOT NULL, first_seq INTEGER NOT NULL,
+     last_seq INTEGER NOT NULL, seqs TEXT NOT NULL, PRIMARY KEY (stream_key, first_seq)) WITHOUT ROWID`,
   "CREATE TABLE IF NOT EXISTS monitors (monitor_id TEXT PRIMARY KEY, version INTEGER NOT NULL, def TEXT)",
   "CREATE TABLE IF NOT EXISTS monitor_state (monitor_id TEXT PRIMARY KEY, state TEXT NOT NULL)",
   "CREATE TABLE IF NOT EXISTS stream_state (stream_key TEXT PRIMARY KEY, state TEXT NOT NULL)",
@@ -41,6 +48,19 @@ const NO_LIMIT = Number.MAX_SAFE_INTEGER;
 export class ShardStore {
   constructor(private readonly sql: SqlStorage) {
     for (const stmt of SCHEMA) sql.exec(stmt);
+    this.migrateStreamIndex();
+  }
+
+  /** A log from before segments had a per-stream index: segment what it holds, then drop the index. */
+  private migrateStreamIndex(): void {
+    const old = this.sql
+      .exec("SELECT name FROM sqlite_master WHERE type = 'index' AND name = 'facts_stream'")
+      .toArray();
+    if (old.length === 0) return;
+    this.checkpointSeq();
+    this.writeSegments(0, this.checkpointSeq());
+    this.sql.exec("DROP INDEX facts_stream");
+    this.sql.exec("DROP INDEX IF EXISTS facts_received");
   }
 
   /** Which of these eventIds the fact log already holds (one query for a whole batch). */
@@ -69,17 +89,33 @@ export class ShardStore {
   }
 
   /**
+   * The logged facts of some streams in log order, up to `upToSeq`: the seqs their segments list,
+   * plus a scan of the facts after the last checkpoint (at most CHECKPOINT_FACTS rows).
+   */
+  private streamRows(streamKeys: string[], upToSeq = NO_LIMIT): { fact: string; stale: number; observed_at: number }[] {
+    const keys = JSON.stringify(streamKeys);
+    return this.sql
+      .exec<{ fact: string; stale: number; observed_at: number }>(
+        `SELECT fact, stale, observed_at FROM facts WHERE seq <= ? AND seq IN (
+           SELECT s.value FROM stream_segments g, json_each(g.seqs) s
+             WHERE g.stream_key IN (SELECT value FROM json_each(?))
+           UNION ALL
+           SELECT seq FROM facts WHERE seq > COALESCE((SELECT seq FROM checkpoint WHERE id = 0), 0)
+             AND stream_key IN (SELECT value FROM json_each(?))
+         ) ORDER BY seq`,
+        upToSeq,
+        keys,
+        keys,
+      )
+      .toArray();
+  }
+
+  /**
    * The applied samples of a series from the newest one at or before `from` (engine history
    * back-fill), among the facts logged up to `upToSeq` (a checkpoint's position during a restore).
    */
   history(streamKey: string, field: string, from: number, upToSeq = NO_LIMIT): Sample[] {
-    const rows = this.sql
-      .exec<{ fact: string }>(
-        "SELECT fact FROM facts WHERE stream_key = ? AND stale = 0 AND seq <= ? ORDER BY seq",
-        streamKey,
-        upToSeq,
-      )
-      .toArray();
+    const rows = this.streamRows([streamKey], upToSeq).filter((r) => r.stale === 0);
     const samples: Sample[] = [];
     for (const row of rows) {
       const fact = JSON.parse(row.fact) as AcceptedFact;
@@ -94,12 +130,8 @@ export class ShardStore {
   /** Facts of some streams in log order, optionally within an event-time range (backtests, exports). */
   factsOf(streamKeys: string[], from = Number.NEGATIVE_INFINITY, to = Number.POSITIVE_INFINITY): AcceptedFact[] {
     const out: AcceptedFact[] = [];
-    const placeholders = streamKeys.map(() => "?").join(",");
-    if (!placeholders) return out;
-    for (const row of this.sql.exec<{ fact: string; observed_at: number }>(
-      `SELECT fact, observed_at FROM facts WHERE stream_key IN (${placeholders}) ORDER BY seq`,
-      ...streamKeys,
-    )) {
+    if (streamKeys.length === 0) return out;
+    for (const row of this.streamRows(streamKeys)) {
       if (row.observed_at >= from && row.observed_at <= to) out.push(JSON.parse(row.fact) as AcceptedFact);
     }
     return out;
@@ -116,11 +148,28 @@ export class ShardStore {
     return this.checkpointSeq();
   }
 
-  /** Records that the saved engine states now reflect every fact logged so far. */
+  /**
+   * Records that the saved engine states now reflect every fact logged so far, and segments the
+   * facts logged since the previous checkpoint by stream.
+   */
   setCheckpoint(): void {
+    const head = this.sql.exec<{ n: number }>("SELECT COALESCE(MAX(seq), 0) AS n FROM facts").one().n;
+    const previous = this.sql.exec<{ seq: number }>("SELECT seq FROM checkpoint WHERE id = 0").toArray()[0]?.seq;
+    if (previous !== undefined && head > previous) this.writeSegments(previous, head);
     this.sql.exec(
-      `INSERT INTO checkpoint (id, seq) VALUES (0, (SELECT COALESCE(MAX(seq), 0) FROM facts))
-       ON CONFLICT (id) DO UPDATE SET seq = excluded.seq`,
+      "INSERT INTO checkpoint (id, seq) VALUES (0, ?) ON CONFLICT (id) DO UPDATE SET seq = excluded.seq",
+      head,
+    );
+  }
+
+  /** One segment per stream for the facts in (after, upTo]. */
+  private writeSegments(after: number, upTo: number): void {
+    this.sql.exec(
+      `INSERT OR REPLACE INTO stream_segments (stream_key, first_seq, last_seq, seqs)
+       SELECT stream_key, MIN(seq), MAX(seq), json_group_array(seq ORDER BY seq) FROM facts
+       WHERE seq > ? AND seq <= ? GROUP BY stream_key`,
+      after,
+      upTo,
     );
   }
 
@@ -288,10 +337,16 @@ export class ShardStore {
    * the checkpoint stay whatever their age: a restart replays them.
    */
   prune(before: number): void {
-    this.sql.exec(
-      "DELETE FROM facts WHERE received_at < ? AND seq <= COALESCE((SELECT seq FROM checkpoint WHERE id = 0), 0)",
-      before,
+    // received_at grows with seq (arrival order), so the log is cut at the first fact received
+    // since `before`: a scan of the facts it deletes, without an index on received_at.
+    const cut = Math.min(
+      this.sql
+        .exec<{ seq: number }>("SELECT seq FROM facts WHERE received_at >= ? ORDER BY seq LIMIT 1", before)
+        .toArray()[0]?.seq ?? NO_LIMIT,
+      this.checkpointSeq() + 1,
     );
+    this.sql.exec("DELETE FROM facts WHERE seq < ?", cut);
+    this.sql.exec("DELETE FROM stream_segments WHERE last_seq < ?", cut);
     this.sql.exec("DELETE FROM outbox WHERE delivered_at IS NOT NULL AND delivered_at < ?", before);
   }
 }

@@ -4,6 +4,7 @@ import {
   createMessageBatch,
   getQueueResult,
   runDurableObjectAlarm,
+  runInDurableObject,
 } from "cloudflare:test";
 import { beforeEach, describe, expect, it } from "vitest";
 import worker from "../../src/index";
@@ -138,6 +139,40 @@ describe("facts consumer → MatcherShard → outbox → notify-trigger-match", 
     // Restored from the checkpoint after fact 6, then fact 7 replayed: 90 → 110 crosses once more.
     await shardFor("GGG").applyFacts(facts.slice(7));
     expect(await delta()).toMatchObject({ factsApplied: 8, matches: 4 });
+  });
+
+  it("finds a stream's facts in its checkpoint segments and after the last checkpoint, across a restart", async () => {
+    const shard = shardFor("HHH");
+    const own = priceFacts("HHH", [1, 2, 3, 4, 5, 6, 7]);
+    const other = priceFacts("HHI", [9, 9, 9, 9, 9, 9, 9]);
+    const mixed = own.flatMap((f, i) => [f, other[i] as (typeof other)[number]]);
+    await shard.applyFacts(mixed.slice(0, 6)); // 6 ≥ 5: a checkpoint segments them
+    await shard.applyFacts(mixed.slice(6, 10)); // 4 after it
+    const ids = own.slice(0, 5).map((f) => f.eventId);
+    expect((await shard.exportFacts(["market_price:HHH"])).map((f) => f.eventId)).toEqual(ids);
+    await abortAllDurableObjects();
+    const again = shardFor("HHH");
+    await again.applyFacts(mixed.slice(10));
+    expect((await again.exportFacts(["market_price:HHH"])).map((f) => f.eventId)).toEqual(own.map((f) => f.eventId));
+  });
+
+  it("segments the log of a shard written before segments existed (per-stream index) and drops the index", async () => {
+    const shard = shardFor("KKK");
+    const facts = priceFacts("KKK", [1, 2, 3]);
+    await shard.applyFacts(facts);
+    // Make it look like the old layout: a per-stream index, no segments, no checkpoint row.
+    await runInDurableObject(shard, (_instance, state) => {
+      state.storage.sql.exec("CREATE INDEX facts_stream ON facts (stream_key, seq)");
+      state.storage.sql.exec("DELETE FROM stream_segments");
+      state.storage.sql.exec("DELETE FROM checkpoint");
+    });
+    await abortAllDurableObjects();
+    const again = shardFor("KKK");
+    expect((await again.exportFacts(["market_price:KKK"])).map((f) => f.eventId)).toEqual(facts.map((f) => f.eventId));
+    const indexes = await runInDurableObject(again, (_instance, state) =>
+      state.storage.sql.exec("SELECT name FROM sqlite_master WHERE name = 'facts_stream'").toArray(),
+    );
+    expect(indexes).toEqual([]);
   });
 
   it("dead-letters an undecodable message with its reason without holding back the good one", async () => {
