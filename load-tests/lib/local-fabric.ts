@@ -20,7 +20,18 @@ export type Fabric = {
 };
 
 const WORKERS = ["ingest", "monitor-runtime", "matcher", "projector"] as const;
-const quiet = { ...process.env, CLOUDFLARE_CF_FETCH_ENABLED: "false", WRANGLER_SEND_METRICS: "false" };
+/**
+ * X_LOCAL_OBSERVABILITY off: wrangler's local trace collector (on by default in `wrangler dev`)
+ * streams every invocation of every Worker to a collector Worker in the same process, ~10 % of
+ * its CPU under load (perf). It is a development aid, not part of the fabric; `npm run dev` keeps
+ * it. Set X_LOCAL_OBSERVABILITY=true to measure with it.
+ */
+const quiet = {
+  ...process.env,
+  CLOUDFLARE_CF_FETCH_ENABLED: "false",
+  WRANGLER_SEND_METRICS: "false",
+  X_LOCAL_OBSERVABILITY: process.env.X_LOCAL_OBSERVABILITY ?? "false",
+};
 
 /** Per-Worker variable overrides, e.g. `{ matcher: { NOTIFY_URL: "http://127.0.0.1:9000/notify" } }`. */
 export type WorkerVars = Partial<Record<(typeof WORKERS)[number], Record<string, string>>>;
