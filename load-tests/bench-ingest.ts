@@ -4,6 +4,7 @@
  * facts/s accepted and latency percentiles. Target on a 2-core machine: >= 20,000 facts/s, p99 < 50 ms.
  * Env: DURATION (s, default 20), CONNECTIONS (default 16), BASE (use a running fabric instead).
  */
+import { readdirSync, readFileSync } from "node:fs";
 import autocannon from "autocannon";
 import { reportBench } from "./lib/bench-output";
 import { startFabric } from "./lib/local-fabric";
@@ -43,6 +44,7 @@ try {
   // Warm-up: isolates, Durable Objects and the queue consumer get going before measuring.
   const requests = [{ method: "POST" as const, headers, setupRequest: (req: object) => ({ ...req, body: body() }) }];
   await autocannon({ url: `${fabric.base}/v1/facts`, connections: 4, duration: 3, requests });
+  const cpu0 = runtimeCpuSeconds(fabric.process?.pid);
   const result = await autocannon({
     url: `${fabric.base}/v1/facts`,
     connections: CONNECTIONS,
@@ -51,11 +53,15 @@ try {
   });
   const ok = result["2xx"];
   const factsPerSec = (ok * FACTS_PER_REQUEST) / DURATION;
+  // The local runtime's CPU per accepted push (ingest, consumer, shards, journal: every Worker),
+  // steadier than throughput on a shared machine and the figure to compare changes by.
+  const cpuMsPerPush = ((runtimeCpuSeconds(fabric.process?.pid) - cpu0) * 1000) / Math.max(1, ok);
   reportBench("ingest", {
     title: `POST /v1/facts, ${FACTS_PER_REQUEST}-fact JSON batches, ${CONNECTIONS} connections, ${DURATION} s`,
     rows: [
       { metric: "facts/s accepted", value: Math.round(factsPerSec), target: ">= 20000", ratio: factsPerSec / 20_000 },
       { metric: "requests/s", value: Math.round(ok / DURATION) },
+      { metric: "runtime CPU ms per 100-fact push (all Workers)", value: Math.round(cpuMsPerPush * 100) / 100 },
       { metric: "p50 latency (ms)", value: result.latency.p50 },
       {
         metric: "p99 latency (ms)",
@@ -68,6 +74,7 @@ try {
     ],
     summary: {
       factsPerSec: Math.round(factsPerSec),
+      cpuMsPerPush,
       p50Ms: result.latency.p50,
       p99Ms: result.latency.p99,
       non2xx: result.non2xx,
@@ -76,4 +83,21 @@ try {
   });
 } finally {
   await fabric.stop();
+}
+
+/** CPU seconds (user + system) of every process in the fabric's process group (wrangler, workerd). */
+function runtimeCpuSeconds(pgid: number | undefined): number {
+  if (pgid === undefined) return 0;
+  let ticks = 0;
+  for (const pid of readdirSync("/proc").filter((d) => /^\d+$/.test(d))) {
+    try {
+      const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+      // Fields after the parenthesised command name: state ppid pgrp … utime(14) stime(15).
+      const f = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+      if (Number(f[2]) === pgid) ticks += Number(f[11]) + Number(f[12]);
+    } catch {
+      // The process ended between listing and reading.
+    }
+  }
+  return ticks / 100;
 }

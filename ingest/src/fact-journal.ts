@@ -11,6 +11,8 @@ export type JournalEnv = { FACTS_QUEUE: Queue<Uint8Array>; JOURNAL_REDELIVER_MS?
 
 export class FactJournal extends DurableObject<JournalEnv> {
   private ready = false;
+  /** An alarm is known to be set (reading it back on every append was a storage call per push). */
+  private alarmArmed = false;
 
   private ensure(): void {
     if (this.ready) return;
@@ -37,13 +39,15 @@ export class FactJournal extends DurableObject<JournalEnv> {
         now + this.redeliverMs(),
       );
     }
+    if (this.alarmArmed) return;
     if ((await this.ctx.storage.getAlarm()) === null) await this.ctx.storage.setAlarm(now + this.redeliverMs());
+    this.alarmArmed = true;
   }
 
   /** The matcher applied these messages (or the push failed and recorded nothing): forget them. */
   async ack(ids: string[]): Promise<void> {
     this.ensure();
-    for (const id of ids) this.ctx.storage.sql.exec("DELETE FROM entries WHERE id = ?", id);
+    this.ctx.storage.sql.exec("DELETE FROM entries WHERE id IN (SELECT value FROM json_each(?))", JSON.stringify(ids));
   }
 
   async pending(): Promise<{ count: number; oldestAgeMs: number | null }> {
@@ -57,6 +61,7 @@ export class FactJournal extends DurableObject<JournalEnv> {
   /** Re-sends what was not acknowledged in time, with a growing interval, then re-arms. */
   override async alarm(): Promise<void> {
     this.ensure();
+    this.alarmArmed = false;
     const now = Date.now();
     const due = this.ctx.storage.sql
       .exec<{ id: string; body: ArrayBuffer; sends: number }>(
@@ -77,6 +82,9 @@ export class FactJournal extends DurableObject<JournalEnv> {
       );
     }
     const next = this.ctx.storage.sql.exec<{ t: number | null }>("SELECT MIN(next_send_at) AS t FROM entries").one().t;
-    if (next !== null) await this.ctx.storage.setAlarm(Math.max(next, Date.now() + 100));
+    if (next !== null) {
+      await this.ctx.storage.setAlarm(Math.max(next, Date.now() + 100));
+      this.alarmArmed = true;
+    }
   }
 }

@@ -75,16 +75,22 @@ export class ShardStore {
     return known;
   }
 
-  /** Appends a batch's new facts in one statement (rows as one JSON array through json_each). */
+  /**
+   * Appends a batch's new facts in one statement: the facts travel as one JSON array through
+   * json_each and each element's own text is the stored fact (no JSON inside JSON strings to
+   * escape and unescape). Stale facts, rare, are named in a second list.
+   */
   appendFacts(rows: { fact: AcceptedFact; stale: boolean }[], now: number): void {
     if (rows.length === 0) return;
+    const stale = rows.filter((r) => r.stale).map((r) => r.fact.eventId);
     this.sql.exec(
       `INSERT INTO facts (event_id, stream_key, observed_at, stale, received_at, fact)
-       SELECT value ->> 0, value ->> 1, value ->> 2, value ->> 3, ?, value ->> 4 FROM json_each(?)`,
+       SELECT f.value ->> '$.eventId', f.value ->> '$.streamKey', f.value ->> '$.observedAt',
+         (f.value ->> '$.eventId') IN (SELECT s.value FROM json_each(?) AS s), ?, f.value
+       FROM json_each(?) AS f`,
+      JSON.stringify(stale),
       now,
-      JSON.stringify(
-        rows.map((r) => [r.fact.eventId, r.fact.streamKey, r.fact.observedAt, r.stale ? 1 : 0, JSON.stringify(r.fact)]),
-      ),
+      JSON.stringify(rows.map((r) => r.fact)),
     );
   }
 
