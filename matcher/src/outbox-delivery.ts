@@ -5,7 +5,7 @@ import { deterministicUlid } from "../../shared/src/ids";
 import { classifyNotify, nextAttemptAt } from "./backoff";
 import type { Match } from "./engine/types";
 import type { MatcherEnv } from "./env";
-import type { ShardStore } from "./shard-store";
+import type { NotifyOutcome, ShardStore } from "./shard-store";
 
 /**
  * Drains a shard's due outbox: records each match's `trigger_matched` domain event (in D1 and on
@@ -46,8 +46,8 @@ export async function deliverOutbox(store: ShardStore, env: MatcherEnv): Promise
     // idempotent on eventId, so the projector's copy changes nothing.
     await applyEvents(d1Executor(env.DB), events);
     await env.EVENTS_QUEUE.sendBatch([{ body: { v: 1, events } }]);
-    store.markPublished(unpublished.map((m) => m.matchId));
   })();
+  const outcomes: NotifyOutcome[] = [];
   const notifying = Promise.all(
     matches.map(async (m, i) => {
       const attempts = (rows[i]?.attempts ?? 0) + 1;
@@ -62,12 +62,24 @@ export async function deliverOutbox(store: ShardStore, env: MatcherEnv): Promise
       }
       const verdict = classifyNotify(status);
       if (verdict === "retry") {
-        store.markRetry(m.matchId, attempts, nextAttemptAt(attempts, Date.now()), error || `status ${status}`);
+        outcomes.push({
+          matchId: m.matchId,
+          deliveredAt: null,
+          attempts,
+          nextAttemptAt: nextAttemptAt(attempts, Date.now()),
+          note: error || `status ${status}`,
+        });
         console.log(
           JSON.stringify({ level: "warn", msg: "notify failed, will retry", matchId: m.matchId, attempts, status }),
         );
       } else {
-        store.markDelivered(m.matchId, Date.now(), verdict === "rejected" ? `rejected ${status}: ${error}` : null);
+        outcomes.push({
+          matchId: m.matchId,
+          deliveredAt: Date.now(),
+          attempts,
+          nextAttemptAt: 0,
+          note: verdict === "rejected" ? `rejected ${status}: ${error}` : null,
+        });
         console.log(
           JSON.stringify({
             level: "info",
@@ -80,7 +92,10 @@ export async function deliverOutbox(store: ShardStore, env: MatcherEnv): Promise
       }
     }),
   );
-  await Promise.all([publishing, notifying]);
+  const [published] = await Promise.allSettled([publishing, notifying]);
+  // Every outcome of this round in one write (one commit), whatever publishing did.
+  store.recordOutcomes(outcomes, published.status === "fulfilled" ? unpublished.map((m) => m.matchId) : []);
+  if (published.status === "rejected") throw published.reason;
   if (rows.length === BATCH) return Date.now();
   return store.nextOutboxAttempt();
 }

@@ -45,6 +45,15 @@ const SCHEMA = [
 /** A bound above every seq (SQLite integers; Infinity would bind as a REAL). */
 const NO_LIMIT = Number.MAX_SAFE_INTEGER;
 
+/** One notify attempt's result (deliveredAt null: to be retried at nextAttemptAt). */
+export type NotifyOutcome = {
+  matchId: string;
+  deliveredAt: number | null;
+  attempts: number;
+  nextAttemptAt: number;
+  note: string | null;
+};
+
 export class ShardStore {
   constructor(private readonly sql: SqlStorage) {
     for (const stmt of SCHEMA) sql.exec(stmt);
@@ -288,21 +297,26 @@ export class ShardStore {
     );
   }
 
-  markPublished(matchIds: string[]): void {
-    for (const id of matchIds) this.sql.exec("UPDATE outbox SET published = 1 WHERE match_id = ?", id);
-  }
-
-  markDelivered(matchId: string, now: number, note: string | null): void {
-    this.sql.exec("UPDATE outbox SET delivered_at = ?, last_error = ? WHERE match_id = ?", now, note, matchId);
-  }
-
-  markRetry(matchId: string, attempts: number, nextAt: number, error: string): void {
+  /**
+   * Records a delivery round in two statements: which matches' events were published, and each
+   * notify outcome (delivered or rejected: deliveredAt set; to retry: attempts and next attempt).
+   */
+  recordOutcomes(outcomes: NotifyOutcome[], published: string[]): void {
+    if (published.length > 0)
+      this.sql.exec(
+        "UPDATE outbox SET published = 1 WHERE match_id IN (SELECT value FROM json_each(?))",
+        JSON.stringify(published),
+      );
+    if (outcomes.length === 0) return;
     this.sql.exec(
-      "UPDATE outbox SET attempts = ?, next_attempt_at = ?, last_error = ? WHERE match_id = ?",
-      attempts,
-      nextAt,
-      error.slice(0, 500),
-      matchId,
+      `UPDATE outbox SET
+         delivered_at = COALESCE(o.value ->> '$.deliveredAt', outbox.delivered_at),
+         attempts = CASE WHEN o.value ->> '$.deliveredAt' IS NULL THEN o.value ->> '$.attempts' ELSE outbox.attempts END,
+         next_attempt_at = CASE WHEN o.value ->> '$.deliveredAt' IS NULL THEN o.value ->> '$.nextAttemptAt'
+           ELSE outbox.next_attempt_at END,
+         last_error = o.value ->> '$.note'
+       FROM json_each(?) AS o WHERE outbox.match_id = o.value ->> '$.matchId'`,
+      JSON.stringify(outcomes.map((o) => ({ ...o, note: o.note === null ? null : o.note.slice(0, 500) }))),
     );
   }
 
