@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { tokensEqual } from "../../shared/src/auth";
+import { digestsEqual, knownDigest, tokenDigest } from "../../shared/src/auth";
 import { FactKindSchema } from "../../shared/src/facts";
 
 /**
@@ -39,9 +39,10 @@ export async function authenticateProducer(
   secret: string | undefined,
 ): Promise<Producer | undefined> {
   if (!token) return undefined;
+  const presented = await tokenDigest(token);
   let found: Producer | undefined;
   for (const entry of parseProducers(secret)) {
-    if ((await tokensEqual(token, entry.token)) && !found) {
+    if (digestsEqual(presented, await knownDigest(entry.token)) && !found) {
       found = { producerId: entry.producerId, kinds: new Set(entry.kinds) };
     }
   }

@@ -26,6 +26,9 @@ export async function readLimited(request: Request, limit: number): Promise<Uint
   const declared = Number(request.headers.get("content-length") ?? Number.NaN);
   if (Number.isFinite(declared) && declared > limit) tooLarge(limit);
   if (!request.body) return new Uint8Array();
+  // A declared length bounds the body (HTTP framing): read it in one piece. Only a chunked body
+  // needs reading piece by piece to be cut off at the limit.
+  if (Number.isFinite(declared)) return new Uint8Array(await request.arrayBuffer());
   const reader = request.body.getReader();
   const chunks: Uint8Array[] = [];
   let size = 0;
