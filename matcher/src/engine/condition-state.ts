@@ -116,6 +116,8 @@ export class CondRt {
 
 /** What a source reports to its engine while it steps. */
 export interface Toucher {
+  /** Event time of the fact being applied. */
+  readonly now: number;
   /** The condition was evaluated and its truth changed (or it was evaluated for the first time). */
   touch(c: CondRt): void;
   /** The condition's state changed without changing its truth (persist it). */

@@ -35,10 +35,13 @@ const NOTHING = Object.freeze({ stale: false, matches: NO_MATCHES });
 export class IndexedEngine implements Toucher {
   private readonly monitors = new Map<string, MonitorRt>();
   private readonly index: StreamIndex;
-  private readonly touched: MonitorRt[] = [];
+  /** Event time of the fact being applied (Toucher; read by sources instead of passed). */
+  now = Number.NEGATIVE_INFINITY;
+  /** Monitors to evaluate at the current fact: queue[0 .. queued). */
+  private readonly queue: MonitorRt[] = [];
+  private queued = 0;
   private readonly sampled: Series[] = [];
   private readonly fired: MonitorRt[] = [];
-  private readonly due: MonitorRt[] = [];
   /** Monitors whose state changed since takeDirty (flagged on the monitor: no hashing per fact). */
   private dirtyMonitors: MonitorRt[] = [];
   private removedIds: string[] = [];
@@ -88,33 +91,30 @@ export class IndexedEngine implements Toucher {
     const now = fact.observedAt;
     if (now < stream.latest) return STALE;
     stream.latest = now;
+    this.now = now;
     this.index.markDirty(stream);
+    // The per-fact lists keep their length and are filled up to a count: `length = 0` drops an
+    // array's storage, and the next push allocates it again, on every fact.
     const sampled = this.sampled;
-    sampled.length = 0;
+    let nSampled = 0;
     for (const s of stream.series) {
       const value = readField(fact, s.field);
       if (value === undefined) continue;
       s.push(now, value);
-      for (const src of s.sources) {
-        src.step(now, src.windowMs === 0 ? value : s.derivedLatest(src), this);
-      }
-      sampled.push(s);
+      for (const src of s.sources) src.step(this);
+      sampled[nSampled++] = s;
     }
+    // Level monitors due at this sample join the monitors whose conditions changed (each once).
+    for (let i = 0; i < nSampled; i++) (sampled[i] as Series).levelDue(this);
     const fired = this.fired;
-    fired.length = 0;
-    const touched = this.touched;
-    for (let i = 0; i < touched.length; i++) {
-      const m = touched[i] as MonitorRt;
-      if (this.evaluate(m, now)) fired.push(m);
+    if (fired.length > 0) fired.length = 0;
+    const queue = this.queue;
+    for (let i = 0; i < this.queued; i++) {
+      const m = queue[i] as MonitorRt;
+      if (this.evaluate(m)) fired.push(m);
+      m.queued = false;
     }
-    const due = this.due;
-    due.length = 0;
-    for (const s of sampled) s.levelDue(now, due);
-    for (const m of due) if (this.evaluate(m, now)) fired.push(m);
-    // Both lists are evaluated: their monitors may be queued again by the next fact.
-    for (let i = 0; i < touched.length; i++) (touched[i] as MonitorRt).queued = false;
-    for (let i = 0; i < due.length; i++) (due[i] as MonitorRt).queued = false;
-    touched.length = 0;
+    this.queued = 0;
     if (fired.length === 0) return NOTHING;
     if (fired.length > 1) fired.sort(byMonitorId);
     return { stale: false, matches: fired.map((m) => matchOf(m, fact)) };
@@ -171,11 +171,14 @@ export class IndexedEngine implements Toucher {
 
   /** @internal Toucher: a source reports a condition whose truth changed (queue its monitor). */
   touch(c: CondRt): void {
-    const m = c.mon;
-    if (!m.queued) {
-      m.queued = true;
-      this.touched.push(m);
-    }
+    this.enqueue(c.mon);
+  }
+
+  /** @internal Queues a monitor for evaluation at the current fact (once). */
+  enqueue(m: MonitorRt): void {
+    if (m.queued) return;
+    m.queued = true;
+    this.queue[this.queued++] = m;
   }
 
   /** @internal Toucher: a condition's state changed without a truth change (persist its monitor). */
@@ -183,7 +186,8 @@ export class IndexedEngine implements Toucher {
     this.markMonitor(c.mon);
   }
 
-  private evaluate(m: MonitorRt, now: number): boolean {
+  private evaluate(m: MonitorRt): boolean {
+    const now = this.now;
     this.markMonitor(m);
     const truth = evalNode(m.tree);
     const fires = truth && (m.level || !m.lastTruth) && !m.cooling(now);

@@ -12,7 +12,7 @@ import type { Series } from "./stream-state";
  * such a move is decided from this object alone, without reading the level arrays (on a shard
  * with a million monitors those reads are cache misses, and they dominate the cost).
  *
- * @example source.step(fact.observedAt, value, engine)
+ * @example source.step(engine) // engine.now is the fact's observedAt
  */
 export class Source {
   // Fields a fact reads come first (V8 lays fields out in declaration order: fewer cache lines).
@@ -94,8 +94,14 @@ export class Source {
     }
   }
 
-  /** Evaluates every condition of this source at a new sample whose compared value is `cur`. */
-  step(now: number, cur: number, t: Toucher): void {
+  /**
+   * Evaluates every condition of this source at the series' new sample (event time `t.now`). The
+   * values are read here rather than passed in: a double passed to a call that is not inlined is
+   * boxed in a fresh heap number, several per fact on the hot path.
+   */
+  step(t: Toucher): void {
+    const now = t.now;
+    const cur = this.windowMs === 0 ? this.series.newestValue() : this.series.derivedLatest(this);
     const prev = this.last;
     this.last = cur;
     const pending = this.pending;

@@ -80,6 +80,11 @@ export class Series {
     return this.vb[(this.start + i) & (this.vb.length - 1)] as number;
   }
 
+  /** The newest sample's value (the series has at least one when a source steps). */
+  newestValue(): number {
+    return this.vb[(this.start + this.n - 1) & (this.vb.length - 1)] as number;
+  }
+
   /** Adds or removes a level monitor whose predicate turned true or false. */
   setLevel(m: MonitorRt, on: boolean): void {
     if (on) this.levelTrue.add(m);
@@ -88,10 +93,11 @@ export class Series {
   }
 
   /**
-   * Appends to `out` the level monitors with a true predicate that a sample at `now` must
-   * evaluate (each once per fact: `queued`); those still in their cooldown wait in a heap.
+   * Queues the level monitors with a true predicate that a sample at `engine.now` must evaluate
+   * (each once per fact: `queued`); those still in their cooldown wait in a heap.
    */
-  levelDue(now: number, out: MonitorRt[]): void {
+  levelDue(engine: { readonly now: number; enqueue(m: MonitorRt): void }): void {
+    const now = engine.now;
     if (!this.levelBusy) return;
     if (this.coolingUntil <= now) {
       for (const m of this.cooling.popUpTo(now)) if (m.levelOn) this.levelTrue.add(m);
@@ -107,8 +113,7 @@ export class Series {
         if (until < this.coolingUntil) this.coolingUntil = until;
         continue;
       }
-      m.queued = true;
-      out.push(m);
+      engine.enqueue(m);
     }
     this.levelBusy = this.levelTrue.size > 0 || this.cooling.size > 0;
   }
