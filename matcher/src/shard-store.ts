@@ -142,18 +142,57 @@ export class ShardStore {
   /**
    * The applied samples of a series from the newest one at or before `from` (engine history
    * back-fill), among the facts logged up to `upToSeq` (a checkpoint's position during a restore).
+   * Reads the stream's log backwards and stops at that sample: a window needs the last minutes of
+   * a log that may hold weeks, and a restore asks each series for its newest sample only.
    */
   history(streamKey: string, field: string, from: number, upToSeq = NO_LIMIT): Sample[] {
-    const rows = this.streamRows([streamKey], upToSeq).filter((r) => r.stale === 0);
-    const samples: Sample[] = [];
-    for (const row of rows) {
+    const newestFirst: Sample[] = [];
+    for (const row of this.streamRowsBackwards(streamKey, upToSeq)) {
+      if (row.stale !== 0) continue;
       const fact = JSON.parse(row.fact) as AcceptedFact;
       const value = readField(fact, field);
-      if (value !== undefined) samples.push({ observedAt: fact.observedAt, value });
+      if (value === undefined) continue;
+      newestFirst.push({ observedAt: fact.observedAt, value });
+      // Applied facts of a stream never go back in event time: this is the window's base.
+      if (fact.observedAt <= from) break;
     }
-    let start = 0;
-    for (let i = 0; i < samples.length; i++) if ((samples[i]?.observedAt ?? 0) <= from) start = i;
-    return samples.slice(start);
+    return newestFirst.reverse();
+  }
+
+  /**
+   * One stream's logged facts up to `upToSeq`, newest first and read lazily: the facts after the
+   * checkpoint, then each segment from the newest. A caller that stops early reads no further.
+   */
+  private *streamRowsBackwards(
+    streamKey: string,
+    upToSeq: number,
+  ): Generator<{ fact: string; stale: number; observed_at: number }> {
+    const checkpoint = this.checkpointSeq();
+    if (upToSeq > checkpoint) {
+      yield* this.sql.exec<{ fact: string; stale: number; observed_at: number }>(
+        "SELECT fact, stale, observed_at FROM facts WHERE seq > ? AND seq <= ? AND stream_key = ? ORDER BY seq DESC",
+        checkpoint,
+        upToSeq,
+        streamKey,
+      );
+    }
+    const segments = this.sql
+      .exec<{ first_seq: number }>(
+        "SELECT first_seq FROM stream_segments WHERE stream_key = ? AND first_seq <= ? ORDER BY first_seq DESC",
+        streamKey,
+        upToSeq,
+      )
+      .toArray();
+    for (const { first_seq } of segments) {
+      yield* this.sql.exec<{ fact: string; stale: number; observed_at: number }>(
+        `SELECT fact, stale, observed_at FROM facts WHERE seq <= ? AND seq IN (
+           SELECT s.value FROM stream_segments g, json_each(g.seqs) s WHERE g.stream_key = ? AND g.first_seq = ?
+         ) ORDER BY seq DESC`,
+        upToSeq,
+        streamKey,
+        first_seq,
+      );
+    }
   }
 
   /** Facts of some streams in log order, optionally within an event-time range (backtests, exports). */

@@ -7,6 +7,7 @@ import {
   runInDurableObject,
 } from "cloudflare:test";
 import { beforeEach, describe, expect, it } from "vitest";
+import { referenceEvaluate } from "../../src/engine/reference";
 import worker from "../../src/index";
 import {
   clearNotify,
@@ -154,6 +155,34 @@ describe("facts consumer → MatcherShard → outbox → notify-trigger-match", 
     const again = shardFor("HHH");
     await again.applyFacts(mixed.slice(10));
     expect((await again.exportFacts(["market_price:HHH"])).map((f) => f.eventId)).toEqual(own.map((f) => f.eventId));
+  });
+
+  it("a restarted shard loads a change window's history from its log and matches as the reference", async () => {
+    const symbol = "MMM";
+    const def = {
+      ...crossingMonitor("m8", symbol, 0),
+      predicate: {
+        stream: { kind: "market_price" as const, subject: { symbol } },
+        field: "price",
+        op: "crosses_above" as const,
+        value: 2.5,
+        change: { windowMs: 180_000, mode: "abs" as const },
+      },
+    };
+    // One fact a minute: right after the restart, the 3-minute change needs samples that only the
+    // checkpointed log holds (the engine's memory is gone).
+    const facts = priceFacts(symbol, [100, 100, 100, 100, 100, 100, 104, 100, 104]);
+    await shardFor(symbol).upsertMonitor(def);
+    const delta = await counting({ stats: () => shardFor(symbol).stats() });
+    await shardFor(symbol).applyFacts(facts.slice(0, 6)); // 6 ≥ CHECKPOINT_FACTS: checkpointed
+    await abortAllDurableObjects();
+    await shardFor(symbol).applyFacts(facts.slice(6));
+    const expected = referenceEvaluate([
+      { type: "upsert", def },
+      ...facts.map((fact) => ({ type: "fact" as const, fact })),
+    ]);
+    expect(expected.map((m) => m.eventId)).toEqual([facts[6]?.eventId, facts[8]?.eventId]);
+    expect(await delta()).toMatchObject({ factsApplied: facts.length, matches: 2 });
   });
 
   it("segments the log of a shard written before segments existed (per-stream index) and drops the index", async () => {
