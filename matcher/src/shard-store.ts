@@ -104,35 +104,20 @@ export class ShardStore {
   }
 
   /**
-   * The logged facts of some streams in log order, up to `upToSeq`: the seqs their segments list,
-   * plus a scan of the facts after the last checkpoint (at most CHECKPOINT_FACTS rows).
+   * The logged facts of some streams in log order: the seqs their segments list, plus a scan of
+   * the facts after the last checkpoint (at most CHECKPOINT_FACTS rows).
    */
-  private streamRows(streamKeys: string[], upToSeq = NO_LIMIT): { fact: string; stale: number; observed_at: number }[] {
+  private streamRows(streamKeys: string[]): { fact: string; observed_at: number }[] {
     const keys = JSON.stringify(streamKeys);
-    // Up to the checkpoint (a restore attaching each monitor) the segments say it all: scanning
-    // the facts after it once per stream would make a restore cost streams × that tail.
-    if (upToSeq <= this.checkpointSeq()) {
-      return this.sql
-        .exec<{ fact: string; stale: number; observed_at: number }>(
-          `SELECT fact, stale, observed_at FROM facts WHERE seq <= ? AND seq IN (
-             SELECT s.value FROM stream_segments g, json_each(g.seqs) s
-               WHERE g.stream_key IN (SELECT value FROM json_each(?))
-           ) ORDER BY seq`,
-          upToSeq,
-          keys,
-        )
-        .toArray();
-    }
     return this.sql
-      .exec<{ fact: string; stale: number; observed_at: number }>(
-        `SELECT fact, stale, observed_at FROM facts WHERE seq <= ? AND seq IN (
+      .exec<{ fact: string; observed_at: number }>(
+        `SELECT fact, observed_at FROM facts WHERE seq IN (
            SELECT s.value FROM stream_segments g, json_each(g.seqs) s
              WHERE g.stream_key IN (SELECT value FROM json_each(?))
            UNION ALL
            SELECT seq FROM facts WHERE seq > COALESCE((SELECT seq FROM checkpoint WHERE id = 0), 0)
              AND stream_key IN (SELECT value FROM json_each(?))
          ) ORDER BY seq`,
-        upToSeq,
         keys,
         keys,
       )

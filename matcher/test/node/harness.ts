@@ -34,12 +34,7 @@ export function runIndexed(ops: Op[], restoreAt: ReadonlySet<number> = new Set()
       for (const m of r.matches) matches.push(withIdentity(m, defs.get(m.monitorId)?.def));
     }
     if (restoreAt.has(i)) {
-      const dirty = engine.takeDirty();
-      for (const [id, s] of dirty.monitors) {
-        if (s === null) monitorStates.delete(id);
-        else monitorStates.set(id, JSON.parse(JSON.stringify(s)));
-      }
-      for (const [key, s] of dirty.streams) streamStates.set(key, JSON.parse(JSON.stringify(s)));
+      saveDirty(engine, monitorStates, streamStates);
       const liveDefs = [...defs.values()].map((u) => u.def);
       engine = IndexedEngine.restore(liveDefs, monitorStates, streamStates, { history: log.history });
     }
@@ -62,12 +57,7 @@ export function runCheckpointed(ops: Op[], checkpointAt: ReadonlySet<number>, re
   let position = 0;
   let engine = new IndexedEngine({ history: log.history });
   const checkpoint = () => {
-    const dirty = engine.takeDirty();
-    for (const [id, s] of dirty.monitors) {
-      if (s === null) monitorStates.delete(id);
-      else monitorStates.set(id, JSON.parse(JSON.stringify(s)));
-    }
-    for (const [key, s] of dirty.streams) streamStates.set(key, JSON.parse(JSON.stringify(s)));
+    saveDirty(engine, monitorStates, streamStates);
     position = log.entries().length;
   };
   const matches: Match[] = [];
@@ -109,4 +99,18 @@ export function runCheckpointed(ops: Op[], checkpointAt: ReadonlySet<number>, re
 function withIdentity(m: MatchCore, def: MonitorDefinition | undefined): Match {
   if (!def) throw new Error(`a match of ${m.monitorId}, which the shard does not hold`);
   return { ...m, ...identityOf(def) };
+}
+
+/** What a shard stores of `takeDirty`: states as JSON (a copy), null deleting a removed monitor's. */
+export function saveDirty(
+  engine: IndexedEngine,
+  monitorStates: Map<string, unknown>,
+  streamStates: Map<string, unknown>,
+): void {
+  const dirty = engine.takeDirty();
+  for (const [id, s] of dirty.monitors) {
+    if (s === null) monitorStates.delete(id);
+    else monitorStates.set(id, JSON.parse(JSON.stringify(s)));
+  }
+  for (const [key, s] of dirty.streams) streamStates.set(key, JSON.parse(JSON.stringify(s)));
 }

@@ -4,7 +4,7 @@ import { FactLog } from "../../src/engine/fact-log";
 import { IndexedEngine } from "../../src/engine/indexed-engine";
 import { referenceEvaluate } from "../../src/engine/reference";
 import { opsArb, runs } from "./arbitraries";
-import { runCheckpointed, runIndexed } from "./harness";
+import { runCheckpointed, runIndexed, saveDirty } from "./harness";
 
 describe("engine persistence", () => {
   it("continues with the same matches after restoring from takeDirty state at any point", () => {
@@ -44,14 +44,7 @@ describe("takeDirty", () => {
         const engine = new IndexedEngine({ history: log.history });
         const monitors = new Map<string, unknown>();
         const streams = new Map<string, unknown>();
-        const collect = () => {
-          const d = engine.takeDirty();
-          for (const [id, s] of d.monitors) {
-            if (s === null) monitors.delete(id);
-            else monitors.set(id, s);
-          }
-          for (const [key, s] of d.streams) streams.set(key, s);
-        };
+        const collect = () => saveDirty(engine, monitors, streams);
         const at = new Set(cuts.map((c) => c % ops.length));
         ops.forEach((op, i) => {
           if (op.type === "upsert") engine.upsertMonitor(op.def);
