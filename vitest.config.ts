@@ -53,6 +53,9 @@ const benchProjects = process.env.FABRIC_BENCH
                 ADMIN_AUTH_SECRET_TOKEN: "dev-admin-token",
                 LOG_LEVEL: process.env.LOG_LEVEL ?? "info",
                 TEST_MIGRATIONS: await readD1Migrations("./migrations"),
+                // The bench's knobs reach workerd's process.env only as bindings.
+                SHARD_BENCH_MONITORS: process.env.SHARD_BENCH_MONITORS ?? "100000",
+                SHARD_BENCH_BATCHES: process.env.SHARD_BENCH_BATCHES ?? "400",
               },
               workers: [journalStandIn(), notifySink()],
             },

@@ -1,4 +1,5 @@
 import { DurableObject } from "cloudflare:workers";
+import { batchLogLine } from "../../shared/src/batch-log";
 import type { AcceptedFact } from "../../shared/src/facts";
 import type { MonitorDefinition } from "../../shared/src/monitor";
 import { checkpointFacts, restoreFromCheckpoint } from "./engine/checkpoint";
@@ -83,6 +84,7 @@ export class MatcherShard extends DurableObject<MatcherEnv> {
       const known = store.knownFacts(facts.map((f) => f.eventId));
       const rows: { fact: AcceptedFact; stale: boolean }[] = [];
       const staleIds: string[] = [];
+      const matchIds: string[] = [];
       facts.forEach((fact, i) => {
         if (i === faultAt && Math.random() < 0.2) throw new Error("fault injection: shard aborted mid-batch");
         if (known.has(fact.eventId)) {
@@ -94,31 +96,19 @@ export class MatcherShard extends DurableObject<MatcherEnv> {
         rows.push({ fact, stale });
         if (stale) {
           r.stale++;
-          console.log(
-            JSON.stringify({ level: "info", msg: "stale fact", eventId: fact.eventId, streamKey: fact.streamKey }),
-          );
+          staleIds.push(fact.eventId);
         } else r.applied++;
         for (const m of matches) {
           store.addToOutbox(m, now);
-          console.log(
-            JSON.stringify({
-              level: "info",
-              msg: "match",
-              matchId: m.matchId,
-              monitorId: m.monitorId,
-              eventId: m.eventId,
-            }),
-          );
+          matchIds.push(m.matchId);
         }
         r.matches += matches.length;
       });
       store.appendFacts(rows, now);
       this.sinceCheckpoint += rows.length;
-      // One line per batch, not per fact: a replaying producer can send thousands of stale facts.
-      if (r.stale > 0)
-        console.log(
-          JSON.stringify({ level: "info", msg: "stale facts logged, not applied", count: r.stale, eventIds: staleIds }),
-        );
+      // A line per batch (shared/src/batch-log.ts): a replaying producer can send thousands of stale facts.
+      if (staleIds.length > 0) console.log(batchLogLine("info", "stale facts logged, not applied", staleIds));
+      if (matchIds.length > 0) console.log(batchLogLine("info", "matches recorded", matchIds));
       store.bump({ factsApplied: r.applied, factsStale: r.stale, duplicates: r.duplicates, matches: r.matches });
       return r;
     });

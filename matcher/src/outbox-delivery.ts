@@ -1,5 +1,6 @@
 import { applyEvents } from "../../projector/src/projections/apply";
 import { d1Executor } from "../../projector/src/projections/sql";
+import { batchLogLine } from "../../shared/src/batch-log";
 import { stamp, type TriggerMatched } from "../../shared/src/events";
 import { deterministicUlid } from "../../shared/src/ids";
 import { classifyNotify, nextAttemptAt } from "./backoff";
@@ -48,6 +49,10 @@ export async function deliverOutbox(store: ShardStore, env: MatcherEnv): Promise
     await env.EVENTS_QUEUE.sendBatch([{ body: { v: 1, events } }]);
   })();
   const outcomes: NotifyOutcome[] = [];
+  const delivered: string[] = [];
+  const rejected: string[] = [];
+  const retrying: string[] = [];
+  let lastFailure = "";
   const notifying = Promise.all(
     matches.map(async (m, i) => {
       const attempts = (rows[i]?.attempts ?? 0) + 1;
@@ -69,9 +74,8 @@ export async function deliverOutbox(store: ShardStore, env: MatcherEnv): Promise
           nextAttemptAt: nextAttemptAt(attempts, Date.now()),
           note: error || `status ${status}`,
         });
-        console.log(
-          JSON.stringify({ level: "warn", msg: "notify failed, will retry", matchId: m.matchId, attempts, status }),
-        );
+        retrying.push(m.matchId);
+        lastFailure = error || `status ${status}`;
       } else {
         outcomes.push({
           matchId: m.matchId,
@@ -80,19 +84,18 @@ export async function deliverOutbox(store: ShardStore, env: MatcherEnv): Promise
           nextAttemptAt: 0,
           note: verdict === "rejected" ? `rejected ${status}: ${error}` : null,
         });
-        console.log(
-          JSON.stringify({
-            level: "info",
-            msg: `match ${verdict}`,
-            matchId: m.matchId,
-            monitorId: m.monitorId,
-            status,
-          }),
-        );
+        (verdict === "delivered" ? delivered : rejected).push(m.matchId);
       }
     }),
   );
   const [published] = await Promise.allSettled([publishing, notifying]);
+  // A line per delivery round, not per match (shared/src/batch-log.ts).
+  if (delivered.length > 0) console.log(batchLogLine("info", "matches delivered", delivered));
+  if (rejected.length > 0) console.log(batchLogLine("warn", "matches rejected by notify, not retried", rejected));
+  if (retrying.length > 0)
+    console.log(
+      batchLogLine("warn", "notify failed, will retry", retrying, { lastFailure: lastFailure.slice(0, 300) }),
+    );
   // Every outcome of this round in one write (one commit), whatever publishing did.
   store.recordOutcomes(outcomes, published.status === "fulfilled" ? unpublished.map((m) => m.matchId) : []);
   if (published.status === "rejected") throw published.reason;

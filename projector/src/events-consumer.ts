@@ -1,3 +1,4 @@
+import { batchLogLine } from "../../shared/src/batch-log";
 import { lagStatement } from "../../shared/src/consumer-lag";
 import { type DomainEvent, safeParseDomainEvent } from "../../shared/src/events";
 import type { ProjectorEnv } from "./env";
@@ -51,17 +52,18 @@ export async function consumeEvents(batch: MessageBatch<unknown>, env: Projector
     );
     await lagStatement(env.DB, "events", batch.messages).run();
     for (const g of good) g.message.ack();
-    for (const e of good.flatMap((g) => g.events)) {
-      console.log(
-        JSON.stringify({
-          level: "info",
-          msg: "projected",
-          eventId: e.eventId,
-          type: e.type,
-          aggregateId: e.aggregateId,
-        }),
-      );
-    }
+    // A line per batch, not per event (shared/src/batch-log.ts).
+    const events = good.flatMap((g) => g.events);
+    const types: Record<string, number> = {};
+    for (const e of events) types[e.type] = (types[e.type] ?? 0) + 1;
+    console.log(
+      batchLogLine(
+        "info",
+        "projected",
+        events.map((e) => e.eventId),
+        { types },
+      ),
+    );
   } catch (err) {
     console.error(JSON.stringify({ level: "error", msg: "projection batch failed; retrying", error: String(err) }));
     for (const g of good) g.message.retry({ delaySeconds: Math.min(30, 2 ** g.message.attempts) });
