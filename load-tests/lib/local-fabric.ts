@@ -87,6 +87,33 @@ export async function startFabric(
     { env: quiet, encoding: "utf8" },
   );
   if (migrate.status !== 0) throw new Error(`migrations failed: ${migrate.stderr}`);
+  const build = spawnSync("node", ["scripts/deploy-dry-run.mjs"], { env: quiet, encoding: "utf8" });
+  if (build.status !== 0) throw new Error(`bundling the Workers failed: ${build.stdout}${build.stderr}`);
+  const configs = WORKERS.map((w) => loadTestConfig(w, opts.vars?.[w], join(persistTo, "bundles")));
+  return wranglerDev(configs, { port, persistTo, keepState: opts.persistTo !== undefined, healthPath: "/healthz" });
+}
+
+/**
+ * bench:ingest's floor: a minimal Worker (load-tests/floor-worker) under the same wrangler dev, to
+ * measure what the local runtime alone costs per push. Never reads BASE.
+ */
+export async function startFloor(): Promise<Fabric> {
+  const port = 18_000 + Math.floor(Math.random() * 2000);
+  const persistTo = mkdtempSync(join(tmpdir(), "fabric-floor-"));
+  return wranglerDev(["load-tests/floor-worker/wrangler.jsonc"], {
+    port,
+    persistTo,
+    keepState: false,
+    healthPath: "/",
+  });
+}
+
+/** `wrangler dev` over some configs (one workerd process), resolved once healthPath answers 2xx. */
+async function wranglerDev(
+  configs: string[],
+  o: { port: number; persistTo: string; keepState: boolean; healthPath: string },
+): Promise<Fabric> {
+  const { port, persistTo } = o;
   const args = [
     "wrangler",
     "dev",
@@ -99,9 +126,7 @@ export async function startFabric(
     "--log-level",
     process.env.FABRIC_LOG ? "log" : "error",
   ];
-  const build = spawnSync("node", ["scripts/deploy-dry-run.mjs"], { env: quiet, encoding: "utf8" });
-  if (build.status !== 0) throw new Error(`bundling the Workers failed: ${build.stdout}${build.stderr}`);
-  for (const w of WORKERS) args.push("-c", loadTestConfig(w, opts.vars?.[w], join(persistTo, "bundles")));
+  for (const c of configs) args.push("-c", c);
   const child = spawn("npx", args, { env: quiet, stdio: ["ignore", "pipe", "pipe"], detached: true });
   let log = "";
   child.stdout?.on("data", (d) => {
@@ -127,16 +152,16 @@ export async function startFabric(
       } catch {}
     }
     await new Promise((r) => setTimeout(r, 500));
-    if (!opts.persistTo) rmSync(persistTo, { recursive: true, force: true });
+    if (!o.keepState) rmSync(persistTo, { recursive: true, force: true });
   };
   const until = Date.now() + 90_000;
   while (Date.now() < until) {
     try {
-      const res = await fetch(`${base}/healthz`);
+      const res = await fetch(`${base}${o.healthPath}`);
       if (res.ok) return { base, stop, kill, process: child, persistTo };
     } catch {}
     await new Promise((r) => setTimeout(r, 300));
   }
   await stop();
-  throw new Error(`the fabric did not become healthy on ${base}:\n${log}`);
+  throw new Error(`wrangler dev did not become healthy on ${base}:\n${log}`);
 }
