@@ -71,6 +71,7 @@ export class MatcherShard extends DurableObject<MatcherEnv> {
       });
     } catch (err) {
       this.engine = undefined;
+      store.forgetPendingSegments();
       throw err;
     }
   }

@@ -185,6 +185,64 @@ describe("facts consumer → MatcherShard → outbox → notify-trigger-match", 
     expect(await delta()).toMatchObject({ factsApplied: facts.length, matches: 2 });
   });
 
+  it("segments each checkpoint from the seqs it noted while logging: every logged fact once, in its stream, even after a transaction that failed after logging", async () => {
+    const shard = shardFor("NNN");
+    const own = priceFacts(
+      "NNN",
+      Array.from({ length: 12 }, (_, i) => i + 1),
+    );
+    const other = priceFacts(
+      "NNO",
+      Array.from({ length: 12 }, () => 9),
+    );
+    const mixed = own.flatMap((f, i) => [f, other[i] as (typeof other)[number]]);
+    await shard.applyFacts(mixed.slice(0, 6)); // a checkpoint: from here on the store notes seqs
+    await shard.applyFacts(mixed.slice(6, 8));
+    // A transaction that logs facts and then fails: SQLite rolls the rows (and their seqs) back,
+    // so the seqs noted for them must go too, or the next checkpoint would segment seqs reused
+    // by other facts.
+    await runInDurableObject(shard, (instance) => {
+      const shell = instance as unknown as {
+        atomically(when: "when-due", fn: (store: { appendFacts(rows: unknown[], now: number): void }) => void): void;
+      };
+      expect(() =>
+        shell.atomically("when-due", (store) => {
+          store.appendFacts(
+            mixed.slice(8, 12).map((fact) => ({ fact, stale: false })),
+            0,
+          );
+          throw new Error("failed after logging");
+        }),
+      ).toThrow("failed after logging");
+    });
+    await shard.applyFacts(mixed.slice(8, 15)); // checkpoint
+    await shard.applyFacts(mixed.slice(15, 22)); // checkpoint
+    const { segmented, logged } = await runInDurableObject(shard, (_instance, state) => {
+      const sql = state.storage.sql;
+      const keys = JSON.stringify(["market_price:NNN", "market_price:NNO"]);
+      const at = sql.exec<{ seq: number }>("SELECT seq FROM checkpoint WHERE id = 0").one().seq;
+      const segmented: Record<string, number[]> = {};
+      for (const row of sql.exec<{ stream_key: string; seqs: string }>(
+        "SELECT stream_key, seqs FROM stream_segments WHERE stream_key IN (SELECT value FROM json_each(?)) ORDER BY first_seq",
+        keys,
+      ))
+        segmented[row.stream_key] = [...(segmented[row.stream_key] ?? []), ...(JSON.parse(row.seqs) as number[])];
+      const logged: Record<string, number[]> = {};
+      for (const row of sql.exec<{ stream_key: string; seq: number }>(
+        "SELECT stream_key, seq FROM facts WHERE seq <= ? AND stream_key IN (SELECT value FROM json_each(?)) ORDER BY seq",
+        at,
+        keys,
+      ))
+        logged[row.stream_key] = [...(logged[row.stream_key] ?? []), row.seq];
+      return { segmented, logged };
+    });
+    expect(logged["market_price:NNN"]).toHaveLength(11);
+    expect(segmented).toEqual(logged);
+    expect((await shard.exportFacts(["market_price:NNN"])).map((f) => f.eventId)).toEqual(
+      own.slice(0, 11).map((f) => f.eventId),
+    );
+  });
+
   it("segments the log of a shard written before segments existed (per-stream index) and drops the index", async () => {
     const shard = shardFor("KKK");
     const facts = priceFacts("KKK", [1, 2, 3]);
