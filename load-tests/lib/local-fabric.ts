@@ -1,7 +1,8 @@
 import { type ChildProcess, spawn, spawnSync } from "node:child_process";
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { prepareLocal, WORKERS } from "../../scripts/prepare-local.mjs";
 
 /**
  * Starts the whole fabric (every Worker, one wrangler/workerd process) on a free loopback port
@@ -19,7 +20,6 @@ export type Fabric = {
   persistTo?: string;
 };
 
-const WORKERS = ["ingest", "monitor-runtime", "matcher", "projector"] as const;
 /**
  * X_LOCAL_OBSERVABILITY off: wrangler's local trace collector (on by default in `wrangler dev`)
  * streams every invocation of every Worker to a collector Worker in the same process, ~10 % of
@@ -66,27 +66,8 @@ export async function startFabric(
   if (process.env.BASE) return { base: process.env.BASE, stop: async () => {}, kill: () => {} };
   const port = opts.port ?? 18_000 + Math.floor(Math.random() * 2000);
   const persistTo = opts.persistTo ?? mkdtempSync(join(tmpdir(), "fabric-bench-"));
-  for (const w of WORKERS) {
-    if (!existsSync(`${w}/.dev.vars`) && existsSync(`${w}/.dev.vars.example`))
-      copyFileSync(`${w}/.dev.vars.example`, `${w}/.dev.vars`);
-  }
-  const migrate = spawnSync(
-    "npx",
-    [
-      "wrangler",
-      "d1",
-      "migrations",
-      "apply",
-      "DB",
-      "--local",
-      "--persist-to",
-      persistTo,
-      "-c",
-      "monitor-runtime/wrangler.jsonc",
-    ],
-    { env: quiet, encoding: "utf8" },
-  );
-  if (migrate.status !== 0) throw new Error(`migrations failed: ${migrate.stderr}`);
+  const prepared = prepareLocal(persistTo, { env: quiet });
+  if (prepared.status !== 0) throw new Error(`migrations failed: ${prepared.output}`);
   const build = spawnSync("node", ["scripts/deploy-dry-run.mjs"], { env: quiet, encoding: "utf8" });
   if (build.status !== 0) throw new Error(`bundling the Workers failed: ${build.stdout}${build.stderr}`);
   const configs = WORKERS.map((w) => loadTestConfig(w, opts.vars?.[w], join(persistTo, "bundles")));
