@@ -13,9 +13,10 @@
  * Env: ROUNDS (default 40), SYMBOLS (default 100).
  */
 import { mkdirSync, rmSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
 import type { FactInput } from "../shared/src/facts";
 import { MonitorBodySchema, type MonitorDefinition } from "../shared/src/monitor";
-import { type Fabric, startFabric } from "./lib/local-fabric";
+import { type Fabric, startFabric, stateRoot } from "./lib/local-fabric";
 import { startReceiver } from "./lib/notify-receiver";
 import { expectedMatches, workload } from "./lib/workload";
 
@@ -27,7 +28,7 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const log = (msg: string) => console.log(`[${new Date().toISOString().slice(11, 19)}] ${msg}`);
 
 const receiver = await startReceiver();
-const persistTo = `/tmp/fabric-faults-${process.pid}`;
+const persistTo = join(stateRoot(), `fabric-faults-${process.pid}`);
 const port = 19_500 + (process.pid % 400);
 const faults = {
   matcher: { NOTIFY_URL: receiver.url, FAULTS: "consumer-throw,shard-abort" },

@@ -1,5 +1,5 @@
 import { type ChildProcess, spawn, spawnSync } from "node:child_process";
-import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { prepareLocal, WORKERS } from "../../scripts/prepare-local.mjs";
@@ -60,12 +60,25 @@ function loadTestConfig(worker: string, vars: Record<string, string> | undefined
   return out;
 }
 
+/**
+ * Where a run's throwaway state lives: in RAM (/dev/shm) where the machine has it, unless
+ * FABRIC_STATE=disk. Why: local Durable Object storage fsyncs its SQLite WAL on the runtime's one
+ * event-loop thread, and on this VM's disk an fsync under write load took 20–140 ms (`perf trace`
+ * on workerd); each one paused every Worker, and at 10,000 facts/s 17–23 % of pushes took over
+ * 60 ms for that alone (0–2 of 1,500 with the state in RAM). That is this machine's disk, not the
+ * fabric: deployed, Durable Object storage does not fsync on the isolate's thread. `npm run dev`
+ * keeps its state on disk (.wrangler/state).
+ */
+export function stateRoot(): string {
+  return process.env.FABRIC_STATE !== "disk" && existsSync("/dev/shm") ? "/dev/shm" : tmpdir();
+}
+
 export async function startFabric(
   opts: { port?: number; persistTo?: string; vars?: WorkerVars } = {},
 ): Promise<Fabric> {
   if (process.env.BASE) return { base: process.env.BASE, stop: async () => {}, kill: () => {} };
   const port = opts.port ?? 18_000 + Math.floor(Math.random() * 2000);
-  const persistTo = opts.persistTo ?? mkdtempSync(join(tmpdir(), "fabric-bench-"));
+  const persistTo = opts.persistTo ?? mkdtempSync(join(stateRoot(), "fabric-bench-"));
   const prepared = prepareLocal(persistTo, { env: quiet });
   if (prepared.status !== 0) throw new Error(`migrations failed: ${prepared.output}`);
   const build = spawnSync("node", ["scripts/deploy-dry-run.mjs"], { env: quiet, encoding: "utf8" });
@@ -80,7 +93,7 @@ export async function startFabric(
  */
 export async function startFloor(): Promise<Fabric> {
   const port = 18_000 + Math.floor(Math.random() * 2000);
-  const persistTo = mkdtempSync(join(tmpdir(), "fabric-floor-"));
+  const persistTo = mkdtempSync(join(stateRoot(), "fabric-floor-"));
   return wranglerDev(["load-tests/floor-worker/wrangler.jsonc"], {
     port,
     persistTo,
