@@ -17,6 +17,7 @@ import autocannon from "autocannon";
 import { reportBench } from "./lib/bench-output";
 import { type Fabric, startFabric, startFloor } from "./lib/local-fabric";
 import { openLoop, percentile } from "./lib/open-loop";
+import { shardTotals } from "./lib/shard-totals";
 
 const DURATION = Number(process.env.DURATION ?? 20);
 const CONNECTIONS = Number(process.env.CONNECTIONS ?? 16);
@@ -162,11 +163,10 @@ try {
   await fabric.stop();
 }
 
-/** Facts the shards have logged so far (applied, stale or dropped as repeats), from the admin stats. */
+/** Facts the shards have logged so far (applied, stale or dropped as repeats). */
 async function factsApplied(fabric: Fabric): Promise<number> {
-  const res = await fetch(`${fabric.base}/v1/admin/stats`, { headers: { authorization: "Bearer dev-admin-token" } });
-  const t = ((await res.json()) as { totals: Record<string, number | null> }).totals;
-  return (t.factsApplied ?? 0) + (t.factsStale ?? 0) + (t.duplicates ?? 0);
+  const t = await shardTotals(fabric.base);
+  return t.factsApplied + t.factsStale + t.duplicates;
 }
 
 /** Waits (up to 2 minutes) until the shards have logged `target` facts; returns how many they have. */

@@ -18,6 +18,7 @@ import type { FactInput } from "../shared/src/facts";
 import { MonitorBodySchema, type MonitorDefinition } from "../shared/src/monitor";
 import { type Fabric, startFabric, stateRoot } from "./lib/local-fabric";
 import { startReceiver } from "./lib/notify-receiver";
+import { shardTotals } from "./lib/shard-totals";
 import { expectedMatches, workload } from "./lib/workload";
 
 const ROUNDS = Number(process.env.ROUNDS ?? 40);
@@ -49,12 +50,8 @@ async function until<T>(what: string, attempt: () => Promise<T | undefined>): Pr
 }
 
 async function stats(): Promise<{ applied: number; stale: number }> {
-  return until("stats", async () => {
-    const res = await fetch(`${fabric.base}/v1/admin/stats`, { headers: ADMIN });
-    if (!res.ok) return undefined;
-    const { totals } = (await res.json()) as { totals: { factsApplied: number; factsStale: number } };
-    return { applied: totals.factsApplied, stale: totals.factsStale };
-  });
+  const t = await until("stats", () => shardTotals(fabric.base));
+  return { applied: t.factsApplied, stale: t.factsStale };
 }
 
 let exitCode = 1;

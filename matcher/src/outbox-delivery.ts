@@ -51,8 +51,6 @@ export async function deliverOutbox(store: ShardStore, env: MatcherEnv): Promise
   const outcomes: NotifyOutcome[] = [];
   const delivered: string[] = [];
   const rejected: string[] = [];
-  const retrying: string[] = [];
-  let lastFailure = "";
   const notifying = Promise.all(
     matches.map(async (m, i) => {
       const attempts = (rows[i]?.attempts ?? 0) + 1;
@@ -74,8 +72,6 @@ export async function deliverOutbox(store: ShardStore, env: MatcherEnv): Promise
           nextAttemptAt: nextAttemptAt(attempts, Date.now()),
           note: error || `status ${status}`,
         });
-        retrying.push(m.matchId);
-        lastFailure = error || `status ${status}`;
       } else {
         outcomes.push({
           matchId: m.matchId,
@@ -92,9 +88,15 @@ export async function deliverOutbox(store: ShardStore, env: MatcherEnv): Promise
   // A line per delivery round, not per match (shared/src/batch-log.ts).
   if (delivered.length > 0) console.log(batchLogLine("info", "matches delivered", delivered));
   if (rejected.length > 0) console.log(batchLogLine("warn", "matches rejected by notify, not retried", rejected));
+  const retrying = outcomes.filter((o) => o.deliveredAt === null);
   if (retrying.length > 0)
     console.log(
-      batchLogLine("warn", "notify failed, will retry", retrying, { lastFailure: lastFailure.slice(0, 300) }),
+      batchLogLine(
+        "warn",
+        "notify failed, will retry",
+        retrying.map((o) => o.matchId),
+        { lastFailure: retrying[retrying.length - 1]?.note?.slice(0, 300) },
+      ),
     );
   // Every outcome of this round in one write (one commit), whatever publishing did.
   store.recordOutcomes(outcomes, published.status === "fulfilled" ? unpublished.map((m) => m.matchId) : []);

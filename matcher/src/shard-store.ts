@@ -75,7 +75,6 @@ export class ShardStore {
       .exec("SELECT name FROM sqlite_master WHERE type = 'index' AND name = 'facts_stream'")
       .toArray();
     if (old.length === 0) return;
-    this.checkpointSeq();
     this.writeSegments(0, this.checkpointSeq());
     this.sql.exec("DROP INDEX facts_stream");
     this.sql.exec("DROP INDEX IF EXISTS facts_received");
