@@ -31,16 +31,25 @@ const startPrices = Array.from({ length: STREAM_COUNT }, (_, i) => 20 + ((i * 79
 const round = (x: number) => Math.round(x * 100) / 100;
 /** Per-tick volatility: σ ≈ 0.01 % at one tick per second per stream is ≈ 3 % a day (a liquid market). */
 const TICK_SIGMA = Number(process.env.TICK_SIGMA ?? 0.0001);
+const BAND = 0.08;
+/** The single-stream run's stream: a mid-range price (320), like most of the 1,000. */
+const MID_STREAM = 500;
+const round4 = (x: number) => Math.round(x * 1e4) / 1e4;
 
 class MonitorSource {
   private readonly r = rng(42);
   private i = 0;
+  /** `streams` < STREAM_COUNT puts the monitors on streams first … first + streams − 1 (same draws otherwise). */
+  constructor(
+    private readonly streams = STREAM_COUNT,
+    private readonly first = 0,
+  ) {}
 
   /** The next monitor, with the price level it watches (if any) for the bare loop. */
   next(): { def: MonitorDefinition; stream: number; level: number | undefined } {
     const r = this.r;
     const i = this.i++;
-    const s = Math.floor(r() * STREAM_COUNT);
+    const s = this.first + Math.floor(r() * this.streams);
     const p0 = startPrices[s] as number;
     const stream = { kind: "market_price" as const, subject: { symbol: symbols[s] as string } };
     const near = (spread: number) => round(p0 * (1 + (r() * 2 - 1) * spread));
@@ -98,22 +107,37 @@ class FactSource {
   private readonly subjects = symbols.map((symbol) => ({ symbol }));
   private readonly keys = symbols.map((s) => `market_price:${s}`);
   private seq = 0;
+  /** Each stream ticks once per second of event time, however many streams there are. */
+  private readonly msPerFact: number;
+  constructor(
+    private readonly streams = STREAM_COUNT,
+    private readonly first = 0,
+  ) {
+    this.msPerFact = 1000 / streams;
+  }
 
   next(): AcceptedFact {
     const r = this.r;
-    const s = Math.floor(r() * STREAM_COUNT);
+    const s = this.first + Math.floor(r() * this.streams);
     const step = (r() + r() - 1) * TICK_SIGMA * 2.45;
-    const price = Math.round((this.prices[s] as number) * (1 + step) * 1e4) / 1e4 || 0.0001;
+    let price = Math.round((this.prices[s] as number) * (1 + step) * 1e4) / 1e4 || 0.0001;
+    // Reflected at ±BAND of the start price, where the monitors' levels are. Over 1,000 streams a
+    // stream drifts ~0.4 % in a run and never gets there; a single-stream run takes a thousand
+    // times more steps and would otherwise wander out of the levels (fewer crossings per fact).
+    const p0 = startPrices[s] as number;
+    if (price > p0 * (1 + BAND)) price = round4(2 * p0 * (1 + BAND) - price);
+    else if (price < p0 * (1 - BAND)) price = round4(2 * p0 * (1 - BAND) - price);
     this.prices[s] = price;
     const n = this.seq++;
+    const at = T0 + Math.floor(n * this.msPerFact);
     return {
       kind: "market_price",
       subject: this.subjects[s] as { symbol: string },
-      observedAt: T0 + n,
+      observedAt: at,
       data: { price },
       eventId: `ev-${n}`,
       producerId: "bench",
-      receivedAt: T0 + n,
+      receivedAt: at,
       streamKey: this.keys[s] as string,
     };
   }
@@ -169,8 +193,8 @@ const FACTS_PER_BATCH = 1000;
  * second of this process (process.cpuUsage: all its threads, GC included) and per wall second;
  * the CPU figure is the stable one on a shared machine.
  */
-function timeFacts(apply: (f: AcceptedFact) => number, afterBatch: () => void): Timing {
-  const facts = new FactSource();
+function timeFacts(apply: (f: AcceptedFact) => number, afterBatch: () => void, at?: StreamRange): Timing {
+  const facts = new FactSource(at?.streams, at?.first);
   // Steady state: two minutes of event time, so every change window is full and the first
   // evaluations of new monitors (each true threshold fires once) are behind us.
   for (let i = 0; i < WARMUP_FACTS; i += FACTS_PER_BATCH) {
@@ -201,7 +225,13 @@ function timeFacts(apply: (f: AcceptedFact) => number, afterBatch: () => void): 
   return { perSec: (mid.n / mid.cpu) * 1000, perSecWall: (mid.n / mid.wall) * 1000, perFact: all.out / all.n };
 }
 
-function measureIndexed(n: number): Omit<SizeResult, "bareFactsPerSec" | "bareUsPerFact" | "referenceFactsPerSec"> {
+/** Some of the streams, for the single-stream run (default: all of them). */
+type StreamRange = { streams: number; first: number };
+
+function measureIndexed(
+  n: number,
+  at?: StreamRange,
+): Omit<SizeResult, "bareFactsPerSec" | "bareUsPerFact" | "referenceFactsPerSec"> {
   // Compile the engine's code first (a throwaway engine): V8's code for it is a few MB, paid once
   // per process, and would otherwise be counted as bytes per monitor at the small sizes.
   const warm = new IndexedEngine({ history: () => [] });
@@ -211,7 +241,7 @@ function measureIndexed(n: number): Omit<SizeResult, "bareFactsPerSec" | "bareUs
   warm.takeDirty();
   const h0 = heapUsed();
   const engine = new IndexedEngine({ history: () => [] });
-  const source = new MonitorSource();
+  const source = new MonitorSource(at?.streams, at?.first);
   const t0 = performance.now();
   for (let i = 0; i < n; i++) engine.upsertMonitor(source.next().def);
   const upsertMs = performance.now() - t0;
@@ -227,6 +257,7 @@ function measureIndexed(n: number): Omit<SizeResult, "bareFactsPerSec" | "bareUs
       engine.takeDirty();
       sinceCheckpoint = 0;
     },
+    at,
   );
   return {
     monitors: n,
@@ -432,6 +463,20 @@ async function main(): Promise<void> {
   }
   const jre = await measureRulesEngine();
   console.log(`json-rules-engine, 1,000 rules: ${fmt(jre, 1)} facts/s`);
+  // Where the growth comes from: the largest size's monitors per stream, all on one stream. Each
+  // fact then meets as many levels, crossings and matches as at the largest size, but the whole
+  // engine stays in the processor's cache, while at the largest size each fact lands on one of
+  // 1,000 streams whose structures were last touched ~1,000 facts ago.
+  const largest = results[results.length - 1];
+  const dense =
+    largest && largest.monitors > STREAM_COUNT
+      ? measureIndexed(largest.monitors / STREAM_COUNT, { streams: 1, first: MID_STREAM })
+      : undefined;
+  if (dense) {
+    console.log(
+      `${fmt(dense.monitors)} monitors on 1 stream (the density of ${fmt(largest?.monitors ?? 0)}): ${fmt(dense.indexedUsPerFact, 3)} µs/fact, ${fmt(dense.matchesPerFact, 3)} matches/fact`,
+    );
+  }
 
   const first = results[0];
   const last = results[results.length - 1];
@@ -473,6 +518,15 @@ async function main(): Promise<void> {
       target: "< 3",
     });
   }
+  if (first && last && dense) {
+    const where = `${fmt(dense.monitors)} monitors on 1 stream (${fmt(last.monitors)}'s density; ratio: growth from ${fmt(first.monitors)})`;
+    rows.push({
+      metric: `indexed µs/fact, ${where}`,
+      value: dense.indexedUsPerFact,
+      ratio: dense.indexedUsPerFact / first.indexedUsPerFact,
+    });
+    rows.push({ metric: `matches/fact, ${fmt(dense.monitors)} monitors on 1 stream`, value: dense.matchesPerFact });
+  }
   const k1 = at(1000);
   rows.push({ metric: "json-rules-engine facts/s @ 1,000 rules", value: Math.round(jre) });
   if (k1)
@@ -500,6 +554,14 @@ async function main(): Promise<void> {
     rows,
     summary: {
       sizes: results,
+      oneStream: dense
+        ? {
+            monitors: dense.monitors,
+            indexedFactsPerSec: dense.indexedFactsPerSec,
+            indexedUsPerFact: dense.indexedUsPerFact,
+            matchesPerFact: dense.matchesPerFact,
+          }
+        : null,
       jsonRulesEngineFactsPerSec: jre,
       seconds: (performance.now() - started) / 1000,
       loadAverage: loadavg(),
