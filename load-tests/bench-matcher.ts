@@ -36,20 +36,21 @@ const BAND = 0.08;
 const MID_STREAM = 500;
 const round4 = (x: number) => Math.round(x * 1e4) / 1e4;
 
+/** Which streams a run uses: streams first … first + streams − 1 (the single-stream run uses one). */
+type StreamRange = { streams: number; first: number };
+const ALL_STREAMS: StreamRange = { streams: STREAM_COUNT, first: 0 };
+
 class MonitorSource {
   private readonly r = rng(42);
   private i = 0;
-  /** `streams` < STREAM_COUNT puts the monitors on streams first … first + streams − 1 (same draws otherwise). */
-  constructor(
-    private readonly streams = STREAM_COUNT,
-    private readonly first = 0,
-  ) {}
+  /** Fewer streams than all puts the monitors on those only (same draws otherwise). */
+  constructor(private readonly range: StreamRange = ALL_STREAMS) {}
 
   /** The next monitor, with the price level it watches (if any) for the bare loop. */
   next(): { def: MonitorDefinition; stream: number; level: number | undefined } {
     const r = this.r;
     const i = this.i++;
-    const s = this.first + Math.floor(r() * this.streams);
+    const s = this.range.first + Math.floor(r() * this.range.streams);
     const p0 = startPrices[s] as number;
     const stream = { kind: "market_price" as const, subject: { symbol: symbols[s] as string } };
     const near = (spread: number) => round(p0 * (1 + (r() * 2 - 1) * spread));
@@ -109,18 +110,15 @@ class FactSource {
   private seq = 0;
   /** Each stream ticks once per second of event time, however many streams there are. */
   private readonly msPerFact: number;
-  constructor(
-    private readonly streams = STREAM_COUNT,
-    private readonly first = 0,
-  ) {
-    this.msPerFact = 1000 / streams;
+  constructor(private readonly range: StreamRange = ALL_STREAMS) {
+    this.msPerFact = 1000 / range.streams;
   }
 
   next(): AcceptedFact {
     const r = this.r;
-    const s = this.first + Math.floor(r() * this.streams);
+    const s = this.range.first + Math.floor(r() * this.range.streams);
     const step = (r() + r() - 1) * TICK_SIGMA * 2.45;
-    let price = Math.round((this.prices[s] as number) * (1 + step) * 1e4) / 1e4 || 0.0001;
+    let price = round4((this.prices[s] as number) * (1 + step)) || 0.0001;
     // Reflected at ±BAND of the start price, where the monitors' levels are. Over 1,000 streams a
     // stream drifts ~0.4 % in a run and never gets there; a single-stream run takes a thousand
     // times more steps and would otherwise wander out of the levels (fewer crossings per fact).
@@ -193,8 +191,12 @@ const FACTS_PER_BATCH = 1000;
  * second of this process (process.cpuUsage: all its threads, GC included) and per wall second;
  * the CPU figure is the stable one on a shared machine.
  */
-function timeFacts(apply: (f: AcceptedFact) => number, afterBatch: () => void, at?: StreamRange): Timing {
-  const facts = new FactSource(at?.streams, at?.first);
+function timeFacts(
+  apply: (f: AcceptedFact) => number,
+  afterBatch: () => void,
+  range: StreamRange = ALL_STREAMS,
+): Timing {
+  const facts = new FactSource(range);
   // Steady state: two minutes of event time, so every change window is full and the first
   // evaluations of new monitors (each true threshold fires once) are behind us.
   for (let i = 0; i < WARMUP_FACTS; i += FACTS_PER_BATCH) {
@@ -225,12 +227,9 @@ function timeFacts(apply: (f: AcceptedFact) => number, afterBatch: () => void, a
   return { perSec: (mid.n / mid.cpu) * 1000, perSecWall: (mid.n / mid.wall) * 1000, perFact: all.out / all.n };
 }
 
-/** Some of the streams, for the single-stream run (default: all of them). */
-type StreamRange = { streams: number; first: number };
-
 function measureIndexed(
   n: number,
-  at?: StreamRange,
+  range: StreamRange = ALL_STREAMS,
 ): Omit<SizeResult, "bareFactsPerSec" | "bareUsPerFact" | "referenceFactsPerSec"> {
   // Compile the engine's code first (a throwaway engine): V8's code for it is a few MB, paid once
   // per process, and would otherwise be counted as bytes per monitor at the small sizes.
@@ -241,7 +240,7 @@ function measureIndexed(
   warm.takeDirty();
   const h0 = heapUsed();
   const engine = new IndexedEngine({ history: () => [] });
-  const source = new MonitorSource(at?.streams, at?.first);
+  const source = new MonitorSource(range);
   const t0 = performance.now();
   for (let i = 0; i < n; i++) engine.upsertMonitor(source.next().def);
   const upsertMs = performance.now() - t0;
@@ -257,7 +256,7 @@ function measureIndexed(
       engine.takeDirty();
       sinceCheckpoint = 0;
     },
-    at,
+    range,
   );
   return {
     monitors: n,
@@ -467,19 +466,17 @@ async function main(): Promise<void> {
   // fact then meets as many levels, crossings and matches as at the largest size, but the whole
   // engine stays in the processor's cache, while at the largest size each fact lands on one of
   // 1,000 streams whose structures were last touched ~1,000 facts ago.
-  const largest = results[results.length - 1];
-  const dense =
-    largest && largest.monitors > STREAM_COUNT
-      ? measureIndexed(largest.monitors / STREAM_COUNT, { streams: 1, first: MID_STREAM })
-      : undefined;
-  if (dense) {
-    console.log(
-      `${fmt(dense.monitors)} monitors on 1 stream (the density of ${fmt(largest?.monitors ?? 0)}): ${fmt(dense.indexedUsPerFact, 3)} µs/fact, ${fmt(dense.matchesPerFact, 3)} matches/fact`,
-    );
-  }
-
   const first = results[0];
   const last = results[results.length - 1];
+  const dense =
+    last && last.monitors > STREAM_COUNT
+      ? measureIndexed(last.monitors / STREAM_COUNT, { streams: 1, first: MID_STREAM })
+      : undefined;
+  if (last && dense) {
+    console.log(
+      `${fmt(dense.monitors)} monitors on 1 stream (the density of ${fmt(last.monitors)}): ${fmt(dense.indexedUsPerFact, 3)} µs/fact, ${fmt(dense.matchesPerFact, 3)} matches/fact`,
+    );
+  }
   const at = (n: number) => results.find((r) => r.monitors === n);
   const rows: BenchRow[] = [];
   for (const r of results) {
