@@ -38,13 +38,20 @@ export class StreamRt {
 }
 
 /**
- * One (stream, field) series: retained samples (a ring buffer of times and values, so a fact
- * allocates nothing), the sources computed from them, and the level monitors listening to it.
- * Sample indexes are logical: 0 is the oldest retained sample, `size - 1` the newest.
+ * One (stream, field) series: retained samples (a ring buffer, so a fact allocates nothing), the
+ * sources computed from them, and the level monitors listening to it. Sample indexes are logical:
+ * 0 is the oldest retained sample, `size - 1` the newest.
+ *
+ * The ring holds each sample's time and value side by side (slot i at 2i and 2i + 1) in one
+ * array: a fact writes one cache line instead of two, in one array instead of two. With a
+ * thousand streams each stream's series is cold when its next fact comes, so every distinct
+ * line read per fact counts.
  */
 export class Series {
-  private tb = new Float64Array(2);
-  private vb = new Float64Array(2);
+  /** Time at 2 * slot, value at 2 * slot + 1; the slot count is a power of two. */
+  private buf = new Float64Array(4);
+  /** Slot count − 1. */
+  private mask = 1;
   private start = 0;
   private n = 0;
   /** How many samples were ever dropped from the front: logical index + dropped = absolute index. */
@@ -73,16 +80,16 @@ export class Series {
   }
 
   timeAt(i: number): number {
-    return this.tb[(this.start + i) & (this.tb.length - 1)] as number;
+    return this.buf[((this.start + i) & this.mask) << 1] as number;
   }
 
   valueAt(i: number): number {
-    return this.vb[(this.start + i) & (this.vb.length - 1)] as number;
+    return this.buf[(((this.start + i) & this.mask) << 1) | 1] as number;
   }
 
   /** The newest sample's value (the series has at least one when a source steps). */
   newestValue(): number {
-    return this.vb[(this.start + this.n - 1) & (this.vb.length - 1)] as number;
+    return this.valueAt(this.n - 1);
   }
 
   /** Adds or removes a level monitor whose predicate turned true or false. */
@@ -140,12 +147,13 @@ export class Series {
     if (this.retainMs === 0) {
       this.start = 0;
       this.n = 0;
-    } else if (this.n === this.tb.length) {
+    } else if (this.n === this.mask + 1) {
       this.grow();
     }
-    const mask = this.tb.length - 1;
-    this.tb[(this.start + this.n) & mask] = at;
-    this.vb[(this.start + this.n) & mask] = value;
+    const mask = this.mask;
+    const at2 = ((this.start + this.n) & mask) << 1;
+    this.buf[at2] = at;
+    this.buf[at2 | 1] = value;
     this.n++;
     if (this.retainMs === 0) {
       this.dropped++;
@@ -168,24 +176,24 @@ export class Series {
     for (const src of this.sources) src.baseAbs = -1;
     let cap = 2;
     while (cap < samples.length) cap *= 2;
-    this.tb = new Float64Array(cap);
-    this.vb = new Float64Array(cap);
+    this.buf = new Float64Array(2 * cap);
+    this.mask = cap - 1;
     for (const s of samples) {
-      this.tb[this.n] = s.observedAt;
-      this.vb[this.n] = s.value;
+      this.buf[2 * this.n] = s.observedAt;
+      this.buf[2 * this.n + 1] = s.value;
       this.n++;
     }
   }
 
   private grow(): void {
-    const tb = new Float64Array(this.tb.length * 2);
-    const vb = new Float64Array(this.vb.length * 2);
+    const cap = 2 * (this.mask + 1);
+    const buf = new Float64Array(2 * cap);
     for (let i = 0; i < this.n; i++) {
-      tb[i] = this.timeAt(i);
-      vb[i] = this.valueAt(i);
+      buf[2 * i] = this.timeAt(i);
+      buf[2 * i + 1] = this.valueAt(i);
     }
-    this.tb = tb;
-    this.vb = vb;
+    this.buf = buf;
+    this.mask = cap - 1;
     this.start = 0;
   }
 
