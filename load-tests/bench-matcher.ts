@@ -106,7 +106,9 @@ class FactSource {
   private readonly r = rng(7);
   private readonly prices = [...startPrices];
   private readonly subjects = symbols.map((symbol) => ({ symbol }));
-  private readonly keys = symbols.map((s) => `market_price:${s}`);
+  // Flat strings, as the shard's facts have them (decoded from msgpack); a key built here by
+  // concatenation would be a rope that every lookup walks through.
+  private readonly keys = symbols.map((s) => Buffer.from(`market_price:${s}`).toString());
   private seq = 0;
   /** Each stream ticks once per second of event time, however many streams there are. */
   private readonly msPerFact: number;

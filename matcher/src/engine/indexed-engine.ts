@@ -101,7 +101,7 @@ export class IndexedEngine implements Toucher {
       const value = readField(fact, s.field);
       if (value === undefined) continue;
       s.push(now, value);
-      for (const src of s.sources) src.step(this);
+      s.stepSources(this);
       sampled[nSampled++] = s;
     }
     // Level monitors due at this sample join the monitors whose conditions changed (each once).

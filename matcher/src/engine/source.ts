@@ -1,5 +1,6 @@
 import { BETWEEN, type CondRt, compareRaw, DOWN, isInert, type Toucher, UP } from "./condition-state";
 import { MinHeap, SortedLevels } from "./sorted-levels";
+import { GAP_HI, GAP_LO, LAST, NEXT_DUE, REARM_DOWN_MIN, REARM_UP_MAX } from "./source-block";
 import type { Series } from "./stream-state";
 
 /**
@@ -8,35 +9,24 @@ import type { Series } from "./stream-state";
  * source to its next value and touches only the conditions whose truth changed.
  *
  * Most moves pass no level at all, so the source remembers the gap between the levels around
- * its value (`gapLo < last < gapHi`, no level inside) and the nearest timer and re-arm levels:
- * such a move is decided from this object alone, without reading the level arrays (on a shard
- * with a million monitors those reads are cache misses, and they dominate the cost).
+ * its value (`gapLo < last < gapHi`, no level inside) and the nearest timer and re-arm levels.
+ * Those numbers live in the source's block of its series' buffer (source-block.ts), where
+ * `Series.stepSources` decides such a move without reading this object or the level arrays (on a
+ * shard with a million monitors those reads are cache misses, and they dominate the cost).
  *
- * @example source.step(engine) // engine.now is the fact's observedAt
+ * @example series.stepSources(engine) // engine.now is the fact's observedAt
  */
 export class Source {
-  // Fields a fact reads come first (V8 lays fields out in declaration order: fewer cache lines).
-  /** trueCross or fresh is not empty (read without touching the arrays). */
+  /** trueCross or fresh is not empty. */
   private pending = false;
-  /**
-   * The compared value at the series' newest sample; NaN: no value (no sample, no base for the
-   * window, or a pct change over 0). A number field that never holds undefined is updated in
-   * place; a boxed one would allocate (and soon promote) a number on every fact.
-   */
-  last = Number.NaN;
-  /** No threshold or crossing level lies in (gapLo, gapHi) ∋ last; NaN: unknown. */
-  private gapLo = Number.NaN;
-  private gapHi = Number.NaN;
-  /** Largest key of rearmUp, smallest of rearmDown, earliest timer (±Infinity when empty). */
-  private rearmUpMax = Number.NEGATIVE_INFINITY;
-  private rearmDownMin = Number.POSITIVE_INFINITY;
+  /** The earliest forMs timer (Infinity: none). */
   private nextTimer = Number.POSITIVE_INFINITY;
   readonly windowMs: number;
   readonly pct: boolean;
-  /** Absolute index (see Series.dropped) of the window's base at the newest sample; -1: none yet. */
-  baseAbs = -1;
   count = 0;
   readonly series: Series;
+  /** Where this source's block starts in `series.buf` (moved when an earlier source is dropped). */
+  off: number;
   readonly thresh = new SortedLevels<CondRt>();
   readonly up = new SortedLevels<CondRt>();
   readonly down = new SortedLevels<CondRt>();
@@ -47,10 +37,42 @@ export class Source {
   private spareCross: CondRt[] = [];
   private fresh: CondRt[] = [];
 
-  constructor(series: Series, windowMs: number, pct: boolean) {
+  constructor(series: Series, off: number, windowMs: number, pct: boolean) {
     this.series = series;
+    this.off = off;
     this.windowMs = windowMs;
     this.pct = pct;
+  }
+
+  // The block's numbers, read and written through the series' current buffer (it is replaced when
+  // the ring grows or a source is added or dropped).
+  private get gapLo(): number {
+    return this.series.buf[this.off + GAP_LO] as number;
+  }
+  private set gapLo(v: number) {
+    this.series.buf[this.off + GAP_LO] = v;
+  }
+  private get gapHi(): number {
+    return this.series.buf[this.off + GAP_HI] as number;
+  }
+  private set gapHi(v: number) {
+    this.series.buf[this.off + GAP_HI] = v;
+  }
+  private get rearmUpMax(): number {
+    return this.series.buf[this.off + REARM_UP_MAX] as number;
+  }
+  private get rearmDownMin(): number {
+    return this.series.buf[this.off + REARM_DOWN_MIN] as number;
+  }
+
+  /** The fast path's due time: now when something is pending, else the earliest timer. */
+  private syncDue(): void {
+    this.series.buf[this.off + NEXT_DUE] = this.pending ? Number.NEGATIVE_INFINITY : this.nextTimer;
+  }
+
+  private setPending(): void {
+    this.pending = true;
+    this.series.buf[this.off + NEXT_DUE] = Number.NEGATIVE_INFINITY;
   }
 
   /** Indexes a condition according to its state (a fresh one waits for its first evaluation). */
@@ -58,7 +80,7 @@ export class Source {
     c.src = this;
     if (c.fresh) {
       this.fresh.push(c);
-      this.pending = true;
+      this.setPending();
       return;
     }
     this.gapLo = Number.NaN;
@@ -70,7 +92,7 @@ export class Source {
       (c.op === UP ? this.up : this.down).insert(c.a, c);
       if (c.truth) {
         this.trueCross.push(c);
-        this.pending = true;
+        this.setPending();
       }
       if (!c.armed) this.disarmIndex(c);
     }
@@ -95,15 +117,13 @@ export class Source {
   }
 
   /**
-   * Evaluates every condition of this source at the series' new sample (event time `t.now`). The
-   * values are read here rather than passed in: a double passed to a call that is not inlined is
-   * boxed in a fresh heap number, several per fact on the hot path.
+   * Evaluates every condition of this source at the series' new sample (event time `t.now`),
+   * whose compared value moved from `prev` to `cur` (the path `Series.stepSources` could not
+   * decide from the block alone).
    */
-  step(t: Toucher): void {
+  step(prev: number, cur: number, t: Toucher): void {
     const now = t.now;
-    const cur = this.windowMs === 0 ? this.series.newestValue() : this.series.derivedLatest(this);
-    const prev = this.last;
-    this.last = cur;
+    this.series.buf[this.off + LAST] = cur;
     const pending = this.pending;
     if (pending) {
       this.pending = false;
@@ -127,6 +147,7 @@ export class Source {
       this.fresh = [];
       for (const c of list) if (!c.dead) this.first(c, prev, cur, now, t);
     }
+    this.syncDue();
   }
 
   /** Crossings are momentary: true at one evaluation, false at the next (two lists, no garbage). */
@@ -185,7 +206,7 @@ export class Source {
     if (!c.armed) return;
     c.truth = true;
     this.trueCross.push(c);
-    this.pending = true;
+    this.setPending();
     t.touch(c);
     if (!Number.isNaN(c.h)) {
       c.armed = false;
@@ -202,8 +223,9 @@ export class Source {
   private rearmBounds(): void {
     const up = this.rearmUp.keys;
     const down = this.rearmDown.keys;
-    this.rearmUpMax = up.length > 0 ? (up[up.length - 1] as number) : Number.NEGATIVE_INFINITY;
-    this.rearmDownMin = down.length > 0 ? (down[0] as number) : Number.POSITIVE_INFINITY;
+    const buf = this.series.buf;
+    buf[this.off + REARM_UP_MAX] = up.length > 0 ? (up[up.length - 1] as number) : Number.NEGATIVE_INFINITY;
+    buf[this.off + REARM_DOWN_MIN] = down.length > 0 ? (down[0] as number) : Number.POSITIVE_INFINITY;
   }
 
   private rearm(list: readonly CondRt[], t: Toucher): void {
@@ -216,7 +238,10 @@ export class Source {
 
   private addTimer(at: number, c: CondRt): void {
     this.timers.push(at, c);
-    if (at < this.nextTimer) this.nextTimer = at;
+    if (at < this.nextTimer) {
+      this.nextTimer = at;
+      this.syncDue();
+    }
   }
 
   private fireTimers(now: number, t: Toucher): void {
