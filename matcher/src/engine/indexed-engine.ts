@@ -97,7 +97,7 @@ export class IndexedEngine implements Toucher {
     // array's storage, and the next push allocates it again, on every fact.
     const sampled = this.sampled;
     let nSampled = 0;
-    for (const s of stream.series) {
+    for (let s = stream.head; s !== undefined; s = s.next) {
       const value = readField(fact, s.field);
       if (value === undefined) continue;
       s.push(now, value);
@@ -198,6 +198,8 @@ export class IndexedEngine implements Toucher {
     if (m.once) {
       m.done = true;
       this.index.detach(m);
+    } else if (m.levelOn && m.cooldownMs > 0) {
+      this.index.startCooling(m, now + m.cooldownMs);
     }
     return true;
   }

@@ -30,6 +30,11 @@ export class StreamRt {
   latest = Number.NEGATIVE_INFINITY;
   /** Listed in the engine's dirty streams since the last takeDirty. */
   dirty = false;
+  /**
+   * The first series; each links to the next (`Series.next`), in the order of `series`. A fact
+   * walks the links: the list object and its backing store would be two more cold reads.
+   */
+  head: Series | undefined = undefined;
   readonly series: Series[] = [];
   constructor(readonly key: string) {}
 
@@ -43,6 +48,7 @@ export class StreamRt {
     if (!s) {
       s = new Series(this, field);
       this.series.push(s);
+      this.relink();
     }
     return s;
   }
@@ -50,6 +56,13 @@ export class StreamRt {
   drop(s: Series): void {
     const i = this.series.indexOf(s);
     if (i >= 0) this.series.splice(i, 1);
+    this.relink();
+  }
+
+  private relink(): void {
+    const list = this.series;
+    this.head = list[0];
+    for (let i = 0; i < list.length; i++) (list[i] as Series).next = list[i + 1];
   }
 }
 
@@ -81,6 +94,8 @@ export class Series {
   covered = -1;
   /** The longest window among this series' sources. */
   retainMs = 0;
+  /** The stream's next series (see StreamRt.head). */
+  next: Series | undefined = undefined;
   /** In the order of their blocks in `buf`. */
   readonly sources: Source[] = [];
   /** Level-mode monitors whose predicate is true and that read this series. */
@@ -119,6 +134,17 @@ export class Series {
     if (on) this.levelTrue.add(m);
     else this.levelTrue.delete(m);
     this.nTrue = this.levelTrue.size;
+  }
+
+  /**
+   * A level monitor that just fired waits in the heap until `until` (the end of its cooldown):
+   * moved now, while it is in cache, rather than found still cooling at the series' next fact.
+   */
+  startCooling(m: MonitorRt, until: number): void {
+    if (!this.levelTrue.delete(m)) return;
+    this.nTrue = this.levelTrue.size;
+    this.cooling.push(until, m);
+    if (until < (this.buf[COOLING_UNTIL] as number)) this.buf[COOLING_UNTIL] = until;
   }
 
   /**
