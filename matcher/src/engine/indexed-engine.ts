@@ -3,6 +3,7 @@ import type { AcceptedFact } from "../../../shared/src/facts";
 import { matchIdOf } from "../../../shared/src/ids";
 import type { MonitorDefinition } from "../../../shared/src/monitor";
 import type { CondRt, Toucher } from "./condition-state";
+import { DirtyStates } from "./dirty-states";
 import { loadMonitorState, monitorState } from "./monitor-persistence";
 import { compileMonitor, evalNode, type MonitorRt } from "./monitor-state";
 import { byCodeUnits } from "./reference";
@@ -42,8 +43,11 @@ export class IndexedEngine implements Toucher {
   private queued = 0;
   private readonly sampled: Series[] = [];
   private readonly fired: MonitorRt[] = [];
-  /** Monitors whose state changed since takeDirty (flagged on the monitor: no hashing per fact). */
-  private dirtyMonitors: MonitorRt[] = [];
+  /** Monitors changed by the current operation: touched[0 .. nTouched) (flagged on the monitor). */
+  private readonly touched: MonitorRt[] = [];
+  private nTouched = 0;
+  /** The states of the monitors changed since takeDirty, recorded when each operation ends. */
+  private dirtyStates = new DirtyStates();
   private removedIds: string[] = [];
 
   constructor(opts: EngineOptions = {}) {
@@ -57,11 +61,13 @@ export class IndexedEngine implements Toucher {
     if (old) {
       this.index.detach(old);
       old.removed = true;
+      this.dirtyStates.drop(old);
     }
     const { monitor, sites } = compileMonitor(def);
     this.monitors.set(def.monitorId, monitor);
     this.markMonitor(monitor);
     if (monitor.active) this.index.attach(monitor, sites);
+    this.recordTouched();
   }
 
   removeMonitor(monitorId: string): void {
@@ -69,8 +75,10 @@ export class IndexedEngine implements Toucher {
     if (!m) return;
     this.index.detach(m);
     m.removed = true;
+    this.dirtyStates.drop(m);
     this.monitors.delete(monitorId);
     this.removedIds.push(monitorId);
+    this.recordTouched();
   }
 
   monitorCount(): number {
@@ -115,6 +123,7 @@ export class IndexedEngine implements Toucher {
       m.queued = false;
     }
     this.queued = 0;
+    this.recordTouched();
     if (fired.length === 0) return NOTHING;
     if (fired.length > 1) fired.sort(byMonitorId);
     return { stale: false, matches: fired.map((m) => matchOf(m, fact)) };
@@ -125,12 +134,8 @@ export class IndexedEngine implements Toucher {
     const out: DirtyState = { monitors: [], streams: [] };
     // Removals first: a monitor removed and registered again in the same batch ends with its state.
     for (const id of this.removedIds) if (!this.monitors.has(id)) out.monitors.push([id, null]);
-    for (const m of this.dirtyMonitors) {
-      m.dirty = false;
-      if (!m.removed) out.monitors.push([m.id, monitorState(m)]);
-    }
+    for (const entry of this.dirtyStates.take()) out.monitors.push(entry);
     for (const s of this.index.takeDirty()) out.streams.push([s.key, streamState(s)]);
-    this.dirtyMonitors = [];
     this.removedIds = [];
     return out;
   }
@@ -164,8 +169,8 @@ export class IndexedEngine implements Toucher {
     }
     for (const s of e.index.streams.values()) for (const x of [...s.series]) if (x.sources.length === 0) s.drop(x);
     e.index.takeDirty();
-    for (const m of e.dirtyMonitors) m.dirty = false;
-    e.dirtyMonitors = [];
+    for (let i = 0; i < e.nTouched; i++) (e.touched[i] as MonitorRt).touched = false;
+    e.nTouched = 0;
     return e;
   }
 
@@ -205,9 +210,20 @@ export class IndexedEngine implements Toucher {
   }
 
   private markMonitor(m: MonitorRt): void {
-    if (m.dirty) return;
-    m.dirty = true;
-    this.dirtyMonitors.push(m);
+    if (m.touched) return;
+    m.touched = true;
+    this.touched[this.nTouched++] = m;
+  }
+
+  /** Records the states of the monitors the operation changed, while they are in cache. */
+  private recordTouched(): void {
+    const touched = this.touched;
+    for (let i = 0; i < this.nTouched; i++) {
+      const m = touched[i] as MonitorRt;
+      m.touched = false;
+      if (!m.removed) this.dirtyStates.record(m);
+    }
+    this.nTouched = 0;
   }
 }
 
