@@ -1,6 +1,9 @@
 import { type MonitorState, monitorStateLength, readMonitorState, writeMonitorState } from "./monitor-persistence";
 import type { MonitorRt } from "./monitor-state";
 
+/** Records per monitor and round written at once; later ones are read at `take` (see record). */
+const RECORD_AT_MOST = 2;
+
 /**
  * The states of the monitors changed since the last checkpoint, recorded as numbers in one
  * growing array at the end of each operation that changed them, while they are in cache. A
@@ -18,25 +21,39 @@ import type { MonitorRt } from "./monitor-state";
 export class DirtyStates {
   private epoch = 1;
   private ids: string[] = [];
+  private mons: MonitorRt[] = [];
   /** Where each slot starts in `arena`, and its length (-1: dropped, not reported). */
   private offs: number[] = [];
   private lens: number[] = [];
+  /** How many times each slot's monitor was recorded this round. */
+  private counts: number[] = [];
   private arena = new Float64Array(256);
   private used = 0;
 
-  /** Records m's current state in its slot of this round. */
+  /**
+   * Records m's current state in its slot of this round. A monitor recorded more than twice in a
+   * round is read again at `take` instead: it changes at many facts (a busy stream's levels near
+   * the price), so writing it at each is more work than one read, which finds it in cache. Twice
+   * covers a crossing, true at one fact and false again at the next.
+   */
   record(m: MonitorRt): void {
     let at: number;
     if (m.dirtyEpoch === this.epoch) {
-      at = this.offs[m.dirtySlot] as number;
+      const slot = m.dirtySlot;
+      const n = (this.counts[slot] as number) + 1;
+      this.counts[slot] = n;
+      if (n > RECORD_AT_MOST) return;
+      at = this.offs[slot] as number;
     } else {
       const len = monitorStateLength(m);
       at = this.alloc(len);
       m.dirtyEpoch = this.epoch;
       m.dirtySlot = this.ids.length;
       this.ids.push(m.id);
+      this.mons.push(m);
       this.offs.push(at);
       this.lens.push(len);
+      this.counts.push(1);
     }
     writeMonitorState(m, this.arena, at);
   }
@@ -51,12 +68,17 @@ export class DirtyStates {
     const out: [string, MonitorState][] = [];
     for (let i = 0; i < this.ids.length; i++) {
       const len = this.lens[i] as number;
-      if (len >= 0) out.push([this.ids[i] as string, readMonitorState(this.arena, this.offs[i] as number, len)]);
+      if (len < 0) continue;
+      const at = this.offs[i] as number;
+      if ((this.counts[i] as number) > RECORD_AT_MOST) writeMonitorState(this.mons[i] as MonitorRt, this.arena, at);
+      out.push([this.ids[i] as string, readMonitorState(this.arena, at, len)]);
     }
     this.epoch++;
     this.ids = [];
+    this.mons = [];
     this.offs = [];
     this.lens = [];
+    this.counts = [];
     this.used = 0;
     return out;
   }

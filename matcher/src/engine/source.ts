@@ -44,25 +44,9 @@ export class Source {
     this.pct = pct;
   }
 
-  // The block's numbers, read and written through the series' current buffer (it is replaced when
-  // the ring grows or a source is added or dropped).
-  private get gapLo(): number {
-    return this.series.buf[this.off + GAP_LO] as number;
-  }
-  private set gapLo(v: number) {
-    this.series.buf[this.off + GAP_LO] = v;
-  }
-  private get gapHi(): number {
-    return this.series.buf[this.off + GAP_HI] as number;
-  }
-  private set gapHi(v: number) {
-    this.series.buf[this.off + GAP_HI] = v;
-  }
-  private get rearmUpMax(): number {
-    return this.series.buf[this.off + REARM_UP_MAX] as number;
-  }
-  private get rearmDownMin(): number {
-    return this.series.buf[this.off + REARM_DOWN_MIN] as number;
+  /** Forgets the gap (a level was added or removed): the next fact takes the slow path. */
+  private voidGap(): void {
+    this.series.buf[this.off + GAP_LO] = Number.NaN;
   }
 
   /** The fast path's due time: now when something is pending, else the earliest timer. */
@@ -83,7 +67,7 @@ export class Source {
       this.setPending();
       return;
     }
-    this.gapLo = Number.NaN;
+    this.voidGap();
     if (c.op < UP) {
       this.thresh.insert(c.a, c);
       if (c.op >= BETWEEN) this.thresh.insert(c.b, c);
@@ -102,7 +86,7 @@ export class Source {
   unindex(c: CondRt): void {
     c.dead = true;
     if (c.fresh) return;
-    this.gapLo = Number.NaN;
+    this.voidGap();
     if (c.op < UP) {
       this.thresh.remove(c.a, c);
       if (c.op >= BETWEEN) this.thresh.remove(c.b, c);
@@ -123,7 +107,9 @@ export class Source {
    */
   step(prev: number, cur: number, t: Toucher): void {
     const now = t.now;
-    this.series.buf[this.off + LAST] = cur;
+    const buf = this.series.buf;
+    const o = this.off;
+    buf[o + LAST] = cur;
     const pending = this.pending;
     if (pending) {
       this.pending = false;
@@ -131,15 +117,17 @@ export class Source {
     }
     const hasPrev = !Number.isNaN(prev);
     const hasCur = !Number.isNaN(cur);
+    // Conditions touched below never resize `buf` (only adding or dropping a source does).
     if (!hasPrev || !hasCur) {
       if (hasPrev || hasCur) for (const c of [...this.thresh.items]) this.recheck(c, cur, now, t);
-      this.gapLo = Number.NaN;
-    } else if (!(cur > this.gapLo && cur < this.gapHi)) {
+      buf[o + GAP_LO] = Number.NaN;
+    } else if (!(cur > (buf[o + GAP_LO] as number) && cur < (buf[o + GAP_HI] as number))) {
       this.passLevels(prev, cur, now, t);
+      this.setGap(cur, buf, o);
     }
     if (hasCur) {
-      if (cur <= this.rearmUpMax) this.rearm(this.rearmUp.takeFrom(cur), t);
-      if (cur >= this.rearmDownMin) this.rearm(this.rearmDown.takeUpTo(cur), t);
+      if (cur <= (buf[o + REARM_UP_MAX] as number)) this.rearm(this.rearmUp.takeFrom(cur), t);
+      if (cur >= (buf[o + REARM_DOWN_MIN] as number)) this.rearm(this.rearmDown.takeUpTo(cur), t);
     }
     if (this.nextTimer <= now) this.fireTimers(now, t);
     if (pending && this.fresh.length > 0) {
@@ -163,7 +151,7 @@ export class Source {
     this.spareCross = was;
   }
 
-  /** The slow path: thresholds whose comparison may have changed, crossings, then the new gap. */
+  /** The slow path: thresholds whose comparison may have changed, and crossings. */
   private passLevels(prev: number, cur: number, now: number, t: Toucher): void {
     if (prev !== cur && this.thresh.size > 0) {
       const lo = Math.min(prev, cur);
@@ -175,21 +163,15 @@ export class Source {
     }
     if (cur > prev && this.up.size > 0) this.crossRange(this.up, prev, cur, false, t);
     else if (cur < prev && this.down.size > 0) this.crossRange(this.down, cur, prev, true, t);
-    this.gapLo = Number.NEGATIVE_INFINITY;
-    this.gapHi = Number.POSITIVE_INFINITY;
-    this.narrowGap(this.thresh, cur);
-    this.narrowGap(this.up, cur);
-    this.narrowGap(this.down, cur);
   }
 
-  /** Shrinks (gapLo, gapHi) to exclude the levels around v; a level equal to v voids the gap. */
-  private narrowGap(levels: SortedLevels<CondRt>, v: number): void {
-    const i = levels.lowerBound(v);
-    const above = levels.keys[i];
-    const below = levels.keys[i - 1];
-    if (above === v) this.gapLo = this.gapHi = Number.NaN;
-    if (above !== undefined && above < this.gapHi) this.gapHi = above;
-    if (below !== undefined && below > this.gapLo) this.gapLo = below;
+  /** The gap around v: between the nearest levels below and above it, none if a level equals v. */
+  private setGap(v: number, buf: Float64Array, o: number): void {
+    buf[o + GAP_LO] = Number.NEGATIVE_INFINITY;
+    buf[o + GAP_HI] = Number.POSITIVE_INFINITY;
+    narrowGap(this.thresh, v, buf, o);
+    narrowGap(this.up, v, buf, o);
+    narrowGap(this.down, v, buf, o);
   }
 
   /** Crossing candidates: levels in (lo, hi] for crosses_below, [lo, hi) for crosses_above. */
@@ -292,4 +274,14 @@ export class Source {
     }
     this.index(c);
   }
+}
+
+/** Shrinks the gap at `buf[o + GAP_LO/HI]` to exclude the levels around v; a level equal to v voids it. */
+function narrowGap(levels: SortedLevels<CondRt>, v: number, buf: Float64Array, o: number): void {
+  const i = levels.lowerBound(v);
+  const above = levels.keys[i];
+  const below = levels.keys[i - 1];
+  if (above === v) buf[o + GAP_LO] = buf[o + GAP_HI] = Number.NaN;
+  if (above !== undefined && above < (buf[o + GAP_HI] as number)) buf[o + GAP_HI] = above;
+  if (below !== undefined && below > (buf[o + GAP_LO] as number)) buf[o + GAP_LO] = below;
 }
