@@ -3,7 +3,8 @@
  * over 1,000 random-walk price streams, against the reference evaluator (O(monitors) per fact,
  * run only where it finishes in seconds), json-rules-engine (1,000 rules, short run) and a bare
  * loop over sorted levels that only counts crossings (the practical limit). Reports facts/s,
- * µs/fact, matches/fact, heap bytes per monitor, and writes results/matcher.json and
+ * µs/fact, matches/fact, heap bytes per monitor, the latency of a dependent read in 1 MB and in
+ * 256 MB (what the growth with the monitor count is made of), and writes results/matcher.json and
  * results/matcher-throughput.svg. Env: SIZES (comma list), SECONDS (per measurement, default 4.5;
  * split in 3 rounds whose median is reported).
  */
@@ -17,135 +18,18 @@ import { IndexedEngine } from "../matcher/src/engine/indexed-engine";
 import { referenceEvaluate } from "../matcher/src/engine/reference";
 import type { Op } from "../matcher/src/engine/types";
 import type { AcceptedFact } from "../shared/src/facts";
-import type { MonitorDefinition } from "../shared/src/monitor";
-import type { Condition, Predicate } from "../shared/src/predicate";
+import type { Condition } from "../shared/src/predicate";
 import { type BenchRow, reportBench } from "./lib/bench-output";
-import { rng } from "./lib/rng";
-
-/** The workload: seeded, and monitor i is the same at every size. */
-const STREAM_COUNT = 1000;
-const T0 = 1_790_000_000_000;
-
-const symbols = Array.from({ length: STREAM_COUNT }, (_, i) => `SYM${i}`);
-const startPrices = Array.from({ length: STREAM_COUNT }, (_, i) => 20 + ((i * 7919) % 980));
-const round = (x: number) => Math.round(x * 100) / 100;
-/** Per-tick volatility: σ ≈ 0.01 % at one tick per second per stream is ≈ 3 % a day (a liquid market). */
-const TICK_SIGMA = Number(process.env.TICK_SIGMA ?? 0.0001);
-const BAND = 0.08;
-/** The single-stream run's stream: a mid-range price (320), like most of the 1,000. */
-const MID_STREAM = 500;
-const round4 = (x: number) => Math.round(x * 1e4) / 1e4;
-
-/** Which streams a run uses: streams first … first + streams − 1 (the single-stream run uses one). */
-type StreamRange = { streams: number; first: number };
-const ALL_STREAMS: StreamRange = { streams: STREAM_COUNT, first: 0 };
-
-class MonitorSource {
-  private readonly r = rng(42);
-  private i = 0;
-  /** Fewer streams than all puts the monitors on those only (same draws otherwise). */
-  constructor(private readonly range: StreamRange = ALL_STREAMS) {}
-
-  /** The next monitor, with the price level it watches (if any) for the bare loop. */
-  next(): { def: MonitorDefinition; stream: number; level: number | undefined } {
-    const r = this.r;
-    const i = this.i++;
-    const s = this.range.first + Math.floor(r() * this.range.streams);
-    const p0 = startPrices[s] as number;
-    const stream = { kind: "market_price" as const, subject: { symbol: symbols[s] as string } };
-    const near = (spread: number) => round(p0 * (1 + (r() * 2 - 1) * spread));
-    const c = (op: Condition["op"], value: Condition["value"], extra: Partial<Condition> = {}): Condition => ({
-      stream,
-      field: "price",
-      op,
-      value,
-      ...extra,
-    });
-    const kind = r();
-    let predicate: Predicate;
-    let mode: "edge" | "level" = "edge";
-    let cooldownMs = 0;
-    let level: number | undefined = near(0.1);
-    if (kind < 0.4) {
-      const hysteresis = r() < 0.2 ? round(p0 * 0.002) : undefined;
-      predicate = c(r() < 0.5 ? "crosses_above" : "crosses_below", level, hysteresis ? { hysteresis } : {});
-    } else if (kind < 0.7) {
-      predicate = c((["gt", "gte", "lt", "lte"] as const)[Math.floor(r() * 4)] ?? "gt", level);
-    } else if (kind < 0.78) {
-      const lo = level;
-      predicate = c(r() < 0.5 ? "between" : "outside", [lo, round(lo + p0 * 0.02)]);
-    } else if (kind < 0.86) {
-      const op = (["gt", "lt", "crosses_above", "crosses_below"] as const)[Math.floor(r() * 4)] ?? "gt";
-      const pct = round(0.2 + r() * 1.5) * (op === "lt" || op === "crosses_below" ? -1 : 1);
-      predicate = c(op, pct, { change: { windowMs: 60_000, mode: "pct" } });
-      level = undefined;
-    } else if (kind < 0.92) {
-      predicate = c(r() < 0.5 ? "gt" : "lt", level, { forMs: 5_000 + Math.floor(r() * 55) * 1000 });
-    } else if (kind < 0.96) {
-      predicate = { all: [c("gt", level), c("lt", near(0.1))] };
-    } else {
-      predicate = c(r() < 0.5 ? "gt" : "lt", level);
-      mode = "level";
-      cooldownMs = 60_000;
-    }
-    const def: MonitorDefinition = {
-      monitorId: `mon-${i}`,
-      version: 1,
-      workflowId: `wf-${i}`,
-      ownerUserId: `user-${i % 50_000}`,
-      linkedPortfolioIds: [`pf-${i % 20_000}`],
-      predicate,
-      fire: { mode, cooldownMs, once: r() < 0.05 },
-      enabled: true,
-    };
-    return { def, stream: s, level };
-  }
-}
-
-class FactSource {
-  private readonly r = rng(7);
-  private readonly prices = [...startPrices];
-  private readonly subjects = symbols.map((symbol) => ({ symbol }));
-  // Flat strings, as the shard's facts have them (decoded from msgpack); a key built here by
-  // concatenation would be a rope that every lookup walks through.
-  private readonly keys = symbols.map((s) => Buffer.from(`market_price:${s}`).toString());
-  private seq = 0;
-  /** Each stream ticks once per second of event time, however many streams there are. */
-  private readonly msPerFact: number;
-  constructor(private readonly range: StreamRange = ALL_STREAMS) {
-    this.msPerFact = 1000 / range.streams;
-  }
-
-  next(): AcceptedFact {
-    const r = this.r;
-    const s = this.range.first + Math.floor(r() * this.range.streams);
-    const step = (r() + r() - 1) * TICK_SIGMA * 2.45;
-    let price = round4((this.prices[s] as number) * (1 + step)) || 0.0001;
-    // Reflected at ±BAND of the start price, where the monitors' levels are. Over 1,000 streams a
-    // stream drifts ~0.4 % in a run and never gets there; a single-stream run takes a thousand
-    // times more steps and would otherwise wander out of the levels (fewer crossings per fact).
-    const p0 = startPrices[s] as number;
-    if (price > p0 * (1 + BAND)) price = round4(2 * p0 * (1 + BAND) - price);
-    else if (price < p0 * (1 - BAND)) price = round4(2 * p0 * (1 - BAND) - price);
-    this.prices[s] = price;
-    const n = this.seq++;
-    const at = T0 + Math.floor(n * this.msPerFact);
-    return {
-      kind: "market_price",
-      subject: this.subjects[s] as { symbol: string },
-      observedAt: at,
-      data: { price },
-      eventId: `ev-${n}`,
-      producerId: "bench",
-      receivedAt: at,
-      streamKey: this.keys[s] as string,
-    };
-  }
-
-  take(n: number): AcceptedFact[] {
-    return Array.from({ length: n }, () => this.next());
-  }
-}
+import {
+  ALL_STREAMS,
+  FactSource,
+  MID_STREAM,
+  MonitorSource,
+  STREAM_COUNT,
+  type StreamRange,
+  symbols,
+} from "./lib/matcher-workload";
+import { chaseNsPerRead } from "./lib/memory-latency";
 
 // ---------------------------------------------------------------------------------------------
 // Measurements
@@ -155,6 +39,8 @@ const SECONDS = Number(process.env.SECONDS ?? 4.5);
 const REFERENCE_MAX_MONITORS = 100_000;
 const WARMUP_FACTS = 120_000;
 const ROUNDS = 3;
+const MEMORY_NEAR = 2 ** 20;
+const MEMORY_FAR = 256 * 2 ** 20;
 const gc = exposeGc();
 
 function exposeGc(): () => void {
@@ -526,6 +412,16 @@ async function main(): Promise<void> {
     });
     rows.push({ metric: `matches/fact, ${fmt(dense.monitors)} monitors on 1 stream`, value: dense.matchesPerFact });
   }
+  // What the growth is made of: a read that depends on the previous one, within the caches (the
+  // small engine's whole heap fits) and at random in a working set like the largest engine's.
+  const near = chaseNsPerRead(MEMORY_NEAR);
+  const far = chaseNsPerRead(MEMORY_FAR);
+  rows.push({
+    metric: "ns per dependent read at random in 256 MB (baseline: in 1 MB)",
+    value: far,
+    baseline: near,
+    ratio: far / near,
+  });
   const k1 = at(1000);
   rows.push({ metric: "json-rules-engine facts/s @ 1,000 rules", value: Math.round(jre) });
   if (k1)
