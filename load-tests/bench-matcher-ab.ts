@@ -1,22 +1,24 @@
 /**
  * `npm run bench:matcher-ab -- <git revision>` (tsx, one core): the matcher engine of this working
- * tree against the engine at an earlier revision, in one process, on bench:matcher's workload.
+ * tree against the engine at an earlier revision, on bench:matcher's workload.
  *
- * This machine's speed drifts by up to 2× within minutes, so two separate bench:matcher runs
- * cannot tell a 10 % change from the weather. Here both engines hold the same monitors, and short
- * slices of facts alternate between them (which one goes first alternates too): each pair of
- * slices sees the same machine, and the median of the pairs' ratios is the figure.
+ * This machine's speed drifts by up to 2× within minutes, so one bench:matcher run per engine
+ * cannot tell a 10 % change from the weather. Here the two engines run in turns, one fresh
+ * process each (which one goes first alternates), for ROUNDS rounds; each round's ratio compares
+ * neighbours in time, and the median of the rounds' ratios is the figure.
  *
- * Env: N (monitors, default 100,000), SLICES (pairs, default 60), SLICE (facts per slice, default
- * 50,000), DENSE=1 (the monitors of N / 1,000 streams on a single stream, as bench:matcher's last
- * run). The revision's engine and shared code are extracted under node_modules/.cache (so its
- * imports resolve) and removed afterwards.
+ * One process per engine on purpose: with both engines in one process, identical code measured
+ * 0.6–0.7 or 1.4–1.7 depending on which engine's code was loaded first.
+ *
+ * Env: N (monitors, default 100,000), DENSE=1 (N / 1,000 monitors on a single stream, as
+ * bench:matcher's last run), ROUNDS (default 6), SLICES and SLICE (per process: the median of
+ * SLICES slices of SLICE facts, default 8 × 50,000). The revision's engine and shared code are
+ * extracted under `.matcher-ab/` (git-ignored) and removed afterwards.
  */
 import { execFileSync } from "node:child_process";
 import { mkdirSync, rmSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { DEFAULT_CHECKPOINT_FACTS } from "../matcher/src/engine/checkpoint";
-import { IndexedEngine } from "../matcher/src/engine/indexed-engine";
 import type { AcceptedFact } from "../shared/src/facts";
 import type { MonitorDefinition } from "../shared/src/monitor";
 import { reportBench } from "./lib/bench-output";
@@ -28,109 +30,121 @@ type Engine = {
   takeDirty(): unknown;
 };
 type EngineClass = new (opts: { history: () => [] }) => Engine;
-type Run = { engine: Engine; facts: FactSource; sinceCheckpoint: number };
 
 const REV = process.argv[2] ?? "HEAD";
 const N = Number(process.env.N ?? 100_000);
-const SLICES = Number(process.env.SLICES ?? 60);
-const SLICE = Number(process.env.SLICE ?? 50_000);
 const DENSE = process.env.DENSE === "1";
+const ROUNDS = Number(process.env.ROUNDS ?? 6);
+const SLICES = Number(process.env.SLICES ?? 8);
+const SLICE = Number(process.env.SLICE ?? 50_000);
 const BATCH = 1000;
 const WARMUP_FACTS = 120_000;
 
 const root = resolve(import.meta.dirname, "..");
+const baselineDir = join(root, ".matcher-ab", REV.replace(/[^\w.-]/g, "_"));
 const range = DENSE ? { streams: 1, first: MID_STREAM } : ALL_STREAMS;
 const monitors = DENSE ? Math.max(1, Math.round(N / STREAM_COUNT)) : N;
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] as number;
 
-/** The engine class at `rev`, from a copy of its matcher engine and shared code. */
-async function engineAt(rev: string, dir: string): Promise<EngineClass> {
-  mkdirSync(dir, { recursive: true });
-  const tar = execFileSync("git", ["archive", rev, "matcher/src/engine", "shared/src"], { cwd: root });
-  execFileSync("tar", ["-x", "-C", dir], { input: tar });
-  const mod = (await import(join(dir, "matcher/src/engine/indexed-engine.ts"))) as { IndexedEngine: EngineClass };
-  return mod.IndexedEngine;
-}
-
-/** An engine with the workload's monitors, past the warm-up (windows full, first evaluations done). */
-function start(Engine: EngineClass): Run {
+/** The median CPU µs per fact of one engine in this process, checkpointing as bench:matcher does. */
+function measure(Engine: EngineClass): number {
   const engine = new Engine({ history: () => [] });
   const source = new MonitorSource(range);
   for (let i = 0; i < monitors; i++) engine.upsertMonitor(source.next().def);
   engine.takeDirty();
   const facts = new FactSource(range);
-  for (let i = 0; i < WARMUP_FACTS; i += BATCH) {
-    for (const f of facts.take(BATCH)) engine.applyFact(f);
-  }
+  // Past the warm-up, every change window is full and the first evaluations are done.
+  for (let i = 0; i < WARMUP_FACTS; i += BATCH) for (const f of facts.take(BATCH)) engine.applyFact(f);
   engine.takeDirty();
-  return { engine, facts, sinceCheckpoint: 0 };
-}
-
-/** CPU µs per fact over one slice, checkpointing as bench:matcher does (facts generated untimed). */
-function slice(run: Run): number {
-  let cpu = 0;
-  for (let done = 0; done < SLICE; done += BATCH) {
-    const batch = run.facts.take(BATCH);
-    const c0 = process.cpuUsage();
-    for (const f of batch) run.engine.applyFact(f);
-    run.sinceCheckpoint += BATCH;
-    if (run.sinceCheckpoint >= DEFAULT_CHECKPOINT_FACTS) {
-      run.engine.takeDirty();
-      run.sinceCheckpoint = 0;
+  let sinceCheckpoint = 0;
+  const us: number[] = [];
+  for (let s = 0; s < SLICES; s++) {
+    let cpu = 0;
+    for (let done = 0; done < SLICE; done += BATCH) {
+      const batch = facts.take(BATCH); // generated outside the timed part
+      const c0 = process.cpuUsage();
+      for (const f of batch) engine.applyFact(f);
+      sinceCheckpoint += BATCH;
+      if (sinceCheckpoint >= DEFAULT_CHECKPOINT_FACTS) {
+        engine.takeDirty();
+        sinceCheckpoint = 0;
+      }
+      const c = process.cpuUsage(c0);
+      cpu += c.user + c.system;
     }
-    const c = process.cpuUsage(c0);
-    cpu += c.user + c.system;
+    us.push(cpu / SLICE);
   }
-  return cpu / SLICE;
+  return median(us);
 }
 
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] as number;
+/** One engine, measured in a fresh process (this script again). */
+function inChild(which: "baseline" | "tree"): number {
+  const out = execFileSync(process.execPath, [...process.execArgv, process.argv[1] as string, REV], {
+    cwd: root,
+    env: { ...process.env, AB_ENGINE: which },
+    encoding: "utf8",
+    stdio: ["ignore", "pipe", "inherit"],
+  });
+  return (JSON.parse(out.trim().split("\n").pop() as string) as { us: number }).us;
+}
+
+async function child(which: string): Promise<void> {
+  const path =
+    which === "tree"
+      ? join(root, "matcher/src/engine/indexed-engine.ts")
+      : join(baselineDir, "matcher/src/engine/indexed-engine.ts");
+  const { IndexedEngine } = (await import(path)) as { IndexedEngine: EngineClass };
+  console.log(JSON.stringify({ us: measure(IndexedEngine) }));
+}
 
 async function main(): Promise<void> {
-  const dir = join(root, "node_modules/.cache/matcher-ab", `${process.pid}`);
+  const which = process.env.AB_ENGINE;
+  if (which) return child(which);
+  mkdirSync(baselineDir, { recursive: true });
   try {
-    const Old = await engineAt(REV, dir);
-    const old = start(Old);
-    const cur = start(IndexedEngine as unknown as EngineClass);
-    const oldUs: number[] = [];
-    const curUs: number[] = [];
+    const tar = execFileSync("git", ["archive", REV, "matcher/src/engine", "shared/src"], { cwd: root });
+    execFileSync("tar", ["-x", "-C", baselineDir], { input: tar });
+    const baseUs: number[] = [];
+    const treeUs: number[] = [];
     const ratios: number[] = [];
-    for (let i = 0; i < SLICES; i++) {
-      let a: number;
+    for (let r = 0; r < ROUNDS; r++) {
       let b: number;
-      if (i % 2 === 0) {
-        a = slice(old);
-        b = slice(cur);
+      let t: number;
+      if (r % 2 === 0) {
+        b = inChild("baseline");
+        t = inChild("tree");
       } else {
-        b = slice(cur);
-        a = slice(old);
+        t = inChild("tree");
+        b = inChild("baseline");
       }
-      oldUs.push(a);
-      curUs.push(b);
-      ratios.push(b / a);
+      baseUs.push(b);
+      treeUs.push(t);
+      ratios.push(t / b);
+      console.log(`round ${r + 1}: ${REV} ${b.toFixed(3)} µs/fact, this tree ${t.toFixed(3)} (${(t / b).toFixed(2)}×)`);
     }
     const where = DENSE
       ? `${monitors.toLocaleString("en-US")} monitors on 1 stream`
       : `${N.toLocaleString("en-US")} monitors`;
     reportBench("matcher-ab", {
-      title: `this tree's matcher engine vs ${REV}, ${where}, ${SLICES} pairs of ${SLICE.toLocaleString("en-US")}-fact slices`,
+      title: `this tree's matcher engine vs ${REV}, ${where}, ${ROUNDS} rounds of one process per engine`,
       rows: [
         {
-          metric: `µs/fact, this tree (median slice; baseline: ${REV})`,
-          value: median(curUs),
-          baseline: median(oldUs),
+          metric: `µs/fact, this tree (median of rounds; baseline: ${REV})`,
+          value: median(treeUs),
+          baseline: median(baseUs),
         },
         {
-          metric: "time per fact, this tree / baseline (median of paired slices)",
+          metric: "time per fact, this tree / baseline (median of rounds)",
           value: median(ratios),
           target: "< 1 is faster",
         },
-        { metric: "paired ratio, lowest slice pair", value: Math.min(...ratios) },
-        { metric: "paired ratio, highest slice pair", value: Math.max(...ratios) },
+        { metric: "ratio, lowest round", value: Math.min(...ratios) },
+        { metric: "ratio, highest round", value: Math.max(...ratios) },
       ],
-      summary: { rev: REV, monitors, dense: DENSE, slices: SLICES, slice: SLICE },
+      summary: { rev: REV, monitors, dense: DENSE, rounds: ROUNDS, slices: SLICES, slice: SLICE, ratios },
     });
   } finally {
-    rmSync(dir, { recursive: true, force: true });
+    rmSync(baselineDir, { recursive: true, force: true });
   }
 }
 

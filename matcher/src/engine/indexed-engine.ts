@@ -3,7 +3,6 @@ import type { AcceptedFact } from "../../../shared/src/facts";
 import { matchIdOf } from "../../../shared/src/ids";
 import type { MonitorDefinition } from "../../../shared/src/monitor";
 import type { CondRt, Toucher } from "./condition-state";
-import { DirtyStates } from "./dirty-states";
 import { loadMonitorState, monitorState } from "./monitor-persistence";
 import { compileMonitor, evalNode, type MonitorRt } from "./monitor-state";
 import { byCodeUnits } from "./reference";
@@ -43,11 +42,8 @@ export class IndexedEngine implements Toucher {
   private queued = 0;
   private readonly sampled: Series[] = [];
   private readonly fired: MonitorRt[] = [];
-  /** Monitors changed by the current operation: touched[0 .. nTouched) (flagged on the monitor). */
-  private readonly touched: MonitorRt[] = [];
-  private nTouched = 0;
-  /** The states of the monitors changed since takeDirty, recorded when each operation ends. */
-  private dirtyStates = new DirtyStates();
+  /** Monitors whose state changed since takeDirty (flagged on the monitor: no hashing per fact). */
+  private dirtyMonitors: MonitorRt[] = [];
   private removedIds: string[] = [];
 
   constructor(opts: EngineOptions = {}) {
@@ -61,13 +57,11 @@ export class IndexedEngine implements Toucher {
     if (old) {
       this.index.detach(old);
       old.removed = true;
-      this.dirtyStates.drop(old);
     }
     const { monitor, sites } = compileMonitor(def);
     this.monitors.set(def.monitorId, monitor);
     this.markMonitor(monitor);
     if (monitor.active) this.index.attach(monitor, sites);
-    this.recordTouched();
   }
 
   removeMonitor(monitorId: string): void {
@@ -75,10 +69,8 @@ export class IndexedEngine implements Toucher {
     if (!m) return;
     this.index.detach(m);
     m.removed = true;
-    this.dirtyStates.drop(m);
     this.monitors.delete(monitorId);
     this.removedIds.push(monitorId);
-    this.recordTouched();
   }
 
   monitorCount(): number {
@@ -105,11 +97,11 @@ export class IndexedEngine implements Toucher {
     // array's storage, and the next push allocates it again, on every fact.
     const sampled = this.sampled;
     let nSampled = 0;
-    for (let s = stream.head; s !== undefined; s = s.next) {
+    for (const s of stream.series) {
       const value = readField(fact, s.field);
       if (value === undefined) continue;
       s.push(now, value);
-      s.stepSources(this);
+      for (const src of s.sources) src.step(this);
       sampled[nSampled++] = s;
     }
     // Level monitors due at this sample join the monitors whose conditions changed (each once).
@@ -123,7 +115,6 @@ export class IndexedEngine implements Toucher {
       m.queued = false;
     }
     this.queued = 0;
-    this.recordTouched();
     if (fired.length === 0) return NOTHING;
     if (fired.length > 1) fired.sort(byMonitorId);
     return { stale: false, matches: fired.map((m) => matchOf(m, fact)) };
@@ -134,8 +125,12 @@ export class IndexedEngine implements Toucher {
     const out: DirtyState = { monitors: [], streams: [] };
     // Removals first: a monitor removed and registered again in the same batch ends with its state.
     for (const id of this.removedIds) if (!this.monitors.has(id)) out.monitors.push([id, null]);
-    for (const entry of this.dirtyStates.take()) out.monitors.push(entry);
+    for (const m of this.dirtyMonitors) {
+      m.dirty = false;
+      if (!m.removed) out.monitors.push([m.id, monitorState(m)]);
+    }
     for (const s of this.index.takeDirty()) out.streams.push([s.key, streamState(s)]);
+    this.dirtyMonitors = [];
     this.removedIds = [];
     return out;
   }
@@ -169,8 +164,8 @@ export class IndexedEngine implements Toucher {
     }
     for (const s of e.index.streams.values()) for (const x of [...s.series]) if (x.sources.length === 0) s.drop(x);
     e.index.takeDirty();
-    for (let i = 0; i < e.nTouched; i++) (e.touched[i] as MonitorRt).touched = false;
-    e.nTouched = 0;
+    for (const m of e.dirtyMonitors) m.dirty = false;
+    e.dirtyMonitors = [];
     return e;
   }
 
@@ -203,27 +198,14 @@ export class IndexedEngine implements Toucher {
     if (m.once) {
       m.done = true;
       this.index.detach(m);
-    } else if (m.levelOn && m.cooldownMs > 0) {
-      this.index.startCooling(m, now + m.cooldownMs);
     }
     return true;
   }
 
   private markMonitor(m: MonitorRt): void {
-    if (m.touched) return;
-    m.touched = true;
-    this.touched[this.nTouched++] = m;
-  }
-
-  /** Records the states of the monitors the operation changed, while they are in cache. */
-  private recordTouched(): void {
-    const touched = this.touched;
-    for (let i = 0; i < this.nTouched; i++) {
-      const m = touched[i] as MonitorRt;
-      m.touched = false;
-      if (!m.removed) this.dirtyStates.record(m);
-    }
-    this.nTouched = 0;
+    if (m.dirty) return;
+    m.dirty = true;
+    this.dirtyMonitors.push(m);
   }
 }
 

@@ -9,53 +9,16 @@ import type { MonitorRt, Node } from "./monitor-state";
 export type MonitorState = (number | null)[];
 
 export function monitorState(m: MonitorRt): MonitorState {
-  const buf = new Float64Array(monitorStateLength(m));
-  writeMonitorState(m, buf, 0);
-  return readMonitorState(buf, 0, buf.length);
-}
-
-/** How many numbers a monitor's state has: 4, then 2 per condition. */
-export function monitorStateLength(m: MonitorRt): number {
-  return 4 + 2 * countConds(m.tree);
-}
-
-/** Writes m's state as numbers at `buf[at..]` (NaN for null), without allocating. */
-export function writeMonitorState(m: MonitorRt, buf: Float64Array, at: number): void {
-  buf[at] = m.version;
-  buf[at + 1] = m.lastTruth ? 1 : 0;
-  buf[at + 2] = m.done ? 1 : 0;
-  buf[at + 3] = m.lastMatchAt ?? Number.NaN;
-  writeCondStates(m.tree, buf, at + 4);
-}
-
-/** The state `writeMonitorState` wrote at `buf[at..at + len)`. */
-export function readMonitorState(buf: Float64Array, at: number, len: number): MonitorState {
-  const out: MonitorState = new Array(len);
-  for (let i = 0; i < len; i++) {
-    const v = buf[at + i] as number;
-    // Only lastMatchAt (3) and each heldSince (odd from 5) may be null; NaN stands for it.
-    out[i] = Number.isNaN(v) ? null : v;
-  }
+  const out: MonitorState = [m.version, m.lastTruth ? 1 : 0, m.done ? 1 : 0, m.lastMatchAt];
+  pushCondStates(m.tree, out);
   return out;
 }
 
-function countConds(n: Node): number {
-  if (n instanceof CondRt) return 1;
-  let k = 0;
-  for (const x of n.c) k += countConds(x);
-  return k;
-}
-
-/** Writes the conditions' states from `at`, left to right; returns where it stopped. */
-function writeCondStates(n: Node, buf: Float64Array, at: number): number {
+function pushCondStates(n: Node, out: MonitorState): void {
   if (n instanceof CondRt) {
-    buf[at] = (n.fresh ? 1 : 0) | (n.truth ? 2 : 0) | (n.raw ? 4 : 0) | (n.armed ? 8 : 0);
-    buf[at + 1] = n.heldSince;
-    return at + 2;
-  }
-  let i = at;
-  for (const x of n.c) i = writeCondStates(x, buf, i);
-  return i;
+    out.push((n.fresh ? 1 : 0) | (n.truth ? 2 : 0) | (n.raw ? 4 : 0) | (n.armed ? 8 : 0));
+    out.push(Number.isNaN(n.heldSince) ? null : n.heldSince);
+  } else for (const x of n.c) pushCondStates(x, out);
 }
 
 /** Loads a persisted state into a freshly compiled monitor of the same version. */

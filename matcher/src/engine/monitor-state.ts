@@ -24,7 +24,7 @@ const ENABLED = 4;
 const DONE = 8;
 const LAST_TRUTH = 16;
 const LEVEL_ON = 32;
-const TOUCHED = 64;
+const DIRTY = 64;
 const REMOVED = 128;
 const QUEUED = 256;
 const NO_SERIES: Series[] = [];
@@ -49,9 +49,6 @@ export class MonitorExtra {
 export class MonitorRt {
   tree: Node = UNCOMPILED;
   private bits: number;
-  /** The DirtyStates round in which this monitor's state has a slot, and that slot. */
-  dirtyEpoch = 0;
-  dirtySlot = 0;
   /** Cooldown, last match time and series for the monitors that need them. */
   private readonly x: MonitorExtra | undefined;
   constructor(
@@ -110,12 +107,12 @@ export class MonitorRt {
   set levelOn(v: boolean) {
     this.bits = v ? this.bits | LEVEL_ON : this.bits & ~LEVEL_ON;
   }
-  /** Changed by the engine's current operation (recorded in its DirtyStates when it ends). */
-  get touched(): boolean {
-    return (this.bits & TOUCHED) !== 0;
+  /** Listed in the engine's dirty monitors since the last takeDirty. */
+  get dirty(): boolean {
+    return (this.bits & DIRTY) !== 0;
   }
-  set touched(v: boolean) {
-    this.bits = v ? this.bits | TOUCHED : this.bits & ~TOUCHED;
+  set dirty(v: boolean) {
+    this.bits = v ? this.bits | DIRTY : this.bits & ~DIRTY;
   }
   /** Replaced by a newer version or removed from the engine. */
   get removed(): boolean {

@@ -1,6 +1,5 @@
 import { BETWEEN, type CondRt, compareRaw, DOWN, isInert, type Toucher, UP } from "./condition-state";
 import { MinHeap, SortedLevels } from "./sorted-levels";
-import { GAP_HI, GAP_LO, LAST, NEXT_DUE, REARM_DOWN_MIN, REARM_UP_MAX } from "./source-block";
 import type { Series } from "./stream-state";
 
 /**
@@ -9,24 +8,35 @@ import type { Series } from "./stream-state";
  * source to its next value and touches only the conditions whose truth changed.
  *
  * Most moves pass no level at all, so the source remembers the gap between the levels around
- * its value (`gapLo < last < gapHi`, no level inside) and the nearest timer and re-arm levels.
- * Those numbers live in the source's block of its series' buffer (source-block.ts), where
- * `Series.stepSources` decides such a move without reading this object or the level arrays (on a
- * shard with a million monitors those reads are cache misses, and they dominate the cost).
+ * its value (`gapLo < last < gapHi`, no level inside) and the nearest timer and re-arm levels:
+ * such a move is decided from this object alone, without reading the level arrays (on a shard
+ * with a million monitors those reads are cache misses, and they dominate the cost).
  *
- * @example series.stepSources(engine) // engine.now is the fact's observedAt
+ * @example source.step(engine) // engine.now is the fact's observedAt
  */
 export class Source {
-  /** trueCross or fresh is not empty. */
+  // Fields a fact reads come first (V8 lays fields out in declaration order: fewer cache lines).
+  /** trueCross or fresh is not empty (read without touching the arrays). */
   private pending = false;
-  /** The earliest forMs timer (Infinity: none). */
+  /**
+   * The compared value at the series' newest sample; NaN: no value (no sample, no base for the
+   * window, or a pct change over 0). A number field that never holds undefined is updated in
+   * place; a boxed one would allocate (and soon promote) a number on every fact.
+   */
+  last = Number.NaN;
+  /** No threshold or crossing level lies in (gapLo, gapHi) ∋ last; NaN: unknown. */
+  private gapLo = Number.NaN;
+  private gapHi = Number.NaN;
+  /** Largest key of rearmUp, smallest of rearmDown, earliest timer (±Infinity when empty). */
+  private rearmUpMax = Number.NEGATIVE_INFINITY;
+  private rearmDownMin = Number.POSITIVE_INFINITY;
   private nextTimer = Number.POSITIVE_INFINITY;
   readonly windowMs: number;
   readonly pct: boolean;
+  /** Absolute index (see Series.dropped) of the window's base at the newest sample; -1: none yet. */
+  baseAbs = -1;
   count = 0;
   readonly series: Series;
-  /** Where this source's block starts in `series.buf` (moved when an earlier source is dropped). */
-  off: number;
   readonly thresh = new SortedLevels<CondRt>();
   readonly up = new SortedLevels<CondRt>();
   readonly down = new SortedLevels<CondRt>();
@@ -37,26 +47,10 @@ export class Source {
   private spareCross: CondRt[] = [];
   private fresh: CondRt[] = [];
 
-  constructor(series: Series, off: number, windowMs: number, pct: boolean) {
+  constructor(series: Series, windowMs: number, pct: boolean) {
     this.series = series;
-    this.off = off;
     this.windowMs = windowMs;
     this.pct = pct;
-  }
-
-  /** Forgets the gap (a level was added or removed): the next fact takes the slow path. */
-  private voidGap(): void {
-    this.series.buf[this.off + GAP_LO] = Number.NaN;
-  }
-
-  /** The fast path's due time: now when something is pending, else the earliest timer. */
-  private syncDue(): void {
-    this.series.buf[this.off + NEXT_DUE] = this.pending ? Number.NEGATIVE_INFINITY : this.nextTimer;
-  }
-
-  private setPending(): void {
-    this.pending = true;
-    this.series.buf[this.off + NEXT_DUE] = Number.NEGATIVE_INFINITY;
   }
 
   /** Indexes a condition according to its state (a fresh one waits for its first evaluation). */
@@ -64,10 +58,10 @@ export class Source {
     c.src = this;
     if (c.fresh) {
       this.fresh.push(c);
-      this.setPending();
+      this.pending = true;
       return;
     }
-    this.voidGap();
+    this.gapLo = Number.NaN;
     if (c.op < UP) {
       this.thresh.insert(c.a, c);
       if (c.op >= BETWEEN) this.thresh.insert(c.b, c);
@@ -76,7 +70,7 @@ export class Source {
       (c.op === UP ? this.up : this.down).insert(c.a, c);
       if (c.truth) {
         this.trueCross.push(c);
-        this.setPending();
+        this.pending = true;
       }
       if (!c.armed) this.disarmIndex(c);
     }
@@ -86,7 +80,7 @@ export class Source {
   unindex(c: CondRt): void {
     c.dead = true;
     if (c.fresh) return;
-    this.voidGap();
+    this.gapLo = Number.NaN;
     if (c.op < UP) {
       this.thresh.remove(c.a, c);
       if (c.op >= BETWEEN) this.thresh.remove(c.b, c);
@@ -101,15 +95,15 @@ export class Source {
   }
 
   /**
-   * Evaluates every condition of this source at the series' new sample (event time `t.now`),
-   * whose compared value moved from `prev` to `cur` (the path `Series.stepSources` could not
-   * decide from the block alone).
+   * Evaluates every condition of this source at the series' new sample (event time `t.now`). The
+   * values are read here rather than passed in: a double passed to a call that is not inlined is
+   * boxed in a fresh heap number, several per fact on the hot path.
    */
-  step(prev: number, cur: number, t: Toucher): void {
+  step(t: Toucher): void {
     const now = t.now;
-    const buf = this.series.buf;
-    const o = this.off;
-    buf[o + LAST] = cur;
+    const cur = this.windowMs === 0 ? this.series.newestValue() : this.series.derivedLatest(this);
+    const prev = this.last;
+    this.last = cur;
     const pending = this.pending;
     if (pending) {
       this.pending = false;
@@ -117,17 +111,15 @@ export class Source {
     }
     const hasPrev = !Number.isNaN(prev);
     const hasCur = !Number.isNaN(cur);
-    // Conditions touched below never resize `buf` (only adding or dropping a source does).
     if (!hasPrev || !hasCur) {
       if (hasPrev || hasCur) for (const c of [...this.thresh.items]) this.recheck(c, cur, now, t);
-      buf[o + GAP_LO] = Number.NaN;
-    } else if (!(cur > (buf[o + GAP_LO] as number) && cur < (buf[o + GAP_HI] as number))) {
+      this.gapLo = Number.NaN;
+    } else if (!(cur > this.gapLo && cur < this.gapHi)) {
       this.passLevels(prev, cur, now, t);
-      this.setGap(cur, buf, o);
     }
     if (hasCur) {
-      if (cur <= (buf[o + REARM_UP_MAX] as number)) this.rearm(this.rearmUp.takeFrom(cur), t);
-      if (cur >= (buf[o + REARM_DOWN_MIN] as number)) this.rearm(this.rearmDown.takeUpTo(cur), t);
+      if (cur <= this.rearmUpMax) this.rearm(this.rearmUp.takeFrom(cur), t);
+      if (cur >= this.rearmDownMin) this.rearm(this.rearmDown.takeUpTo(cur), t);
     }
     if (this.nextTimer <= now) this.fireTimers(now, t);
     if (pending && this.fresh.length > 0) {
@@ -135,7 +127,6 @@ export class Source {
       this.fresh = [];
       for (const c of list) if (!c.dead) this.first(c, prev, cur, now, t);
     }
-    this.syncDue();
   }
 
   /** Crossings are momentary: true at one evaluation, false at the next (two lists, no garbage). */
@@ -151,7 +142,7 @@ export class Source {
     this.spareCross = was;
   }
 
-  /** The slow path: thresholds whose comparison may have changed, and crossings. */
+  /** The slow path: thresholds whose comparison may have changed, crossings, then the new gap. */
   private passLevels(prev: number, cur: number, now: number, t: Toucher): void {
     if (prev !== cur && this.thresh.size > 0) {
       const lo = Math.min(prev, cur);
@@ -163,15 +154,21 @@ export class Source {
     }
     if (cur > prev && this.up.size > 0) this.crossRange(this.up, prev, cur, false, t);
     else if (cur < prev && this.down.size > 0) this.crossRange(this.down, cur, prev, true, t);
+    this.gapLo = Number.NEGATIVE_INFINITY;
+    this.gapHi = Number.POSITIVE_INFINITY;
+    this.narrowGap(this.thresh, cur);
+    this.narrowGap(this.up, cur);
+    this.narrowGap(this.down, cur);
   }
 
-  /** The gap around v: between the nearest levels below and above it, none if a level equals v. */
-  private setGap(v: number, buf: Float64Array, o: number): void {
-    buf[o + GAP_LO] = Number.NEGATIVE_INFINITY;
-    buf[o + GAP_HI] = Number.POSITIVE_INFINITY;
-    narrowGap(this.thresh, v, buf, o);
-    narrowGap(this.up, v, buf, o);
-    narrowGap(this.down, v, buf, o);
+  /** Shrinks (gapLo, gapHi) to exclude the levels around v; a level equal to v voids the gap. */
+  private narrowGap(levels: SortedLevels<CondRt>, v: number): void {
+    const i = levels.lowerBound(v);
+    const above = levels.keys[i];
+    const below = levels.keys[i - 1];
+    if (above === v) this.gapLo = this.gapHi = Number.NaN;
+    if (above !== undefined && above < this.gapHi) this.gapHi = above;
+    if (below !== undefined && below > this.gapLo) this.gapLo = below;
   }
 
   /** Crossing candidates: levels in (lo, hi] for crosses_below, [lo, hi) for crosses_above. */
@@ -188,7 +185,7 @@ export class Source {
     if (!c.armed) return;
     c.truth = true;
     this.trueCross.push(c);
-    this.setPending();
+    this.pending = true;
     t.touch(c);
     if (!Number.isNaN(c.h)) {
       c.armed = false;
@@ -205,9 +202,8 @@ export class Source {
   private rearmBounds(): void {
     const up = this.rearmUp.keys;
     const down = this.rearmDown.keys;
-    const buf = this.series.buf;
-    buf[this.off + REARM_UP_MAX] = up.length > 0 ? (up[up.length - 1] as number) : Number.NEGATIVE_INFINITY;
-    buf[this.off + REARM_DOWN_MIN] = down.length > 0 ? (down[0] as number) : Number.POSITIVE_INFINITY;
+    this.rearmUpMax = up.length > 0 ? (up[up.length - 1] as number) : Number.NEGATIVE_INFINITY;
+    this.rearmDownMin = down.length > 0 ? (down[0] as number) : Number.POSITIVE_INFINITY;
   }
 
   private rearm(list: readonly CondRt[], t: Toucher): void {
@@ -220,10 +216,7 @@ export class Source {
 
   private addTimer(at: number, c: CondRt): void {
     this.timers.push(at, c);
-    if (at < this.nextTimer) {
-      this.nextTimer = at;
-      this.syncDue();
-    }
+    if (at < this.nextTimer) this.nextTimer = at;
   }
 
   private fireTimers(now: number, t: Toucher): void {
@@ -274,14 +267,4 @@ export class Source {
     }
     this.index(c);
   }
-}
-
-/** Shrinks the gap at `buf[o + GAP_LO/HI]` to exclude the levels around v; a level equal to v voids it. */
-function narrowGap(levels: SortedLevels<CondRt>, v: number, buf: Float64Array, o: number): void {
-  const i = levels.lowerBound(v);
-  const above = levels.keys[i];
-  const below = levels.keys[i - 1];
-  if (above === v) buf[o + GAP_LO] = buf[o + GAP_HI] = Number.NaN;
-  if (above !== undefined && above < (buf[o + GAP_HI] as number)) buf[o + GAP_HI] = above;
-  if (below !== undefined && below > (buf[o + GAP_LO] as number)) buf[o + GAP_LO] = below;
 }

@@ -80,11 +80,6 @@ export class StreamIndex {
     for (const s of m.series) s.setLevel(m, on);
   }
 
-  /** A level monitor fired and stays true: it is not due on its series before `until`. */
-  startCooling(m: MonitorRt, until: number): void {
-    for (const s of m.series) s.startCooling(m, until);
-  }
-
   /** Loads the samples a window of `windowMs` needs from the history callback. */
   private load(series: Series, windowMs: number): void {
     const history = this.history;
