@@ -18,9 +18,8 @@ export class StreamIndex {
   stream(key: string): StreamRt {
     let s = this.streams.get(key);
     if (!s) {
-      const flat = flatKey(key);
-      s = new StreamRt(flat);
-      this.streams.set(flat, s);
+      s = new StreamRt(key);
+      this.streams.set(key, s);
     }
     return s;
   }
@@ -98,15 +97,4 @@ export class StreamIndex {
     series.covered = windowMs;
     this.markDirty(stream);
   }
-}
-
-/**
- * The same key as one flat string. A key built by concatenation (as `streamKey` builds them) is a
- * rope of several string objects, and every lookup compares the fact's key with it, reading each
- * piece: on a shard with a thousand streams those pieces are cold. A property name is stored flat
- * and interned, so the key is taken from one.
- */
-function flatKey(key: string): string {
-  for (const k in { [key]: 0 }) return k;
-  return key;
 }
