@@ -11,34 +11,25 @@
  * 0.6–0.7 or 1.4–1.7 depending on which engine's code was loaded first.
  *
  * Env: N (monitors, default 100,000), DENSE=1 (N / 1,000 monitors on a single stream, as
- * bench:matcher's last run), ROUNDS (default 6), SLICES and SLICE (per process: the median of
- * SLICES slices of SLICE facts, default 8 × 50,000). The revision's engine and shared code are
- * extracted under `.matcher-ab/` (git-ignored) and removed afterwards.
+ * bench:matcher's last run), ROUNDS (default 6), SECONDS (timed per process, as bench:matcher's
+ * SECONDS). The revision's engine and shared code are extracted under `.matcher-ab/` (git-ignored)
+ * and removed afterwards.
  */
 import { execFileSync } from "node:child_process";
 import { mkdirSync, rmSync } from "node:fs";
 import { join, resolve } from "node:path";
-import { DEFAULT_CHECKPOINT_FACTS } from "../matcher/src/engine/checkpoint";
-import type { AcceptedFact } from "../shared/src/facts";
 import type { MonitorDefinition } from "../shared/src/monitor";
 import { reportBench } from "./lib/bench-output";
-import { ALL_STREAMS, FactSource, MID_STREAM, MonitorSource, STREAM_COUNT } from "./lib/matcher-workload";
+import { type TimedEngine, timeEngine } from "./lib/matcher-timing";
+import { ALL_STREAMS, MID_STREAM, MonitorSource, STREAM_COUNT } from "./lib/matcher-workload";
 
-type Engine = {
-  upsertMonitor(def: MonitorDefinition): void;
-  applyFact(fact: AcceptedFact): { matches: readonly unknown[] };
-  takeDirty(): unknown;
-};
+type Engine = TimedEngine & { upsertMonitor(def: MonitorDefinition): void };
 type EngineClass = new (opts: { history: () => [] }) => Engine;
 
 const REV = process.argv[2] ?? "HEAD";
 const N = Number(process.env.N ?? 100_000);
 const DENSE = process.env.DENSE === "1";
 const ROUNDS = Number(process.env.ROUNDS ?? 6);
-const SLICES = Number(process.env.SLICES ?? 8);
-const SLICE = Number(process.env.SLICE ?? 50_000);
-const BATCH = 1000;
-const WARMUP_FACTS = 120_000;
 
 const root = resolve(import.meta.dirname, "..");
 const baselineDir = join(root, ".matcher-ab", REV.replace(/[^\w.-]/g, "_"));
@@ -46,35 +37,13 @@ const range = DENSE ? { streams: 1, first: MID_STREAM } : ALL_STREAMS;
 const monitors = DENSE ? Math.max(1, Math.round(N / STREAM_COUNT)) : N;
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] as number;
 
-/** The median CPU µs per fact of one engine in this process, checkpointing as bench:matcher does. */
+/** CPU µs per fact of one engine in this process, timed exactly as bench:matcher times it. */
 function measure(Engine: EngineClass): number {
   const engine = new Engine({ history: () => [] });
   const source = new MonitorSource(range);
   for (let i = 0; i < monitors; i++) engine.upsertMonitor(source.next().def);
   engine.takeDirty();
-  const facts = new FactSource(range);
-  // Past the warm-up, every change window is full and the first evaluations are done.
-  for (let i = 0; i < WARMUP_FACTS; i += BATCH) for (const f of facts.take(BATCH)) engine.applyFact(f);
-  engine.takeDirty();
-  let sinceCheckpoint = 0;
-  const us: number[] = [];
-  for (let s = 0; s < SLICES; s++) {
-    let cpu = 0;
-    for (let done = 0; done < SLICE; done += BATCH) {
-      const batch = facts.take(BATCH); // generated outside the timed part
-      const c0 = process.cpuUsage();
-      for (const f of batch) engine.applyFact(f);
-      sinceCheckpoint += BATCH;
-      if (sinceCheckpoint >= DEFAULT_CHECKPOINT_FACTS) {
-        engine.takeDirty();
-        sinceCheckpoint = 0;
-      }
-      const c = process.cpuUsage(c0);
-      cpu += c.user + c.system;
-    }
-    us.push(cpu / SLICE);
-  }
-  return median(us);
+  return 1e6 / timeEngine(engine, range).perSec;
 }
 
 /** One engine, measured in a fresh process (this script again). */
@@ -141,7 +110,7 @@ async function main(): Promise<void> {
         { metric: "ratio, lowest round", value: Math.min(...ratios) },
         { metric: "ratio, highest round", value: Math.max(...ratios) },
       ],
-      summary: { rev: REV, monitors, dense: DENSE, rounds: ROUNDS, slices: SLICES, slice: SLICE, ratios },
+      summary: { rev: REV, monitors, dense: DENSE, rounds: ROUNDS, ratios },
     });
   } finally {
     rmSync(baselineDir, { recursive: true, force: true });

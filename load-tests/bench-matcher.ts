@@ -13,13 +13,12 @@ import { loadavg } from "node:os";
 import v8 from "node:v8";
 import vm from "node:vm";
 import { Engine as RulesEngine } from "json-rules-engine";
-import { DEFAULT_CHECKPOINT_FACTS } from "../matcher/src/engine/checkpoint";
 import { IndexedEngine } from "../matcher/src/engine/indexed-engine";
 import { referenceEvaluate } from "../matcher/src/engine/reference";
 import type { Op } from "../matcher/src/engine/types";
-import type { AcceptedFact } from "../shared/src/facts";
 import type { Condition } from "../shared/src/predicate";
 import { type BenchRow, reportBench } from "./lib/bench-output";
+import { SECONDS, timeEngine, timeFacts } from "./lib/matcher-timing";
 import {
   ALL_STREAMS,
   FactSource,
@@ -35,10 +34,7 @@ import { chaseNsPerRead } from "./lib/memory-latency";
 // Measurements
 
 const SIZES = (process.env.SIZES ?? "1000,10000,100000,1000000").split(",").map(Number);
-const SECONDS = Number(process.env.SECONDS ?? 4.5);
 const REFERENCE_MAX_MONITORS = 100_000;
-const WARMUP_FACTS = 120_000;
-const ROUNDS = 3;
 const MEMORY_NEAR = 2 ** 20;
 const MEMORY_FAR = 256 * 2 ** 20;
 const gc = exposeGc();
@@ -69,52 +65,6 @@ type SizeResult = {
   referenceFactsPerSec: number | null;
 };
 
-type Timing = { perSec: number; perSecWall: number; perFact: number };
-
-const FACTS_PER_BATCH = 1000;
-
-/**
- * Applies facts for SECONDS in batches of 1,000 generated just before (untimed), calling
- * `afterBatch` after each (the shard takes the engine's changes there at each checkpoint). Throughput is reported per CPU
- * second of this process (process.cpuUsage: all its threads, GC included) and per wall second;
- * the CPU figure is the stable one on a shared machine.
- */
-function timeFacts(
-  apply: (f: AcceptedFact) => number,
-  afterBatch: () => void,
-  range: StreamRange = ALL_STREAMS,
-): Timing {
-  const facts = new FactSource(range);
-  // Steady state: two minutes of event time, so every change window is full and the first
-  // evaluations of new monitors (each true threshold fires once) are behind us.
-  for (let i = 0; i < WARMUP_FACTS; i += FACTS_PER_BATCH) {
-    for (const f of facts.take(FACTS_PER_BATCH)) apply(f);
-    afterBatch();
-  }
-  // ROUNDS consecutive rounds on the same engine; the median round is reported (the machine is
-  // shared, and one round that met a neighbour's burst should not decide the figure).
-  const rounds: { n: number; out: number; wall: number; cpu: number }[] = [];
-  for (let r = 0; r < ROUNDS; r++) {
-    const round = { n: 0, out: 0, wall: 0, cpu: 0 };
-    while (round.wall < (SECONDS * 1000) / ROUNDS && round.n < 2_000_000) {
-      const batch = facts.take(FACTS_PER_BATCH);
-      const c0 = process.cpuUsage();
-      const t = performance.now();
-      for (let j = 0; j < batch.length; j++) round.out += apply(batch[j] as AcceptedFact);
-      afterBatch();
-      round.wall += performance.now() - t;
-      const c = process.cpuUsage(c0);
-      round.cpu += (c.user + c.system) / 1000;
-      round.n += batch.length;
-    }
-    rounds.push(round);
-  }
-  rounds.sort((a, b) => a.cpu / a.n - b.cpu / b.n);
-  const mid = rounds[Math.floor(rounds.length / 2)] as (typeof rounds)[number];
-  const all = rounds.reduce((a, r) => ({ n: a.n + r.n, out: a.out + r.out }), { n: 0, out: 0 });
-  return { perSec: (mid.n / mid.cpu) * 1000, perSecWall: (mid.n / mid.wall) * 1000, perFact: all.out / all.n };
-}
-
 function measureIndexed(
   n: number,
   range: StreamRange = ALL_STREAMS,
@@ -134,18 +84,7 @@ function measureIndexed(
   const upsertMs = performance.now() - t0;
   engine.takeDirty();
   const bytesPerMonitor = (heapUsed() - h0) / n;
-  // The shard's persistence: the engine's changed state is taken at every checkpoint.
-  let sinceCheckpoint = 0;
-  const { perSec, perSecWall, perFact } = timeFacts(
-    (f) => engine.applyFact(f).matches.length,
-    () => {
-      sinceCheckpoint += FACTS_PER_BATCH;
-      if (sinceCheckpoint < DEFAULT_CHECKPOINT_FACTS) return;
-      engine.takeDirty();
-      sinceCheckpoint = 0;
-    },
-    range,
-  );
+  const { perSec, perSecWall, perFact } = timeEngine(engine, range);
   return {
     monitors: n,
     upsertsPerSec: (n / upsertMs) * 1000,

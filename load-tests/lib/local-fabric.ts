@@ -2,7 +2,7 @@ import { type ChildProcess, spawn, spawnSync } from "node:child_process";
 import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { prepareLocal, WORKERS } from "../../scripts/prepare-local.mjs";
+import { prepareLocal, quietEnv, WORKERS } from "../../scripts/prepare-local.mjs";
 
 /**
  * Starts the whole fabric (every Worker, one wrangler/workerd process) on a free loopback port
@@ -26,12 +26,7 @@ export type Fabric = {
  * its CPU under load (perf). It is a development aid, not part of the fabric; `npm run dev` keeps
  * it. Set X_LOCAL_OBSERVABILITY=true to measure with it.
  */
-const quiet = {
-  ...process.env,
-  CLOUDFLARE_CF_FETCH_ENABLED: "false",
-  WRANGLER_SEND_METRICS: "false",
-  X_LOCAL_OBSERVABILITY: process.env.X_LOCAL_OBSERVABILITY ?? "false",
-};
+const quiet = { ...quietEnv, X_LOCAL_OBSERVABILITY: process.env.X_LOCAL_OBSERVABILITY ?? "false" };
 
 /** Per-Worker variable overrides, e.g. `{ matcher: { NOTIFY_URL: "http://127.0.0.1:9000/notify" } }`. */
 export type WorkerVars = Partial<Record<(typeof WORKERS)[number], Record<string, string>>>;

@@ -49,8 +49,6 @@ export class StreamRt {
 export class Series {
   /** Time at 2 * slot, value at 2 * slot + 1; the slot count is a power of two. */
   private buf = new Float64Array(4);
-  /** Slot count − 1. */
-  private mask = 1;
   private start = 0;
   private n = 0;
   /** How many samples were ever dropped from the front: logical index + dropped = absolute index. */
@@ -74,16 +72,21 @@ export class Series {
     readonly field: string,
   ) {}
 
+  /** Ring slots − 1 (the slot count is a power of two). */
+  private mask(): number {
+    return (this.buf.length >> 1) - 1;
+  }
+
   get size(): number {
     return this.n;
   }
 
   timeAt(i: number): number {
-    return this.buf[((this.start + i) & this.mask) << 1] as number;
+    return this.buf[((this.start + i) & this.mask()) << 1] as number;
   }
 
   valueAt(i: number): number {
-    return this.buf[(((this.start + i) & this.mask) << 1) | 1] as number;
+    return this.buf[(((this.start + i) & this.mask()) << 1) | 1] as number;
   }
 
   /** The newest sample's value (the series has at least one when a source steps). */
@@ -146,10 +149,10 @@ export class Series {
     if (this.retainMs === 0) {
       this.start = 0;
       this.n = 0;
-    } else if (this.n === this.mask + 1) {
+    } else if (this.n === this.buf.length >> 1) {
       this.grow();
     }
-    const mask = this.mask;
+    const mask = this.mask();
     const at2 = ((this.start + this.n) & mask) << 1;
     this.buf[at2] = at;
     this.buf[at2 | 1] = value;
@@ -176,7 +179,6 @@ export class Series {
     let cap = 2;
     while (cap < samples.length) cap *= 2;
     this.buf = new Float64Array(2 * cap);
-    this.mask = cap - 1;
     for (const s of samples) {
       this.buf[2 * this.n] = s.observedAt;
       this.buf[2 * this.n + 1] = s.value;
@@ -185,14 +187,12 @@ export class Series {
   }
 
   private grow(): void {
-    const cap = 2 * (this.mask + 1);
-    const buf = new Float64Array(2 * cap);
+    const buf = new Float64Array(2 * this.buf.length);
     for (let i = 0; i < this.n; i++) {
       buf[2 * i] = this.timeAt(i);
       buf[2 * i + 1] = this.valueAt(i);
     }
     this.buf = buf;
-    this.mask = cap - 1;
     this.start = 0;
   }
 
