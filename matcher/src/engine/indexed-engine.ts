@@ -192,9 +192,10 @@ export class IndexedEngine implements Toucher {
     const truth = evalNode(m.tree);
     const fires = truth && (m.level || !m.lastTruth) && !m.cooling(now);
     m.lastTruth = truth;
+    if (fires) m.lastMatchAt = now;
+    // After lastMatchAt: a level monitor that turns true waits in its series' queue for its cooldown.
     if (m.level) this.index.setLevel(m, truth);
     if (!fires) return false;
-    m.lastMatchAt = now;
     if (m.once) {
       m.done = true;
       this.index.detach(m);

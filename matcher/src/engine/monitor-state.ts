@@ -100,7 +100,7 @@ export class MonitorRt {
   set lastTruth(v: boolean) {
     this.bits = v ? this.bits | LAST_TRUTH : this.bits & ~LAST_TRUTH;
   }
-  /** In the levelTrue set of each series it reads (level mode, predicate true). */
+  /** In the level queue of each series it reads (level mode, predicate true). */
   get levelOn(): boolean {
     return (this.bits & LEVEL_ON) !== 0;
   }
@@ -137,6 +137,15 @@ export class MonitorRt {
     const x = this.x;
     // NaN (never matched) makes the comparison false.
     return x !== undefined && x.cooldownMs > 0 && now - x.lastMatchAt < x.cooldownMs;
+  }
+  /**
+   * The earliest event time at which a match is out of its cooldown (-Infinity: at any time);
+   * `cooling(now)` is `now < readyAt()`.
+   */
+  readyAt(): number {
+    const x = this.x;
+    if (x === undefined || x.cooldownMs <= 0 || Number.isNaN(x.lastMatchAt)) return Number.NEGATIVE_INFINITY;
+    return x.lastMatchAt + x.cooldownMs;
   }
   /** The conditions, left to right (the order of `sites` and of persisted state). */
   conds(): CondRt[] {

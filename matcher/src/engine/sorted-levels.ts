@@ -163,15 +163,38 @@ export class MinHeap<T> {
     return out;
   }
 
+  /** Removes one entry of `item` (a linear scan: for small heaps); false when it is not there. */
+  remove(item: T): boolean {
+    const at = this.items.indexOf(item);
+    if (at < 0) return false;
+    this.removeAt(at);
+    return true;
+  }
+
   private pop(): T {
+    const top = this.items[0] as T;
+    this.removeAt(0);
+    return top;
+  }
+
+  /** Fills slot `at` with the last entry, moved down or up to where it belongs. */
+  private removeAt(at: number): void {
     const keys = this.keys;
     const items = this.items;
-    const top = items[0] as T;
     const lastK = keys.pop() as number;
     const lastI = items.pop() as T;
     const n = keys.length;
-    if (n > 0) {
-      let i = 0;
+    if (at === n) return;
+    let i = at;
+    // Up first: the last entry may be smaller than the removed one's parent.
+    while (i > 0) {
+      const p = (i - 1) >> 1;
+      if ((keys[p] as number) <= lastK) break;
+      keys[i] = keys[p] as number;
+      items[i] = items[p] as T;
+      i = p;
+    }
+    if (i === at) {
       for (;;) {
         const l = 2 * i + 1;
         if (l >= n) break;
@@ -182,9 +205,8 @@ export class MinHeap<T> {
         items[i] = items[c] as T;
         i = c;
       }
-      keys[i] = lastK;
-      items[i] = lastI;
     }
-    return top;
+    keys[i] = lastK;
+    items[i] = lastI;
   }
 }

@@ -58,14 +58,17 @@ export class Series {
   /** The longest window among this series' sources. */
   retainMs = 0;
   readonly sources: Source[] = [];
-  /** Level-mode monitors whose predicate is true and that read this series. */
-  private readonly levelTrue = new Set<MonitorRt>();
-  /** Level-mode monitors waiting for their cooldown to pass, by the time it does. */
-  private readonly cooling = new MinHeap<MonitorRt>();
-  /** The earliest end of a cooldown in `cooling` (a number on this object: no heap read per fact). */
-  private coolingUntil = Number.POSITIVE_INFINITY;
-  /** levelTrue or cooling is not empty. */
-  private levelBusy = false;
+  /**
+   * Level-mode monitors whose predicate is true and that read this series, keyed by the earliest
+   * event time at which each can fire again (the end of its cooldown). One entry per monitor,
+   * removed when its predicate turns false.
+   */
+  private readonly levelQueue = new MinHeap<MonitorRt>();
+  /**
+   * The queue's smallest key, kept on this object: a sample with no level monitor due reads this
+   * number and nothing else (on a large shard, the queue's own arrays are cold reads).
+   */
+  private levelDueAt = Number.POSITIVE_INFINITY;
 
   constructor(
     readonly stream: StreamRt,
@@ -96,35 +99,31 @@ export class Series {
 
   /** Adds or removes a level monitor whose predicate turned true or false. */
   setLevel(m: MonitorRt, on: boolean): void {
-    if (on) this.levelTrue.add(m);
-    else this.levelTrue.delete(m);
-    this.levelBusy = this.levelTrue.size > 0 || this.cooling.size > 0;
+    if (on) this.levelQueue.push(m.readyAt(), m);
+    else this.levelQueue.remove(m);
+    this.levelDueAt = this.levelQueue.minKey();
   }
 
   /**
-   * Queues the level monitors with a true predicate that a sample at `engine.now` must evaluate
-   * (each once per fact: `queued`); those still in their cooldown wait in a heap.
+   * Queues the level monitors with a true predicate that a sample at `engine.now` must evaluate:
+   * those whose cooldown is over. Each one evaluated either fires (and is due again after its
+   * cooldown) or turns false (and leaves the queue), so it goes back in at now + cooldown at once,
+   * and a monitor that fired meanwhile through another series goes back in at its real time.
    */
   levelDue(engine: { readonly now: number; enqueue(m: MonitorRt): void }): void {
     const now = engine.now;
-    if (!this.levelBusy) return;
-    if (this.coolingUntil <= now) {
-      for (const m of this.cooling.popUpTo(now)) if (m.levelOn) this.levelTrue.add(m);
-      this.coolingUntil = this.cooling.minKey();
-    }
-    for (const m of this.levelTrue) {
-      if (m.queued) continue;
-      const last = m.lastMatchAt;
-      if (last !== null && m.cooling(now)) {
-        this.levelTrue.delete(m);
-        const until = last + m.cooldownMs;
-        this.cooling.push(until, m);
-        if (until < this.coolingUntil) this.coolingUntil = until;
+    if (now < this.levelDueAt) return;
+    const queue = this.levelQueue;
+    for (const m of queue.popUpTo(now)) {
+      const readyAt = m.readyAt();
+      if (readyAt > now) {
+        queue.push(readyAt, m);
         continue;
       }
       engine.enqueue(m);
+      queue.push(now + m.cooldownMs, m);
     }
-    this.levelBusy = this.levelTrue.size > 0 || this.cooling.size > 0;
+    this.levelDueAt = queue.minKey();
   }
 
   source(windowMs: number, pct: boolean): Source {

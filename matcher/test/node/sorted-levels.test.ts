@@ -50,4 +50,43 @@ describe("sorted levels", () => {
     expect(h.popUpTo(3)).toEqual(["a", "c"]);
     expect(h.minKey()).toBe(5);
   });
+
+  it("keeps a heap whose entries can be removed anywhere equal to a sorted list", () => {
+    // Ops: push (key, item) of an item not in the heap (as the engine uses it: one entry per
+    // monitor), remove an item, pop everything up to a key. The model is a plain list.
+    const op = fc.oneof(
+      fc.record({ t: fc.constant("push" as const), k: fc.integer({ min: 0, max: 30 }), item: fc.nat(12) }),
+      fc.record({ t: fc.constant("remove" as const), item: fc.nat(12) }),
+      fc.record({ t: fc.constant("pop" as const), k: fc.integer({ min: 0, max: 30 }) }),
+    );
+    fc.assert(
+      fc.property(fc.array(op, { maxLength: 80 }), (ops) => {
+        const h = new MinHeap<number>();
+        let model: [number, number][] = [];
+        for (const o of ops) {
+          if (o.t === "push") {
+            if (model.some(([, item]) => item === o.item)) continue;
+            h.push(o.k, o.item);
+            model.push([o.k, o.item]);
+          } else if (o.t === "remove") {
+            const at = model.findIndex(([, item]) => item === o.item);
+            expect(h.remove(o.item)).toBe(at >= 0);
+            if (at >= 0) model.splice(at, 1);
+          } else {
+            const keyOf = new Map(model.map(([k, item]) => [item, k]));
+            const popped = h.popUpTo(o.k);
+            const due = model.filter(([k]) => k <= o.k).map(([, item]) => item);
+            model = model.filter(([k]) => k > o.k);
+            expect([...popped].sort()).toEqual(due.sort());
+            // In key order (equal keys in any order).
+            const keys = popped.map((item) => keyOf.get(item) as number);
+            expect(keys).toEqual([...keys].sort((a, b) => a - b));
+          }
+          expect(h.size).toBe(model.length);
+          expect(h.minKey()).toBe(Math.min(Number.POSITIVE_INFINITY, ...model.map(([k]) => k)));
+        }
+      }),
+      { numRuns: runs(500) },
+    );
+  });
 });
