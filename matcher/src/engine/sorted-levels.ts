@@ -135,20 +135,10 @@ export class MinHeap<T> {
   }
 
   push(k: number, item: T): void {
-    const keys = this.keys;
-    const items = this.items;
-    let i = keys.length;
-    keys.push(k);
-    items.push(item);
-    while (i > 0) {
-      const p = (i - 1) >> 1;
-      if ((keys[p] as number) <= k) break;
-      keys[i] = keys[p] as number;
-      items[i] = items[p] as T;
-      i = p;
-    }
-    keys[i] = k;
-    items[i] = item;
+    const i = this.keys.length;
+    this.keys.push(k);
+    this.items.push(item);
+    this.place(this.holeUp(i, k), k, item);
   }
 
   /** The smallest key (Infinity when empty). */
@@ -179,34 +169,48 @@ export class MinHeap<T> {
 
   /** Fills slot `at` with the last entry, moved down or up to where it belongs. */
   private removeAt(at: number): void {
+    const lastK = this.keys.pop() as number;
+    const lastI = this.items.pop() as T;
+    if (at === this.keys.length) return;
+    // Up first: the last entry may be smaller than the removed one's parent.
+    const up = this.holeUp(at, lastK);
+    this.place(up === at ? this.holeDown(at, lastK) : up, lastK, lastI);
+  }
+
+  /** Moves the hole at slot i up past parents with a larger key than k; returns where it stops. */
+  private holeUp(i: number, k: number): number {
     const keys = this.keys;
     const items = this.items;
-    const lastK = keys.pop() as number;
-    const lastI = items.pop() as T;
-    const n = keys.length;
-    if (at === n) return;
-    let i = at;
-    // Up first: the last entry may be smaller than the removed one's parent.
     while (i > 0) {
       const p = (i - 1) >> 1;
-      if ((keys[p] as number) <= lastK) break;
+      if ((keys[p] as number) <= k) break;
       keys[i] = keys[p] as number;
       items[i] = items[p] as T;
       i = p;
     }
-    if (i === at) {
-      for (;;) {
-        const l = 2 * i + 1;
-        if (l >= n) break;
-        const r = l + 1;
-        const c = r < n && (keys[r] as number) < (keys[l] as number) ? r : l;
-        if ((keys[c] as number) >= lastK) break;
-        keys[i] = keys[c] as number;
-        items[i] = items[c] as T;
-        i = c;
-      }
+    return i;
+  }
+
+  /** Moves the hole at slot i down past children with a smaller key than k; returns where it stops. */
+  private holeDown(i: number, k: number): number {
+    const keys = this.keys;
+    const items = this.items;
+    const n = keys.length;
+    for (;;) {
+      const l = 2 * i + 1;
+      if (l >= n) break;
+      const r = l + 1;
+      const c = r < n && (keys[r] as number) < (keys[l] as number) ? r : l;
+      if ((keys[c] as number) >= k) break;
+      keys[i] = keys[c] as number;
+      items[i] = items[c] as T;
+      i = c;
     }
-    keys[i] = lastK;
-    items[i] = lastI;
+    return i;
+  }
+
+  private place(i: number, k: number, item: T): void {
+    this.keys[i] = k;
+    this.items[i] = item;
   }
 }
