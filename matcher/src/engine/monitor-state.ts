@@ -132,16 +132,15 @@ export class MonitorRt {
   get active(): boolean {
     return (this.bits & (ENABLED | DONE)) === ENABLED;
   }
-  /** Still inside the cooldown after its last match at event time `now`. */
-  cooling(now: number): boolean {
-    const x = this.x;
-    // NaN (never matched) makes the comparison false.
-    return x !== undefined && x.cooldownMs > 0 && now - x.lastMatchAt < x.cooldownMs;
-  }
   /**
-   * The earliest event time at which a match is out of its cooldown (-Infinity: at any time);
-   * `cooling(now)` is `now < readyAt()`.
+   * Still inside the cooldown after its last match at event time `now`. Defined through readyAt
+   * so that the level queues (keyed by readyAt) and evaluation agree on every boundary; times and
+   * cooldowns are whole ms below 2^53, so this is exactly now − lastMatchAt < cooldownMs.
    */
+  cooling(now: number): boolean {
+    return now < this.readyAt();
+  }
+  /** The earliest event time at which a match is out of its cooldown (-Infinity: at any time). */
   readyAt(): number {
     const x = this.x;
     if (x === undefined || x.cooldownMs <= 0 || Number.isNaN(x.lastMatchAt)) return Number.NEGATIVE_INFINITY;
