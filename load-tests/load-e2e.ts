@@ -107,7 +107,10 @@ try {
   }
 
   const pushed = accepted.filter((a): a is { fact: FactInput; eventId: string } => a !== undefined);
+  // Seconds of this thread's time: the notify receiver runs on its own thread meanwhile.
+  const refStart = Date.now();
   const expected = expectedMatches(defs, pushed);
+  console.log(`reference evaluator: ${expected.length} matches in ${((Date.now() - refStart) / 1000).toFixed(1)} s`);
   const expectedIds = new Set(expected.map((m) => m.matchId));
   const drainStart = Date.now();
   let lastCount = -1;
