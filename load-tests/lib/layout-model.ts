@@ -1,3 +1,4 @@
+import { BETWEEN, DOWN, GT, GTE, LT, LTE, OP_CODES, OUTSIDE, UP } from "../../matcher/src/engine/condition-state";
 import { type MatchCore, triggerEventOf } from "../../matcher/src/engine/types";
 import type { AcceptedFact } from "../../shared/src/facts";
 import { matchIdOf } from "../../shared/src/ids";
@@ -17,25 +18,6 @@ import { streamKey } from "../../shared/src/streams";
  *
  * @example const m = new LayoutModel(); m.add(def); m.finish(); m.applyFact(fact).matches
  */
-const GT = 0;
-const GTE = 1;
-const LT = 2;
-const LTE = 3;
-const BETWEEN = 6;
-const OUTSIDE = 7;
-const UP = 8;
-const DOWN = 9;
-const OPS: Record<string, number> = {
-  gt: GT,
-  gte: GTE,
-  lt: LT,
-  lte: LTE,
-  between: BETWEEN,
-  outside: OUTSIDE,
-  crosses_above: UP,
-  crosses_below: DOWN,
-};
-
 // A monitor's row: [flags, lastMatchAt (NaN: none), cooldownMs, version].
 const STRIDE = 4;
 const LEVEL = 1;
@@ -277,7 +259,8 @@ export class LayoutModel {
       const s = this.stream(streamKey(c.stream));
       if (c.change && !s.change) s.change = new Levels();
       const levels = c.change ? (s.change as Levels) : s.raw;
-      const op = OPS[c.op] ?? GT;
+      const op = OP_CODES[c.op];
+      if (op === undefined || op === OP_CODES.eq || op === OP_CODES.neq) throw new Error(`the model has no ${c.op}`);
       const [a, b] = Array.isArray(c.value) ? c.value : [c.value, 0];
       levels.add(a, op, a, b, m, ci);
       if (op === BETWEEN || op === OUTSIDE) levels.add(b, op, a, b, m, ci);
