@@ -6,18 +6,6 @@ import type { MonitorDefinition } from "../../shared/src/monitor";
 import type { Condition } from "../../shared/src/predicate";
 import { streamKey } from "../../shared/src/streams";
 
-/**
- * A model of the matcher with its state in typed arrays instead of objects, to measure what that
- * layout could buy before anyone rewrites the engine for it (`npm run bench:layout-model`). It is
- * NOT an engine: it runs bench:matcher's workload only (each monitor reads one stream; at most two
- * conditions, all-of), treats `forMs` conditions as plain thresholds and ignores hysteresis. It
- * keeps what costs memory reads: levels sorted per source with each condition's operator,
- * operands and monitor stored beside its key; one row of numbers per monitor (flags, last match,
- * cooldown, version); level monitors in a heap per stream keyed by the end of their cooldown;
- * matches allocated as the engine allocates them; a checkpoint that reads every changed monitor.
- *
- * @example const m = new LayoutModel(); m.add(def); m.finish(); m.applyFact(fact).matches
- */
 // A monitor's row: [flags, lastMatchAt (NaN: none), cooldownMs, version].
 const STRIDE = 4;
 const LEVEL = 1;
@@ -30,6 +18,7 @@ const TWO_CONDS = 64;
 const DIRTY = 128;
 const QUEUED = 256;
 const IN_HEAP = 512;
+/** The workload's `change` conditions are all % over 60 s: one window per stream suffices here. */
 const CHANGE_WINDOW_MS = 60_000;
 
 type Column = Float64Array | Int32Array | Uint8Array;
@@ -226,6 +215,18 @@ class Stream {
 
 const NOTHING: { matches: readonly MatchCore[] } = Object.freeze({ matches: Object.freeze([]) });
 
+/**
+ * A model of the matcher with its state in typed arrays instead of objects, to measure what that
+ * layout could buy before anyone rewrites the engine for it (`npm run bench:layout-model`). It is
+ * NOT an engine: it runs bench:matcher's workload only (each monitor reads one stream; at most two
+ * conditions, all-of), treats `forMs` conditions as plain thresholds and ignores hysteresis. It
+ * keeps what costs memory reads: levels sorted per source with each condition's operator,
+ * operands and monitor stored beside its key; one row of numbers per monitor (flags, last match,
+ * cooldown, version); level monitors in a heap per stream keyed by the end of their cooldown;
+ * matches allocated as the engine allocates them; a checkpoint that reads every changed monitor.
+ *
+ * @example const m = new LayoutModel(); m.add(def); m.finish(); m.applyFact(fact).matches
+ */
 export class LayoutModel {
   private rows = new Float64Array(1024 * STRIDE);
   private readonly ids: string[] = [];
@@ -257,6 +258,9 @@ export class LayoutModel {
     this.ids[m] = def.monitorId;
     conds.forEach((c, ci) => {
       const s = this.stream(streamKey(c.stream));
+      if (c.change && (c.change.windowMs !== CHANGE_WINDOW_MS || c.change.mode !== "pct")) {
+        throw new Error("the model has one change window: pct over 60 s");
+      }
       if (c.change && !s.change) s.change = new Levels();
       const levels = c.change ? (s.change as Levels) : s.raw;
       const op = OP_CODES[c.op];
