@@ -31,7 +31,13 @@ const server = createServer((req, res) => {
   let body = "";
   req.on("data", (d) => { body += String(d); });
   req.on("end", () => {
-    const m = JSON.parse(body || "{}");
+    let m;
+    try {
+      m = JSON.parse(body || "{}");
+    } catch {
+      res.writeHead(400).end("not JSON");
+      return;
+    }
     const receipt = { matchId: m.matchId ?? "", monitorId: m.monitorId ?? "", at, acked: false };
     if (mode === "fail500") {
       parentPort.postMessage({ receipt });
@@ -67,7 +73,11 @@ export async function startReceiver(): Promise<Receiver> {
   let mode: ReceiverMode = "ok";
   let closed: (() => void) | undefined;
   const port = await new Promise<number>((resolve, reject) => {
-    worker.once("error", reject);
+    // Before the port: startup failed. After it: the server thread died, and receipts stop.
+    worker.on("error", (err) => {
+      reject(err);
+      console.error(`notify receiver thread failed: ${String(err)}`);
+    });
     worker.on("message", (msg: FromServer) => {
       if ("port" in msg) resolve(msg.port);
       else if ("receipt" in msg) receipts.push(msg.receipt);
