@@ -1,4 +1,6 @@
 import { BETWEEN, DOWN, GT, GTE, LT, LTE, OP_CODES, OUTSIDE, UP } from "../../matcher/src/engine/condition-state";
+import { byCodeUnits } from "../../matcher/src/engine/reference";
+import { MinHeap } from "../../matcher/src/engine/sorted-levels";
 import { type MatchCore, triggerEventOf } from "../../matcher/src/engine/types";
 import type { AcceptedFact } from "../../shared/src/facts";
 import { matchIdOf } from "../../shared/src/ids";
@@ -124,8 +126,8 @@ class Stream {
   private head = 0;
   private count = 0;
   latest = Number.NEGATIVE_INFINITY;
-  readonly heapKeys: number[] = [];
-  readonly heapMonitors: number[] = [];
+  /** Level monitors with a true predicate, keyed by the end of their cooldown (the engine's heap). */
+  readonly due = new MinHeap<number>();
   levelDueAt = Number.POSITIVE_INFINITY;
 
   /** Adds a sample and returns the % change over the window (NaN: no base yet). */
@@ -153,63 +155,6 @@ class Stream {
     const baseT = this.ring[this.head << 1] as number;
     const baseV = this.ring[(this.head << 1) + 1] as number;
     return baseT <= now - CHANGE_WINDOW_MS && baseV !== 0 ? (100 * (value - baseV)) / baseV : Number.NaN;
-  }
-
-  push(key: number, monitor: number): void {
-    this.heapKeys.push(key);
-    this.heapMonitors.push(monitor);
-    this.siftUp(this.heapKeys.length - 1);
-    this.levelDueAt = this.heapKeys[0] as number;
-  }
-
-  pop(): number {
-    const top = this.heapMonitors[0] as number;
-    this.removeAt(0);
-    return top;
-  }
-
-  remove(monitor: number): void {
-    const i = this.heapMonitors.indexOf(monitor);
-    if (i >= 0) this.removeAt(i);
-  }
-
-  private removeAt(i: number): void {
-    const k = this.heapKeys.pop() as number;
-    const m = this.heapMonitors.pop() as number;
-    if (i < this.heapKeys.length) {
-      this.heapKeys[i] = k;
-      this.heapMonitors[i] = m;
-      this.siftUp(i);
-      this.siftDown(i);
-    }
-    this.levelDueAt = this.heapKeys.length > 0 ? (this.heapKeys[0] as number) : Number.POSITIVE_INFINITY;
-  }
-
-  private swap(i: number, j: number): void {
-    const keys = this.heapKeys;
-    const mons = this.heapMonitors;
-    [keys[i], keys[j]] = [keys[j] as number, keys[i] as number];
-    [mons[i], mons[j]] = [mons[j] as number, mons[i] as number];
-  }
-
-  private siftUp(i: number): void {
-    const keys = this.heapKeys;
-    while (i > 0 && (keys[(i - 1) >> 1] as number) > (keys[i] as number)) {
-      this.swap(i, (i - 1) >> 1);
-      i = (i - 1) >> 1;
-    }
-  }
-
-  private siftDown(i: number): void {
-    const keys = this.heapKeys;
-    for (;;) {
-      const l = 2 * i + 1;
-      if (l >= keys.length) return;
-      const c = l + 1 < keys.length && (keys[l + 1] as number) < (keys[l] as number) ? l + 1 : l;
-      if ((keys[c] as number) >= (keys[i] as number)) return;
-      this.swap(i, c);
-      i = c;
-    }
   }
 }
 
@@ -288,10 +233,12 @@ export class LayoutModel {
     this.step(s.raw, price);
     if (s.change) this.step(s.change, s.changeAt(now, price));
     const rows = this.rows;
-    while (now >= s.levelDueAt) {
-      const m = s.pop();
-      this.enqueue(m);
-      s.push(now + (rows[m * STRIDE + 2] as number), m);
+    if (now >= s.levelDueAt) {
+      for (const m of s.due.popUpTo(now)) {
+        this.enqueue(m);
+        s.due.push(now + (rows[m * STRIDE + 2] as number), m);
+      }
+      s.levelDueAt = s.due.minKey();
     }
     let fired: number[] | undefined;
     for (const m of this.queue) {
@@ -302,7 +249,7 @@ export class LayoutModel {
     this.queue.length = 0;
     if (!fired) return NOTHING;
     const ids = this.ids;
-    if (fired.length > 1) fired.sort((x, y) => ((ids[x] as string) < (ids[y] as string) ? -1 : 1));
+    if (fired.length > 1) fired.sort((x, y) => byCodeUnits(ids[x] as string, ids[y] as string));
     return {
       matches: fired.map((m) => {
         const id = ids[m] as string;
@@ -433,10 +380,12 @@ export class LayoutModel {
     // A level monitor reads one stream here (the workload's do): the fact's.
     if (level && truth && !(flags & IN_HEAP)) {
       flags |= IN_HEAP;
-      s.push(fires ? now + (rows[o + 2] as number) : readyAt, m);
+      s.due.push(fires ? now + (rows[o + 2] as number) : readyAt, m);
+      s.levelDueAt = s.due.minKey();
     } else if (level && !truth && flags & IN_HEAP) {
       flags &= ~IN_HEAP;
-      s.remove(m);
+      s.due.remove(m);
+      s.levelDueAt = s.due.minKey();
     }
     rows[o] = flags;
     return fires;

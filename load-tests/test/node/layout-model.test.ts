@@ -10,8 +10,8 @@ describe("layout model (bench:layout-model)", () => {
   it("makes the engine's matches, in the same order, on bench:matcher's workload without forMs or hysteresis", () => {
     const model = new LayoutModel();
     const engine = new IndexedEngine({ history: () => [] });
-    // 50 streams: each ticks every 50 ms of event time, so 30,000 facts are 25 minutes, and level
-    // monitors fire again and again after their 60 s cooldown.
+    // 50 streams, each ticking once per second of event time: 30,000 facts are 10 minutes, so
+    // level monitors fire again and again after their 60 s cooldown.
     const range = { streams: 50, first: 0 };
     const monitors = new MonitorSource(range);
     for (let i = 0; i < 5000; i++) {
