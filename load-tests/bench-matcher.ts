@@ -18,6 +18,7 @@ import { referenceEvaluate } from "../matcher/src/engine/reference";
 import type { Op } from "../matcher/src/engine/types";
 import type { Condition } from "../shared/src/predicate";
 import { type BenchRow, reportBench } from "./lib/bench-output";
+import { MatchFloor } from "./lib/match-floor";
 import { SECONDS, timeEngine, timeFacts } from "./lib/matcher-timing";
 import {
   ALL_STREAMS,
@@ -26,7 +27,6 @@ import {
   MonitorSource,
   STREAM_COUNT,
   type StreamRange,
-  symbols,
 } from "./lib/matcher-workload";
 import { chaseNsPerRead } from "./lib/memory-latency";
 
@@ -96,36 +96,14 @@ function measureIndexed(
   };
 }
 
-/** The practical limit: per stream a sorted Float64Array of levels; a fact only counts the levels it passed. */
+/**
+ * The practical limit: per stream a sorted Float64Array of levels; a fact only finds the levels it
+ * passed (lib/match-floor.ts emitting no matches: bench:layout-model's floor is this plus them).
+ */
 function measureBare(n: number): { perSec: number } {
-  const lists: number[][] = Array.from({ length: STREAM_COUNT }, () => []);
-  const source = new MonitorSource();
-  for (let i = 0; i < n; i++) {
-    const { stream, level } = source.next();
-    if (level !== undefined) lists[stream]?.push(level);
-  }
-  const levels = lists.map((l) => Float64Array.from(l).sort());
-  const prev = new Map<string, number>();
-  const index = new Map(symbols.map((s, i) => [`market_price:${s}`, i]));
-  const lowerBound = (a: Float64Array, x: number) => {
-    let lo = 0;
-    let hi = a.length;
-    while (lo < hi) {
-      const mid = (lo + hi) >>> 1;
-      if ((a[mid] as number) < x) lo = mid + 1;
-      else hi = mid;
-    }
-    return lo;
-  };
+  const floor = new MatchFloor(n, 0);
   const { perSec } = timeFacts(
-    (f) => {
-      const price = (f.data as { price: number }).price;
-      const p = prev.get(f.streamKey);
-      prev.set(f.streamKey, price);
-      if (p === undefined) return 0;
-      const a = levels[index.get(f.streamKey) ?? 0] as Float64Array;
-      return Math.abs(lowerBound(a, price) - lowerBound(a, p));
-    },
+    (f) => floor.applyFact(f).matches.length,
     () => {},
   );
   return { perSec };
