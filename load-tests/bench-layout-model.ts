@@ -92,7 +92,7 @@ function main(): void {
     rows.push({
       metric: `matches/fact @ ${n.toLocaleString("en-US")}, model / engine / floor`,
       value: [matches[`model:${n}`], matches[`engine:${n}`], matches[`floor:${n}`]]
-        .map((x) => x?.toFixed(3))
+        .map((x) => x?.toPrecision(3))
         .join(" / "),
     });
   }

@@ -68,6 +68,7 @@ type SizeResult = {
 function measureIndexed(
   n: number,
   range: StreamRange = ALL_STREAMS,
+  live = Number.POSITIVE_INFINITY,
 ): Omit<SizeResult, "bareFactsPerSec" | "bareUsPerFact" | "referenceFactsPerSec"> {
   // Compile the engine's code first (a throwaway engine): V8's code for it is a few MB, paid once
   // per process, and would otherwise be counted as bytes per monitor at the small sizes.
@@ -78,7 +79,7 @@ function measureIndexed(
   warm.takeDirty();
   const h0 = heapUsed();
   const engine = new IndexedEngine({ history: () => [] });
-  const source = new MonitorSource(range);
+  const source = new MonitorSource(range, live);
   const t0 = performance.now();
   for (let i = 0; i < n; i++) engine.upsertMonitor(source.next().def);
   const upsertMs = performance.now() - t0;
@@ -282,6 +283,18 @@ async function main(): Promise<void> {
       `${fmt(dense.monitors)} monitors on 1 stream (the density of ${fmt(last.monitors)}): ${fmt(dense.indexedUsPerFact, 3)} µs/fact, ${fmt(dense.matchesPerFact, 3)} matches/fact`,
     );
   }
+  // The same count of monitors, but only the smallest size's can ever be true (the rest are moved
+  // where the walk never goes, their levels still indexed): as many matches per fact as at the
+  // smallest size, so this growth is the index's (O(log n)) and memory's, without the matches'.
+  const quiet =
+    first && last && last.monitors > first.monitors
+      ? measureIndexed(last.monitors, ALL_STREAMS, first.monitors)
+      : undefined;
+  if (first && last && quiet) {
+    console.log(
+      `${fmt(last.monitors)} monitors of which ${fmt(first.monitors)} can match: ${fmt(quiet.indexedUsPerFact, 3)} µs/fact, ${fmt(quiet.matchesPerFact, 4)} matches/fact`,
+    );
+  }
   const at = (n: number) => results.find((r) => r.monitors === n);
   const rows: BenchRow[] = [];
   for (const r of results) {
@@ -328,6 +341,15 @@ async function main(): Promise<void> {
       ratio: dense.indexedUsPerFact / first.indexedUsPerFact,
     });
     rows.push({ metric: `matches/fact, ${fmt(dense.monitors)} monitors on 1 stream`, value: dense.matchesPerFact });
+  }
+  if (first && last && quiet) {
+    const where = `${fmt(last.monitors)} monitors of which ${fmt(first.monitors)} can match`;
+    rows.push({
+      metric: `indexed µs/fact, ${where} (${fmt(first.monitors)}'s matches/fact; ratio: growth from ${fmt(first.monitors)})`,
+      value: quiet.indexedUsPerFact,
+      ratio: quiet.indexedUsPerFact / first.indexedUsPerFact,
+    });
+    rows.push({ metric: `matches/fact, ${where}`, value: quiet.matchesPerFact });
   }
   // What the growth is made of: a read that depends on the previous one, within the caches (the
   // small engine's whole heap fits) and at random in a working set like the largest engine's.

@@ -18,8 +18,15 @@ export function reportBench(
   bench: string,
   report: { title: string; rows: BenchRow[]; summary?: Record<string, unknown> },
 ): void {
+  // Three decimals, or three significant digits below 0.1 (0.00039 matches per fact is not 0.000).
   const fmt = (v: unknown) =>
-    typeof v === "number" ? (Number.isInteger(v) ? v.toLocaleString("en-US") : v.toFixed(3)) : String(v ?? "");
+    typeof v !== "number"
+      ? String(v ?? "")
+      : Number.isInteger(v)
+        ? v.toLocaleString("en-US")
+        : Math.abs(v) < 0.1
+          ? v.toPrecision(3)
+          : v.toFixed(3);
   const table = report.rows.map((r) => [
     r.metric,
     fmt(r.value),

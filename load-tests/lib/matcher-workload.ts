@@ -29,8 +29,15 @@ export const ALL_STREAMS: StreamRange = { streams: STREAM_COUNT, first: 0 };
 export class MonitorSource {
   private readonly r = rng(42);
   private i = 0;
-  /** Fewer streams than all puts the monitors on those only (same draws otherwise). */
-  constructor(private readonly range: StreamRange = ALL_STREAMS) {}
+  /**
+   * Fewer streams than all puts the monitors on those only (same draws otherwise). Monitors from
+   * the `live`-th on are made never true (see `quiet`): a run then has the matches of `live`
+   * monitors however many it holds.
+   */
+  constructor(
+    private readonly range: StreamRange = ALL_STREAMS,
+    private readonly live = Number.POSITIVE_INFINITY,
+  ) {}
 
   /** The next monitor, with the price level it watches (if any) for the bare loop. */
   next(): { def: MonitorDefinition; stream: number; level: number | undefined } {
@@ -74,6 +81,13 @@ export class MonitorSource {
       mode = "level";
       cooldownMs = 60_000;
     }
+    if (i >= this.live) {
+      predicate =
+        "all" in predicate
+          ? { all: predicate.all.map((x) => quiet(x as Condition, p0)) }
+          : quiet(predicate as Condition, p0);
+      level = "all" in predicate || predicate.change ? undefined : (predicate.value as number);
+    }
     const def: MonitorDefinition = {
       monitorId: `mon-${i}`,
       version: 1,
@@ -85,6 +99,27 @@ export class MonitorSource {
       enabled: true,
     };
     return { def, stream: s, level };
+  }
+}
+
+/**
+ * The condition moved where the walk never takes it (prices stay within ±8 % of the start, so a
+ * 60 s change within ±16 %): it is never true and never crossed, but its levels are in the index.
+ */
+function quiet(c: Condition, p0: number): Condition {
+  const far = (x: number) => round(p0 * x);
+  if (c.change) return { ...c, value: Math.sign(c.value as number) * 60 };
+  switch (c.op) {
+    case "between":
+      return { ...c, value: [far(2), far(2.02)] };
+    case "outside":
+      return { ...c, value: [far(0.5), far(2)] };
+    case "lt":
+    case "lte":
+    case "crosses_below":
+      return { ...c, value: far(0.5) };
+    default:
+      return { ...c, value: far(2) };
   }
 }
 
