@@ -1,9 +1,8 @@
 import { BETWEEN, DOWN, GT, GTE, LT, LTE, OP_CODES, OUTSIDE, UP } from "../../matcher/src/engine/condition-state";
 import { byCodeUnits } from "../../matcher/src/engine/reference";
 import { MinHeap } from "../../matcher/src/engine/sorted-levels";
-import { type MatchCore, triggerEventOf } from "../../matcher/src/engine/types";
+import { type MatchCore, matchCoreOf } from "../../matcher/src/engine/types";
 import type { AcceptedFact } from "../../shared/src/facts";
-import { matchIdOf } from "../../shared/src/ids";
 import type { MonitorDefinition } from "../../shared/src/monitor";
 import type { Condition } from "../../shared/src/predicate";
 import { streamKey } from "../../shared/src/streams";
@@ -251,19 +250,7 @@ export class LayoutModel {
     const ids = this.ids;
     if (fired.length > 1) fired.sort((x, y) => byCodeUnits(ids[x] as string, ids[y] as string));
     return {
-      matches: fired.map((m) => {
-        const id = ids[m] as string;
-        const version = rows[m * STRIDE + 3] as number;
-        return {
-          matchId: matchIdOf(id, version, fact.eventId),
-          monitorId: id,
-          monitorVersion: version,
-          eventId: fact.eventId,
-          observedAt: now,
-          streamKey: fact.streamKey,
-          triggerEvent: triggerEventOf(fact),
-        };
-      }),
+      matches: fired.map((m) => matchCoreOf(ids[m] as string, rows[m * STRIDE + 3] as number, fact)),
     };
   }
 

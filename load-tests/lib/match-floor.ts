@@ -1,11 +1,10 @@
-import type { MatchCore } from "../../matcher/src/engine/types";
-import { triggerEventOf } from "../../matcher/src/engine/types";
+import { type MatchCore, matchCoreOf } from "../../matcher/src/engine/types";
 import type { AcceptedFact } from "../../shared/src/facts";
-import { matchIdOf } from "../../shared/src/ids";
 import { MonitorSource, STREAM_COUNT, symbols } from "./matcher-workload";
 
 const NOTHING: { matches: readonly MatchCore[] } = Object.freeze({ matches: Object.freeze([]) });
-// A monitor's row, as the layout model's: [flags, lastMatchAt, cooldownMs, version].
+// A monitor's row, as the layout model's: [flags, lastMatchAt, cooldownMs, version]. The floor
+// reads only two of them; the row keeps the model's size so that a match reads the same memory.
 const STRIDE = 4;
 
 /**
@@ -80,19 +79,7 @@ export class MatchFloor {
     const id = this.ids[m] as string;
     const version = rows[o + 3] as number;
     this.changes.push(m, version, fact.observedAt);
-    return {
-      matches: [
-        {
-          matchId: matchIdOf(id, version, fact.eventId),
-          monitorId: id,
-          monitorVersion: version,
-          eventId: fact.eventId,
-          observedAt: fact.observedAt,
-          streamKey: fact.streamKey,
-          triggerEvent: triggerEventOf(fact),
-        },
-      ],
-    };
+    return { matches: [matchCoreOf(id, version, fact)] };
   }
 
   /** The states logged since the last call: (monitor, version, lastMatchAt) triples. */

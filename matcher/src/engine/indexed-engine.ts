@@ -1,6 +1,5 @@
 import { readField } from "../../../shared/src/fact-values";
 import type { AcceptedFact } from "../../../shared/src/facts";
-import { matchIdOf } from "../../../shared/src/ids";
 import type { MonitorDefinition } from "../../../shared/src/monitor";
 import type { CondRt, Toucher } from "./condition-state";
 import { loadMonitorState, monitorState } from "./monitor-persistence";
@@ -9,7 +8,7 @@ import { byCodeUnits } from "./reference";
 import { StreamIndex } from "./stream-index";
 import { loadStream, streamState } from "./stream-persistence";
 import type { Series, StreamRt } from "./stream-state";
-import { type HistoryFn, type MatchCore, triggerEventOf } from "./types";
+import { type HistoryFn, type MatchCore, matchCoreOf } from "./types";
 
 export type EngineOptions = { history?: HistoryFn };
 export type DirtyState = {
@@ -215,13 +214,5 @@ function byMonitorId(a: MonitorRt, b: MonitorRt): number {
 }
 
 function matchOf(m: MonitorRt, fact: AcceptedFact): MatchCore {
-  return {
-    matchId: matchIdOf(m.id, m.version, fact.eventId),
-    monitorId: m.id,
-    monitorVersion: m.version,
-    eventId: fact.eventId,
-    observedAt: fact.observedAt,
-    streamKey: fact.streamKey,
-    triggerEvent: triggerEventOf(fact),
-  };
+  return matchCoreOf(m.id, m.version, fact);
 }

@@ -1,4 +1,5 @@
 import type { AcceptedFact } from "../../../shared/src/facts";
+import { matchIdOf } from "../../../shared/src/ids";
 import type { MonitorDefinition } from "../../../shared/src/monitor";
 
 /**
@@ -63,4 +64,17 @@ export function triggerEventOf(fact: AcceptedFact): TriggerEvent {
     data: fact.data,
     eventId: fact.eventId,
   } as TriggerEvent;
+}
+
+/** The match the indexed engine emits when monitor `monitorId` at `version` fires on `fact`. */
+export function matchCoreOf(monitorId: string, version: number, fact: AcceptedFact): MatchCore {
+  return {
+    matchId: matchIdOf(monitorId, version, fact.eventId),
+    monitorId,
+    monitorVersion: version,
+    eventId: fact.eventId,
+    observedAt: fact.observedAt,
+    streamKey: fact.streamKey,
+    triggerEvent: triggerEventOf(fact),
+  };
 }
