@@ -17,9 +17,9 @@ import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { DatabaseSync } from "node:sqlite";
-import { applyEvents } from "../projector/src/projections/apply";
-import { LIVE } from "../projector/src/projections/sql";
-import { sqliteExecutor } from "../projector/src/projections/sqlite-executor";
+import { applyEvents } from "../shared/src/projections/apply";
+import { LIVE } from "../shared/src/projections/sql";
+import { sqliteExecutor } from "../shared/src/projections/sqlite-executor";
 import { startRebuildStatement } from "../projector/src/rebuild/shadow";
 import {
   catchUpAndSwap,

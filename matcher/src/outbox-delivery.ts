@@ -1,5 +1,5 @@
-import { applyEvents } from "../../projector/src/projections/apply";
-import { d1Executor } from "../../projector/src/projections/sql";
+import { applyEvents } from "../../shared/src/projections/apply";
+import { d1Executor } from "../../shared/src/projections/sql";
 import { batchLogLine } from "../../shared/src/batch-log";
 import { stamp, type TriggerMatched } from "../../shared/src/events";
 import { deterministicUlid } from "../../shared/src/ids";

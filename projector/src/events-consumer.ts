@@ -2,8 +2,8 @@ import { batchLogLine } from "../../shared/src/batch-log";
 import { lagStatement } from "../../shared/src/consumer-lag";
 import { type DomainEvent, safeParseDomainEvent } from "../../shared/src/events";
 import type { ProjectorEnv } from "./env";
-import { applyEvents } from "./projections/apply";
-import { d1Executor } from "./projections/sql";
+import { applyEvents } from "../../shared/src/projections/apply";
+import { d1Executor } from "../../shared/src/projections/sql";
 
 /**
  * The Queue "events" consumer: each message is `{ v: 1, events: DomainEvent[] }`. Every valid

@@ -2,7 +2,7 @@ import { createRoute, type OpenAPIHono, z } from "@hono/zod-openapi";
 import { newId } from "../../shared/src/ids";
 import { fail, ProblemError, validationProblem } from "../../shared/src/problem";
 import type { ProjectorEnv } from "./env";
-import { d1Executor, PROJECTIONS } from "./projections/sql";
+import { d1Executor, PROJECTIONS } from "../../shared/src/projections/sql";
 import { startRebuildStatement } from "./rebuild/shadow";
 
 /**

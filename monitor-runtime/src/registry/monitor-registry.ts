@@ -1,6 +1,6 @@
 import { DurableObject } from "cloudflare:workers";
-import { applyEvents } from "../../../projector/src/projections/apply";
-import { d1Executor } from "../../../projector/src/projections/sql";
+import { applyEvents } from "../../../shared/src/projections/apply";
+import { d1Executor } from "../../../shared/src/projections/sql";
 import { type DomainEvent, parseDomainEvent, stamp } from "../../../shared/src/events";
 import { newId } from "../../../shared/src/ids";
 import type { RuntimeEnv } from "../env";

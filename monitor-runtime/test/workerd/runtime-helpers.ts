@@ -1,6 +1,6 @@
 import { env } from "cloudflare:workers";
-import { applyEvents } from "../../../projector/src/projections/apply";
-import { d1Executor } from "../../../projector/src/projections/sql";
+import { applyEvents } from "../../../shared/src/projections/apply";
+import { d1Executor } from "../../../shared/src/projections/sql";
 import { DomainEventSchema } from "../../../shared/src/events";
 import { newId } from "../../../shared/src/ids";
 import { self } from "../../../test-fixtures/self";

@@ -1,6 +1,6 @@
 import { type DomainEvent, upcast } from "../../../shared/src/events";
-import { checkpointStatement, type ProjectOptions, projectEvent } from "../projections/apply";
-import { SHADOW, type SqlStatement } from "../projections/sql";
+import { checkpointStatement, type ProjectOptions, projectEvent } from "../../../shared/src/projections/apply";
+import { SHADOW, type SqlStatement } from "../../../shared/src/projections/sql";
 
 /**
  * One rebuild chunk: event_log rows in seq order, projected into the shadow set. Stored events

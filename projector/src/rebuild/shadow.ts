@@ -1,6 +1,6 @@
-import { deriveMatchStateStatement } from "../projections/monitor-state";
-import { projectionDdl } from "../projections/schema";
-import { LIVE, PROJECTION_TABLES, PROJECTIONS, SHADOW, type SqlStatement } from "../projections/sql";
+import { deriveMatchStateStatement } from "../../../shared/src/projections/monitor-state";
+import { projectionDdl } from "../../../shared/src/projections/schema";
+import { LIVE, PROJECTION_TABLES, PROJECTIONS, SHADOW, type SqlStatement } from "../../../shared/src/projections/sql";
 
 /**
  * Shadow tables and the swap. Swap method: ALTER TABLE RENAME, in one batch per table

@@ -1,4 +1,4 @@
-import type { SqlExecutor } from "../projections/sql";
+import type { SqlExecutor } from "../../../shared/src/projections/sql";
 import { chunkStatements, type LoggedEventRow, readChunkStatement } from "./chunk";
 import { createShadowStatements, failRebuildStatement, finishShadowStatements, swapStatements } from "./shadow";
 

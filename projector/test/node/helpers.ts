@@ -1,8 +1,8 @@
 import { readFileSync } from "node:fs";
 import { resolve } from "node:path";
 import { DatabaseSync } from "node:sqlite";
-import { PROJECTION_TABLES } from "../../src/projections/sql";
-import { type SqliteExecutor, sqliteExecutor } from "../../src/projections/sqlite-executor";
+import { PROJECTION_TABLES } from "../../../shared/src/projections/sql";
+import { type SqliteExecutor, sqliteExecutor } from "../../../shared/src/projections/sqlite-executor";
 
 export const MIGRATION = resolve(import.meta.dirname, "../../../migrations/0001_event_log_and_projections.sql");
 

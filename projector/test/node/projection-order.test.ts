@@ -1,7 +1,7 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { type DomainEvent, executionRefKey } from "../../../shared/src/events";
-import { applyEvents } from "../../src/projections/apply";
+import { applyEvents } from "../../../shared/src/projections/apply";
 import { eventsArb } from "./arbitraries";
 import { dump, freshDb } from "./helpers";
 

@@ -1,8 +1,8 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import type { DomainEvent } from "../../../shared/src/events";
-import { applyEvents } from "../../src/projections/apply";
-import type { SqliteExecutor } from "../../src/projections/sqlite-executor";
+import { applyEvents } from "../../../shared/src/projections/apply";
+import type { SqliteExecutor } from "../../../shared/src/projections/sqlite-executor";
 import { startRebuildStatement } from "../../src/rebuild/shadow";
 import { runRebuild } from "../../src/rebuild/steps";
 import { type Delivery, deliveriesArb, eventsArb } from "./arbitraries";

@@ -1,5 +1,5 @@
-import { applyEvents } from "../../../../projector/src/projections/apply";
-import { d1Executor } from "../../../../projector/src/projections/sql";
+import { applyEvents } from "../../../../shared/src/projections/apply";
+import { d1Executor } from "../../../../shared/src/projections/sql";
 import { type DomainEvent, DomainEventSchema } from "../../../../shared/src/events";
 import type { RuntimeEnv } from "../../env";
 

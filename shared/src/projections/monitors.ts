@@ -1,4 +1,4 @@
-import type { MonitorRegistered, MonitorRemoved, MonitorUpdated } from "../../../shared/src/events";
+import type { MonitorRegistered, MonitorRemoved, MonitorUpdated } from "../events";
 import { cachedSql, type EventPosition, notApplied, type SqlStatement, type TableSet } from "./sql";
 
 /**

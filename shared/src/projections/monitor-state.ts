@@ -1,4 +1,4 @@
-import type { MonitorRegistered, MonitorUpdated, TickExecuted, TriggerMatched } from "../../../shared/src/events";
+import type { MonitorRegistered, MonitorUpdated, TickExecuted, TriggerMatched } from "../events";
 import { cachedSql, type EventPosition, notApplied, type SqlStatement, type TableSet } from "./sql";
 
 /**

@@ -1,4 +1,4 @@
-import type { DomainEvent } from "../../../shared/src/events";
+import type { DomainEvent } from "../events";
 import { completionStatements, recordRefStatements } from "./execution-refs";
 import { matchStateStatement, registrationStateStatement, tickStateStatement } from "./monitor-state";
 import { monitorStatements } from "./monitors";

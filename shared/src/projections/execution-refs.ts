@@ -3,7 +3,7 @@ import {
   type ExecutionCompleted,
   type ExecutionRefKind,
   executionRefKey,
-} from "../../../shared/src/events";
+} from "../events";
 import { cachedSql, type EventPosition, notApplied, type SqlStatement, type TableSet } from "./sql";
 
 /**

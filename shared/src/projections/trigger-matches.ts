@@ -1,4 +1,4 @@
-import type { TriggerMatched } from "../../../shared/src/events";
+import type { TriggerMatched } from "../events";
 import { cachedSql, type EventPosition, notApplied, type SqlStatement, type TableSet } from "./sql";
 
 /**
