@@ -17,9 +17,6 @@ import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { DatabaseSync } from "node:sqlite";
-import { applyEvents } from "../shared/src/projections/apply";
-import { LIVE } from "../shared/src/projections/sql";
-import { sqliteExecutor } from "../shared/src/projections/sqlite-executor";
 import { startRebuildStatement } from "../projector/src/rebuild/shadow";
 import {
   catchUpAndSwap,
@@ -30,6 +27,9 @@ import {
 } from "../projector/src/rebuild/steps";
 import type { DomainEvent } from "../shared/src/events";
 import { matchIdOf, newId } from "../shared/src/ids";
+import { applyEvents } from "../shared/src/projections/apply";
+import { LIVE } from "../shared/src/projections/sql";
+import { sqliteExecutor } from "../shared/src/projections/sqlite-executor";
 import { type BenchRow, reportBench } from "./lib/bench-output";
 import { rng } from "./lib/rng";
 

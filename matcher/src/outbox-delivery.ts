@@ -1,8 +1,8 @@
-import { applyEvents } from "../../shared/src/projections/apply";
-import { d1Executor } from "../../shared/src/projections/sql";
 import { batchLogLine } from "../../shared/src/batch-log";
 import { stamp, type TriggerMatched } from "../../shared/src/events";
 import { deterministicUlid } from "../../shared/src/ids";
+import { applyEvents } from "../../shared/src/projections/apply";
+import { d1Executor } from "../../shared/src/projections/sql";
 import { classifyNotify, nextAttemptAt } from "./backoff";
 import type { Match } from "./engine/types";
 import type { MatcherEnv } from "./env";

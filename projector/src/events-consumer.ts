@@ -1,9 +1,9 @@
 import { batchLogLine } from "../../shared/src/batch-log";
 import { lagStatement } from "../../shared/src/consumer-lag";
 import { type DomainEvent, safeParseDomainEvent } from "../../shared/src/events";
-import type { ProjectorEnv } from "./env";
 import { applyEvents } from "../../shared/src/projections/apply";
 import { d1Executor } from "../../shared/src/projections/sql";
+import type { ProjectorEnv } from "./env";
 
 /**
  * The Queue "events" consumer: each message is `{ v: 1, events: DomainEvent[] }`. Every valid

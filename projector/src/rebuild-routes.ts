@@ -1,8 +1,8 @@
 import { createRoute, type OpenAPIHono, z } from "@hono/zod-openapi";
 import { newId } from "../../shared/src/ids";
 import { fail, ProblemError, validationProblem } from "../../shared/src/problem";
-import type { ProjectorEnv } from "./env";
 import { d1Executor, PROJECTIONS } from "../../shared/src/projections/sql";
+import type { ProjectorEnv } from "./env";
 import { startRebuildStatement } from "./rebuild/shadow";
 
 /**

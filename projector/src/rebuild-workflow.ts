@@ -1,6 +1,6 @@
 import { WorkflowEntrypoint, type WorkflowEvent, type WorkflowStep } from "cloudflare:workers";
-import type { ProjectorEnv } from "./env";
 import { d1Executor } from "../../shared/src/projections/sql";
+import type { ProjectorEnv } from "./env";
 import {
   catchUpAndSwap,
   createShadow,

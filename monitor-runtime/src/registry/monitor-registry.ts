@@ -1,8 +1,8 @@
 import { DurableObject } from "cloudflare:workers";
-import { applyEvents } from "../../../shared/src/projections/apply";
-import { d1Executor } from "../../../shared/src/projections/sql";
 import { type DomainEvent, parseDomainEvent, stamp } from "../../../shared/src/events";
 import { newId } from "../../../shared/src/ids";
+import { applyEvents } from "../../../shared/src/projections/apply";
+import { d1Executor } from "../../../shared/src/projections/sql";
 import type { RuntimeEnv } from "../env";
 import { evolve, execute, initialState, type RegistryCommand, type RegistryEvent, type RegistryState } from "./decider";
 import { indexEvent } from "./index-in-shards";

@@ -1,8 +1,8 @@
 import { env } from "cloudflare:workers";
-import { applyEvents } from "../../../shared/src/projections/apply";
-import { d1Executor } from "../../../shared/src/projections/sql";
 import { DomainEventSchema } from "../../../shared/src/events";
 import { newId } from "../../../shared/src/ids";
+import { applyEvents } from "../../../shared/src/projections/apply";
+import { d1Executor } from "../../../shared/src/projections/sql";
 import { self } from "../../../test-fixtures/self";
 import type { RuntimeEnv } from "../../src/env";
 import type { SessionMirror } from "../../src/runtime/session/session-store";

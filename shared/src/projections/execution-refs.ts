@@ -1,9 +1,4 @@
-import {
-  EXECUTION_REF_KINDS,
-  type ExecutionCompleted,
-  type ExecutionRefKind,
-  executionRefKey,
-} from "../events";
+import { EXECUTION_REF_KINDS, type ExecutionCompleted, type ExecutionRefKind, executionRefKey } from "../events";
 import { cachedSql, type EventPosition, notApplied, type SqlStatement, type TableSet } from "./sql";
 
 /**

@@ -1,6 +1,6 @@
+import { type DomainEvent, DomainEventSchema } from "../../../../shared/src/events";
 import { applyEvents } from "../../../../shared/src/projections/apply";
 import { d1Executor } from "../../../../shared/src/projections/sql";
-import { type DomainEvent, DomainEventSchema } from "../../../../shared/src/events";
 import type { RuntimeEnv } from "../../env";
 
 /** The body of a message on Queue "events" (JSON, the default content type). */
