@@ -1,7 +1,7 @@
 import { runDurableObjectAlarm } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import { packMessages } from "../ingest/src/enqueue";
+import { packMessages } from "../shared/src/contract/facts-message";
 import type { IngestEnv } from "../ingest/src/env";
 import type { AcceptedFact } from "../shared/src/facts";
 import { factStreamKey } from "../shared/src/streams";

@@ -1,4 +1,5 @@
 import { DurableObject } from "cloudflare:workers";
+import type { FactJournalRpc } from "../../shared/src/contract/shard-rpc";
 
 /**
  * The fact journal: every accepted facts message is written here (SQLite, durable) before the
@@ -9,7 +10,7 @@ import { DurableObject } from "cloudflare:workers";
  */
 export type JournalEnv = { FACTS_QUEUE: Queue<Uint8Array>; JOURNAL_REDELIVER_MS?: string };
 
-export class FactJournal extends DurableObject<JournalEnv> {
+export class FactJournal extends DurableObject<JournalEnv> implements FactJournalRpc {
   private ready = false;
   /** An alarm is known to be set (reading it back on every append was a storage call per push). */
   private alarmArmed = false;

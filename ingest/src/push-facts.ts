@@ -8,7 +8,8 @@ import {
 import { newId } from "../../shared/src/ids";
 import { fail, ProblemError, problem, validationProblem } from "../../shared/src/problem";
 import { factStreamKey } from "../../shared/src/streams";
-import { packMessages, sendMessages } from "./enqueue";
+import { packMessages, sendMessages } from "../../shared/src/contract/facts-message";
+import { journalName, journalShards } from "../../shared/src/contract/topology";
 import type { IngestEnv } from "./env";
 import { mayPush, type Producer } from "./producers";
 import { bodyFormat, parseBody, readLimited } from "./read-body";
@@ -107,9 +108,8 @@ export async function pushFacts(request: Request, env: IngestEnv, producer: Prod
 
 /** One of the journal's shards, spread by request. */
 function journalFor(env: IngestEnv) {
-  const shards = Math.max(1, Number(env.JOURNAL_SHARDS ?? 4) || 4);
-  const shard = Math.floor(Math.random() * shards);
-  return { shard, stub: env.JOURNAL.get(env.JOURNAL.idFromName(`journal-${shard}`)) };
+  const shard = Math.floor(Math.random() * journalShards(env));
+  return { shard, stub: env.JOURNAL.get(env.JOURNAL.idFromName(journalName(shard))) };
 }
 
 /** Count limits are a 413 (checked before the schema); shape and bounds a 400 naming each path. */

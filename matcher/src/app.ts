@@ -5,8 +5,8 @@ import { ADMIN_BODY_LIMIT, limitBody } from "../../shared/src/http/body-limit";
 import { notFound, onError } from "../../shared/src/http/errors";
 import { validationHook } from "../../shared/src/http/validation-hook";
 import { fail } from "../../shared/src/problem";
-import { shardName } from "../../shared/src/streams";
-import { type MatcherEnv, shardCount } from "./env";
+import { shardCount, shardName } from "../../shared/src/contract/topology";
+import type { MatcherEnv } from "./env";
 
 /** Matcher admin routes: per-shard stats and the facts dead letters (list, replay). */
 export const app = new OpenAPIHono<{ Bindings: MatcherEnv }>({ defaultHook: validationHook });

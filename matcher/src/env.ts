@@ -1,4 +1,4 @@
-import type { FactJournal } from "../../ingest/src/fact-journal";
+import type { FactJournalRpc } from "../../shared/src/contract/shard-rpc";
 import type { MatcherShard } from "./matcher-shard";
 import type { StreamRoutes } from "./stream-routes";
 
@@ -6,7 +6,8 @@ import type { StreamRoutes } from "./stream-routes";
 export interface MatcherEnv {
   SHARDS: DurableObjectNamespace<MatcherShard>;
   ROUTES: DurableObjectNamespace<StreamRoutes>;
-  JOURNAL: DurableObjectNamespace<FactJournal>;
+  /** The ingest Worker's fact journal (script_name binding): acknowledged once a message is applied. */
+  JOURNAL: DurableObjectNamespace<FactJournalRpc>;
   EVENTS_QUEUE: Queue<unknown>;
   FACTS_QUEUE: Queue<Uint8Array>;
   FACTS_DLQ: Queue<unknown>;
@@ -20,9 +21,4 @@ export interface MatcherEnv {
   NOTIFY_URL?: string;
   /** Test configurations only: comma-separated fault switches (see SECURITY.md). Never set in wrangler.jsonc. */
   FAULTS?: string;
-}
-
-export function shardCount(env: { SHARD_COUNT?: string }): number {
-  const n = Number(env.SHARD_COUNT ?? 8);
-  return Number.isInteger(n) && n > 0 ? n : 8;
 }

@@ -1,10 +1,12 @@
-import type { JournalRef } from "../../ingest/src/enqueue";
-import { decode } from "../../shared/src/codec";
 import { lagStatement } from "../../shared/src/consumer-lag";
+import { decodeFactsMessage, type JournalRef } from "../../shared/src/contract/facts-message";
+import { maybeFail } from "../../shared/src/contract/faults";
+import type { FollowerMap } from "../../shared/src/contract/shard-rpc";
+import { journalName, ROUTES_NAME, shardCount, shardName } from "../../shared/src/contract/topology";
+import { deadLetter } from "../../shared/src/dead-letters";
 import type { AcceptedFact } from "../../shared/src/facts";
-import { shardName } from "../../shared/src/streams";
-import { type MatcherEnv, shardCount } from "./env";
-import { type FollowerMap, routeFacts } from "./route-facts";
+import type { MatcherEnv } from "./env";
+import { routeFacts } from "./route-facts";
 
 /**
  * The Queue "facts" consumer: decodes each msgpack message, routes its facts to shards (owner and
@@ -15,19 +17,16 @@ import { type FollowerMap, routeFacts } from "./route-facts";
 let routes: { version: number; followers: FollowerMap } = { version: -1, followers: {} };
 
 export async function consumeFacts(batch: MessageBatch<unknown>, env: MatcherEnv): Promise<void> {
-  if (env.FAULTS?.includes("consumer-throw") && Math.random() < 0.1) throw new Error("fault injection: consumer threw");
+  maybeFail(env.FAULTS, "consumer-throw", 0.1);
   const decoded: { message: Message<unknown>; facts: AcceptedFact[]; journal?: JournalRef }[] = [];
   for (const message of batch.messages) {
-    const body = decodeFacts(message.body);
-    if (typeof body === "string") {
-      await deadLetter(env, message, body);
-      continue;
-    }
-    decoded.push({ message, ...body });
+    const body = decodeFactsMessage(message.body);
+    if (typeof body === "string") await deadLetter(env.FACTS_DLQ, "facts", message, body);
+    else decoded.push({ message, facts: body.facts, ...(body.journal ? { journal: body.journal } : {}) });
   }
   if (decoded.length === 0) return;
 
-  const table = env.ROUTES.get(env.ROUTES.idFromName("routes"));
+  const table = env.ROUTES.get(env.ROUTES.idFromName(ROUTES_NAME));
   const [fresh] = await Promise.all([table.snapshot(routes.version), recordLag(env, batch.messages)]);
   if (fresh) routes = fresh;
 
@@ -58,7 +57,7 @@ export async function consumeFacts(batch: MessageBatch<unknown>, env: MatcherEnv
       d.message.ack();
       if (d.journal) settled.push(d.journal);
     } else if (d.message.attempts >= 5) {
-      await deadLetter(env, d.message, `a shard kept failing on these facts: ${firstError}`);
+      await deadLetter(env.FACTS_DLQ, "facts", d.message, `a shard kept failing on these facts: ${firstError}`);
       if (d.journal) settled.push(d.journal);
     } else d.message.retry({ delaySeconds: Math.min(30, 2 ** d.message.attempts) });
   }
@@ -72,33 +71,13 @@ async function ackJournal(env: MatcherEnv, refs: JournalRef[]): Promise<void> {
   await Promise.all(
     [...byShard.entries()].map(([shard, ids]) =>
       // A lost ack only means the journal sends the message again, which shards then drop.
-      env.JOURNAL.get(env.JOURNAL.idFromName(`journal-${shard}`))
+      env.JOURNAL.get(env.JOURNAL.idFromName(journalName(shard)))
         .ack(ids)
         .catch((err: unknown) =>
           console.error(JSON.stringify({ level: "warn", msg: "journal ack failed", error: String(err) })),
         ),
     ),
   );
-}
-
-function decodeFacts(body: unknown): { facts: AcceptedFact[]; journal?: JournalRef } | string {
-  try {
-    if (!(body instanceof Uint8Array) && !(body instanceof ArrayBuffer)) return "message body is not msgpack bytes";
-    const msg = decode<{ v?: number; facts?: unknown; journal?: JournalRef }>(body);
-    if (msg?.v !== 1 || !Array.isArray(msg.facts)) return "message is not a v1 facts message";
-    for (const f of msg.facts as AcceptedFact[]) {
-      if (typeof f?.eventId !== "string" || typeof f.streamKey !== "string" || typeof f.observedAt !== "number") {
-        return "a fact lacks eventId, streamKey or observedAt";
-      }
-    }
-    const journal =
-      msg.journal && typeof msg.journal.id === "string" && Number.isInteger(msg.journal.shard)
-        ? msg.journal
-        : undefined;
-    return { facts: msg.facts as AcceptedFact[], ...(journal ? { journal } : {}) };
-  } catch (err) {
-    return `undecodable message: ${String(err)}`;
-  }
 }
 
 /**
@@ -123,24 +102,4 @@ async function recordLag(env: MatcherEnv, messages: readonly Message<unknown>[])
   if (Date.now() - lagWrittenAt < 1000) return;
   lagWrittenAt = Date.now();
   await lagStatement(env.DB, "facts", messages).run();
-}
-
-/** Moves a message to the facts DLQ with its reason, then acks it here. */
-async function deadLetter(env: MatcherEnv, message: Message<unknown>, reason: string): Promise<void> {
-  const bytes = message.body instanceof Uint8Array ? message.body : new Uint8Array();
-  await env.FACTS_DLQ.send(
-    {
-      sourceQueue: "facts",
-      messageId: message.id,
-      attempts: message.attempts,
-      reason,
-      failedAt: Date.now(),
-      body: Array.from(bytes),
-    },
-    { contentType: "json" },
-  );
-  console.error(
-    JSON.stringify({ level: "error", msg: "dead-lettered", queue: "facts", messageId: message.id, reason }),
-  );
-  message.ack();
 }

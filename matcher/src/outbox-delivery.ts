@@ -1,8 +1,7 @@
 import { batchLogLine } from "../../shared/src/batch-log";
 import { stamp, type TriggerMatched } from "../../shared/src/events";
 import { deterministicUlid } from "../../shared/src/ids";
-import { applyEvents } from "../../shared/src/projections/apply";
-import { d1Executor } from "../../shared/src/projections/sql";
+import { publishEvents } from "../../shared/src/contract/events-message";
 import { classifyNotify, nextAttemptAt } from "./backoff";
 import type { Match } from "./engine/types";
 import type { MatcherEnv } from "./env";
@@ -43,10 +42,8 @@ export async function deliverOutbox(store: ShardStore, env: MatcherEnv): Promise
     if (unpublished.length === 0) return;
     const events = await Promise.all(unpublished.map(triggerMatchedEvent));
     // Projected into D1 here as well as published: a queue message can be lost (a local runtime
-    // killed with its in-memory queue) and the event must still reach event_log. Both paths are
-    // idempotent on eventId, so the projector's copy changes nothing.
-    await applyEvents(d1Executor(env.DB), events);
-    await env.EVENTS_QUEUE.sendBatch([{ body: { v: 1, events } }]);
+    // killed with its in-memory queue) and the event must still reach event_log.
+    await publishEvents(env, events);
   })();
   const outcomes: NotifyOutcome[] = [];
   const delivered: string[] = [];

@@ -1,3 +1,4 @@
+import type { FollowerMap } from "../../shared/src/contract/shard-rpc";
 import type { AcceptedFact } from "../../shared/src/facts";
 import { shardOf } from "../../shared/src/streams";
 
@@ -10,8 +11,6 @@ import { shardOf } from "../../shared/src/streams";
  *
  * @example routeFacts(facts, 8, { "market_price:ETH": [3] }) // Map { 5 => [...], 3 => [...] }
  */
-export type FollowerMap = Readonly<Record<string, readonly number[]>>;
-
 export function routeFacts(facts: AcceptedFact[], shards: number, followers: FollowerMap): Map<number, AcceptedFact[]> {
   const byShard = new Map<number, AcceptedFact[]>();
   const add = (n: number, f: AcceptedFact) => {

@@ -1,12 +1,12 @@
 import { DurableObject } from "cloudflare:workers";
-import type { FollowerMap } from "./route-facts";
+import type { FollowerMap, StreamRoutesRpc } from "../../shared/src/contract/shard-rpc";
 
 /**
  * The follower table of multi-shard monitors: stream key → shards that follow it, with a version
  * so the facts consumer re-reads it only when it changed. One small object: it changes only when
  * a monitor that reads streams on several shards is registered or removed.
  */
-export class StreamRoutes extends DurableObject {
+export class StreamRoutes extends DurableObject implements StreamRoutesRpc {
   private ensure(): void {
     this.ctx.storage.sql.exec(
       "CREATE TABLE IF NOT EXISTS follows (stream_key TEXT NOT NULL, shard INTEGER NOT NULL, monitor_id TEXT NOT NULL, PRIMARY KEY (stream_key, shard, monitor_id))",

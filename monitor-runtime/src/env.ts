@@ -1,5 +1,4 @@
-import type { MatcherShard } from "../../matcher/src/matcher-shard";
-import type { StreamRoutes } from "../../matcher/src/stream-routes";
+import type { MatcherShardRpc, StreamRoutesRpc } from "../../shared/src/contract/shard-rpc";
 import type { MonitorRegistry } from "./registry/monitor-registry";
 import type { PortfolioAgent } from "./runtime/portfolio-agent";
 import type { TickWorkflowParams } from "./runtime/tick-workflow-params";
@@ -12,8 +11,9 @@ export interface RuntimeEnv {
   REGISTRY: DurableObjectNamespace<MonitorRegistry>;
   USER_AGENT: DurableObjectNamespace<UserAgent>;
   PORTFOLIO_AGENT: DurableObjectNamespace<PortfolioAgent>;
-  SHARDS: DurableObjectNamespace<MatcherShard>;
-  ROUTES: DurableObjectNamespace<StreamRoutes>;
+  /** The matcher Worker's shards and follower table (script_name bindings; RPC typed in shared/). */
+  SHARDS: DurableObjectNamespace<MatcherShardRpc>;
+  ROUTES: DurableObjectNamespace<StreamRoutesRpc>;
   TICK_WORKFLOW: Workflow<TickWorkflowParams>;
   ADMIN_AUTH_SECRET_TOKEN?: string;
   SHARD_COUNT?: string;

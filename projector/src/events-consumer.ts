@@ -1,6 +1,9 @@
 import { batchLogLine } from "../../shared/src/batch-log";
 import { lagStatement } from "../../shared/src/consumer-lag";
-import { type DomainEvent, safeParseDomainEvent } from "../../shared/src/events";
+import { parseEventsMessage } from "../../shared/src/contract/events-message";
+import { maybeFail } from "../../shared/src/contract/faults";
+import { deadLetter } from "../../shared/src/dead-letters";
+import type { DomainEvent } from "../../shared/src/events";
 import { applyEvents } from "../../shared/src/projections/apply";
 import { d1Executor } from "../../shared/src/projections/sql";
 import type { ProjectorEnv } from "./env";
@@ -15,36 +18,13 @@ import type { ProjectorEnv } from "./env";
 export async function consumeEvents(batch: MessageBatch<unknown>, env: ProjectorEnv): Promise<void> {
   const good: { message: Message<unknown>; events: DomainEvent[] }[] = [];
   for (const message of batch.messages) {
-    const parsed = parseMessage(message.body);
-    if (typeof parsed === "string") {
-      await env.EVENTS_DLQ.send(
-        {
-          sourceQueue: "events",
-          messageId: message.id,
-          attempts: message.attempts,
-          reason: parsed,
-          failedAt: Date.now(),
-          body: message.body,
-        },
-        { contentType: "json" },
-      );
-      console.error(
-        JSON.stringify({
-          level: "error",
-          msg: "dead-lettered",
-          queue: "events",
-          messageId: message.id,
-          reason: parsed,
-        }),
-      );
-      message.ack();
-    } else good.push({ message, events: parsed });
+    const parsed = parseEventsMessage(message.body);
+    if (typeof parsed === "string") await deadLetter(env.EVENTS_DLQ, "events", message, parsed);
+    else good.push({ message, events: parsed });
   }
   if (good.length === 0) return;
-  if (env.FAULTS?.includes("projector-fail") && Math.random() < 0.2) {
-    // Fault injection (test configurations only): the projector fails mid-batch and the queue redelivers.
-    throw new Error("fault injection: projector failed mid-batch");
-  }
+  // Load tests' fault run only: the projector fails mid-batch and the queue redelivers.
+  maybeFail(env.FAULTS, "projector-fail", 0.2);
   try {
     await applyEvents(
       d1Executor(env.DB),
@@ -68,17 +48,4 @@ export async function consumeEvents(batch: MessageBatch<unknown>, env: Projector
     console.error(JSON.stringify({ level: "error", msg: "projection batch failed; retrying", error: String(err) }));
     for (const g of good) g.message.retry({ delaySeconds: Math.min(30, 2 ** g.message.attempts) });
   }
-}
-
-function parseMessage(body: unknown): DomainEvent[] | string {
-  if (typeof body !== "object" || body === null || (body as { v?: unknown }).v !== 1) return "not a v1 events message";
-  const raw = (body as { events?: unknown }).events;
-  if (!Array.isArray(raw) || raw.length === 0) return "events must be a non-empty array";
-  const events: DomainEvent[] = [];
-  for (const [i, e] of raw.entries()) {
-    const r = safeParseDomainEvent(e);
-    if (!r.success) return `events.${i}: ${r.error.issues[0]?.path.join(".")}: ${r.error.issues[0]?.message}`;
-    events.push(r.data);
-  }
-  return events;
 }

@@ -1,4 +1,5 @@
 import type { AcceptedFact } from "../../../shared/src/facts";
+import type { Match, MatchCore, MonitorIdentity, TriggerEvent } from "../../../shared/src/contract/trigger-match";
 import { matchIdOf } from "../../../shared/src/ids";
 import type { MonitorDefinition } from "../../../shared/src/monitor";
 
@@ -14,30 +15,7 @@ export type Op =
   | { type: "remove"; monitorId: string }
   | { type: "fact"; fact: AcceptedFact };
 
-/** The fact that caused a match, as it is handed to notify-trigger-match. */
-export type TriggerEvent = Pick<AcceptedFact, "kind" | "subject" | "observedAt" | "data" | "eventId">;
-
-/**
- * A match as the indexed engine reports it: one monitor version fired on one fact (matchId is
- * deterministic). The engine keeps no copy of who the monitor belongs to: a million workflow ids
- * and owners would be a third of its memory. The shard joins them from its monitors table when
- * it records the match (see ShardStore.addToOutbox).
- */
-export type MatchCore = {
-  matchId: string;
-  monitorId: string;
-  monitorVersion: number;
-  eventId: string;
-  observedAt: number;
-  streamKey: string;
-  triggerEvent: TriggerEvent;
-};
-
-/** Who a monitor wakes and belongs to (copied from its definition into each match). */
-export type MonitorIdentity = { workflowId: string; ownerUserId: string; portfolioId: string | null };
-
-/** A trigger match as it is recorded and delivered: the engine's match plus the monitor's identity. */
-export type Match = MatchCore & MonitorIdentity;
+export type { Match, MatchCore, MonitorIdentity, TriggerEvent } from "../../../shared/src/contract/trigger-match";
 
 export function identityOf(def: MonitorDefinition): MonitorIdentity {
   return { workflowId: def.workflowId, ownerUserId: def.ownerUserId, portfolioId: def.linkedPortfolioIds[0] ?? null };

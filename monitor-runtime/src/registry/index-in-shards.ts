@@ -1,8 +1,8 @@
 import type { MonitorDefinition } from "../../../shared/src/monitor";
-import { shardName } from "../../../shared/src/streams";
+import { placementOf } from "../../../shared/src/contract/placement";
+import { ROUTES_NAME, shardCount, shardName } from "../../../shared/src/contract/topology";
 import type { RuntimeEnv } from "../env";
 import type { RegistryEvent } from "./decider";
-import { placementOf } from "./placement";
 
 /**
  * Applies a registry event to the matcher shards by RPC, so that a monitor's version is indexed
@@ -14,9 +14,9 @@ export async function indexEvent(
   event: RegistryEvent,
   previous: MonitorDefinition | undefined,
 ): Promise<void> {
-  const shards = Number(env.SHARD_COUNT ?? 8) || 8;
+  const shards = shardCount(env);
   const shard = (n: number) => env.SHARDS.get(env.SHARDS.idFromName(shardName(n)));
-  const routes = env.ROUTES.get(env.ROUTES.idFromName("routes"));
+  const routes = env.ROUTES.get(env.ROUTES.idFromName(ROUTES_NAME));
   const monitorId = event.aggregateId;
   const before = previous ? placementOf(previous, shards) : undefined;
 

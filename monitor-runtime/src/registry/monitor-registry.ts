@@ -1,8 +1,7 @@
 import { DurableObject } from "cloudflare:workers";
 import { type DomainEvent, parseDomainEvent, stamp } from "../../../shared/src/events";
 import { newId } from "../../../shared/src/ids";
-import { applyEvents } from "../../../shared/src/projections/apply";
-import { d1Executor } from "../../../shared/src/projections/sql";
+import { projectEvents, sendEvents } from "../../../shared/src/contract/events-message";
 import type { RuntimeEnv } from "../env";
 import { evolve, execute, initialState, type RegistryCommand, type RegistryEvent, type RegistryState } from "./decider";
 import { indexEvent } from "./index-in-shards";
@@ -100,8 +99,8 @@ export class MonitorRegistry extends DurableObject<RuntimeEnv> {
     if (effect === "indexed") await indexEvent(this.env, event, this.previousDefinition(event));
     // Projected here too so that reads reflect the write at once; the projector's copy of the same
     // event (from the queue) is then a no-op by eventId.
-    else if (effect === "projected") await applyEvents(d1Executor(this.env.DB), [event as DomainEvent]);
-    else await this.env.EVENTS_QUEUE.send({ v: 1, events: [event] });
+    else if (effect === "projected") await projectEvents(this.env.DB, [event as DomainEvent]);
+    else await sendEvents(this.env.EVENTS_QUEUE, [event as DomainEvent]);
   }
 
   /** The definition in force before this event (to move a monitor whose home shard changed). */

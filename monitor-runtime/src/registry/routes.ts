@@ -3,11 +3,11 @@ import { validationHook } from "../../../shared/src/http/validation-hook";
 import { MonitorBodySchema, MonitorIdSchema } from "../../../shared/src/monitor";
 import { ConditionSchema, FirePolicySchema } from "../../../shared/src/predicate";
 import { fail, ProblemError, problem, validationProblem } from "../../../shared/src/problem";
-import { shardName } from "../../../shared/src/streams";
+import { placementOf } from "../../../shared/src/contract/placement";
+import { shardCount, shardName } from "../../../shared/src/contract/topology";
 import type { RuntimeEnv } from "../env";
 import type { RegistryState } from "./decider";
 import type { CommandResult } from "./monitor-registry";
-import { placementOf } from "./placement";
 import { readMatches, readMonitor } from "./read-model";
 
 /**
@@ -172,7 +172,7 @@ registryApp.openapi(
     if (!range.success) throw new ProblemError(validationProblem(range.error));
     const current = (await registry(c.env, monitorId).current()) as RegistryState;
     if (current.status !== "active" || !current.definition) fail("not_found", `monitor ${monitorId} not found`);
-    const place = placementOf(current.definition, Number(c.env.SHARD_COUNT ?? 8) || 8);
+    const place = placementOf(current.definition, shardCount(c.env));
     const home = c.env.SHARDS.get(c.env.SHARDS.idFromName(shardName(place.home)));
     const matches = await home.backtest(current.definition, place.streams, range.data.from, range.data.to);
     return c.json({ matches: matches as unknown as Record<string, unknown>[] }, 200);

@@ -1,11 +1,12 @@
-import type { MonitorDefinition } from "../../../shared/src/monitor";
-import { conditionsOf } from "../../../shared/src/predicate";
-import { shardOf, streamKey } from "../../../shared/src/streams";
+import type { MonitorDefinition } from "../monitor";
+import { conditionsOf } from "../predicate";
+import { shardOf, streamKey } from "../streams";
 
 /**
- * Where a monitor lives among the matcher shards: its home is the shard of its first condition's
- * stream; every other stream it reads that another shard owns is "followed" (the facts consumer
- * also routes that stream's facts to the home shard, in delivery order).
+ * Where a monitor lives among the matcher shards: its home is the shard that owns its first
+ * condition's stream (only the home evaluates it, so each match is produced once); every other
+ * stream it reads that another shard owns is "followed": the facts consumer also routes that
+ * stream's facts to the home shard, in delivery order, after seeding it with the owner's log.
  *
  * @example placementOf(def, 8) // { home: 3, streams: ["market_price:BTC-USD"], followed: [] }
  */

@@ -1,0 +1,54 @@
+import type { AcceptedFact } from "../facts";
+import type { MonitorDefinition } from "../monitor";
+import type { Match } from "./trigger-match";
+
+/**
+ * The RPC surfaces one Worker calls on another's Durable Objects, typed here so that the caller
+ * binds `DurableObjectNamespace<MatcherShardRpc>` without importing the other Worker's class. Each
+ * class `implements` its interface, so the two cannot drift apart.
+ *
+ * @example env.SHARDS.get(env.SHARDS.idFromName(shardName(n))).applyFacts(facts)
+ */
+
+/** What a shard did with a batch: new facts applied, stale ones logged only, repeats dropped, matches recorded. */
+export type ApplyResult = { applied: number; stale: number; duplicates: number; matches: number };
+
+/** Shard counters and gauges for /v1/admin/shards (factsApplied, matches, outboxBacklog, …). */
+export type ShardStats = Record<string, number | null>;
+
+/** A matcher shard (matcher Worker, `MatcherShard`): called by the facts consumer and the monitor registry. */
+export interface MatcherShardRpc extends Rpc.DurableObjectBranded {
+  /** Applies a batch of facts in delivery order; a repeated eventId changes nothing. */
+  applyFacts(facts: AcceptedFact[]): Promise<ApplyResult>;
+  /** Indexes a monitor version; a version at most the one held (or removed) is ignored. */
+  upsertMonitor(def: MonitorDefinition): Promise<{ applied: boolean; version: number }>;
+  /** Many monitor versions in one transaction (bulk loads). */
+  upsertMonitors(defs: MonitorDefinition[]): Promise<{ applied: number }>;
+  /** Removes a monitor at a version (kept as a tombstone so an older version cannot come back). */
+  removeMonitor(monitorId: string, version: number): Promise<{ applied: boolean }>;
+  /** The logged facts of some streams, in log order (seeds a shard that starts following them). */
+  exportFacts(streamKeys: string[]): Promise<AcceptedFact[]>;
+  /** Seeds followed streams' history: applied like delivered facts. */
+  importFacts(facts: AcceptedFact[]): Promise<ApplyResult>;
+  /** What a definition would have matched over the stored log, with no side effects. */
+  backtest(def: MonitorDefinition, streamKeys: string[], from?: number, to?: number): Promise<Match[]>;
+  stats(): Promise<ShardStats>;
+}
+
+/** Stream key → the shards that follow it (they home monitors reading it). */
+export type FollowerMap = Readonly<Record<string, readonly number[]>>;
+
+/** The follower table (matcher Worker, `StreamRoutes`, one object named ROUTES_NAME). */
+export interface StreamRoutesRpc extends Rpc.DurableObjectBranded {
+  /** Sets the streams a monitor follows from its home shard (replacing what it followed); returns the table's version. */
+  setFollows(monitorId: string, home: number, streamKeys: string[]): number;
+  /** The follower map, or null when the caller's version is current. */
+  snapshot(sinceVersion: number): { version: number; followers: FollowerMap } | null;
+}
+
+/** The fact journal (ingest Worker, `FactJournal`, objects named journalName(n)): the matcher acknowledges applied messages. */
+export interface FactJournalRpc extends Rpc.DurableObjectBranded {
+  append(entries: { id: string; body: Uint8Array }[]): Promise<void>;
+  ack(ids: string[]): Promise<void>;
+  pending(): Promise<{ count: number; oldestAgeMs: number | null }>;
+}
