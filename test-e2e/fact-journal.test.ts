@@ -1,8 +1,8 @@
 import { runDurableObjectAlarm } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import { packMessages } from "../shared/src/contract/facts-message";
 import type { IngestEnv } from "../ingest/src/env";
+import { packMessages } from "../shared/src/contract/facts-message";
 import type { AcceptedFact } from "../shared/src/facts";
 import { factStreamKey } from "../shared/src/streams";
 import { call, eventually, PRODUCER, prices } from "./helpers";

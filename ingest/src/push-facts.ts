@@ -1,3 +1,5 @@
+import { packMessages, sendMessages } from "../../shared/src/contract/facts-message";
+import { journalName, journalShards } from "../../shared/src/contract/topology";
 import {
   type AcceptedFact,
   type Fact,
@@ -8,8 +10,6 @@ import {
 import { newId } from "../../shared/src/ids";
 import { fail, ProblemError, problem, validationProblem } from "../../shared/src/problem";
 import { factStreamKey } from "../../shared/src/streams";
-import { packMessages, sendMessages } from "../../shared/src/contract/facts-message";
-import { journalName, journalShards } from "../../shared/src/contract/topology";
 import type { IngestEnv } from "./env";
 import { mayPush, type Producer } from "./producers";
 import { bodyFormat, parseBody, readLimited } from "./read-body";

@@ -1,11 +1,11 @@
 import { OpenAPIHono, z } from "@hono/zod-openapi";
+import { shardCount, shardName } from "../../shared/src/contract/topology";
 import { listDeadLetters, markReplayed, originalBody } from "../../shared/src/dead-letters";
 import { requireAdmin } from "../../shared/src/http/bearer";
 import { ADMIN_BODY_LIMIT, limitBody } from "../../shared/src/http/body-limit";
 import { notFound, onError } from "../../shared/src/http/errors";
 import { validationHook } from "../../shared/src/http/validation-hook";
 import { fail } from "../../shared/src/problem";
-import { shardCount, shardName } from "../../shared/src/contract/topology";
 import type { MatcherEnv } from "./env";
 
 /** Matcher admin routes: per-shard stats and the facts dead letters (list, replay). */

@@ -1,118 +1,40 @@
 import { DurableObject } from "cloudflare:workers";
-import { batchLogLine } from "../../shared/src/batch-log";
+import type { ApplyResult, MatcherShardRpc, ShardStats } from "../../shared/src/contract/shard-rpc";
+import type { Match } from "../../shared/src/contract/trigger-match";
 import type { AcceptedFact } from "../../shared/src/facts";
 import type { MonitorDefinition } from "../../shared/src/monitor";
-import { checkpointFacts, restoreFromCheckpoint } from "./engine/checkpoint";
-import type { IndexedEngine } from "./engine/indexed-engine";
-import { referenceEvaluate } from "./engine/reference";
-import type { Match } from "./engine/types";
+import { checkpointFacts } from "./engine/checkpoint";
 import type { MatcherEnv } from "./env";
 import { deliverOutbox } from "./outbox-delivery";
-import { ShardStore } from "./shard-store";
+import { backtest } from "./shard/backtest";
+import { ShardCore } from "./shard/shard-core";
+import { sqliteShardStorage } from "./shard/sqlite-storage";
 
-/**
- * One matcher shard: a thin shell over the pure IndexedEngine. Each RPC loads the engine (restored
- * from SQLite after a restart), applies a whole batch in ONE storage transaction (fact log,
- * outbox, and every CHECKPOINT_FACTS facts the engine's state: see engine/checkpoint.ts), and
- * leaves delivery of the outbox to the alarm. A redelivered fact is recognised by its eventId in
- * the fact log and changes nothing, so a retried batch never yields a second match.
- */
 /** How long after a batch the alarm re-checks the outbox, in case the immediate delivery died. */
 const BACKSTOP_MS = 5_000;
+const DEFAULT_RETENTION_MS = 2_592_000_000; // 30 days
 
-export type ApplyResult = { applied: number; stale: number; duplicates: number; matches: number };
+/**
+ * One matcher shard: a thin shell that runs ShardCore (shard/shard-core.ts, the same module the
+ * Node tests prove) over this object's SQLite, and delivers the outbox after each batch that
+ * matched, with the alarm as the durable backstop and the retention sweep.
+ */
+export class MatcherShard extends DurableObject<MatcherEnv> implements MatcherShardRpc {
+  private core?: ShardCore;
+  private draining?: Promise<void>;
+  private drainAgain = false;
+  private backstopArmed = false;
 
-export class MatcherShard extends DurableObject<MatcherEnv> {
-  private store?: ShardStore;
-  private engine?: IndexedEngine;
-  /** Facts logged since the saved engine states (replayed by a restart). */
-  private sinceCheckpoint = 0;
-
-  private load(): { store: ShardStore; engine: IndexedEngine } {
-    this.store ??= new ShardStore(this.ctx.storage.sql);
-    const store = this.store;
-    if (!this.engine) {
-      const at = store.checkpointSeq();
-      const { engine, replayed } = restoreFromCheckpoint({
-        defs: store.monitors(),
-        monitorStates: store.states("monitor_state"),
-        streamStates: store.states("stream_state"),
-        historyAtCheckpoint: (key, field, from) => store.history(key, field, from, at),
-        history: (key, field, from) => store.history(key, field, from),
-        tail: store.factsAfter(at),
-      });
-      this.engine = engine;
-      this.sinceCheckpoint = replayed;
-    }
-    return { store, engine: this.engine };
-  }
-
-  /**
-   * Runs `fn` in one transaction, saving the engine's state when a checkpoint is due (always
-   * after a monitor change). On failure the in-memory engine is dropped and rebuilt from storage.
-   */
-  private atomically<T>(checkpoint: "always" | "when-due", fn: (store: ShardStore, engine: IndexedEngine) => T): T {
-    const { store, engine } = this.load();
-    const save = () => {
-      const dirty = engine.takeDirty();
-      store.putStates("monitor_state", dirty.monitors);
-      store.putStates("stream_state", dirty.streams);
-      store.setCheckpoint();
-      this.sinceCheckpoint = 0;
-    };
-    try {
-      return this.ctx.storage.transactionSync(() => {
-        // A monitor change starts from a checkpoint too: the history it may load is then all in
-        // segments, with no facts after the checkpoint to scan.
-        if (checkpoint === "always" && this.sinceCheckpoint > 0) save();
-        const out = fn(store, engine);
-        if (checkpoint === "always" || this.sinceCheckpoint >= checkpointFacts(this.env.CHECKPOINT_FACTS)) save();
-        return out;
-      });
-    } catch (err) {
-      this.engine = undefined;
-      store.forgetPendingSegments();
-      throw err;
-    }
-  }
-
-  /** Applies a batch of facts (in delivery order). */
-  async applyFacts(facts: AcceptedFact[]): Promise<ApplyResult> {
-    const now = Date.now();
-    const faultAt = this.env.FAULTS?.includes("shard-abort") ? Math.floor(facts.length / 2) : -1;
-    const result = this.atomically("when-due", (store, engine) => {
-      const r: ApplyResult = { applied: 0, stale: 0, duplicates: 0, matches: 0 };
-      const known = store.knownFacts(facts.map((f) => f.eventId));
-      const rows: { fact: AcceptedFact; stale: boolean }[] = [];
-      const staleIds: string[] = [];
-      const matchIds: string[] = [];
-      facts.forEach((fact, i) => {
-        if (i === faultAt && Math.random() < 0.2) throw new Error("fault injection: shard aborted mid-batch");
-        if (known.has(fact.eventId)) {
-          r.duplicates++;
-          return;
-        }
-        known.add(fact.eventId);
-        const { stale, matches } = engine.applyFact(fact);
-        rows.push({ fact, stale });
-        if (stale) {
-          r.stale++;
-          staleIds.push(fact.eventId);
-        } else r.applied++;
-        for (const m of matches) {
-          store.addToOutbox(m, now);
-          matchIds.push(m.matchId);
-        }
-        r.matches += matches.length;
-      });
-      store.appendFacts(rows, now);
-      this.sinceCheckpoint += rows.length;
-      // A line per batch (shared/src/batch-log.ts): a replaying producer can send thousands of stale facts.
-      if (staleIds.length > 0) console.log(batchLogLine("info", "stale facts logged, not applied", staleIds));
-      if (matchIds.length > 0) console.log(batchLogLine("info", "matches recorded", matchIds));
-      store.bump({ factsApplied: r.applied, factsStale: r.stale, duplicates: r.duplicates, matches: r.matches });
-      return r;
+  private shard(): ShardCore {
+    this.core ??= new ShardCore(sqliteShardStorage(this.ctx.storage), {
+      checkpointFacts: checkpointFacts(this.env.CHECKPOINT_FACTS),
+      ...(this.env.FAULTS ? { faults: this.env.FAULTS } : {}),
     });
+    return this.core;
+  }
+
+  async applyFacts(facts: AcceptedFact[]): Promise<ApplyResult> {
+    const result = this.shard().applyFacts(facts, Date.now());
     if (result.matches > 0) {
       // Deliver at once (latency), with the alarm as the durable backstop should this attempt die.
       // One backstop at a time: setting an alarm is a storage write, not worth paying per batch.
@@ -125,43 +47,20 @@ export class MatcherShard extends DurableObject<MatcherEnv> {
     return result;
   }
 
-  /** Indexes a monitor version; an older version than the one held (or removed) is ignored. */
   async upsertMonitor(def: MonitorDefinition): Promise<{ applied: boolean; version: number }> {
-    return this.atomically("always", (store, engine) => {
-      const held = store.monitorVersion(def.monitorId);
-      if (held >= def.version) return { applied: false, version: held };
-      store.putMonitor(def.monitorId, def.version, def);
-      engine.upsertMonitor(def);
-      return { applied: true, version: def.version };
-    });
+    return this.shard().upsertMonitor(def);
   }
 
-  /** Many monitor versions in one transaction (bulk loads: benches, resharding). */
   async upsertMonitors(defs: MonitorDefinition[]): Promise<{ applied: number }> {
-    return this.atomically("always", (store, engine) => {
-      let applied = 0;
-      for (const def of defs) {
-        if (store.monitorVersion(def.monitorId) >= def.version) continue;
-        store.putMonitor(def.monitorId, def.version, def);
-        engine.upsertMonitor(def);
-        applied++;
-      }
-      return { applied };
-    });
+    return this.shard().upsertMonitors(defs);
   }
 
   async removeMonitor(monitorId: string, version: number): Promise<{ applied: boolean }> {
-    return this.atomically("always", (store, engine) => {
-      if (store.monitorVersion(monitorId) > version) return { applied: false };
-      store.putMonitor(monitorId, version, null);
-      engine.removeMonitor(monitorId);
-      return { applied: true };
-    });
+    return this.shard().removeMonitor(monitorId, version);
   }
 
-  /** The stored facts of some streams (to seed a shard that starts following them). */
   async exportFacts(streamKeys: string[]): Promise<AcceptedFact[]> {
-    return this.load().store.factsOf(streamKeys);
+    return this.shard().exportFacts(streamKeys);
   }
 
   /** Seeds history of followed streams: applied like delivered facts, before the follower's monitor exists. */
@@ -169,20 +68,18 @@ export class MatcherShard extends DurableObject<MatcherEnv> {
     return this.applyFacts(facts);
   }
 
-  /** What the definition would have matched over the stored fact log. No side effects. */
   async backtest(def: MonitorDefinition, streamKeys: string[], from?: number, to?: number): Promise<Match[]> {
-    const facts = this.load().store.factsOf(streamKeys);
-    const matches = referenceEvaluate([
-      { type: "upsert", def: { ...def, enabled: true } },
-      ...facts.map((fact) => ({ type: "fact" as const, fact })),
-    ]);
-    return matches.filter(
-      (m) => m.observedAt >= (from ?? Number.NEGATIVE_INFINITY) && m.observedAt <= (to ?? Number.POSITIVE_INFINITY),
-    );
+    return backtest(def, this.shard().exportFacts(streamKeys), from, to);
   }
 
-  async stats(): Promise<Record<string, number | null>> {
-    return this.load().store.stats(Date.now());
+  async stats(): Promise<ShardStats> {
+    return this.shard().stats(Date.now());
+  }
+
+  override async alarm(): Promise<void> {
+    this.backstopArmed = false;
+    this.shard().prune(Date.now() - Number(this.env.FACT_LOG_RETENTION_MS ?? DEFAULT_RETENTION_MS));
+    await this.drain();
   }
 
   /**
@@ -190,22 +87,18 @@ export class MatcherShard extends DurableObject<MatcherEnv> {
    * a time per shard: a drain requested while one runs makes it go round again, so no entry is
    * sent twice concurrently and none waits for the next alarm.
    */
-  private draining?: Promise<void>;
-  private backstopArmed = false;
-  private again = false;
-
   private drain(): Promise<void> {
     if (this.draining) {
-      this.again = true;
+      this.drainAgain = true;
       return this.draining;
     }
     this.draining = (async () => {
       try {
         let next: number | undefined;
         do {
-          this.again = false;
-          next = await deliverOutbox(this.load().store, this.env);
-        } while (this.again || (next !== undefined && next <= Date.now()));
+          this.drainAgain = false;
+          next = await deliverOutbox(this.shard().storage.outbox, this.env);
+        } while (this.drainAgain || (next !== undefined && next <= Date.now()));
         if (next !== undefined) {
           this.backstopArmed = true;
           await this.ctx.storage.setAlarm(next);
@@ -215,13 +108,5 @@ export class MatcherShard extends DurableObject<MatcherEnv> {
       }
     })();
     return this.draining;
-  }
-
-  override async alarm(): Promise<void> {
-    this.backstopArmed = false;
-    const { store } = this.load();
-    const retentionMs = Number(this.env.FACT_LOG_RETENTION_MS ?? 2_592_000_000);
-    store.prune(Date.now() - retentionMs);
-    await this.drain();
   }
 }

@@ -1,11 +1,11 @@
 import { batchLogLine } from "../../shared/src/batch-log";
+import { publishEvents } from "../../shared/src/contract/events-message";
 import { stamp, type TriggerMatched } from "../../shared/src/events";
 import { deterministicUlid } from "../../shared/src/ids";
-import { publishEvents } from "../../shared/src/contract/events-message";
 import { classifyNotify, nextAttemptAt } from "./backoff";
 import type { Match } from "./engine/types";
 import type { MatcherEnv } from "./env";
-import type { NotifyOutcome, ShardStore } from "./shard-store";
+import type { NotifyOutcome, OutboxStore } from "./shard/storage-port";
 
 /**
  * Drains a shard's due outbox: records each match's `trigger_matched` domain event (in D1 and on
@@ -31,9 +31,9 @@ export async function triggerMatchedEvent(m: Match): Promise<TriggerMatched> {
   );
 }
 
-export async function deliverOutbox(store: ShardStore, env: MatcherEnv): Promise<number | undefined> {
+export async function deliverOutbox(outbox: OutboxStore, env: MatcherEnv): Promise<number | undefined> {
   const now = Date.now();
-  const rows = store.dueOutbox(now, BATCH);
+  const rows = outbox.due(now, BATCH);
   const matches = rows.map((r) => JSON.parse(r.body) as Match);
   const unpublished = matches.filter((_, i) => !rows[i]?.published);
   // Recording the events and notifying are independent, so they run side by side: the wake-up
@@ -96,10 +96,10 @@ export async function deliverOutbox(store: ShardStore, env: MatcherEnv): Promise
       ),
     );
   // Every outcome of this round in one write (one commit), whatever publishing did.
-  store.recordOutcomes(outcomes, published.status === "fulfilled" ? unpublished.map((m) => m.matchId) : []);
+  outbox.recordOutcomes(outcomes, published.status === "fulfilled" ? unpublished.map((m) => m.matchId) : []);
   if (published.status === "rejected") throw published.reason;
   if (rows.length === BATCH) return Date.now();
-  return store.nextOutboxAttempt();
+  return outbox.nextAttempt();
 }
 
 function notify(env: MatcherEnv, m: Match): Promise<Response> {

@@ -1,5 +1,5 @@
+import type { MatchCore, MonitorIdentity, TriggerEvent } from "../../../shared/src/contract/trigger-match";
 import type { AcceptedFact } from "../../../shared/src/facts";
-import type { Match, MatchCore, MonitorIdentity, TriggerEvent } from "../../../shared/src/contract/trigger-match";
 import { matchIdOf } from "../../../shared/src/ids";
 import type { MonitorDefinition } from "../../../shared/src/monitor";
 

@@ -9,6 +9,7 @@ import {
 import { beforeEach, describe, expect, it } from "vitest";
 import { referenceEvaluate } from "../../src/engine/reference";
 import worker from "../../src/index";
+import type { ShardCore } from "../../src/shard/shard-core";
 import {
   clearNotify,
   crossingMonitor,
@@ -202,12 +203,10 @@ describe("facts consumer → MatcherShard → outbox → notify-trigger-match", 
     // so the seqs noted for them must go too, or the next checkpoint would segment seqs reused
     // by other facts.
     await runInDurableObject(shard, (instance) => {
-      const shell = instance as unknown as {
-        atomically(when: "when-due", fn: (store: { appendFacts(rows: unknown[], now: number): void }) => void): void;
-      };
+      const core = (instance as unknown as { shard(): ShardCore }).shard();
       expect(() =>
-        shell.atomically("when-due", (store) => {
-          store.appendFacts(
+        core.atomically("when-due", () => {
+          core.storage.facts.append(
             mixed.slice(8, 12).map((fact) => ({ fact, stale: false })),
             0,
           );

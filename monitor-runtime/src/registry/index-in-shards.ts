@@ -1,6 +1,6 @@
-import type { MonitorDefinition } from "../../../shared/src/monitor";
 import { placementOf } from "../../../shared/src/contract/placement";
 import { ROUTES_NAME, shardCount, shardName } from "../../../shared/src/contract/topology";
+import type { MonitorDefinition } from "../../../shared/src/monitor";
 import type { RuntimeEnv } from "../env";
 import type { RegistryEvent } from "./decider";
 

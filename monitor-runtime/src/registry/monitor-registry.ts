@@ -1,7 +1,7 @@
 import { DurableObject } from "cloudflare:workers";
+import { projectEvents, sendEvents } from "../../../shared/src/contract/events-message";
 import { type DomainEvent, parseDomainEvent, stamp } from "../../../shared/src/events";
 import { newId } from "../../../shared/src/ids";
-import { projectEvents, sendEvents } from "../../../shared/src/contract/events-message";
 import type { RuntimeEnv } from "../env";
 import { evolve, execute, initialState, type RegistryCommand, type RegistryEvent, type RegistryState } from "./decider";
 import { indexEvent } from "./index-in-shards";

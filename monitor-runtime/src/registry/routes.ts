@@ -1,10 +1,10 @@
 import { createRoute, OpenAPIHono, z } from "@hono/zod-openapi";
+import { placementOf } from "../../../shared/src/contract/placement";
+import { shardCount, shardName } from "../../../shared/src/contract/topology";
 import { validationHook } from "../../../shared/src/http/validation-hook";
 import { MonitorBodySchema, MonitorIdSchema } from "../../../shared/src/monitor";
 import { ConditionSchema, FirePolicySchema } from "../../../shared/src/predicate";
 import { fail, ProblemError, problem, validationProblem } from "../../../shared/src/problem";
-import { placementOf } from "../../../shared/src/contract/placement";
-import { shardCount, shardName } from "../../../shared/src/contract/topology";
 import type { RuntimeEnv } from "../env";
 import type { RegistryState } from "./decider";
 import type { CommandResult } from "./monitor-registry";

@@ -2,16 +2,17 @@ import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import type { AcceptedFact } from "../../../shared/src/facts";
 import { referenceEvaluate } from "../../src/engine/reference";
-import { Router } from "../../src/engine/router";
 import type { Match, Op } from "../../src/engine/types";
 import { opsArb, runs } from "./arbitraries";
+import { asRegistryIssues } from "./harness";
+import { ShardedFabric } from "./sharded-fabric";
 
-/** Feeds ops to a router, facts in batches of consecutive fact ops. */
-function runRouter(router: Router, ops: Op[], batchCut: number): Match[] {
+/** Feeds ops to the fabric, facts in batches of consecutive fact ops. */
+function run(fabric: ShardedFabric, ops: Op[], batchCut: number): Match[] {
   const matches: Match[] = [];
   let batch: AcceptedFact[] = [];
   const flush = () => {
-    if (batch.length > 0) matches.push(...router.applyBatch(batch).matches);
+    if (batch.length > 0) matches.push(...fabric.applyBatch(batch));
     batch = [];
   };
   for (const op of ops) {
@@ -21,30 +22,31 @@ function runRouter(router: Router, ops: Op[], batchCut: number): Match[] {
       continue;
     }
     flush();
-    if (op.type === "upsert") router.upsertMonitor(op.def);
-    else router.removeMonitor(op.monitorId);
+    if (op.type === "upsert") fabric.upsert(op.def);
+    else fabric.remove(op.monitorId);
   }
   flush();
   return matches;
 }
 
-describe("router over N shards", () => {
+describe("matching over N shards", () => {
   it("produces the same matches on 2..5 shards as on one shard and as the reference", () => {
     fc.assert(
-      fc.property(opsArb(160), fc.integer({ min: 2, max: 5 }), fc.integer({ min: 1, max: 8 }), (ops, n, cut) => {
-        const one = runRouter(new Router(1), ops, cut);
+      fc.property(opsArb(160), fc.integer({ min: 2, max: 5 }), fc.integer({ min: 1, max: 8 }), (raw, n, cut) => {
+        const ops = asRegistryIssues(raw);
+        const one = run(new ShardedFabric(1), ops, cut);
         expect(one).toEqual(referenceEvaluate(ops));
-        expect(runRouter(new Router(n), ops, cut)).toEqual(one);
+        expect(run(new ShardedFabric(n), ops, cut)).toEqual(one);
       }),
       { numRuns: runs(1000) },
     );
   });
 
   it("homes a multi-stream monitor on its first stream's shard and seeds the followed stream", () => {
-    const router = new Router(3);
+    const fabric = new ShardedFabric(3);
     const a = "market_price:AAA";
     const b = "portfolio_nav_usd:pf-9";
-    expect(router.shardFor(a)).not.toBe(router.shardFor(b));
+    expect(fabric.shardFor(a)).not.toBe(fabric.shardFor(b));
     const fact = (seq: number, key: string, value: number): AcceptedFact =>
       key === a
         ? {
@@ -67,8 +69,8 @@ describe("router over N shards", () => {
             receivedAt: 0,
             streamKey: b,
           };
-    router.applyBatch([fact(1, b, 50), fact(2, b, 150)]);
-    router.upsertMonitor({
+    fabric.applyBatch([fact(1, b, 50), fact(2, b, 150)]);
+    fabric.upsert({
       monitorId: "m1",
       version: 1,
       workflowId: "wf",
@@ -89,12 +91,11 @@ describe("router over N shards", () => {
         ],
       },
     });
-    const home = router.shards[router.shardFor(a)];
-    expect(home?.engine.monitorCount()).toBe(1);
-    expect(router.shards[router.shardFor(b)]?.followers(b)).toEqual([router.shardFor(a)]);
+    const home = fabric.shards[fabric.shardFor(a)];
+    expect(home?.core.loadEngine().monitorCount()).toBe(1);
+    expect(fabric.followers()[b]).toEqual([fabric.shardFor(a)]);
     // The nav change over 1 s is evaluated from history seeded before the monitor existed.
-    expect(router.applyBatch([fact(3, a, 20)]).matches).toEqual([]);
-    const { matches } = router.applyBatch([fact(4, b, 160)]);
-    expect(matches.map((m) => m.matchId)).toEqual(["m1~1~e4"]);
+    expect(fabric.applyBatch([fact(3, a, 20)])).toEqual([]);
+    expect(fabric.applyBatch([fact(4, b, 160)]).map((m) => m.matchId)).toEqual(["m1~1~e4"]);
   });
 });

@@ -1,0 +1,237 @@
+import type { Match } from "../../../shared/src/contract/trigger-match";
+import { readField } from "../../../shared/src/fact-values";
+import type { AcceptedFact } from "../../../shared/src/facts";
+import type { MonitorDefinition } from "../../../shared/src/monitor";
+import { identityOf, type Sample } from "../engine/types";
+import type { FactLogStore, MonitorStore, OutboxRow, OutboxStore, ShardStorage } from "./storage-port";
+
+type Logged = { seq: number; fact: AcceptedFact; stale: boolean; receivedAt: number };
+
+/**
+ * The shard's storage port in memory: the Node tests run ShardCore over it, and a backtest replays
+ * a stored log through it. Same contract as the SQLite stores, without their indexes; a
+ * transaction snapshots the (copy-on-write) state and puts it back if the work throws.
+ *
+ * @example const shard = new ShardCore(memoryShardStorage(), { checkpointFacts: 5 });
+ */
+export function memoryShardStorage(): ShardStorage & {
+  facts: MemoryFactLog;
+  monitors: MemoryMonitors;
+  outbox: MemoryOutbox;
+} {
+  const facts = new MemoryFactLog();
+  const monitors = new MemoryMonitors();
+  const outbox = new MemoryOutbox();
+  return {
+    facts,
+    monitors,
+    outbox,
+    transaction<T>(fn: () => T): T {
+      const saved = [facts.save(), monitors.save(), outbox.save()];
+      try {
+        return fn();
+      } catch (err) {
+        for (const restore of saved) restore();
+        throw err;
+      }
+    },
+  };
+}
+
+export class MemoryFactLog implements FactLogStore {
+  private log: Logged[] = [];
+  private ids = new Set<string>();
+  private checkpoint = 0;
+  private nextSeq = 1;
+
+  /** The log only grows inside a transaction, so undoing one cuts it back to its length. */
+  save(): () => void {
+    const { checkpoint, nextSeq } = this;
+    const length = this.log.length;
+    return () => {
+      for (const r of this.log.splice(length)) this.ids.delete(r.fact.eventId);
+      Object.assign(this, { checkpoint, nextSeq });
+    };
+  }
+
+  knownFacts(eventIds: string[]): Set<string> {
+    return new Set(eventIds.filter((id) => this.ids.has(id)));
+  }
+
+  append(rows: { fact: AcceptedFact; stale: boolean }[], now: number): void {
+    for (const { fact, stale } of rows) {
+      this.log.push({ seq: this.nextSeq++, fact, stale, receivedAt: now });
+      this.ids.add(fact.eventId);
+    }
+  }
+
+  history(streamKey: string, field: string, from: number, upToSeq = Number.POSITIVE_INFINITY): Sample[] {
+    const newestFirst: Sample[] = [];
+    for (let i = this.log.length - 1; i >= 0; i--) {
+      const row = this.log[i] as Logged;
+      if (row.seq > upToSeq || row.stale || row.fact.streamKey !== streamKey) continue;
+      const value = readField(row.fact, field);
+      if (value === undefined) continue;
+      newestFirst.push({ observedAt: row.fact.observedAt, value });
+      if (row.fact.observedAt <= from) break;
+    }
+    return newestFirst.reverse();
+  }
+
+  factsOf(streamKeys: string[], from = Number.NEGATIVE_INFINITY, to = Number.POSITIVE_INFINITY): AcceptedFact[] {
+    const keys = new Set(streamKeys);
+    return this.log
+      .filter((r) => keys.has(r.fact.streamKey) && r.fact.observedAt >= from && r.fact.observedAt <= to)
+      .map((r) => r.fact);
+  }
+
+  factsAfter(seq: number): AcceptedFact[] {
+    return this.log.filter((r) => r.seq > seq).map((r) => r.fact);
+  }
+
+  checkpointSeq(): number {
+    return this.checkpoint;
+  }
+
+  setCheckpoint(): void {
+    this.checkpoint = this.nextSeq - 1;
+  }
+
+  forgetPending(): void {}
+
+  prune(before: number): void {
+    const firstKept = this.log.findIndex((r) => r.receivedAt >= before || r.seq > this.checkpoint);
+    const dropped = firstKept === -1 ? this.log : this.log.slice(0, firstKept);
+    for (const r of dropped) this.ids.delete(r.fact.eventId);
+    this.log = firstKept === -1 ? [] : this.log.slice(firstKept);
+  }
+
+  size(): { factLogSize: number; factsSinceCheckpoint: number } {
+    return {
+      factLogSize: this.log.length,
+      factsSinceCheckpoint: this.log.filter((r) => r.seq > this.checkpoint).length,
+    };
+  }
+}
+
+export class MemoryMonitors implements MonitorStore {
+  private held = new Map<string, { version: number; def: MonitorDefinition | null }>();
+  private engineStates = { monitor: new Map<string, unknown>(), stream: new Map<string, unknown>() };
+
+  save(): () => void {
+    const held = new Map(this.held);
+    const engineStates = { monitor: new Map(this.engineStates.monitor), stream: new Map(this.engineStates.stream) };
+    return () => Object.assign(this, { held, engineStates });
+  }
+
+  definitions(): MonitorDefinition[] {
+    return [...this.held.values()].flatMap((h) => (h.def ? [h.def] : []));
+  }
+
+  identity(monitorId: string) {
+    const def = this.held.get(monitorId)?.def;
+    return def ? identityOf(def) : undefined;
+  }
+
+  version(monitorId: string): number {
+    return this.held.get(monitorId)?.version ?? 0;
+  }
+
+  put(monitorId: string, version: number, def: MonitorDefinition | null): void {
+    this.held.set(monitorId, { version, def });
+  }
+
+  count(): number {
+    return this.definitions().length;
+  }
+
+  /** Copies, as SQLite's JSON round trip would: the engine must not share objects with its saved state. */
+  states(kind: "monitor" | "stream"): Map<string, unknown> {
+    return new Map([...this.engineStates[kind]].map(([k, s]) => [k, structuredClone(s)]));
+  }
+
+  putStates(kind: "monitor" | "stream", entries: [string, unknown][]): void {
+    for (const [k, state] of entries) {
+      if (state === null) this.engineStates[kind].delete(k);
+      else this.engineStates[kind].set(k, JSON.parse(JSON.stringify(state)));
+    }
+  }
+}
+
+export class MemoryOutbox implements OutboxStore {
+  private rows = new Map<string, OutboxRow>();
+  private totals = new Map<string, number>();
+
+  save(): () => void {
+    const rows = new Map(this.rows);
+    const totals = new Map(this.totals);
+    return () => Object.assign(this, { rows, totals });
+  }
+
+  add(match: Match, now: number): void {
+    if (this.rows.has(match.matchId)) return;
+    this.rows.set(match.matchId, {
+      match_id: match.matchId,
+      body: JSON.stringify(match),
+      attempts: 0,
+      next_attempt_at: now,
+      published: 0,
+      delivered_at: null,
+      created_at: now,
+    });
+  }
+
+  /** Every match recorded, in the order recorded (what a backtest or a test reads back). */
+  matches(): Match[] {
+    return [...this.rows.values()].map((r) => JSON.parse(r.body) as Match);
+  }
+
+  due(now: number, limit: number): OutboxRow[] {
+    return [...this.rows.values()]
+      .filter((r) => r.delivered_at === null && r.next_attempt_at <= now)
+      .sort((a, b) => a.created_at - b.created_at || (a.match_id < b.match_id ? -1 : 1))
+      .slice(0, limit);
+  }
+
+  nextAttempt(): number | undefined {
+    const pending = [...this.rows.values()].filter((r) => r.delivered_at === null).map((r) => r.next_attempt_at);
+    return pending.length > 0 ? Math.min(...pending) : undefined;
+  }
+
+  recordOutcomes(outcomes: Parameters<OutboxStore["recordOutcomes"]>[0], published: string[]): void {
+    for (const id of published) {
+      const row = this.rows.get(id);
+      if (row) this.rows.set(id, { ...row, published: 1 });
+    }
+    for (const o of outcomes) {
+      const row = this.rows.get(o.matchId);
+      if (!row) continue;
+      this.rows.set(
+        o.matchId,
+        o.deliveredAt === null
+          ? { ...row, attempts: o.attempts, next_attempt_at: o.nextAttemptAt }
+          : { ...row, delivered_at: o.deliveredAt },
+      );
+    }
+  }
+
+  prune(before: number): void {
+    for (const [id, r] of this.rows) if (r.delivered_at !== null && r.delivered_at < before) this.rows.delete(id);
+  }
+
+  backlog(now: number): { outboxBacklog: number; oldestUndeliveredAgeMs: number | null } {
+    const waiting = [...this.rows.values()].filter((r) => r.delivered_at === null).map((r) => r.created_at);
+    return {
+      outboxBacklog: waiting.length,
+      oldestUndeliveredAgeMs: waiting.length > 0 ? now - Math.min(...waiting) : null,
+    };
+  }
+
+  bump(counters: Record<string, number>): void {
+    for (const [name, by] of Object.entries(counters)) if (by) this.totals.set(name, (this.totals.get(name) ?? 0) + by);
+  }
+
+  counters(): Record<string, number> {
+    return Object.fromEntries(this.totals);
+  }
+}

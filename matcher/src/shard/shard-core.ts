@@ -1,0 +1,201 @@
+import { batchLogLine } from "../../../shared/src/batch-log";
+import { maybeFail } from "../../../shared/src/contract/faults";
+import type { ApplyResult, ShardStats } from "../../../shared/src/contract/shard-rpc";
+import type { Match, MatchCore } from "../../../shared/src/contract/trigger-match";
+import type { AcceptedFact } from "../../../shared/src/facts";
+import type { MonitorDefinition } from "../../../shared/src/monitor";
+import { restoreFromCheckpoint } from "../engine/checkpoint";
+import type { IndexedEngine } from "../engine/indexed-engine";
+import type { ShardStorage } from "./storage-port";
+
+export type ShardOptions = {
+  /** Facts between two saves of the engine's state (engine/checkpoint.ts). */
+  checkpointFacts: number;
+  /** Fault switches (load tests only; shared/src/contract/faults.ts). */
+  faults?: string;
+  /** Where the per-batch log lines go (default console.log; a backtest records nothing). */
+  log?: (line: string) => void;
+};
+
+/**
+ * One matcher shard's logic over its storage port, the same in the Durable Object (SQLite) and in
+ * the Node tests (memory): eventId dedupe, the indexed engine (restored from the last checkpoint
+ * plus a replay of the facts logged since), the fact log, outbox rows joined with the monitor's
+ * identity, counters, and when to checkpoint. Each call is one transaction; if it throws, the
+ * in-memory engine is dropped and rebuilt from storage, so memory never runs ahead of what landed.
+ *
+ * @example
+ * const shard = new ShardCore(memoryShardStorage(), { checkpointFacts: 10_000 });
+ * shard.upsertMonitor(def);
+ * shard.applyFacts(facts, Date.now()); // { applied, stale, duplicates, matches }
+ */
+export class ShardCore {
+  private engine?: IndexedEngine;
+  /** Facts logged since the saved engine states (replayed by a restart). */
+  private sinceCheckpoint = 0;
+
+  constructor(
+    readonly storage: ShardStorage,
+    private readonly options: ShardOptions,
+  ) {}
+
+  /** The live engine: restored from storage on first use and after a failed transaction. */
+  loadEngine(): IndexedEngine {
+    if (this.engine) return this.engine;
+    const { facts, monitors } = this.storage;
+    const at = facts.checkpointSeq();
+    const { engine, replayed } = restoreFromCheckpoint({
+      defs: monitors.definitions(),
+      monitorStates: monitors.states("monitor"),
+      streamStates: monitors.states("stream"),
+      historyAtCheckpoint: (key, field, from) => facts.history(key, field, from, at),
+      history: (key, field, from) => facts.history(key, field, from),
+      tail: facts.factsAfter(at),
+    });
+    this.engine = engine;
+    this.sinceCheckpoint = replayed;
+    return engine;
+  }
+
+  /** Applies a batch of facts in delivery order, in one transaction. */
+  applyFacts(facts: readonly AcceptedFact[], now: number): ApplyResult {
+    return this.atomically("when-due", (engine) => {
+      const result: ApplyResult = { applied: 0, stale: 0, duplicates: 0, matches: 0 };
+      const known = this.storage.facts.knownFacts(facts.map((f) => f.eventId));
+      const rows: { fact: AcceptedFact; stale: boolean }[] = [];
+      const staleIds: string[] = [];
+      const matchIds: string[] = [];
+      const applyRange = (from: number, to: number) => {
+        for (let i = from; i < to; i++) {
+          const fact = facts[i] as AcceptedFact;
+          if (known.has(fact.eventId)) {
+            result.duplicates++;
+            continue;
+          }
+          known.add(fact.eventId);
+          const { stale, matches } = engine.applyFact(fact);
+          rows.push({ fact, stale });
+          if (stale) {
+            result.stale++;
+            staleIds.push(fact.eventId);
+          } else result.applied++;
+          for (const core of matches) {
+            this.storage.outbox.add(this.withIdentity(core), now);
+            matchIds.push(core.matchId);
+          }
+          result.matches += matches.length;
+        }
+      };
+      const middle = facts.length >> 1;
+      applyRange(0, middle);
+      // The fault run's "shard dies mid-batch": the transaction rolls back and the consumer retries.
+      maybeFail(this.options.faults, "shard-abort", 0.2);
+      applyRange(middle, facts.length);
+      this.storage.facts.append(rows, now);
+      this.sinceCheckpoint += rows.length;
+      // A line per batch (shared/src/batch-log.ts): a replaying producer can send thousands of stale facts.
+      const log = this.options.log ?? console.log;
+      if (staleIds.length > 0) log(batchLogLine("info", "stale facts logged, not applied", staleIds));
+      if (matchIds.length > 0) log(batchLogLine("info", "matches recorded", matchIds));
+      this.storage.outbox.bump({
+        factsApplied: result.applied,
+        factsStale: result.stale,
+        duplicates: result.duplicates,
+        matches: result.matches,
+      });
+      return result;
+    });
+  }
+
+  /** Indexes a monitor version; a version at most the one held (or removed) is ignored. */
+  upsertMonitor(def: MonitorDefinition): { applied: boolean; version: number } {
+    return this.atomically("always", (engine) => {
+      const held = this.storage.monitors.version(def.monitorId);
+      if (held >= def.version) return { applied: false, version: held };
+      this.storage.monitors.put(def.monitorId, def.version, def);
+      engine.upsertMonitor(def);
+      return { applied: true, version: def.version };
+    });
+  }
+
+  /** Many monitor versions in one transaction (bulk loads: benches, resharding). */
+  upsertMonitors(defs: readonly MonitorDefinition[]): { applied: number } {
+    return this.atomically("always", (engine) => {
+      let applied = 0;
+      for (const def of defs) {
+        if (this.storage.monitors.version(def.monitorId) >= def.version) continue;
+        this.storage.monitors.put(def.monitorId, def.version, def);
+        engine.upsertMonitor(def);
+        applied++;
+      }
+      return { applied };
+    });
+  }
+
+  /** Removes a monitor at `version`, kept as a tombstone so an older version cannot come back. */
+  removeMonitor(monitorId: string, version: number): { applied: boolean } {
+    return this.atomically("always", (engine) => {
+      if (this.storage.monitors.version(monitorId) > version) return { applied: false };
+      this.storage.monitors.put(monitorId, version, null);
+      engine.removeMonitor(monitorId);
+      return { applied: true };
+    });
+  }
+
+  /** The logged facts of some streams, in log order. */
+  exportFacts(streamKeys: string[]): AcceptedFact[] {
+    return this.storage.facts.factsOf(streamKeys);
+  }
+
+  stats(now: number): ShardStats {
+    return {
+      ...this.storage.outbox.counters(),
+      ...this.storage.outbox.backlog(now),
+      monitors: this.storage.monitors.count(),
+      ...this.storage.facts.size(),
+    };
+  }
+
+  /** Retention: forget facts received, and matches delivered, before `before`. */
+  prune(before: number): void {
+    this.storage.facts.prune(before);
+    this.storage.outbox.prune(before);
+  }
+
+  /**
+   * Runs `fn` in one transaction, saving the engine's state when a checkpoint is due (always
+   * after a monitor change). On failure the in-memory engine is dropped and rebuilt from storage.
+   */
+  atomically<T>(checkpoint: "always" | "when-due", fn: (engine: IndexedEngine) => T): T {
+    const engine = this.loadEngine();
+    try {
+      return this.storage.transaction(() => {
+        // A monitor change starts from a checkpoint too: the history it may load is then all in
+        // the checkpointed log, with no facts after the checkpoint to scan.
+        if (checkpoint === "always" && this.sinceCheckpoint > 0) this.saveEngine(engine);
+        const out = fn(engine);
+        if (checkpoint === "always" || this.sinceCheckpoint >= this.options.checkpointFacts) this.saveEngine(engine);
+        return out;
+      });
+    } catch (err) {
+      this.engine = undefined;
+      this.storage.facts.forgetPending();
+      throw err;
+    }
+  }
+
+  private saveEngine(engine: IndexedEngine): void {
+    const dirty = engine.takeDirty();
+    this.storage.monitors.putStates("monitor", dirty.monitors);
+    this.storage.monitors.putStates("stream", dirty.streams);
+    this.storage.facts.setCheckpoint();
+    this.sinceCheckpoint = 0;
+  }
+
+  /** The engine's match joined with the identity of the monitor held now (the version that matched). */
+  private withIdentity(core: MatchCore): Match {
+    const identity = this.storage.monitors.identity(core.monitorId);
+    if (!identity) throw new Error(`match ${core.matchId} of a monitor this shard does not hold`);
+    return { ...core, ...identity };
+  }
+}
