@@ -41,40 +41,9 @@ function journalStandIn() {
   };
 }
 
-/** bench:shard's workerd project: only with FABRIC_BENCH set (never part of npm test). */
-const benchProjects = process.env.FABRIC_BENCH
-  ? [
-      {
-        plugins: [
-          cloudflareTest(async () => ({
-            wrangler: { configPath: "./matcher/wrangler.jsonc" },
-            miniflare: {
-              bindings: {
-                ADMIN_AUTH_SECRET_TOKEN: "dev-admin-token",
-                LOG_LEVEL: process.env.LOG_LEVEL ?? "info",
-                TEST_MIGRATIONS: await readD1Migrations("./migrations"),
-                // The bench's knobs reach workerd's process.env only as bindings.
-                SHARD_BENCH_MONITORS: process.env.SHARD_BENCH_MONITORS ?? "100000",
-                SHARD_BENCH_BATCHES: process.env.SHARD_BENCH_BATCHES ?? "400",
-              },
-              workers: [journalStandIn(), notifySink()],
-            },
-          })),
-        ],
-        test: {
-          name: "bench-shard",
-          include: ["load-tests/workerd/**/*.test.ts"],
-          setupFiles: ["./test-fixtures/apply-migrations.ts"],
-          testTimeout: 600_000,
-        },
-      },
-    ]
-  : [];
-
 export default defineConfig({
   test: {
     projects: [
-      ...benchProjects,
       fabricProject("fabric", ["test-e2e/**/*.test.ts"], DEV_PRODUCERS),
       {
         plugins: [

@@ -1,13 +1,14 @@
 /**
  * `npm run bench:shard`: one MatcherShard Durable Object in workerd (the Workers vitest pool) with
  * 100,000 monitors, fed 100-fact batches through its RPC, SQLite persistence included: facts/s
- * per shard. Target: >= 50,000 facts/s. Env: SHARD_BENCH_MONITORS, SHARD_BENCH_BATCHES.
+ * per shard. Target: >= 50,000 facts/s. Env: SHARD_BENCH_MONITORS, SHARD_BENCH_BATCHES. The
+ * workerd project is load-tests/vitest.bench.config.ts (workerd/shard-bench.test.ts).
  */
 import { spawnSync } from "node:child_process";
+import { join } from "node:path";
 import { reportBench } from "./lib/bench-output";
 
-const run = spawnSync("npx", ["vitest", "run", "--project", "bench-shard"], {
-  env: { ...process.env, FABRIC_BENCH: "1" },
+const run = spawnSync("npx", ["vitest", "run", "--config", join(import.meta.dirname, "vitest.bench.config.ts")], {
   encoding: "utf8",
   maxBuffer: 64 * 1024 * 1024,
 });
