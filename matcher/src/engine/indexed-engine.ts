@@ -1,10 +1,10 @@
 import { readField } from "../../../shared/src/fact-values";
 import type { AcceptedFact } from "../../../shared/src/facts";
 import type { MonitorDefinition } from "../../../shared/src/monitor";
+import { byCodeUnits } from "./code-unit-order";
 import type { CondRt, Toucher } from "./condition-state";
 import { loadMonitorState, monitorState } from "./monitor-persistence";
 import { compileMonitor, evalNode, type MonitorRt } from "./monitor-state";
-import { byCodeUnits } from "./reference";
 import { StreamIndex } from "./stream-index";
 import { loadStream, streamState } from "./stream-persistence";
 import type { Series, StreamRt } from "./stream-state";
