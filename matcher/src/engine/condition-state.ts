@@ -1,5 +1,4 @@
-import type { MonitorRt } from "./monitor-state";
-import type { Source } from "./source";
+import type { CompiledCondition, CompiledMonitor, Source } from "./runtime-types";
 
 /** Operator codes (the order matters: < UP are threshold comparisons). */
 export const GT = 0;
@@ -32,8 +31,11 @@ const FRESH = 8;
 const DEAD = 16;
 const OP_SHIFT = 5;
 
-/** The parts of a condition most conditions do not have (ranges, hysteresis, forMs). */
-export class CondExtra {
+/**
+ * The fields most conditions do not need: a range's upper bound, hysteresis, and forMs with the
+ * start of the current run (heldSince). A condition without them holds none (`rare` undefined).
+ */
+export class RareConditionFields {
   constructor(
     readonly b: number,
     readonly h: number,
@@ -43,23 +45,23 @@ export class CondExtra {
 }
 
 /**
- * One condition of one monitor version, with its evaluation state. `raw` is the bare comparison
- * at the last evaluation (it drives forMs), `truth` the condition's value, `heldSince` the start of
- * the current run of raw = true (NaN: none; kept only when forMs > 0), `armed` the hysteresis
- * latch, `fresh` = never evaluated, `dead` = removed (lazily dropped from lists). Flags and the
- * operator share one small integer and rare parameters live in `x`: a million conditions must fit
- * in little memory.
+ * A CompiledCondition (runtime-types.ts) packed small: a million conditions must fit in little
+ * memory. `raw` is the bare comparison at the last evaluation (it drives forMs), `truth` the
+ * condition's value, `heldSince` the start of the current run of raw = true (NaN: none; kept only
+ * when forMs > 0), `armed` the hysteresis latch, `fresh` = never evaluated, `dead` = removed
+ * (lazily dropped from lists). Flags and the operator share one small integer and the rare
+ * parameters live in `rare`.
  *
- * @example new CondRt(monitor, GT, 100, undefined)
+ * @example new PackedCondition(monitor, GT, 100, undefined)
  */
-export class CondRt {
-  src: Source | undefined = undefined;
+export class PackedCondition implements CompiledCondition {
+  source: Source | undefined = undefined;
   private bits: number;
   constructor(
-    readonly mon: MonitorRt,
+    readonly monitor: CompiledMonitor,
     op: number,
     readonly a: number,
-    readonly x: CondExtra | undefined,
+    readonly rare: RareConditionFields | undefined,
   ) {
     this.bits = (op << OP_SHIFT) | FRESH | ARMED;
   }
@@ -68,19 +70,19 @@ export class CondRt {
     return this.bits >>> OP_SHIFT;
   }
   get b(): number {
-    return this.x ? this.x.b : 0;
+    return this.rare ? this.rare.b : 0;
   }
   get h(): number {
-    return this.x ? this.x.h : Number.NaN;
+    return this.rare ? this.rare.h : Number.NaN;
   }
   get forMs(): number {
-    return this.x ? this.x.forMs : 0;
+    return this.rare ? this.rare.forMs : 0;
   }
   get heldSince(): number {
-    return this.x ? this.x.heldSince : Number.NaN;
+    return this.rare ? this.rare.heldSince : Number.NaN;
   }
   set heldSince(v: number) {
-    if (this.x) this.x.heldSince = v;
+    if (this.rare) this.rare.heldSince = v;
   }
   get truth(): boolean {
     return (this.bits & TRUTH) !== 0;
@@ -114,17 +116,8 @@ export class CondRt {
   }
 }
 
-/** What a source reports to its engine while it steps. */
-export interface Toucher {
-  /** Event time of the fact being applied. */
-  readonly now: number;
-  /** The condition was evaluated and its truth changed (or it was evaluated for the first time). */
-  touch(c: CondRt): void;
-  /** The condition's state changed without changing its truth (persist it). */
-  dirty(c: CondRt): void;
-}
-
-export function compareRaw(c: CondRt, d: number): boolean {
+/** The bare comparison of a threshold or range condition with the compared value d. */
+export function compareRaw(c: CompiledCondition, d: number): boolean {
   switch (c.op) {
     case GT:
       return d > c.a;
@@ -148,6 +141,6 @@ export function compareRaw(c: CondRt, d: number): boolean {
 }
 
 /** A crossing with forMs > 0 can never hold at two consecutive evaluations: never true. */
-export function isInert(c: CondRt): boolean {
+export function isInert(c: CompiledCondition): boolean {
   return c.op >= UP && c.forMs > 0;
 }

@@ -1,13 +1,19 @@
 import { readField } from "../../../shared/src/fact-values";
 import type { AcceptedFact } from "../../../shared/src/facts";
 import type { MonitorDefinition } from "../../../shared/src/monitor";
-import type { CondRt, Toucher } from "./condition-state";
+import { byCodeUnits } from "./code-unit-order";
 import { loadMonitorState, monitorState } from "./monitor-persistence";
-import { compileMonitor, evalNode, type MonitorRt } from "./monitor-state";
-import { byCodeUnits } from "./reference";
+import { compileMonitor, evalNode } from "./monitor-state";
+import type {
+  CompiledCondition,
+  CompiledMonitor,
+  EvaluationQueue,
+  Series,
+  SourceListener,
+  TrackedStream,
+} from "./runtime-types";
 import { StreamIndex } from "./stream-index";
 import { loadStream, streamState } from "./stream-persistence";
-import type { Series, StreamRt } from "./stream-state";
 import { type HistoryFn, type MatchCore, matchCoreOf } from "./types";
 
 export type EngineOptions = { history?: HistoryFn };
@@ -31,18 +37,18 @@ const NOTHING = Object.freeze({ stale: false, matches: NO_MATCHES });
  * engine.upsertMonitor(def);
  * const { stale, matches } = engine.applyFact(fact);
  */
-export class IndexedEngine implements Toucher {
-  private readonly monitors = new Map<string, MonitorRt>();
+export class IndexedEngine implements SourceListener, EvaluationQueue {
+  private readonly monitors = new Map<string, CompiledMonitor>();
   private readonly index: StreamIndex;
-  /** Event time of the fact being applied (Toucher; read by sources instead of passed). */
+  /** Event time of the fact being applied (SourceListener; read by sources instead of passed). */
   now = Number.NEGATIVE_INFINITY;
   /** Monitors to evaluate at the current fact: queue[0 .. queued). */
-  private readonly queue: MonitorRt[] = [];
+  private readonly queue: CompiledMonitor[] = [];
   private queued = 0;
   private readonly sampled: Series[] = [];
-  private readonly fired: MonitorRt[] = [];
+  private readonly fired: CompiledMonitor[] = [];
   /** Monitors whose state changed since takeDirty (flagged on the monitor: no hashing per fact). */
-  private dirtyMonitors: MonitorRt[] = [];
+  private dirtyMonitors: CompiledMonitor[] = [];
   private removedIds: string[] = [];
 
   constructor(opts: EngineOptions = {}) {
@@ -109,7 +115,7 @@ export class IndexedEngine implements Toucher {
     if (fired.length > 0) fired.length = 0;
     const queue = this.queue;
     for (let i = 0; i < this.queued; i++) {
-      const m = queue[i] as MonitorRt;
+      const m = queue[i] as CompiledMonitor;
       if (this.evaluate(m)) fired.push(m);
       m.queued = false;
     }
@@ -139,10 +145,10 @@ export class IndexedEngine implements Toucher {
     return {
       monitors: [...this.monitors.keys()]
         .sort(byCodeUnits)
-        .map((id) => [id, monitorState(this.monitors.get(id) as MonitorRt)]),
+        .map((id) => [id, monitorState(this.monitors.get(id) as CompiledMonitor)]),
       streams: [...this.index.streams.keys()]
         .sort(byCodeUnits)
-        .map((k) => [k, streamState(this.index.streams.get(k) as StreamRt, true)]),
+        .map((k) => [k, streamState(this.index.streams.get(k) as TrackedStream, true)]),
     };
   }
 
@@ -168,24 +174,24 @@ export class IndexedEngine implements Toucher {
     return e;
   }
 
-  /** @internal Toucher: a source reports a condition whose truth changed (queue its monitor). */
-  touch(c: CondRt): void {
-    this.enqueue(c.mon);
+  /** @internal SourceListener: a source reports a condition whose truth changed (queue its monitor). */
+  truthChanged(c: CompiledCondition): void {
+    this.enqueue(c.monitor);
   }
 
-  /** @internal Queues a monitor for evaluation at the current fact (once). */
-  enqueue(m: MonitorRt): void {
+  /** @internal EvaluationQueue: queues a monitor for evaluation at the current fact (once). */
+  enqueue(m: CompiledMonitor): void {
     if (m.queued) return;
     m.queued = true;
     this.queue[this.queued++] = m;
   }
 
-  /** @internal Toucher: a condition's state changed without a truth change (persist its monitor). */
-  dirty(c: CondRt): void {
-    this.markMonitor(c.mon);
+  /** @internal SourceListener: a condition's state changed without a truth change (persist its monitor). */
+  stateChanged(c: CompiledCondition): void {
+    this.markMonitor(c.monitor);
   }
 
-  private evaluate(m: MonitorRt): boolean {
+  private evaluate(m: CompiledMonitor): boolean {
     const now = this.now;
     this.markMonitor(m);
     const truth = evalNode(m.tree);
@@ -202,17 +208,17 @@ export class IndexedEngine implements Toucher {
     return true;
   }
 
-  private markMonitor(m: MonitorRt): void {
+  private markMonitor(m: CompiledMonitor): void {
     if (m.dirty) return;
     m.dirty = true;
     this.dirtyMonitors.push(m);
   }
 }
 
-function byMonitorId(a: MonitorRt, b: MonitorRt): number {
+function byMonitorId(a: CompiledMonitor, b: CompiledMonitor): number {
   return byCodeUnits(a.id, b.id);
 }
 
-function matchOf(m: MonitorRt, fact: AcceptedFact): MatchCore {
+function matchOf(m: CompiledMonitor, fact: AcceptedFact): MatchCore {
   return matchCoreOf(m.id, m.version, fact);
 }

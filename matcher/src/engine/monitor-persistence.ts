@@ -1,5 +1,5 @@
-import { CondRt } from "./condition-state";
-import type { MonitorRt, Node } from "./monitor-state";
+import { PackedCondition } from "./condition-state";
+import type { CompiledMonitor, PredicateGroup, PredicateNode } from "./runtime-types";
 
 /**
  * A monitor's persisted state, plain JSON and compact (it is written after every batch that
@@ -8,21 +8,21 @@ import type { MonitorRt, Node } from "./monitor-state";
  */
 export type MonitorState = (number | null)[];
 
-export function monitorState(m: MonitorRt): MonitorState {
+export function monitorState(m: CompiledMonitor): MonitorState {
   const out: MonitorState = [m.version, m.lastTruth ? 1 : 0, m.done ? 1 : 0, m.lastMatchAt];
   pushCondStates(m.tree, out);
   return out;
 }
 
-function pushCondStates(n: Node, out: MonitorState): void {
-  if (n instanceof CondRt) {
+function pushCondStates(n: PredicateNode, out: MonitorState): void {
+  if (n instanceof PackedCondition) {
     out.push((n.fresh ? 1 : 0) | (n.truth ? 2 : 0) | (n.raw ? 4 : 0) | (n.armed ? 8 : 0));
     out.push(Number.isNaN(n.heldSince) ? null : n.heldSince);
-  } else for (const x of n.c) pushCondStates(x, out);
+  } else for (const x of (n as PredicateGroup).c) pushCondStates(x, out);
 }
 
 /** Loads a persisted state into a freshly compiled monitor of the same version. */
-export function loadMonitorState(m: MonitorRt, state: unknown): void {
+export function loadMonitorState(m: CompiledMonitor, state: unknown): void {
   const s = state as MonitorState | undefined;
   const conds = m.conds();
   if (!Array.isArray(s) || s[0] !== m.version || s.length !== 4 + 2 * conds.length) return;

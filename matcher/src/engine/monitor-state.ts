@@ -1,22 +1,19 @@
 import type { MonitorDefinition } from "../../../shared/src/monitor";
 import type { Condition, Predicate } from "../../../shared/src/predicate";
 import { streamKey } from "../../../shared/src/streams";
-import { CondExtra, CondRt, OP_CODES } from "./condition-state";
-import type { Series } from "./stream-state";
+import { OP_CODES, PackedCondition, RareConditionFields } from "./condition-state";
+import type { CompiledCondition, CompiledMonitor, PredicateGroup, PredicateNode, Series } from "./runtime-types";
 
 /** A predicate group: all (0), any (1) or not (2) over its children. */
-export class Group {
+export class Group implements PredicateGroup {
   constructor(
     readonly k: 0 | 1 | 2,
-    readonly c: Node[],
+    readonly c: PredicateNode[],
   ) {}
 }
 
-/** A compiled predicate: conditions are the leaves (a single condition is the whole tree). */
-export type Node = CondRt | Group;
-
 /** Where a condition reads: compiled once, used when it is (re)attached to a source. */
-export type CondSite = { stream: string; field: string; windowMs: number; pct: boolean };
+export type ConditionSite = { stream: string; field: string; windowMs: number; pct: boolean };
 
 const LEVEL = 1;
 const ONCE = 2;
@@ -30,8 +27,8 @@ const QUEUED = 256;
 const NO_SERIES: Series[] = [];
 const UNCOMPILED = new Group(0, []);
 
-/** What only level monitors and monitors with a cooldown need. */
-export class MonitorExtra {
+/** The fields only level monitors and monitors with a cooldown need (`rare` undefined otherwise). */
+export class RareMonitorFields {
   /** Event time of the last match (NaN: none; a double field is updated in place, never boxed). */
   lastMatchAt = Number.NaN;
   /** The series it reads, kept for level monitors only (they are evaluated at every sample). */
@@ -40,17 +37,16 @@ export class MonitorExtra {
 }
 
 /**
- * One monitor version as the indexed engine runs it: identity for its matches, fire policy,
- * compiled predicate, and the monitor's own state (edge memory, cooldown, once). Kept small:
- * flags share one integer, and a monitor holds no copy of its definition.
+ * A CompiledMonitor (runtime-types.ts) packed small: its flags share one integer, the fields few
+ * monitors need live in `rare`, and it holds no copy of its definition.
  *
  * @example const { monitor } = compileMonitor(def); evalNode(monitor.tree)
  */
-export class MonitorRt {
-  tree: Node = UNCOMPILED;
+export class PackedMonitor implements CompiledMonitor {
+  tree: PredicateNode = UNCOMPILED;
   private bits: number;
   /** Cooldown, last match time and series for the monitors that need them. */
-  private readonly x: MonitorExtra | undefined;
+  private readonly rare: RareMonitorFields | undefined;
   constructor(
     readonly id: string,
     readonly version: number,
@@ -58,24 +54,24 @@ export class MonitorRt {
     flags: { level: boolean; once: boolean; enabled: boolean },
   ) {
     this.bits = (flags.level ? LEVEL : 0) | (flags.once ? ONCE : 0) | (flags.enabled ? ENABLED : 0);
-    this.x = flags.level || cooldownMs > 0 ? new MonitorExtra(cooldownMs) : undefined;
+    this.rare = flags.level || cooldownMs > 0 ? new RareMonitorFields(cooldownMs) : undefined;
   }
 
   get cooldownMs(): number {
-    return this.x ? this.x.cooldownMs : 0;
+    return this.rare ? this.rare.cooldownMs : 0;
   }
   /** Event time of the last match (null: none, or not needed because there is no cooldown). */
   get lastMatchAt(): number | null {
-    return this.x && !Number.isNaN(this.x.lastMatchAt) ? this.x.lastMatchAt : null;
+    return this.rare && !Number.isNaN(this.rare.lastMatchAt) ? this.rare.lastMatchAt : null;
   }
   set lastMatchAt(v: number | null) {
-    if (this.x) this.x.lastMatchAt = v ?? Number.NaN;
+    if (this.rare) this.rare.lastMatchAt = v ?? Number.NaN;
   }
   get series(): Series[] {
-    return this.x ? this.x.series : NO_SERIES;
+    return this.rare ? this.rare.series : NO_SERIES;
   }
   set series(v: Series[]) {
-    if (this.x) this.x.series = v;
+    if (this.rare) this.rare.series = v;
   }
 
   get level(): boolean {
@@ -142,29 +138,29 @@ export class MonitorRt {
   }
   /** The earliest event time at which a match is out of its cooldown (-Infinity: at any time). */
   readyAt(): number {
-    const x = this.x;
-    if (x === undefined || x.cooldownMs <= 0 || Number.isNaN(x.lastMatchAt)) return Number.NEGATIVE_INFINITY;
-    return x.lastMatchAt + x.cooldownMs;
+    const rare = this.rare;
+    if (rare === undefined || rare.cooldownMs <= 0 || Number.isNaN(rare.lastMatchAt)) return Number.NEGATIVE_INFINITY;
+    return rare.lastMatchAt + rare.cooldownMs;
   }
   /** The conditions, left to right (the order of `sites` and of persisted state). */
-  conds(): CondRt[] {
+  conds(): CompiledCondition[] {
     return leaves(this.tree, []);
   }
 }
 
 /** Compiles a definition; `sites[i]` says where condition i reads (only needed to attach it). */
-export function compileMonitor(def: MonitorDefinition): { monitor: MonitorRt; sites: CondSite[] } {
+export function compileMonitor(def: MonitorDefinition): { monitor: PackedMonitor; sites: ConditionSite[] } {
   const fire = def.fire ?? { mode: "edge", cooldownMs: 0, once: false };
-  const m = new MonitorRt(def.monitorId, def.version, fire.cooldownMs ?? 0, {
+  const m = new PackedMonitor(def.monitorId, def.version, fire.cooldownMs ?? 0, {
     level: fire.mode === "level",
     once: fire.once ?? false,
     enabled: def.enabled !== false,
   });
-  const sites: CondSite[] = [];
-  const compile = (p: Predicate): Node => {
+  const sites: ConditionSite[] = [];
+  const compile = (p: Predicate): PredicateNode => {
     if ("all" in p || "any" in p) {
       const kids = ("all" in p ? p.all : p.any).map(compile);
-      return kids.length === 1 ? (kids[0] as Node) : new Group("all" in p ? 0 : 1, kids);
+      return kids.length === 1 ? (kids[0] as PredicateNode) : new Group("all" in p ? 0 : 1, kids);
     }
     if ("not" in p) return new Group(2, [compile(p.not)]);
     sites.push({
@@ -179,29 +175,33 @@ export function compileMonitor(def: MonitorDefinition): { monitor: MonitorRt; si
   return { monitor: m, sites };
 }
 
-function compileCondition(m: MonitorRt, c: Condition): CondRt {
+function compileCondition(m: PackedMonitor, c: Condition): PackedCondition {
   const [a, b] = Array.isArray(c.value) ? c.value : [c.value, 0];
   const op = OP_CODES[c.op];
   if (op === undefined) throw new Error(`unknown op ${c.op}`);
   const forMs = c.forMs ?? 0;
   const h = c.hysteresis ?? Number.NaN;
-  const extra = Array.isArray(c.value) || forMs > 0 || !Number.isNaN(h);
-  return new CondRt(m, op, a, extra ? new CondExtra(b, h, forMs, Number.NaN) : undefined);
+  const rare = Array.isArray(c.value) || forMs > 0 || !Number.isNaN(h);
+  return new PackedCondition(m, op, a, rare ? new RareConditionFields(b, h, forMs, Number.NaN) : undefined);
 }
 
-function leaves(n: Node, out: CondRt[]): CondRt[] {
-  if (n instanceof CondRt) out.push(n);
-  else for (const x of n.c) leaves(x, out);
+// Every condition is a PackedCondition, so a node that is not one is a group. TypeScript cannot
+// narrow an interface union by a class, hence the casts (types only: the code is as before).
+function leaves(n: PredicateNode, out: CompiledCondition[]): CompiledCondition[] {
+  if (n instanceof PackedCondition) out.push(n);
+  else for (const x of (n as PredicateGroup).c) leaves(x, out);
   return out;
 }
 
-export function evalNode(n: Node): boolean {
-  if (n instanceof CondRt) return n.truth;
-  if (n.k === 2) return !evalNode(n.c[0] as Node);
-  if (n.k === 0) {
-    for (const x of n.c) if (!evalNode(x)) return false;
+/** The predicate's value from its conditions' current truths. */
+export function evalNode(n: PredicateNode): boolean {
+  if (n instanceof PackedCondition) return n.truth;
+  const g = n as PredicateGroup;
+  if (g.k === 2) return !evalNode(g.c[0] as PredicateNode);
+  if (g.k === 0) {
+    for (const x of g.c) if (!evalNode(x)) return false;
     return true;
   }
-  for (const x of n.c) if (evalNode(x)) return true;
+  for (const x of g.c) if (evalNode(x)) return true;
   return false;
 }

@@ -3,8 +3,12 @@ import { matchIdOf } from "../../../shared/src/ids";
 import type { MonitorDefinition } from "../../../shared/src/monitor";
 import type { Condition, Predicate } from "../../../shared/src/predicate";
 import { streamKey } from "../../../shared/src/streams";
+import { byCodeUnits } from "./code-unit-order";
 import { factFields } from "./fact-fields";
 import { type Match, type Op, triggerEventOf } from "./types";
+
+// router.ts still imports byCodeUnits from here; this re-export goes when it is repointed or deleted.
+export { byCodeUnits } from "./code-unit-order";
 
 /**
  * The reference evaluator: the executable specification of matching (DESIGN §3, §8). It is plain
@@ -103,10 +107,6 @@ type RefMonitor = {
   lastMatchAt: number | null;
   done: boolean;
 };
-
-export function byCodeUnits(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
-}
 
 function newMonitor(def: MonitorDefinition): RefMonitor {
   const conditions: RefCondition[] = [];

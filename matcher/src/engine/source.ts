@@ -1,11 +1,12 @@
-import { BETWEEN, type CondRt, compareRaw, DOWN, isInert, type Toucher, UP } from "./condition-state";
+import { BETWEEN, compareRaw, DOWN, isInert, UP } from "./condition-state";
+import type { CompiledCondition, Series, Source, SourceListener } from "./runtime-types";
 import { MinHeap, SortedLevels } from "./sorted-levels";
-import type { Series } from "./stream-state";
 
 /**
- * The values one group of conditions compares: a series' raw value (windowMs 0) or its `change`
- * over windowMs (abs or pct), with the conditions reading it indexed by level. `step` moves the
- * source to its next value and touches only the conditions whose truth changed.
+ * A Source (runtime-types.ts): the values one group of conditions compares, a series' raw value
+ * (windowMs 0) or its `change` over windowMs (abs or pct), with the conditions reading it indexed
+ * by level. `step` moves the source to its next value and reports only the conditions whose truth
+ * changed.
  *
  * Most moves pass no level at all, so the source remembers the gap between the levels around
  * its value (`gapLo < last < gapHi`, no level inside) and the nearest timer and re-arm levels:
@@ -14,7 +15,7 @@ import type { Series } from "./stream-state";
  *
  * @example source.step(engine) // engine.now is the fact's observedAt
  */
-export class Source {
+export class LevelIndexedSource implements Source {
   // Fields a fact reads come first (V8 lays fields out in declaration order: fewer cache lines).
   /** trueCross or fresh is not empty (read without touching the arrays). */
   private pending = false;
@@ -37,15 +38,15 @@ export class Source {
   baseAbs = -1;
   count = 0;
   readonly series: Series;
-  readonly thresh = new SortedLevels<CondRt>();
-  readonly up = new SortedLevels<CondRt>();
-  readonly down = new SortedLevels<CondRt>();
-  private readonly rearmUp = new SortedLevels<CondRt>();
-  private readonly rearmDown = new SortedLevels<CondRt>();
-  private readonly timers = new MinHeap<CondRt>();
-  private trueCross: CondRt[] = [];
-  private spareCross: CondRt[] = [];
-  private fresh: CondRt[] = [];
+  readonly thresh = new SortedLevels<CompiledCondition>();
+  readonly up = new SortedLevels<CompiledCondition>();
+  readonly down = new SortedLevels<CompiledCondition>();
+  private readonly rearmUp = new SortedLevels<CompiledCondition>();
+  private readonly rearmDown = new SortedLevels<CompiledCondition>();
+  private readonly timers = new MinHeap<CompiledCondition>();
+  private trueCross: CompiledCondition[] = [];
+  private spareCross: CompiledCondition[] = [];
+  private fresh: CompiledCondition[] = [];
 
   constructor(series: Series, windowMs: number, pct: boolean) {
     this.series = series;
@@ -54,8 +55,8 @@ export class Source {
   }
 
   /** Indexes a condition according to its state (a fresh one waits for its first evaluation). */
-  index(c: CondRt): void {
-    c.src = this;
+  index(c: CompiledCondition): void {
+    c.source = this;
     if (c.fresh) {
       this.fresh.push(c);
       this.pending = true;
@@ -77,7 +78,7 @@ export class Source {
   }
 
   /** Removes a condition; lists that are drained lazily skip it through `dead`. */
-  unindex(c: CondRt): void {
+  unindex(c: CompiledCondition): void {
     c.dead = true;
     if (c.fresh) return;
     this.gapLo = Number.NaN;
@@ -95,65 +96,65 @@ export class Source {
   }
 
   /**
-   * Evaluates every condition of this source at the series' new sample (event time `t.now`). The
-   * values are read here rather than passed in: a double passed to a call that is not inlined is
-   * boxed in a fresh heap number, several per fact on the hot path.
+   * Evaluates every condition of this source at the series' new sample (event time
+   * `listener.now`). The values are read here rather than passed in: a double passed to a call
+   * that is not inlined is boxed in a fresh heap number, several per fact on the hot path.
    */
-  step(t: Toucher): void {
-    const now = t.now;
+  step(listener: SourceListener): void {
+    const now = listener.now;
     const cur = this.windowMs === 0 ? this.series.newestValue() : this.series.derivedLatest(this);
     const prev = this.last;
     this.last = cur;
     const pending = this.pending;
     if (pending) {
       this.pending = false;
-      if (this.trueCross.length > 0) this.resetCrossings(t);
+      if (this.trueCross.length > 0) this.resetCrossings(listener);
     }
     const hasPrev = !Number.isNaN(prev);
     const hasCur = !Number.isNaN(cur);
     if (!hasPrev || !hasCur) {
-      if (hasPrev || hasCur) for (const c of [...this.thresh.items]) this.recheck(c, cur, now, t);
+      if (hasPrev || hasCur) for (const c of [...this.thresh.items]) this.recheck(c, cur, now, listener);
       this.gapLo = Number.NaN;
     } else if (!(cur > this.gapLo && cur < this.gapHi)) {
-      this.passLevels(prev, cur, now, t);
+      this.passLevels(prev, cur, now, listener);
     }
     if (hasCur) {
-      if (cur <= this.rearmUpMax) this.rearm(this.rearmUp.takeFrom(cur), t);
-      if (cur >= this.rearmDownMin) this.rearm(this.rearmDown.takeUpTo(cur), t);
+      if (cur <= this.rearmUpMax) this.rearm(this.rearmUp.takeFrom(cur), listener);
+      if (cur >= this.rearmDownMin) this.rearm(this.rearmDown.takeUpTo(cur), listener);
     }
-    if (this.nextTimer <= now) this.fireTimers(now, t);
+    if (this.nextTimer <= now) this.fireTimers(now, listener);
     if (pending && this.fresh.length > 0) {
       const list = this.fresh;
       this.fresh = [];
-      for (const c of list) if (!c.dead) this.first(c, prev, cur, now, t);
+      for (const c of list) if (!c.dead) this.first(c, prev, cur, now, listener);
     }
   }
 
   /** Crossings are momentary: true at one evaluation, false at the next (two lists, no garbage). */
-  private resetCrossings(t: Toucher): void {
+  private resetCrossings(listener: SourceListener): void {
     const was = this.trueCross;
     this.trueCross = this.spareCross;
     for (const c of was) {
       if (c.dead || !c.truth) continue;
       c.truth = false;
-      t.touch(c);
+      listener.truthChanged(c);
     }
     was.length = 0;
     this.spareCross = was;
   }
 
   /** The slow path: thresholds whose comparison may have changed, crossings, then the new gap. */
-  private passLevels(prev: number, cur: number, now: number, t: Toucher): void {
+  private passLevels(prev: number, cur: number, now: number, listener: SourceListener): void {
     if (prev !== cur && this.thresh.size > 0) {
       const lo = Math.min(prev, cur);
       const hi = Math.max(prev, cur);
       const { keys, items } = this.thresh;
       for (let i = this.thresh.lowerBound(lo); i < keys.length && (keys[i] as number) <= hi; i++) {
-        this.recheck(items[i] as CondRt, cur, now, t);
+        this.recheck(items[i] as CompiledCondition, cur, now, listener);
       }
     }
-    if (cur > prev && this.up.size > 0) this.crossRange(this.up, prev, cur, false, t);
-    else if (cur < prev && this.down.size > 0) this.crossRange(this.down, cur, prev, true, t);
+    if (cur > prev && this.up.size > 0) this.crossRange(this.up, prev, cur, false, listener);
+    else if (cur < prev && this.down.size > 0) this.crossRange(this.down, cur, prev, true, listener);
     this.gapLo = Number.NEGATIVE_INFINITY;
     this.gapHi = Number.POSITIVE_INFINITY;
     this.narrowGap(this.thresh, cur);
@@ -162,7 +163,7 @@ export class Source {
   }
 
   /** Shrinks (gapLo, gapHi) to exclude the levels around v; a level equal to v voids the gap. */
-  private narrowGap(levels: SortedLevels<CondRt>, v: number): void {
+  private narrowGap(levels: SortedLevels<CompiledCondition>, v: number): void {
     const i = levels.lowerBound(v);
     const above = levels.keys[i];
     const below = levels.keys[i - 1];
@@ -172,28 +173,34 @@ export class Source {
   }
 
   /** Crossing candidates: levels in (lo, hi] for crosses_below, [lo, hi) for crosses_above. */
-  private crossRange(levels: SortedLevels<CondRt>, lo: number, hi: number, below: boolean, t: Toucher): void {
+  private crossRange(
+    levels: SortedLevels<CompiledCondition>,
+    lo: number,
+    hi: number,
+    below: boolean,
+    listener: SourceListener,
+  ): void {
     const { keys, items } = levels;
     for (let i = levels.lowerBound(lo, below); i < keys.length; i++) {
       const k = keys[i] as number;
       if (k > hi || (!below && k === hi)) break;
-      this.cross(items[i] as CondRt, t);
+      this.cross(items[i] as CompiledCondition, listener);
     }
   }
 
-  private cross(c: CondRt, t: Toucher): void {
+  private cross(c: CompiledCondition, listener: SourceListener): void {
     if (!c.armed) return;
     c.truth = true;
     this.trueCross.push(c);
     this.pending = true;
-    t.touch(c);
+    listener.truthChanged(c);
     if (!Number.isNaN(c.h)) {
       c.armed = false;
       this.disarmIndex(c);
     }
   }
 
-  private disarmIndex(c: CondRt): void {
+  private disarmIndex(c: CompiledCondition): void {
     if (c.op === UP) this.rearmUp.insert(c.a - c.h, c);
     else this.rearmDown.insert(c.a + c.h, c);
     this.rearmBounds();
@@ -206,58 +213,58 @@ export class Source {
     this.rearmDownMin = down.length > 0 ? (down[0] as number) : Number.POSITIVE_INFINITY;
   }
 
-  private rearm(list: readonly CondRt[], t: Toucher): void {
+  private rearm(list: readonly CompiledCondition[], listener: SourceListener): void {
     for (const c of list) {
       c.armed = true;
-      t.dirty(c);
+      listener.stateChanged(c);
     }
     this.rearmBounds();
   }
 
-  private addTimer(at: number, c: CondRt): void {
+  private addTimer(at: number, c: CompiledCondition): void {
     this.timers.push(at, c);
     if (at < this.nextTimer) this.nextTimer = at;
   }
 
-  private fireTimers(now: number, t: Toucher): void {
+  private fireTimers(now: number, listener: SourceListener): void {
     for (const c of this.timers.popUpTo(now)) {
       if (c.dead || !c.raw || c.truth || c.heldSince + c.forMs > now) continue;
       c.truth = true;
-      t.touch(c);
+      listener.truthChanged(c);
     }
     this.nextTimer = this.timers.minKey();
   }
 
-  private recheck(c: CondRt, cur: number, now: number, t: Toucher): void {
+  private recheck(c: CompiledCondition, cur: number, now: number, listener: SourceListener): void {
     const raw = !Number.isNaN(cur) && compareRaw(c, cur);
     if (raw === c.raw) return;
     c.raw = raw;
     if (c.forMs === 0) {
       c.truth = raw;
-      t.touch(c);
+      listener.truthChanged(c);
     } else if (raw) {
       c.heldSince = now;
       this.addTimer(now + c.forMs, c);
-      t.dirty(c);
+      listener.stateChanged(c);
     } else {
       c.heldSince = Number.NaN;
       if (c.truth) {
         c.truth = false;
-        t.touch(c);
-      } else t.dirty(c);
+        listener.truthChanged(c);
+      } else listener.stateChanged(c);
     }
   }
 
   /** A condition's first evaluation: computed directly, then indexed. */
-  private first(c: CondRt, prev: number, cur: number, now: number, t: Toucher): void {
+  private first(c: CompiledCondition, prev: number, cur: number, now: number, listener: SourceListener): void {
     c.fresh = false;
-    t.touch(c);
+    listener.truthChanged(c);
     if (c.op === UP || c.op === DOWN) {
       if (isInert(c)) return;
       // NaN (no value) compares false, so a missing previous or current value never crosses.
       const crossed = c.op === UP ? prev <= c.a && cur > c.a : prev >= c.a && cur < c.a;
       this.index(c);
-      if (crossed) this.cross(c, t);
+      if (crossed) this.cross(c, listener);
       return;
     }
     c.raw = !Number.isNaN(cur) && compareRaw(c, cur);

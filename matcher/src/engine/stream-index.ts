@@ -1,5 +1,6 @@
-import type { CondSite, MonitorRt } from "./monitor-state";
-import { type Series, StreamRt } from "./stream-state";
+import type { ConditionSite } from "./monitor-state";
+import type { CompiledMonitor, Series, TrackedStream } from "./runtime-types";
+import { StreamRecord } from "./stream-state";
 import type { HistoryFn } from "./types";
 
 /**
@@ -10,28 +11,28 @@ import type { HistoryFn } from "./types";
  * @example const index = new StreamIndex(history); index.attach(monitor, sites);
  */
 export class StreamIndex {
-  readonly streams = new Map<string, StreamRt>();
-  private dirty: StreamRt[] = [];
+  readonly streams = new Map<string, TrackedStream>();
+  private dirty: TrackedStream[] = [];
 
   constructor(private readonly history: HistoryFn | undefined) {}
 
-  stream(key: string): StreamRt {
+  stream(key: string): TrackedStream {
     let s = this.streams.get(key);
     if (!s) {
-      s = new StreamRt(key);
+      s = new StreamRecord(key);
       this.streams.set(key, s);
     }
     return s;
   }
 
-  markDirty(s: StreamRt): void {
+  markDirty(s: TrackedStream): void {
     if (s.dirty) return;
     s.dirty = true;
     this.dirty.push(s);
   }
 
   /** The streams changed since the last call. */
-  takeDirty(): StreamRt[] {
+  takeDirty(): TrackedStream[] {
     const out = this.dirty;
     for (const s of out) s.dirty = false;
     this.dirty = [];
@@ -39,10 +40,10 @@ export class StreamIndex {
   }
 
   /** Indexes the conditions of a live monitor (`sites[i]` is where condition i reads). */
-  attach(m: MonitorRt, sites: CondSite[]): void {
+  attach(m: CompiledMonitor, sites: ConditionSite[]): void {
     const read: Series[] = [];
     m.conds().forEach((c, i) => {
-      const site = sites[i] as CondSite;
+      const site = sites[i] as ConditionSite;
       const series = this.stream(site.stream).seriesFor(site.field);
       if (site.windowMs > series.covered) this.load(series, site.windowMs);
       const src = series.source(site.windowMs, site.pct);
@@ -55,13 +56,13 @@ export class StreamIndex {
   }
 
   /** Unindexes a monitor's conditions; series nobody reads any more are dropped. */
-  detach(m: MonitorRt): void {
+  detach(m: CompiledMonitor): void {
     this.setLevel(m, false);
     for (const c of m.conds()) {
-      const src = c.src;
+      const src = c.source;
       if (!src) continue;
       src.unindex(c);
-      c.src = undefined;
+      c.source = undefined;
       if (--src.count > 0) continue;
       const series = src.series;
       series.dropSource(src);
@@ -73,7 +74,7 @@ export class StreamIndex {
   }
 
   /** A level monitor's predicate turned true or false: (un)listen on every series it reads. */
-  setLevel(m: MonitorRt, on: boolean): void {
+  setLevel(m: CompiledMonitor, on: boolean): void {
     if (m.levelOn === on) return;
     m.levelOn = on;
     for (const s of m.series) s.setLevel(m, on);

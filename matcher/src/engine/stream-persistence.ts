@@ -1,4 +1,5 @@
-import { StreamRt } from "./stream-state";
+import type { TrackedStream } from "./runtime-types";
+import { StreamRecord } from "./stream-state";
 
 /**
  * A stream's persisted state: plain JSON (latest null: nothing applied yet). What the shard saves
@@ -16,7 +17,7 @@ export type StreamState = {
  *
  * @example loadStream("market_price:BTC-USD", streamState(stream))
  */
-export function streamState(s: StreamRt, withSamples = false): StreamState {
+export function streamState(s: TrackedStream, withSamples = false): StreamState {
   const latest = Number.isFinite(s.latest) ? s.latest : null;
   if (!withSamples) return { latest };
   return {
@@ -33,9 +34,9 @@ export function streamState(s: StreamRt, withSamples = false): StreamState {
   };
 }
 
-export function loadStream(key: string, state: unknown): StreamRt {
+export function loadStream(key: string, state: unknown): TrackedStream {
   const st = state as StreamState;
-  const s = new StreamRt(key);
+  const s = new StreamRecord(key);
   s.latest = st.latest ?? Number.NEGATIVE_INFINITY;
   for (const x of st.series ?? []) {
     const series = s.seriesFor(x.field);
