@@ -27,6 +27,7 @@ const run = promisify(execFile);
 let dev: ChildProcess | undefined;
 let base = "";
 let stateDir = "";
+let killOnExit: (() => void) | undefined;
 
 async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -63,6 +64,14 @@ beforeAll(async () => {
     stdio: ["ignore", "pipe", "pipe"],
     detached: true,
   });
+  // Should the test run itself be killed, the fabric goes with it.
+  const pid = dev.pid;
+  killOnExit = () => {
+    try {
+      if (pid) process.kill(-pid, "SIGKILL");
+    } catch {}
+  };
+  process.once("exit", killOnExit);
   dev.stdout?.on("data", (d) => {
     log = (log + String(d)).slice(-4000);
   });
@@ -73,6 +82,7 @@ beforeAll(async () => {
 }, 100_000);
 
 afterAll(async () => {
+  if (killOnExit) process.off("exit", killOnExit);
   const pid = dev?.pid;
   if (pid && dev?.exitCode === null) {
     const exited = new Promise((r) => dev?.once("exit", r));
