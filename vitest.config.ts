@@ -46,6 +46,16 @@ export default defineConfig({
     projects: [
       fabricProject("fabric", ["test-e2e/**/*.test.ts"], DEV_PRODUCERS),
       {
+        // README.md's walkthrough against `npm run dev` itself (a real local fabric on a free port).
+        test: {
+          name: "readme",
+          environment: "node",
+          include: ["docs-test/**/*.test.ts"],
+          testTimeout: 120_000,
+          hookTimeout: 100_000,
+        },
+      },
+      {
         plugins: [
           cloudflareTest(async () => ({
             wrangler: { configPath: "./matcher/wrangler.jsonc" },

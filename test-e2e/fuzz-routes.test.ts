@@ -19,6 +19,7 @@ const ROUTES: [string, string][] = [
   ["POST", "/v1/admin/projections/rebuild"],
   ["GET", "/v1/admin/projections/rebuild/{id}"],
   ["POST", "/v1/admin/control-plane/workflow-monitors/due"],
+  ["POST", "/v1/admin/control-plane/workflow-monitors/due-scan"],
   ["POST", "/v1/admin/control-plane/workflow-monitors/tick"],
   ["POST", "/v1/admin/control-plane/workflow-monitors/notify-execution"],
   ["POST", "/v1/admin/control-plane/workflow-monitors/notify-trigger-match"],

@@ -1,17 +1,19 @@
-import { OpenAPIHono } from "@hono/zod-openapi";
+import { createRoute, OpenAPIHono } from "@hono/zod-openapi";
 import { validationHook } from "../../../../shared/src/http/validation-hook";
 import { fail } from "../../../../shared/src/problem";
 import type { RuntimeEnv } from "../../env";
-import { loadDue } from "../delivery/due-scan";
+import { loadDue, runDueScan, scanRequestId } from "../delivery/due-scan";
 import { recordExecutionRef } from "../delivery/execution-refs";
 import { notifyExecution, notifyTriggerMatch } from "../delivery/notify";
 import { recover } from "../delivery/recover";
 import { resolveWorkflow } from "../store/projections";
 import { runTick } from "../tick/run-tick";
-import { adminPost } from "./openapi-helpers";
+import { adminPost, PROBLEMS } from "./openapi-helpers";
 import {
   DueBodySchema,
   DueResponseSchema,
+  DueScanBodySchema,
+  DueScanResponseSchema,
   EnqueueResponseSchema,
   ExecutionRefBodySchema,
   ExecutionRefResponseSchema,
@@ -45,6 +47,37 @@ controlPlaneApp.openapi(
       instanceId: m.instanceId,
     }));
     return c.json({ requestId: body.requestId, workerId: body.workerId, monitors }, 200);
+  },
+);
+
+/**
+ * The cron's due scan, run now: the same `runDueScan` as the `scheduled` handler, with the cron's
+ * requestId for this minute unless one is given, so a scan run here and the cron in the same
+ * minute name the same wake-ups and start nothing twice. Operators use it after an outage; locally
+ * it is the way to run the cron, since `wrangler dev` serves ingest (no `scheduled` handler) on the
+ * port and its `/cdn-cgi/…/scheduled` trigger URL never reaches this Worker.
+ */
+controlPlaneApp.openapi(
+  createRoute({
+    method: "post",
+    path: `${P}/due-scan`,
+    summary: "Run the cron due scan now: wake (or start) every due monitor's workflow with reason due",
+    security: [{ bearer: [] }],
+    request: { body: { required: false, content: { "application/json": { schema: DueScanBodySchema } } } },
+    responses: {
+      200: { description: "OK", content: { "application/json": { schema: DueScanResponseSchema } } },
+      ...PROBLEMS,
+    },
+  }),
+  async (c) => {
+    const body = c.req.valid("json");
+    const requestId = body.requestId ?? scanRequestId(Date.now());
+    const scan = await runDueScan(c.env, {
+      requestId,
+      workerId: "admin",
+      ...(body.limit ? { limit: body.limit } : {}),
+    });
+    return c.json(scan, 200);
   },
 );
 

@@ -139,6 +139,20 @@ export const EnqueueResponseSchema = z
   })
   .openapi("EnqueueResponse");
 
+/** The due scan run on demand: what the cron does each minute (`requestId` defaults to the cron's own). */
+export const DueScanBodySchema = z
+  .object({ requestId: id().optional(), limit: z.number().int().min(1).max(500).optional() })
+  .openapi("DueScanRequest");
+
+export const DueScanResponseSchema = z
+  .object({
+    requestId: z.string(),
+    due: z.number().int(),
+    created: z.array(z.string()),
+    results: z.array(EnqueueResponseSchema),
+  })
+  .openapi("DueScanResponse");
+
 export const SessionMirrorSchema = z
   .object({
     workflowId: z.string(),
