@@ -27,7 +27,7 @@ const navMonitor = (checkIntervalMs?: number) => ({
 
 describe("the due scan on demand", () => {
   it("refuses a caller without the admin token", async () => {
-    for (const headers of [{}, { authorization: "Bearer dev-producer-token" }]) {
+    for (const headers of [{}, { authorization: "Bearer dev-producer-token" }] as Record<string, string>[]) {
       const res = await self().fetch(`http://fabric${SCAN}`, { method: "POST", headers });
       expect(res.status).toBe(401);
       expect(res.headers.get("content-type")).toContain("application/problem+json");

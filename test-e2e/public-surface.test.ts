@@ -45,7 +45,7 @@ describe("the public surface on one origin", () => {
     ["POST", "/v1/admin/control-plane/workflow-monitors/due"],
     ["POST", "/api/workflow-monitors/enqueue-tick"],
   ])("refuses %s %s without the admin token (401 problem+json)", async (method, path) => {
-    for (const headers of [{}, { authorization: "Bearer dev-producer-token" }]) {
+    for (const headers of [{}, { authorization: "Bearer dev-producer-token" }] as Record<string, string>[]) {
       const res = await self().fetch(`http://fabric${path}`, { method, headers });
       expect(res.status).toBe(401);
       expect(res.headers.get("content-type")).toContain("application/problem+json");

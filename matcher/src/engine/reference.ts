@@ -7,9 +7,6 @@ import { byCodeUnits } from "./code-unit-order";
 import { factFields } from "./fact-fields";
 import { type Match, type Op, triggerEventOf } from "./types";
 
-// router.ts still imports byCodeUnits from here; this re-export goes when it is repointed or deleted.
-export { byCodeUnits } from "./code-unit-order";
-
 /**
  * The reference evaluator: the executable specification of matching (DESIGN §3, §8). It is plain
  * and slow on purpose (every monitor is looked at for every fact); the indexed engine, the shard
