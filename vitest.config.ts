@@ -107,6 +107,34 @@ export default defineConfig({
         },
       },
       {
+        // The monitor runtime under a simulated Workflows creation limit (the local runtime has
+        // none): the wakes consumer paced above it meets real 429s in its path.
+        plugins: [
+          cloudflareTest(async () => ({
+            wrangler: { configPath: "./monitor-runtime/wrangler.jsonc" },
+            miniflare: {
+              bindings: {
+                ADMIN_AUTH_SECRET_TOKEN: TEST_ADMIN_TOKEN,
+                TEST_MIGRATIONS: await readD1Migrations("./migrations"),
+                SIMULATED_CREATE_LIMIT_PER_S: "10",
+                WAKE_RATE_PER_S: "40",
+              },
+              workers: [
+                auxWorker("matcher", { SHARD_COUNT: "8" }),
+                healthyStandIn("fabric-monitor-runtime"),
+                journalStandIn(),
+              ],
+            },
+          })),
+        ],
+        test: {
+          name: "monitor-runtime-limited",
+          include: ["monitor-runtime/test/workerd-limited/**/*.test.ts"],
+          setupFiles: ["./test-fixtures/apply-migrations.ts"],
+          testTimeout: 120_000,
+        },
+      },
+      {
         test: {
           name: "node",
           environment: "node",

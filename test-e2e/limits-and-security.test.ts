@@ -89,6 +89,18 @@ describe("operability", () => {
     expect(stats.json.totals).toMatchObject({ outboxBacklog: expect.any(Number) });
     expect((stats.json.shards as unknown[]).length).toBeGreaterThan(0);
     expect(stats.json.queues).toHaveProperty("facts");
-    expect(stats.json.deadLetters).toEqual({ facts: expect.any(Number), events: expect.any(Number) });
+    expect(stats.json.deadLetters).toEqual({
+      facts: expect.any(Number),
+      events: expect.any(Number),
+      wakes: expect.any(Number),
+    });
+    const numberOrNull = expect.toSatisfy((v: unknown) => v === null || typeof v === "number");
+    expect(stats.json.wakes).toEqual({
+      pending: expect.any(Number),
+      oldestAgeMs: numberOrNull,
+      ratePerSecond: numberOrNull,
+      heldUntil: numberOrNull,
+      rateLimited: expect.any(Number),
+    });
   });
 });

@@ -48,7 +48,7 @@ app.openapi(
 
 app.get("/v1/admin/stats", async (c) => {
   const n = shardCount(c.env);
-  const [shards, dlq, lag] = await Promise.all([
+  const [shards, dlq, lag, wakes] = await Promise.all([
     Promise.all(
       Array.from({ length: n }, async (_, i) => ({
         shard: i,
@@ -67,7 +67,18 @@ app.get("/v1/admin/stats", async (c) => {
       batch_size: number;
       at: number;
     }>(),
+    c.env.DB.prepare(
+      "SELECT accepted, delivered, rate_limited, rate_per_s, held_until FROM wake_backlog WHERE id = 0",
+    ).first<{
+      accepted: number;
+      delivered: number;
+      rate_limited: number;
+      rate_per_s: number | null;
+      held_until: number | null;
+    }>(),
   ]);
+  const pendingWakes = Math.max(0, (wakes?.accepted ?? 0) - (wakes?.delivered ?? 0));
+  const wakesLag = lag.results.find((r) => r.queue === "wakes");
   const sum = (k: string) => shards.reduce((a, s) => a + (Number((s as Record<string, unknown>)[k]) || 0), 0);
   const ages = shards
     .map((s) => (s as Record<string, unknown>).oldestUndeliveredAgeMs)
@@ -85,8 +96,18 @@ app.get("/v1/admin/stats", async (c) => {
     queues: Object.fromEntries(
       lag.results.map((r) => [r.queue, { lagMs: r.lag_ms, lastBatchSize: r.batch_size, lastBatchAt: r.at }]),
     ),
+    // Trigger-match wake-ups accepted onto Queue "wakes" and not yet handed to their sessions; the
+    // oldest age is the wakes consumer's lag at its last batch; the rate it paces creations to, and
+    // until when a 429 from the platform holds it back.
+    wakes: {
+      pending: pendingWakes,
+      oldestAgeMs: pendingWakes > 0 ? (wakesLag?.lag_ms ?? null) : null,
+      ratePerSecond: wakes?.rate_per_s ?? null,
+      heldUntil: wakes?.held_until ?? null,
+      rateLimited: wakes?.rate_limited ?? 0,
+    },
     deadLetters: Object.fromEntries(
-      ["facts", "events"].map((q) => [q, dlq.results.find((r) => r.source_queue === q)?.n ?? 0]),
+      ["facts", "events", "wakes"].map((q) => [q, dlq.results.find((r) => r.source_queue === q)?.n ?? 0]),
     ),
   });
 });

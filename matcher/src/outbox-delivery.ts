@@ -1,21 +1,20 @@
 import { batchLogLine } from "../../shared/src/batch-log";
-import { publishEvents } from "../../shared/src/contract/events-message";
+import { projectEvents } from "../../shared/src/contract/events-message";
 import { stamp, type TriggerMatched } from "../../shared/src/events";
 import { deterministicUlid } from "../../shared/src/ids";
 import { classifyNotify, nextAttemptAt } from "./backoff";
 import type { Match } from "./engine/types";
 import type { MatcherEnv } from "./env";
+import { notifyMatches } from "./notify-client";
 import type { NotifyOutcome, OutboxStore } from "./shard/storage-port";
 
 /**
- * Drains a shard's due outbox: records each match's `trigger_matched` domain event (in D1 and on
- * Queue "events"; its eventId is derived from the matchId, so a repeat is dropped) and delivers the match
- * to notify-trigger-match (service binding, or NOTIFY_URL for an external platform API). Returns
- * when the alarm should fire next, or undefined when nothing is pending.
+ * Drains a shard's due outbox, a round of up to 100 matches: records each match's
+ * `trigger_matched` domain event in D1 (its eventId is derived from the matchId, so a repeat is
+ * dropped) and delivers the round to notify-trigger-match (notify-client.ts). Returns when the
+ * alarm should fire next, or undefined when nothing is pending.
  */
 const BATCH = 100;
-const NOTIFY_PATH = "/v1/admin/control-plane/workflow-monitors/notify-trigger-match";
-const NOTIFY_TIMEOUT_MS = 10_000;
 
 export async function triggerMatchedEvent(m: Match): Promise<TriggerMatched> {
   return stamp<TriggerMatched>(
@@ -41,44 +40,32 @@ export async function deliverOutbox(outbox: OutboxStore, env: MatcherEnv): Promi
   const publishing = (async () => {
     if (unpublished.length === 0) return;
     const events = await Promise.all(unpublished.map(triggerMatchedEvent));
-    // Projected into D1 here as well as published: a queue message can be lost (a local runtime
-    // killed with its in-memory queue) and the event must still reach event_log.
-    await publishEvents(env, events);
+    // Written to D1's event log and projections here, once: not also sent to the projector, whose
+    // copy would only be a second write of the same rows (a no-op by eventId, but a D1 round
+    // trip per match in a burst). A failed write leaves the entry unpublished for the next round.
+    await projectEvents(env.DB, events);
   })();
   const outcomes: NotifyOutcome[] = [];
   const delivered: string[] = [];
   const rejected: string[] = [];
-  const notifying = Promise.all(
-    matches.map(async (m, i) => {
+  const notifying = notifyMatches(env, matches).then((answers) =>
+    answers.forEach(({ matchId, status, error }, i) => {
       const attempts = (rows[i]?.attempts ?? 0) + 1;
-      let status = 0;
-      let error = "";
-      try {
-        const res = await notify(env, m);
-        status = res.status;
-        error = status >= 300 ? (await res.text()).slice(0, 300) : "";
-      } catch (err) {
-        error = String(err);
-      }
       const verdict = classifyNotify(status);
       if (verdict === "retry") {
+        const note = error || `status ${status}`;
         outcomes.push({
-          matchId: m.matchId,
+          matchId,
           deliveredAt: null,
           attempts,
           nextAttemptAt: nextAttemptAt(attempts, Date.now()),
-          note: error || `status ${status}`,
+          note,
         });
-      } else {
-        outcomes.push({
-          matchId: m.matchId,
-          deliveredAt: Date.now(),
-          attempts,
-          nextAttemptAt: 0,
-          note: verdict === "rejected" ? `rejected ${status}: ${error}` : null,
-        });
-        (verdict === "delivered" ? delivered : rejected).push(m.matchId);
+        return;
       }
+      const note = verdict === "rejected" ? `rejected ${status}: ${error}` : null;
+      outcomes.push({ matchId, deliveredAt: Date.now(), attempts, nextAttemptAt: 0, note });
+      (verdict === "delivered" ? delivered : rejected).push(matchId);
     }),
   );
   const [published] = await Promise.allSettled([publishing, notifying]);
@@ -100,20 +87,4 @@ export async function deliverOutbox(outbox: OutboxStore, env: MatcherEnv): Promi
   if (published.status === "rejected") throw published.reason;
   if (rows.length === BATCH) return Date.now();
   return outbox.nextAttempt();
-}
-
-function notify(env: MatcherEnv, m: Match): Promise<Response> {
-  // triggerEvent goes out as the fact packet the producer pushed (the 11 kinds), without ingest fields.
-  const { eventId: _causingEventId, ...triggerEvent } = m.triggerEvent;
-  const body = JSON.stringify({ workflowId: m.workflowId, monitorId: m.monitorId, matchId: m.matchId, triggerEvent });
-  const init: RequestInit = {
-    method: "POST",
-    headers: { authorization: `Bearer ${env.ADMIN_AUTH_SECRET_TOKEN ?? ""}`, "content-type": "application/json" },
-    body,
-    signal: AbortSignal.timeout(NOTIFY_TIMEOUT_MS),
-  };
-  if (env.NOTIFY_URL) return fetch(env.NOTIFY_URL, init);
-  if (!env.MONITOR_RUNTIME)
-    return Promise.reject(new Error("no notify target: set NOTIFY_URL or bind MONITOR_RUNTIME"));
-  return env.MONITOR_RUNTIME.fetch(`http://monitor-runtime${NOTIFY_PATH}`, init);
 }

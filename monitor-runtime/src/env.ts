@@ -8,6 +8,9 @@ import type { UserAgent } from "./runtime/user-agent";
 export interface RuntimeEnv {
   DB: D1Database;
   EVENTS_QUEUE: Queue<unknown>;
+  /** Accepted trigger-match wake-ups, handed to their sessions by the paced consumer (runtime/wakes/). */
+  WAKES_QUEUE: Queue<unknown>;
+  WAKES_DLQ: Queue<unknown>;
   REGISTRY: DurableObjectNamespace<MonitorRegistry>;
   USER_AGENT: DurableObjectNamespace<UserAgent>;
   PORTFOLIO_AGENT: DurableObjectNamespace<PortfolioAgent>;
@@ -21,4 +24,8 @@ export interface RuntimeEnv {
   TICK_FACADE_TOKEN?: string;
   TICK_FACADE_TIMEOUT_MS?: string;
   WAIT_TIMEOUT?: string;
+  /** Wake-ups (and so instance creations) per second from Queue "wakes"; default 100. */
+  WAKE_RATE_PER_S?: string;
+  /** Test configurations only: refuse instance creations above this many per second, as the platform does. */
+  SIMULATED_CREATE_LIMIT_PER_S?: string;
 }

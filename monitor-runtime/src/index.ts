@@ -1,6 +1,8 @@
+import { recordDeadLetters } from "../../shared/src/dead-letters";
 import { app } from "./app";
 import type { RuntimeEnv } from "./env";
 import { runDueScan, scanRequestId } from "./runtime/delivery/due-scan";
+import { consumeWakes } from "./runtime/wakes/wakes-consumer";
 
 export { MonitorRegistry } from "./registry/monitor-registry";
 export { PortfolioAgent } from "./runtime/portfolio-agent";
@@ -9,6 +11,10 @@ export { UserAgent } from "./runtime/user-agent";
 
 export default {
   fetch: app.fetch,
+  async queue(batch, env) {
+    if (batch.queue.endsWith("-dlq")) return recordDeadLetters(env.DB, "wakes", batch.messages);
+    return consumeWakes(batch, env);
+  },
   async scheduled(controller, env) {
     await runDueScan(env, { requestId: scanRequestId(controller.scheduledTime), workerId: "cron" });
   },

@@ -1,4 +1,4 @@
-import type { Match } from "../../../shared/src/contract/trigger-match";
+import type { Match, MonitorIdentity } from "../../../shared/src/contract/trigger-match";
 import { readField } from "../../../shared/src/fact-values";
 import type { AcceptedFact } from "../../../shared/src/facts";
 import type { MonitorDefinition } from "../../../shared/src/monitor";
@@ -128,9 +128,13 @@ export class MemoryMonitors implements MonitorStore {
     return [...this.held.values()].flatMap((h) => (h.def ? [h.def] : []));
   }
 
-  identity(monitorId: string) {
-    const def = this.held.get(monitorId)?.def;
-    return def ? identityOf(def) : undefined;
+  identities(monitorIds: string[]) {
+    const out = new Map<string, MonitorIdentity>();
+    for (const id of monitorIds) {
+      const def = this.held.get(id)?.def;
+      if (def) out.set(id, identityOf(def));
+    }
+    return out;
   }
 
   version(monitorId: string): number {

@@ -64,7 +64,7 @@ export class ShardCore {
       const known = this.storage.facts.knownFacts(facts.map((f) => f.eventId));
       const rows: { fact: AcceptedFact; stale: boolean }[] = [];
       const staleIds: string[] = [];
-      const matchIds: string[] = [];
+      const found: MatchCore[] = [];
       const applyRange = (from: number, to: number) => {
         for (let i = from; i < to; i++) {
           const fact = facts[i] as AcceptedFact;
@@ -79,10 +79,7 @@ export class ShardCore {
             result.stale++;
             staleIds.push(fact.eventId);
           } else result.applied++;
-          for (const core of matches) {
-            this.storage.outbox.add(this.withIdentity(core), now);
-            matchIds.push(core.matchId);
-          }
+          for (const core of matches) found.push(core);
           result.matches += matches.length;
         }
       };
@@ -91,12 +88,20 @@ export class ShardCore {
       // The fault run's "shard dies mid-batch": the transaction rolls back and the consumer retries.
       maybeFail(this.options.faults, "shard-abort", 0.2);
       applyRange(middle, facts.length);
+      this.recordMatches(found, now);
       this.storage.facts.append(rows, now);
       this.sinceCheckpoint += rows.length;
       // A line per batch (shared/src/batch-log.ts): a replaying producer can send thousands of stale facts.
       const log = this.options.log ?? console.log;
       if (staleIds.length > 0) log(batchLogLine("info", "stale facts logged, not applied", staleIds));
-      if (matchIds.length > 0) log(batchLogLine("info", "matches recorded", matchIds));
+      if (found.length > 0)
+        log(
+          batchLogLine(
+            "info",
+            "matches recorded",
+            found.map((m) => m.matchId),
+          ),
+        );
       this.storage.outbox.bump({
         factsApplied: result.applied,
         factsStale: result.stale,
@@ -192,10 +197,18 @@ export class ShardCore {
     this.sinceCheckpoint = 0;
   }
 
-  /** The engine's match joined with the identity of the monitor held now (the version that matched). */
-  private withIdentity(core: MatchCore): Match {
-    const identity = this.storage.monitors.identity(core.monitorId);
-    if (!identity) throw new Error(`match ${core.matchId} of a monitor this shard does not hold`);
-    return { ...core, ...identity };
+  /**
+   * Outbox rows for a batch's matches, each joined with the identity of the monitor held now (the
+   * version that matched), read once for the whole batch: a crash crossing thousands of monitors
+   * in one fact reads them in one query, not one each.
+   */
+  private recordMatches(found: MatchCore[], now: number): void {
+    if (found.length === 0) return;
+    const identities = this.storage.monitors.identities([...new Set(found.map((m) => m.monitorId))]);
+    for (const core of found) {
+      const identity = identities.get(core.monitorId);
+      if (!identity) throw new Error(`match ${core.matchId} of a monitor this shard does not hold`);
+      this.storage.outbox.add({ ...core, ...identity } satisfies Match, now);
+    }
   }
 }

@@ -28,14 +28,19 @@ export function sqliteMonitors(sql: SqlStorage): MonitorStore {
         .toArray()
         .map((r) => JSON.parse(r.def) as MonitorDefinition),
 
-    identity: (monitorId) =>
-      sql
-        .exec<MonitorIdentity>(
-          `SELECT def ->> '$.workflowId' AS workflowId, def ->> '$.ownerUserId' AS ownerUserId,
-             def ->> '$.linkedPortfolioIds[0]' AS portfolioId FROM monitors WHERE monitor_id = ? AND def IS NOT NULL`,
-          monitorId,
-        )
-        .toArray()[0],
+    identities(monitorIds) {
+      const out = new Map<string, MonitorIdentity>();
+      if (monitorIds.length === 0) return out;
+      for (const { monitorId, ...identity } of sql.exec<MonitorIdentity & { monitorId: string }>(
+        `SELECT monitor_id AS monitorId, def ->> '$.workflowId' AS workflowId, def ->> '$.ownerUserId' AS ownerUserId,
+           def ->> '$.linkedPortfolioIds[0]' AS portfolioId FROM monitors
+         WHERE monitor_id IN (SELECT value FROM json_each(?)) AND def IS NOT NULL`,
+        JSON.stringify(monitorIds),
+      )) {
+        out.set(monitorId, identity);
+      }
+      return out;
+    },
 
     version: (monitorId) =>
       sql.exec<{ version: number }>("SELECT version FROM monitors WHERE monitor_id = ?", monitorId).toArray()[0]

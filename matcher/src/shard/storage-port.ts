@@ -54,8 +54,8 @@ export type EngineStateKind = "monitor" | "stream";
 export interface MonitorStore {
   /** The definitions held now (not the removed ones). */
   definitions(): MonitorDefinition[];
-  /** Who a held monitor wakes and belongs to. */
-  identity(monitorId: string): MonitorIdentity | undefined;
+  /** Who the held monitors among these wake and belong to (one read for a batch's matches). */
+  identities(monitorIds: string[]): Map<string, MonitorIdentity>;
   /** The version held, removed ones included (0 when never seen). */
   version(monitorId: string): number;
   /** Holds `def` at `version`; null records a removal at that version. */

@@ -11,12 +11,21 @@ export function isAlreadyExists(err: unknown): boolean {
   return /already.exists/i.test(String(err instanceof Error ? err.message : err));
 }
 
+/**
+ * Whether an error is the platform refusing instance creations for their rate (Workflows answers
+ * 429 above its per-workflow creation limit); the wakes consumer then holds its pacer and retries.
+ */
+export function isCreationRateLimited(err: unknown): boolean {
+  return /\b429\b|too many|rate.?limit/i.test(String(err instanceof Error ? err.message : err));
+}
+
 export async function createInstance(
-  env: Pick<RuntimeEnv, "TICK_WORKFLOW">,
+  env: Pick<RuntimeEnv, "TICK_WORKFLOW" | "SIMULATED_CREATE_LIMIT_PER_S">,
   id: string,
   params: TickWorkflowParams,
 ): Promise<"created" | "exists"> {
   try {
+    simulatedCreationLimit(env.SIMULATED_CREATE_LIMIT_PER_S);
     await env.TICK_WORKFLOW.create({ id, params });
     return "created";
   } catch (err) {
@@ -60,4 +69,21 @@ export async function createInstances(
     }
   }
   return { created, existing, failed };
+}
+
+/** Creations in the current second (this isolate), for the simulated limit. */
+let window = { second: 0, count: 0 };
+
+/**
+ * Test configurations only (like FAULTS, never set in wrangler.jsonc): refuse creations above a
+ * rate the way the platform does, since the local runtime has no creation limit of its own.
+ */
+function simulatedCreationLimit(raw: string | undefined): void {
+  const limit = Number(raw);
+  if (!raw || !(limit > 0)) return;
+  const second = Math.floor(Date.now() / 1000);
+  if (window.second !== second) window = { second, count: 0 };
+  window.count++;
+  if (window.count > limit)
+    throw new Error("429 Too Many Requests: workflow instance creations over the simulated limit");
 }

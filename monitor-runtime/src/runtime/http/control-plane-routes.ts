@@ -8,6 +8,7 @@ import { notifyExecution, notifyTriggerMatch } from "../delivery/notify";
 import { recover } from "../delivery/recover";
 import { resolveWorkflow } from "../store/projections";
 import { runTick } from "../tick/run-tick";
+import { acceptTriggerMatches } from "../wakes/accept-matches";
 import { adminPost, PROBLEMS } from "./openapi-helpers";
 import {
   DueBodySchema,
@@ -19,6 +20,8 @@ import {
   ExecutionRefResponseSchema,
   NotifyExecutionBodySchema,
   NotifyTriggerMatchBodySchema,
+  NotifyTriggerMatchesBodySchema,
+  NotifyTriggerMatchesResponseSchema,
   RecoverBodySchema,
   RecoverResponseSchema,
   TickBodySchema,
@@ -110,6 +113,17 @@ controlPlaneApp.openapi(
     EnqueueResponseSchema,
   ),
   async (c) => c.json(await notifyTriggerMatch(c.env, c.req.valid("json")), 202),
+);
+
+controlPlaneApp.openapi(
+  adminPost(
+    `${P}/notify-trigger-matches`,
+    "Accept up to 100 trigger matches at once: validated, recorded on Queue wakes, woken at a paced rate; each result is what notify-trigger-match would answer for it",
+    NotifyTriggerMatchesBodySchema,
+    202,
+    NotifyTriggerMatchesResponseSchema,
+  ),
+  async (c) => c.json({ results: await acceptTriggerMatches(c.env, c.req.valid("json").matches) }, 202),
 );
 
 controlPlaneApp.openapi(

@@ -90,6 +90,24 @@ export const NotifyTriggerMatchBodySchema = z
   })
   .openapi("NotifyTriggerMatchRequest");
 
+/** Up to 100 trigger matches in one call (the matcher's outbox delivers a round at once). */
+export const NotifyTriggerMatchesBodySchema = z
+  .object({ matches: z.array(NotifyTriggerMatchBodySchema).min(1).max(100) })
+  .openapi("NotifyTriggerMatchesRequest");
+
+export const NotifyTriggerMatchesResponseSchema = z
+  .object({
+    results: z.array(
+      z.object({
+        matchId: z.string(),
+        status: z.union([z.literal(202), z.literal(403), z.literal(404)]),
+        enqueued: z.boolean(),
+        reason: z.string().optional(),
+      }),
+    ),
+  })
+  .openapi("NotifyTriggerMatchesResponse");
+
 export const RecoverBodySchema = z
   .object({ workflowId: id(), requestId: id().optional(), triggerEvent: FactInputSchema.optional() })
   .openapi("RecoverRequest");

@@ -45,6 +45,15 @@ export async function findMonitor(db: D1Database, monitorId: string): Promise<Mo
   return row ? toRef(row) : null;
 }
 
+/** Many live monitors in one query (a batch of trigger matches), by monitorId. */
+export async function findMonitors(db: D1Database, monitorIds: string[]): Promise<Map<string, MonitorRef>> {
+  const { results } = await db
+    .prepare(`${LIVE_MONITOR} AND monitor_id IN (SELECT value FROM json_each(?))`)
+    .bind(JSON.stringify([...new Set(monitorIds)]))
+    .all<MonitorRow>();
+  return new Map(results.map((r) => [r.monitor_id, toRef(r)]));
+}
+
 /** The monitor a workflowId stands for (optionally a given one of its monitors), or null. */
 export async function resolveWorkflow(
   db: D1Database,
