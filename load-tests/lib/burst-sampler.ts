@@ -1,0 +1,94 @@
+import http from "node:http";
+import type { Sample } from "./burst-accounting";
+
+/**
+ * Samples a few routes at a steady low rate while load:burst runs: each route on its own schedule
+ * (one request every `everyMs`, routes staggered), open loop. A latency is counted from when the
+ * request was due, so a stalled route is charged for the samples it held back; each route has at
+ * most `sockets` requests on the wire (a stalled route is not buried under more), and a sample
+ * waiting for a socket is still timed from its due time. A sample that gets no answer within
+ * `timeoutMs` counts as that long with status 0.
+ *
+ * @example const s = sampleRoutes(base, probes, { everyMs: 250 }); …; const samples = await s.stop();
+ */
+export type Probe = {
+  route: string;
+  method: "GET" | "PUT" | "POST";
+  path: string;
+  headers?: Record<string, string>;
+  body?: () => string;
+};
+
+/** Epoch milliseconds with sub-millisecond resolution: the clock of samples and of the fabric's own times. */
+export const nowMs = () => performance.timeOrigin + performance.now();
+
+export function sampleRoutes(
+  base: string,
+  probes: Probe[],
+  opts: { everyMs: number; sockets?: number; timeoutMs?: number },
+): { samples: Sample[]; stop: () => Promise<Sample[]> } {
+  const target = new URL(base);
+  const samples: Sample[] = [];
+  const inFlight = new Set<Promise<void>>();
+  const timers: NodeJS.Timeout[] = [];
+  const agents = probes.map(() => new http.Agent({ keepAlive: true, maxSockets: opts.sockets ?? 4 }));
+  const timeoutMs = opts.timeoutMs ?? 180_000;
+
+  const send = (probe: Probe, agent: http.Agent, due: number) => {
+    const payload = probe.body?.();
+    const done = new Promise<void>((resolve) => {
+      let settled = false;
+      const record = (status: number) => {
+        if (settled) return;
+        settled = true;
+        samples.push({ route: probe.route, due, ms: nowMs() - due, status });
+        resolve();
+      };
+      const req = http.request(
+        {
+          agent,
+          host: target.hostname,
+          port: target.port,
+          path: probe.path,
+          method: probe.method,
+          headers: {
+            ...probe.headers,
+            ...(payload === undefined ? {} : { "content-length": Buffer.byteLength(payload) }),
+          },
+          timeout: timeoutMs,
+        },
+        (res) => {
+          res.resume();
+          res.on("end", () => record(res.statusCode ?? 0));
+        },
+      );
+      req.on("timeout", () => req.destroy(new Error("sample timed out")));
+      req.on("error", () => record(0));
+      req.end(payload);
+    });
+    inFlight.add(done);
+    void done.then(() => inFlight.delete(done));
+  };
+
+  probes.forEach((probe, i) => {
+    const agent = agents[i] ?? new http.Agent();
+    const start = nowMs() + (i * opts.everyMs) / probes.length;
+    let n = 0;
+    const tick = () => {
+      // Every sample due by now goes out now (catching up after a late timer), stamped with its due time.
+      while (start + n * opts.everyMs <= nowMs()) send(probe, agent, start + n++ * opts.everyMs);
+      timers[i] = setTimeout(tick, Math.max(0, start + n * opts.everyMs - nowMs()));
+    };
+    timers[i] = setTimeout(tick, Math.max(0, start - nowMs()));
+  });
+
+  return {
+    samples,
+    stop: async () => {
+      for (const t of timers) clearTimeout(t);
+      await Promise.all([...inFlight]);
+      for (const a of agents) a.destroy();
+      return samples;
+    },
+  };
+}
