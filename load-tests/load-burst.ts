@@ -13,14 +13,15 @@
  *   (load-tests/workflow-floor), run before the fabric; the wake rate is given as a ratio of it.
  * The figures come from the fabric's local state files read-only (load-tests/lib/burst-state.ts).
  * Env: MONITORS (sizes, default "1000,10000"), USERS (owners; default one per monitor), REST_S (10),
- * SAMPLE_MS (250), TIMEOUT_S (default 60 + N/10), FLOOR=0 (skip the floor), FLOOR_MODE=single
- * (one create() per instance instead of createBatch), FABRIC_LOG=1 (the runtime's logs on stderr).
+ * TAIL_S (5: sampling goes on after the last tick, to see the routes recover), SAMPLE_MS (250),
+ * TIMEOUT_S (default 60 + N/10), FLOOR=0 (skip the floor), FLOOR_MODE=single (one create() per
+ * instance instead of createBatch), FABRIC_LOG=1 (the runtime's logs on stderr).
  * Exits non-zero when a size timed out or lost or doubled a wake; the routes' 3× target is reported,
  * not enforced (it is what issue 19 sets out to reach).
  */
 
 import { type BenchRow, reportBench } from "./lib/bench-output";
-import { phaseStats, type Sample } from "./lib/burst-accounting";
+import { phaseStats, type Sample, slowUntil } from "./lib/burst-accounting";
 import { type FloorResult, measureFloor } from "./lib/burst-floor";
 import { type BurstRun, runBurst } from "./lib/burst-run";
 
@@ -28,6 +29,7 @@ if (process.env.BASE) throw new Error("load:burst starts its own fabric and read
 const SIZES = (process.env.MONITORS ?? "1000,10000").split(",").map((s) => Number(s.trim()));
 const USERS = process.env.USERS ? Number(process.env.USERS) : undefined;
 const REST_S = Number(process.env.REST_S ?? 10);
+const TAIL_S = Number(process.env.TAIL_S ?? 5);
 const SAMPLE_MS = Number(process.env.SAMPLE_MS ?? 250);
 const FLOOR_MODE = process.env.FLOOR_MODE === "single" ? "single" : "batch";
 const ROUTES = ["push", "registry PUT", "GET monitor", "stats", "healthz"];
@@ -39,7 +41,14 @@ for (const n of SIZES) {
   if (!Number.isInteger(n) || n < 1) throw new Error(`MONITORS: ${n} is not a positive integer`);
   const floor = process.env.FLOOR === "0" ? undefined : await measureFloor(n, { mode: FLOOR_MODE });
   const timeoutMs = Number(process.env.TIMEOUT_S ?? 60 + n / 10) * 1000;
-  const run = await runBurst({ monitors: n, users: USERS, restSeconds: REST_S, sampleMs: SAMPLE_MS, timeoutMs });
+  const run = await runBurst({
+    monitors: n,
+    users: USERS,
+    restSeconds: REST_S,
+    tailSeconds: TAIL_S,
+    sampleMs: SAMPLE_MS,
+    timeoutMs,
+  });
   const routes = Object.fromEntries(ROUTES.map((r) => [r, routeStats(run.samples, r, run)]));
   rows.push(...sizeRows(run, floor, routes));
   const wakesPerSec = wakeRate(run);
@@ -74,9 +83,12 @@ reportBench("burst", {
 process.exit(ok ? 0 : 1);
 
 function routeStats(samples: Sample[], route: string, run: BurstRun) {
+  const rest = phaseStats(samples, route, run.restFrom, run.pushAt);
   return {
-    rest: phaseStats(samples, route, run.restFrom, run.pushAt),
+    rest,
     burst: phaseStats(samples, route, run.pushAt, run.burstTo),
+    /** ms after the push until the route last answered slower than 3× its rest p99 (sampled TAIL_S past the last tick). */
+    slowUntilMs: slowUntil(samples, route, run.pushAt, 3 * rest.p99),
   };
 }
 
@@ -120,6 +132,8 @@ function sizeRows(
     { metric: `${n} runtime CPU ms per wake`, value: Math.round((run.runtimeCpuSeconds * 1000) / run.monitors) },
   ];
   if (run.timedOut) out.unshift({ metric: `${n} TIMED OUT: workflows ticked`, value: run.account.ticked });
+  const slowest = Math.max(...Object.values(routes).map((r) => r.slowUntilMs));
+  out.push({ metric: `${n} other routes slower than 3x rest p99 until (s after the push)`, value: s(slowest) });
   for (const [route, r] of Object.entries(routes)) {
     out.push({
       metric: `${n} ${route} p50 burst (ms) vs rest`,

@@ -64,6 +64,17 @@ export function phaseStats(samples: readonly Sample[], route: string, from: numb
   };
 }
 
+/**
+ * Until when a route stayed slow: the latest answer (ms after `from`) of a sample due from `from` on
+ * that took longer than `limitMs`; 0 when none did.
+ */
+export function slowUntil(samples: readonly Sample[], route: string, from: number, limitMs: number): number {
+  let until = 0;
+  for (const s of samples)
+    if (s.route === route && s.due >= from && s.ms > limitMs) until = Math.max(until, s.due + s.ms - from);
+  return round(until);
+}
+
 /** Spread figures: the time by which a share of the wake-ups had happened, in ms after `from`. */
 export function spread(times: readonly number[], from: number): { first: number; p50: number; last: number } {
   const rel = times.map((t) => t - from);

@@ -24,12 +24,14 @@ import { shardTotals } from "./shard-totals";
  * every match to notify-trigger-match and every workflow to its recorded tick, sampling the same
  * routes until the last tick. Stops its fabric whatever happens.
  *
- * @example const r = await runBurst({ monitors: 1000, restSeconds: 10, sampleMs: 250, timeoutMs: 160_000 });
+ * @example const r = await runBurst({ monitors: 1000, restSeconds: 10, tailSeconds: 5, sampleMs: 250, timeoutMs: 160_000 });
  */
 export type BurstOptions = {
   monitors: number;
   users?: number;
   restSeconds: number;
+  /** Seconds of sampling after the last tick (recovery; late doubles). */
+  tailSeconds: number;
   sampleMs: number;
   timeoutMs: number;
   registerConcurrency?: number;
@@ -132,9 +134,10 @@ export async function runBurst(o: BurstOptions): Promise<BurstRun> {
     const burstTo = timedOut ? deadline : pushAt + ticked.last;
     if (timedOut)
       log(`N=${o.monitors}: TIMEOUT after ${o.timeoutMs / 1000} s: ${account.ticked} of ${o.monitors} ticked`);
+    // Sampling goes on a while after the last tick: how long the routes take to recover. It is
+    // also the wait for late doubles (a retried delivery, a second instance) before the last count.
+    await sleep(o.tailSeconds * 1000);
     const samples = await sampler.stop();
-    // Late doubles (a retried delivery, a second instance) would show up after the last first tick.
-    await sleep(2000);
     account = accountWakes(expected, state.ticks(WORKFLOW_PREFIX));
     const rows = state.outbox(eventId);
     const expectedIds = new Set(expected.map((e) => e.matchId));

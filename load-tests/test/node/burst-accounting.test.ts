@@ -1,7 +1,14 @@
 import { describe, expect, it } from "vitest";
 import { wakeIdOf } from "../../../monitor-runtime/src/runtime/session/wake";
 import { deterministicId } from "../../../shared/src/ids";
-import { accountWakes, type ExpectedWake, phaseStats, type Sample, type TickRow } from "../../lib/burst-accounting";
+import {
+  accountWakes,
+  type ExpectedWake,
+  phaseStats,
+  type Sample,
+  slowUntil,
+  type TickRow,
+} from "../../lib/burst-accounting";
 
 // load:burst's verdict (0 lost, 0 doubled) rests on this accounting: it must catch a wake that
 // never ticked, a wake ticked twice, and a burst workflow ticked for a wake nobody expected.
@@ -83,5 +90,16 @@ describe("load:burst route phases", () => {
       max: 7000,
     });
     expect(phaseStats(samples, "push", 0, 100).samples).toBe(0);
+  });
+
+  it("says until when a route answered slower than a limit, after a given time", () => {
+    const samples: Sample[] = [
+      { route: "healthz", due: 50, ms: 900, status: 200 },
+      { route: "healthz", due: 200, ms: 700, status: 200 },
+      { route: "healthz", due: 300, ms: 20, status: 200 },
+      { route: "push", due: 400, ms: 5000, status: 202 },
+    ];
+    expect(slowUntil(samples, "healthz", 100, 30)).toBe(800);
+    expect(slowUntil(samples, "healthz", 100, 1000)).toBe(0);
   });
 });
