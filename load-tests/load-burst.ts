@@ -112,6 +112,10 @@ function sizeRows(
       value: run.notified.count === run.monitors ? s(run.notified.last) : `only ${run.notified.count} acknowledged`,
     },
     { metric: `${n} every workflow ticked (s after the push)`, value: s(run.ticked.last) },
+    {
+      metric: `${n} first / median notify ack (s after the push)`,
+      value: `${s(run.notified.first)} / ${s(run.notified.p50)}`,
+    },
     { metric: `${n} first / median tick (s after the push)`, value: `${s(run.ticked.first)} / ${s(run.ticked.p50)}` },
     {
       metric: `${n} wake-ups/s vs floor creations/s`,
@@ -129,7 +133,12 @@ function sizeRows(
     { metric: `${n} lost wakes`, value: run.account.lost.length, target: "0" },
     { metric: `${n} doubled wakes`, value: run.account.doubled, target: "0" },
     { metric: `${n} notify retries / rejected`, value: `${run.outbox.retried} / ${run.outbox.rejected}` },
-    { metric: `${n} runtime CPU ms per wake`, value: Math.round((run.runtimeCpuSeconds * 1000) / run.monitors) },
+    {
+      metric: `${n} runtime CPU ms per wake vs per floor instance`,
+      value: Math.round(((run.runtimeCpuSeconds * 1000) / run.monitors) * 10) / 10,
+      baseline: floor?.cpuMsPerInstance,
+      ratio: floor && (run.runtimeCpuSeconds * 1000) / run.monitors / floor.cpuMsPerInstance,
+    },
   ];
   if (run.timedOut) out.unshift({ metric: `${n} TIMED OUT: workflows ticked`, value: run.account.ticked });
   const slowest = Math.max(...Object.values(routes).map((r) => r.slowUntilMs));

@@ -2,6 +2,7 @@ import { spawn } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { quietEnv } from "../../scripts/prepare-local.mjs";
+import { runtimeCpuSeconds } from "./burst-cpu";
 import { stateRoot } from "./local-fabric";
 
 /**
@@ -23,6 +24,8 @@ export type FloorResult = {
   createSeconds: number;
   completeSeconds: number;
   completed: number;
+  /** CPU ms of the whole local runtime (wrangler, workerd) per instance, from the first creation to the last completion. */
+  cpuMsPerInstance: number;
   errors: string[];
 };
 
@@ -53,6 +56,7 @@ export async function measureFloor(
     const errors: string[] = [];
     // Spans in the runtime's own clock, from the first creation call's start: the hop from this
     // process through wrangler's proxy is not the runtime's (and it answers late under load).
+    const cpu0 = runtimeCpuSeconds(floor.pgid);
     let t0 = Number.POSITIVE_INFINITY;
     let createdAt = 0;
     let next = 0;
@@ -74,6 +78,7 @@ export async function measureFloor(
       await sleep(250);
       p = await progress(run);
     }
+    const cpuMsPerInstance = ((runtimeCpuSeconds(floor.pgid) - cpu0) * 1000) / k;
     // At least a millisecond: the runtime's clock only moves between I/O events.
     const completeSeconds = Math.max(1, (p.lastAt ?? Date.now()) - t0) / 1000;
     const createSeconds = Math.max(1, createdAt - t0) / 1000;
@@ -85,6 +90,7 @@ export async function measureFloor(
       createSeconds,
       completeSeconds,
       completed: p.completed,
+      cpuMsPerInstance: Math.round(cpuMsPerInstance * 10) / 10,
       errors: errors.slice(0, 5),
     };
   } finally {
@@ -93,7 +99,7 @@ export async function measureFloor(
 }
 
 /** `wrangler dev` of the floor Worker on a free loopback port, with throwaway state; resolved once it answers. */
-async function startWorkflowFloor(): Promise<{ base: string; stop: () => Promise<void> }> {
+async function startWorkflowFloor(): Promise<{ base: string; pgid?: number; stop: () => Promise<void> }> {
   const port = 18_000 + Math.floor(Math.random() * 2000);
   const persistTo = mkdtempSync(join(stateRoot(), "burst-floor-"));
   const env = { ...quietEnv, X_LOCAL_OBSERVABILITY: process.env.X_LOCAL_OBSERVABILITY ?? "false" };
@@ -117,7 +123,7 @@ async function startWorkflowFloor(): Promise<{ base: string; stop: () => Promise
   const base = `http://127.0.0.1:${port}`;
   for (const until = Date.now() + 90_000; Date.now() < until; await sleep(300)) {
     try {
-      if ((await fetch(base)).ok) return { base, stop };
+      if ((await fetch(base)).ok) return { base, pgid: child.pid, stop };
     } catch {}
   }
   await stop();

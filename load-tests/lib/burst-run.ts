@@ -1,7 +1,7 @@
-import { readdirSync, readFileSync } from "node:fs";
 import { wakeIdOf } from "../../monitor-runtime/src/runtime/session/wake";
 import { deterministicId, matchIdOf } from "../../shared/src/ids";
 import { accountWakes, type ExpectedWake, type Sample, spread, type WakeAccount } from "./burst-accounting";
+import { runtimeCpuSeconds } from "./burst-cpu";
 import {
   ADMIN,
   BURST_SYMBOL,
@@ -180,21 +180,4 @@ function outboxSummary(rows: OutboxRow[], expected: Set<string>): BurstRun["outb
     unexpected: rows.filter((r) => !expected.has(r.matchId)).length,
     lastError: rows.find((r) => r.lastError)?.lastError ?? null,
   };
-}
-
-/** CPU seconds (user + system) of every process in the runtime's process group (wrangler, workerd). */
-function runtimeCpuSeconds(pgid: number | undefined): number {
-  if (pgid === undefined) return 0;
-  let ticks = 0;
-  for (const pid of readdirSync("/proc").filter((d) => /^\d+$/.test(d))) {
-    try {
-      const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
-      // Fields after the parenthesised command name: state ppid pgrp … utime(14) stime(15).
-      const f = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
-      if (Number(f[2]) === pgid) ticks += Number(f[11]) + Number(f[12]);
-    } catch {
-      // The process ended between listing and reading.
-    }
-  }
-  return ticks / 100;
 }
