@@ -2,7 +2,7 @@ import { spawn } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { quietEnv } from "../../scripts/prepare-local.mjs";
-import { runtimeCpuSeconds } from "./burst-cpu";
+import { onInterrupt, runtimeCpuSeconds } from "./burst-process";
 import { stateRoot } from "./local-fabric";
 
 /**
@@ -36,7 +36,12 @@ export async function measureFloor(
   opts: { mode?: "batch" | "single"; concurrency?: number; timeoutMs?: number } = {},
 ): Promise<FloorResult> {
   const mode = opts.mode ?? "batch";
-  const floor = await startWorkflowFloor();
+  const persistTo = mkdtempSync(join(stateRoot(), "burst-floor-"));
+  const unwatch = onInterrupt(persistTo);
+  const floor = await startWorkflowFloor(persistTo).catch((err: unknown) => {
+    unwatch();
+    throw err;
+  });
   try {
     const create = async (run: string, from: number, count: number) => {
       const res = await fetch(`${floor.base}/create`, {
@@ -95,13 +100,15 @@ export async function measureFloor(
     };
   } finally {
     await floor.stop();
+    unwatch();
   }
 }
 
 /** `wrangler dev` of the floor Worker on a free loopback port, with throwaway state; resolved once it answers. */
-async function startWorkflowFloor(): Promise<{ base: string; pgid?: number; stop: () => Promise<void> }> {
+async function startWorkflowFloor(
+  persistTo: string,
+): Promise<{ base: string; pgid?: number; stop: () => Promise<void> }> {
   const port = 18_000 + Math.floor(Math.random() * 2000);
-  const persistTo = mkdtempSync(join(stateRoot(), "burst-floor-"));
   const env = { ...quietEnv, X_LOCAL_OBSERVABILITY: process.env.X_LOCAL_OBSERVABILITY ?? "false" };
   const args = ["wrangler", "dev", "--ip", "127.0.0.1", "--port", String(port), "--persist-to", persistTo];
   args.push("--log-level", process.env.FABRIC_LOG ? "log" : "error", "-c", "load-tests/workflow-floor/wrangler.jsonc");

@@ -1,7 +1,8 @@
+import { mkdtempSync, rmSync } from "node:fs";
+import { join } from "node:path";
 import { wakeIdOf } from "../../monitor-runtime/src/runtime/session/wake";
 import { deterministicId, matchIdOf } from "../../shared/src/ids";
 import { accountWakes, type ExpectedWake, type Sample, spread, type WakeAccount } from "./burst-accounting";
-import { runtimeCpuSeconds } from "./burst-cpu";
 import {
   ADMIN,
   BURST_SYMBOL,
@@ -13,9 +14,10 @@ import {
   put,
   registerAll,
 } from "./burst-monitors";
+import { onInterrupt, runtimeCpuSeconds } from "./burst-process";
 import { nowMs, type Probe, sampleRoutes } from "./burst-sampler";
 import { LocalState, type OutboxRow } from "./burst-state";
-import { startFabric } from "./local-fabric";
+import { startFabric, stateRoot } from "./local-fabric";
 import { shardTotals } from "./shard-totals";
 
 /**
@@ -45,10 +47,11 @@ export type BurstRun = {
   restFrom: number;
   pushAt: number;
   burstTo: number;
-  /** ms after the crossing push: when the first, median and last match was acknowledged by notify. */
+  /** By the last tick (or the timeout): how many matches notify acknowledged; ms after the push: first, median, last. */
   notified: { count: number; first: number; p50: number; last: number };
-  /** ms after the crossing push: when the first, median and last workflow ticked. */
-  ticked: { first: number; p50: number; last: number };
+  /** By the last tick (or the timeout): how many workflows ticked; ms after the push: when the first, median and last did. */
+  ticked: { count: number; first: number; p50: number; last: number };
+  /** Lost and doubled, counted TAIL_S after the last tick (or the timeout). */
   account: WakeAccount;
   outbox: { rows: number; retried: number; rejected: number; unexpected: number; lastError: string | null };
   /** CPU seconds of the whole local runtime (wrangler, workerd) between the crossing push and the last tick. */
@@ -61,9 +64,14 @@ const log = (msg: string) => console.error(`[${new Date().toISOString().slice(11
 const WORKFLOW_PREFIX = "wf-burst-";
 
 export async function runBurst(o: BurstOptions): Promise<BurstRun> {
-  const fabric = await startFabric();
-  if (!fabric.persistTo) throw new Error("load:burst reads the fabric's local state: it cannot use BASE");
-  const state = new LocalState(fabric.persistTo);
+  const persistTo = mkdtempSync(join(stateRoot(), "fabric-burst-"));
+  const unwatch = onInterrupt(persistTo);
+  const fabric = await startFabric({ persistTo }).catch((err: unknown) => {
+    unwatch();
+    rmSync(persistTo, { recursive: true, force: true });
+    throw err;
+  });
+  const state = new LocalState(persistTo);
   try {
     const { base } = fabric;
     const monitors = burstMonitors(o.monitors, o.users);
@@ -107,14 +115,12 @@ export async function runBurst(o: BurstOptions): Promise<BurstRun> {
         return { workflowId: m.workflowId, matchId, tickId };
       }),
     );
-    let account = accountWakes(expected, []);
     const deadline = pushAt + o.timeoutMs;
     let lastLog = nowMs();
     let timedOut = true;
     while (nowMs() < deadline) {
       if (state.tickCount(WORKFLOW_PREFIX) >= o.monitors) {
-        account = accountWakes(expected, state.ticks(WORKFLOW_PREFIX));
-        if (account.ticked === o.monitors) {
+        if (accountWakes(expected, state.ticks(WORKFLOW_PREFIX)).ticked === o.monitors) {
           timedOut = false;
           break;
         }
@@ -129,19 +135,20 @@ export async function runBurst(o: BurstOptions): Promise<BurstRun> {
       await sleep(250);
     }
     const cpu = runtimeCpuSeconds(fabric.process?.pid) - cpu0;
-    account = accountWakes(expected, state.ticks(WORKFLOW_PREFIX));
-    const ticked = spread(account.tickedAt, pushAt);
+    // The times are what had happened by the last tick (or by the timeout)…
+    const byEnd = accountWakes(expected, state.ticks(WORKFLOW_PREFIX));
+    const acked = state.outbox(eventId).flatMap((r) => (r.deliveredAt === null ? [] : [r.deliveredAt]));
+    const ticked = spread(byEnd.tickedAt, pushAt);
     const burstTo = timedOut ? deadline : pushAt + ticked.last;
     if (timedOut)
-      log(`N=${o.monitors}: TIMEOUT after ${o.timeoutMs / 1000} s: ${account.ticked} of ${o.monitors} ticked`);
+      log(`N=${o.monitors}: TIMEOUT after ${o.timeoutMs / 1000} s: ${byEnd.ticked} of ${o.monitors} ticked`);
     // Sampling goes on a while after the last tick: how long the routes take to recover. It is
     // also the wait for late doubles (a retried delivery, a second instance) before the last count.
     await sleep(o.tailSeconds * 1000);
     const samples = await sampler.stop();
-    account = accountWakes(expected, state.ticks(WORKFLOW_PREFIX));
+    // …and the verdict (lost, doubled, notify outcomes) is taken after the tail.
+    const account = accountWakes(expected, state.ticks(WORKFLOW_PREFIX));
     const rows = state.outbox(eventId);
-    const expectedIds = new Set(expected.map((e) => e.matchId));
-    const times = rows.flatMap((r) => (r.deliveredAt === null ? [] : [r.deliveredAt]));
     return {
       monitors: o.monitors,
       timedOut,
@@ -149,16 +156,19 @@ export async function runBurst(o: BurstOptions): Promise<BurstRun> {
       restFrom,
       pushAt,
       burstTo,
-      notified: { count: times.length, ...spread(times, pushAt) },
-      ticked,
+      notified: { count: acked.length, ...spread(acked, pushAt) },
+      ticked: { count: byEnd.ticked, ...ticked },
       account,
-      outbox: outboxSummary(rows, expectedIds),
+      outbox: outboxSummary(rows, new Set(expected.map((e) => e.matchId))),
       runtimeCpuSeconds: cpu,
       samples,
     };
   } finally {
     state.close();
     await fabric.stop();
+    // A persistTo of our own: startFabric keeps it on stop.
+    rmSync(persistTo, { recursive: true, force: true });
+    unwatch();
   }
 }
 
