@@ -66,6 +66,7 @@ for (const n of SIZES) {
     ticked: run.ticked,
     outbox: run.outbox,
     runtimeCpuSeconds: run.runtimeCpuSeconds,
+    loadAverage: run.loadAverage,
     registerSeconds: run.registerSeconds,
     routes,
     routesWithin3x: ROUTES.every((r) => (routes[r]?.burst.p99 ?? Infinity) <= 3 * (routes[r]?.rest.p99 ?? 0)),
@@ -141,6 +142,9 @@ function sizeRows(
     },
   ];
   if (run.timedOut) out.unshift({ metric: `${n} TIMED OUT: workflows ticked by the timeout`, value: run.ticked.count });
+  out.push({ metric: `${n} machine load (1 min) at the push`, value: Math.round(run.loadAverage * 100) / 100 });
+  const skipped = Object.values(routes).reduce((a, r) => a + r.burst.skipped, 0);
+  if (skipped > 0) out.push({ metric: `${n} route samples not sent (200 outstanding on the route)`, value: skipped });
   const slowest = Math.max(...Object.values(routes).map((r) => r.slowUntilMs));
   out.push({ metric: `${n} other routes slower than 3x rest p99 until (s after the push)`, value: s(slowest) });
   for (const [route, r] of Object.entries(routes)) {

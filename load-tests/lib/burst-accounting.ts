@@ -46,17 +46,19 @@ export function accountWakes(expected: readonly ExpectedWake[], rows: readonly T
   return { ticked: tickedAt.length, lost, doubled, tickedAt };
 }
 
-/** One route sample: when it was due (ms, performance clock of the bench), how long it took, its status (0: no answer). */
+/** One route sample: when it was due (epoch ms), how long it took, its status (0: no answer; -1: not sent, too many outstanding). */
 export type Sample = { route: string; due: number; ms: number; status: number };
 
-export type PhaseStats = { samples: number; failed: number; p50: number; p99: number; max: number };
+export type PhaseStats = { samples: number; skipped: number; failed: number; p50: number; p99: number; max: number };
 
-/** p50/p99/max of one route's samples whose due time falls in [from, to). */
+/** p50/p99/max of one route's samples sent while due in [from, to); the skipped ones are only counted. */
 export function phaseStats(samples: readonly Sample[], route: string, from: number, to: number): PhaseStats {
-  const mine = samples.filter((s) => s.route === route && s.due >= from && s.due < to);
+  const due = samples.filter((s) => s.route === route && s.due >= from && s.due < to);
+  const mine = due.filter((s) => s.status !== -1);
   const ms = mine.map((s) => s.ms);
   return {
     samples: mine.length,
+    skipped: due.length - mine.length,
     failed: mine.filter((s) => s.status < 200 || s.status >= 300).length,
     p50: round(percentile(ms, 0.5)),
     p99: round(percentile(ms, 0.99)),

@@ -1,4 +1,5 @@
 import { mkdtempSync, rmSync } from "node:fs";
+import { loadavg } from "node:os";
 import { join } from "node:path";
 import { wakeIdOf } from "../../monitor-runtime/src/runtime/session/wake";
 import { deterministicId, matchIdOf } from "../../shared/src/ids";
@@ -56,6 +57,8 @@ export type BurstRun = {
   outbox: { rows: number; retried: number; rejected: number; unexpected: number; lastError: string | null };
   /** CPU seconds of the whole local runtime (wrangler, workerd) between the crossing push and the last tick. */
   runtimeCpuSeconds: number;
+  /** The machine's 1-minute load average just before the crossing push (the machine is shared). */
+  loadAverage: number;
   samples: Sample[];
 };
 
@@ -104,6 +107,7 @@ export async function runBurst(o: BurstOptions): Promise<BurstRun> {
     const restFrom = nowMs() + 1000;
     await sleep(1000 + o.restSeconds * 1000);
 
+    const loadAverage = loadavg()[0] ?? 0;
     const pushAt = nowMs();
     const cpu0 = runtimeCpuSeconds(fabric.process?.pid);
     const eventId = await pushPrice(base, BURST_SYMBOL, 50);
@@ -161,6 +165,7 @@ export async function runBurst(o: BurstOptions): Promise<BurstRun> {
       account,
       outbox: outboxSummary(rows, new Set(expected.map((e) => e.matchId))),
       runtimeCpuSeconds: cpu,
+      loadAverage,
       samples,
     };
   } finally {

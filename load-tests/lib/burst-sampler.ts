@@ -3,11 +3,12 @@ import type { Sample } from "./burst-accounting";
 
 /**
  * Samples a few routes at a steady low rate while load:burst runs: each route on its own schedule
- * (one request every `everyMs`, routes staggered), open loop. A latency is counted from when the
- * request was due, so a stalled route is charged for the samples it held back; each route has at
- * most `sockets` requests on the wire (a stalled route is not buried under more), and a sample
- * waiting for a socket is still timed from its due time. A sample that gets no answer within
- * `timeoutMs` counts as that long with status 0.
+ * (one request every `everyMs`, routes staggered), open loop and timed from when it was due. Each
+ * sample is its own request, as from its own user: none waits in this client behind a slower one
+ * (with a few connections per route, a 12 s stall queued the later samples here and charged them
+ * that queue too). At most `maxInFlight` per route are outstanding, so a stalled route is not
+ * buried under thousands; a sample due beyond that is not sent and counts as skipped (status -1).
+ * A sample with no answer within `timeoutMs` counts as that long with status 0.
  *
  * @example const s = sampleRoutes(base, probes, { everyMs: 250 }); …; const samples = await s.stop();
  */
@@ -25,22 +26,30 @@ export const nowMs = () => performance.timeOrigin + performance.now();
 export function sampleRoutes(
   base: string,
   probes: Probe[],
-  opts: { everyMs: number; sockets?: number; timeoutMs?: number },
+  opts: { everyMs: number; maxInFlight?: number; timeoutMs?: number },
 ): { samples: Sample[]; stop: () => Promise<Sample[]> } {
   const target = new URL(base);
   const samples: Sample[] = [];
   const inFlight = new Set<Promise<void>>();
   const timers: NodeJS.Timeout[] = [];
-  const agents = probes.map(() => new http.Agent({ keepAlive: true, maxSockets: opts.sockets ?? 4 }));
+  const maxInFlight = opts.maxInFlight ?? 200;
+  const agents = probes.map(() => new http.Agent({ keepAlive: true, maxSockets: maxInFlight }));
+  const outstanding = probes.map(() => 0);
   const timeoutMs = opts.timeoutMs ?? 180_000;
 
-  const send = (probe: Probe, agent: http.Agent, due: number) => {
+  const send = (i: number, probe: Probe, agent: http.Agent, due: number) => {
+    if ((outstanding[i] ?? 0) >= maxInFlight) {
+      samples.push({ route: probe.route, due, ms: Number.NaN, status: -1 });
+      return;
+    }
+    outstanding[i] = (outstanding[i] ?? 0) + 1;
     const payload = probe.body?.();
     const done = new Promise<void>((resolve) => {
       let settled = false;
       const record = (status: number) => {
         if (settled) return;
         settled = true;
+        outstanding[i] = (outstanding[i] ?? 1) - 1;
         samples.push({ route: probe.route, due, ms: nowMs() - due, status });
         resolve();
       };
@@ -76,7 +85,7 @@ export function sampleRoutes(
     let n = 0;
     const tick = () => {
       // Every sample due by now goes out now (catching up after a late timer), stamped with its due time.
-      while (start + n * opts.everyMs <= nowMs()) send(probe, agent, start + n++ * opts.everyMs);
+      while (start + n * opts.everyMs <= nowMs()) send(i, probe, agent, start + n++ * opts.everyMs);
       timers[i] = setTimeout(tick, Math.max(0, start + n * opts.everyMs - nowMs()));
     };
     timers[i] = setTimeout(tick, Math.max(0, start - nowMs()));

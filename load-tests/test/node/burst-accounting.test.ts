@@ -74,16 +74,25 @@ describe("load:burst wake accounting", () => {
 });
 
 describe("load:burst route phases", () => {
-  it("splits samples by due time and takes p50/p99 per phase, counting non-2xx as failed", () => {
+  it("splits samples by due time and takes p50/p99 per phase, counting non-2xx as failed and unsent as skipped", () => {
     const samples: Sample[] = [
       ...Array.from({ length: 100 }, (_, i): Sample => ({ route: "healthz", due: i, ms: i + 1, status: 200 })),
       { route: "healthz", due: 150, ms: 5000, status: 0 },
       { route: "healthz", due: 160, ms: 7000, status: 503 },
+      { route: "healthz", due: 170, ms: Number.NaN, status: -1 },
       { route: "push", due: 150, ms: 1, status: 202 },
     ];
-    expect(phaseStats(samples, "healthz", 0, 100)).toEqual({ samples: 100, failed: 0, p50: 50, p99: 99, max: 100 });
+    expect(phaseStats(samples, "healthz", 0, 100)).toEqual({
+      samples: 100,
+      skipped: 0,
+      failed: 0,
+      p50: 50,
+      p99: 99,
+      max: 100,
+    });
     expect(phaseStats(samples, "healthz", 100, 200)).toEqual({
       samples: 2,
+      skipped: 1,
       failed: 2,
       p50: 5000,
       p99: 7000,
