@@ -32,6 +32,7 @@ const REST_S = Number(process.env.REST_S ?? 10);
 const TAIL_S = Number(process.env.TAIL_S ?? 5);
 const SAMPLE_MS = Number(process.env.SAMPLE_MS ?? 250);
 const FLOOR_MODE = process.env.FLOOR_MODE === "single" ? "single" : "batch";
+const MIN_FREE_MB = Number(process.env.BURST_MIN_FREE_MB ?? 2048);
 const ROUTES = ["push", "registry PUT", "GET monitor", "stats", "healthz"];
 
 const rows: BenchRow[] = [];
@@ -39,7 +40,8 @@ const sizes: Record<string, unknown>[] = [];
 let ok = true;
 for (const n of SIZES) {
   if (!Number.isInteger(n) || n < 1) throw new Error(`MONITORS: ${n} is not a positive integer`);
-  const floor = process.env.FLOOR === "0" ? undefined : await measureFloor(n, { mode: FLOOR_MODE });
+  const floor =
+    process.env.FLOOR === "0" ? undefined : await measureFloor(n, { mode: FLOOR_MODE, minFreeMb: MIN_FREE_MB });
   const timeoutMs = Number(process.env.TIMEOUT_S ?? 60 + n / 10) * 1000;
   const run = await runBurst({
     monitors: n,
@@ -48,6 +50,7 @@ for (const n of SIZES) {
     tailSeconds: TAIL_S,
     sampleMs: SAMPLE_MS,
     timeoutMs,
+    minFreeMb: MIN_FREE_MB,
   });
   const routes = Object.fromEntries(ROUTES.map((r) => [r, routeStats(run.samples, r, run)]));
   rows.push(...sizeRows(run, floor, routes));

@@ -2,7 +2,7 @@ import { spawn } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { quietEnv } from "../../scripts/prepare-local.mjs";
-import { onInterrupt, runtimeCpuSeconds } from "./burst-process";
+import { guardRuntime, runtimeCpuSeconds } from "./burst-process";
 import { stateRoot } from "./local-fabric";
 
 /**
@@ -33,14 +33,16 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 export async function measureFloor(
   k: number,
-  opts: { mode?: "batch" | "single"; concurrency?: number; timeoutMs?: number } = {},
+  opts: { mode?: "batch" | "single"; concurrency?: number; timeoutMs?: number; minFreeMb?: number } = {},
 ): Promise<FloorResult> {
   const mode = opts.mode ?? "batch";
   const persistTo = mkdtempSync(join(stateRoot(), "burst-floor-"));
-  const unwatch = onInterrupt(persistTo);
-  const floor = await startWorkflowFloor(persistTo).catch((err: unknown) => {
-    unwatch();
-    throw err;
+  const guard = guardRuntime(persistTo, opts.minFreeMb);
+  const floor = await startWorkflowFloor(persistTo, () => guard.reason).catch((err: unknown) => {
+    guard.kill();
+    guard.release();
+    rmSync(persistTo, { recursive: true, force: true });
+    throw guard.reason ? new Error(guard.reason) : err;
   });
   try {
     const create = async (run: string, from: number, count: number) => {
@@ -79,10 +81,11 @@ export async function measureFloor(
     await Promise.all(Array.from({ length: opts.concurrency ?? 4 }, worker));
     const deadline = Date.now() + (opts.timeoutMs ?? 60_000 + k * 50);
     let p = await progress(run);
-    while (p.completed < k && Date.now() < deadline) {
+    while (p.completed < k && Date.now() < deadline && !guard.reason) {
       await sleep(250);
       p = await progress(run);
     }
+    if (guard.reason) throw new Error(guard.reason);
     const cpuMsPerInstance = ((runtimeCpuSeconds(floor.pgid) - cpu0) * 1000) / k;
     // At least a millisecond: the runtime's clock only moves between I/O events.
     const completeSeconds = Math.max(1, (p.lastAt ?? Date.now()) - t0) / 1000;
@@ -98,15 +101,18 @@ export async function measureFloor(
       cpuMsPerInstance: Math.round(cpuMsPerInstance * 10) / 10,
       errors: errors.slice(0, 5),
     };
+  } catch (err) {
+    throw guard.reason ? new Error(guard.reason) : err;
   } finally {
     await floor.stop();
-    unwatch();
+    guard.release();
   }
 }
 
 /** `wrangler dev` of the floor Worker on a free loopback port, with throwaway state; resolved once it answers. */
 async function startWorkflowFloor(
   persistTo: string,
+  stopped: () => string | undefined,
 ): Promise<{ base: string; pgid?: number; stop: () => Promise<void> }> {
   const port = 18_000 + Math.floor(Math.random() * 2000);
   const env = { ...quietEnv, X_LOCAL_OBSERVABILITY: process.env.X_LOCAL_OBSERVABILITY ?? "false" };
@@ -128,7 +134,7 @@ async function startWorkflowFloor(
     rmSync(persistTo, { recursive: true, force: true });
   };
   const base = `http://127.0.0.1:${port}`;
-  for (const until = Date.now() + 90_000; Date.now() < until; await sleep(300)) {
+  for (const until = Date.now() + 90_000; Date.now() < until && !stopped(); await sleep(300)) {
     try {
       if ((await fetch(base)).ok) return { base, pgid: child.pid, stop };
     } catch {}

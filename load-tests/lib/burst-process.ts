@@ -26,33 +26,84 @@ export function runtimeCpuSeconds(pgid: number | undefined): number {
 }
 
 /**
- * When the bench is interrupted (Ctrl-C, SIGTERM), SIGKILL the runtime it started on `persistTo`
- * (every process group whose command line names that folder: wrangler runs detached in its own
- * group, with workerd, and would otherwise outlive the bench), remove the folder and exit. Set up
- * before the runtime starts, so an interrupt during its start-up is covered too. Returns the
- * function that removes the handlers.
+ * Guards a runtime the bench starts on `persistTo` (its own folder, named on wrangler's command
+ * line): when the bench is interrupted (Ctrl-C, SIGTERM), or when the machine's available memory
+ * falls below `minAvailableMb`, it SIGKILLs every process group whose command line names that
+ * folder (wrangler runs detached in its own group, with workerd, and would otherwise outlive the
+ * bench). On an interrupt it also removes the folder and exits; on low memory it leaves `reason`
+ * set for the run to fail with. Set up before the runtime starts, so start-up is covered too.
  *
- * @example const unwatch = onInterrupt(persistTo); try { … } finally { unwatch(); }
+ * Why a memory guard: every wake-up leaves Durable Objects (agents, a workflow engine) resident in
+ * the local runtime, ~1.6 MB of workerd RSS per wake and ~0.5 MB per registered monitor at
+ * N=300 (2026-12), so N=10,000 would need ~21 GB plus its state in /dev/shm: more than a shared
+ * 24 GB machine has. The run stops itself rather than let the kernel pick what to kill.
+ *
+ * @example const guard = guardRuntime(persistTo); try { … } finally { guard.release(); }
  */
-export function onInterrupt(persistTo: string): () => void {
-  const handler = (signal: NodeJS.Signals) => {
+export type RuntimeGuard = {
+  readonly reason: string | undefined;
+  /** SIGKILL the runtime now (a failed start-up must not leave it running). */
+  kill: () => void;
+  release: () => void;
+};
+
+export function guardRuntime(persistTo: string, minAvailableMb = 2048): RuntimeGuard {
+  let reason: string | undefined;
+  const killAll = () => {
+    for (const group of groupsNaming(persistTo)) {
+      try {
+        process.kill(-group, "SIGKILL");
+      } catch {}
+    }
+  };
+  const onSignal = (signal: NodeJS.Signals) => {
     try {
-      for (const group of groupsNaming(persistTo)) {
-        try {
-          process.kill(-group, "SIGKILL");
-        } catch {}
-      }
+      killAll();
       rmSync(persistTo, { recursive: true, force: true });
     } finally {
       process.exit(signal === "SIGINT" ? 130 : 143);
     }
   };
-  process.once("SIGINT", handler);
-  process.once("SIGTERM", handler);
-  return () => {
-    process.off("SIGINT", handler);
-    process.off("SIGTERM", handler);
+  const timer = setInterval(() => {
+    const available = availableMb();
+    if (reason || available >= minAvailableMb) return;
+    const rss = runtimeRssMb(persistTo);
+    reason = `stopped the local runtime: the machine had ${available} MB of memory left (runtime RSS ${rss} MB, floor ${minAvailableMb} MB; BURST_MIN_FREE_MB sets it)`;
+    killAll();
+  }, 1000);
+  timer.unref();
+  process.once("SIGINT", onSignal);
+  process.once("SIGTERM", onSignal);
+  return {
+    get reason() {
+      return reason;
+    },
+    kill: killAll,
+    release: () => {
+      clearInterval(timer);
+      process.off("SIGINT", onSignal);
+      process.off("SIGTERM", onSignal);
+    },
   };
+}
+
+/** MemAvailable from /proc/meminfo, in MB. */
+function availableMb(): number {
+  const kb = /MemAvailable:\s+(\d+)/.exec(readFileSync("/proc/meminfo", "utf8"))?.[1];
+  return Math.round(Number(kb ?? 0) / 1024);
+}
+
+/** Resident memory of the runtime's process groups, in MB. */
+function runtimeRssMb(persistTo: string): number {
+  const groups = groupsNaming(persistTo);
+  let kb = 0;
+  for (const pid of readdirSync("/proc").filter((d) => /^\d+$/.test(d))) {
+    try {
+      if (!groups.has(groupOf(readFileSync(`/proc/${pid}/stat`, "utf8")))) continue;
+      kb += Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, "utf8"))?.[1] ?? 0);
+    } catch {}
+  }
+  return Math.round(kb / 1024);
 }
 
 /** The process groups of the processes whose command line contains `marker`. */

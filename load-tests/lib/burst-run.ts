@@ -15,7 +15,7 @@ import {
   put,
   registerAll,
 } from "./burst-monitors";
-import { onInterrupt, runtimeCpuSeconds } from "./burst-process";
+import { guardRuntime, runtimeCpuSeconds } from "./burst-process";
 import { nowMs, type Probe, sampleRoutes } from "./burst-sampler";
 import { LocalState, type OutboxRow } from "./burst-state";
 import { startFabric, stateRoot } from "./local-fabric";
@@ -38,6 +38,8 @@ export type BurstOptions = {
   sampleMs: number;
   timeoutMs: number;
   registerConcurrency?: number;
+  /** Stop the run when the machine's available memory falls below this (MB). */
+  minFreeMb?: number;
 };
 
 export type BurstRun = {
@@ -68,11 +70,12 @@ const WORKFLOW_PREFIX = "wf-burst-";
 
 export async function runBurst(o: BurstOptions): Promise<BurstRun> {
   const persistTo = mkdtempSync(join(stateRoot(), "fabric-burst-"));
-  const unwatch = onInterrupt(persistTo);
+  const guard = guardRuntime(persistTo, o.minFreeMb);
   const fabric = await startFabric({ persistTo }).catch((err: unknown) => {
-    unwatch();
+    guard.kill();
+    guard.release();
     rmSync(persistTo, { recursive: true, force: true });
-    throw err;
+    throw guard.reason ? new Error(guard.reason) : err;
   });
   const state = new LocalState(persistTo);
   try {
@@ -123,6 +126,7 @@ export async function runBurst(o: BurstOptions): Promise<BurstRun> {
     let lastLog = nowMs();
     let timedOut = true;
     while (nowMs() < deadline) {
+      if (guard.reason) throw new Error(guard.reason);
       if (state.tickCount(WORKFLOW_PREFIX) >= o.monitors) {
         if (accountWakes(expected, state.ticks(WORKFLOW_PREFIX)).ticked === o.monitors) {
           timedOut = false;
@@ -168,12 +172,15 @@ export async function runBurst(o: BurstOptions): Promise<BurstRun> {
       loadAverage,
       samples,
     };
+  } catch (err) {
+    // Killed for lack of memory: that is the failure to report, not the refused request that followed.
+    throw guard.reason ? new Error(guard.reason) : err;
   } finally {
     state.close();
     await fabric.stop();
     // A persistTo of our own: startFabric keeps it on stop.
     rmSync(persistTo, { recursive: true, force: true });
-    unwatch();
+    guard.release();
   }
 }
 
