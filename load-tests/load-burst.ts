@@ -40,6 +40,28 @@ const sizes: Record<string, unknown>[] = [];
 let ok = true;
 for (const n of SIZES) {
   if (!Number.isInteger(n) || n < 1) throw new Error(`MONITORS: ${n} is not a positive integer`);
+  try {
+    sizes.push(await measureSize(n));
+  } catch (err) {
+    // A failed size (out of memory, a runtime that would not start) still leaves the sizes before it reported.
+    const message = err instanceof Error ? err.message : String(err);
+    console.error(`N=${n}: FAILED: ${message}`);
+    rows.push({ metric: `N=${n.toLocaleString("en-US")}: FAILED`, value: message.slice(0, 200) });
+    sizes.push({ monitors: n, error: message });
+    ok = false;
+    break;
+  }
+}
+
+reportBench("burst", {
+  title: `a flash crash: N monitors crossed by one fact; wake path vs a one-step Workflow floor (same runtime, K = N, ${FLOOR_MODE === "batch" ? "createBatch" : "create() each"}); other routes sampled every ${SAMPLE_MS} ms during the burst vs at rest (${REST_S} s, same run); ratio = value ÷ baseline`,
+  rows,
+  summary: { pass: ok, sizes },
+});
+process.exit(ok ? 0 : 1);
+
+/** One size: the floor at K = n, then the burst on a fresh fabric; its rows are added to the table. */
+async function measureSize(n: number): Promise<Record<string, unknown>> {
   const floor =
     process.env.FLOOR === "0" ? undefined : await measureFloor(n, { mode: FLOOR_MODE, minFreeMb: MIN_FREE_MB });
   const timeoutMs = Number(process.env.TIMEOUT_S ?? 60 + n / 10) * 1000;
@@ -56,7 +78,7 @@ for (const n of SIZES) {
   rows.push(...sizeRows(run, floor, routes));
   const wakesPerSec = wakeRate(run);
   ok &&= !run.timedOut && run.account.lost.length === 0 && run.account.doubled === 0;
-  sizes.push({
+  return {
     monitors: n,
     timedOut: run.timedOut,
     notifyAllMs: run.notified.last,
@@ -76,15 +98,8 @@ for (const n of SIZES) {
     floor,
     ratioToFloorCreates: floor && wakesPerSec / floor.createsPerSec,
     ratioToFloorCompletions: floor && wakesPerSec / floor.completionsPerSec,
-  });
+  };
 }
-
-reportBench("burst", {
-  title: `a flash crash: N monitors crossed by one fact; wake path vs a one-step Workflow floor (same runtime, K = N, ${FLOOR_MODE === "batch" ? "createBatch" : "create() each"}); other routes sampled every ${SAMPLE_MS} ms during the burst vs at rest (${REST_S} s, same run); ratio = value ÷ baseline`,
-  rows,
-  summary: { pass: ok, sizes },
-});
-process.exit(ok ? 0 : 1);
 
 function routeStats(samples: Sample[], route: string, run: BurstRun) {
   const rest = phaseStats(samples, route, run.restFrom, run.pushAt);

@@ -78,6 +78,7 @@ export async function runBurst(o: BurstOptions): Promise<BurstRun> {
     throw guard.reason ? new Error(guard.reason) : err;
   });
   const state = new LocalState(persistTo);
+  let sampler: ReturnType<typeof sampleRoutes> | undefined;
   try {
     const { base } = fabric;
     const monitors = burstMonitors(o.monitors, o.users);
@@ -105,7 +106,7 @@ export async function runBurst(o: BurstOptions): Promise<BurstRun> {
       { route: "stats", method: "GET", path: "/v1/admin/stats", headers: ADMIN },
       { route: "healthz", method: "GET", path: "/healthz" },
     ];
-    const sampler = sampleRoutes(base, probes, { everyMs: o.sampleMs });
+    sampler = sampleRoutes(base, probes, { everyMs: o.sampleMs });
     // The first second of sampling warms the routes' connections and isolates up: not counted.
     const restFrom = nowMs() + 1000;
     await sleep(1000 + o.restSeconds * 1000);
@@ -173,6 +174,7 @@ export async function runBurst(o: BurstOptions): Promise<BurstRun> {
       samples,
     };
   } catch (err) {
+    sampler?.abort();
     // Killed for lack of memory: that is the failure to report, not the refused request that followed.
     throw guard.reason ? new Error(guard.reason) : err;
   } finally {

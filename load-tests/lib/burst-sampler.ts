@@ -27,7 +27,7 @@ export function sampleRoutes(
   base: string,
   probes: Probe[],
   opts: { everyMs: number; maxInFlight?: number; timeoutMs?: number },
-): { samples: Sample[]; stop: () => Promise<Sample[]> } {
+): { samples: Sample[]; stop: () => Promise<Sample[]>; abort: () => void } {
   const target = new URL(base);
   const samples: Sample[] = [];
   const inFlight = new Set<Promise<void>>();
@@ -93,11 +93,17 @@ export function sampleRoutes(
 
   return {
     samples,
+    /** Stop sending and wait for every sample still outstanding (their latencies are the burst's). */
     stop: async () => {
       for (const t of timers) clearTimeout(t);
       await Promise.all([...inFlight]);
       for (const a of agents) a.destroy();
       return samples;
+    },
+    /** Stop at once (a failed run): outstanding samples end with status 0. */
+    abort: () => {
+      for (const t of timers) clearTimeout(t);
+      for (const a of agents) a.destroy();
     },
   };
 }
