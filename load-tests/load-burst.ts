@@ -159,6 +159,11 @@ function sizeRows(
       ratio: floor && (run.runtimeCpuSeconds * 1000) / run.monitors / floor.cpuMsPerInstance,
     },
   ];
+  if (floor && floor.completed < floor.k)
+    out.unshift({
+      metric: `${n} FLOOR INCOMPLETE: instances created / completed`,
+      value: `${floor.created} / ${floor.completed}`,
+    });
   if (run.timedOut) out.unshift({ metric: `${n} TIMED OUT: workflows ticked by the timeout`, value: run.ticked.count });
   out.push({ metric: `${n} machine load (1 min) at the push`, value: Math.round(run.loadAverage * 100) / 100 });
   const skipped = Object.values(routes).reduce((a, r) => a + r.burst.skipped, 0);

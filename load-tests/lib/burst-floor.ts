@@ -23,6 +23,7 @@ export type FloorResult = {
   completionsPerSec: number;
   createSeconds: number;
   completeSeconds: number;
+  created: number;
   completed: number;
   /** CPU ms of the whole local runtime (wrangler, workerd) per instance, from the first creation to the last completion. */
   cpuMsPerInstance: number;
@@ -66,6 +67,7 @@ export async function measureFloor(
     const cpu0 = runtimeCpuSeconds(floor.pgid);
     let t0 = Number.POSITIVE_INFINITY;
     let createdAt = 0;
+    let created = 0;
     let next = 0;
     const worker = async () => {
       while (next < k) {
@@ -74,6 +76,7 @@ export async function measureFloor(
         next += count;
         const r = await create(run, from, count);
         errors.push(...r.errors);
+        created += r.created;
         t0 = Math.min(t0, r.startedAt);
         createdAt = Math.max(createdAt, r.endedAt);
       }
@@ -93,10 +96,11 @@ export async function measureFloor(
     return {
       k,
       mode,
-      createsPerSec: Math.round(k / createSeconds),
+      createsPerSec: Math.round(created / createSeconds),
       completionsPerSec: Math.round(p.completed / completeSeconds),
       createSeconds,
       completeSeconds,
+      created,
       completed: p.completed,
       cpuMsPerInstance: Math.round(cpuMsPerInstance * 10) / 10,
       errors: errors.slice(0, 5),
