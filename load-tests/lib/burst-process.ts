@@ -27,16 +27,19 @@ export function runtimeCpuSeconds(pgid: number | undefined): number {
 
 /**
  * Guards a runtime the bench starts on `persistTo` (its own folder, named on wrangler's command
- * line): when the bench is interrupted (Ctrl-C, SIGTERM), or when the machine's available memory
- * falls below `minAvailableMb`, it SIGKILLs every process group whose command line names that
- * folder (wrangler runs detached in its own group, with workerd, and would otherwise outlive the
- * bench). On an interrupt it also removes the folder and exits; on low memory it leaves `reason`
- * set for the run to fail with. Set up before the runtime starts, so start-up is covered too.
+ * line): when the bench is interrupted (Ctrl-C, SIGTERM), when the machine's available memory
+ * falls below `minAvailableMb`, or when a runtime process has used 90 % of its file descriptors,
+ * it SIGKILLs every process group whose command line names that folder (wrangler runs detached in
+ * its own group, with workerd, and would otherwise outlive the bench). On an interrupt it also
+ * removes the folder and exits; otherwise it leaves `reason` set for the run to fail with. Set up
+ * before the runtime starts, so start-up is covered too.
  *
- * Why a memory guard: every wake-up leaves Durable Objects (agents, a workflow engine) resident in
- * the local runtime, ~1.6 MB of workerd RSS per wake and ~0.5 MB per registered monitor at
- * N=300 (2026-12), so N=10,000 would need ~21 GB plus its state in /dev/shm: more than a shared
- * 24 GB machine has. The run stops itself rather than let the kernel pick what to kill.
+ * Why: the local runtime keeps every Durable Object and Workflow instance it has touched open and
+ * resident. Measured 2026-12: ~2.4 file descriptors per instance (its SQLite files), so one
+ * workerd under `ulimit -n` 20000 fails past ~8,000 of them with SQLITE_CANTOPEN (the floor's
+ * createBatch then answered "internal error"); ~0.4 MB of RSS per registered monitor and
+ * ~0.9–1.6 MB per wake-up. The run stops itself with the reason rather than fail obscurely or
+ * let the kernel pick what to kill.
  *
  * @example const guard = guardRuntime(persistTo); try { … } finally { guard.release(); }
  */
@@ -65,11 +68,16 @@ export function guardRuntime(persistTo: string, minAvailableMb = 2048): RuntimeG
     }
   };
   const timer = setInterval(() => {
+    if (reason) return;
     const available = availableMb();
-    if (reason || available >= minAvailableMb) return;
-    const rss = runtimeRssMb(persistTo);
-    reason = `stopped the local runtime: the machine had ${available} MB of memory left (runtime RSS ${rss} MB, floor ${minAvailableMb} MB; BURST_MIN_FREE_MB sets it)`;
-    killAll();
+    const files = runtimeFiles(persistTo);
+    if (available < minAvailableMb) {
+      const rss = runtimeRssMb(persistTo);
+      reason = `stopped the local runtime: the machine had ${available} MB of memory left (runtime RSS ${rss} MB, floor ${minAvailableMb} MB; BURST_MIN_FREE_MB sets it)`;
+    } else if (files && files.open > 0.9 * files.limit) {
+      reason = `stopped the local runtime: a runtime process had ${files.open} of its ${files.limit} file descriptors open (ulimit -n). Locally every Durable Object and Workflow instance keeps its SQLite files open (~2.4 descriptors each): raise ulimit -n where allowed, or run a smaller N (FLOOR_K for the floor)`;
+    }
+    if (reason) killAll();
   }, 1000);
   timer.unref();
   process.once("SIGINT", onSignal);
@@ -91,6 +99,21 @@ export function guardRuntime(persistTo: string, minAvailableMb = 2048): RuntimeG
 function availableMb(): number {
   const kb = /MemAvailable:\s+(\d+)/.exec(readFileSync("/proc/meminfo", "utf8"))?.[1];
   return Math.round(Number(kb ?? 0) / 1024);
+}
+
+/** The runtime process with the most file descriptors open: how many, and its soft limit. */
+function runtimeFiles(persistTo: string): { open: number; limit: number } | undefined {
+  const groups = groupsNaming(persistTo);
+  let worst: { open: number; limit: number } | undefined;
+  for (const pid of readdirSync("/proc").filter((d) => /^\d+$/.test(d))) {
+    try {
+      if (!groups.has(groupOf(readFileSync(`/proc/${pid}/stat`, "utf8")))) continue;
+      const open = readdirSync(`/proc/${pid}/fd`).length;
+      const limit = Number(/Max open files\s+(\d+)/.exec(readFileSync(`/proc/${pid}/limits`, "utf8"))?.[1]);
+      if (Number.isFinite(limit) && (!worst || open / limit > worst.open / worst.limit)) worst = { open, limit };
+    } catch {}
+  }
+  return worst;
 }
 
 /** Resident memory of the runtime's process groups, in MB. */
