@@ -1,0 +1,107 @@
+import { DEFAULT_SHARD_COUNT } from "../../shared/src/contract/topology";
+import { shardOf, streamKey } from "../../shared/src/streams";
+
+/**
+ * load:burst's population: N monitors on one symbol, `crosses_below` at thresholds spread evenly
+ * over 91–100, each with its own workflowId; `users` owners (default: one each), each owner with
+ * one portfolio, so a crash reaches that many users' sessions. Registered through the public API
+ * with bounded concurrency.
+ *
+ * @example const monitors = burstMonitors(1000); await registerAll(base, monitors, 8);
+ */
+export const BURST_SYMBOL = "BURST";
+export const ADMIN = { authorization: "Bearer dev-admin-token", "content-type": "application/json" };
+export const PRODUCER = { authorization: "Bearer dev-producer-token", "content-type": "application/json" };
+
+export type BurstMonitor = { monitorId: string; workflowId: string; body: Record<string, unknown> };
+
+const priceStream = (symbol: string) => ({ kind: "market_price", subject: { symbol } });
+
+export function burstMonitors(n: number, users = n): BurstMonitor[] {
+  return Array.from({ length: n }, (_, i) => {
+    const owner = i % Math.max(1, users);
+    const level = n === 1 ? 95 : Math.round((91 + (9 * i) / (n - 1)) * 1000) / 1000;
+    return {
+      monitorId: `burst-${i}`,
+      workflowId: `wf-burst-${i}`,
+      body: {
+        workflowId: `wf-burst-${i}`,
+        ownerUserId: `u-burst-${owner}`,
+        linkedPortfolioIds: [`pf-burst-${owner}`],
+        predicate: { all: [{ stream: priceStream(BURST_SYMBOL), field: "price", op: "crosses_below", value: level }] },
+        fire: { mode: "edge" },
+        enabled: true,
+      },
+    };
+  });
+}
+
+/**
+ * The unrelated monitor the bench updates and reads during the burst: on a symbol whose stream
+ * lives on another matcher shard than the burst's, so its figures show what the burst does to
+ * the rest of the fabric, not to the shard that is busy matching it.
+ */
+export function probeSymbol(shards = DEFAULT_SHARD_COUNT): string {
+  const busy = shardOf(streamKey(priceStream(BURST_SYMBOL)), shards);
+  for (let i = 0; ; i++) if (shardOf(streamKey(priceStream(`PROBE${i}`)), shards) !== busy) return `PROBE${i}`;
+}
+
+export function probeBody(symbol: string, level: number): string {
+  return JSON.stringify({
+    workflowId: "wf-probe",
+    ownerUserId: "u-probe",
+    linkedPortfolioIds: [],
+    predicate: { all: [{ stream: priceStream(symbol), field: "price", op: "crosses_above", value: level }] },
+    fire: { mode: "edge" },
+    enabled: true,
+  });
+}
+
+/** PUT every monitor, `concurrency` at a time; retries a 429/5xx or a refused connection a few times. Returns versions. */
+export async function registerAll(base: string, monitors: BurstMonitor[], concurrency: number): Promise<number[]> {
+  const versions: number[] = new Array(monitors.length);
+  let next = 0;
+  const worker = async () => {
+    while (next < monitors.length) {
+      const i = next++;
+      const m = monitors[i];
+      if (!m) continue;
+      versions[i] = await put(base, m.monitorId, JSON.stringify(m.body));
+    }
+  };
+  await Promise.all(Array.from({ length: concurrency }, worker));
+  return versions;
+}
+
+export async function put(base: string, monitorId: string, body: string): Promise<number> {
+  for (let attempt = 0; ; attempt++) {
+    let status = 0;
+    let text = "";
+    try {
+      const res = await fetch(`${base}/v1/monitors/${monitorId}`, { method: "PUT", headers: ADMIN, body });
+      status = res.status;
+      text = await res.text();
+      if (res.ok) return (JSON.parse(text) as { version: number }).version;
+    } catch (err) {
+      text = String(err);
+    }
+    if ((status !== 0 && status !== 429 && status < 500) || attempt >= 5)
+      throw new Error(`PUT /v1/monitors/${monitorId} answered ${status}: ${text.slice(0, 300)}`);
+    await new Promise((r) => setTimeout(r, 500 * (attempt + 1)));
+  }
+}
+
+/** One market_price fact on `symbol`; answers its eventId. */
+export async function pushPrice(base: string, symbol: string, price: number, observedAt = Date.now()): Promise<string> {
+  const fact = { kind: "market_price", subject: { symbol }, observedAt, data: { price } };
+  const res = await fetch(`${base}/v1/facts`, {
+    method: "POST",
+    headers: PRODUCER,
+    body: JSON.stringify({ facts: [fact] }),
+  });
+  if (res.status !== 202) throw new Error(`POST /v1/facts answered ${res.status}: ${await res.text()}`);
+  const { eventIds } = (await res.json()) as { eventIds: string[] };
+  const eventId = eventIds[0];
+  if (!eventId) throw new Error("POST /v1/facts answered no eventId");
+  return eventId;
+}
