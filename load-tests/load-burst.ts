@@ -14,7 +14,7 @@
  * The figures come from the fabric's local state files read-only (load-tests/lib/burst-state.ts).
  * Env: MONITORS (sizes, default "1000,10000"), USERS (owners; default one per monitor), REST_S (10),
  * TAIL_S (5: sampling goes on after the last tick, to see the routes recover), SAMPLE_MS (250),
- * TIMEOUT_S (default 60 + N/10), FLOOR=0 (skip the floor), FLOOR_K (the floor's K, default N),
+ * TIMEOUT_S (default 60 + N/10), WAKE_RATE_PER_S (the wakes consumer's pace), FLOOR=0 (skip the floor), FLOOR_K (the floor's K, default N),
  * FLOOR_MODE=single (one create() per instance instead of createBatch), FABRIC_LOG=1 (the
  * runtime's logs on stderr), BURST_MIN_FREE_MB (2048). A run stops its runtime and fails with the
  * reason when the machine's available memory falls below that, or when workerd nears its file

@@ -71,7 +71,10 @@ const WORKFLOW_PREFIX = "wf-burst-";
 export async function runBurst(o: BurstOptions): Promise<BurstRun> {
   const persistTo = mkdtempSync(join(stateRoot(), "fabric-burst-"));
   const guard = guardRuntime(persistTo, o.minFreeMb);
-  const fabric = await startFabric({ persistTo }).catch((err: unknown) => {
+  // WAKE_RATE_PER_S: the wakes consumer's pace for this run (the monitor runtime's default otherwise).
+  const rate = process.env.WAKE_RATE_PER_S;
+  const vars = rate ? { "monitor-runtime": { WAKE_RATE_PER_S: rate } } : undefined;
+  const fabric = await startFabric({ persistTo, ...(vars ? { vars } : {}) }).catch((err: unknown) => {
     guard.kill();
     guard.release();
     rmSync(persistTo, { recursive: true, force: true });

@@ -15,7 +15,9 @@ export class WakePacer {
 
   constructor(
     readonly ratePerSecond: number,
-    readonly burst = Math.max(1, ratePerSecond),
+    // A tenth of a second's worth: starts spread evenly, so a burst of wakes never lands on the
+    // runtime (or the platform's per-second window) all at once.
+    readonly burst = Math.max(1, Math.ceil(ratePerSecond / 10)),
   ) {
     this.tokens = burst;
   }

@@ -7,8 +7,11 @@ import { isCreationRateLimited } from "../delivery/instances";
 import { parseWakeMessage, type WakeMessage } from "./wake-message";
 import { WakePacer, wakeRate } from "./wake-pacer";
 
-/** Wakes handed to sessions at once within a batch (each is a few Durable Object calls). */
-const CONCURRENCY = 16;
+/**
+ * Wakes in flight at once within a batch (each is a few Durable Object calls and a creation):
+ * enough to keep the pace, few enough that a route's request never queues behind many of them.
+ */
+const CONCURRENCY = 8;
 /** How long creations are held after the platform answers 429 (Workflows counts per second). */
 const RATE_LIMIT_HOLD_MS = 2_000;
 /** A wake that keeps failing for another reason goes to the DLQ after this many attempts. */
