@@ -2,7 +2,7 @@ import { lagStatement } from "../../../../shared/src/consumer-lag";
 import { deadLetter } from "../../../../shared/src/dead-letters";
 import { ProblemError } from "../../../../shared/src/problem";
 import type { RuntimeEnv } from "../../env";
-import { enqueueTick } from "../delivery/enqueue";
+import { deliver, offerWake } from "../delivery/enqueue";
 import { isCreationRateLimited } from "../delivery/instances";
 import { parseWakeMessage, type WakeMessage } from "./wake-message";
 import { WakePacer, wakeRate } from "./wake-pacer";
@@ -21,10 +21,10 @@ let pacer: WakePacer | undefined;
 
 /**
  * The Queue "wakes" consumer (one batch at a time: max_concurrency 1): hands each accepted
- * wake-up to its session with `enqueueTick` (record in the PortfolioAgent, then start or ring the
- * workflow instance), paced to WAKE_RATE_PER_S so a burst of thousands of matches neither trips
- * the platform's instance-creation limit nor takes the runtime from the routes that serve
- * everything else. A 429 from creation holds the pacer and retries the message; the wake-up is
+ * wake-up to its session as enqueue-tick does (record it in the PortfolioAgent, then start or ring
+ * the workflow instance), with instance creations paced to WAKE_RATE_PER_S so a burst of
+ * thousands of matches never trips the platform's creation limit, and at most CONCURRENCY wakes
+ * in flight so it does not take the runtime from the routes that serve everything else. A 429 from creation holds the pacer and retries the message; the wake-up is
  * already recorded in its session, and its id makes the retry a duplicate, so it is neither lost
  * nor doubled.
  */
@@ -44,8 +44,6 @@ export async function consumeWakes(batch: MessageBatch<unknown>, env: RuntimeEnv
   let next = 0;
   const worker = async () => {
     for (let item = work[next++]; item; item = work[next++]) {
-      const wait = paced.delayFor(1, Date.now());
-      if (wait > 0) await new Promise((r) => setTimeout(r, wait));
       const outcome = await deliverOne(env, paced, item.message, item.body);
       if (outcome === "done") counts.delivered++;
       else if (outcome === "rate-limited") counts.rateLimited++;
@@ -63,7 +61,15 @@ async function deliverOne(
   body: WakeMessage,
 ): Promise<"done" | "retry" | "rate-limited"> {
   try {
-    await enqueueTick(env, body.monitor, body.wake);
+    // Recorded in its session first; only a wake that may create an instance (a session with no
+    // live owner, or one past its lease) waits for the pace: ringing a waiting instance or leaving
+    // the wake to a running one creates nothing.
+    const offer = await offerWake(env, body.monitor, body.wake);
+    if (offer.delivery === "start" || offer.stale) {
+      const wait = paced.delayFor(1, Date.now());
+      if (wait > 0) await new Promise((r) => setTimeout(r, wait));
+    }
+    await deliver(env, body.monitor, body.wake, offer);
     message.ack();
     return "done";
   } catch (err) {
