@@ -11,6 +11,8 @@ import { self } from "../test-fixtures/self";
  */
 const ROUTES: [string, string][] = [
   ["POST", "/v1/facts"],
+  ["GET", "/v1/monitors"],
+  ["GET", "/v1/streams/{id}/facts"],
   ["PUT", "/v1/monitors/{id}"],
   ["GET", "/v1/monitors/{id}"],
   ["DELETE", "/v1/monitors/{id}"],
@@ -23,6 +25,7 @@ const ROUTES: [string, string][] = [
   ["POST", "/v1/admin/control-plane/workflow-monitors/tick"],
   ["POST", "/v1/admin/control-plane/workflow-monitors/notify-execution"],
   ["POST", "/v1/admin/control-plane/workflow-monitors/notify-trigger-match"],
+  ["POST", "/v1/admin/control-plane/workflow-monitors/notify-trigger-matches"],
   ["POST", "/v1/admin/control-plane/workflow-monitors/recover"],
   ["POST", "/v1/admin/control-plane/workflow-monitors/execution-refs"],
   ["POST", "/api/workflow-monitors/enqueue-tick"],

@@ -33,6 +33,9 @@ describe("the public surface on one origin", () => {
   });
 
   it.each([
+    ["GET", "/v1/monitors"],
+    ["GET", "/v1/streams/market_price/facts?symbol=X"],
+    ["POST", "/v1/admin/control-plane/workflow-monitors/notify-trigger-matches"],
     ["GET", "/v1/monitors/any"],
     ["PUT", "/v1/monitors/any"],
     ["DELETE", "/v1/monitors/any"],

@@ -1,5 +1,11 @@
 import { DurableObject } from "cloudflare:workers";
-import type { ApplyResult, MatcherShardRpc, ShardStats } from "../../shared/src/contract/shard-rpc";
+import type {
+  ApplyResult,
+  FactPage,
+  FactPageQuery,
+  MatcherShardRpc,
+  ShardStats,
+} from "../../shared/src/contract/shard-rpc";
 import type { Match } from "../../shared/src/contract/trigger-match";
 import type { AcceptedFact } from "../../shared/src/facts";
 import type { MonitorDefinition } from "../../shared/src/monitor";
@@ -70,6 +76,10 @@ export class MatcherShard extends DurableObject<MatcherEnv> implements MatcherSh
 
   async backtest(def: MonitorDefinition, streamKeys: string[], from?: number, to?: number): Promise<Match[]> {
     return backtest(def, this.shard().exportFacts(streamKeys), from, to);
+  }
+
+  async readFacts(streamKey: string, query: FactPageQuery): Promise<FactPage> {
+    return this.shard().readFacts(streamKey, query);
   }
 
   async stats(): Promise<ShardStats> {

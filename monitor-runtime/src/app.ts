@@ -3,6 +3,7 @@ import { requireAdmin } from "../../shared/src/http/bearer";
 import { ADMIN_BODY_LIMIT, limitBody } from "../../shared/src/http/body-limit";
 import { notFound, onError } from "../../shared/src/http/errors";
 import type { RuntimeEnv } from "./env";
+import { readApp } from "./registry/read-routes";
 import { registryApp } from "./registry/routes";
 import { controlPlaneApp } from "./runtime/http/control-plane-routes";
 import { openApiDocument } from "./runtime/http/openapi-doc";
@@ -30,7 +31,9 @@ app.get("/healthz", async (c) => {
 });
 
 app.get("/openapi.json", (c) =>
-  c.json(openApiDocument({ registry: registryApp, controlPlane: controlPlaneApp, runtime: runtimeApp })),
+  c.json(
+    openApiDocument({ reads: readApp, registry: registryApp, controlPlane: controlPlaneApp, runtime: runtimeApp }),
+  ),
 );
 
 const admin = requireAdmin<{ Bindings: RuntimeEnv }>((env) => env.ADMIN_AUTH_SECRET_TOKEN);
@@ -38,8 +41,10 @@ app.use("*", limitBody(ADMIN_BODY_LIMIT));
 app.use("/v1/admin/*", admin);
 app.use("/v1/monitors", admin);
 app.use("/v1/monitors/*", admin);
+app.use("/v1/streams/*", admin);
 app.use("/api/*", admin);
 
+app.route("/", readApp);
 app.route("/", registryApp);
 app.route("/", controlPlaneApp);
 app.route("/", runtimeApp);

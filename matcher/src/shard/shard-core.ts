@@ -1,11 +1,12 @@
 import { batchLogLine } from "../../../shared/src/batch-log";
 import { maybeFail } from "../../../shared/src/contract/faults";
-import type { ApplyResult, ShardStats } from "../../../shared/src/contract/shard-rpc";
+import type { ApplyResult, FactPage, FactPageQuery, ShardStats } from "../../../shared/src/contract/shard-rpc";
 import type { Match, MatchCore } from "../../../shared/src/contract/trigger-match";
 import type { AcceptedFact } from "../../../shared/src/facts";
 import type { MonitorDefinition } from "../../../shared/src/monitor";
 import { restoreFromCheckpoint } from "../engine/checkpoint";
 import type { IndexedEngine } from "../engine/indexed-engine";
+import { factPage } from "./fact-page";
 import type { ShardStorage } from "./storage-port";
 
 export type ShardOptions = {
@@ -150,6 +151,11 @@ export class ShardCore {
   /** The logged facts of some streams, in log order. */
   exportFacts(streamKeys: string[]): AcceptedFact[] {
     return this.storage.facts.factsOf(streamKeys);
+  }
+
+  /** A page of one stream's logged facts in event-time order (see factPage). */
+  readFacts(streamKey: string, query: FactPageQuery): FactPage {
+    return factPage(this.storage.facts.factsOf([streamKey], query.from, query.to), query);
   }
 
   stats(now: number): ShardStats {

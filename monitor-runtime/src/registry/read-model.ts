@@ -13,27 +13,26 @@ export type MonitorStateView = {
   lastTickReason: string | null;
 };
 
-export async function readMonitor(
-  db: D1Database,
-  monitorId: string,
-): Promise<(MonitorDefinition & { state: MonitorStateView }) | null> {
-  const row = await db
-    .prepare(
-      `SELECT m.definition, s.match_count, s.last_match_id, s.last_matched_at, s.tick_count, s.last_tick_at, s.last_tick_reason
-       FROM monitors m LEFT JOIN monitor_state s ON s.monitor_id = m.monitor_id
-       WHERE m.monitor_id = ? AND m.removed = 0 AND m.definition IS NOT NULL`,
-    )
-    .bind(monitorId)
-    .first<{
-      definition: string;
-      match_count: number | null;
-      last_match_id: string | null;
-      last_matched_at: number | null;
-      tick_count: number | null;
-      last_tick_at: number | null;
-      last_tick_reason: string | null;
-    }>();
-  if (!row) return null;
+export type MonitorView = MonitorDefinition & { state: MonitorStateView };
+
+/** The columns a monitor read selects (definition joined with its state). */
+export const MONITOR_VIEW_SQL = `SELECT m.monitor_id, m.definition, s.match_count, s.last_match_id, s.last_matched_at,
+    s.tick_count, s.last_tick_at, s.last_tick_reason
+  FROM monitors m LEFT JOIN monitor_state s ON s.monitor_id = m.monitor_id
+  WHERE m.removed = 0 AND m.definition IS NOT NULL`;
+
+export type MonitorViewRow = {
+  monitor_id: string;
+  definition: string;
+  match_count: number | null;
+  last_match_id: string | null;
+  last_matched_at: number | null;
+  tick_count: number | null;
+  last_tick_at: number | null;
+  last_tick_reason: string | null;
+};
+
+export function monitorView(row: MonitorViewRow): MonitorView {
   return {
     ...(JSON.parse(row.definition) as MonitorDefinition),
     state: {
@@ -45,6 +44,11 @@ export async function readMonitor(
       lastTickReason: row.last_tick_reason,
     },
   };
+}
+
+export async function readMonitor(db: D1Database, monitorId: string): Promise<MonitorView | null> {
+  const row = await db.prepare(`${MONITOR_VIEW_SQL} AND m.monitor_id = ?`).bind(monitorId).first<MonitorViewRow>();
+  return row ? monitorView(row) : null;
 }
 
 /** A page of matches in event-time order, after the match named by the cursor. */

@@ -5,6 +5,7 @@ import { validationHook } from "../../../shared/src/http/validation-hook";
 import { MonitorBodySchema, MonitorIdSchema } from "../../../shared/src/monitor";
 import { ConditionSchema, FirePolicySchema } from "../../../shared/src/predicate";
 import { fail, ProblemError, problem, validationProblem } from "../../../shared/src/problem";
+import { TimeInputSchema } from "../../../shared/src/time-input";
 import type { RuntimeEnv } from "../env";
 import type { RegistryState } from "./decider";
 import type { CommandResult } from "./monitor-registry";
@@ -153,7 +154,8 @@ registryApp.openapi(
   },
 );
 
-const BacktestBody = z.strictObject({ from: z.number().int().optional(), to: z.number().int().optional() });
+/** Times as facts take them: RFC 3339 with an offset, or epoch ms. */
+const BacktestBody = z.strictObject({ from: TimeInputSchema.optional(), to: TimeInputSchema.optional() });
 registryApp.openapi(
   createRoute({
     method: "post",

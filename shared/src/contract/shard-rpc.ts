@@ -33,7 +33,15 @@ export interface MatcherShardRpc extends Rpc.DurableObjectBranded {
   /** What a definition would have matched over the stored log, with no side effects. */
   backtest(def: MonitorDefinition, streamKeys: string[], from?: number, to?: number): Promise<Match[]>;
   stats(): Promise<ShardStats>;
+  /** A page of one stream's stored facts in event-time order (observedAt, then eventId), after a cursor. */
+  readFacts(streamKey: string, page: FactPageQuery): Promise<FactPage>;
 }
+
+/** Which stored facts of a stream to read: observedAt within [from, to], after `cursor`. */
+export type FactPageQuery = { from?: number; to?: number; limit: number; cursor?: string };
+
+/** A page of stored facts; `nextCursor` continues after the last one (null: no more). */
+export type FactPage = { facts: AcceptedFact[]; nextCursor: string | null };
 
 /** Stream key → the shards that follow it (they home monitors reading it). */
 export type FollowerMap = Readonly<Record<string, readonly number[]>>;

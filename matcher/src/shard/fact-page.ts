@@ -1,0 +1,32 @@
+import type { FactPage, FactPageQuery } from "../../../shared/src/contract/shard-rpc";
+import type { AcceptedFact } from "../../../shared/src/facts";
+
+/**
+ * A page of a stream's facts in event-time order: by observedAt, then eventId (a ULID, so facts
+ * at the same instant keep the order they were accepted in). The cursor is the last fact's
+ * `observedAt.eventId`; stale facts (logged, never applied) are part of what was stored.
+ *
+ * @example factPage(facts, { limit: 100 }) // { facts: [...100], nextCursor: "1795341660000.01K…" }
+ */
+export function factPage(facts: readonly AcceptedFact[], query: FactPageQuery): FactPage {
+  const after = parseCursor(query.cursor);
+  const sorted = [...facts].sort((a, b) => a.observedAt - b.observedAt || compare(a.eventId, b.eventId));
+  const rest = after
+    ? sorted.filter(
+        (f) => f.observedAt > after.observedAt || (f.observedAt === after.observedAt && f.eventId > after.eventId),
+      )
+    : sorted;
+  const page = rest.slice(0, query.limit);
+  const last = page[page.length - 1];
+  return { facts: page, nextCursor: rest.length > query.limit && last ? `${last.observedAt}.${last.eventId}` : null };
+}
+
+/** The cursor's position, or undefined for none; a malformed cursor reads from the start. */
+export function parseCursor(cursor: string | undefined): { observedAt: number; eventId: string } | undefined {
+  const m = cursor?.match(/^(\d+)\.(.+)$/);
+  return m ? { observedAt: Number(m[1]), eventId: m[2] as string } : undefined;
+}
+
+function compare(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}

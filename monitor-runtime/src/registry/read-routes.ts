@@ -1,0 +1,115 @@
+import { createRoute, OpenAPIHono, z } from "@hono/zod-openapi";
+import { shardCount, shardName } from "../../../shared/src/contract/topology";
+import { FactKindSchema } from "../../../shared/src/facts";
+import { validationHook } from "../../../shared/src/http/validation-hook";
+import { shardOf, streamKey } from "../../../shared/src/streams";
+import { TimeQuerySchema } from "../../../shared/src/time-input";
+import type { RuntimeEnv } from "../env";
+import { listMonitors } from "./list-monitors";
+
+/**
+ * The list reads: GET /v1/monitors (filters and cursor paging over the D1 read model) and GET
+ * /v1/streams/{kind}/facts (a stream's stored facts, read from the matcher shard that owns it).
+ * Mounted behind the admin-token middleware of the runtime app.
+ */
+export const readApp = new OpenAPIHono<{ Bindings: RuntimeEnv }>({ defaultHook: validationHook });
+
+const json = <T extends z.ZodType>(schema: T) => ({ "application/json": { schema } });
+const limit = (max: number, dflt: number) =>
+  z.coerce.number().int().min(1).max(max).default(dflt).describe(`page size, 1–${max} (default ${dflt})`);
+
+const MonitorListQuery = z.object({
+  workflowId: z.string().min(1).optional(),
+  ownerUserId: z.string().min(1).optional(),
+  stream: z.string().min(1).optional().describe("a stream key, e.g. market_price:BTC-USD"),
+  enabled: z.enum(["true", "false"]).optional(),
+  limit: limit(500, 100),
+  cursor: z.string().min(1).optional().describe("nextCursor of the previous page"),
+});
+
+readApp.openapi(
+  createRoute({
+    method: "get",
+    path: "/v1/monitors",
+    summary: "List monitors (filters: workflowId, ownerUserId, stream, enabled), monitorId order, cursor paging",
+    security: [{ bearer: [] }],
+    request: { query: MonitorListQuery },
+    responses: {
+      200: {
+        description: "A page of monitors, each with its state",
+        content: json(z.object({ monitors: z.array(z.looseObject({})), nextCursor: z.string().nullable() })),
+      },
+    },
+  }),
+  async (c) => {
+    const q = c.req.valid("query");
+    const page = await listMonitors(
+      c.env.DB,
+      {
+        ...(q.workflowId ? { workflowId: q.workflowId } : {}),
+        ...(q.ownerUserId ? { ownerUserId: q.ownerUserId } : {}),
+        ...(q.stream ? { stream: q.stream } : {}),
+        ...(q.enabled ? { enabled: q.enabled === "true" } : {}),
+      },
+      q.limit,
+      q.cursor,
+    );
+    return c.json(page as unknown as { monitors: Record<string, unknown>[]; nextCursor: string | null }, 200);
+  },
+);
+
+const FactsQuery = z.object({
+  symbol: z.string().min(1).optional(),
+  accountId: z.string().min(1).optional(),
+  userId: z.string().min(1).optional(),
+  portfolioId: z.string().min(1).optional(),
+  asset: z.string().min(1).optional(),
+  from: TimeQuerySchema.optional().describe("RFC 3339 or epoch ms: observedAt at or after"),
+  to: TimeQuerySchema.optional().describe("RFC 3339 or epoch ms: observedAt at or before"),
+  limit: limit(1000, 100),
+  cursor: z
+    .string()
+    .regex(/^\d+\..+$/, "expected the nextCursor of the previous page")
+    .optional(),
+});
+
+readApp.openapi(
+  createRoute({
+    method: "get",
+    path: "/v1/streams/{kind}/facts",
+    summary: "A stream's stored facts in event-time order (subject fields as query parameters), cursor paging",
+    security: [{ bearer: [] }],
+    request: { params: z.object({ kind: FactKindSchema }), query: FactsQuery },
+    responses: {
+      200: {
+        description: "A page of facts (observedAt in epoch ms)",
+        content: json(
+          z.object({ streamKey: z.string(), facts: z.array(z.looseObject({})), nextCursor: z.string().nullable() }),
+        ),
+      },
+    },
+  }),
+  async (c) => {
+    const { kind } = c.req.valid("param");
+    const { from, to, limit: size, cursor, ...subject } = c.req.valid("query");
+    const key = streamKey({
+      kind,
+      subject: Object.fromEntries(Object.entries(subject).filter(([, v]) => v)) as Record<string, string>,
+    });
+    const owner = c.env.SHARDS.get(c.env.SHARDS.idFromName(shardName(shardOf(key, shardCount(c.env)))));
+    const page = await owner.readFacts(key, {
+      limit: size,
+      ...(from === undefined ? {} : { from }),
+      ...(to === undefined ? {} : { to }),
+      ...(cursor ? { cursor } : {}),
+    });
+    return c.json(
+      { streamKey: key, ...page } as unknown as {
+        streamKey: string;
+        facts: Record<string, unknown>[];
+        nextCursor: string | null;
+      },
+      200,
+    );
+  },
+);
