@@ -17,8 +17,9 @@ import { reserveKeys } from "./reserve-keys";
 import { readSignedBody } from "./signed-push";
 
 /**
- * `POST /v1/facts`: verify a signing producer's signature, validate the whole batch, drop repeats of (producer, dedupeKey), enqueue the
- * rest to Queue "facts", and only then answer 202. Nothing is recorded when the enqueue fails.
+ * `POST /v1/facts`: verify a signing producer's signature, validate the whole batch, drop repeats
+ * of (producer, dedupeKey), enqueue the rest to Queue "facts", and only then answer 202. Nothing is
+ * recorded when the signature is refused or the enqueue fails.
  *
  * @example const result = await pushFacts(request, env, producer); // { accepted, duplicates, eventIds }
  */
