@@ -7,6 +7,7 @@ import { fabricProject } from "./test-fixtures/fabric-project.ts";
 const DEV_PRODUCERS = JSON.stringify([
   { token: "dev-producer-token", producerId: "dev-producer", kinds: ["*"] },
   { token: "dev-market-token", producerId: "dev-market", kinds: ["market_price", "market_candles"] },
+  { token: "dev-signed-token", producerId: "dev-signed", kinds: ["*"], signingSecret: "dev-signing-secret" },
 ]);
 
 /** For the ingest project only: the other Workers answer /healthz; their own projects test them for real. */

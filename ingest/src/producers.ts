@@ -4,8 +4,9 @@ import { FactKindSchema } from "../../shared/src/facts";
 
 /**
  * Producer identities: the PRODUCER_TOKENS secret maps each token to a producer id and the fact
- * kinds it may push (`"*"` for all). A missing or malformed secret authenticates nobody, so a
- * deployed Worker without it refuses every push (fails closed).
+ * kinds it may push (`"*"` for all), and optionally to a signing secret: a producer with one must
+ * sign every push (shared/src/push-signature.ts). A missing or malformed secret authenticates
+ * nobody, so a deployed Worker without it refuses every push (fails closed).
  *
  * @example const producer = await authenticateProducer(token, env.PRODUCER_TOKENS);
  */
@@ -13,8 +14,10 @@ export const ProducerEntrySchema = z.strictObject({
   token: z.string().min(8).max(512),
   producerId: z.string().min(1).max(64),
   kinds: z.array(z.union([FactKindSchema, z.literal("*")])).min(1),
+  /** HMAC-SHA256 key of the producer's push signatures; absent, pushes are not signed. */
+  signingSecret: z.string().min(16).max(512).optional(),
 });
-export type Producer = { producerId: string; kinds: ReadonlySet<string> };
+export type Producer = { producerId: string; kinds: ReadonlySet<string>; signingSecret?: string };
 
 const cache = new Map<string, z.infer<typeof ProducerEntrySchema>[]>();
 
@@ -43,7 +46,7 @@ export async function authenticateProducer(
   let found: Producer | undefined;
   for (const entry of parseProducers(secret)) {
     if (digestsEqual(presented, await knownDigest(entry.token)) && !found) {
-      found = { producerId: entry.producerId, kinds: new Set(entry.kinds) };
+      found = { producerId: entry.producerId, kinds: new Set(entry.kinds), signingSecret: entry.signingSecret };
     }
   }
   return found;

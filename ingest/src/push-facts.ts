@@ -14,18 +14,23 @@ import type { IngestEnv } from "./env";
 import { mayPush, type Producer } from "./producers";
 import { bodyFormat, parseBody, readLimited } from "./read-body";
 import { reserveKeys } from "./reserve-keys";
+import { readSignedBody } from "./signed-push";
 
 /**
- * `POST /v1/facts`: validate the whole batch, drop repeats of (producer, dedupeKey), enqueue the
- * rest to Queue "facts", and only then answer 202. Nothing is recorded when the enqueue fails.
+ * `POST /v1/facts`: verify a signing producer's signature, validate the whole batch, drop repeats
+ * of (producer, dedupeKey), enqueue the rest to Queue "facts", and only then answer 202. Nothing is
+ * recorded when the signature is refused or the enqueue fails.
  *
  * @example const result = await pushFacts(request, env, producer); // { accepted, duplicates, eventIds }
  */
 export type PushResult = { accepted: number; duplicates: number; eventIds: string[] };
 
 export async function pushFacts(request: Request, env: IngestEnv, producer: Producer): Promise<PushResult> {
+  // A signing producer's signature is checked first, over the bytes as received; the content type
+  // and the parse come after it.
+  const signed = producer.signingSecret ? await readSignedBody(request, producer, producer.signingSecret) : undefined;
   const format = bodyFormat(request.headers.get("content-type"));
-  const raw = parseBody(await readLimited(request, MAX_BODY_BYTES), format);
+  const raw = parseBody(signed ?? (await readLimited(request, MAX_BODY_BYTES)), format);
   const facts = validateBatch(raw);
   const forbidden = facts.findIndex((f) => !mayPush(producer, f.kind));
   if (forbidden >= 0) {

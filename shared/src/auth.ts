@@ -36,6 +36,46 @@ export function digestsEqual(x: Uint8Array, y: Uint8Array): boolean {
   return diff === 0;
 }
 
+/**
+ * HMAC-SHA256 keys, imported once per isolate per secret (like `knownDigest`: configured secrets
+ * are few, and importing a key on every request was a Web Crypto call per push).
+ */
+const hmacKeys = new Map<string, Promise<CryptoKey>>();
+function hmacKey(secret: string): Promise<CryptoKey> {
+  let k = hmacKeys.get(secret);
+  if (!k) {
+    const raw = new TextEncoder().encode(secret);
+    k = crypto.subtle.importKey("raw", raw, { name: "HMAC", hash: "SHA-256" }, false, ["sign", "verify"]);
+    hmacKeys.set(secret, k);
+  }
+  return k;
+}
+
+/**
+ * HMAC-SHA256 of `data` under `secret` (a producer signing a push; tests).
+ *
+ * @example const mac = await hmacSha256("dev-signing-secret", bytes); // 32 bytes
+ */
+export async function hmacSha256(secret: string, data: Uint8Array<ArrayBuffer>): Promise<Uint8Array> {
+  return new Uint8Array(await crypto.subtle.sign("HMAC", await hmacKey(secret), data));
+}
+
+/**
+ * Does `mac` authenticate `data` under `secret`? Web Crypto's verify recomputes the MAC and compares
+ * it in constant time (CRYPTO_memcmp in workerd and in Node), so a wrong MAC's timing does not say
+ * how much of it was right.
+ *
+ * @example if (!(await hmacSha256Verify(secret, payload, presentedMac))) return 401;
+ */
+export async function hmacSha256Verify(
+  secret: string,
+  data: Uint8Array<ArrayBuffer>,
+  mac: Uint8Array<ArrayBuffer>,
+): Promise<boolean> {
+  if (!secret) return false;
+  return crypto.subtle.verify("HMAC", await hmacKey(secret), mac, data);
+}
+
 /** The token of an `Authorization: Bearer <token>` header, or undefined. */
 export function bearerToken(header: string | null | undefined): string | undefined {
   if (!header) return undefined;
