@@ -9,6 +9,12 @@ import { unstable_getMiniflareWorkerOptions, unstable_readConfig } from "wrangle
  * across Workers. Secrets come from `vars`, never from a developer's .dev.vars.
  */
 export const TEST_ADMIN_TOKEN = "dev-admin-token";
+/** The dev scoped tokens (as in each Worker's .dev.vars.example): read only, read + write, control plane only. */
+export const TEST_ADMIN_TOKENS = JSON.stringify([
+  { token: "dev-read-token-local", scopes: ["read"] },
+  { token: "dev-write-token-local", scopes: ["read", "write"] },
+  { token: "dev-control-token-local", scopes: ["control-plane"] },
+]);
 
 export function auxWorker(folder: string, vars: Record<string, string> = {}, renames: Record<string, string> = {}) {
   const bundle = resolve("dist", folder, "index.js");
@@ -41,6 +47,11 @@ export function auxWorker(folder: string, vars: Record<string, string> = {}, ren
     modules: true,
     scriptPath: bundle,
     durableObjects,
-    bindings: { ...(options.bindings ?? {}), ADMIN_AUTH_SECRET_TOKEN: TEST_ADMIN_TOKEN, ...vars },
+    bindings: {
+      ...(options.bindings ?? {}),
+      ADMIN_AUTH_SECRET_TOKEN: TEST_ADMIN_TOKEN,
+      ADMIN_TOKENS: TEST_ADMIN_TOKENS,
+      ...vars,
+    },
   };
 }

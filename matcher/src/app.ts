@@ -15,10 +15,7 @@ app.notFound(notFound);
 app.use("*", limitBody(ADMIN_BODY_LIMIT));
 app.get("/healthz", (c) => c.json({ status: "ok", shards: shardCount(c.env) }));
 app.doc31("/openapi.json", { openapi: "3.1.0", info: { title: "matcher", version: "1.0.0" } });
-app.use(
-  "/v1/*",
-  requireAdmin<{ Bindings: MatcherEnv }>((env) => env.ADMIN_AUTH_SECRET_TOKEN),
-);
+app.use("/v1/*", requireAdmin<{ Bindings: MatcherEnv }>());
 
 const ShardStats = z.record(z.string(), z.number().nullable());
 app.openapi(

@@ -14,6 +14,8 @@ export interface MatcherEnv {
   DB: D1Database;
   MONITOR_RUNTIME?: Fetcher;
   ADMIN_AUTH_SECRET_TOKEN?: string;
+  /** Scoped admin tokens, a JSON list of {token, scopes} (shared/src/http/admin-scopes.ts). */
+  ADMIN_TOKENS?: string;
   SHARD_COUNT?: string;
   FACT_LOG_RETENTION_MS?: string;
   /** Facts between two saves of the engine state (engine/checkpoint.ts); default 10,000. */

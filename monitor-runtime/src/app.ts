@@ -36,7 +36,7 @@ app.get("/openapi.json", (c) =>
   ),
 );
 
-const admin = requireAdmin<{ Bindings: RuntimeEnv }>((env) => env.ADMIN_AUTH_SECRET_TOKEN);
+const admin = requireAdmin<{ Bindings: RuntimeEnv }>();
 app.use("*", limitBody(ADMIN_BODY_LIMIT));
 app.use("/v1/admin/*", admin);
 app.use("/v1/monitors", admin);

@@ -19,6 +19,8 @@ export interface RuntimeEnv {
   ROUTES: DurableObjectNamespace<StreamRoutesRpc>;
   TICK_WORKFLOW: Workflow<TickWorkflowParams>;
   ADMIN_AUTH_SECRET_TOKEN?: string;
+  /** Scoped admin tokens, a JSON list of {token, scopes} (shared/src/http/admin-scopes.ts). */
+  ADMIN_TOKENS?: string;
   SHARD_COUNT?: string;
   TICK_FACADE_URL?: string;
   TICK_FACADE_TOKEN?: string;

@@ -18,10 +18,7 @@ app.get("/healthz", async (c) => {
   return c.json({ status: "ok" });
 });
 app.doc31("/openapi.json", { openapi: "3.1.0", info: { title: "projector", version: "1.0.0" } });
-app.use(
-  "/v1/*",
-  requireAdmin<{ Bindings: ProjectorEnv }>((env) => env.ADMIN_AUTH_SECRET_TOKEN),
-);
+app.use("/v1/*", requireAdmin<{ Bindings: ProjectorEnv }>());
 
 mountRebuildRoutes(app);
 

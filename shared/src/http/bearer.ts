@@ -1,23 +1,34 @@
 import type { MiddlewareHandler } from "hono";
-import { bearerToken, tokensEqual } from "../auth";
+import { bearerToken } from "../auth";
 import { ProblemError, problem } from "../problem";
+import { type AdminBindings, scopeFor, scopesOf } from "./admin-scopes";
 
 /**
- * Admin-token middleware: `Authorization: Bearer <ADMIN_AUTH_SECRET_TOKEN>`, compared in constant
- * time. A Worker deployed without the secret refuses every request (fails closed).
+ * Admin-token middleware: `Authorization: Bearer <token>`, a token of ADMIN_AUTH_SECRET_TOKEN (every
+ * scope) or of ADMIN_TOKENS (some scopes), compared in constant time. No token, or an unknown one,
+ * is a 401; a token without the scope the request needs (admin-scopes.ts) is a 403 naming it. A
+ * Worker deployed without either secret refuses every request (fails closed).
  *
- * @example app.use("/v1/*", requireAdmin((c) => c.env.ADMIN_AUTH_SECRET_TOKEN));
+ * @example app.use("/v1/*", requireAdmin());
  */
-export function requireAdmin<E extends { Bindings: object }>(
-  secretOf: (env: E["Bindings"]) => string | undefined,
-): MiddlewareHandler<E> {
+export function requireAdmin<E extends { Bindings: AdminBindings }>(): MiddlewareHandler<E> {
   return async (c, next) => {
     const token = bearerToken(c.req.header("authorization"));
-    const secret = secretOf(c.env);
-    if (!token || !secret || !(await tokensEqual(token, secret))) {
+    const scopes = token ? await scopesOf(token, c.env) : null;
+    if (!scopes) {
       throw new ProblemError(problem("unauthorized", "A valid admin bearer token is required"), {
         "www-authenticate": 'Bearer realm="admin"',
       });
+    }
+    const needed = scopeFor(c.req.method, c.req.path);
+    if (!scopes.includes(needed)) {
+      throw new ProblemError(
+        problem(
+          "forbidden",
+          `This token lacks the "${needed}" scope, which ${c.req.method} ${c.req.path} needs; it holds ${scopes.map((s) => `"${s}"`).join(", ")}`,
+          { requiredScope: needed },
+        ),
+      );
     }
     await next();
   };
