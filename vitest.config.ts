@@ -60,6 +60,16 @@ export default defineConfig({
         },
       },
       {
+        // A real Chromium (from npm) against `npm run dev` itself: UI pages as a person sees them.
+        test: {
+          name: "browser",
+          environment: "node",
+          include: ["test-browser/**/*.test.ts"],
+          testTimeout: 60_000,
+          hookTimeout: 100_000,
+        },
+      },
+      {
         plugins: [
           cloudflareTest(async () => ({
             wrangler: { configPath: "./matcher/wrangler.jsonc" },
