@@ -15,7 +15,8 @@ import { isRead, jsonExamples, outputMatches, walkthroughSteps } from "./walkthr
  * `bash walkthrough` command of README.md with bash, its output compared with the `# →` lines
  * shown under it. A read is retried for a while, since a match appears only after the queue, the
  * shard and its outbox. The README's JSON examples are parsed with the schemas they name. So the
- * README cannot drift from the fabric. Tokens are the documented dev tokens (each Worker's .dev.vars.example).
+ * README cannot drift from the fabric. Tokens are the documented dev tokens (each Worker's
+ * .dev.vars.example).
  */
 const README = readFileSync("README.md", "utf8");
 const DOCUMENTED = "http://127.0.0.1:8787";
