@@ -1,9 +1,13 @@
 import { cloudflareTest, readD1Migrations } from "@cloudflare/vitest-plugin";
 import { defineConfig } from "vitest/config";
+import { copyDocsAssets } from "./scripts/docs-assets.mjs";
 import { auxWorker, TEST_ADMIN_TOKEN } from "./test-fixtures/aux-workers.ts";
 import { fabricProject } from "./test-fixtures/fabric-project.ts";
 
 // Two kinds of project in one run (TOOLCHAIN.md): pure logic in Node, each Worker inside workerd.
+
+// ingest/wrangler.jsonc names a static assets folder (the /docs viewer) that must exist first.
+copyDocsAssets();
 const DEV_PRODUCERS = JSON.stringify([
   { token: "dev-producer-token", producerId: "dev-producer", kinds: ["*"] },
   { token: "dev-market-token", producerId: "dev-market", kinds: ["market_price", "market_candles"] },
@@ -53,6 +57,16 @@ export default defineConfig({
           environment: "node",
           include: ["docs-test/**/*.test.ts"],
           testTimeout: 120_000,
+          hookTimeout: 100_000,
+        },
+      },
+      {
+        // A real Chromium (from npm) against `npm run dev` itself: UI pages as a person sees them.
+        test: {
+          name: "browser",
+          environment: "node",
+          include: ["test-browser/**/*.test.ts"],
+          testTimeout: 60_000,
           hookTimeout: 100_000,
         },
       },

@@ -2,9 +2,10 @@ import { OpenAPIHono } from "@hono/zod-openapi";
 import { bearerToken } from "../../shared/src/auth";
 import { notFound, onError } from "../../shared/src/http/errors";
 import { ProblemError, problem } from "../../shared/src/problem";
+import { docsPage } from "./docs-page";
 import type { IngestEnv } from "./env";
 import { forwardToOwner, mergedOpenApi } from "./gateway";
-import { docsPage, registerIngestDocs } from "./openapi";
+import { registerIngestDocs } from "./openapi";
 import { authenticateProducer, type Producer } from "./producers";
 import { pushFacts } from "./push-facts";
 
@@ -37,5 +38,8 @@ app.post("/v1/facts", async (c) => {
 
 registerIngestDocs(app);
 app.get("/openapi.json", async (c) => c.json(await mergedOpenApi(app, c.env)));
-app.get("/docs", (c) => c.html(docsPage("/openapi.json")));
+app.get("/docs", (c) => {
+  const page = docsPage("/openapi.json");
+  return c.html(page.html, 200, page.headers);
+});
 app.all("*", (c) => forwardToOwner(c.req.raw, c.env));

@@ -56,14 +56,3 @@ export function registerIngestDocs(app: Pick<OpenAPIHono, "openAPIRegistry">): v
     responses: { 200: { description: "Ready" }, 503: { description: "A Worker is not ready" } },
   });
 }
-
-/** An interactive API reference (Scalar) over the merged OpenAPI document. */
-export function docsPage(specUrl: string): string {
-  return `<!doctype html>
-<html lang="en"><head><meta charset="utf-8"><title>Trigger-matcher fabric API</title>
-<meta name="viewport" content="width=device-width, initial-scale=1"></head>
-<body><script id="api-reference" data-url="${specUrl}"></script>
-<script src="https://cdn.jsdelivr.net/npm/@scalar/api-reference"></script>
-<noscript>The interactive reference needs JavaScript; the raw document is at <a href="${specUrl}">${specUrl}</a>.</noscript>
-</body></html>`;
-}

@@ -1,0 +1,2 @@
+export const ASSETS_DIR: string;
+export function copyDocsAssets(): string;
