@@ -78,10 +78,9 @@ registryApp.openapi(
   }),
   async (c) => {
     const { monitorId } = c.req.valid("param");
-    const parsed = MonitorBodySchema.safeParse(
-      await c.req.json().catch(() => fail("validation", "The request body is not valid JSON")),
-    );
-    if (!parsed.success) throw new ProblemError(validationProblem(parsed.error, "The monitor is invalid"));
+    const input: unknown = await c.req.json().catch(() => fail("validation", "The request body is not valid JSON"));
+    const parsed = MonitorBodySchema.safeParse(input);
+    if (!parsed.success) throw new ProblemError(validationProblem(parsed.error, "The monitor is invalid", { input }));
     const body = parsed.data;
     const r = await registry(c.env, monitorId).command({ type: "register_or_update", monitorId, body });
     if (!r.ok) failed(r);
@@ -168,8 +167,9 @@ registryApp.openapi(
   }),
   async (c) => {
     const { monitorId } = c.req.valid("param");
-    const range = BacktestBody.safeParse(await c.req.json().catch(() => ({})));
-    if (!range.success) throw new ProblemError(validationProblem(range.error));
+    const input: unknown = await c.req.json().catch(() => ({}));
+    const range = BacktestBody.safeParse(input);
+    if (!range.success) throw new ProblemError(validationProblem(range.error, undefined, { input }));
     const current = (await registry(c.env, monitorId).current()) as RegistryState;
     if (current.status !== "active" || !current.definition) fail("not_found", `monitor ${monitorId} not found`);
     const place = placementOf(current.definition, shardCount(c.env));
