@@ -26,10 +26,12 @@ const IdParam = z.object({ monitorId: MonitorIdSchema });
  */
 const PredicateDoc = z
   .union([
+    // Strict, as the real schema is: a node with a stray key (`and`) fits none of these, so the
+    // route's first check answers "expected {all}, {any}, {not} or a condition" as the handler would.
+    z.strictObject({ all: z.array(z.looseObject({})).min(1) }),
+    z.strictObject({ any: z.array(z.looseObject({})).min(1) }),
+    z.strictObject({ not: z.looseObject({}) }),
     ConditionSchema,
-    z.object({ all: z.array(z.looseObject({})).min(1) }),
-    z.object({ any: z.array(z.looseObject({})).min(1) }),
-    z.object({ not: z.looseObject({}) }),
   ])
   .describe(
     "A condition, or { all: [P…] } / { any: [P…] } / { not: P } over nested predicates (depth ≤ 8, ≤ 32 conditions)",
