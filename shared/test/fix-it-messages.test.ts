@@ -148,7 +148,8 @@ describe("fact and parameter mistakes", () => {
     expect(errorsOf(PushFactsBodySchema, body)).toEqual([
       {
         path: "facts.0.observedAt",
-        message: 'expected an RFC 3339 date-time with an offset, e.g. "2026-11-22T10:00:00Z"; got the string "yesterday"',
+        message:
+          'expected an RFC 3339 date-time with an offset, e.g. "2026-11-22T10:00:00Z"; got the string "yesterday"',
       },
       { path: "facts.0.data.price", message: "missing; expected a number > 0" },
     ]);
