@@ -107,7 +107,7 @@ describe("every other place an input can be wrong", () => {
     "/nowhere/%",
   ])("a malformed percent-escape in the path is a 400 problem+json saying so: %s", async (path) => {
     const problem = await refused(path.endsWith("replay") ? "POST" : "GET", path);
-    expect(problem.detail).toMatch(/^The request path has a malformed percent-escape: /);
+    expect(problem.detail).toMatch(/^The request path has a malformed percent-escape in "/);
     expect(problem.errors).toEqual([{ path: "path", message: expect.stringContaining("write a literal % as %25") }]);
   });
 

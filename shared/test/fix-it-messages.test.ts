@@ -161,7 +161,7 @@ describe("fact and parameter mistakes", () => {
       { path: "query.limit", message: "must be an integer from 1 to 1000; got 5000" },
     ]);
     expect(errorsOf(query, { limit: "ten" }, ["query"])).toEqual([
-      { path: "query.limit", message: "expected an integer from 1 to 1000; got a value that is not a number" },
+      { path: "query.limit", message: 'expected an integer from 1 to 1000; got the string "ten"' },
     ]);
   });
 

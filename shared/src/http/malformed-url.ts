@@ -35,7 +35,7 @@ export function malformedUrlIssue(url: string): ProblemIssue | undefined {
 /** The problem for a URL that does not decode (also what onError answers for a URIError). */
 export function malformedUrlProblem(fault?: ProblemIssue) {
   const where = fault?.path === "path" ? "path" : fault ? "query string" : "URL";
-  const detail = `The request ${where} has a malformed percent-escape${fault ? `: ${fault.message}` : `: ${HOW}`}`;
+  const detail = `The request ${where} has a ${fault ? fault.message : `malformed percent-escape: ${HOW}`}`;
   return problem("validation", detail, fault ? { errors: [fault] } : {});
 }
 

@@ -1,4 +1,5 @@
 import type { z } from "zod";
+import { NOT_A_NUMBER, shown } from "./wording";
 
 /**
  * A zod error as the mistakes a person made, each at its real path. A union that fails as a whole
@@ -34,7 +35,10 @@ function flatten(issues: readonly z.core.$ZodIssue[], prefix: PropertyKey[], inp
       const chosen = bestAlternative(issue.errors, valueAt(input, path));
       if (chosen) return flatten(chosen, path, input);
     }
-    return [{ path, message: issue.message, code: issue.code }];
+    // A coerced query parameter reaches zod as NaN; the text that was sent says more.
+    const sent = valueAt(input, path);
+    const message = typeof sent === "string" ? issue.message.replace(NOT_A_NUMBER, shown(sent)) : issue.message;
+    return [{ path, message, code: issue.code }];
   });
 }
 

@@ -38,11 +38,14 @@ type Schema = z.core.$ZodType;
 type Def = { type: string } & Record<string, unknown>;
 const defOf = (s: Schema): Def => s._zod.def as unknown as Def;
 
+/** What a coerced parameter that was not a number reads as (explain.ts shows the text sent). */
+export const NOT_A_NUMBER = "a value that is not a number";
+
 /** How a value that came instead reads in a message: `the string "100"`, `5000`, `keys "and"`. */
 export function shown(v: unknown): string {
   if (v === undefined) return "nothing";
   if (typeof v === "string") return `the string ${JSON.stringify(v.length > 60 ? `${v.slice(0, 60)}…` : v)}`;
-  if (typeof v === "number") return Number.isNaN(v) ? "a value that is not a number" : String(v);
+  if (typeof v === "number") return Number.isNaN(v) ? NOT_A_NUMBER : String(v);
   if (v === null || typeof v === "boolean") return String(v);
   if (Array.isArray(v)) return v.length === 0 ? "an empty array" : `an array of ${v.length}`;
   if (typeof v === "object") {
