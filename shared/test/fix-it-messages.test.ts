@@ -116,6 +116,12 @@ describe("predicate mistakes name the path and the fix", () => {
     ]);
   });
 
+  it("names each of several unknown keys, with a hint where one is near", () => {
+    expect(errorsOf(MonitorBodySchema, monitor(cond({ op: undefined, operator: "gt", colour: "red" })))).toEqual([
+      { path: "predicate", message: 'unknown keys "operator" (did you mean "op"?), "colour"' },
+    ]);
+  });
+
   it("names what is missing", () => {
     expect(errorsOf(MonitorBodySchema, {})).toEqual([
       { path: "workflowId", message: "missing; expected a string" },

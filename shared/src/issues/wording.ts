@@ -141,7 +141,9 @@ function unknownKeysMessage(keys: string[], s: Schema | undefined, input: unknow
   const free = shape.filter((k) => !present.includes(k));
   const parts = keys.map((k) => {
     const near = nearest(k, free);
-    return near ? `${JSON.stringify(k)}; did you mean ${JSON.stringify(near)}?` : JSON.stringify(k);
+    if (!near) return JSON.stringify(k);
+    const hint = `did you mean ${JSON.stringify(near)}?`;
+    return keys.length === 1 ? `${JSON.stringify(k)}; ${hint}` : `${JSON.stringify(k)} (${hint})`;
   });
   const expected =
     keys.some((k) => nearest(k, free)) || shape.length === 0 ? "" : `; expected keys: ${shape.join(", ")}`;
