@@ -38,7 +38,10 @@ describe("a predicate mistake names its path and the fix (PUT /v1/monitors/{id})
     [
       "op: greater_than",
       withCondition((c) => ({ ...c, op: "greater_than" })),
-      { path: "predicate.all.0.op", message: `expected one of ${OPS.join(", ")}; got "greater_than"` },
+      {
+        path: "predicate.all.0.op",
+        message: `expected one of ${OPS.join(", ")}; got "greater_than"; did you mean "gt"?`,
+      },
     ],
     [
       "and for all",

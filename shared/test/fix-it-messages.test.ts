@@ -4,6 +4,7 @@ import { z } from "zod";
 import { PushFactsBodySchema } from "../src/facts";
 import { MonitorBodySchema } from "../src/monitor";
 import { OPS } from "../src/predicate";
+import { nearest } from "../src/issues/wording";
 import { type ProblemIssue, validationProblem } from "../src/problem";
 
 /**
@@ -47,7 +48,7 @@ describe("predicate mistakes name the path and the fix", () => {
       { all: [cond({ op: "greater_than" })] },
       {
         path: "predicate.all.0.op",
-        message: `expected one of ${OPS.join(", ")}; got "greater_than"`,
+        message: `expected one of ${OPS.join(", ")}; got "greater_than"; did you mean "gt"?`,
       },
     ],
     [
@@ -138,6 +139,20 @@ describe("predicate mistakes name the path and the fix", () => {
     expect(validationProblem(parsed.error, "The monitor is invalid", { input }).detail).toBe(
       'The monitor is invalid: predicate: expected {all}, {any}, {not} or a condition; got keys "and" (and 1 more in errors[])',
     );
+  });
+});
+
+describe("did you mean", () => {
+  it.each([
+    ["operator", ["stream", "field", "op", "value"], "op"],
+    ["window", ["windowMs", "mode"], "windowMs"],
+    ["less_than", [...OPS], "lt"],
+    ["crossesAbove", [...OPS], "crosses_above"],
+    ["crosses_abov", [...OPS], "crosses_above"],
+    ["cooldown", ["mode", "cooldownMs", "once"], "cooldownMs"],
+    ["colour", ["stream", "field", "op", "value"], undefined],
+  ])("%s among %j → %s", (word, options, expected) => {
+    expect(nearest(word, options)).toBe(expected);
   });
 });
 

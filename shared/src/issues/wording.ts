@@ -180,15 +180,25 @@ function unionMessage(issue: z.core.$ZodRawIssue<z.core.$ZodIssueInvalidUnion>, 
 
 /**
  * The option a near miss most likely meant: an abbreviation or extension of it (`operator` → `op`,
- * `window` → `windowMs`, `price` → `market_price`), or one or two edits away for longer words.
+ * `window` → `windowMs`, `price` → `market_price`), its initials (`greater_than` → `gt`), or one
+ * or two edits away for longer words.
  */
 export function nearest(word: string, options: string[]): string | undefined {
   const w = word.toLowerCase();
+  const words = word.split(/[_\-\s]+|(?=[A-Z])/).filter(Boolean);
+  const initials =
+    words.length >= 2
+      ? words
+          .map((x) => x[0])
+          .join("")
+          .toLowerCase()
+      : undefined;
   let best: { option: string; score: number } | undefined;
   for (const option of options) {
     const o = option.toLowerCase();
     let score = Number.POSITIVE_INFINITY;
     if (w.length >= 2 && o.length >= 2 && (o.startsWith(w) || w.startsWith(o) || o.endsWith(w))) score = 0.5;
+    if (initials === o && score > 0.75) score = 0.75;
     const d = editDistance(w, o);
     if (d <= Math.max(1, Math.floor(Math.min(w.length, o.length) / 3)) && d < score) score = d;
     if (score < (best?.score ?? Number.POSITIVE_INFINITY)) best = { option, score };
