@@ -2,9 +2,9 @@ import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { z } from "zod";
 import { PushFactsBodySchema } from "../src/facts";
+import { nearest } from "../src/issues/wording";
 import { MonitorBodySchema } from "../src/monitor";
 import { OPS } from "../src/predicate";
-import { nearest } from "../src/issues/wording";
 import { type ProblemIssue, validationProblem } from "../src/problem";
 
 /**
