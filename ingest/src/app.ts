@@ -1,6 +1,7 @@
 import { OpenAPIHono } from "@hono/zod-openapi";
 import { bearerToken } from "../../shared/src/auth";
 import { notFound, onError } from "../../shared/src/http/errors";
+import { rejectMalformedUrl } from "../../shared/src/http/malformed-url";
 import { ProblemError, problem } from "../../shared/src/problem";
 import { docsPage } from "./docs-page";
 import type { IngestEnv } from "./env";
@@ -16,6 +17,7 @@ import { pushFacts } from "./push-facts";
 export const app = new OpenAPIHono<{ Bindings: IngestEnv; Variables: { producer: Producer } }>();
 app.onError(onError);
 app.notFound(notFound);
+app.use("*", rejectMalformedUrl);
 
 app.post("/v1/facts", async (c) => {
   const producer = await authenticateProducer(bearerToken(c.req.header("authorization")), c.env.PRODUCER_TOKENS);

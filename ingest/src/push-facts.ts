@@ -125,6 +125,8 @@ function validateBatch(raw: unknown): Fact[] {
       fail("too_large", `A request carries at most ${MAX_FACTS_PER_REQUEST} facts, got ${n}`);
   }
   const parsed = PushFactsBodySchema.safeParse(raw);
-  if (!parsed.success) throw new ProblemError(validationProblem(parsed.error, "The fact batch is invalid"));
+  if (!parsed.success) {
+    throw new ProblemError(validationProblem(parsed.error, "The fact batch is invalid", { input: raw }));
+  }
   return parsed.data.facts;
 }

@@ -4,6 +4,7 @@ import { listDeadLetters, markReplayed, originalBody } from "../../shared/src/de
 import { requireAdmin } from "../../shared/src/http/bearer";
 import { ADMIN_BODY_LIMIT, limitBody } from "../../shared/src/http/body-limit";
 import { notFound, onError } from "../../shared/src/http/errors";
+import { rejectMalformedUrl } from "../../shared/src/http/malformed-url";
 import { validationHook } from "../../shared/src/http/validation-hook";
 import { fail } from "../../shared/src/problem";
 import type { MatcherEnv } from "./env";
@@ -12,6 +13,7 @@ import type { MatcherEnv } from "./env";
 export const app = new OpenAPIHono<{ Bindings: MatcherEnv }>({ defaultHook: validationHook });
 app.onError(onError);
 app.notFound(notFound);
+app.use("*", rejectMalformedUrl);
 app.use("*", limitBody(ADMIN_BODY_LIMIT));
 app.get("/healthz", (c) => c.json({ status: "ok", shards: shardCount(c.env) }));
 app.doc31("/openapi.json", { openapi: "3.1.0", info: { title: "matcher", version: "1.0.0" } });

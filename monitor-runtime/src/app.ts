@@ -2,6 +2,7 @@ import { OpenAPIHono } from "@hono/zod-openapi";
 import { requireAdmin } from "../../shared/src/http/bearer";
 import { ADMIN_BODY_LIMIT, limitBody } from "../../shared/src/http/body-limit";
 import { notFound, onError } from "../../shared/src/http/errors";
+import { rejectMalformedUrl } from "../../shared/src/http/malformed-url";
 import type { RuntimeEnv } from "./env";
 import { readApp } from "./registry/read-routes";
 import { registryApp } from "./registry/routes";
@@ -19,6 +20,7 @@ import { missingTables } from "./runtime/store/projections";
 export const app = new OpenAPIHono<{ Bindings: RuntimeEnv }>();
 app.onError(onError);
 app.notFound(notFound);
+app.use("*", rejectMalformedUrl);
 
 app.get("/healthz", async (c) => {
   try {

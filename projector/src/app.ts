@@ -3,6 +3,7 @@ import { listDeadLetters, markReplayed, originalBody } from "../../shared/src/de
 import { requireAdmin } from "../../shared/src/http/bearer";
 import { ADMIN_BODY_LIMIT, limitBody } from "../../shared/src/http/body-limit";
 import { notFound, onError } from "../../shared/src/http/errors";
+import { rejectMalformedUrl } from "../../shared/src/http/malformed-url";
 import { validationHook } from "../../shared/src/http/validation-hook";
 import { fail } from "../../shared/src/problem";
 import type { ProjectorEnv } from "./env";
@@ -12,6 +13,7 @@ import { mountRebuildRoutes } from "./rebuild-routes";
 export const app = new OpenAPIHono<{ Bindings: ProjectorEnv }>({ defaultHook: validationHook });
 app.onError(onError);
 app.notFound(notFound);
+app.use("*", rejectMalformedUrl);
 app.use("*", limitBody(ADMIN_BODY_LIMIT));
 app.get("/healthz", async (c) => {
   await c.env.DB.prepare("SELECT 1 FROM event_log LIMIT 1").all();

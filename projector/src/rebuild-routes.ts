@@ -42,8 +42,9 @@ export function mountRebuildRoutes(app: OpenAPIHono<{ Bindings: ProjectorEnv }>)
       },
     }),
     async (c) => {
-      const parsed = RebuildBody.safeParse(await c.req.json().catch(() => ({})));
-      if (!parsed.success) throw new ProblemError(validationProblem(parsed.error));
+      const input: unknown = await c.req.json().catch(() => ({}));
+      const parsed = RebuildBody.safeParse(input);
+      if (!parsed.success) throw new ProblemError(validationProblem(parsed.error, undefined, { input }));
       const rebuildId = newId();
       try {
         await d1Executor(c.env.DB).batch([startRebuildStatement(rebuildId, parsed.data.projections, Date.now())]);

@@ -1,6 +1,7 @@
 import { z } from "zod";
-import { isReadableField } from "./fact-values";
+import { isReadableField, READABLE_FIELDS } from "./fact-values";
 import { FactKindSchema, KIND_SCHEMAS } from "./facts";
+import { nearest } from "./issues/wording";
 
 /**
  * The predicate language of DESIGN §3/§8: `all` / `any` / `not` over conditions that read one
@@ -63,7 +64,10 @@ export const ConditionSchema = z
       });
     }
     if (!isReadableField(c.stream.kind, c.field)) {
-      ctx.addIssue({ code: "custom", path: ["field"], message: `${c.stream.kind} has no field "${c.field}"` });
+      const fields = READABLE_FIELDS[c.stream.kind];
+      const near = nearest(c.field, [...fields]);
+      const hint = `; its fields: ${fields.join(", ")}${near ? `; did you mean "${near}"?` : ""}`;
+      ctx.addIssue({ code: "custom", path: ["field"], message: `${c.stream.kind} has no field "${c.field}"${hint}` });
     }
     const subject = KIND_SCHEMAS[c.stream.kind].subject.safeParse(c.stream.subject);
     if (!subject.success) {
@@ -75,7 +79,9 @@ export const ConditionSchema = z
         });
       }
     }
-  });
+  })
+  // Named so a predicate that fits no alternative hears "expected {all}, {any}, {not} or a condition".
+  .meta({ title: "condition" });
 export type Condition = z.infer<typeof ConditionSchema>;
 
 export type Predicate = Condition | { all: Predicate[] } | { any: Predicate[] } | { not: Predicate };

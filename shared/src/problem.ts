@@ -1,4 +1,10 @@
-import type { z } from "zod";
+import { z } from "zod";
+import { explainIssues } from "./issues/explain";
+import { fixItMessage } from "./issues/wording";
+
+// Every parse in every Worker words its issues as fixes (expected what, got what, did you mean):
+// each Worker's error handling imports this module, so the map is in place before any request.
+z.config({ customError: fixItMessage });
 
 /**
  * One error model (RFC 9457 problem+json). Domain errors are typed values with a code that maps
@@ -59,18 +65,32 @@ export function problem(code: ProblemCode, detail: string, extra: Record<string,
   };
 }
 
-/** Zod issues as problem errors with dotted paths. */
-export function zodIssues(error: z.ZodError, prefix: (string | number)[] = []): ProblemIssue[] {
-  return error.issues.map((i) => ({
+/**
+ * Zod issues as problem errors with dotted paths, each saying what to fix (issues/explain.ts).
+ * `input` is the value that was parsed (it decides which alternative of a union was meant);
+ * `prefix` says where it came from (`query`, `path`; nothing for a body).
+ */
+export function zodIssues(error: z.ZodError, input?: unknown, prefix: (string | number)[] = []): ProblemIssue[] {
+  return explainIssues(error.issues, input).map((i) => ({
     path: [...prefix, ...i.path.map((p) => String(p))].join("."),
     message: i.message,
   }));
 }
 
-export function validationProblem(error: z.ZodError, detailPrefix = "The request body is invalid"): Problem {
-  const errors = zodIssues(error);
+/**
+ * A 400 whose detail names the first mistake and how many more there are.
+ *
+ * @example validationProblem(parsed.error, "The monitor is invalid", { input: body })
+ */
+export function validationProblem(
+  error: z.ZodError,
+  detailPrefix = "The request body is invalid",
+  where: { input?: unknown; prefix?: (string | number)[] } = {},
+): Problem {
+  const errors = zodIssues(error, where.input, where.prefix);
   const first = errors[0];
-  const detail = first ? `${detailPrefix}: ${first.path || "(root)"}: ${first.message}` : detailPrefix;
+  const more = errors.length > 1 ? ` (and ${errors.length - 1} more in errors[])` : "";
+  const detail = first ? `${detailPrefix}: ${first.path || "(root)"}: ${first.message}${more}` : detailPrefix;
   return problem("validation", detail, { errors: errors.slice(0, 100) });
 }
 

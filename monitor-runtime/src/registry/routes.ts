@@ -27,10 +27,12 @@ const IdParam = z.object({ monitorId: MonitorIdSchema });
  */
 const PredicateDoc = z
   .union([
+    // Strict, as the real schema is: a node with a stray key (`and`) fits none of these, so the
+    // route's first check answers "expected {all}, {any}, {not} or a condition" as the handler would.
+    z.strictObject({ all: z.array(z.looseObject({})).min(1) }),
+    z.strictObject({ any: z.array(z.looseObject({})).min(1) }),
+    z.strictObject({ not: z.looseObject({}) }),
     ConditionSchema,
-    z.object({ all: z.array(z.looseObject({})).min(1) }),
-    z.object({ any: z.array(z.looseObject({})).min(1) }),
-    z.object({ not: z.looseObject({}) }),
   ])
   .describe(
     "A condition, or { all: [P…] } / { any: [P…] } / { not: P } over nested predicates (depth ≤ 8, ≤ 32 conditions)",
@@ -79,10 +81,9 @@ registryApp.openapi(
   }),
   async (c) => {
     const { monitorId } = c.req.valid("param");
-    const parsed = MonitorBodySchema.safeParse(
-      await c.req.json().catch(() => fail("validation", "The request body is not valid JSON")),
-    );
-    if (!parsed.success) throw new ProblemError(validationProblem(parsed.error, "The monitor is invalid"));
+    const input: unknown = await c.req.json().catch(() => fail("validation", "The request body is not valid JSON"));
+    const parsed = MonitorBodySchema.safeParse(input);
+    if (!parsed.success) throw new ProblemError(validationProblem(parsed.error, "The monitor is invalid", { input }));
     const body = parsed.data;
     const r = await registry(c.env, monitorId).command({ type: "register_or_update", monitorId, body });
     if (!r.ok) failed(r);
@@ -170,8 +171,9 @@ registryApp.openapi(
   }),
   async (c) => {
     const { monitorId } = c.req.valid("param");
-    const range = BacktestBody.safeParse(await c.req.json().catch(() => ({})));
-    if (!range.success) throw new ProblemError(validationProblem(range.error));
+    const input: unknown = await c.req.json().catch(() => ({}));
+    const range = BacktestBody.safeParse(input);
+    if (!range.success) throw new ProblemError(validationProblem(range.error, undefined, { input }));
     const current = (await registry(c.env, monitorId).current()) as RegistryState;
     if (current.status !== "active" || !current.definition) fail("not_found", `monitor ${monitorId} not found`);
     const place = placementOf(current.definition, shardCount(c.env));

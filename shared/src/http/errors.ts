@@ -1,15 +1,19 @@
 import type { Context } from "hono";
 import { HTTPException } from "hono/http-exception";
 import { ProblemError, problem, problemResponse } from "../problem";
+import { malformedUrlProblem } from "./malformed-url";
 
 /**
  * The one error handler every Worker's Hono app installs: typed domain errors and HTTPExceptions
- * become problem+json; anything else is a 500 that names no internals (the cause goes to the log).
+ * become problem+json, a URIError (a malformed percent-escape) a 400; anything else is a 500 that
+ * names no internals (the cause goes to the log).
  *
  * @example app.onError(onError); app.notFound(notFound);
  */
 export function onError(err: Error, c: Context): Response {
   if (err instanceof ProblemError) return problemResponse(err.problem, err.headers);
+  // decodeURIComponent on a malformed escape, wherever a route or the router met one.
+  if (err instanceof URIError) return problemResponse(malformedUrlProblem());
   if (err instanceof HTTPException) {
     const code = err.status === 401 ? "unauthorized" : err.status === 413 ? "too_large" : "validation";
     return problemResponse(problem(code, err.message || "Request rejected"));

@@ -1,0 +1,223 @@
+import { z } from "zod";
+
+/**
+ * Words a zod issue as what was expected at its path and what came instead, from the schema that
+ * raised it: an enum lists its options, a number its bounds, a strict object its keys (with a
+ * "did you mean" for a near miss), a union its alternatives. Installed once as zod's global error
+ * map (problem.ts), so every parse in every Worker, route hooks included, speaks this way; a
+ * message a schema sets itself (a refinement's, a regex's) is kept.
+ *
+ * @example z.config({ customError: fixItMessage });
+ * // { op: "greater_than" } → 'expected one of gt, gte, …, crosses_below; got "greater_than"'
+ */
+export const fixItMessage: z.core.$ZodErrorMap = (issue) => {
+  const schema = issue.inst && "_zod" in issue.inst && "def" in issue.inst._zod ? (issue.inst as Schema) : undefined;
+  const owner = (issue as { schema?: Schema }).schema ?? schema;
+  switch (issue.code) {
+    case "invalid_type":
+      return typeMessage(owner, issue.input);
+    case "invalid_value":
+      return choiceMessage(issue.values.map(String), issue.input);
+    case "unrecognized_keys":
+      return unknownKeysMessage(issue.keys, owner, issue.input);
+    case "too_big":
+    case "too_small":
+      return sizeMessage(issue, owner);
+    case "invalid_format":
+      return issue.format === "datetime"
+        ? `expected an RFC 3339 date-time with an offset, e.g. "2026-11-22T10:00:00Z"; got ${shown(issue.input)}`
+        : undefined;
+    case "invalid_union":
+      return unionMessage(issue, owner);
+    default:
+      return undefined;
+  }
+};
+
+type Schema = z.core.$ZodType;
+type Def = { type: string } & Record<string, unknown>;
+const defOf = (s: Schema): Def => s._zod.def as unknown as Def;
+
+/** What a coerced parameter that was not a number reads as (explain.ts shows the text sent). */
+export const NOT_A_NUMBER = "a value that is not a number";
+
+/** How a value that came instead reads in a message: `the string "100"`, `5000`, `keys "and"`. */
+export function shown(v: unknown): string {
+  if (v === undefined) return "nothing";
+  if (typeof v === "string") return `the string ${JSON.stringify(v.length > 60 ? `${v.slice(0, 60)}…` : v)}`;
+  if (typeof v === "number") return Number.isNaN(v) ? NOT_A_NUMBER : String(v);
+  if (v === null || typeof v === "boolean") return String(v);
+  if (Array.isArray(v)) return v.length === 0 ? "an empty array" : `an array of ${v.length}`;
+  if (typeof v === "object") {
+    const keys = Object.keys(v);
+    if (keys.length === 0) return "an empty object";
+    return `keys ${quoteList(keys.slice(0, 8))}${keys.length > 8 ? ", …" : ""}`;
+  }
+  return typeof v;
+}
+
+const quoteList = (xs: string[]) => xs.map((x) => JSON.stringify(x)).join(", ");
+const orList = (xs: string[]) => (xs.length < 2 ? (xs[0] ?? "") : `${xs.slice(0, -1).join(", ")} or ${xs.at(-1)}`);
+
+/** What a schema accepts, in a few words: `an integer from 1 to 1000`, `one of abs, pct`, `{all}`. */
+export function describe(s: Schema, inUnion = false): string {
+  const def = defOf(s);
+  const inner = (def.innerType ?? def.in) as Schema | undefined;
+  if (inner) return describe(inner, inUnion);
+  switch (def.type) {
+    case "lazy":
+      return describe((def.getter as () => Schema)(), inUnion);
+    case "number":
+      return numberWords(s);
+    case "string":
+      return def.format === "datetime" ? "an RFC 3339 date-time" : "a string";
+    case "boolean":
+      return "true or false";
+    case "enum":
+      return `one of ${Object.values(def.entries as Record<string, string>).join(", ")}`;
+    case "literal":
+      return orList((def.values as unknown[]).map((v) => JSON.stringify(v)));
+    case "array":
+      return "an array";
+    case "tuple":
+      return `[${(def.items as Schema[]).map((i) => defOf(i).type).join(", ")}]`;
+    case "union":
+      return orList((def.options as Schema[]).map((o) => describe(o, true)));
+    case "object": {
+      const title = z.globalRegistry.get(s as z.ZodType)?.title;
+      if (title) return `a ${title}`;
+      const keys = Object.keys(def.shape as object);
+      return inUnion && keys.length <= 3 ? `{${keys.join(", ")}}` : "an object";
+    }
+    case "record":
+      return "an object";
+    default:
+      return def.type;
+  }
+}
+
+function numberWords(s: Schema): string {
+  let noun = "a number";
+  let min: string | undefined;
+  let max: string | undefined;
+  for (const check of (defOf(s).checks ?? []) as Schema[]) {
+    const c = check._zod.def as unknown as { check: string; value?: number; inclusive?: boolean; format?: string };
+    if (c.check === "number_format" && c.format?.includes("int")) noun = "an integer";
+    if (c.check === "greater_than") min = `${c.inclusive ? "≥" : ">"} ${c.value}`;
+    if (c.check === "less_than") max = `${c.inclusive ? "≤" : "<"} ${c.value}`;
+  }
+  if (min?.startsWith("≥") && max?.startsWith("≤")) return `${noun} from ${min.slice(2)} to ${max.slice(2)}`;
+  return [noun, min, max].filter(Boolean).join(" ");
+}
+
+/** Quoted where quotes are the mistake: a number or boolean sent as a string. */
+function unquoteHint(expected: string, v: unknown): string {
+  if (typeof v !== "string") return "";
+  const t = v.trim();
+  if (/number|integer/.test(expected) && t !== "" && Number.isFinite(Number(t))) {
+    return ` (numbers are unquoted: ${Number(t)})`;
+  }
+  if (expected.includes("true or false") && (t === "true" || t === "false")) return ` (booleans are unquoted: ${t})`;
+  return "";
+}
+
+function typeMessage(s: Schema | undefined, input: unknown): string {
+  const expected = s ? describe(s) : "a different type";
+  if (input === undefined) return `missing; expected ${expected}`;
+  return `expected ${expected}; got ${shown(input)}${unquoteHint(expected, input)}`;
+}
+
+function choiceMessage(options: string[], input: unknown): string {
+  const expected = options.length === 1 ? JSON.stringify(options[0]) : `one of ${options.join(", ")}`;
+  if (input === undefined) return `missing; expected ${expected}`;
+  const got = typeof input === "string" ? JSON.stringify(input) : shown(input);
+  const near = typeof input === "string" ? nearest(input, options) : undefined;
+  return `expected ${expected}; got ${got}${near ? `; did you mean ${JSON.stringify(near)}?` : ""}`;
+}
+
+function unknownKeysMessage(keys: string[], s: Schema | undefined, input: unknown): string {
+  const shape = s && defOf(s).shape ? Object.keys(defOf(s).shape as object) : [];
+  const present = input && typeof input === "object" ? Object.keys(input) : [];
+  const free = shape.filter((k) => !present.includes(k));
+  const parts = keys.map((k) => {
+    const near = nearest(k, free);
+    if (!near) return JSON.stringify(k);
+    const hint = `did you mean ${JSON.stringify(near)}?`;
+    return keys.length === 1 ? `${JSON.stringify(k)}; ${hint}` : `${JSON.stringify(k)} (${hint})`;
+  });
+  const expected =
+    keys.some((k) => nearest(k, free)) || shape.length === 0 ? "" : `; expected keys: ${shape.join(", ")}`;
+  return `unknown ${keys.length === 1 ? "key" : "keys"} ${parts.join(", ")}${expected}`;
+}
+
+function sizeMessage(issue: z.core.$ZodRawIssue<z.core.$ZodIssueTooBig | z.core.$ZodIssueTooSmall>, s?: Schema) {
+  const big = issue.code === "too_big";
+  const limit = Number(big ? issue.maximum : issue.minimum);
+  const exact = !(issue.inclusive ?? true);
+  const bound = `${big ? "at most" : "at least"} ${exact ? limit + (big ? -1 : 1) : limit}`;
+  const input = issue.input as { length?: number } | number | undefined;
+  if (issue.origin === "number" || issue.origin === "int") {
+    const expected = s && defOf(s).type === "number" ? numberWords(s) : `a number ${bound}`;
+    return `must be ${expected}; got ${shown(input)}`;
+  }
+  const length = typeof input === "object" && input ? (input.length ?? Object.keys(input).length) : undefined;
+  const unit = issue.origin === "string" ? "characters" : "items";
+  if (!big && limit === 1 && length === 0) return `must not be empty`;
+  return `must have ${bound} ${unit}${length === undefined ? "" : `; got ${length}`}`;
+}
+
+function unionMessage(issue: z.core.$ZodRawIssue<z.core.$ZodIssueInvalidUnion>, s?: Schema): string | undefined {
+  const raw = issue as { discriminator?: string; options?: unknown[]; input?: unknown };
+  if (raw.discriminator && raw.options) {
+    const value = (raw.input as Record<string, unknown> | undefined)?.[raw.discriminator];
+    return choiceMessage(raw.options.map(String), value);
+  }
+  if (!s || defOf(s).type !== "union") return undefined;
+  const expected = describe(s, true);
+  if (issue.input === undefined) return `missing; expected ${expected}`;
+  return `expected ${expected}; got ${shown(issue.input)}${unquoteHint(expected, issue.input)}`;
+}
+
+/**
+ * The option a near miss most likely meant: an abbreviation or extension of it (`operator` → `op`,
+ * `window` → `windowMs`, `price` → `market_price`), its initials (`greater_than` → `gt`), or one
+ * or two edits away for longer words.
+ */
+export function nearest(word: string, options: string[]): string | undefined {
+  const w = word.toLowerCase();
+  const words = word.split(/[_\-\s]+|(?=[A-Z])/).filter(Boolean);
+  const initials =
+    words.length >= 2
+      ? words
+          .map((x) => x[0])
+          .join("")
+          .toLowerCase()
+      : undefined;
+  let best: { option: string; score: number } | undefined;
+  for (const option of options) {
+    const o = option.toLowerCase();
+    let score = Number.POSITIVE_INFINITY;
+    if (w.length >= 2 && o.length >= 2 && (o.startsWith(w) || w.startsWith(o) || o.endsWith(w))) score = 0.5;
+    if (initials === o && score > 0.75) score = 0.75;
+    const d = editDistance(w, o);
+    if (d <= Math.max(1, Math.floor(Math.min(w.length, o.length) / 3)) && d < score) score = d;
+    if (score < (best?.score ?? Number.POSITIVE_INFINITY)) best = { option, score };
+  }
+  return best?.option;
+}
+
+function editDistance(a: string, b: string): number {
+  let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const cur = [i];
+    for (let j = 1; j <= b.length; j++) {
+      cur[j] = Math.min(
+        (prev[j] ?? 0) + 1,
+        (cur[j - 1] ?? 0) + 1,
+        (prev[j - 1] ?? 0) + (a[i - 1] === b[j - 1] ? 0 : 1),
+      );
+    }
+    prev = cur;
+  }
+  return prev[b.length] ?? 0;
+}
