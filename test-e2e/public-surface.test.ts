@@ -45,6 +45,7 @@ describe("the public surface on one origin", () => {
     ["GET", "/v1/admin/shards"],
     ["GET", "/v1/admin/dead-letters/facts"],
     ["GET", "/v1/admin/dead-letters/events"],
+    ["GET", "/v1/admin/dead-letters/wakes"],
     ["POST", "/v1/admin/control-plane/workflow-monitors/due"],
     ["POST", "/api/workflow-monitors/enqueue-tick"],
   ])("refuses %s %s without the admin token (401 problem+json)", async (method, path) => {

@@ -9,6 +9,7 @@ import { registryApp } from "./registry/routes";
 import { controlPlaneApp } from "./runtime/http/control-plane-routes";
 import { openApiDocument } from "./runtime/http/openapi-doc";
 import { runtimeApp } from "./runtime/http/runtime-routes";
+import { wakeDeadLetterApp } from "./runtime/http/wake-dead-letter-routes";
 import { missingTables } from "./runtime/store/projections";
 
 /**
@@ -34,7 +35,13 @@ app.get("/healthz", async (c) => {
 
 app.get("/openapi.json", (c) =>
   c.json(
-    openApiDocument({ reads: readApp, registry: registryApp, controlPlane: controlPlaneApp, runtime: runtimeApp }),
+    openApiDocument({
+      reads: readApp,
+      registry: registryApp,
+      controlPlane: controlPlaneApp,
+      runtime: runtimeApp,
+      wakeDeadLetters: wakeDeadLetterApp,
+    }),
   ),
 );
 
@@ -50,3 +57,4 @@ app.route("/", readApp);
 app.route("/", registryApp);
 app.route("/", controlPlaneApp);
 app.route("/", runtimeApp);
+app.route("/", wakeDeadLetterApp);
