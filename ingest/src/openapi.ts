@@ -1,32 +1,37 @@
 import { type OpenAPIHono, z } from "@hono/zod-openapi";
 import { FactInputSchema } from "../../shared/src/facts";
+import { OPEN, problemResponse } from "../../shared/src/http/openapi-docs";
 
 /**
  * OpenAPI for ingest, generated from the same zod schemas the handler validates with. The body is
  * registered for documentation only: the handler validates it itself, after the size limits and
  * for msgpack as well as JSON.
  */
-const ProblemSchema = z.object({
-  type: z.string(),
-  title: z.string(),
-  status: z.number().int(),
-  detail: z.string(),
-  errors: z.array(z.object({ path: z.string(), message: z.string() })).optional(),
-});
-
 export const PushFactsResponseSchema = z.object({
   accepted: z.number().int(),
   duplicates: z.number().int(),
   eventIds: z.array(z.string()),
 });
 
+const HealthSchema = z
+  .object({
+    status: z.enum(["ok", "degraded"]),
+    workers: z
+      .record(z.string(), z.string())
+      .describe('Each Worker\'s answer: "ok", "absent", "status 503", "unreachable: …"')
+      .openapi({ example: { ingest: "ok", MONITOR_RUNTIME: "ok", PROJECTOR: "ok", MATCHER: "ok" } }),
+  })
+  .openapi("Health");
+
 export function registerIngestDocs(app: Pick<OpenAPIHono, "openAPIRegistry">): void {
-  const problemContent = { "application/problem+json": { schema: ProblemSchema } };
+  const problemContent = problemResponse("").content;
   const body = z.object({ facts: z.array(FactInputSchema).min(1).max(1000) });
   app.openAPIRegistry.registerComponent("securitySchemes", "bearer", { type: "http", scheme: "bearer" });
   app.openAPIRegistry.registerPath({
     method: "post",
     path: "/v1/facts",
+    operationId: "pushFacts",
+    tags: ["facts"],
     summary: "Push fact packets (1 to 1000 facts, at most 1 MiB)",
     security: [{ bearer: [] }],
     request: {
@@ -52,7 +57,39 @@ export function registerIngestDocs(app: Pick<OpenAPIHono, "openAPIRegistry">): v
   app.openAPIRegistry.registerPath({
     method: "get",
     path: "/healthz",
+    operationId: "getHealth",
+    tags: ["health"],
     summary: "Readiness of every Worker of the fabric",
-    responses: { 200: { description: "Ready" }, 503: { description: "A Worker is not ready" } },
+    ...OPEN,
+    responses: {
+      200: { description: "Ready", content: { "application/json": { schema: HealthSchema } } },
+      "4XX": problemResponse("A client error the gateway answers for any path (e.g. a malformed URL)"),
+      503: { description: "A Worker is not ready", content: { "application/json": { schema: HealthSchema } } },
+    },
+  });
+  const clientError = problemResponse("A client error the gateway answers for any path (e.g. a malformed URL)");
+  app.openAPIRegistry.registerPath({
+    method: "get",
+    path: "/openapi.json",
+    operationId: "getOpenApiDocument",
+    tags: ["docs"],
+    summary: "This document: OpenAPI 3.1, every Worker's routes merged",
+    ...OPEN,
+    responses: {
+      200: { description: "The document", content: { "application/json": { schema: z.looseObject({}) } } },
+      "4XX": clientError,
+    },
+  });
+  app.openAPIRegistry.registerPath({
+    method: "get",
+    path: "/docs",
+    operationId: "getApiReference",
+    tags: ["docs"],
+    summary: "The interactive API reference (Swagger UI, served by the fabric, no network needed)",
+    ...OPEN,
+    responses: {
+      200: { description: "An HTML page", content: { "text/html": { schema: z.string() } } },
+      "4XX": clientError,
+    },
   });
 }

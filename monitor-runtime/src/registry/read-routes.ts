@@ -1,6 +1,7 @@
 import { createRoute, OpenAPIHono, z } from "@hono/zod-openapi";
 import { shardCount, shardName } from "../../../shared/src/contract/topology";
 import { FactKindSchema } from "../../../shared/src/facts";
+import { ADMIN_PROBLEMS } from "../../../shared/src/http/openapi-docs";
 import { validationHook } from "../../../shared/src/http/validation-hook";
 import { shardOf, streamKey } from "../../../shared/src/streams";
 import { TimeQuerySchema } from "../../../shared/src/time-input";
@@ -31,10 +32,13 @@ readApp.openapi(
   createRoute({
     method: "get",
     path: "/v1/monitors",
+    operationId: "listMonitors",
+    tags: ["monitors"],
     summary: "List monitors (filters: workflowId, ownerUserId, stream, enabled), monitorId order, cursor paging",
     security: [{ bearer: [] }],
     request: { query: MonitorListQuery },
     responses: {
+      ...ADMIN_PROBLEMS,
       200: {
         description: "A page of monitors, each with its state",
         content: json(z.object({ monitors: z.array(z.looseObject({})), nextCursor: z.string().nullable() })),
@@ -77,10 +81,13 @@ readApp.openapi(
   createRoute({
     method: "get",
     path: "/v1/streams/{kind}/facts",
+    operationId: "listStreamFacts",
+    tags: ["streams"],
     summary: "A stream's stored facts in event-time order (subject fields as query parameters), cursor paging",
     security: [{ bearer: [] }],
     request: { params: z.object({ kind: FactKindSchema }), query: FactsQuery },
     responses: {
+      ...ADMIN_PROBLEMS,
       200: {
         description: "A page of facts (observedAt in epoch ms)",
         content: json(

@@ -1,6 +1,7 @@
 import { createRoute, OpenAPIHono, z } from "@hono/zod-openapi";
 import { placementOf } from "../../../shared/src/contract/placement";
 import { shardCount, shardName } from "../../../shared/src/contract/topology";
+import { ADMIN_PROBLEMS, problemResponse } from "../../../shared/src/http/openapi-docs";
 import { validationHook } from "../../../shared/src/http/validation-hook";
 import { MonitorBodySchema, MonitorIdSchema } from "../../../shared/src/monitor";
 import { ConditionSchema, FirePolicySchema } from "../../../shared/src/predicate";
@@ -46,10 +47,7 @@ const MonitorBodyDoc = z.object({
   expectedVersion: z.number().int().optional(),
 });
 const json = <T extends z.ZodType>(schema: T) => ({ "application/json": { schema } });
-const problemDoc = (description: string) => ({
-  description,
-  content: { "application/problem+json": { schema: z.object({ detail: z.string() }) } },
-});
+const problemDoc = problemResponse;
 
 function registry(env: RuntimeEnv, monitorId: string) {
   return env.REGISTRY.get(env.REGISTRY.idFromName(monitorId));
@@ -64,10 +62,13 @@ registryApp.openapi(
   createRoute({
     method: "put",
     path: "/v1/monitors/{monitorId}",
+    operationId: "putMonitor",
+    tags: ["monitors"],
     summary: "Register or update a monitor (201 new, 200 updated); answers once every shard indexed it",
     security: [{ bearer: [] }],
     request: { params: IdParam, body: { required: true, content: json(MonitorBodyDoc) } },
     responses: {
+      ...ADMIN_PROBLEMS,
       200: {
         description: "Updated (or unchanged)",
         content: json(z.object({ monitorId: z.string(), version: z.number() })),
@@ -94,10 +95,13 @@ registryApp.openapi(
   createRoute({
     method: "get",
     path: "/v1/monitors/{monitorId}",
+    operationId: "getMonitor",
+    tags: ["monitors"],
     summary: "A monitor's definition and state (matches, ticks)",
     security: [{ bearer: [] }],
     request: { params: IdParam },
     responses: {
+      ...ADMIN_PROBLEMS,
       200: { description: "The monitor", content: json(z.looseObject({ monitorId: z.string() })) },
       404: problemDoc("Unknown or removed"),
     },
@@ -114,10 +118,12 @@ registryApp.openapi(
   createRoute({
     method: "delete",
     path: "/v1/monitors/{monitorId}",
+    operationId: "deleteMonitor",
+    tags: ["monitors"],
     summary: "Remove a monitor; matching stops",
     security: [{ bearer: [] }],
     request: { params: IdParam },
-    responses: { 204: { description: "Removed" }, 404: problemDoc("Unknown monitor") },
+    responses: { ...ADMIN_PROBLEMS, 204: { description: "Removed" }, 404: problemDoc("Unknown monitor") },
   }),
   async (c) => {
     const { monitorId } = c.req.valid("param");
@@ -131,6 +137,8 @@ registryApp.openapi(
   createRoute({
     method: "get",
     path: "/v1/monitors/{monitorId}/matches",
+    operationId: "listMonitorMatches",
+    tags: ["monitors"],
     summary: "The monitor's matches in event-time order (after = a matchId cursor)",
     security: [{ bearer: [] }],
     request: {
@@ -141,6 +149,7 @@ registryApp.openapi(
       }),
     },
     responses: {
+      ...ADMIN_PROBLEMS,
       200: { description: "A page of matches", content: json(z.object({ matches: z.array(z.looseObject({})) })) },
     },
   }),
@@ -160,10 +169,13 @@ registryApp.openapi(
   createRoute({
     method: "post",
     path: "/v1/monitors/{monitorId}/backtest",
+    operationId: "backtestMonitor",
+    tags: ["monitors"],
     summary: "The matches the current definition would have produced over the stored fact log (no side effects)",
     security: [{ bearer: [] }],
     request: { params: IdParam, body: { required: false, content: json(BacktestBody) } },
     responses: {
+      ...ADMIN_PROBLEMS,
       200: { description: "Matches", content: json(z.object({ matches: z.array(z.looseObject({})) })) },
       404: problemDoc("Unknown monitor"),
     },

@@ -37,7 +37,9 @@ const P = "/v1/admin/control-plane/workflow-monitors";
 export const controlPlaneApp = new OpenAPIHono<{ Bindings: RuntimeEnv }>({ defaultHook: validationHook });
 
 controlPlaneApp.openapi(
-  adminPost(`${P}/due`, "Load runnable (due) monitors", DueBodySchema, 200, DueResponseSchema),
+  adminPost(`${P}/due`, "Load runnable (due) monitors", DueBodySchema, 200, DueResponseSchema, {
+    operationId: "loadDueMonitors",
+  }),
   async (c) => {
     const body = c.req.valid("json");
     const due = await loadDue(c.env, body);
@@ -64,6 +66,8 @@ controlPlaneApp.openapi(
   createRoute({
     method: "post",
     path: `${P}/due-scan`,
+    operationId: "runDueScan",
+    tags: ["control-plane"],
     summary: "Run the cron due scan now: wake (or start) every due monitor's workflow with reason due",
     security: [{ bearer: [] }],
     request: { body: { required: false, content: { "application/json": { schema: DueScanBodySchema } } } },
@@ -85,7 +89,14 @@ controlPlaneApp.openapi(
 );
 
 controlPlaneApp.openapi(
-  adminPost(`${P}/tick`, "Execute one monitor tick through the tick executor", TickBodySchema, 200, TickResponseSchema),
+  adminPost(
+    `${P}/tick`,
+    "Execute one monitor tick through the tick executor",
+    TickBodySchema,
+    200,
+    TickResponseSchema,
+    { operationId: "runMonitorTick" },
+  ),
   async (c) => {
     const body = c.req.valid("json");
     const result = await runTick(c.env, body);
@@ -100,6 +111,7 @@ controlPlaneApp.openapi(
     NotifyExecutionBodySchema,
     202,
     EnqueueResponseSchema,
+    { operationId: "notifyExecution" },
   ),
   async (c) => c.json(await notifyExecution(c.env, c.req.valid("json")), 202),
 );
@@ -111,6 +123,7 @@ controlPlaneApp.openapi(
     NotifyTriggerMatchBodySchema,
     202,
     EnqueueResponseSchema,
+    { operationId: "notifyTriggerMatch" },
   ),
   async (c) => c.json(await notifyTriggerMatch(c.env, c.req.valid("json")), 202),
 );
@@ -122,12 +135,15 @@ controlPlaneApp.openapi(
     NotifyTriggerMatchesBodySchema,
     202,
     NotifyTriggerMatchesResponseSchema,
+    { operationId: "notifyTriggerMatches" },
   ),
   async (c) => c.json({ results: await acceptTriggerMatches(c.env, c.req.valid("json").matches) }, 202),
 );
 
 controlPlaneApp.openapi(
-  adminPost(`${P}/recover`, "Replay a stale or orphaned monitor wait", RecoverBodySchema, 202, RecoverResponseSchema),
+  adminPost(`${P}/recover`, "Replay a stale or orphaned monitor wait", RecoverBodySchema, 202, RecoverResponseSchema, {
+    operationId: "recoverMonitorWait",
+  }),
   async (c) => {
     const body = c.req.valid("json");
     const monitor = await resolveWorkflow(c.env.DB, body.workflowId);
@@ -143,6 +159,7 @@ controlPlaneApp.openapi(
     ExecutionRefBodySchema,
     201,
     ExecutionRefResponseSchema,
+    { operationId: "recordExecutionRef" },
   ),
   async (c) => c.json(await recordExecutionRef(c.env, c.req.valid("json")), 201),
 );

@@ -25,6 +25,7 @@ runtimeApp.openapi(
     EnqueueTickBodySchema,
     202,
     EnqueueResponseSchema,
+    { operationId: "enqueueTick" },
   ),
   async (c) => {
     const body = c.req.valid("json");
@@ -44,33 +45,38 @@ runtimeApp.openapi(
   },
 );
 
-const agentRoute = (kind: "users" | "portfolios", param: "userId" | "portfolioId") =>
+const agentRoute = <P extends "userId" | "portfolioId">(kind: "users" | "portfolios", param: P) =>
   createRoute({
     method: "get",
     path: `/v1/admin/agents/${kind}/{${param}}`,
+    operationId: kind === "users" ? "getUserAgentSessions" : "getPortfolioAgentSessions",
+    tags: ["agents"],
     summary: `The monitor sessions mirrored in a ${kind === "users" ? "UserAgent" : "PortfolioAgent"}`,
     security: [{ bearer: [] }],
-    request: { params: z.object({ [param]: z.string().min(1).max(160) }) },
+    request: { params: z.object({ [param]: z.string().min(1).max(160) } as Record<P, z.ZodString>) },
     responses: {
       200: {
         description: "Sessions: last tick, active instance, what it waits on",
         content: {
-          "application/json": { schema: z.object({ [param]: z.string(), sessions: z.array(SessionMirrorSchema) }) },
+          "application/json": {
+            schema: z.object({ [param]: z.string(), sessions: z.array(SessionMirrorSchema) } as {
+              [K in P]: z.ZodString;
+            } & { sessions: z.ZodArray<typeof SessionMirrorSchema> }),
+          },
         },
       },
+      400: PROBLEMS[400],
       401: PROBLEMS[401],
+      403: PROBLEMS[403],
     },
   });
 
-runtimeApp.get("/v1/admin/agents/users/:userId", async (c) => {
-  const userId = c.req.param("userId");
-  return c.json({ userId, sessions: await userAgent(c.env, userId).sessions() });
+runtimeApp.openapi(agentRoute("users", "userId"), async (c) => {
+  const { userId } = c.req.valid("param");
+  return c.json({ userId, sessions: await userAgent(c.env, userId).sessions() }, 200);
 });
 
-runtimeApp.get("/v1/admin/agents/portfolios/:portfolioId", async (c) => {
-  const portfolioId = c.req.param("portfolioId");
-  return c.json({ portfolioId, sessions: await portfolioAgent(c.env, portfolioId).sessions() });
+runtimeApp.openapi(agentRoute("portfolios", "portfolioId"), async (c) => {
+  const { portfolioId } = c.req.valid("param");
+  return c.json({ portfolioId, sessions: await portfolioAgent(c.env, portfolioId).sessions() }, 200);
 });
-
-runtimeApp.openAPIRegistry.registerPath(agentRoute("users", "userId"));
-runtimeApp.openAPIRegistry.registerPath(agentRoute("portfolios", "portfolioId"));

@@ -197,12 +197,4 @@ export const SessionMirrorSchema = z
   })
   .openapi("MonitorSession");
 
-export const ProblemSchema = z
-  .object({
-    type: z.string(),
-    title: z.string(),
-    status: z.number().int(),
-    detail: z.string(),
-    errors: z.array(z.object({ path: z.string(), message: z.string() })).optional(),
-  })
-  .openapi("Problem");
+export { ProblemSchema } from "../../../../shared/src/http/openapi-docs";

@@ -1,0 +1,83 @@
+import { execFile } from "node:child_process";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { promisify } from "node:util";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { type DevFabric, startDevFabric } from "../test-fixtures/dev-fabric";
+import { readmeRoutes } from "./readme-routes";
+
+/**
+ * The public OpenAPI document as a third party meets it: fetched from `npm run dev` itself
+ * (test-fixtures/dev-fabric.ts), then held to `@redocly/cli lint` with its recommended rules and to
+ * the README's API table. The document is generated from the Workers' route schemas, so a route
+ * added without operationId, tags, security or problem responses fails here.
+ */
+const run = promisify(execFile);
+type Operation = { operationId?: string; tags?: string[]; security?: unknown[] };
+type OpenApi = { paths: Record<string, Record<string, Operation>> };
+const METHODS = ["get", "put", "post", "delete", "patch"];
+
+let fabric: DevFabric | undefined;
+let dir = "";
+let docPath = "";
+let doc: OpenApi = { paths: {} };
+
+beforeAll(async () => {
+  fabric = await startDevFabric({ readyTimeoutMs: 90_000 });
+  const res = await fetch(`${fabric.base}/openapi.json`);
+  doc = (await res.json()) as OpenApi;
+  dir = mkdtempSync(join(tmpdir(), "fabric-openapi-"));
+  docPath = join(dir, "openapi.json");
+  writeFileSync(docPath, JSON.stringify(doc, null, 2));
+}, 100_000);
+
+afterAll(async () => {
+  await fabric?.stop();
+  if (dir) rmSync(dir, { recursive: true, force: true });
+});
+
+const operations = () =>
+  Object.entries(doc.paths).flatMap(([path, item]) =>
+    METHODS.filter((m) => m in item).map((m) => ({ method: m.toUpperCase(), path, op: item[m] as Operation })),
+  );
+
+describe("the public OpenAPI document", () => {
+  it("passes @redocly/cli lint (recommended rules) with no error and no warning", async () => {
+    // No telemetry or update check: the test must not need the network.
+    const env = { ...process.env, REDOCLY_TELEMETRY: "off", REDOCLY_SUPPRESS_UPDATE_NOTICE: "true" };
+    const lint = await run("npx", ["redocly", "lint", docPath, "--format=json"], { env }).catch(
+      (err: { stdout?: string }) => ({ stdout: err.stdout ?? "" }),
+    );
+    const report = JSON.parse(lint.stdout) as {
+      totals: { errors: number; warnings: number };
+      problems: { ruleId: string; message: string; location: { pointer: string }[] }[];
+    };
+    const found = report.problems.map((p) => `${p.ruleId} at ${p.location[0]?.pointer}: ${p.message}`);
+    expect(found).toEqual([]);
+    expect(report.totals).toMatchObject({ errors: 0, warnings: 0 });
+  }, 60_000);
+
+  it("gives every operation a unique camelCase operationId, a tag and a security entry", () => {
+    const ops = operations();
+    expect(ops.length).toBeGreaterThan(20);
+    for (const { method, path, op } of ops) {
+      expect(op.operationId, `${method} ${path}`).toMatch(/^[a-z][a-zA-Z0-9]*$/);
+      expect(op.tags?.length, `${method} ${path} tags`).toBeGreaterThan(0);
+      expect(Array.isArray(op.security), `${method} ${path} security`).toBe(true);
+    }
+    const ids = ops.map((o) => o.op.operationId);
+    expect(new Set(ids).size).toBe(ids.length);
+  });
+
+  it("lists exactly the routes of the README's API table", () => {
+    const normalise = (path: string) => path.replace(/\{[^}]+\}/g, "{}");
+    const documented = operations()
+      .map(({ method, path }) => `${method} ${normalise(path)}`)
+      .sort();
+    const readme = readmeRoutes(readFileSync("README.md", "utf8"))
+      .map(({ method, path }) => `${method} ${normalise(path)}`)
+      .sort();
+    expect(readme).toEqual(documented);
+  });
+});
