@@ -7,6 +7,7 @@ import { shardOf, streamKey } from "../../../shared/src/streams";
 import { TimeQuerySchema } from "../../../shared/src/time-input";
 import type { RuntimeEnv } from "../env";
 import { listMonitors } from "./list-monitors";
+import { MonitorSchema } from "./schemas";
 
 /**
  * The list reads: GET /v1/monitors (filters and cursor paging over the D1 read model) and GET
@@ -41,7 +42,7 @@ readApp.openapi(
       ...ADMIN_PROBLEMS,
       200: {
         description: "A page of monitors, each with its state",
-        content: json(z.object({ monitors: z.array(z.looseObject({})), nextCursor: z.string().nullable() })),
+        content: json(z.object({ monitors: z.array(MonitorSchema), nextCursor: z.string().nullable() })),
       },
     },
   }),
@@ -58,7 +59,7 @@ readApp.openapi(
       q.limit,
       q.cursor,
     );
-    return c.json(page as unknown as { monitors: Record<string, unknown>[]; nextCursor: string | null }, 200);
+    return c.json(page as { monitors: z.output<typeof MonitorSchema>[]; nextCursor: string | null }, 200);
   },
 );
 

@@ -4,13 +4,13 @@ import { shardCount, shardName } from "../../../shared/src/contract/topology";
 import { ADMIN_PROBLEMS, problemResponse } from "../../../shared/src/http/openapi-docs";
 import { validationHook } from "../../../shared/src/http/validation-hook";
 import { MonitorBodySchema, MonitorIdSchema } from "../../../shared/src/monitor";
-import { ConditionSchema, FirePolicySchema } from "../../../shared/src/predicate";
 import { fail, ProblemError, problem, validationProblem } from "../../../shared/src/problem";
 import { TimeInputSchema } from "../../../shared/src/time-input";
 import type { RuntimeEnv } from "../env";
 import type { RegistryState } from "./decider";
 import type { CommandResult } from "./monitor-registry";
 import { readMatches, readMonitor } from "./read-model";
+import { BacktestMatchSchema, MatchSchema, MonitorSchema } from "./schemas";
 
 /**
  * The monitor registry (DESIGN §8): PUT / GET / DELETE /v1/monitors/{id}, its matches and a
@@ -21,31 +21,6 @@ export const registryApp = new OpenAPIHono<{ Bindings: RuntimeEnv }>({ defaultHo
 
 const IdParam = z.object({ monitorId: MonitorIdSchema });
 
-/**
- * The PUT body as documented: the predicate tree is recursive, which the OpenAPI generator cannot
- * render, so the document shows one level (a condition, or all/any/not over nested predicates) and
- * the handler validates with the full MonitorBodySchema.
- */
-const PredicateDoc = z
-  .union([
-    ConditionSchema,
-    z.object({ all: z.array(z.looseObject({})).min(1) }),
-    z.object({ any: z.array(z.looseObject({})).min(1) }),
-    z.object({ not: z.looseObject({}) }),
-  ])
-  .describe(
-    "A condition, or { all: [P…] } / { any: [P…] } / { not: P } over nested predicates (depth ≤ 8, ≤ 32 conditions)",
-  );
-const MonitorBodyDoc = z.object({
-  workflowId: z.string(),
-  ownerUserId: z.string(),
-  linkedPortfolioIds: z.array(z.string()).optional(),
-  predicate: PredicateDoc,
-  fire: FirePolicySchema.optional(),
-  enabled: z.boolean().optional(),
-  checkIntervalMs: z.number().int().optional(),
-  expectedVersion: z.number().int().optional(),
-});
 const json = <T extends z.ZodType>(schema: T) => ({ "application/json": { schema } });
 const problemDoc = problemResponse;
 
@@ -66,7 +41,7 @@ registryApp.openapi(
     tags: ["monitors"],
     summary: "Register or update a monitor (201 new, 200 updated); answers once every shard indexed it",
     security: [{ bearer: [] }],
-    request: { params: IdParam, body: { required: true, content: json(MonitorBodyDoc) } },
+    request: { params: IdParam, body: { required: true, content: json(MonitorBodySchema) } },
     responses: {
       ...ADMIN_PROBLEMS,
       200: {
@@ -89,6 +64,12 @@ registryApp.openapi(
     if (!r.ok) failed(r);
     return c.json({ monitorId, version: r.version }, r.created ? 201 : 200);
   },
+  // The documented body is the schema the handler parses with, so the generated validator meets
+  // every mistake first: word it as the handler does.
+  (result) => {
+    if (!result.success) throw new ProblemError(validationProblem(result.error, "The monitor is invalid"));
+    return undefined;
+  },
 );
 
 registryApp.openapi(
@@ -102,7 +83,7 @@ registryApp.openapi(
     request: { params: IdParam },
     responses: {
       ...ADMIN_PROBLEMS,
-      200: { description: "The monitor", content: json(z.looseObject({ monitorId: z.string() })) },
+      200: { description: "The monitor", content: json(MonitorSchema) },
       404: problemDoc("Unknown or removed"),
     },
   }),
@@ -110,7 +91,7 @@ registryApp.openapi(
     const { monitorId } = c.req.valid("param");
     const monitor = await readMonitor(c.env.DB, monitorId);
     if (!monitor) fail("not_found", `monitor ${monitorId} not found`);
-    return c.json(monitor, 200);
+    return c.json(monitor as z.output<typeof MonitorSchema>, 200);
   },
 );
 
@@ -150,14 +131,14 @@ registryApp.openapi(
     },
     responses: {
       ...ADMIN_PROBLEMS,
-      200: { description: "A page of matches", content: json(z.object({ matches: z.array(z.looseObject({})) })) },
+      200: { description: "A page of matches", content: json(z.object({ matches: z.array(MatchSchema) })) },
     },
   }),
   async (c) => {
     const { monitorId } = c.req.valid("param");
     const { limit, after } = c.req.valid("query");
     return c.json(
-      { matches: (await readMatches(c.env.DB, monitorId, limit, after)) as Record<string, unknown>[] },
+      { matches: (await readMatches(c.env.DB, monitorId, limit, after)) as z.output<typeof MatchSchema>[] },
       200,
     );
   },
@@ -176,7 +157,7 @@ registryApp.openapi(
     request: { params: IdParam, body: { required: false, content: json(BacktestBody) } },
     responses: {
       ...ADMIN_PROBLEMS,
-      200: { description: "Matches", content: json(z.object({ matches: z.array(z.looseObject({})) })) },
+      200: { description: "Matches", content: json(z.object({ matches: z.array(BacktestMatchSchema) })) },
       404: problemDoc("Unknown monitor"),
     },
   }),
@@ -189,6 +170,6 @@ registryApp.openapi(
     const place = placementOf(current.definition, shardCount(c.env));
     const home = c.env.SHARDS.get(c.env.SHARDS.idFromName(shardName(place.home)));
     const matches = await home.backtest(current.definition, place.streams, range.data.from, range.data.to);
-    return c.json({ matches: matches as unknown as Record<string, unknown>[] }, 200);
+    return c.json({ matches: matches as z.output<typeof BacktestMatchSchema>[] }, 200);
   },
 );
