@@ -1,11 +1,14 @@
 import { execFile } from "node:child_process";
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { join, resolve } from "node:path";
 import { promisify } from "node:util";
+import openapiTS, { astToString } from "openapi-typescript";
+import ts from "typescript";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type DevFabric, startDevFabric } from "../test-fixtures/dev-fabric";
 import { readmeRoutes } from "./readme-routes";
+import { TYPED_CLIENT } from "./typed-client";
 
 /**
  * The public OpenAPI document as a third party meets it: fetched from `npm run dev` itself
@@ -80,4 +83,27 @@ describe("the public OpenAPI document", () => {
       .sort();
     expect(readme).toEqual(documented);
   });
+
+  it("types a client (openapi-typescript + openapi-fetch): a nested predicate compiles, deep mistakes do not", async () => {
+    const types = astToString(await openapiTS(doc as unknown as Parameters<typeof openapiTS>[0]));
+    writeFileSync(join(dir, "api.d.ts"), types);
+    const client = join(dir, "client.ts");
+    writeFileSync(client, TYPED_CLIENT);
+    symlinkSync(resolve("node_modules"), join(dir, "node_modules"), "dir");
+    const program = ts.createProgram([client], {
+      strict: true,
+      noEmit: true,
+      target: ts.ScriptTarget.ES2022,
+      module: ts.ModuleKind.ESNext,
+      moduleResolution: ts.ModuleResolutionKind.Bundler,
+      lib: ["lib.es2022.d.ts", "lib.dom.d.ts"],
+      types: [],
+      skipLibCheck: true,
+    });
+    const diagnostics = ts.getPreEmitDiagnostics(program).map((d) => {
+      const where = d.file && d.start !== undefined ? d.file.getLineAndCharacterOfPosition(d.start).line + 1 : 0;
+      return `${d.file?.fileName.split("/").pop()}:${where} ${ts.flattenDiagnosticMessageText(d.messageText, "\n")}`;
+    });
+    expect(diagnostics).toEqual([]);
+  }, 60_000);
 });
