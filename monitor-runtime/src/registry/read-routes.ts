@@ -7,7 +7,7 @@ import { shardOf, streamKey } from "../../../shared/src/streams";
 import { TimeQuerySchema } from "../../../shared/src/time-input";
 import type { RuntimeEnv } from "../env";
 import { listMonitors } from "./list-monitors";
-import { MonitorSchema } from "./schemas";
+import { MonitorSchema, StoredFactSchema } from "./schemas";
 
 /**
  * The list reads: GET /v1/monitors (filters and cursor paging over the D1 read model) and GET
@@ -92,7 +92,7 @@ readApp.openapi(
       200: {
         description: "A page of facts (observedAt in epoch ms)",
         content: json(
-          z.object({ streamKey: z.string(), facts: z.array(z.looseObject({})), nextCursor: z.string().nullable() }),
+          z.object({ streamKey: z.string(), facts: z.array(StoredFactSchema), nextCursor: z.string().nullable() }),
         ),
       },
     },
@@ -114,7 +114,7 @@ readApp.openapi(
     return c.json(
       { streamKey: key, ...page } as unknown as {
         streamKey: string;
-        facts: Record<string, unknown>[];
+        facts: z.output<typeof StoredFactSchema>[];
         nextCursor: string | null;
       },
       200,

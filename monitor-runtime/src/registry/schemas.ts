@@ -1,5 +1,6 @@
 import { z } from "@hono/zod-openapi";
 import { MonitorDefinitionSchema, TriggerEventSchema } from "../../../shared/src/events";
+import { FactKindSchema } from "../../../shared/src/facts";
 import { PredicateSchema } from "../../../shared/src/predicate";
 
 /**
@@ -48,3 +49,18 @@ export const MatchSchema = z
 export const BacktestMatchSchema = MatchSchema.extend({ streamKey: z.string(), ownerUserId: z.string() }).openapi(
   "BacktestMatch",
 );
+
+/** A fact as a stream stores it: the producer's fact (observedAt in epoch ms) and what ingest assigned. */
+export const StoredFactSchema = z
+  .looseObject({
+    kind: FactKindSchema,
+    subject: z.record(z.string(), z.string()).openapi({ example: { symbol: "BTC-USD" } }),
+    observedAt: z.number().int().describe("epoch ms"),
+    dedupeKey: z.string().optional(),
+    data: z.record(z.string(), z.unknown()).openapi({ example: { price: 100250.5 } }),
+    eventId: z.string(),
+    producerId: z.string(),
+    receivedAt: z.number().int().describe("epoch ms"),
+    streamKey: z.string().openapi({ example: "market_price:BTC-USD" }),
+  })
+  .openapi("StoredFact");
