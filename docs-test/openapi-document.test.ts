@@ -17,7 +17,15 @@ import { TYPED_CLIENT } from "./typed-client";
  * added without operationId, tags, security or problem responses fails here.
  */
 const run = promisify(execFile);
-type Operation = { operationId?: string; tags?: string[]; security?: unknown[] };
+type Media = { example?: unknown; schema?: unknown };
+type Operation = {
+  operationId?: string;
+  tags?: string[];
+  security?: unknown[];
+  requestBody?: { content?: Record<string, Media> };
+  responses?: Record<string, { content?: Record<string, Media> }>;
+  parameters?: { example?: unknown; schema?: { example?: unknown } }[];
+};
 type OpenApi = { paths: Record<string, Record<string, Operation>> };
 const METHODS = ["get", "put", "post", "delete", "patch"];
 
@@ -61,13 +69,24 @@ describe("the public OpenAPI document", () => {
     expect(report.totals).toMatchObject({ errors: 0, warnings: 0 });
   }, 60_000);
 
-  it("gives every operation a unique camelCase operationId, a tag and a security entry", () => {
+  it("gives every operation a unique camelCase operationId, a tag, a security entry and an example", () => {
     const ops = operations();
     expect(ops.length).toBeGreaterThan(20);
     for (const { method, path, op } of ops) {
       expect(op.operationId, `${method} ${path}`).toMatch(/^[a-z][a-zA-Z0-9]*$/);
       expect(op.tags?.length, `${method} ${path} tags`).toBeGreaterThan(0);
       expect(Array.isArray(op.security), `${method} ${path} security`).toBe(true);
+      const media = [
+        ...Object.values(op.requestBody?.content ?? {}),
+        ...Object.entries(op.responses ?? {})
+          .filter(([status]) => status.startsWith("2"))
+          .flatMap(([, r]) => Object.values(r.content ?? {})),
+      ];
+      const examples = [
+        ...media.map((m) => m.example),
+        ...(op.parameters ?? []).map((p) => p.example ?? p.schema?.example),
+      ].filter((e) => e !== undefined);
+      expect(examples.length, `${method} ${path} examples`).toBeGreaterThan(0);
     }
     const ids = ops.map((o) => o.op.operationId);
     expect(new Set(ids).size).toBe(ids.length);

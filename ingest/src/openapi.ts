@@ -1,5 +1,5 @@
 import { type OpenAPIHono, z } from "@hono/zod-openapi";
-import { FactInputSchema } from "../../shared/src/facts";
+import { FactInputSchema, type PushFactsBodySchema } from "../../shared/src/facts";
 import { OPEN, problemResponse } from "../../shared/src/http/openapi-docs";
 
 /**
@@ -23,6 +23,18 @@ const HealthSchema = z
   })
   .openapi("Health");
 
+const PUSH_EXAMPLE: z.input<typeof PushFactsBodySchema> = {
+  facts: [
+    {
+      kind: "market_price",
+      subject: { symbol: "BTC-USD" },
+      observedAt: "2026-12-05T13:50:00Z",
+      dedupeKey: "coinbase:BTC-USD:1764942600",
+      data: { price: 100250.5 },
+    },
+  ],
+};
+
 export function registerIngestDocs(app: Pick<OpenAPIHono, "openAPIRegistry">): void {
   const problemContent = problemResponse("").content;
   const body = z.object({ facts: z.array(FactInputSchema).min(1).max(1000) });
@@ -37,13 +49,21 @@ export function registerIngestDocs(app: Pick<OpenAPIHono, "openAPIRegistry">): v
     request: {
       body: {
         required: true,
-        content: { "application/json": { schema: body }, "application/msgpack": { schema: body } },
+        content: {
+          "application/json": { schema: body, example: PUSH_EXAMPLE },
+          "application/msgpack": { schema: body },
+        },
       },
     },
     responses: {
       202: {
         description: "Accepted and enqueued",
-        content: { "application/json": { schema: PushFactsResponseSchema } },
+        content: {
+          "application/json": {
+            schema: PushFactsResponseSchema,
+            example: { accepted: 1, duplicates: 0, eventIds: ["01KBQ3Z0A1B2C3D4E5F6G7H8J9"] },
+          },
+        },
       },
       400: { description: "Invalid batch (errors name each path)", content: problemContent },
       401: { description: "Missing or invalid producer token", content: problemContent },
@@ -62,7 +82,15 @@ export function registerIngestDocs(app: Pick<OpenAPIHono, "openAPIRegistry">): v
     summary: "Readiness of every Worker of the fabric",
     ...OPEN,
     responses: {
-      200: { description: "Ready", content: { "application/json": { schema: HealthSchema } } },
+      200: {
+        description: "Ready",
+        content: {
+          "application/json": {
+            schema: HealthSchema,
+            example: { status: "ok", workers: { ingest: "ok", MONITOR_RUNTIME: "ok", PROJECTOR: "ok", MATCHER: "ok" } },
+          },
+        },
+      },
       "4XX": problemResponse("A client error the gateway answers for any path (e.g. a malformed URL)"),
       503: { description: "A Worker is not ready", content: { "application/json": { schema: HealthSchema } } },
     },
@@ -76,7 +104,15 @@ export function registerIngestDocs(app: Pick<OpenAPIHono, "openAPIRegistry">): v
     summary: "This document: OpenAPI 3.1, every Worker's routes merged",
     ...OPEN,
     responses: {
-      200: { description: "The document", content: { "application/json": { schema: z.looseObject({}) } } },
+      200: {
+        description: "The document",
+        content: {
+          "application/json": {
+            schema: z.looseObject({ openapi: z.string(), info: z.looseObject({}), paths: z.looseObject({}) }),
+            example: { openapi: "3.1.0", info: { title: "Trigger-matcher fabric", version: "1.0.0" }, paths: {} },
+          },
+        },
+      },
       "4XX": clientError,
     },
   });
@@ -88,7 +124,10 @@ export function registerIngestDocs(app: Pick<OpenAPIHono, "openAPIRegistry">): v
     summary: "The interactive API reference (Swagger UI, served by the fabric, no network needed)",
     ...OPEN,
     responses: {
-      200: { description: "An HTML page", content: { "text/html": { schema: z.string() } } },
+      200: {
+        description: "An HTML page",
+        content: { "text/html": { schema: z.string(), example: "<!doctype html><html>…Swagger UI…</html>" } },
+      },
       "4XX": clientError,
     },
   });

@@ -50,6 +50,22 @@ const StatsSchema = z
   })
   .openapi("FabricStats");
 
+const SHARD_EXAMPLE = { shard: 0, factsApplied: 1200, factsStale: 0, duplicates: 3, matches: 2, outboxBacklog: 0 };
+const STATS_EXAMPLE: z.output<typeof StatsSchema> = {
+  totals: {
+    factsApplied: 1200,
+    factsStale: 0,
+    duplicates: 3,
+    matches: 2,
+    outboxBacklog: 0,
+    oldestUndeliveredAgeMs: null,
+  },
+  shards: [SHARD_EXAMPLE],
+  queues: { facts: { lagMs: 40, lastBatchSize: 25, lastBatchAt: 1764942600000 } },
+  wakes: { pending: 0, oldestAgeMs: null, ratePerSecond: 40, heldUntil: null, rateLimited: 0 },
+  deadLetters: { facts: 0, events: 0, wakes: 0 },
+};
+
 app.openapi(
   {
     method: "get",
@@ -62,7 +78,12 @@ app.openapi(
       ...ADMIN_PROBLEMS,
       200: {
         description: "Stats",
-        content: { "application/json": { schema: z.object({ shards: z.array(ShardStats) }) } },
+        content: {
+          "application/json": {
+            schema: z.object({ shards: z.array(ShardStats) }),
+            example: { shards: [SHARD_EXAMPLE] },
+          },
+        },
       },
     },
   },
@@ -88,7 +109,7 @@ app.openapi(
     ...ADMIN,
     responses: {
       ...ADMIN_PROBLEMS,
-      200: { description: "Stats", content: { "application/json": { schema: StatsSchema } } },
+      200: { description: "Stats", content: { "application/json": { schema: StatsSchema, example: STATS_EXAMPLE } } },
     },
   },
   async (c) => {

@@ -35,11 +35,21 @@ export function mountRebuildRoutes(app: OpenAPIHono<{ Bindings: ProjectorEnv }>)
       tags: ["projections"],
       summary: "Rebuild the projections from event_log alone (shadow tables, then an atomic swap)",
       security: [{ bearer: [] }],
-      request: { body: { required: false, content: { "application/json": { schema: RebuildBody } } } },
+      request: {
+        body: {
+          required: false,
+          content: { "application/json": { schema: RebuildBody, example: { projections: ["all"] } } },
+        },
+      },
       responses: {
         202: {
           description: "Started",
-          content: { "application/json": { schema: z.object({ rebuildId: z.string() }) } },
+          content: {
+            "application/json": {
+              schema: z.object({ rebuildId: z.string() }),
+              example: { rebuildId: "01KBQ3Z0A1B2C3D4E5F6G7H8J9" },
+            },
+          },
         },
         ...ADMIN_PROBLEMS,
         409: problemResponse("A rebuild is already running"),
@@ -70,7 +80,21 @@ export function mountRebuildRoutes(app: OpenAPIHono<{ Bindings: ProjectorEnv }>)
       security: [{ bearer: [] }],
       request: { params: z.object({ rebuildId: z.string().min(1).max(64) }) },
       responses: {
-        200: { description: "Status", content: { "application/json": { schema: RebuildStatus } } },
+        200: {
+          description: "Status",
+          content: {
+            "application/json": {
+              schema: RebuildStatus,
+              example: {
+                rebuildId: "01KBQ3Z0A1B2C3D4E5F6G7H8J9",
+                status: "complete",
+                eventsApplied: 1200,
+                startedAt: 1764942600000,
+                completedAt: 1764942604000,
+              },
+            },
+          },
+        },
         ...ADMIN_PROBLEMS,
         404: problemResponse("Unknown rebuild"),
       },

@@ -6,6 +6,7 @@ import { validationHook } from "../../../shared/src/http/validation-hook";
 import { shardOf, streamKey } from "../../../shared/src/streams";
 import { TimeQuerySchema } from "../../../shared/src/time-input";
 import type { RuntimeEnv } from "../env";
+import { MONITOR_EXAMPLE, STORED_FACT_EXAMPLE } from "./examples";
 import { listMonitors } from "./list-monitors";
 import { MonitorSchema, StoredFactSchema } from "./schemas";
 
@@ -16,7 +17,7 @@ import { MonitorSchema, StoredFactSchema } from "./schemas";
  */
 export const readApp = new OpenAPIHono<{ Bindings: RuntimeEnv }>({ defaultHook: validationHook });
 
-const json = <T extends z.ZodType>(schema: T) => ({ "application/json": { schema } });
+const json = <T extends z.ZodType>(schema: T, example: z.output<T>) => ({ "application/json": { schema, example } });
 const limit = (max: number, dflt: number) =>
   z.coerce.number().int().min(1).max(max).default(dflt).describe(`page size, 1–${max} (default ${dflt})`);
 
@@ -42,7 +43,10 @@ readApp.openapi(
       ...ADMIN_PROBLEMS,
       200: {
         description: "A page of monitors, each with its state",
-        content: json(z.object({ monitors: z.array(MonitorSchema), nextCursor: z.string().nullable() })),
+        content: json(z.object({ monitors: z.array(MonitorSchema), nextCursor: z.string().nullable() }), {
+          monitors: [MONITOR_EXAMPLE],
+          nextCursor: "btc-100k",
+        }),
       },
     },
   }),
@@ -86,13 +90,14 @@ readApp.openapi(
     tags: ["streams"],
     summary: "A stream's stored facts in event-time order (subject fields as query parameters), cursor paging",
     security: [{ bearer: [] }],
-    request: { params: z.object({ kind: FactKindSchema }), query: FactsQuery },
+    request: { params: z.object({ kind: FactKindSchema.openapi({ example: "market_price" }) }), query: FactsQuery },
     responses: {
       ...ADMIN_PROBLEMS,
       200: {
         description: "A page of facts (observedAt in epoch ms)",
         content: json(
           z.object({ streamKey: z.string(), facts: z.array(StoredFactSchema), nextCursor: z.string().nullable() }),
+          { streamKey: "market_price:BTC-USD", facts: [STORED_FACT_EXAMPLE], nextCursor: null },
         ),
       },
     },

@@ -8,6 +8,7 @@ import { fail, ProblemError, problem, validationProblem } from "../../../shared/
 import { TimeInputSchema } from "../../../shared/src/time-input";
 import type { RuntimeEnv } from "../env";
 import type { RegistryState } from "./decider";
+import { BACKTEST_MATCH_EXAMPLE, MATCH_EXAMPLE, MONITOR_BODY_EXAMPLE, MONITOR_EXAMPLE } from "./examples";
 import type { CommandResult } from "./monitor-registry";
 import { readMatches, readMonitor } from "./read-model";
 import { BacktestMatchSchema, MatchSchema, MonitorSchema } from "./schemas";
@@ -19,9 +20,11 @@ import { BacktestMatchSchema, MatchSchema, MonitorSchema } from "./schemas";
  */
 export const registryApp = new OpenAPIHono<{ Bindings: RuntimeEnv }>({ defaultHook: validationHook });
 
-const IdParam = z.object({ monitorId: MonitorIdSchema });
+const IdParam = z.object({ monitorId: MonitorIdSchema.openapi({ example: "btc-100k" }) });
 
-const json = <T extends z.ZodType>(schema: T) => ({ "application/json": { schema } });
+const json = <T extends z.ZodType>(schema: T, example?: z.input<T> | z.output<T>) => ({
+  "application/json": { schema, ...(example === undefined ? {} : { example }) },
+});
 const problemDoc = problemResponse;
 
 function registry(env: RuntimeEnv, monitorId: string) {
@@ -41,14 +44,17 @@ registryApp.openapi(
     tags: ["monitors"],
     summary: "Register or update a monitor (201 new, 200 updated); answers once every shard indexed it",
     security: [{ bearer: [] }],
-    request: { params: IdParam, body: { required: true, content: json(MonitorBodySchema) } },
+    request: { params: IdParam, body: { required: true, content: json(MonitorBodySchema, MONITOR_BODY_EXAMPLE) } },
     responses: {
       ...ADMIN_PROBLEMS,
       200: {
         description: "Updated (or unchanged)",
-        content: json(z.object({ monitorId: z.string(), version: z.number() })),
+        content: json(z.object({ monitorId: z.string(), version: z.number() }), { monitorId: "btc-100k", version: 2 }),
       },
-      201: { description: "Registered", content: json(z.object({ monitorId: z.string(), version: z.number() })) },
+      201: {
+        description: "Registered",
+        content: json(z.object({ monitorId: z.string(), version: z.number() }), { monitorId: "btc-100k", version: 1 }),
+      },
       400: problemDoc("Invalid monitor or predicate (errors name each path)"),
       412: problemDoc("expectedVersion does not match"),
     },
@@ -83,7 +89,7 @@ registryApp.openapi(
     request: { params: IdParam },
     responses: {
       ...ADMIN_PROBLEMS,
-      200: { description: "The monitor", content: json(MonitorSchema) },
+      200: { description: "The monitor", content: json(MonitorSchema, MONITOR_EXAMPLE) },
       404: problemDoc("Unknown or removed"),
     },
   }),
@@ -131,7 +137,10 @@ registryApp.openapi(
     },
     responses: {
       ...ADMIN_PROBLEMS,
-      200: { description: "A page of matches", content: json(z.object({ matches: z.array(MatchSchema) })) },
+      200: {
+        description: "A page of matches",
+        content: json(z.object({ matches: z.array(MatchSchema) }), { matches: [MATCH_EXAMPLE] }),
+      },
     },
   }),
   async (c) => {
@@ -154,10 +163,16 @@ registryApp.openapi(
     tags: ["monitors"],
     summary: "The matches the current definition would have produced over the stored fact log (no side effects)",
     security: [{ bearer: [] }],
-    request: { params: IdParam, body: { required: false, content: json(BacktestBody) } },
+    request: {
+      params: IdParam,
+      body: { required: false, content: json(BacktestBody, { from: "2026-12-01T00:00:00Z", to: 1764942600000 }) },
+    },
     responses: {
       ...ADMIN_PROBLEMS,
-      200: { description: "Matches", content: json(z.object({ matches: z.array(BacktestMatchSchema) })) },
+      200: {
+        description: "Matches",
+        content: json(z.object({ matches: z.array(BacktestMatchSchema) }), { matches: [BACKTEST_MATCH_EXAMPLE] }),
+      },
       404: problemDoc("Unknown monitor"),
     },
   }),

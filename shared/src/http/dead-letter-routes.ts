@@ -40,7 +40,24 @@ export function deadLetterListRoute(queue: "facts" | "events") {
       ...ADMIN_PROBLEMS,
       200: {
         description: "Dead letters",
-        content: { "application/json": { schema: z.object({ deadLetters: z.array(DeadLetterSchema) }) } },
+        content: {
+          "application/json": {
+            schema: z.object({ deadLetters: z.array(DeadLetterSchema) }),
+            example: {
+              deadLetters: [
+                {
+                  id: "msg-7f3a",
+                  source_queue: queue,
+                  reason: "projection failed: D1 unavailable",
+                  attempts: 5,
+                  failed_at: 1764942600000,
+                  replayed_at: null,
+                  replay_count: 0,
+                },
+              ],
+            },
+          },
+        },
       },
     },
   });
@@ -54,12 +71,14 @@ export function deadLetterReplayRoute(queue: "facts" | "events") {
     tags: ["dead-letters"],
     summary: `Re-send a dead letter's original body to Queue "${queue}" (consumers are idempotent)`,
     ...ADMIN,
-    request: { params: z.object({ id: z.string().min(1).max(200) }) },
+    request: { params: z.object({ id: z.string().min(1).max(200).openapi({ example: "msg-7f3a" }) }) },
     responses: {
       ...ADMIN_PROBLEMS,
       202: {
         description: "Re-sent",
-        content: { "application/json": { schema: z.object({ replayed: z.string() }) } },
+        content: {
+          "application/json": { schema: z.object({ replayed: z.string() }), example: { replayed: "msg-7f3a" } },
+        },
       },
       404: problemResponse("No such dead letter on this queue"),
     },

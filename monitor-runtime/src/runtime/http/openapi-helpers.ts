@@ -25,7 +25,7 @@ export function adminPost<B extends z.ZodType, S extends 200 | 201 | 202, R exte
   body: B,
   status: S,
   response: R,
-  meta: { operationId: string; tags?: ApiTag[] },
+  meta: { operationId: string; tags?: ApiTag[]; example: { request: z.input<B>; response: z.output<R> } },
 ) {
   return createRoute({
     method: "post",
@@ -34,9 +34,14 @@ export function adminPost<B extends z.ZodType, S extends 200 | 201 | 202, R exte
     operationId: meta.operationId,
     tags: meta.tags ?? ["control-plane"],
     security: [{ bearer: [] }],
-    request: { body: { required: true, content: { "application/json": { schema: body } } } },
+    request: {
+      body: { required: true, content: { "application/json": { schema: body, example: meta.example.request } } },
+    },
     responses: {
-      [status]: { description: "OK", content: { "application/json": { schema: response } } },
+      [status]: {
+        description: "OK",
+        content: { "application/json": { schema: response, example: meta.example.response } },
+      },
       ...PROBLEMS,
     } as { [K in S]: { description: string; content: { "application/json": { schema: R } } } } & typeof PROBLEMS,
   });
