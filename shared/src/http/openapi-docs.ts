@@ -66,7 +66,7 @@ export function problems<S extends number>(...statuses: S[]): Record<S, ReturnTy
   >;
 }
 
-/** An admin-token route: the bearer scheme, and the failures the token middleware answers. */
+/** An admin-token route: the bearer scheme (spread ADMIN_PROBLEMS into its responses). */
 export const ADMIN = { security: [{ bearer: [] }] };
 /** A route anyone may call. */
 export const OPEN = { security: [] };
