@@ -6,6 +6,7 @@ import { promisify } from "node:util";
 import openapiTS, { astToString } from "openapi-typescript";
 import ts from "typescript";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { scopeFor } from "../shared/src/http/admin-scopes";
 import { type DevFabric, startDevFabric } from "../test-fixtures/dev-fabric";
 import { readmeRoutes } from "./readme-routes";
 import { TYPED_CLIENT } from "./typed-client";
@@ -76,6 +77,9 @@ describe("the public OpenAPI document", () => {
       expect(op.operationId, `${method} ${path}`).toMatch(/^[a-z][a-zA-Z0-9]*$/);
       expect(op.tags?.length, `${method} ${path} tags`).toBeGreaterThan(0);
       expect(Array.isArray(op.security), `${method} ${path} security`).toBe(true);
+      if (path.startsWith("/v1/") && path !== "/v1/facts") {
+        expect(op.security, `${method} ${path} names its admin scope`).toEqual([{ bearer: [scopeFor(method, path)] }]);
+      }
       const media = [
         ...Object.values(op.requestBody?.content ?? {}),
         ...Object.entries(op.responses ?? {})

@@ -1,5 +1,6 @@
 import type { OpenAPIHono } from "@hono/zod-openapi";
 import { MAX_BODY_BYTES } from "../../shared/src/facts";
+import { scopeFor } from "../../shared/src/http/admin-scopes";
 import { ProblemError, problem } from "../../shared/src/problem";
 import type { IngestEnv } from "./env";
 import { readLimited } from "./read-body";
@@ -83,7 +84,7 @@ export async function mergedOpenApi(
     servers: [{ url: "/" }],
     tags: TAGS,
   }) as unknown as OpenApiDoc;
-  own.components = { ...own.components, securitySchemes: { bearer: { type: "http", scheme: "bearer" } } };
+  own.components = { ...own.components, securitySchemes: { bearer: BEARER } };
   for (const name of ["MONITOR_RUNTIME", "PROJECTOR", "MATCHER"] as const) {
     const svc = env[name];
     if (!svc) continue;
@@ -99,7 +100,29 @@ export async function mergedOpenApi(
       // A Worker that is not up yet simply contributes no paths.
     }
   }
+  withScopes(own.paths ?? {});
   return own;
+}
+
+const BEARER = {
+  type: "http",
+  scheme: "bearer",
+  description:
+    "POST /v1/facts takes a producer token; every other route an admin token holding the scope its security entry names: read, write or control-plane (a token without it is a 403 naming the scope).",
+};
+
+/**
+ * Names, on each admin operation's security entry, the scope the token middleware enforces for it
+ * (OpenAPI 3.1 lets a non-OAuth requirement list role names), computed by the same `scopeFor`.
+ */
+function withScopes(paths: Record<string, unknown>): void {
+  for (const [path, item] of Object.entries(paths)) {
+    if (path === "/v1/facts") continue;
+    for (const [method, op] of Object.entries(item as Record<string, { security?: Record<string, string[]>[] }>)) {
+      const bearer = op.security?.find((s) => "bearer" in s);
+      if (bearer) bearer.bearer = [scopeFor(method.toUpperCase(), path)];
+    }
+  }
 }
 
 /** The document's tags, in the order a reader meets them. */
