@@ -37,7 +37,7 @@ const PUSH_EXAMPLE: z.input<typeof PushFactsBodySchema> = {
 
 export function registerIngestDocs(app: Pick<OpenAPIHono, "openAPIRegistry">): void {
   const problemContent = problemResponse("").content;
-  const body = z.object({ facts: z.array(FactInputSchema).min(1).max(1000) });
+  const body = z.object({ facts: z.array(FactInputSchema.openapi("FactInput")).min(1).max(1000) });
   app.openAPIRegistry.registerComponent("securitySchemes", "bearer", { type: "http", scheme: "bearer" });
   app.openAPIRegistry.registerPath({
     method: "post",
