@@ -1,6 +1,6 @@
 import { type OpenAPIHono, z } from "@hono/zod-openapi";
 import { FactInputSchema, type PushFactsBodySchema } from "../../shared/src/facts";
-import { OPEN, problemResponse } from "../../shared/src/http/openapi-docs";
+import { docSchema, OPEN, problemResponse } from "../../shared/src/http/openapi-docs";
 
 /**
  * OpenAPI for ingest, generated from the same zod schemas the handler validates with. The body is
@@ -37,7 +37,7 @@ const PUSH_EXAMPLE: z.input<typeof PushFactsBodySchema> = {
 
 export function registerIngestDocs(app: Pick<OpenAPIHono, "openAPIRegistry">): void {
   const problemContent = problemResponse("").content;
-  const body = z.object({ facts: z.array(FactInputSchema.openapi("FactInput")).min(1).max(1000) });
+  const body = z.object({ facts: z.array(docSchema(FactInputSchema, "FactInput")).min(1).max(1000) });
   app.openAPIRegistry.registerComponent("securitySchemes", "bearer", { type: "http", scheme: "bearer" });
   app.openAPIRegistry.registerPath({
     method: "post",

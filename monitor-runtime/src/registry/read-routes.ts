@@ -1,7 +1,7 @@
 import { createRoute, OpenAPIHono, z } from "@hono/zod-openapi";
 import { shardCount, shardName } from "../../../shared/src/contract/topology";
 import { FactKindSchema } from "../../../shared/src/facts";
-import { ADMIN_PROBLEMS } from "../../../shared/src/http/openapi-docs";
+import { ADMIN_PROBLEMS, docSchema } from "../../../shared/src/http/openapi-docs";
 import { validationHook } from "../../../shared/src/http/validation-hook";
 import { shardOf, streamKey } from "../../../shared/src/streams";
 import { TimeQuerySchema } from "../../../shared/src/time-input";
@@ -90,7 +90,7 @@ readApp.openapi(
     tags: ["streams"],
     summary: "A stream's stored facts in event-time order (subject fields as query parameters), cursor paging",
     security: [{ bearer: [] }],
-    request: { params: z.object({ kind: FactKindSchema.openapi({ example: "market_price" }) }), query: FactsQuery },
+    request: { params: z.object({ kind: docSchema(FactKindSchema, { example: "market_price" }) }), query: FactsQuery },
     responses: {
       ...ADMIN_PROBLEMS,
       200: {

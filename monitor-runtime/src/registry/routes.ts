@@ -1,7 +1,7 @@
 import { createRoute, OpenAPIHono, z } from "@hono/zod-openapi";
 import { placementOf } from "../../../shared/src/contract/placement";
 import { shardCount, shardName } from "../../../shared/src/contract/topology";
-import { ADMIN_PROBLEMS, problemResponse } from "../../../shared/src/http/openapi-docs";
+import { ADMIN_PROBLEMS, docSchema, problemResponse } from "../../../shared/src/http/openapi-docs";
 import { validationHook } from "../../../shared/src/http/validation-hook";
 import { MonitorBodySchema, MonitorIdSchema } from "../../../shared/src/monitor";
 import { fail, ProblemError, problem, validationProblem } from "../../../shared/src/problem";
@@ -20,7 +20,7 @@ import { BacktestMatchSchema, MatchSchema, MonitorSchema } from "./schemas";
  */
 export const registryApp = new OpenAPIHono<{ Bindings: RuntimeEnv }>({ defaultHook: validationHook });
 
-const IdParam = z.object({ monitorId: MonitorIdSchema.openapi({ example: "btc-100k" }) });
+const IdParam = z.object({ monitorId: docSchema(MonitorIdSchema, { example: "btc-100k" }) });
 
 const json = <T extends z.ZodType>(schema: T, example?: z.input<T> | z.output<T>) => ({
   "application/json": { schema, ...(example === undefined ? {} : { example }) },

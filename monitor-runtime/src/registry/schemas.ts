@@ -1,6 +1,7 @@
 import { z } from "@hono/zod-openapi";
 import { MonitorDefinitionSchema, TriggerEventSchema } from "../../../shared/src/events";
 import { FactKindSchema } from "../../../shared/src/facts";
+import { docSchema } from "../../../shared/src/http/openapi-docs";
 import { PredicateSchema } from "../../../shared/src/predicate";
 
 /**
@@ -10,7 +11,7 @@ import { PredicateSchema } from "../../../shared/src/predicate";
  *
  * @example responses: { 200: { description: "The monitor", content: { "application/json": { schema: MonitorSchema } } } }
  */
-PredicateSchema.openapi("Predicate", {
+docSchema(PredicateSchema, "Predicate", {
   description:
     "A condition, or { all: [Predicate…] } / { any: [Predicate…] } / { not: Predicate } (depth ≤ 8, ≤ 32 conditions)",
 });
@@ -27,9 +28,9 @@ export const MonitorStateSchema = z
   .openapi("MonitorState");
 
 /** A monitor as GET /v1/monitors/{id} and GET /v1/monitors answer it: its definition and its state. */
-export const MonitorSchema = MonitorDefinitionSchema.extend({ state: MonitorStateSchema }).openapi("Monitor");
+export const MonitorSchema = docSchema(MonitorDefinitionSchema.extend({ state: MonitorStateSchema }), "Monitor");
 
-const TriggerEventDoc = TriggerEventSchema.openapi("TriggerEvent");
+const TriggerEventDoc = docSchema(TriggerEventSchema, "TriggerEvent");
 
 /** A match as GET /v1/monitors/{id}/matches answers it (event-time order). */
 export const MatchSchema = z

@@ -73,3 +73,17 @@ export const OPEN = { security: [] };
 
 /** The 4xx every admin route can answer: a bad request, no token, a token without the scope. */
 export const ADMIN_PROBLEMS = problems(400, 401, 403);
+
+type OpenApiArgs = [string] | [string, Record<string, unknown>] | [Record<string, unknown>];
+/**
+ * `.openapi(…)` on a schema from shared/ (which imports plain `zod`). In a Worker bundle there is
+ * one zod, extended by @hono/zod-openapi; under the vitest pool a shared module can get a second
+ * zod instance that was never extended, and the call would throw at import. There the schema stays
+ * unnamed: it validates the same, and the document (linted from `npm run dev`) is unaffected.
+ *
+ * @example const FactInput = docSchema(FactInputSchema, "FactInput");
+ */
+export function docSchema<T extends z.ZodType>(schema: T, ...args: OpenApiArgs): T {
+  const extended = schema as T & { openapi?: (...a: OpenApiArgs) => T };
+  return typeof extended.openapi === "function" ? extended.openapi(...args) : schema;
+}

@@ -1,5 +1,6 @@
 import { z } from "@hono/zod-openapi";
 import { FactInputSchema } from "../../../../shared/src/facts";
+import { docSchema } from "../../../../shared/src/http/openapi-docs";
 import { WakeReasonSchema } from "../session/wake";
 
 /**
@@ -11,7 +12,7 @@ import { WakeReasonSchema } from "../session/wake";
  */
 const id = () => z.string().min(1).max(128);
 /** One named component in the document instead of the 11-kind union inlined at each use. */
-const FactInput = FactInputSchema.openapi("FactInput");
+const FactInput = docSchema(FactInputSchema, "FactInput");
 
 export const DueBodySchema = z
   .object({ requestId: id(), workerId: id(), limit: z.number().int().min(1).max(500).optional() })
