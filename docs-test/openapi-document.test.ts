@@ -5,15 +5,14 @@ import { join, resolve } from "node:path";
 import { promisify } from "node:util";
 import openapiTS, { astToString } from "openapi-typescript";
 import ts from "typescript";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { scopeFor } from "../shared/src/http/admin-scopes";
-import { type DevFabric, startDevFabric } from "../test-fixtures/dev-fabric";
 import { readmeRoutes } from "./readme-routes";
 import { TYPED_CLIENT } from "./typed-client";
 
 /**
  * The public OpenAPI document as a third party meets it: fetched from `npm run dev` itself
- * (test-fixtures/dev-fabric.ts), then held to `@redocly/cli lint` with its recommended rules and to
+ * (the project's one fabric, test-fixtures/dev-fabric-setup.ts), then held to `@redocly/cli lint` with its recommended rules and to
  * the README's API table. The document is generated from the Workers' route schemas, so a route
  * added without operationId, tags, security or problem responses fails here.
  */
@@ -30,22 +29,19 @@ type Operation = {
 type OpenApi = { paths: Record<string, Record<string, Operation>> };
 const METHODS = ["get", "put", "post", "delete", "patch"];
 
-let fabric: DevFabric | undefined;
 let dir = "";
 let docPath = "";
 let doc: OpenApi = { paths: {} };
 
 beforeAll(async () => {
-  fabric = await startDevFabric({ readyTimeoutMs: 90_000 });
-  const res = await fetch(`${fabric.base}/openapi.json`);
+  const res = await fetch(`${inject("devFabricBase")}/openapi.json`);
   doc = (await res.json()) as OpenApi;
   dir = mkdtempSync(join(tmpdir(), "fabric-openapi-"));
   docPath = join(dir, "openapi.json");
   writeFileSync(docPath, JSON.stringify(doc, null, 2));
-}, 100_000);
+}, 30_000);
 
-afterAll(async () => {
-  await fabric?.stop();
+afterAll(() => {
   if (dir) rmSync(dir, { recursive: true, force: true });
 });
 
