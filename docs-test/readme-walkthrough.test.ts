@@ -1,17 +1,17 @@
 import { execFile } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { promisify } from "node:util";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, inject, it } from "vitest";
 import type { z } from "zod";
 import { PushFactsBodySchema } from "../shared/src/facts";
 import { MonitorBodySchema } from "../shared/src/monitor";
 import { FirePolicySchema, PredicateSchema, predicateLimitIssues } from "../shared/src/predicate";
-import { type DevFabric, startDevFabric } from "../test-fixtures/dev-fabric";
 import { isRead, jsonExamples, outputMatches, walkthroughSteps } from "./walkthrough";
 
 /**
  * The README's first-five-minutes walkthrough, run as written: `npm run dev` itself
- * (test-fixtures/dev-fabric.ts: on a free port and a throwaway state folder), then every
+ * (test-fixtures/dev-fabric.ts: on a free port and a throwaway state folder, started once for the
+ * project by test-fixtures/dev-fabric-setup.ts), then every
  * `bash walkthrough` command of README.md with bash, its output compared with the `# →` lines
  * shown under it. A read is retried for a while, since a match appears only after the queue, the
  * shard and its outbox. The README's JSON examples are parsed with the schemas they name. So the
@@ -23,17 +23,7 @@ const DOCUMENTED = "http://127.0.0.1:8787";
 const READ_RETRY_MS = 20_000;
 const run = promisify(execFile);
 
-let fabric: DevFabric | undefined;
-let base = "";
-
-beforeAll(async () => {
-  fabric = await startDevFabric({ readyTimeoutMs: 90_000 });
-  base = fabric.base;
-}, 100_000);
-
-afterAll(async () => {
-  await fabric?.stop();
-});
+const base = inject("devFabricBase");
 
 describe("README.md", () => {
   const steps = walkthroughSteps(README);

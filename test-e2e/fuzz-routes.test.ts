@@ -10,6 +10,9 @@ import { self } from "../test-fixtures/self";
  * and a refused request must change nothing (no event is appended to the log).
  */
 const ROUTES: [string, string][] = [
+  ["GET", "/healthz"],
+  ["GET", "/openapi.json"],
+  ["GET", "/docs"],
   ["POST", "/v1/facts"],
   ["GET", "/v1/monitors"],
   ["GET", "/v1/streams/{id}/facts"],
@@ -30,8 +33,13 @@ const ROUTES: [string, string][] = [
   ["POST", "/v1/admin/control-plane/workflow-monitors/execution-refs"],
   ["POST", "/api/workflow-monitors/enqueue-tick"],
   ["GET", "/v1/admin/stats"],
+  ["GET", "/v1/admin/shards"],
+  ["GET", "/v1/admin/dead-letters/facts"],
+  ["GET", "/v1/admin/dead-letters/events"],
+  ["POST", "/v1/admin/dead-letters/facts/{id}/replay"],
   ["POST", "/v1/admin/dead-letters/events/{id}/replay"],
   ["GET", "/v1/admin/agents/users/{id}"],
+  ["GET", "/v1/admin/agents/portfolios/{id}"],
 ];
 
 const deep = fc.integer({ min: 1, max: 3000 }).map((depth) => {
@@ -72,6 +80,18 @@ const eventCount = async () =>
   )?.n ?? 0;
 
 describe("every public route under arbitrary input", () => {
+  it("covers every operation of the OpenAPI document", async () => {
+    const doc = (await (await self().fetch("http://fabric/openapi.json")).json()) as {
+      paths: Record<string, Record<string, unknown>>;
+    };
+    const documented = Object.entries(doc.paths)
+      .flatMap(([path, item]) =>
+        Object.keys(item).map((m) => `${m.toUpperCase()} ${path.replace(/\{[^}]+\}/g, "{id}")}`),
+      )
+      .sort();
+    expect(ROUTES.map(([m, p]) => `${m} ${p}`).sort()).toEqual(documented);
+  });
+
   it("never answers 5xx, answers problem+json naming the fault, and a refused request changes nothing", async () => {
     await fc.assert(
       fc.asyncProperty(

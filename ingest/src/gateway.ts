@@ -1,5 +1,6 @@
 import type { OpenAPIHono } from "@hono/zod-openapi";
 import { MAX_BODY_BYTES } from "../../shared/src/facts";
+import { scopeFor } from "../../shared/src/http/admin-scopes";
 import { ProblemError, problem } from "../../shared/src/problem";
 import type { IngestEnv } from "./env";
 import { readLimited } from "./read-body";
@@ -59,24 +60,31 @@ async function health(env: IngestEnv): Promise<Response> {
   return Response.json({ status: ok ? "ok" : "degraded", workers }, { status: ok ? 200 : 503 });
 }
 
-type OpenApiDoc = { paths?: Record<string, unknown>; components?: { schemas?: Record<string, unknown> } };
+type OpenApiDoc = { paths?: Record<string, unknown>; components?: Record<string, Record<string, unknown> | undefined> };
 
-/** The fabric's OpenAPI document: ingest's own, merged with each other Worker's. */
+/**
+ * The fabric's OpenAPI document: ingest's own, merged with each other Worker's (paths and every
+ * kind of component: schemas, parameters, security schemes).
+ */
 export async function mergedOpenApi(
   app: Pick<OpenAPIHono, "getOpenAPI31Document">,
   env: IngestEnv,
 ): Promise<OpenApiDoc> {
-  const own: OpenApiDoc & { components?: Record<string, unknown> } = app.getOpenAPI31Document({
+  const own = app.getOpenAPI31Document({
     openapi: "3.1.0",
     info: {
       title: "Trigger-matcher fabric",
       version: "1.0.0",
       description:
         "Facts in, trigger matches out. Every route but /healthz, /docs and /openapi.json takes a bearer token.",
+      // package.json says private; an SPDX LicenseRef says "no licence granted" in the form
+      // OpenAPI 3.1 asks for (the generator's types predate 3.1's `identifier`).
+      license: { name: "UNLICENSED (private package)", identifier: "LicenseRef-UNLICENSED" } as { name: string },
     },
     servers: [{ url: "/" }],
+    tags: TAGS,
   }) as unknown as OpenApiDoc;
-  own.components = { ...own.components, ...{ securitySchemes: { bearer: { type: "http", scheme: "bearer" } } } };
+  own.components = { ...own.components, securitySchemes: { bearer: BEARER } };
   for (const name of ["MONITOR_RUNTIME", "PROJECTOR", "MATCHER"] as const) {
     const svc = env[name];
     if (!svc) continue;
@@ -85,13 +93,48 @@ export async function mergedOpenApi(
       if (!res.ok) continue;
       const doc = (await res.json()) as OpenApiDoc;
       own.paths = { ...own.paths, ...doc.paths };
-      own.components = {
-        ...own.components,
-        schemas: { ...own.components?.schemas, ...doc.components?.schemas },
-      };
+      for (const [kind, entries] of Object.entries(doc.components ?? {})) {
+        own.components[kind] = { ...own.components[kind], ...entries };
+      }
     } catch {
       // A Worker that is not up yet simply contributes no paths.
     }
   }
+  withScopes(own.paths ?? {});
   return own;
 }
+
+const BEARER = {
+  type: "http",
+  scheme: "bearer",
+  description:
+    "POST /v1/facts takes a producer token; every other route an admin token holding the scope its security entry names: read, write or control-plane (a token without it is a 403 naming the scope).",
+};
+
+/**
+ * Names, on each admin operation's security entry, the scope the token middleware enforces for it
+ * (OpenAPI 3.1 lets a non-OAuth requirement list role names), computed by the same `scopeFor`.
+ */
+function withScopes(paths: Record<string, unknown>): void {
+  for (const [path, item] of Object.entries(paths)) {
+    if (path === "/v1/facts") continue;
+    for (const [method, op] of Object.entries(item as Record<string, { security?: Record<string, string[]>[] }>)) {
+      const bearer = op.security?.find((s) => "bearer" in s);
+      if (bearer) bearer.bearer = [scopeFor(method.toUpperCase(), path)];
+    }
+  }
+}
+
+/** The document's tags, in the order a reader meets them. */
+const TAGS = [
+  { name: "facts", description: "Pushing facts (producer token)" },
+  { name: "monitors", description: "The monitor registry, its matches and backtests" },
+  { name: "streams", description: "Reading a stream's stored facts" },
+  { name: "control-plane", description: "The seed-000 workflow-monitor contract and enqueue-tick" },
+  { name: "admin", description: "Fabric and shard statistics" },
+  { name: "projections", description: "Rebuilding the D1 projections" },
+  { name: "dead-letters", description: "Dead letters of each queue, and replaying them" },
+  { name: "agents", description: "Monitor sessions mirrored in the user and portfolio agents" },
+  { name: "health", description: "Readiness" },
+  { name: "docs", description: "This document and its interactive reference" },
+];

@@ -3,8 +3,10 @@ import { shardCount, shardName } from "../../shared/src/contract/topology";
 import { listDeadLetters, markReplayed, originalBody } from "../../shared/src/dead-letters";
 import { requireAdmin } from "../../shared/src/http/bearer";
 import { ADMIN_BODY_LIMIT, limitBody } from "../../shared/src/http/body-limit";
+import { deadLetterListRoute, deadLetterReplayRoute } from "../../shared/src/http/dead-letter-routes";
 import { notFound, onError } from "../../shared/src/http/errors";
 import { rejectMalformedUrl } from "../../shared/src/http/malformed-url";
+import { ADMIN, ADMIN_PROBLEMS } from "../../shared/src/http/openapi-docs";
 import { validationHook } from "../../shared/src/http/validation-hook";
 import { fail } from "../../shared/src/problem";
 import type { MatcherEnv } from "./env";
@@ -19,17 +21,71 @@ app.get("/healthz", (c) => c.json({ status: "ok", shards: shardCount(c.env) }));
 app.doc31("/openapi.json", { openapi: "3.1.0", info: { title: "matcher", version: "1.0.0" } });
 app.use("/v1/*", requireAdmin<{ Bindings: MatcherEnv }>());
 
-const ShardStats = z.record(z.string(), z.number().nullable());
+const ShardStats = z
+  .record(z.string(), z.number().nullable())
+  .describe("A shard's counters: shard, factsApplied, factsStale, duplicates, matches, outboxBacklog, …")
+  .openapi("ShardStats");
+const Count = z.number().int();
+const StatsSchema = z
+  .object({
+    totals: z.object({
+      factsApplied: Count,
+      factsStale: Count,
+      duplicates: Count,
+      matches: Count,
+      outboxBacklog: Count,
+      oldestUndeliveredAgeMs: z.number().nullable(),
+    }),
+    shards: z.array(ShardStats),
+    queues: z.record(
+      z.string(),
+      z.object({ lagMs: z.number(), lastBatchSize: Count, lastBatchAt: z.number().describe("epoch ms") }),
+    ),
+    wakes: z.object({
+      pending: Count,
+      oldestAgeMs: z.number().nullable(),
+      ratePerSecond: z.number().nullable(),
+      heldUntil: z.number().nullable().describe("epoch ms"),
+      rateLimited: Count,
+    }),
+    deadLetters: z.object({ facts: Count, events: Count, wakes: Count }),
+  })
+  .openapi("FabricStats");
+
+const SHARD_EXAMPLE = { shard: 0, factsApplied: 1200, factsStale: 0, duplicates: 3, matches: 2, outboxBacklog: 0 };
+const STATS_EXAMPLE: z.output<typeof StatsSchema> = {
+  totals: {
+    factsApplied: 1200,
+    factsStale: 0,
+    duplicates: 3,
+    matches: 2,
+    outboxBacklog: 0,
+    oldestUndeliveredAgeMs: null,
+  },
+  shards: [SHARD_EXAMPLE],
+  queues: { facts: { lagMs: 40, lastBatchSize: 25, lastBatchAt: 1764942600000 } },
+  wakes: { pending: 0, oldestAgeMs: null, ratePerSecond: 40, heldUntil: null, rateLimited: 0 },
+  deadLetters: { facts: 0, events: 0, wakes: 0 },
+};
+
 app.openapi(
   {
     method: "get",
     path: "/v1/admin/shards",
+    operationId: "listShardStats",
+    tags: ["admin"],
     summary: "Per-shard facts applied, matches, outbox backlog and oldest undelivered match age",
-    security: [{ bearer: [] }],
+    ...ADMIN,
     responses: {
+      ...ADMIN_PROBLEMS,
       200: {
         description: "Stats",
-        content: { "application/json": { schema: z.object({ shards: z.array(ShardStats) }) } },
+        content: {
+          "application/json": {
+            schema: z.object({ shards: z.array(ShardStats) }),
+            example: { shards: [SHARD_EXAMPLE] },
+          },
+        },
       },
     },
   },
@@ -45,80 +101,98 @@ app.openapi(
   },
 );
 
-app.get("/v1/admin/stats", async (c) => {
-  const n = shardCount(c.env);
-  const [shards, dlq, lag, wakes] = await Promise.all([
-    Promise.all(
-      Array.from({ length: n }, async (_, i) => ({
-        shard: i,
-        ...(await c.env.SHARDS.get(c.env.SHARDS.idFromName(shardName(i))).stats()),
-      })),
-    ),
-    c.env.DB.prepare(
-      "SELECT source_queue, COUNT(*) AS n FROM dead_letters WHERE replayed_at IS NULL GROUP BY source_queue",
-    ).all<{
-      source_queue: string;
-      n: number;
-    }>(),
-    c.env.DB.prepare("SELECT queue, lag_ms, batch_size, at FROM consumer_lag").all<{
-      queue: string;
-      lag_ms: number;
-      batch_size: number;
-      at: number;
-    }>(),
-    c.env.DB.prepare(
-      "SELECT accepted, delivered, rate_limited, rate_per_s, held_until FROM wake_backlog WHERE id = 0",
-    ).first<{
-      accepted: number;
-      delivered: number;
-      rate_limited: number;
-      rate_per_s: number | null;
-      held_until: number | null;
-    }>(),
-  ]);
-  const pendingWakes = Math.max(0, (wakes?.accepted ?? 0) - (wakes?.delivered ?? 0));
-  const wakesLag = lag.results.find((r) => r.queue === "wakes");
-  const sum = (k: string) => shards.reduce((a, s) => a + (Number((s as Record<string, unknown>)[k]) || 0), 0);
-  const ages = shards
-    .map((s) => (s as Record<string, unknown>).oldestUndeliveredAgeMs)
-    .filter((v): v is number => typeof v === "number");
-  return c.json({
-    totals: {
-      factsApplied: sum("factsApplied"),
-      factsStale: sum("factsStale"),
-      duplicates: sum("duplicates"),
-      matches: sum("matches"),
-      outboxBacklog: sum("outboxBacklog"),
-      oldestUndeliveredAgeMs: ages.length ? Math.max(...ages) : null,
+app.openapi(
+  {
+    method: "get",
+    path: "/v1/admin/stats",
+    operationId: "getStats",
+    tags: ["admin"],
+    summary: "Facts, matches, outbox and wake backlogs, queue lag and dead letters, fabric-wide",
+    ...ADMIN,
+    responses: {
+      ...ADMIN_PROBLEMS,
+      200: { description: "Stats", content: { "application/json": { schema: StatsSchema, example: STATS_EXAMPLE } } },
     },
-    shards,
-    queues: Object.fromEntries(
-      lag.results.map((r) => [r.queue, { lagMs: r.lag_ms, lastBatchSize: r.batch_size, lastBatchAt: r.at }]),
-    ),
-    // Trigger-match wake-ups accepted onto Queue "wakes" and not yet handed to their sessions; the
-    // oldest age is the wakes consumer's lag at its last batch; the rate it paces creations to, and
-    // until when a 429 from the platform holds it back.
-    wakes: {
-      pending: pendingWakes,
-      oldestAgeMs: pendingWakes > 0 ? (wakesLag?.lag_ms ?? null) : null,
-      ratePerSecond: wakes?.rate_per_s ?? null,
-      heldUntil: wakes?.held_until ?? null,
-      rateLimited: wakes?.rate_limited ?? 0,
-    },
-    deadLetters: Object.fromEntries(
-      ["facts", "events", "wakes"].map((q) => [q, dlq.results.find((r) => r.source_queue === q)?.n ?? 0]),
-    ),
-  });
+  },
+  async (c) => {
+    const n = shardCount(c.env);
+    const [shards, dlq, lag, wakes] = await Promise.all([
+      Promise.all(
+        Array.from({ length: n }, async (_, i) => ({
+          shard: i,
+          ...(await c.env.SHARDS.get(c.env.SHARDS.idFromName(shardName(i))).stats()),
+        })),
+      ),
+      c.env.DB.prepare(
+        "SELECT source_queue, COUNT(*) AS n FROM dead_letters WHERE replayed_at IS NULL GROUP BY source_queue",
+      ).all<{
+        source_queue: string;
+        n: number;
+      }>(),
+      c.env.DB.prepare("SELECT queue, lag_ms, batch_size, at FROM consumer_lag").all<{
+        queue: string;
+        lag_ms: number;
+        batch_size: number;
+        at: number;
+      }>(),
+      c.env.DB.prepare(
+        "SELECT accepted, delivered, rate_limited, rate_per_s, held_until FROM wake_backlog WHERE id = 0",
+      ).first<{
+        accepted: number;
+        delivered: number;
+        rate_limited: number;
+        rate_per_s: number | null;
+        held_until: number | null;
+      }>(),
+    ]);
+    const pendingWakes = Math.max(0, (wakes?.accepted ?? 0) - (wakes?.delivered ?? 0));
+    const wakesLag = lag.results.find((r) => r.queue === "wakes");
+    const sum = (k: string) => shards.reduce((a, s) => a + (Number((s as Record<string, unknown>)[k]) || 0), 0);
+    const ages = shards
+      .map((s) => (s as Record<string, unknown>).oldestUndeliveredAgeMs)
+      .filter((v): v is number => typeof v === "number");
+    return c.json(
+      {
+        totals: {
+          factsApplied: sum("factsApplied"),
+          factsStale: sum("factsStale"),
+          duplicates: sum("duplicates"),
+          matches: sum("matches"),
+          outboxBacklog: sum("outboxBacklog"),
+          oldestUndeliveredAgeMs: ages.length ? Math.max(...ages) : null,
+        },
+        shards,
+        queues: Object.fromEntries(
+          lag.results.map((r) => [r.queue, { lagMs: r.lag_ms, lastBatchSize: r.batch_size, lastBatchAt: r.at }]),
+        ),
+        // Trigger-match wake-ups accepted onto Queue "wakes" and not yet handed to their sessions; the
+        // oldest age is the wakes consumer's lag at its last batch; the rate it paces creations to, and
+        // until when a 429 from the platform holds it back.
+        wakes: {
+          pending: pendingWakes,
+          oldestAgeMs: pendingWakes > 0 ? (wakesLag?.lag_ms ?? null) : null,
+          ratePerSecond: wakes?.rate_per_s ?? null,
+          heldUntil: wakes?.held_until ?? null,
+          rateLimited: wakes?.rate_limited ?? 0,
+        },
+        deadLetters: Object.fromEntries(
+          ["facts", "events", "wakes"].map((q) => [q, dlq.results.find((r) => r.source_queue === q)?.n ?? 0]),
+        ) as { facts: number; events: number; wakes: number },
+      },
+      200,
+    );
+  },
+);
+
+app.openapi(deadLetterListRoute("facts"), async (c) => {
+  const rows = await listDeadLetters(c.env.DB, "facts", c.req.valid("query").limit);
+  return c.json({ deadLetters: rows.map(({ body: _body, ...row }) => row) }, 200);
 });
 
-app.get("/v1/admin/dead-letters/facts", async (c) => {
-  const rows = await listDeadLetters(c.env.DB, "facts", Number(c.req.query("limit") ?? 100) || 100);
-  return c.json({ deadLetters: rows.map(({ body: _body, ...row }) => row) });
-});
-
-app.post("/v1/admin/dead-letters/facts/:id/replay", async (c) => {
-  const row = (await listDeadLetters(c.env.DB, "facts", 1000)).find((r) => r.id === c.req.param("id"));
-  if (!row) fail("not_found", `no dead letter ${c.req.param("id")} on queue facts`);
+app.openapi(deadLetterReplayRoute("facts"), async (c) => {
+  const { id } = c.req.valid("param");
+  const row = (await listDeadLetters(c.env.DB, "facts", 1000)).find((r) => r.id === id);
+  if (!row) fail("not_found", `no dead letter ${id} on queue facts`);
   const { body, contentType } = originalBody(row);
   // Shards drop facts whose eventId they already applied, so replaying twice applies nothing twice.
   await c.env.FACTS_QUEUE.send(body as Uint8Array, { contentType });

@@ -2,6 +2,7 @@ import { OpenAPIHono } from "@hono/zod-openapi";
 import { listDeadLetters, markReplayed, originalBody } from "../../shared/src/dead-letters";
 import { requireAdmin } from "../../shared/src/http/bearer";
 import { ADMIN_BODY_LIMIT, limitBody } from "../../shared/src/http/body-limit";
+import { deadLetterListRoute, deadLetterReplayRoute } from "../../shared/src/http/dead-letter-routes";
 import { notFound, onError } from "../../shared/src/http/errors";
 import { rejectMalformedUrl } from "../../shared/src/http/malformed-url";
 import { validationHook } from "../../shared/src/http/validation-hook";
@@ -24,14 +25,15 @@ app.use("/v1/*", requireAdmin<{ Bindings: ProjectorEnv }>());
 
 mountRebuildRoutes(app);
 
-app.get("/v1/admin/dead-letters/events", async (c) => {
-  const rows = await listDeadLetters(c.env.DB, "events", Number(c.req.query("limit") ?? 100) || 100);
-  return c.json({ deadLetters: rows });
+app.openapi(deadLetterListRoute("events"), async (c) => {
+  const rows = await listDeadLetters(c.env.DB, "events", c.req.valid("query").limit);
+  return c.json({ deadLetters: rows }, 200);
 });
 
-app.post("/v1/admin/dead-letters/events/:id/replay", async (c) => {
-  const row = (await listDeadLetters(c.env.DB, "events", 1000)).find((r) => r.id === c.req.param("id"));
-  if (!row) fail("not_found", `no dead letter ${c.req.param("id")} on queue events`);
+app.openapi(deadLetterReplayRoute("events"), async (c) => {
+  const { id } = c.req.valid("param");
+  const row = (await listDeadLetters(c.env.DB, "events", 1000)).find((r) => r.id === id);
+  if (!row) fail("not_found", `no dead letter ${id} on queue events`);
   const { body, contentType } = originalBody(row);
   // event_log is idempotent on eventId: replaying twice projects nothing twice.
   await c.env.EVENTS_QUEUE.send(body, { contentType });

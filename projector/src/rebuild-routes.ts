@@ -1,4 +1,5 @@
 import { createRoute, type OpenAPIHono, z } from "@hono/zod-openapi";
+import { ADMIN_PROBLEMS, problemResponse } from "../../shared/src/http/openapi-docs";
 import { newId } from "../../shared/src/ids";
 import { fail, ProblemError, validationProblem } from "../../shared/src/problem";
 import { d1Executor, PROJECTIONS } from "../../shared/src/projections/sql";
@@ -30,15 +31,28 @@ export function mountRebuildRoutes(app: OpenAPIHono<{ Bindings: ProjectorEnv }>)
     createRoute({
       method: "post",
       path: "/v1/admin/projections/rebuild",
+      operationId: "startProjectionRebuild",
+      tags: ["projections"],
       summary: "Rebuild the projections from event_log alone (shadow tables, then an atomic swap)",
       security: [{ bearer: [] }],
-      request: { body: { required: false, content: { "application/json": { schema: RebuildBody } } } },
+      request: {
+        body: {
+          required: false,
+          content: { "application/json": { schema: RebuildBody, example: { projections: ["all"] } } },
+        },
+      },
       responses: {
         202: {
           description: "Started",
-          content: { "application/json": { schema: z.object({ rebuildId: z.string() }) } },
+          content: {
+            "application/json": {
+              schema: z.object({ rebuildId: z.string() }),
+              example: { rebuildId: "01KBQ3Z0A1B2C3D4E5F6G7H8J9" },
+            },
+          },
         },
-        409: { description: "A rebuild is already running" },
+        ...ADMIN_PROBLEMS,
+        409: problemResponse("A rebuild is already running"),
       },
     }),
     async (c) => {
@@ -61,12 +75,29 @@ export function mountRebuildRoutes(app: OpenAPIHono<{ Bindings: ProjectorEnv }>)
     createRoute({
       method: "get",
       path: "/v1/admin/projections/rebuild/{rebuildId}",
+      operationId: "getProjectionRebuild",
+      tags: ["projections"],
       summary: "A rebuild's status and progress",
       security: [{ bearer: [] }],
       request: { params: z.object({ rebuildId: z.string().min(1).max(64) }) },
       responses: {
-        200: { description: "Status", content: { "application/json": { schema: RebuildStatus } } },
-        404: { description: "Unknown" },
+        200: {
+          description: "Status",
+          content: {
+            "application/json": {
+              schema: RebuildStatus,
+              example: {
+                rebuildId: "01KBQ3Z0A1B2C3D4E5F6G7H8J9",
+                status: "complete",
+                eventsApplied: 1200,
+                startedAt: 1764942600000,
+                completedAt: 1764942604000,
+              },
+            },
+          },
+        },
+        ...ADMIN_PROBLEMS,
+        404: problemResponse("Unknown rebuild"),
       },
     }),
     async (c) => {

@@ -1,11 +1,14 @@
 import { createRoute, OpenAPIHono, z } from "@hono/zod-openapi";
 import { shardCount, shardName } from "../../../shared/src/contract/topology";
 import { FactKindSchema } from "../../../shared/src/facts";
+import { ADMIN_PROBLEMS, docSchema } from "../../../shared/src/http/openapi-docs";
 import { validationHook } from "../../../shared/src/http/validation-hook";
 import { shardOf, streamKey } from "../../../shared/src/streams";
 import { TimeQuerySchema } from "../../../shared/src/time-input";
 import type { RuntimeEnv } from "../env";
+import { MONITOR_EXAMPLE, STORED_FACT_EXAMPLE } from "./examples";
 import { listMonitors } from "./list-monitors";
+import { MonitorSchema, StoredFactSchema } from "./schemas";
 
 /**
  * The list reads: GET /v1/monitors (filters and cursor paging over the D1 read model) and GET
@@ -14,7 +17,7 @@ import { listMonitors } from "./list-monitors";
  */
 export const readApp = new OpenAPIHono<{ Bindings: RuntimeEnv }>({ defaultHook: validationHook });
 
-const json = <T extends z.ZodType>(schema: T) => ({ "application/json": { schema } });
+const json = <T extends z.ZodType>(schema: T, example: z.output<T>) => ({ "application/json": { schema, example } });
 const limit = (max: number, dflt: number) =>
   z.coerce.number().int().min(1).max(max).default(dflt).describe(`page size, 1–${max} (default ${dflt})`);
 
@@ -31,13 +34,19 @@ readApp.openapi(
   createRoute({
     method: "get",
     path: "/v1/monitors",
+    operationId: "listMonitors",
+    tags: ["monitors"],
     summary: "List monitors (filters: workflowId, ownerUserId, stream, enabled), monitorId order, cursor paging",
     security: [{ bearer: [] }],
     request: { query: MonitorListQuery },
     responses: {
+      ...ADMIN_PROBLEMS,
       200: {
         description: "A page of monitors, each with its state",
-        content: json(z.object({ monitors: z.array(z.looseObject({})), nextCursor: z.string().nullable() })),
+        content: json(z.object({ monitors: z.array(MonitorSchema), nextCursor: z.string().nullable() }), {
+          monitors: [MONITOR_EXAMPLE],
+          nextCursor: "btc-100k",
+        }),
       },
     },
   }),
@@ -54,7 +63,7 @@ readApp.openapi(
       q.limit,
       q.cursor,
     );
-    return c.json(page as unknown as { monitors: Record<string, unknown>[]; nextCursor: string | null }, 200);
+    return c.json(page as { monitors: z.output<typeof MonitorSchema>[]; nextCursor: string | null }, 200);
   },
 );
 
@@ -77,14 +86,18 @@ readApp.openapi(
   createRoute({
     method: "get",
     path: "/v1/streams/{kind}/facts",
+    operationId: "listStreamFacts",
+    tags: ["streams"],
     summary: "A stream's stored facts in event-time order (subject fields as query parameters), cursor paging",
     security: [{ bearer: [] }],
-    request: { params: z.object({ kind: FactKindSchema }), query: FactsQuery },
+    request: { params: z.object({ kind: docSchema(FactKindSchema, { example: "market_price" }) }), query: FactsQuery },
     responses: {
+      ...ADMIN_PROBLEMS,
       200: {
         description: "A page of facts (observedAt in epoch ms)",
         content: json(
-          z.object({ streamKey: z.string(), facts: z.array(z.looseObject({})), nextCursor: z.string().nullable() }),
+          z.object({ streamKey: z.string(), facts: z.array(StoredFactSchema), nextCursor: z.string().nullable() }),
+          { streamKey: "market_price:BTC-USD", facts: [STORED_FACT_EXAMPLE], nextCursor: null },
         ),
       },
     },
@@ -106,7 +119,7 @@ readApp.openapi(
     return c.json(
       { streamKey: key, ...page } as unknown as {
         streamKey: string;
-        facts: Record<string, unknown>[];
+        facts: z.output<typeof StoredFactSchema>[];
         nextCursor: string | null;
       },
       200,

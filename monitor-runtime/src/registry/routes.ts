@@ -1,15 +1,17 @@
 import { createRoute, OpenAPIHono, z } from "@hono/zod-openapi";
 import { placementOf } from "../../../shared/src/contract/placement";
 import { shardCount, shardName } from "../../../shared/src/contract/topology";
+import { ADMIN_PROBLEMS, docSchema, problemResponse } from "../../../shared/src/http/openapi-docs";
 import { validationHook } from "../../../shared/src/http/validation-hook";
 import { MonitorBodySchema, MonitorIdSchema } from "../../../shared/src/monitor";
-import { ConditionSchema, FirePolicySchema } from "../../../shared/src/predicate";
 import { fail, ProblemError, problem, validationProblem } from "../../../shared/src/problem";
 import { TimeInputSchema } from "../../../shared/src/time-input";
 import type { RuntimeEnv } from "../env";
 import type { RegistryState } from "./decider";
+import { BACKTEST_MATCH_EXAMPLE, MATCH_EXAMPLE, MONITOR_BODY_EXAMPLE, MONITOR_EXAMPLE } from "./examples";
 import type { CommandResult } from "./monitor-registry";
 import { readMatches, readMonitor } from "./read-model";
+import { BacktestMatchSchema, MatchSchema, MonitorSchema } from "./schemas";
 
 /**
  * The monitor registry (DESIGN §8): PUT / GET / DELETE /v1/monitors/{id}, its matches and a
@@ -18,40 +20,12 @@ import { readMatches, readMonitor } from "./read-model";
  */
 export const registryApp = new OpenAPIHono<{ Bindings: RuntimeEnv }>({ defaultHook: validationHook });
 
-const IdParam = z.object({ monitorId: MonitorIdSchema });
+const IdParam = z.object({ monitorId: docSchema(MonitorIdSchema, { example: "btc-100k" }) });
 
-/**
- * The PUT body as documented: the predicate tree is recursive, which the OpenAPI generator cannot
- * render, so the document shows one level (a condition, or all/any/not over nested predicates) and
- * the handler validates with the full MonitorBodySchema.
- */
-const PredicateDoc = z
-  .union([
-    // Strict, as the real schema is: a node with a stray key (`and`) fits none of these, so the
-    // route's first check answers "expected {all}, {any}, {not} or a condition" as the handler would.
-    z.strictObject({ all: z.array(z.looseObject({})).min(1) }),
-    z.strictObject({ any: z.array(z.looseObject({})).min(1) }),
-    z.strictObject({ not: z.looseObject({}) }),
-    ConditionSchema,
-  ])
-  .describe(
-    "A condition, or { all: [P…] } / { any: [P…] } / { not: P } over nested predicates (depth ≤ 8, ≤ 32 conditions)",
-  );
-const MonitorBodyDoc = z.object({
-  workflowId: z.string(),
-  ownerUserId: z.string(),
-  linkedPortfolioIds: z.array(z.string()).optional(),
-  predicate: PredicateDoc,
-  fire: FirePolicySchema.optional(),
-  enabled: z.boolean().optional(),
-  checkIntervalMs: z.number().int().optional(),
-  expectedVersion: z.number().int().optional(),
+const json = <T extends z.ZodType>(schema: T, example?: z.input<T> | z.output<T>) => ({
+  "application/json": { schema, ...(example === undefined ? {} : { example }) },
 });
-const json = <T extends z.ZodType>(schema: T) => ({ "application/json": { schema } });
-const problemDoc = (description: string) => ({
-  description,
-  content: { "application/problem+json": { schema: z.object({ detail: z.string() }) } },
-});
+const problemDoc = problemResponse;
 
 function registry(env: RuntimeEnv, monitorId: string) {
   return env.REGISTRY.get(env.REGISTRY.idFromName(monitorId));
@@ -66,15 +40,21 @@ registryApp.openapi(
   createRoute({
     method: "put",
     path: "/v1/monitors/{monitorId}",
+    operationId: "putMonitor",
+    tags: ["monitors"],
     summary: "Register or update a monitor (201 new, 200 updated); answers once every shard indexed it",
     security: [{ bearer: [] }],
-    request: { params: IdParam, body: { required: true, content: json(MonitorBodyDoc) } },
+    request: { params: IdParam, body: { required: true, content: json(MonitorBodySchema, MONITOR_BODY_EXAMPLE) } },
     responses: {
+      ...ADMIN_PROBLEMS,
       200: {
         description: "Updated (or unchanged)",
-        content: json(z.object({ monitorId: z.string(), version: z.number() })),
+        content: json(z.object({ monitorId: z.string(), version: z.number() }), { monitorId: "btc-100k", version: 2 }),
       },
-      201: { description: "Registered", content: json(z.object({ monitorId: z.string(), version: z.number() })) },
+      201: {
+        description: "Registered",
+        content: json(z.object({ monitorId: z.string(), version: z.number() }), { monitorId: "btc-100k", version: 1 }),
+      },
       400: problemDoc("Invalid monitor or predicate (errors name each path)"),
       412: problemDoc("expectedVersion does not match"),
     },
@@ -89,17 +69,26 @@ registryApp.openapi(
     if (!r.ok) failed(r);
     return c.json({ monitorId, version: r.version }, r.created ? 201 : 200);
   },
+  // The documented body is the schema the handler parses with, so the generated validator meets
+  // every mistake first: word it as the handler does.
+  (result) => {
+    if (!result.success) throw new ProblemError(validationProblem(result.error, "The monitor is invalid"));
+    return undefined;
+  },
 );
 
 registryApp.openapi(
   createRoute({
     method: "get",
     path: "/v1/monitors/{monitorId}",
+    operationId: "getMonitor",
+    tags: ["monitors"],
     summary: "A monitor's definition and state (matches, ticks)",
     security: [{ bearer: [] }],
     request: { params: IdParam },
     responses: {
-      200: { description: "The monitor", content: json(z.looseObject({ monitorId: z.string() })) },
+      ...ADMIN_PROBLEMS,
+      200: { description: "The monitor", content: json(MonitorSchema, MONITOR_EXAMPLE) },
       404: problemDoc("Unknown or removed"),
     },
   }),
@@ -107,7 +96,7 @@ registryApp.openapi(
     const { monitorId } = c.req.valid("param");
     const monitor = await readMonitor(c.env.DB, monitorId);
     if (!monitor) fail("not_found", `monitor ${monitorId} not found`);
-    return c.json(monitor, 200);
+    return c.json(monitor as z.output<typeof MonitorSchema>, 200);
   },
 );
 
@@ -115,10 +104,12 @@ registryApp.openapi(
   createRoute({
     method: "delete",
     path: "/v1/monitors/{monitorId}",
+    operationId: "deleteMonitor",
+    tags: ["monitors"],
     summary: "Remove a monitor; matching stops",
     security: [{ bearer: [] }],
     request: { params: IdParam },
-    responses: { 204: { description: "Removed" }, 404: problemDoc("Unknown monitor") },
+    responses: { ...ADMIN_PROBLEMS, 204: { description: "Removed" }, 404: problemDoc("Unknown monitor") },
   }),
   async (c) => {
     const { monitorId } = c.req.valid("param");
@@ -132,6 +123,8 @@ registryApp.openapi(
   createRoute({
     method: "get",
     path: "/v1/monitors/{monitorId}/matches",
+    operationId: "listMonitorMatches",
+    tags: ["monitors"],
     summary: "The monitor's matches in event-time order (after = a matchId cursor)",
     security: [{ bearer: [] }],
     request: {
@@ -142,14 +135,18 @@ registryApp.openapi(
       }),
     },
     responses: {
-      200: { description: "A page of matches", content: json(z.object({ matches: z.array(z.looseObject({})) })) },
+      ...ADMIN_PROBLEMS,
+      200: {
+        description: "A page of matches",
+        content: json(z.object({ matches: z.array(MatchSchema) }), { matches: [MATCH_EXAMPLE] }),
+      },
     },
   }),
   async (c) => {
     const { monitorId } = c.req.valid("param");
     const { limit, after } = c.req.valid("query");
     return c.json(
-      { matches: (await readMatches(c.env.DB, monitorId, limit, after)) as Record<string, unknown>[] },
+      { matches: (await readMatches(c.env.DB, monitorId, limit, after)) as z.output<typeof MatchSchema>[] },
       200,
     );
   },
@@ -161,11 +158,20 @@ registryApp.openapi(
   createRoute({
     method: "post",
     path: "/v1/monitors/{monitorId}/backtest",
+    operationId: "backtestMonitor",
+    tags: ["monitors"],
     summary: "The matches the current definition would have produced over the stored fact log (no side effects)",
     security: [{ bearer: [] }],
-    request: { params: IdParam, body: { required: false, content: json(BacktestBody) } },
+    request: {
+      params: IdParam,
+      body: { required: false, content: json(BacktestBody, { from: "2026-12-01T00:00:00Z", to: 1764942600000 }) },
+    },
     responses: {
-      200: { description: "Matches", content: json(z.object({ matches: z.array(z.looseObject({})) })) },
+      ...ADMIN_PROBLEMS,
+      200: {
+        description: "Matches",
+        content: json(z.object({ matches: z.array(BacktestMatchSchema) }), { matches: [BACKTEST_MATCH_EXAMPLE] }),
+      },
       404: problemDoc("Unknown monitor"),
     },
   }),
@@ -179,6 +185,6 @@ registryApp.openapi(
     const place = placementOf(current.definition, shardCount(c.env));
     const home = c.env.SHARDS.get(c.env.SHARDS.idFromName(shardName(place.home)));
     const matches = await home.backtest(current.definition, place.streams, range.data.from, range.data.to);
-    return c.json({ matches: matches as unknown as Record<string, unknown>[] }, 200);
+    return c.json({ matches: matches as z.output<typeof BacktestMatchSchema>[] }, 200);
   },
 );

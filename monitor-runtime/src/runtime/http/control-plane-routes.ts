@@ -37,7 +37,26 @@ const P = "/v1/admin/control-plane/workflow-monitors";
 export const controlPlaneApp = new OpenAPIHono<{ Bindings: RuntimeEnv }>({ defaultHook: validationHook });
 
 controlPlaneApp.openapi(
-  adminPost(`${P}/due`, "Load runnable (due) monitors", DueBodySchema, 200, DueResponseSchema),
+  adminPost(`${P}/due`, "Load runnable (due) monitors", DueBodySchema, 200, DueResponseSchema, {
+    operationId: "loadDueMonitors",
+    example: {
+      request: { requestId: "due-2026-12-05T13:50", workerId: "cf-cron-1", limit: 100 },
+      response: {
+        requestId: "due-2026-12-05T13:50",
+        workerId: "cf-cron-1",
+        monitors: [
+          {
+            monitorId: "btc-100k",
+            workflowId: "wf_1",
+            userId: "u_1",
+            portfolioId: "pf_1",
+            nextDueAt: 1764942600000,
+            instanceId: "wf_1-01KBQ3Z0A1B2C3D4E5F6G7H8J9",
+          },
+        ],
+      },
+    },
+  }),
   async (c) => {
     const body = c.req.valid("json");
     const due = await loadDue(c.env, body);
@@ -64,11 +83,31 @@ controlPlaneApp.openapi(
   createRoute({
     method: "post",
     path: `${P}/due-scan`,
+    operationId: "runDueScan",
+    tags: ["control-plane"],
     summary: "Run the cron due scan now: wake (or start) every due monitor's workflow with reason due",
     security: [{ bearer: [] }],
-    request: { body: { required: false, content: { "application/json": { schema: DueScanBodySchema } } } },
+    request: {
+      body: {
+        required: false,
+        content: { "application/json": { schema: DueScanBodySchema, example: { limit: 100 } } },
+      },
+    },
     responses: {
-      200: { description: "OK", content: { "application/json": { schema: DueScanResponseSchema } } },
+      200: {
+        description: "OK",
+        content: {
+          "application/json": {
+            schema: DueScanResponseSchema,
+            example: {
+              requestId: "due-2026-12-05T13:50",
+              due: 1,
+              created: ["wf_1-01KBQ3Z0A1B2C3D4E5F6G7H8J9"],
+              results: [{ enqueued: true, outcome: "accepted", delivery: "created", workflowId: "wf_1" }],
+            },
+          },
+        },
+      },
       ...PROBLEMS,
     },
   }),
@@ -85,7 +124,33 @@ controlPlaneApp.openapi(
 );
 
 controlPlaneApp.openapi(
-  adminPost(`${P}/tick`, "Execute one monitor tick through the tick executor", TickBodySchema, 200, TickResponseSchema),
+  adminPost(
+    `${P}/tick`,
+    "Execute one monitor tick through the tick executor",
+    TickBodySchema,
+    200,
+    TickResponseSchema,
+    {
+      operationId: "runMonitorTick",
+      example: {
+        request: { requestId: "r1", workerId: "admin", workflowId: "wf_1", reason: "manual" },
+        response: {
+          workflowId: "wf_1",
+          monitorId: "btc-100k",
+          userId: "u_1",
+          portfolioId: "pf_1",
+          tickId: "01KBQ3Z0A1B2C3D4E5F6G7H8J9",
+          reason: "manual",
+          tickedAt: 1764942600000,
+          tickCount: 3,
+          nextDueAt: 1764946200000,
+          executionRefs: [],
+          waitFor: "trigger_matched",
+          executor: "builtin",
+        },
+      },
+    },
+  ),
   async (c) => {
     const body = c.req.valid("json");
     const result = await runTick(c.env, body);
@@ -100,6 +165,19 @@ controlPlaneApp.openapi(
     NotifyExecutionBodySchema,
     202,
     EnqueueResponseSchema,
+    {
+      operationId: "notifyExecution",
+      example: {
+        request: { runId: "run_42", status: "completed", workflowId: "wf_1" },
+        response: {
+          enqueued: true,
+          outcome: "accepted",
+          delivery: "sent",
+          workflowId: "wf_1",
+          wakeId: "execution_completed:run_42",
+        },
+      },
+    },
   ),
   async (c) => c.json(await notifyExecution(c.env, c.req.valid("json")), 202),
 );
@@ -111,6 +189,19 @@ controlPlaneApp.openapi(
     NotifyTriggerMatchBodySchema,
     202,
     EnqueueResponseSchema,
+    {
+      operationId: "notifyTriggerMatch",
+      example: {
+        request: { workflowId: "wf_1", monitorId: "btc-100k", matchId: "btc-100k~1~01KBQ3Z0A1B2C3D4E5F6G7H8J9" },
+        response: {
+          enqueued: true,
+          outcome: "accepted",
+          delivery: "sent",
+          workflowId: "wf_1",
+          wakeId: "trigger_match:btc-100k~1~01KBQ3Z0A1B2C3D4E5F6G7H8J9",
+        },
+      },
+    },
   ),
   async (c) => c.json(await notifyTriggerMatch(c.env, c.req.valid("json")), 202),
 );
@@ -122,12 +213,32 @@ controlPlaneApp.openapi(
     NotifyTriggerMatchesBodySchema,
     202,
     NotifyTriggerMatchesResponseSchema,
+    {
+      operationId: "notifyTriggerMatches",
+      example: {
+        request: {
+          matches: [{ workflowId: "wf_1", monitorId: "btc-100k", matchId: "btc-100k~1~01KBQ3Z0A1B2C3D4E5F6G7H8J9" }],
+        },
+        response: { results: [{ matchId: "btc-100k~1~01KBQ3Z0A1B2C3D4E5F6G7H8J9", status: 202, enqueued: true }] },
+      },
+    },
   ),
   async (c) => c.json({ results: await acceptTriggerMatches(c.env, c.req.valid("json").matches) }, 202),
 );
 
 controlPlaneApp.openapi(
-  adminPost(`${P}/recover`, "Replay a stale or orphaned monitor wait", RecoverBodySchema, 202, RecoverResponseSchema),
+  adminPost(`${P}/recover`, "Replay a stale or orphaned monitor wait", RecoverBodySchema, 202, RecoverResponseSchema, {
+    operationId: "recoverMonitorWait",
+    example: {
+      request: { workflowId: "wf_1", requestId: "recover-1" },
+      response: {
+        action: "replayed",
+        workflowId: "wf_1",
+        instanceId: "wf_1-01KBQ3Z0A1B2C3D4E5F6G7H8J9",
+        wakeId: "recover:recover-1",
+      },
+    },
+  }),
   async (c) => {
     const body = c.req.valid("json");
     const monitor = await resolveWorkflow(c.env.DB, body.workflowId);
@@ -143,6 +254,18 @@ controlPlaneApp.openapi(
     ExecutionRefBodySchema,
     201,
     ExecutionRefResponseSchema,
+    {
+      operationId: "recordExecutionRef",
+      example: {
+        request: { workflowId: "wf_1", portfolioId: "pf_1", runId: "run_42" },
+        response: {
+          workflowId: "wf_1",
+          portfolioId: "pf_1",
+          refKey: "runId:run_42",
+          eventId: "01KBQ3Z0A1B2C3D4E5F6G7H8J9",
+        },
+      },
+    },
   ),
   async (c) => c.json(await recordExecutionRef(c.env, c.req.valid("json")), 201),
 );

@@ -25,6 +25,20 @@ runtimeApp.openapi(
     EnqueueTickBodySchema,
     202,
     EnqueueResponseSchema,
+    {
+      operationId: "enqueueTick",
+      example: {
+        request: { workflowId: "wf_1", reason: "trigger_match", matchId: "btc-100k~1~01KBQ3Z0A1B2C3D4E5F6G7H8J9" },
+        response: {
+          enqueued: true,
+          outcome: "accepted",
+          delivery: "created",
+          workflowId: "wf_1",
+          instanceId: "wf_1-01KBQ3Z0A1B2C3D4E5F6G7H8J9",
+          wakeId: "trigger_match:btc-100k~1~01KBQ3Z0A1B2C3D4E5F6G7H8J9",
+        },
+      },
+    },
   ),
   async (c) => {
     const body = c.req.valid("json");
@@ -44,33 +58,69 @@ runtimeApp.openapi(
   },
 );
 
-const agentRoute = (kind: "users" | "portfolios", param: "userId" | "portfolioId") =>
+const SESSION_EXAMPLE: z.output<typeof SessionMirrorSchema> = {
+  workflowId: "wf_1",
+  monitorId: "btc-100k",
+  userId: "u_1",
+  portfolioId: "pf_1",
+  activeInstanceId: "wf_1-01KBQ3Z0A1B2C3D4E5F6G7H8J9",
+  phase: "waiting",
+  waitingOn: "trigger_matched",
+  sleepingUntil: null,
+  pendingWakeUps: 0,
+  lastTick: {
+    tickId: "01KBQ3Z0A1B2C3D4E5F6G7H8J9",
+    wakeId: "due:due-2026-12-05T13:50",
+    reason: "due",
+    tickedAt: 1764942600000,
+    tickCount: 3,
+    nextDueAt: 1764946200000,
+    waitFor: "trigger_matched",
+  },
+  updatedAt: 1764942600000,
+};
+
+const agentRoute = <P extends "userId" | "portfolioId">(kind: "users" | "portfolios", param: P) =>
   createRoute({
     method: "get",
     path: `/v1/admin/agents/${kind}/{${param}}`,
+    operationId: kind === "users" ? "getUserAgentSessions" : "getPortfolioAgentSessions",
+    tags: ["agents"],
     summary: `The monitor sessions mirrored in a ${kind === "users" ? "UserAgent" : "PortfolioAgent"}`,
     security: [{ bearer: [] }],
-    request: { params: z.object({ [param]: z.string().min(1).max(160) }) },
+    request: {
+      params: z.object({
+        [param]: z
+          .string()
+          .min(1)
+          .max(160)
+          .openapi({ example: param === "userId" ? "u_1" : "pf_1" }),
+      } as Record<P, z.ZodString>),
+    },
     responses: {
       200: {
         description: "Sessions: last tick, active instance, what it waits on",
         content: {
-          "application/json": { schema: z.object({ [param]: z.string(), sessions: z.array(SessionMirrorSchema) }) },
+          "application/json": {
+            schema: z.object({ [param]: z.string(), sessions: z.array(SessionMirrorSchema) } as {
+              [K in P]: z.ZodString;
+            } & { sessions: z.ZodArray<typeof SessionMirrorSchema> }),
+            example: { [param]: param === "userId" ? "u_1" : "pf_1", sessions: [SESSION_EXAMPLE] },
+          },
         },
       },
+      400: PROBLEMS[400],
       401: PROBLEMS[401],
+      403: PROBLEMS[403],
     },
   });
 
-runtimeApp.get("/v1/admin/agents/users/:userId", async (c) => {
-  const userId = c.req.param("userId");
-  return c.json({ userId, sessions: await userAgent(c.env, userId).sessions() });
+runtimeApp.openapi(agentRoute("users", "userId"), async (c) => {
+  const { userId } = c.req.valid("param");
+  return c.json({ userId, sessions: await userAgent(c.env, userId).sessions() }, 200);
 });
 
-runtimeApp.get("/v1/admin/agents/portfolios/:portfolioId", async (c) => {
-  const portfolioId = c.req.param("portfolioId");
-  return c.json({ portfolioId, sessions: await portfolioAgent(c.env, portfolioId).sessions() });
+runtimeApp.openapi(agentRoute("portfolios", "portfolioId"), async (c) => {
+  const { portfolioId } = c.req.valid("param");
+  return c.json({ portfolioId, sessions: await portfolioAgent(c.env, portfolioId).sessions() }, 200);
 });
-
-runtimeApp.openAPIRegistry.registerPath(agentRoute("users", "userId"));
-runtimeApp.openAPIRegistry.registerPath(agentRoute("portfolios", "portfolioId"));
