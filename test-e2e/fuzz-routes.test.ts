@@ -38,6 +38,8 @@ const ROUTES: [string, string][] = [
   ["GET", "/v1/admin/dead-letters/events"],
   ["POST", "/v1/admin/dead-letters/facts/{id}/replay"],
   ["POST", "/v1/admin/dead-letters/events/{id}/replay"],
+  ["GET", "/v1/admin/dead-letters/wakes"],
+  ["POST", "/v1/admin/dead-letters/wakes/{id}/replay"],
   ["GET", "/v1/admin/agents/users/{id}"],
   ["GET", "/v1/admin/agents/portfolios/{id}"],
 ];

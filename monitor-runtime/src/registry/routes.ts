@@ -72,7 +72,11 @@ registryApp.openapi(
   // The documented body is the schema the handler parses with, so the generated validator meets
   // every mistake first: word it as the handler does.
   (result) => {
-    if (!result.success) throw new ProblemError(validationProblem(result.error, "The monitor is invalid"));
+    // With the input, a failed predicate union is explained at the alternative it was meant for.
+    if (!result.success)
+      throw new ProblemError(
+        validationProblem(result.error, "The monitor is invalid", { input: (result as { data?: unknown }).data }),
+      );
     return undefined;
   },
 );
