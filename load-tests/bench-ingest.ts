@@ -12,11 +12,11 @@
  * Env: DURATION (s per run, default 20), CONNECTIONS (default 16), RATE, SHARDS, BASE (use a
  * running fabric instead), FLOOR=0 (skip the floor).
  */
-import { readdirSync, readFileSync } from "node:fs";
 import autocannon from "autocannon";
 import { reportBench } from "./lib/bench-output";
 import { type Fabric, startFabric, startFloor } from "./lib/local-fabric";
 import { openLoop, percentile } from "./lib/open-loop";
+import { runtimeCpuSeconds } from "./lib/runtime-cpu";
 import { shardTotals } from "./lib/shard-totals";
 
 const DURATION = Number(process.env.DURATION ?? 20);
@@ -178,21 +178,4 @@ async function catchUp(fabric: Fabric, target: number): Promise<number> {
     applied = await factsApplied(fabric);
   }
   return applied;
-}
-
-/** CPU seconds (user + system) of every process in the fabric's process group (wrangler, workerd). */
-function runtimeCpuSeconds(pgid: number | undefined): number {
-  if (pgid === undefined) return 0;
-  let ticks = 0;
-  for (const pid of readdirSync("/proc").filter((d) => /^\d+$/.test(d))) {
-    try {
-      const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
-      // Fields after the parenthesised command name: state ppid pgrp … utime(14) stime(15).
-      const f = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
-      if (Number(f[2]) === pgid) ticks += Number(f[11]) + Number(f[12]);
-    } catch {
-      // The process ended between listing and reading.
-    }
-  }
-  return ticks / 100;
 }

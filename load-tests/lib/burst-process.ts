@@ -1,29 +1,7 @@
 import { readdirSync, readFileSync, rmSync } from "node:fs";
 
-/**
- * The local runtimes load:burst starts, seen from outside (/proc): what they cost, and stopping
- * them when the bench is interrupted.
- *
- * CPU seconds (user + system) of every process in a runtime's process group (wrangler, workerd):
- * steadier than wall time on a shared machine. (The same reading as bench:ingest's own copy.)
- *
- * @example const cpu0 = runtimeCpuSeconds(fabric.process?.pid); …; runtimeCpuSeconds(pid) - cpu0
- */
-export function runtimeCpuSeconds(pgid: number | undefined): number {
-  if (pgid === undefined) return 0;
-  let ticks = 0;
-  for (const pid of readdirSync("/proc").filter((d) => /^\d+$/.test(d))) {
-    try {
-      const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
-      // Fields after the parenthesised command name: state ppid pgrp … utime(14) stime(15).
-      const f = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
-      if (Number(f[2]) === pgid) ticks += Number(f[11]) + Number(f[12]);
-    } catch {
-      // The process ended between listing and reading.
-    }
-  }
-  return ticks / 100;
-}
+/** The local runtimes load:burst starts, seen from outside (/proc): stopping them when the bench is interrupted. */
+export { runtimeCpuSeconds } from "./runtime-cpu";
 
 /**
  * Guards a runtime the bench starts on `persistTo` (its own folder, named on wrangler's command
