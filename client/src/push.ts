@@ -92,7 +92,9 @@ export class Pusher {
           token: this.token(),
           bytes,
           contentType: "application/json",
-          ...(secret ? { headers: (b: Uint8Array | undefined) => signPush(secret, b ?? bytes) } : {}),
+          ...(secret
+            ? { headers: (b: Uint8Array | undefined) => signPush(secret, b ?? bytes, this.transport.now()) }
+            : {}),
         });
         result.accepted += answer.accepted;
         result.duplicates += answer.duplicates;

@@ -38,7 +38,7 @@ export class Transport {
   readonly policy: RetryPolicy;
   private readonly fetchImpl: FetchLike;
   private readonly sleep: (ms: number) => Promise<void>;
-  private readonly now: () => number;
+  readonly now: () => number;
   private readonly random: () => number;
 
   constructor(o: TransportOptions) {
