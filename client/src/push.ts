@@ -1,5 +1,4 @@
 import type { FactInput } from "../../shared/src/facts";
-import { MAX_BODY_BYTES, MAX_FACTS_PER_REQUEST } from "../../shared/src/facts";
 import { signPush } from "../../shared/src/push-signature";
 import { FabricError } from "./errors";
 import type { Transport } from "./transport";
@@ -20,6 +19,13 @@ export type PushOptions<F extends FactInput = FactInput> = {
   maxFacts?: number;
   maxBytes?: number;
 };
+
+/**
+ * The fabric's limits per request (shared/src/facts.ts; a test holds them equal). Repeated here so
+ * the client's runtime imports no zod schema: only types and the Web Crypto signer come from shared/.
+ */
+export const MAX_FACTS_PER_REQUEST = 1000;
+export const MAX_BODY_BYTES = 1024 * 1024;
 
 export type PushResult = { accepted: number; duplicates: number; eventIds: string[] };
 
