@@ -56,6 +56,9 @@ describe("client against the local fabric", () => {
     // A retry of the same push is answered, not thrown: duplicates with the same eventIds.
     const again = await fabric.facts.push(facts, { dedupeKey: key });
     expect(again).toEqual({ accepted: 0, duplicates: 2, eventIds: pushed.eventIds });
+    // The same as msgpack: the framed, signed bytes are read by ingest as the same facts.
+    const packed = await fabric.facts.push(facts, { dedupeKey: key, format: "msgpack" });
+    expect(packed).toEqual({ accepted: 0, duplicates: 2, eventIds: pushed.eventIds });
 
     const matches = await firstMatch(monitorId, 20_000);
     expect(matches).toHaveLength(1);

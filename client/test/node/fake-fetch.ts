@@ -6,7 +6,13 @@ import type { FetchLike } from "../../src/transport";
  *
  * @example const f = fakeFetch((req) => Response.json({ ok: true }));
  */
-export type Recorded = { method: string; url: string; headers: Record<string, string>; body: string };
+export type Recorded = {
+  method: string;
+  url: string;
+  headers: Record<string, string>;
+  body: string;
+  bytes: Uint8Array;
+};
 
 export function fakeFetch(answer: (req: Recorded, n: number) => Response | Promise<Response>): {
   fetch: FetchLike;
@@ -14,8 +20,10 @@ export function fakeFetch(answer: (req: Recorded, n: number) => Response | Promi
 } {
   const calls: Recorded[] = [];
   const fetch: FetchLike = async (url, init) => {
-    const body = init.body ? new TextDecoder().decode(init.body as Uint8Array) : "";
+    const bytes = init.body ? (init.body as Uint8Array) : new Uint8Array();
+    const body = new TextDecoder().decode(bytes);
     const req = {
+      bytes,
       method: String(init.method),
       url,
       headers: Object.fromEntries(Object.entries((init.headers ?? {}) as Record<string, string>)),

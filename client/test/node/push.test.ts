@@ -1,3 +1,4 @@
+import { unpack } from "msgpackr";
 import { describe, expect, it } from "vitest";
 import { verifyPushSignature } from "../../../shared/src/push-signature";
 import { FabricClient } from "../../src/client";
@@ -59,8 +60,8 @@ describe("facts.push splitting", () => {
   });
 
   it("splits by the UTF-8 byte length, not the string length", () => {
-    const fact = JSON.stringify({ s: "€".repeat(10) }); // 18 characters, 38 bytes
-    const bytes = new TextEncoder().encode(fact).byteLength;
+    const fact = new TextEncoder().encode(JSON.stringify({ s: "€".repeat(10) })); // 18 characters, 38 bytes
+    const bytes = fact.byteLength;
     expect(splitBodies([fact, fact], 1000, 12 + 2 * bytes).length).toBe(2); // two need 12 + 2·38 + 1
     expect(splitBodies([fact, fact], 1000, 12 + 2 * bytes + 1).length).toBe(1);
   });
@@ -80,6 +81,44 @@ describe("facts.push splitting", () => {
       "own",
       "fn-102",
     ]);
+  });
+});
+
+describe("facts.push as msgpack", () => {
+  const acceptPacked = (req: { bytes: Uint8Array }) => {
+    const n = (unpack(req.bytes) as { facts: unknown[] }).facts.length;
+    return Response.json({ accepted: n, duplicates: 0, eventIds: Array.from({ length: n }, (_, i) => `e${i}`) });
+  };
+
+  it("frames bodies that any msgpack reader decodes to {facts}, in order, under both limits", async () => {
+    const f = fakeFetch(acceptPacked);
+    const { fabric } = client(f.fetch);
+    const facts = Array.from({ length: 70 }, (_, i) => ({ ...price(i), dedupeKey: `k${i}` }));
+    const maxBytes = 2000; // a few dozen facts, so both the fixarray and the array16 header occur
+    const out = await fabric.facts.push(facts, { format: "msgpack", maxBytes, maxFacts: 30 });
+    expect(out.accepted).toBe(70);
+    const sent = f.calls.flatMap((c) => (unpack(c.bytes) as { facts: unknown[] }).facts);
+    expect(sent).toEqual(facts);
+    for (const c of f.calls) {
+      expect(c.headers["content-type"]).toBe("application/msgpack");
+      expect(c.bytes.byteLength).toBeLessThanOrEqual(maxBytes);
+      expect((unpack(c.bytes) as { facts: unknown[] }).facts.length).toBeLessThanOrEqual(30);
+    }
+    expect(f.calls.length).toBeGreaterThan(2);
+  });
+
+  it("fills a request exactly to the byte limit and not one byte past it", async () => {
+    const f = fakeFetch(acceptPacked);
+    const { fabric } = client(f.fetch);
+    const facts = Array.from({ length: 40 }, (_, i) => ({ ...price(0), dedupeKey: `k${String(i).padStart(2, "0")}` }));
+    await fabric.facts.push(facts, { format: "msgpack" });
+    const whole = f.calls[0]?.bytes.byteLength ?? 0;
+    const g = fakeFetch(acceptPacked);
+    await client(g.fetch).fabric.facts.push(facts, { format: "msgpack", maxBytes: whole });
+    expect(g.calls.length).toBe(1);
+    const h = fakeFetch(acceptPacked);
+    await client(h.fetch).fabric.facts.push(facts, { format: "msgpack", maxBytes: whole - 1 });
+    expect(h.calls.length).toBe(2);
   });
 });
 
