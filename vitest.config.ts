@@ -51,12 +51,12 @@ export default defineConfig({
     projects: [
       fabricProject("fabric", ["test-e2e/**/*.test.ts"], DEV_PRODUCERS),
       {
-        // README.md's walkthrough and the OpenAPI document against `npm run dev` itself (one real
-        // local fabric on a free port, started by the project's globalSetup).
+        // README.md's walkthrough, the OpenAPI document and the client library against `npm run dev`
+        // itself (one real local fabric on a free port, started by the project's globalSetup).
         test: {
           name: "readme",
           environment: "node",
-          include: ["docs-test/**/*.test.ts"],
+          include: ["docs-test/**/*.test.ts", "client/test/integration/**/*.test.ts"],
           globalSetup: ["./test-fixtures/dev-fabric-setup.ts"],
           testTimeout: 120_000,
           hookTimeout: 100_000,

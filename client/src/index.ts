@@ -1,0 +1,31 @@
+/**
+ * The fabric's TypeScript client: `new FabricClient({ baseUrl, token })`, the predicate builder
+ * and the typed errors. See client/README.md.
+ */
+export type { DeadLetters, Monitors, RebuildOptions, Streams } from "./admin";
+export { FabricClient, type FabricClientOptions, type MonitorFilters } from "./client";
+export { type Duration, toMs } from "./duration";
+export { FabricError, type FabricErrorCode } from "./errors";
+export {
+  all,
+  any,
+  ConditionBuilder,
+  CrossingBuilder,
+  edge,
+  FieldBuilder,
+  type FieldOf,
+  type FirePolicyInput,
+  level,
+  not,
+  once,
+  type PredicateLike,
+  price,
+  StreamBuilder,
+  type Subject,
+  stream,
+  toPredicate,
+} from "./predicate";
+export { type PushOptions, type PushResult, splitBodies } from "./push";
+export type { RetryOptions } from "./retry";
+export type { FetchLike } from "./transport";
+export type * from "./types";

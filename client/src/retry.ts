@@ -1,0 +1,46 @@
+/**
+ * Retries with exponential backoff and full jitter (a random wait in [0, min(cap, base·2^n)]),
+ * bounded in attempts and in total time. A `Retry-After` answer waits at least that long.
+ *
+ * @example const policy = resolveRetry({ maxAttempts: 3 });
+ */
+export type RetryOptions = {
+  /** Attempts in all, the first included (default 6). */
+  maxAttempts?: number;
+  /** No retry starts after this much time since the first attempt (default 30 s). */
+  maxElapsedMs?: number;
+  /** The first backoff's ceiling (default 100 ms). */
+  baseDelayMs?: number;
+  /** The largest backoff ceiling (default 10 s). */
+  maxDelayMs?: number;
+};
+export type RetryPolicy = Required<RetryOptions>;
+
+export function resolveRetry(o: RetryOptions = {}): RetryPolicy {
+  return {
+    maxAttempts: Math.max(1, o.maxAttempts ?? 6),
+    maxElapsedMs: o.maxElapsedMs ?? 30_000,
+    baseDelayMs: o.baseDelayMs ?? 100,
+    maxDelayMs: o.maxDelayMs ?? 10_000,
+  };
+}
+
+/** The wait before retry number `retry` (0 for the first retry). */
+export function backoffMs(policy: RetryPolicy, retry: number, random: () => number): number {
+  const ceiling = Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** retry);
+  return Math.floor(random() * ceiling);
+}
+
+/** `Retry-After` in ms: delta-seconds or an HTTP date; undefined when absent or unreadable. */
+export function retryAfterMs(header: string | null, nowMs: number): number | undefined {
+  if (!header) return undefined;
+  const trimmed = header.trim();
+  if (/^\d+(\.\d+)?$/.test(trimmed)) return Math.ceil(Number(trimmed) * 1000);
+  const at = Date.parse(trimmed);
+  return Number.isNaN(at) ? undefined : Math.max(0, at - nowMs);
+}
+
+/** Whether an answer's status is worth another try (the request was not acted on). */
+export function retryableStatus(status: number): boolean {
+  return status === 429 || status === 503;
+}
