@@ -1,0 +1,97 @@
+import { SingleBar } from "cli-progress";
+import type { Command } from "commander";
+import type { DeadLetterQueue, RebuildStatus } from "../../client/src/index";
+import { UsageError } from "./deps";
+import { cell, json, keyValues, table } from "./output";
+import { type Ctx, example, positiveInt } from "./program";
+
+const QUEUES: DeadLetterQueue[] = ["facts", "events", "wakes"];
+
+/** `fabric stats`, `fabric rebuild`, `fabric dead-letters list|replay`. */
+export function addAdminCommands(program: Command, ctx: Ctx): void {
+  example(
+    program
+      .command("stats")
+      .description("facts, matches, backlogs, queue lag and dead-letter counts")
+      .option("--json", "print the stats as JSON"),
+    "fabric stats --json",
+  ).action(async (opts: { json?: boolean }, cmd: Command) => {
+    const stats = await ctx.client(cmd, "admin").stats();
+    ctx.deps.out(opts.json ? json(stats) : keyValues(stats));
+  });
+
+  example(
+    program
+      .command("rebuild")
+      .description("rebuild the projections from the journal, with a progress bar until complete or failed")
+      .option("--projections <names>", "only these projections, comma-separated")
+      .option("--json", "print the final rebuild status as JSON"),
+    "fabric rebuild",
+  ).action(async (opts: { projections?: string; json?: boolean }, cmd: Command) => {
+    const client = ctx.client(cmd, "admin");
+    // The number of events is not known before the rebuild ends: the bar's total follows what has
+    // been applied, and fills when the rebuild completes.
+    const bar = new SingleBar({
+      stream: ctx.deps.errStream,
+      format: "rebuild [{bar}] {value} events applied | {status} | {duration}s",
+      hideCursor: true,
+    });
+    bar.start(1, 0, { status: "starting" });
+    let last: RebuildStatus | undefined;
+    try {
+      last = await client.rebuild({
+        ...(opts.projections ? { projections: opts.projections.split(",").map((s) => s.trim()) } : {}),
+        onProgress: (s) => {
+          bar.setTotal(s.status === "complete" ? Math.max(s.eventsApplied, 1) : s.eventsApplied + 1);
+          bar.update(s.status === "complete" ? Math.max(s.eventsApplied, 1) : s.eventsApplied, { status: s.status });
+        },
+      });
+    } finally {
+      bar.stop();
+    }
+    if (opts.json) return ctx.deps.out(json(last));
+    const secs = last.completedAt ? ` in ${((last.completedAt - last.startedAt) / 1000).toFixed(1)} s` : "";
+    ctx.deps.out(`rebuild ${last.rebuildId} complete: ${last.eventsApplied} events applied${secs}\n`);
+  });
+
+  const dl = program.command("dead-letters").description("list and replay dead letters (queues: facts, events, wakes)");
+  example(
+    dl
+      .command("list <queue>")
+      .description("the dead letters of one queue")
+      .option("--limit <n>", "at most this many", positiveInt)
+      .option("--json", "print the dead letters as a JSON array"),
+    "fabric dead-letters list wakes --json",
+  ).action(async (queue: string, opts: { limit?: number; json?: boolean }, cmd: Command) => {
+    const client = ctx.client(cmd, "admin");
+    const got = await client.deadLetters.list(queueArg(queue), opts.limit ? { limit: opts.limit } : {});
+    if (opts.json) return ctx.deps.out(json(got));
+    if (got.length === 0) return ctx.deps.err(`no dead letters in ${queue}\n`);
+    ctx.deps.out(
+      table(
+        ["id", "details"],
+        got.map(({ id, ...rest }) => [id, truncate(cell(rest), 100)]),
+      ),
+    );
+  });
+
+  example(
+    dl
+      .command("replay <queue> <id>")
+      .description("replay one dead letter (the consumers are idempotent)")
+      .option("--json", "print the answer as JSON"),
+    "fabric dead-letters replay wakes 01JD3Q2W4E5R6T7Y8U9I0OPAS",
+  ).action(async (queue: string, id: string, opts: { json?: boolean }, cmd: Command) => {
+    const out = await ctx.client(cmd, "admin").deadLetters.replay(queueArg(queue), id);
+    ctx.deps.out(opts.json ? json(out) : `replayed ${out.replayed}\n`);
+  });
+}
+
+function queueArg(q: string): DeadLetterQueue {
+  if (!(QUEUES as string[]).includes(q)) throw new UsageError(`no queue "${q}": use one of ${QUEUES.join(", ")}`);
+  return q as DeadLetterQueue;
+}
+
+function truncate(s: string, n: number): string {
+  return s.length > n ? `${s.slice(0, n - 1)}…` : s;
+}

@@ -1,0 +1,103 @@
+import type { Command } from "commander";
+import type { Monitor, MonitorInput } from "../../client/src/index";
+import { UsageError } from "./deps";
+import { parseJson, readInput } from "./input";
+import { cell, json, keyValues, table } from "./output";
+import { type Ctx, example, positiveInt } from "./program";
+
+type ListOpts = {
+  owner?: string;
+  workflow?: string;
+  stream?: string;
+  enabled?: string;
+  limit?: number;
+  json?: boolean;
+};
+
+/** `fabric monitors list|get|put|delete`. */
+export function addMonitorCommands(program: Command, ctx: Ctx): void {
+  const monitors = program.command("monitors").description("register, read and delete monitors");
+
+  example(
+    monitors
+      .command("list")
+      .description("list monitors, filtered by owner, workflow, stream or enabled")
+      .option("--owner <userId>", "only this owner's monitors")
+      .option("--workflow <workflowId>", "only monitors waking this workflow")
+      .option("--stream <streamKey>", "only monitors on this stream, e.g. market_price:BTC-USD")
+      .option("--enabled <true|false>", "only enabled (or disabled) monitors")
+      .option("--limit <n>", "at most this many", positiveInt)
+      .option("--json", "print the monitors as a JSON array"),
+    "fabric monitors list --owner u-42 --stream market_price:BTC-USD",
+  ).action(async (opts: ListOpts, cmd: Command) => {
+    const client = ctx.client(cmd, "admin");
+    if (opts.enabled !== undefined && opts.enabled !== "true" && opts.enabled !== "false") {
+      throw new UsageError(`--enabled takes true or false, not "${opts.enabled}"`);
+    }
+    const got: Monitor[] = [];
+    for await (const m of client.monitors.list({
+      ...(opts.owner ? { ownerUserId: opts.owner } : {}),
+      ...(opts.workflow ? { workflowId: opts.workflow } : {}),
+      ...(opts.stream ? { stream: opts.stream } : {}),
+      ...(opts.enabled !== undefined ? { enabled: opts.enabled === "true" } : {}),
+    })) {
+      got.push(m);
+      if (opts.limit && got.length >= opts.limit) break;
+    }
+    if (opts.json) return ctx.deps.out(json(got));
+    if (got.length === 0) return ctx.deps.err("no monitors\n");
+    ctx.deps.out(
+      table(
+        ["monitorId", "version", "enabled", "workflowId", "ownerUserId", "matches"],
+        got.map((m) => [m.monitorId, m.version, m.enabled, m.workflowId, m.ownerUserId, m.state?.matchCount]),
+      ),
+    );
+  });
+
+  example(
+    monitors
+      .command("get <monitorId>")
+      .description("show one monitor: its definition and state")
+      .option("--json", "print the monitor as JSON"),
+    "fabric monitors get btc-100k --json",
+  ).action(async (id: string, opts: { json?: boolean }, cmd: Command) => {
+    const m = await ctx.client(cmd, "admin").monitors.get(id);
+    if (opts.json) return ctx.deps.out(json(m));
+    const { predicate, ...rest } = m;
+    ctx.deps.out(keyValues(rest as Record<string, unknown>));
+    ctx.deps.out(`predicate: ${cell(predicate)}\n`);
+  });
+
+  example(
+    monitors
+      .command("put <monitorId>")
+      .description("register or update a monitor from a JSON file (or stdin)")
+      .option("-f, --file <path>", "the monitor body as JSON; - or none reads stdin")
+      .option("--expected-version <n>", "update only if the monitor is at this version", positiveInt)
+      .option("--json", "print the answer as JSON"),
+    "fabric monitors put btc-100k --file monitor.json",
+    "cat monitor.json | fabric monitors put btc-100k --expected-version 3",
+  ).action(async (id: string, opts: { file?: string; expectedVersion?: number; json?: boolean }, cmd: Command) => {
+    const client = ctx.client(cmd, "admin");
+    const { text, name } = await readInput(ctx.deps, opts.file);
+    const body = parseJson(text, name);
+    if (!body || typeof body !== "object" || Array.isArray(body)) {
+      throw new UsageError(`${name} must hold one monitor object ({ workflowId, ownerUserId, predicate, ... })`);
+    }
+    const out = await client.monitors.put(
+      id,
+      body as MonitorInput,
+      opts.expectedVersion === undefined ? {} : { expectedVersion: opts.expectedVersion },
+    );
+    if (opts.json) return ctx.deps.out(json(out));
+    ctx.deps.out(`${out.created ? "created" : "updated"} ${out.monitorId} (version ${out.version})\n`);
+  });
+
+  example(
+    monitors.command("delete <monitorId>").description("delete a monitor").option("--json", "print the answer as JSON"),
+    "fabric monitors delete btc-100k",
+  ).action(async (id: string, opts: { json?: boolean }, cmd: Command) => {
+    await ctx.client(cmd, "admin").monitors.delete(id);
+    ctx.deps.out(opts.json ? json({ deleted: id }) : `deleted ${id}\n`);
+  });
+}

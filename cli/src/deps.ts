@@ -1,0 +1,19 @@
+import type { FetchLike } from "../../client/src/index";
+
+/** Everything the CLI touches outside itself, so tests inject a fake fetch and capture output. */
+export type Deps = {
+  out: (s: string) => void;
+  err: (s: string) => void;
+  /** Where progress bars draw (stderr; a bar draws only when it is a TTY). */
+  errStream: NodeJS.WritableStream & { isTTY?: boolean };
+  env: Record<string, string | undefined>;
+  readFile: (path: string) => Promise<string>;
+  readStdin: () => Promise<string>;
+  fetch?: FetchLike;
+  sleep?: (ms: number) => Promise<void>;
+};
+
+/** A mistake in how the command was called or in its input: exit code 2. */
+export class UsageError extends Error {
+  override readonly name = "UsageError";
+}

@@ -1,0 +1,42 @@
+import Table from "cli-table3";
+
+/** Human output: cli-table3 tables; machine output (`--json`): exactly the JSON, nothing else. */
+export function json(value: unknown): string {
+  return `${JSON.stringify(value, null, 2)}\n`;
+}
+
+export function table(head: string[], rows: unknown[][]): string {
+  const t = new Table({ head, style: { head: [], border: [] } });
+  for (const r of rows) t.push(r.map(cell));
+  return `${t.toString()}\n`;
+}
+
+/** A two-column table of an object's leaves, nested keys joined with dots. */
+export function keyValues(obj: Record<string, unknown>): string {
+  const t = new Table({ style: { head: [], border: [] } });
+  for (const [k, v] of flatten(obj)) t.push({ [k]: cell(v) });
+  return `${t.toString()}\n`;
+}
+
+export function flatten(obj: Record<string, unknown>, prefix = ""): [string, unknown][] {
+  const out: [string, unknown][] = [];
+  for (const [k, v] of Object.entries(obj)) {
+    const key = prefix ? `${prefix}.${k}` : k;
+    if (v && typeof v === "object" && !Array.isArray(v) && Object.keys(v).length > 0) {
+      out.push(...flatten(v as Record<string, unknown>, key));
+    } else out.push([key, v]);
+  }
+  return out;
+}
+
+export function cell(v: unknown): string {
+  if (v === null || v === undefined) return "";
+  if (typeof v === "string") return v;
+  if (typeof v === "number" || typeof v === "boolean") return String(v);
+  return JSON.stringify(v);
+}
+
+/** Epoch ms as RFC 3339 (UTC), for tables. */
+export function time(ms: unknown): string {
+  return typeof ms === "number" ? new Date(ms).toISOString() : cell(ms);
+}
