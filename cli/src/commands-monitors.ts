@@ -84,6 +84,8 @@ export function addMonitorCommands(program: Command, ctx: Ctx): void {
     if (!body || typeof body !== "object" || Array.isArray(body)) {
       throw new UsageError(`${name} must hold one monitor object ({ workflowId, ownerUserId, predicate, ... })`);
     }
+    const predicate = (body as { predicate?: unknown }).predicate;
+    if (!predicate || typeof predicate !== "object") throw new UsageError(`${name} has no predicate object`);
     const out = await client.monitors.put(
       id,
       body as MonitorInput,

@@ -1,0 +1,38 @@
+import { PassThrough } from "node:stream";
+import { fakeFetch, type Recorded } from "../../../client/test/node/fake-fetch";
+import { run } from "../../src/program";
+
+/**
+ * Runs the CLI in-process against a scripted fetch: what it printed on stdout and stderr, its exit
+ * code and the requests it made.
+ *
+ * @example const r = await cli(["stats", "--json"], () => Response.json({ facts: 1 }));
+ */
+export async function cli(
+  argv: string[],
+  answer: (req: Recorded, n: number) => Response | Promise<Response> = () => Response.json({}),
+  opts: { files?: Record<string, string>; stdin?: string; env?: Record<string, string> } = {},
+) {
+  let out = "";
+  let err = "";
+  const { fetch, calls } = fakeFetch(answer);
+  const code = await run(argv, {
+    out: (s) => {
+      out += s;
+    },
+    err: (s) => {
+      err += s;
+    },
+    errStream: new PassThrough(),
+    env: opts.env ?? { FABRIC_URL: "http://fabric.test", FABRIC_TOKEN: "admin-t" },
+    readFile: async (p) => {
+      const text = opts.files?.[p];
+      if (text === undefined) throw Object.assign(new Error(`ENOENT: ${p}`), { code: "ENOENT" });
+      return text;
+    },
+    readStdin: async () => opts.stdin ?? "",
+    fetch,
+    sleep: async () => {},
+  });
+  return { code, out, err, calls };
+}
