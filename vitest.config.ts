@@ -56,7 +56,11 @@ export default defineConfig({
         test: {
           name: "readme",
           environment: "node",
-          include: ["docs-test/**/*.test.ts", "client/test/integration/**/*.test.ts"],
+          include: [
+            "docs-test/**/*.test.ts",
+            "client/test/integration/**/*.test.ts",
+            "cli/test/integration/**/*.test.ts",
+          ],
           globalSetup: ["./test-fixtures/dev-fabric-setup.ts"],
           testTimeout: 120_000,
           hookTimeout: 100_000,
