@@ -94,12 +94,13 @@ export function addDataCommands(program: Command, ctx: Ctx): void {
       if (e instanceof FabricError) {
         const p = e.pushed;
         const before = done + (p ? p.accepted + p.duplicates : 0);
+        const resume = dedupeKey
+          ? "re-run the same command to resume (dedupeKeys make it safe)"
+          : "facts without a dedupeKey would be recorded again by a re-run: push the rest, or re-run with --dedupe-key";
         ctx.deps.err(
-          `pushed ${before} of ${all.length} facts before the failure; ${
-            dedupeKey
-              ? "re-run the same command to resume (dedupeKeys make it safe)"
-              : "facts without a dedupeKey would be recorded again by a re-run: push the rest, or re-run with --dedupe-key"
-          }\n`,
+          before === 0
+            ? `nothing was pushed (0 of ${all.length} facts)\n`
+            : `pushed ${before} of ${all.length} facts before the failure; ${resume}\n`,
         );
         e.pushed = undefined;
       }

@@ -276,6 +276,13 @@ describe("facts push", () => {
     expect(r.err).toContain("error: Refused: kind not allowed");
   });
 
+  it("a refused first request says nothing was pushed, with the token hint", async () => {
+    const r = await cli(["facts", "push"], () => problem(401), { stdin: JSON.stringify(fact(1)) });
+    expect(r.code).toBe(1);
+    expect(r.err).toContain("nothing was pushed (0 of 1 facts)\n");
+    expect(r.err).toContain("FABRIC_PRODUCER_TOKEN or --producer-token for facts push");
+  });
+
   it("a missing --dedupe-key field is a usage error before any request", async () => {
     const r = await cli(["facts", "push", "--dedupe-key", "data.seq"], accept, { stdin: JSON.stringify([fact(1)]) });
     expect(r.code).toBe(2);
