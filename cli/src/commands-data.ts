@@ -4,9 +4,12 @@ import type { Match, StoredFact } from "../../client/src/index";
 import { FabricError } from "../../client/src/index";
 import type { FactInput, FactKind } from "../../shared/src/facts";
 import { UsageError } from "./deps";
+import { followMatches } from "./follow";
 import { dedupeKeyFrom, parseFacts, readInput } from "./input";
 import { cell, json, table, time } from "./output";
 import { type Ctx, example, positiveInt } from "./program";
+
+type MatchesOpts = { limit?: number; after?: string; follow?: boolean; interval?: number; json?: boolean };
 
 /** Facts per `facts.push` call, so the bar moves between calls (the client splits each further). */
 const PUSH_CHUNK = 1000;
@@ -19,10 +22,20 @@ export function addDataCommands(program: Command, ctx: Ctx): void {
       .description("a monitor's matches in event-time order")
       .option("--limit <n>", "at most this many (default 100)", positiveInt)
       .option("--after <matchId>", "only matches after this one")
-      .option("--json", "print the matches as a JSON array"),
+      .option("-f, --follow", "keep printing new matches as they arrive, one a line, until Ctrl-C")
+      .option("--interval <ms>", "with --follow: between polls (default 1000)", positiveInt)
+      .option("--json", "print the matches as a JSON array (with --follow: one JSON object a line)"),
     "fabric matches btc-100k --limit 20",
-  ).action(async (id: string, opts: { limit?: number; after?: string; json?: boolean }, cmd: Command) => {
+    "fabric matches btc-100k --follow --json",
+  ).action(async (id: string, opts: MatchesOpts, cmd: Command) => {
     const client = ctx.client(cmd, "admin");
+    if (opts.follow) {
+      return followMatches(ctx, client, id, {
+        intervalMs: opts.interval ?? 1000,
+        ...(opts.after ? { after: opts.after } : {}),
+        ...(opts.json ? { json: true } : {}),
+      });
+    }
     const limit = opts.limit ?? 100;
     const got: Match[] = [];
     const pages = client.matches(id, { pageSize: Math.min(limit, 500), ...(opts.after ? { after: opts.after } : {}) });

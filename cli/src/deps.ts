@@ -11,6 +11,8 @@ export type Deps = {
   readStdin: () => Promise<string>;
   fetch?: FetchLike;
   sleep?: (ms: number) => Promise<void>;
+  /** Ends `matches --follow` (the real process ends it with Ctrl-C). */
+  signal?: AbortSignal;
 };
 
 /** A mistake in how the command was called or in its input: exit code 2. */

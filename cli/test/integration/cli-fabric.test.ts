@@ -1,4 +1,4 @@
-import { execFile } from "node:child_process";
+import { execFile, spawn } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
@@ -87,6 +87,22 @@ describe("fabric, the CLI, against the local fabric", () => {
     const backtest = await fabric(["backtest", monitorId, "--json"]);
     expect(backtest.code).toBe(0);
     expect((JSON.parse(backtest.stdout) as unknown[]).length).toBe(1);
+
+    // --follow prints the match as a JSON line and keeps running until stopped.
+    const tail = spawn(process.execPath, [join(root, "cli/fabric.mjs"), "matches", monitorId, "--follow", "--json"], {
+      cwd: root,
+      env: { ...process.env, FABRIC_URL: base, FABRIC_TOKEN: "dev-admin-token" },
+    });
+    let followed = "";
+    tail.stdout.on("data", (b: Buffer) => {
+      followed += b.toString();
+    });
+    for (const until = Date.now() + 20_000; !followed.includes("\n") && Date.now() < until; ) {
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    expect(tail.exitCode).toBeNull();
+    tail.kill();
+    expect(JSON.parse(followed.split("\n")[0] ?? "")).toMatchObject({ monitorId, eventId: result.eventIds[1] });
   }, 120_000);
 
   it("a bad token exits 1 with the hint; a read-only token names the scope it lacks", async () => {

@@ -11,7 +11,7 @@ import { run } from "../../src/program";
 export async function cli(
   argv: string[],
   answer: (req: Recorded, n: number) => Response | Promise<Response> = () => Response.json({}),
-  opts: { files?: Record<string, string>; stdin?: string; env?: Record<string, string> } = {},
+  opts: { files?: Record<string, string>; stdin?: string; env?: Record<string, string>; signal?: AbortSignal } = {},
 ) {
   let out = "";
   let err = "";
@@ -33,6 +33,7 @@ export async function cli(
     readStdin: async () => opts.stdin ?? "",
     fetch,
     sleep: async () => {},
+    ...(opts.signal ? { signal: opts.signal } : {}),
   });
   return { code, out, err, calls };
 }
