@@ -37,3 +37,11 @@ export async function cli(
   });
   return { code, out, err, calls };
 }
+
+/** A problem+json answer with title "Refused" and detail "why" (extras override). */
+export function problem(status: number, extra: Record<string, unknown> = {}): Response {
+  return new Response(
+    JSON.stringify({ type: "about:blank", title: "Refused", status, detail: "why", code: "x", ...extra }),
+    { status, headers: { "content-type": "application/problem+json" } },
+  );
+}
