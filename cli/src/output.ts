@@ -18,12 +18,14 @@ export function keyValues(obj: Record<string, unknown>): string {
   return `${t.toString()}\n`;
 }
 
+/** Leaves with dotted keys; arrays of objects by index (`shards.3.factsApplied`), so no cell holds JSON. */
 export function flatten(obj: Record<string, unknown>, prefix = ""): [string, unknown][] {
   const out: [string, unknown][] = [];
   for (const [k, v] of Object.entries(obj)) {
     const key = prefix ? `${prefix}.${k}` : k;
-    if (v && typeof v === "object" && !Array.isArray(v) && Object.keys(v).length > 0) {
-      out.push(...flatten(v as Record<string, unknown>, key));
+    const nested = Array.isArray(v) && v.some((x) => x && typeof x === "object") ? Object.assign({}, v) : v;
+    if (nested && typeof nested === "object" && !Array.isArray(nested) && Object.keys(nested).length > 0) {
+      out.push(...flatten(nested as Record<string, unknown>, key));
     } else out.push([key, v]);
   }
   return out;

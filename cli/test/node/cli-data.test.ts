@@ -69,8 +69,13 @@ describe("reads", () => {
   });
 
   it("stats flattens into a key/value table; dead letters list and replay", async () => {
-    const s = await cli(["stats"], () => Response.json({ facts: { total: 5 }, wakes: { backlog: 0 } }));
+    const s = await cli(["stats"], () =>
+      Response.json({ facts: { total: 5 }, wakes: { backlog: 0 }, shards: [{ shard: 0, matches: 7 }] }),
+    );
     expect(s.out).toMatch(/facts\.total.*5/);
+    // An array of objects is a row per leaf, never a cell of JSON.
+    expect(s.out).toMatch(/shards\.0\.matches.*7/);
+    expect(s.out).not.toContain("{");
     const l = await cli(["dead-letters", "list", "wakes", "--json"], () =>
       Response.json({ deadLetters: [{ id: "d1", error: "x" }] }),
     );
