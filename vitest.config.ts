@@ -46,6 +46,43 @@ function journalStandIn() {
   };
 }
 
+/** The monitor runtime as the Worker under test, with extra bindings and test options. */
+function runtimeProject(
+  name: string,
+  include: string,
+  bindings: Record<string, string>,
+  test: { fileParallelism?: boolean; testTimeout?: number },
+) {
+  return {
+    plugins: [
+      cloudflareTest(async () => ({
+        wrangler: { configPath: "./monitor-runtime/wrangler.jsonc" },
+        miniflare: {
+          bindings: {
+            ADMIN_AUTH_SECRET_TOKEN: TEST_ADMIN_TOKEN,
+            TEST_MIGRATIONS: await readD1Migrations("./migrations"),
+            ...bindings,
+          },
+          // The matcher binds a service named fabric-monitor-runtime; the Worker under test has
+          // the pool's own name, so a stand-in takes that name (these tests never match).
+          workers: [
+            auxWorker("matcher", { SHARD_COUNT: "8" }),
+            healthyStandIn("fabric-monitor-runtime"),
+            journalStandIn(),
+          ],
+        },
+      })),
+    ],
+    test: {
+      name,
+      include: [include],
+      setupFiles: ["./test-fixtures/apply-migrations.ts"],
+      testTimeout: 60_000,
+      ...test,
+    },
+  };
+}
+
 export default defineConfig({
   test: {
     projects: [
@@ -99,62 +136,16 @@ export default defineConfig({
           testTimeout: 60_000,
         },
       },
-      {
-        // The monitor runtime under test; the matcher runs beside it (its SHARDS/ROUTES classes).
-        plugins: [
-          cloudflareTest(async () => ({
-            wrangler: { configPath: "./monitor-runtime/wrangler.jsonc" },
-            miniflare: {
-              bindings: {
-                ADMIN_AUTH_SECRET_TOKEN: TEST_ADMIN_TOKEN,
-                TEST_MIGRATIONS: await readD1Migrations("./migrations"),
-              },
-              // The matcher binds a service named fabric-monitor-runtime; the Worker under test has
-              // the pool's own name, so a stand-in takes that name (these tests never match).
-              workers: [
-                auxWorker("matcher", { SHARD_COUNT: "8" }),
-                healthyStandIn("fabric-monitor-runtime"),
-                journalStandIn(),
-              ],
-            },
-          })),
-        ],
-        test: {
-          name: "monitor-runtime",
-          include: ["monitor-runtime/test/workerd/**/*.test.ts"],
-          setupFiles: ["./test-fixtures/apply-migrations.ts"],
-          testTimeout: 60_000,
-          fileParallelism: false,
-        },
-      },
-      {
-        // The monitor runtime under a simulated Workflows creation limit (the local runtime has
-        // none): the wakes consumer paced above it meets real 429s in its path.
-        plugins: [
-          cloudflareTest(async () => ({
-            wrangler: { configPath: "./monitor-runtime/wrangler.jsonc" },
-            miniflare: {
-              bindings: {
-                ADMIN_AUTH_SECRET_TOKEN: TEST_ADMIN_TOKEN,
-                TEST_MIGRATIONS: await readD1Migrations("./migrations"),
-                SIMULATED_CREATE_LIMIT_PER_S: "10",
-                WAKE_RATE_PER_S: "40",
-              },
-              workers: [
-                auxWorker("matcher", { SHARD_COUNT: "8" }),
-                healthyStandIn("fabric-monitor-runtime"),
-                journalStandIn(),
-              ],
-            },
-          })),
-        ],
-        test: {
-          name: "monitor-runtime-limited",
-          include: ["monitor-runtime/test/workerd-limited/**/*.test.ts"],
-          setupFiles: ["./test-fixtures/apply-migrations.ts"],
-          testTimeout: 120_000,
-        },
-      },
+      // The monitor runtime under test; the matcher runs beside it (its SHARDS/ROUTES classes).
+      runtimeProject("monitor-runtime", "monitor-runtime/test/workerd/**/*.test.ts", {}, { fileParallelism: false }),
+      // The monitor runtime under a simulated Workflows creation limit (the local runtime has
+      // none): the wakes consumer paced above it meets real 429s in its path.
+      runtimeProject(
+        "monitor-runtime-limited",
+        "monitor-runtime/test/workerd-limited/**/*.test.ts",
+        { SIMULATED_CREATE_LIMIT_PER_S: "10", WAKE_RATE_PER_S: "40" },
+        { testTimeout: 120_000 },
+      ),
       {
         test: {
           name: "node",

@@ -1,6 +1,6 @@
 import { OpenAPIHono, z } from "@hono/zod-openapi";
 import { shardCount, shardName } from "../../shared/src/contract/topology";
-import { listDeadLetters, markReplayed, originalBody } from "../../shared/src/dead-letters";
+import { listDeadLetters, replayDeadLetter } from "../../shared/src/dead-letters";
 import { requireAdmin } from "../../shared/src/http/bearer";
 import { ADMIN_BODY_LIMIT, limitBody } from "../../shared/src/http/body-limit";
 import { deadLetterListRoute, deadLetterReplayRoute } from "../../shared/src/http/dead-letter-routes";
@@ -191,11 +191,10 @@ app.openapi(deadLetterListRoute("facts"), async (c) => {
 
 app.openapi(deadLetterReplayRoute("facts"), async (c) => {
   const { id } = c.req.valid("param");
-  const row = (await listDeadLetters(c.env.DB, "facts", 1000)).find((r) => r.id === id);
-  if (!row) fail("not_found", `no dead letter ${id} on queue facts`);
-  const { body, contentType } = originalBody(row);
   // Shards drop facts whose eventId they already applied, so replaying twice applies nothing twice.
-  await c.env.FACTS_QUEUE.send(body as Uint8Array, { contentType });
-  await markReplayed(c.env.DB, row.id);
-  return c.json({ replayed: row.id }, 202);
+  const sent = await replayDeadLetter(c.env.DB, "facts", id, (body, t) =>
+    c.env.FACTS_QUEUE.send(body as Uint8Array, t),
+  );
+  if (!sent) fail("not_found", `no dead letter ${id} on queue facts`);
+  return c.json({ replayed: id }, 202);
 });

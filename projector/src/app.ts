@@ -1,5 +1,5 @@
 import { OpenAPIHono } from "@hono/zod-openapi";
-import { listDeadLetters, markReplayed, originalBody } from "../../shared/src/dead-letters";
+import { listDeadLetters, replayDeadLetter } from "../../shared/src/dead-letters";
 import { requireAdmin } from "../../shared/src/http/bearer";
 import { ADMIN_BODY_LIMIT, limitBody } from "../../shared/src/http/body-limit";
 import { deadLetterListRoute, deadLetterReplayRoute } from "../../shared/src/http/dead-letter-routes";
@@ -32,11 +32,8 @@ app.openapi(deadLetterListRoute("events"), async (c) => {
 
 app.openapi(deadLetterReplayRoute("events"), async (c) => {
   const { id } = c.req.valid("param");
-  const row = (await listDeadLetters(c.env.DB, "events", 1000)).find((r) => r.id === id);
-  if (!row) fail("not_found", `no dead letter ${id} on queue events`);
-  const { body, contentType } = originalBody(row);
   // event_log is idempotent on eventId: replaying twice projects nothing twice.
-  await c.env.EVENTS_QUEUE.send(body, { contentType });
-  await markReplayed(c.env.DB, row.id);
-  return c.json({ replayed: row.id }, 202);
+  const sent = await replayDeadLetter(c.env.DB, "events", id, (body, t) => c.env.EVENTS_QUEUE.send(body, t));
+  if (!sent) fail("not_found", `no dead letter ${id} on queue events`);
+  return c.json({ replayed: id }, 202);
 });

@@ -107,6 +107,30 @@ export function originalBody(row: DeadLetterRow): { body: unknown; contentType: 
   return { body: parsed, contentType: "json" };
 }
 
+/**
+ * Replays one dead letter of `sourceQueue`: its original body goes back to the queue through
+ * `send`, and the row is marked replayed. False when there is no such dead letter. The consumers
+ * are idempotent (eventIds, wake ids), so replaying twice applies nothing twice.
+ *
+ * @example if (!(await replayDeadLetter(env.DB, "facts", id, (b, t) => env.FACTS_QUEUE.send(b as Uint8Array, t)))) fail(…)
+ */
+export async function replayDeadLetter(
+  db: D1Database,
+  sourceQueue: string,
+  id: string,
+  send: (body: unknown, options: { contentType: "v8" | "json" }) => Promise<unknown>,
+): Promise<boolean> {
+  const row = await db
+    .prepare("SELECT * FROM dead_letters WHERE source_queue = ? AND id = ?")
+    .bind(sourceQueue, id)
+    .first<DeadLetterRow>();
+  if (!row) return false;
+  const { body, contentType } = originalBody(row);
+  await send(body, { contentType });
+  await markReplayed(db, row.id);
+  return true;
+}
+
 export async function markReplayed(db: D1Database, id: string): Promise<void> {
   await db
     .prepare("UPDATE dead_letters SET replayed_at = ?, replay_count = replay_count + 1 WHERE id = ?")

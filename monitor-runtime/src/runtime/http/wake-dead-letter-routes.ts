@@ -1,5 +1,5 @@
 import { OpenAPIHono } from "@hono/zod-openapi";
-import { listDeadLetters, markReplayed, originalBody } from "../../../../shared/src/dead-letters";
+import { listDeadLetters, replayDeadLetter } from "../../../../shared/src/dead-letters";
 import { deadLetterListRoute, deadLetterReplayRoute } from "../../../../shared/src/http/dead-letter-routes";
 import { validationHook } from "../../../../shared/src/http/validation-hook";
 import { fail } from "../../../../shared/src/problem";
@@ -21,12 +21,11 @@ wakeDeadLetterApp.openapi(deadLetterListRoute("wakes"), async (c) => {
 
 wakeDeadLetterApp.openapi(deadLetterReplayRoute("wakes"), async (c) => {
   const { id } = c.req.valid("param");
-  const row = (await listDeadLetters(c.env.DB, "wakes", 1000)).find((r) => r.id === id);
-  if (!row) fail("not_found", `no dead letter ${id} on queue wakes`);
-  const { body, contentType } = originalBody(row);
-  await c.env.WAKES_QUEUE.send(body, { contentType });
-  // Back in the backlog: the consumer counts it delivered again when it is done with it.
-  await c.env.DB.prepare("UPDATE wake_backlog SET accepted = accepted + 1 WHERE id = 0").run();
-  await markReplayed(c.env.DB, row.id);
-  return c.json({ replayed: row.id }, 202);
+  const sent = await replayDeadLetter(c.env.DB, "wakes", id, async (body, t) => {
+    await c.env.WAKES_QUEUE.send(body, t);
+    // Back in the backlog: the consumer counts it delivered again when it is done with it.
+    await c.env.DB.prepare("UPDATE wake_backlog SET accepted = accepted + 1 WHERE id = 0").run();
+  });
+  if (!sent) fail("not_found", `no dead letter ${id} on queue wakes`);
+  return c.json({ replayed: id }, 202);
 });

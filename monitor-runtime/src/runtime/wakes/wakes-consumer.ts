@@ -73,13 +73,14 @@ async function deliverOne(
     message.ack();
     return "done";
   } catch (err) {
-    if (isCreationRateLimited(err)) {
+    // The session's own queue is full (429 busy): it drains as its instance ticks. Told apart
+    // first, since its message ("too many queued wake-ups") would read as the platform's 429.
+    const busy = err instanceof ProblemError && err.problem.status === 429;
+    if (!busy && isCreationRateLimited(err)) {
       paced.holdUntilTime(Date.now() + RATE_LIMIT_HOLD_MS);
       message.retry({ delaySeconds: Math.ceil(RATE_LIMIT_HOLD_MS / 1000) });
       return "rate-limited";
     }
-    // The session's own queue is full (429 busy): it drains as its instance ticks.
-    const busy = err instanceof ProblemError && err.problem.status === 429;
     if (!busy && message.attempts >= MAX_ATTEMPTS) {
       await deadLetter(env.WAKES_DLQ, "wakes", message, `wake kept failing: ${String(err).slice(0, 300)}`);
       return "done";
