@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { FirePolicySchema, PredicateSchema, predicateLimitIssues } from "./predicate";
+import { TimeInputSchema } from "./time-input";
 
 /**
  * A monitor as the registry accepts it (`PUT /v1/monitors/{id}`), and as the matcher indexes it.
@@ -27,6 +28,8 @@ export const MonitorBodySchema = z
       .max(366 * 24 * 3600 * 1000)
       .optional(),
     expectedVersion: z.number().int().min(0).optional(),
+    /** DESIGN §8 expiry: no match from a fact observed at or after it; RFC 3339 or epoch ms. */
+    expiresAt: TimeInputSchema.optional(),
   })
   .superRefine((m, ctx) => {
     for (const issue of predicateLimitIssues(m.predicate)) {

@@ -5,6 +5,7 @@ import type { Condition, Predicate } from "../../../shared/src/predicate";
 import { streamKey } from "../../../shared/src/streams";
 import { byCodeUnits } from "./code-unit-order";
 import { factFields } from "./fact-fields";
+import type { ConditionStep, MonitorStep, ReferenceObserver } from "./reference-observer";
 import { type Match, type Op, triggerEventOf } from "./types";
 
 /**
@@ -57,7 +58,7 @@ import { type Match, type Op, triggerEventOf } from "./types";
  *
  * @example referenceEvaluate([{ type: "upsert", def }, { type: "fact", fact }]) // → Match[]
  */
-export function referenceEvaluate(ops: Op[]): Match[] {
+export function referenceEvaluate(ops: Op[], observe?: ReferenceObserver): Match[] {
   const seen = new Set<string>();
   const streams = new Map<string, RefStream>();
   const monitors = new Map<string, RefMonitor>();
@@ -80,7 +81,7 @@ export function referenceEvaluate(ops: Op[]): Match[] {
       ids ??= [...monitors.keys()].sort(byCodeUnits);
       for (const id of ids) {
         const monitor = monitors.get(id);
-        const match = monitor && evaluateMonitor(monitor, fact, fields);
+        const match = monitor && evaluateMonitor(monitor, fact, fields, observe);
         if (match) matches.push(match);
       }
     }
@@ -140,27 +141,60 @@ function evaluateMonitor(
   monitor: RefMonitor,
   fact: AcceptedFact,
   sampled: Map<string, RefSample[]>,
+  observe: ReferenceObserver | undefined,
 ): Match | undefined {
-  let evaluated = false;
-  for (const c of monitor.conditions) {
+  const steps: ConditionStep[] = [];
+  for (const [index, c] of monitor.conditions.entries()) {
     const series = c.key === fact.streamKey ? sampled.get(c.cond.field) : undefined;
     if (!series) continue;
     const last = series.length - 1;
-    stepCondition(c, derivedAt(series, last - 1, c.cond), derivedAt(series, last, c.cond), fact.observedAt);
-    evaluated = true;
+    const prev = derivedAt(series, last - 1, c.cond);
+    const cur = derivedAt(series, last, c.cond);
+    const armedBefore = c.armed;
+    stepCondition(c, prev, cur, fact.observedAt);
+    steps.push({
+      index,
+      previous: prev,
+      current: cur,
+      sample: series[last]?.value,
+      base: c.cond.change ? baseAt(series, last, c.cond.change.windowMs) : undefined,
+      armedBefore,
+      armedAfter: c.armed,
+      heldSince: c.heldSince,
+      truth: c.truth,
+    });
   }
   const def = monitor.def;
-  if (!evaluated || !def.enabled || monitor.done) return undefined;
-  const truth = evalPredicate(def.predicate, monitor.conditions, { i: 0 });
+  if (steps.length === 0) return undefined;
   const now = fact.observedAt;
+  const truth = evalPredicate(def.predicate, monitor.conditions, { i: 0 });
   const cooldown = def.fire.cooldownMs;
   const cooled = cooldown === 0 || monitor.lastMatchAt === null || now - monitor.lastMatchAt >= cooldown;
+  const step: MonitorStep = {
+    monitorId: def.monitorId,
+    fact,
+    conditions: steps,
+    truth,
+    wasTrue: monitor.lastTruth,
+    enabled: def.enabled,
+    done: monitor.done,
+    lastMatchAt: monitor.lastMatchAt,
+    cooled,
+    match: undefined,
+  };
+  if (!def.enabled || monitor.done) {
+    observe?.(step);
+    return undefined;
+  }
   const fires = truth && (def.fire.mode === "level" || !monitor.lastTruth) && cooled;
   monitor.lastTruth = truth;
-  if (!fires) return undefined;
+  if (!fires) {
+    observe?.(step);
+    return undefined;
+  }
   monitor.lastMatchAt = now;
   if (def.fire.once) monitor.done = true;
-  return {
+  step.match = {
     matchId: matchIdOf(def.monitorId, def.version, fact.eventId),
     monitorId: def.monitorId,
     monitorVersion: def.version,
@@ -172,6 +206,8 @@ function evaluateMonitor(
     portfolioId: def.linkedPortfolioIds[0] ?? null,
     triggerEvent: triggerEventOf(fact),
   };
+  observe?.(step);
+  return step.match;
 }
 
 /** The compared value of a condition at sample i of its series (undefined: no value). */
@@ -179,17 +215,21 @@ function derivedAt(series: RefSample[], i: number, cond: Condition): number | un
   const sample = series[i];
   if (!sample) return undefined;
   if (!cond.change) return sample.value;
-  let base: RefSample | undefined;
-  for (let j = i; j >= 0; j--) {
-    const s = series[j];
-    if (s && s.observedAt <= sample.observedAt - cond.change.windowMs) {
-      base = s;
-      break;
-    }
-  }
+  const base = baseAt(series, i, cond.change.windowMs);
   if (!base) return undefined;
   if (cond.change.mode === "abs") return sample.value - base.value;
   return base.value === 0 ? undefined : (100 * (sample.value - base.value)) / base.value;
+}
+
+/** A change's base for sample i: the newest sample with observedAt ≤ sample i's − windowMs. */
+function baseAt(series: RefSample[], i: number, windowMs: number): RefSample | undefined {
+  const sample = series[i];
+  if (!sample) return undefined;
+  for (let j = i; j >= 0; j--) {
+    const s = series[j];
+    if (s && s.observedAt <= sample.observedAt - windowMs) return s;
+  }
+  return undefined;
 }
 
 function stepCondition(c: RefCondition, prev: number | undefined, cur: number | undefined, now: number): void {
