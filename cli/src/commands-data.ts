@@ -1,20 +1,14 @@
-import { SingleBar } from "cli-progress";
 import type { Command } from "commander";
 import type { Match, StoredFact } from "../../client/src/index";
-import { FabricError } from "../../client/src/index";
-import type { FactInput, FactKind } from "../../shared/src/facts";
+import type { FactKind } from "../../shared/src/facts";
 import { UsageError } from "./deps";
 import { followMatches } from "./follow";
-import { dedupeKeyFrom, parseFacts, readInput } from "./input";
 import { cell, json, table, time } from "./output";
 import { type Ctx, example, positiveInt } from "./program";
 
 type MatchesOpts = { limit?: number; after?: string; follow?: boolean; interval?: number; json?: boolean };
 
-/** Facts per `facts.push` call, so the bar moves between calls (the client splits each further). */
-const PUSH_CHUNK = 1000;
-
-/** `fabric matches`, `fabric backtest`, `fabric facts push`, `fabric streams facts`. */
+/** `fabric matches`, `fabric backtest`, `fabric streams facts`. */
 export function addDataCommands(program: Command, ctx: Ctx): void {
   example(
     program
@@ -61,67 +55,6 @@ export function addDataCommands(program: Command, ctx: Ctx): void {
       ...(opts.to ? { to: timeArg(opts.to) } : {}),
     });
     printMatches(ctx, got, opts.json);
-  });
-
-  const facts = program.command("facts").description("push facts");
-  example(
-    facts
-      .command("push")
-      .description("push facts from a JSON array or NDJSON file (or stdin), split, retried and signed by the client")
-      .option("-f, --file <path>", "JSON array, { facts: [...] } or NDJSON; - or none reads stdin")
-      .option("--dedupe-key <fields>", "give each fact a dedupeKey from these fields, e.g. subject.symbol,observedAt")
-      .option("--msgpack", "send msgpack bodies instead of JSON")
-      .option("--json", "print { accepted, duplicates, eventIds } as JSON"),
-    "fabric facts push --file prices.ndjson --dedupe-key subject.symbol,observedAt",
-  ).action(async (opts: { file?: string; dedupeKey?: string; msgpack?: boolean; json?: boolean }, cmd: Command) => {
-    const client = ctx.client(cmd, "producer");
-    const { text, name } = await readInput(ctx.deps, opts.file);
-    const all = parseFacts(text, name);
-    const dedupeKey = dedupeKeyFrom(opts.dedupeKey);
-    if (dedupeKey) for (const f of all) dedupeKey(f); // a missing field is a usage error before any push
-
-    const bar = new SingleBar({
-      stream: ctx.deps.errStream,
-      format: "push [{bar}] {value}/{total} facts | {rate} facts/s | {accepted} accepted, {duplicates} duplicates",
-      hideCursor: true,
-    });
-    const started = Date.now();
-    const total = { accepted: 0, duplicates: 0, eventIds: [] as string[] };
-    bar.start(all.length, 0, { accepted: 0, duplicates: 0, rate: 0 });
-    try {
-      for (let i = 0; i < all.length; i += PUSH_CHUNK) {
-        const chunk = all.slice(i, i + PUSH_CHUNK);
-        const r = await client.facts.push(chunk as FactInput[], {
-          ...(dedupeKey ? { dedupeKey } : {}),
-          ...(opts.msgpack ? { format: "msgpack" as const } : {}),
-        });
-        total.accepted += r.accepted;
-        total.duplicates += r.duplicates;
-        total.eventIds.push(...r.eventIds);
-        const secs = Math.max((Date.now() - started) / 1000, 0.001);
-        bar.update(i + chunk.length, { ...total, rate: Math.round((i + chunk.length) / secs) });
-      }
-    } catch (e) {
-      bar.stop();
-      const done = total.accepted + total.duplicates;
-      if (e instanceof FabricError) {
-        const p = e.pushed;
-        const before = done + (p ? p.accepted + p.duplicates : 0);
-        const resume = dedupeKey
-          ? "re-run the same command to resume (dedupeKeys make it safe)"
-          : "facts without a dedupeKey would be recorded again by a re-run: push the rest, or re-run with --dedupe-key";
-        ctx.deps.err(
-          before === 0
-            ? `nothing was pushed (0 of ${all.length} facts)\n`
-            : `pushed ${before} of ${all.length} facts before the failure; ${resume}\n`,
-        );
-        e.pushed = undefined;
-      }
-      throw e;
-    }
-    bar.stop();
-    if (opts.json) return ctx.deps.out(json(total));
-    ctx.deps.out(`pushed ${all.length} facts: ${total.accepted} accepted, ${total.duplicates} duplicates\n`);
   });
 
   const streams = program.command("streams").description("read a stream's stored facts");

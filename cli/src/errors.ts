@@ -25,7 +25,7 @@ export function describeError(e: unknown, where: { url?: string }): { lines: str
 }
 
 function hintFor(e: FabricError, where: { url?: string }): string | undefined {
-  if (e.status === 401) return "set FABRIC_TOKEN or --token (FABRIC_PRODUCER_TOKEN or --producer-token for facts push)";
+  if (e.status === 401) return "set FABRIC_TOKEN or --token (FABRIC_PRODUCER_TOKEN or --producer-token for push)";
   if (e.status === 403) {
     const scope = e.problem?.requiredScope;
     return typeof scope === "string"

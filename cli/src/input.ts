@@ -52,18 +52,3 @@ export function parseFacts(text: string, name: string): FactInput[] {
   }
   return out;
 }
-
-/** `--dedupe-key subject.symbol,observedAt` → a key function joining those fields with ":". */
-export function dedupeKeyFrom(spec: string | undefined): ((f: FactInput) => string) | undefined {
-  if (!spec) return undefined;
-  const paths = spec.split(",").map((p) => p.trim().split("."));
-  return (f) =>
-    paths
-      .map((path) => {
-        let v: unknown = f;
-        for (const p of path) v = v && typeof v === "object" ? (v as Record<string, unknown>)[p] : undefined;
-        if (v === undefined) throw new UsageError(`a fact has no ${path.join(".")} for --dedupe-key`);
-        return typeof v === "string" ? v : JSON.stringify(v);
-      })
-      .join(":");
-}

@@ -3,6 +3,7 @@ import { FabricClient } from "../../client/src/index";
 import { addAdminCommands } from "./commands-admin";
 import { addDataCommands } from "./commands-data";
 import { addMonitorCommands } from "./commands-monitors";
+import { addPushCommands } from "./commands-push";
 import { type Deps, UsageError } from "./deps";
 import { describeError } from "./errors";
 
@@ -51,7 +52,7 @@ export async function run(argv: string[], deps: Deps): Promise<number> {
     .description("Talk to a trigger-matcher fabric: monitors, matches, facts, rebuilds, dead letters.")
     .option("--url <url>", "the fabric's origin (default: $FABRIC_URL)")
     .option("--token <token>", "an admin token (default: $FABRIC_TOKEN)")
-    .option("--producer-token <token>", "the producer token for facts push (default: $FABRIC_PRODUCER_TOKEN)")
+    .option("--producer-token <token>", "the producer token for push (default: $FABRIC_PRODUCER_TOKEN)")
     .option("--signing-secret <secret>", "sign pushes with this secret (default: $FABRIC_SIGNING_SECRET)")
     .exitOverride()
     .configureOutput({ writeOut: deps.out, writeErr: deps.err })
@@ -62,6 +63,7 @@ export async function run(argv: string[], deps: Deps): Promise<number> {
     );
 
   addMonitorCommands(program, ctx);
+  addPushCommands(program, ctx);
   addDataCommands(program, ctx);
   addAdminCommands(program, ctx);
 

@@ -1,6 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { parseFacts } from "../../src/input";
-import { cli, problem } from "./harness";
+import { cli } from "./harness";
 
 describe("reads", () => {
   const match = (i: number) => ({
@@ -110,69 +109,5 @@ describe("rebuild", () => {
     );
     expect(r).toMatchObject({ code: 1, out: "" });
     expect(r.err).toBe("error: Rebuild failed: rebuild rb2 failed: boom\n");
-  });
-});
-
-describe("facts push", () => {
-  const fact = (i: number) => ({ kind: "market_price", subject: { symbol: "BTC" }, observedAt: i, data: { price: i } });
-  const accept = (req: { body: string }) => {
-    const facts = JSON.parse(req.body).facts as { dedupeKey?: string }[];
-    return Response.json(
-      { accepted: facts.length, duplicates: 0, eventIds: facts.map((f) => `ev-${f.dedupeKey}`) },
-      { status: 202 },
-    );
-  };
-
-  it("reads NDJSON, JSON arrays and { facts } bodies", () => {
-    const nd = `${JSON.stringify(fact(1))}\n\n${JSON.stringify(fact(2))}\n`;
-    expect(parseFacts(nd, "f")).toEqual([fact(1), fact(2)]);
-    expect(parseFacts(JSON.stringify([fact(1)]), "f")).toEqual([fact(1)]);
-    expect(parseFacts(JSON.stringify({ facts: [fact(3)] }), "f")).toEqual([fact(3)]);
-    expect(() => parseFacts(`${JSON.stringify(fact(1))}\n{bad`, "f.ndjson")).toThrow("f.ndjson line 2 is not JSON");
-  });
-
-  it("pushes 2,500 facts in order through the client with dedupeKeys, as the producer", async () => {
-    const facts = Array.from({ length: 2500 }, (_, i) => fact(i));
-    const r = await cli(
-      ["facts", "push", "-f", "p.ndjson", "--dedupe-key", "subject.symbol,observedAt", "--json"],
-      accept,
-      {
-        files: { "p.ndjson": facts.map((f) => JSON.stringify(f)).join("\n") },
-        env: { FABRIC_URL: "http://f", FABRIC_PRODUCER_TOKEN: "prod-t" },
-      },
-    );
-    expect(r.code).toBe(0);
-    const out = JSON.parse(r.out);
-    expect(out.accepted).toBe(2500);
-    expect(out.eventIds[2499]).toBe("ev-BTC:2499");
-    expect(r.calls.map((c) => JSON.parse(c.body).facts.length)).toEqual([1000, 1000, 500]);
-    expect(r.calls[0]?.headers.authorization).toBe("Bearer prod-t");
-  });
-
-  it("a failure part-way says how far it got and how to resume", async () => {
-    const facts = Array.from({ length: 1500 }, (_, i) => fact(i));
-    const r = await cli(
-      ["facts", "push", "--dedupe-key", "observedAt"],
-      (req, n) => (n === 0 ? accept(req) : problem(403, { detail: "kind not allowed" })),
-      { stdin: JSON.stringify(facts) },
-    );
-    expect(r.code).toBe(1);
-    expect(r.out).toBe("");
-    expect(r.err).toContain("pushed 1000 of 1500 facts before the failure; re-run the same command to resume");
-    expect(r.err).toContain("error: Refused: kind not allowed");
-  });
-
-  it("a refused first request says nothing was pushed, with the token hint", async () => {
-    const r = await cli(["facts", "push"], () => problem(401), { stdin: JSON.stringify(fact(1)) });
-    expect(r.code).toBe(1);
-    expect(r.err).toContain("nothing was pushed (0 of 1 facts)\n");
-    expect(r.err).toContain("FABRIC_PRODUCER_TOKEN or --producer-token for facts push");
-  });
-
-  it("a missing --dedupe-key field is a usage error before any request", async () => {
-    const r = await cli(["facts", "push", "--dedupe-key", "data.seq"], accept, { stdin: JSON.stringify([fact(1)]) });
-    expect(r.code).toBe(2);
-    expect(r.err).toBe("error: a fact has no data.seq for --dedupe-key\n");
-    expect(r.calls).toHaveLength(0);
   });
 });
