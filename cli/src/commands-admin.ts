@@ -7,7 +7,7 @@ import { type Ctx, example, positiveInt } from "./program";
 
 const QUEUES: DeadLetterQueue[] = ["facts", "events", "wakes"];
 
-/** `fabric stats`, `fabric rebuild`, `fabric dead-letters list|replay`. */
+/** `fabric stats`, `fabric rebuild`, `fabric dlq list|replay` (also `dead-letters`). */
 export function addAdminCommands(program: Command, ctx: Ctx): void {
   example(
     program
@@ -54,14 +54,17 @@ export function addAdminCommands(program: Command, ctx: Ctx): void {
     ctx.deps.out(`rebuild ${last.rebuildId} complete: ${last.eventsApplied} events applied${secs}\n`);
   });
 
-  const dl = program.command("dead-letters").description("list and replay dead letters (queues: facts, events, wakes)");
+  const dl = program
+    .command("dead-letters")
+    .alias("dlq")
+    .description("list and replay dead letters (queues: facts, events, wakes); dlq for short");
   example(
     dl
       .command("list <queue>")
       .description("the dead letters of one queue")
       .option("--limit <n>", "at most this many", positiveInt)
       .option("--json", "print the dead letters as a JSON array"),
-    "fabric dead-letters list wakes --json",
+    "fabric dlq list wakes --json",
   ).action(async (queue: string, opts: { limit?: number; json?: boolean }, cmd: Command) => {
     const client = ctx.client(cmd, "admin");
     const got = await client.deadLetters.list(queueArg(queue), opts.limit ? { limit: opts.limit } : {});
@@ -80,7 +83,7 @@ export function addAdminCommands(program: Command, ctx: Ctx): void {
       .command("replay <queue> <id>")
       .description("replay one dead letter (the consumers are idempotent)")
       .option("--json", "print the answer as JSON"),
-    "fabric dead-letters replay wakes 01JD3Q2W4E5R6T7Y8U9I0OPAS",
+    "fabric dlq replay wakes 01JD3Q2W4E5R6T7Y8U9I0OPAS",
   ).action(async (queue: string, id: string, opts: { json?: boolean }, cmd: Command) => {
     const out = await ctx.client(cmd, "admin").deadLetters.replay(queueArg(queue), id);
     ctx.deps.out(opts.json ? json(out) : `replayed ${out.replayed}\n`);

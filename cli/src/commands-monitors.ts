@@ -1,7 +1,7 @@
 import type { Command } from "commander";
-import type { Monitor, MonitorInput } from "../../client/src/index";
+import type { Monitor } from "../../client/src/index";
 import { UsageError } from "./deps";
-import { parseJson, readInput } from "./input";
+import { readMonitorBody } from "./monitor-input";
 import { cell, json, keyValues, table } from "./output";
 import { type Ctx, example, positiveInt } from "./program";
 
@@ -14,7 +14,7 @@ type ListOpts = {
   json?: boolean;
 };
 
-/** `fabric monitors list|get|put|delete`. */
+/** `fabric monitors list|get|put|rm` (`delete` is rm's alias). */
 export function addMonitorCommands(program: Command, ctx: Ctx): void {
   const monitors = program.command("monitors").description("register, read and delete monitors");
 
@@ -70,34 +70,36 @@ export function addMonitorCommands(program: Command, ctx: Ctx): void {
 
   example(
     monitors
-      .command("put <monitorId>")
-      .description("register or update a monitor from a JSON file (or stdin)")
-      .option("-f, --file <path>", "the monitor body as JSON; - or none reads stdin")
+      .command("put <monitorId> [file]")
+      .description("register or update a monitor from a JSON or YAML file (or - / stdin)")
+      .option("-f, --file <path>", "the monitor body (the same as the file argument)")
       .option("--expected-version <n>", "update only if the monitor is at this version", positiveInt)
       .option("--json", "print the answer as JSON"),
-    "fabric monitors put btc-100k --file monitor.json",
-    "cat monitor.json | fabric monitors put btc-100k --expected-version 3",
-  ).action(async (id: string, opts: { file?: string; expectedVersion?: number; json?: boolean }, cmd: Command) => {
-    const client = ctx.client(cmd, "admin");
-    const { text, name } = await readInput(ctx.deps, opts.file);
-    const body = parseJson(text, name);
-    if (!body || typeof body !== "object" || Array.isArray(body)) {
-      throw new UsageError(`${name} must hold one monitor object ({ workflowId, ownerUserId, predicate, ... })`);
-    }
-    const predicate = (body as { predicate?: unknown }).predicate;
-    if (!predicate || typeof predicate !== "object") throw new UsageError(`${name} has no predicate object`);
-    const out = await client.monitors.put(
-      id,
-      body as MonitorInput,
-      opts.expectedVersion === undefined ? {} : { expectedVersion: opts.expectedVersion },
-    );
-    if (opts.json) return ctx.deps.out(json(out));
-    ctx.deps.out(`${out.created ? "created" : "updated"} ${out.monitorId} (version ${out.version})\n`);
-  });
+    "fabric monitors put btc-100k monitor.yaml",
+    "cat monitor.json | fabric monitors put btc-100k - --expected-version 3",
+  ).action(
+    async (
+      id: string,
+      file: string | undefined,
+      opts: { file?: string; expectedVersion?: number; json?: boolean },
+      cmd: Command,
+    ) => {
+      const client = ctx.client(cmd, "admin");
+      const body = await readMonitorBody(ctx.deps, file ?? opts.file);
+      const expected = opts.expectedVersion === undefined ? {} : { expectedVersion: opts.expectedVersion };
+      const out = await client.monitors.put(id, body, expected);
+      if (opts.json) return ctx.deps.out(json(out));
+      ctx.deps.out(`${out.created ? "created" : "updated"} ${out.monitorId} (version ${out.version})\n`);
+    },
+  );
 
   example(
-    monitors.command("delete <monitorId>").description("delete a monitor").option("--json", "print the answer as JSON"),
-    "fabric monitors delete btc-100k",
+    monitors
+      .command("rm <monitorId>")
+      .alias("delete")
+      .description("delete a monitor (matching stops)")
+      .option("--json", "print the answer as JSON"),
+    "fabric monitors rm btc-100k",
   ).action(async (id: string, opts: { json?: boolean }, cmd: Command) => {
     await ctx.client(cmd, "admin").monitors.delete(id);
     ctx.deps.out(opts.json ? json({ deleted: id }) : `deleted ${id}\n`);

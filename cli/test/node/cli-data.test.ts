@@ -79,9 +79,13 @@ describe("reads", () => {
       Response.json({ deadLetters: [{ id: "d1", error: "x" }] }),
     );
     expect(JSON.parse(l.out)).toEqual([{ id: "d1", error: "x" }]);
-    const p = await cli(["dead-letters", "replay", "wakes", "d1"], () => Response.json({ replayed: "d1" }));
-    expect(p).toMatchObject({ code: 0, out: "replayed d1\n" });
-    expect(p.calls[0]?.url).toBe("http://fabric.test/v1/admin/dead-letters/wakes/d1/replay");
+    for (const noun of ["dead-letters", "dlq"]) {
+      const p = await cli([noun, "replay", "wakes", "d1"], () => Response.json({ replayed: "d1" }));
+      expect(p).toMatchObject({ code: 0, out: "replayed d1\n" });
+      expect(p.calls[0]?.url).toBe("http://fabric.test/v1/admin/dead-letters/wakes/d1/replay");
+    }
+    const dl = await cli(["dlq", "list", "facts"], () => Response.json({ deadLetters: [{ id: "d2", error: "y" }] }));
+    expect(dl.out).toMatch(/d2.*"error":"y"/);
   });
 });
 

@@ -69,13 +69,41 @@ describe("fabric monitors", () => {
     expect([...missing.calls, ...bad.calls, ...noPredicate.calls]).toHaveLength(0);
   });
 
-  it("get and delete", async () => {
+  it("put reads YAML from a .yaml file argument or from stdin (-)", async () => {
+    const yaml =
+      "workflowId: wf-1\nownerUserId: u-1\npredicate:\n  stream: { kind: market_price, subject: { symbol: BTC-USD } }\n  field: price\n  op: crosses_above\n  value: 100000\n";
+    const body = {
+      workflowId: "wf-1",
+      ownerUserId: "u-1",
+      predicate: {
+        stream: { kind: "market_price", subject: { symbol: "BTC-USD" } },
+        field: "price",
+        op: "crosses_above",
+        value: 100000,
+      },
+    };
+    const answer = () => Response.json({ monitorId: "m1", version: 2 });
+    const f = await cli(["monitors", "put", "m1", "m.yaml"], answer, { files: { "m.yaml": yaml } });
+    expect(f).toMatchObject({ code: 0, out: "updated m1 (version 2)\n" });
+    expect(JSON.parse(f.calls[0]?.body ?? "")).toEqual(body);
+    const s = await cli(["monitors", "put", "m1", "-"], answer, { stdin: yaml });
+    expect(JSON.parse(s.calls[0]?.body ?? "")).toEqual(body);
+    const bad = await cli(["monitors", "put", "m1", "m.yml"], answer, { files: { "m.yml": "predicate: [unclosed" } });
+    expect(bad.code).toBe(2);
+    expect(bad.err).toMatch(/^error: m.yml is neither JSON nor YAML \(.+\)\n$/);
+    expect(bad.calls).toHaveLength(0);
+  });
+
+  it("get, rm and its alias delete", async () => {
     const g = await cli(["monitors", "get", "m1"], () => Response.json(monitor));
     expect(g.out).toContain("workflowId");
     expect(g.out).toContain('predicate: {"kind":"crossing"}');
-    const d = await cli(["monitors", "delete", "m1"], () => new Response(null, { status: 204 }));
-    expect(d).toMatchObject({ code: 0, out: "deleted m1\n" });
-    expect(d.calls[0]?.method).toBe("DELETE");
+    for (const verb of ["rm", "delete"]) {
+      const d = await cli(["monitors", verb, "m1"], () => new Response(null, { status: 204 }));
+      expect(d).toMatchObject({ code: 0, out: "deleted m1\n" });
+      expect(d.calls[0]?.method).toBe("DELETE");
+      expect(d.calls[0]?.url).toBe("http://fabric.test/v1/monitors/m1");
+    }
   });
 });
 
@@ -119,15 +147,19 @@ describe("errors", () => {
       ["monitors", "list"],
       ["monitors", "get"],
       ["monitors", "put"],
+      ["monitors", "rm"],
       ["monitors", "delete"],
       ["matches"],
       ["backtest"],
+      ["push"],
       ["facts", "push"],
       ["streams", "facts"],
       ["stats"],
       ["rebuild"],
       ["dead-letters", "list"],
       ["dead-letters", "replay"],
+      ["dlq", "list"],
+      ["dlq", "replay"],
     ];
     for (const c of commands) {
       const r = await cli([...c, "--help"]);
