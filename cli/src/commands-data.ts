@@ -8,7 +8,7 @@ import { type Ctx, example, positiveInt } from "./program";
 
 type MatchesOpts = { limit?: number; after?: string; follow?: boolean; interval?: number; json?: boolean };
 
-/** `fabric matches`, `fabric backtest`, `fabric streams facts`. */
+/** `fabric matches`, `fabric streams facts`. */
 export function addDataCommands(program: Command, ctx: Ctx): void {
   example(
     program
@@ -37,23 +37,6 @@ export function addDataCommands(program: Command, ctx: Ctx): void {
       got.push(m);
       if (got.length >= limit) break;
     }
-    printMatches(ctx, got, opts.json);
-  });
-
-  example(
-    program
-      .command("backtest <monitorId>")
-      .description("the matches the monitor's definition would have produced over stored facts")
-      .option("--from <time>", "RFC 3339 time or epoch ms")
-      .option("--to <time>", "RFC 3339 time or epoch ms")
-      .option("--json", "print the matches as a JSON array"),
-    "fabric backtest btc-100k --from 2026-11-01T00:00:00Z --to 2026-11-22T00:00:00Z",
-  ).action(async (id: string, opts: { from?: string; to?: string; json?: boolean }, cmd: Command) => {
-    const client = ctx.client(cmd, "admin");
-    const got = await client.monitors.backtest(id, {
-      ...(opts.from ? { from: timeArg(opts.from) } : {}),
-      ...(opts.to ? { to: timeArg(opts.to) } : {}),
-    });
     printMatches(ctx, got, opts.json);
   });
 
@@ -126,6 +109,6 @@ function printMatches(ctx: Ctx, got: (Match & { streamKey?: string })[], asJson?
 }
 
 /** Epoch ms stays a number; anything else goes to the fabric as written (RFC 3339). */
-function timeArg(v: string): string | number {
+export function timeArg(v: string): string | number {
   return /^\d+$/.test(v) ? Number(v) : v;
 }

@@ -6,6 +6,8 @@ export type Deps = {
   err: (s: string) => void;
   /** Where progress bars draw (stderr; a bar draws only when it is a TTY). */
   errStream: NodeJS.WritableStream & { isTTY?: boolean };
+  /** Whether stdout is a terminal (then a backtest's sparkline marks matches in reverse video too). */
+  outIsTTY?: boolean;
   env: Record<string, string | undefined>;
   readFile: (path: string) => Promise<string>;
   readStdin: () => Promise<string>;

@@ -7,6 +7,7 @@ export function main(argv: string[]): Promise<number> {
     out: (s) => process.stdout.write(s),
     err: (s) => process.stderr.write(s),
     errStream: process.stderr,
+    outIsTTY: process.stdout.isTTY === true,
     env: process.env,
     readFile: (path) => readFile(path, "utf8"),
     readStdin: async () => {

@@ -1,6 +1,7 @@
 import { Command, CommanderError, InvalidArgumentError } from "commander";
 import { FabricClient } from "../../client/src/index";
 import { addAdminCommands } from "./commands-admin";
+import { addBacktestCommand } from "./commands-backtest";
 import { addDataCommands } from "./commands-data";
 import { addMonitorCommands } from "./commands-monitors";
 import { addPushCommands } from "./commands-push";
@@ -65,6 +66,7 @@ export async function run(argv: string[], deps: Deps): Promise<number> {
   addMonitorCommands(program, ctx);
   addPushCommands(program, ctx);
   addDataCommands(program, ctx);
+  addBacktestCommand(program, ctx);
   addAdminCommands(program, ctx);
 
   try {
