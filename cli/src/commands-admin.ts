@@ -1,9 +1,9 @@
-import { SingleBar } from "cli-progress";
 import type { Command } from "commander";
 import type { DeadLetterQueue, RebuildStatus } from "../../client/src/index";
 import { UsageError } from "./deps";
 import { cell, json, keyValues, table } from "./output";
 import { type Ctx, example, positiveInt } from "./program";
+import { progressBar } from "./progress";
 
 const QUEUES: DeadLetterQueue[] = ["facts", "events", "wakes"];
 
@@ -31,11 +31,7 @@ export function addAdminCommands(program: Command, ctx: Ctx): void {
     const client = ctx.client(cmd, "admin");
     // The number of events is not known before the rebuild ends: the bar's total follows what has
     // been applied, and fills when the rebuild completes.
-    const bar = new SingleBar({
-      stream: ctx.deps.errStream,
-      format: "rebuild [{bar}] {value} events applied | {status} | {duration}s",
-      hideCursor: true,
-    });
+    const bar = progressBar(ctx, cmd, "rebuild [{bar}] {value} events applied | {status} | {duration}s");
     bar.start(1, 0, { status: "starting" });
     let last: RebuildStatus | undefined;
     try {

@@ -1,4 +1,3 @@
-import { SingleBar } from "cli-progress";
 import type { Command } from "commander";
 import { type FabricClient, FabricError } from "../../client/src/index";
 import type { FactInput } from "../../shared/src/facts";
@@ -7,6 +6,7 @@ import { readInput } from "./input";
 import { json } from "./output";
 import type { Ctx } from "./program";
 import { example } from "./program";
+import { progressBar } from "./progress";
 import {
   assignDedupeKeys,
   type ColumnMap,
@@ -107,18 +107,18 @@ async function pushFacts(ctx: Ctx, cmd: Command, file: string | undefined, opts:
       : factsFromJson(text, name);
   const all = assignDedupeKeys(sourced, opts.dedupeKey);
   const client = ctx.client(cmd, "producer");
-  const total = await pushWithProgress(ctx, client, all, opts.msgpack === true);
+  const total = await pushWithProgress(ctx, cmd, client, all, opts.msgpack === true);
   if (opts.json) return ctx.deps.out(json(total));
   ctx.deps.out(`pushed ${all.length} facts: ${total.accepted} accepted, ${total.duplicates} duplicates\n`);
 }
 
 /** Pushes in chunks under a bar (facts/s, accepted, duplicates); a failure says how far it got. */
-async function pushWithProgress(ctx: Ctx, client: FabricClient, all: FactInput[], msgpack: boolean) {
-  const bar = new SingleBar({
-    stream: ctx.deps.errStream,
-    format: "push [{bar}] {value}/{total} facts | {rate} facts/s | {accepted} accepted, {duplicates} duplicates",
-    hideCursor: true,
-  });
+async function pushWithProgress(ctx: Ctx, cmd: Command, client: FabricClient, all: FactInput[], msgpack: boolean) {
+  const bar = progressBar(
+    ctx,
+    cmd,
+    "push [{bar}] {value}/{total} facts | {rate} facts/s | {accepted} accepted, {duplicates} duplicates",
+  );
   const started = Date.now();
   const total = { accepted: 0, duplicates: 0, eventIds: [] as string[] };
   bar.start(all.length, 0, { accepted: 0, duplicates: 0, rate: 0 });

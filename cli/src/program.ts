@@ -55,6 +55,7 @@ export async function run(argv: string[], deps: Deps): Promise<number> {
     .option("--token <token>", "an admin token (default: $FABRIC_TOKEN)")
     .option("--producer-token <token>", "the producer token for push (default: $FABRIC_PRODUCER_TOKEN)")
     .option("--signing-secret <secret>", "sign pushes with this secret (default: $FABRIC_SIGNING_SECRET)")
+    .option("--progress", "draw progress bars even when stderr is not a terminal (a line a second)")
     .exitOverride()
     .configureOutput({ writeOut: deps.out, writeErr: deps.err })
     .showHelpAfterError("(add --help for usage and an example)")

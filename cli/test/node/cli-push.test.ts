@@ -100,6 +100,16 @@ describe("fabric push", () => {
     ]);
   });
 
+  it("--progress draws the bar (facts/s, accepted, duplicates) even when stderr is not a terminal", async () => {
+    const quiet = await cli(["push", "p.csv", ...MAPPING], accept, { files: { "p.csv": CSV }, env: producer });
+    expect(quiet.drawn).toBe("");
+    const r = await cli(["--progress", "push", "p.csv", ...MAPPING], accept, {
+      files: { "p.csv": CSV },
+      env: producer,
+    });
+    expect(r.drawn).toMatch(/push \[=+\] 2\/2 facts \| \d+ facts\/s \| 2 accepted, 0 duplicates/);
+  });
+
   it("a re-run sends the same derived keys (so the fabric answers duplicates)", async () => {
     const files = { "p.ndjson": [fact(1), fact(2)].map((f) => JSON.stringify(f)).join("\n") };
     const first = await cli(["push", "p.ndjson"], accept, { files, env: producer });

@@ -3,8 +3,8 @@ import { fakeFetch, type Recorded } from "../../../client/test/node/fake-fetch";
 import { run } from "../../src/program";
 
 /**
- * Runs the CLI in-process against a scripted fetch: what it printed on stdout and stderr, its exit
- * code and the requests it made.
+ * Runs the CLI in-process against a scripted fetch: what it printed on stdout and stderr, what its
+ * progress bars drew (`drawn`), its exit code and the requests it made.
  *
  * @example const r = await cli(["stats", "--json"], () => Response.json({ facts: 1 }));
  */
@@ -16,6 +16,11 @@ export async function cli(
   let out = "";
   let err = "";
   const { fetch, calls } = fakeFetch(answer);
+  const errStream = new PassThrough();
+  let drawn = "";
+  errStream.on("data", (b: Buffer) => {
+    drawn += b.toString();
+  });
   const code = await run(argv, {
     out: (s) => {
       out += s;
@@ -23,7 +28,7 @@ export async function cli(
     err: (s) => {
       err += s;
     },
-    errStream: new PassThrough(),
+    errStream,
     env: opts.env ?? { FABRIC_URL: "http://fabric.test", FABRIC_TOKEN: "admin-t" },
     readFile: async (p) => {
       const text = opts.files?.[p];
@@ -35,7 +40,7 @@ export async function cli(
     sleep: async () => {},
     ...(opts.signal ? { signal: opts.signal } : {}),
   });
-  return { code, out, err, calls };
+  return { code, out, err, calls, drawn };
 }
 
 /** A problem+json answer with title "Refused" and detail "why" (extras override). */
