@@ -1,9 +1,10 @@
 import { execFile, spawn } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join, resolve } from "node:path";
+import { join } from "node:path";
 import { afterAll, describe, expect, inject, it } from "vitest";
 import { price, toPredicate } from "../../../client/src/index";
+import { type Ran, root, fabric as runFabric } from "./run-fabric";
 
 /**
  * The `fabric` command as a person runs it: a real process (`node cli/fabric.mjs`, the package's
@@ -14,27 +15,11 @@ const runId = Date.now().toString(36);
 const symbol = `CLI-${runId}`.toUpperCase();
 const monitorId = `cli-it-${runId}`;
 const owner = `u-cli-${runId}`;
-const root = resolve(import.meta.dirname, "../../..");
 const dir = mkdtempSync(join(tmpdir(), "fabric-cli-"));
 
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-type Ran = { code: number; stdout: string; stderr: string };
-
-function fabric(args: string[], env: Record<string, string> = {}): Promise<Ran> {
-  return new Promise((done) => {
-    execFile(
-      process.execPath,
-      [join(root, "cli/fabric.mjs"), ...args],
-      {
-        cwd: root,
-        env: { ...process.env, FABRIC_URL: base, FABRIC_TOKEN: "dev-admin-token", ...env },
-        timeout: 60_000,
-      },
-      (err, stdout, stderr) => done({ code: err ? Number(err.code ?? 1) : 0, stdout, stderr }),
-    );
-  });
-}
+const fabric = (args: string[], env: Record<string, string> = {}) => runFabric(base, args, env);
 
 describe("fabric, the CLI, against the local fabric", () => {
   it("puts a monitor from a file, lists it, pushes facts from NDJSON and reads the match", async () => {
@@ -124,6 +109,6 @@ describe("fabric, the CLI, against the local fabric", () => {
       ),
     );
     expect(help.code).toBe(0);
-    expect(help.stdout).toContain("$ fabric monitors put btc-100k --file monitor.json");
+    expect(help.stdout).toContain("$ fabric monitors put btc-100k monitor.yaml");
   }, 60_000);
 });
