@@ -11,10 +11,10 @@ import { isRead, jsonExamples, outputMatches, walkthroughSteps } from "./walkthr
 /**
  * The README's first-five-minutes walkthrough, run as written: `npm run dev` itself
  * (test-fixtures/dev-fabric.ts: on a free port and a throwaway state folder, started once for the
- * project by test-fixtures/dev-fabric-setup.ts), then every
- * `bash walkthrough` command of README.md with bash, its output compared with the `# →` lines
- * shown under it. A read is retried for a while, since a match appears only after the queue, the
- * shard and its outbox. The README's JSON examples are parsed with the schemas they name. So the
+ * project by test-fixtures/dev-fabric-setup.ts), then every `bash walkthrough` command of
+ * README.md with bash (after its block's `export` lines), its output compared with the `# →` lines
+ * shown under it; the CLI's walkthrough runs `npx fabric` itself. A read is retried for a while,
+ * since a match appears only after the queue, the shard and its outbox. The README's JSON examples are parsed with the schemas they name. So the
  * README cannot drift from the fabric. Tokens are the documented dev tokens (each Worker's
  * .dev.vars.example).
  */
@@ -35,11 +35,11 @@ describe("README.md", () => {
 
   it("walkthrough: every command prints what the README shows", async () => {
     for (const step of steps) {
-      const command = step.command.replaceAll(DOCUMENTED, base);
+      const command = `${step.setup}${step.command}`.replaceAll(DOCUMENTED, base);
       const until = Date.now() + (isRead(command) ? READ_RETRY_MS : 0);
       let output = "";
       for (;;) {
-        const r = await run("bash", ["-c", command], { timeout: 15_000 }).catch((e: { stdout?: string }) => e);
+        const r = await run("bash", ["-c", command], { timeout: 30_000 }).catch((e: { stdout?: string }) => e);
         output = String(r.stdout ?? "");
         if (outputMatches(step.expected, output) || Date.now() > until) break;
         await new Promise((r) => setTimeout(r, 250));
@@ -48,7 +48,7 @@ describe("README.md", () => {
         expect(output.trim(), `README line ${step.line}: ${step.command}`).toBe(step.expected.join("\n"));
       }
     }
-  }, 120_000);
+  }, 240_000);
 
   it("shows JSON examples that the schemas they name accept", () => {
     const schemas: Record<string, z.ZodType> = {
