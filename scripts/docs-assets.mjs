@@ -1,6 +1,7 @@
 // The static assets of the ingest Worker (its wrangler.jsonc `assets`): the API reference viewer's
 // files, copied from the pinned `swagger-ui-dist` npm package into dist/ingest-assets, so `/docs`
-// needs no CDN, and the web console bundled from console/ (scripts/console-assets.mjs). Run by everything that starts or bundles ingest: scripts/prepare-local.mjs
+// needs no CDN, and the web console bundled from console/ (scripts/console-assets.mjs). Run by
+// everything that starts or bundles ingest: scripts/prepare-local.mjs
 // (`npm run dev`, the load tests), scripts/deploy-dry-run.mjs (`npm run build:aux`, `npm test`,
 // `npm run deploy:dry`) and vitest.config.ts. `node scripts/docs-assets.mjs` runs it alone.
 import {
