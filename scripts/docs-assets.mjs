@@ -1,6 +1,7 @@
 // The static assets of the ingest Worker (its wrangler.jsonc `assets`): the API reference viewer's
 // files, copied from the pinned `swagger-ui-dist` npm package into dist/ingest-assets, so `/docs`
-// needs no CDN. Run by everything that starts or bundles ingest: scripts/prepare-local.mjs
+// needs no CDN, and the web console bundled from console/ (scripts/console-assets.mjs). Run by
+// everything that starts or bundles ingest: scripts/prepare-local.mjs
 // (`npm run dev`, the load tests), scripts/deploy-dry-run.mjs (`npm run build:aux`, `npm test`,
 // `npm run deploy:dry`) and vitest.config.ts. `node scripts/docs-assets.mjs` runs it alone.
 import {
@@ -17,6 +18,7 @@ import {
 import { createRequire } from "node:module";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
+import { buildConsole, CONSOLE_HEADERS } from "./console-assets.mjs";
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), "..");
 
@@ -51,12 +53,14 @@ export function copyDocsAssets() {
   }
   // Versioned paths never change content, so they may be cached for good (Workers static assets
   // read `_headers`; without it they would be revalidated on every load).
-  const headers = "/docs/swagger-ui/*\n  Cache-Control: public, max-age=31536000, immutable\n";
+  const headers = `/docs/swagger-ui/*\n  Cache-Control: public, max-age=31536000, immutable\n${CONSOLE_HEADERS}`;
   const headersFile = join(ASSETS_DIR, "_headers");
   if (!existsSync(headersFile) || readFileSync(headersFile, "utf8") !== headers) {
     writeFileSync(`${headersFile}.${process.pid}.tmp`, headers);
     renameSync(`${headersFile}.${process.pid}.tmp`, headersFile);
   }
+  // The console (`/console`) is ingest's other static asset: built here so every caller gets it.
+  buildConsole(ASSETS_DIR);
   return out;
 }
 

@@ -21,6 +21,8 @@ import { type DevFabric, startDevFabric } from "../test-fixtures/dev-fabric";
 export type BrowserHarness = {
   /** The fabric's origin, e.g. `http://127.0.0.1:40123`. */
   base: string;
+  /** The fabric's local state folder; unknown (undefined) when BASE names a running fabric. */
+  stateDir: string | undefined;
   browser: Browser;
   newPage: () => Promise<RecordedPage>;
   close: () => Promise<void>;
@@ -68,6 +70,7 @@ export async function startBrowserHarness(): Promise<BrowserHarness> {
 
   return {
     base: fabric.base,
+    stateDir: fabric.stateDir,
     browser,
     async newPage() {
       const context = await browser.newContext();

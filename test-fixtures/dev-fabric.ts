@@ -16,6 +16,8 @@ import { join } from "node:path";
 export type DevFabric = {
   /** e.g. `http://127.0.0.1:40123` */
   base: string;
+  /** Its local state folder (`--persist-to`), for a test that must write what no route writes. */
+  stateDir?: string;
   stop: () => Promise<void>;
 };
 
@@ -84,5 +86,5 @@ export async function startDevFabric(opts: { readyTimeoutMs?: number } = {}): Pr
     await stop();
     throw new Error(`npm run dev did not become healthy:\n${log}`);
   }
-  return { base, stop };
+  return { base, stateDir, stop };
 }

@@ -7,7 +7,8 @@ import { describe, expect, it } from "vitest";
 /**
  * The rules that keep the house easy to change, checked on every tracked source file: no file in
  * a Worker's folder imports another Worker's folder (what Workers share lives in shared/, and
- * shared/ imports no Worker), and no source file grows past 300 lines.
+ * shared/ imports no Worker), the browser console (console/) imports only itself and shared/,
+ * and no source file grows past 300 lines.
  */
 const ROOT = resolve(import.meta.dirname, "../..");
 const WORKERS = ["ingest", "matcher", "projector", "monitor-runtime"];
@@ -50,6 +51,17 @@ describe("house rules", () => {
       }
     }
     expect(crossings).toEqual([]);
+  });
+
+  it("the console imports only its own folder, shared/ and npm packages", () => {
+    const outside: string[] = [];
+    for (const file of trackedSources().filter((f) => f.startsWith("console/"))) {
+      for (const spec of specifiersOf(readFileSync(join(ROOT, file), "utf8"))) {
+        if (spec.startsWith(".") && !["console", "shared"].includes(folderOf(file, spec)))
+          outside.push(`${file} imports ${spec}`);
+      }
+    }
+    expect(outside).toEqual([]);
   });
 
   it("no source file is over 300 lines", () => {

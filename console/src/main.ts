@@ -1,0 +1,79 @@
+import { html, render } from "lit";
+import { deadLettersPage } from "./pages/dead-letters";
+import { loginView } from "./pages/login";
+import { monitorPage } from "./pages/monitor";
+import { monitorsPage } from "./pages/monitors";
+import { overviewPage } from "./pages/overview";
+import { rebuildsPage } from "./pages/rebuilds";
+import { type SignOutReason, session } from "./session";
+import { errorBox, type Page, rerender, setRenderer } from "./ui";
+
+/**
+ * The console's shell: sign-in when there is no token, otherwise the navigation and the page the
+ * location hash names (`#/`, `#/monitors`, `#/monitors/<id>`, `#/dead-letters`, `#/rebuilds`).
+ * Hash routes keep every page on the one static `/console/` file the fabric serves.
+ */
+const root = document.getElementById("app") ?? document.body;
+let page: Page | null = null;
+let pageRoute = "";
+let signedOut: SignOutReason = null;
+
+const NAV = [
+  ["#/", "Overview"],
+  ["#/monitors", "Monitors"],
+  ["#/dead-letters", "Dead letters"],
+  ["#/rebuilds", "Rebuilds"],
+] as const;
+
+function currentRoute(): string {
+  return location.hash.replace(/^#/, "") || "/";
+}
+
+function pageFor(route: string): Page {
+  const monitor = /^\/monitors\/(.+)$/.exec(route);
+  if (monitor?.[1]) return monitorPage(decodeURIComponent(monitor[1]));
+  if (route.startsWith("/monitors")) return monitorsPage();
+  if (route.startsWith("/dead-letters")) return deadLettersPage();
+  if (route.startsWith("/rebuilds")) return rebuildsPage();
+  return overviewPage();
+}
+
+/** Starts the page of the current route (stopping the last one), or none while signed out. */
+function syncPage(): void {
+  const route = session.token() ? currentRoute() : "";
+  if (route === pageRoute && (page || !route)) return;
+  page?.stop();
+  page = null;
+  pageRoute = route;
+  if (route) page = pageFor(route);
+}
+
+function shell() {
+  syncPage();
+  if (!page) return loginView(signedOut);
+  const route = currentRoute();
+  const active = (href: string) => (href === "#/" ? route === "/" : route.startsWith(href.slice(1)));
+  return html`<header class="top">
+      <a class="brand" href="#/">Fabric console</a>
+      <nav>${NAV.map(([href, label]) => html`<a href=${href} class=${active(href) ? "active" : ""}>${label}</a>`)}</nav>
+      <span class="who">${session.canWrite() ? "admin" : "read-only"}</span>
+      <button class="link" @click=${() => session.signOut()}>Sign out</button>
+    </header>
+    <main>${page.view()}</main>`;
+}
+
+setRenderer(() => {
+  try {
+    render(shell(), root);
+  } catch (err) {
+    render(errorBox(err), root);
+  }
+});
+session.onChange((reason) => {
+  signedOut = reason;
+  rerender();
+});
+window.addEventListener("hashchange", rerender);
+window.addEventListener("error", (e) => render(errorBox(e.error ?? e.message), root));
+window.addEventListener("unhandledrejection", (e) => render(errorBox(e.reason), root));
+rerender();

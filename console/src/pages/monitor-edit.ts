@@ -1,0 +1,124 @@
+import { html, nothing } from "lit";
+import type { ExplainRow } from "../../../shared/src/contract/explain";
+import { api } from "../api";
+import { bodyOf, explainAll, monitorPath } from "../monitor-data";
+import { session } from "../session";
+import type { Monitor } from "../types";
+import { act, maybeError, rerender } from "../ui";
+
+type Pending = { label: string; run: () => Promise<void> } | undefined;
+
+/**
+ * The monitor page's editor: the definition as its PUT body in a text area; Preview asks
+ * `POST /v1/explain` where the edited definition would have fired over the stored log and draws
+ * it on the charts; Save, Enable/Disable and Delete each ask for confirmation first. Shown only to
+ * a token that may write (the API refuses a read-only token anyway).
+ *
+ * @example const e = new MonitorEditor(id, reload, drawPreview); e.setMonitor(m); html`${e.view()}`;
+ */
+export class MonitorEditor {
+  private monitor: Monitor | undefined;
+  private text = "";
+  private pending: Pending;
+  private error: unknown;
+  private note = "";
+
+  constructor(
+    private readonly monitorId: string,
+    private readonly reload: () => Promise<void>,
+    private readonly drawPreview: (rows: ExplainRow[]) => void,
+  ) {}
+
+  setMonitor(m: Monitor): void {
+    this.monitor = m;
+    this.text = JSON.stringify(bodyOf(m), null, 2);
+  }
+
+  view() {
+    if (!session.canWrite() || !this.monitor) return nothing;
+    const m = this.monitor;
+    const ask = (label: string, run: () => Promise<void>) => () => {
+      this.pending = { label, run };
+      this.error = undefined;
+      rerender();
+    };
+    return html`<section class="card editor">
+      <h2>Edit and preview</h2>
+      <textarea rows="12" spellcheck="false" aria-label="definition"
+        .value=${this.text} @input=${(e: Event) => {
+          this.text = (e.target as HTMLTextAreaElement).value;
+        }}></textarea>
+      <div class="actions">
+        <button data-action="preview" @click=${() => this.preview()}>Preview</button>
+        <button data-action="save" @click=${ask("Save this definition as a new version?", () => this.put(this.parsed()))}>Save</button>
+        <button data-action="toggle" @click=${ask(m.enabled ? "Disable this monitor?" : "Enable this monitor?", () =>
+          this.put({ ...bodyOf(m), enabled: !m.enabled }),
+        )}>${m.enabled ? "Disable" : "Enable"}</button>
+        <button data-action="delete" class="danger" @click=${ask(`Delete monitor ${m.monitorId}? Matching stops.`, () => this.remove())}>Delete</button>
+      </div>
+      ${this.pending ? this.confirmation(this.pending) : nothing}
+      ${this.note ? html`<p class="notice" data-preview-note>${this.note}</p>` : nothing}
+      ${maybeError(this.error)}
+    </section>`;
+  }
+
+  private confirmation(p: NonNullable<Pending>) {
+    const confirm = () =>
+      act(
+        async () => {
+          this.pending = undefined;
+          await p.run();
+        },
+        (err) => {
+          this.error = err;
+        },
+      );
+    return html`<div class="confirm" role="alertdialog">
+      <span>${p.label}</span>
+      <button data-action="confirm" class="danger" @click=${confirm}>Yes</button>
+      <button data-action="cancel" @click=${() => {
+        this.pending = undefined;
+        rerender();
+      }}>Cancel</button>
+    </div>`;
+  }
+
+  private parsed(): Record<string, unknown> {
+    return JSON.parse(this.text) as Record<string, unknown>;
+  }
+
+  private preview(): void {
+    this.error = undefined;
+    this.note = "Previewing…";
+    rerender();
+    act(
+      async () => {
+        const result = await explainAll("/v1/explain", { monitor: this.parsed() });
+        if ("unavailable" in result) {
+          this.note = `${result.unavailable} Preview needs it; Save still works.`;
+          this.drawPreview([]);
+        } else {
+          const fired = result.rows.filter((r) => r.decision.outcome === "matched");
+          this.note = `Would have fired ${fired.length} time${fired.length === 1 ? "" : "s"} over ${result.rows.length} evaluations${result.truncated ? " (first page only)" : ""}.`;
+          this.drawPreview(fired);
+        }
+        rerender();
+      },
+      (err) => {
+        this.note = "";
+        this.error = err;
+      },
+    );
+  }
+
+  private async put(body: Record<string, unknown>): Promise<void> {
+    await api("PUT", monitorPath(this.monitorId), body);
+    this.note = "Saved.";
+    await this.reload();
+  }
+
+  private async remove(): Promise<void> {
+    await api("DELETE", monitorPath(this.monitorId));
+    location.hash = "#/monitors";
+  }
+}

@@ -1,0 +1,97 @@
+import { html } from "lit";
+import { api, query } from "../api";
+import { conditionsOf, streamKeyOf } from "../predicate-view";
+import type { Monitor } from "../types";
+import { act, count, maybeError, monitorHref, type Page, rerender, time } from "../ui";
+
+type Filters = { workflowId: string; ownerUserId: string; stream: string; enabled: string };
+
+/**
+ * The monitors list: the registry's filters (workflow, owner, stream, enabled) go to
+ * `GET /v1/monitors`; the search box narrows the loaded rows by any text they show. Each row has
+ * the monitor's state and last match; "Load more" follows `nextCursor`.
+ */
+export function monitorsPage(): Page {
+  let filters: Filters = { workflowId: "", ownerUserId: "", stream: "", enabled: "" };
+  let search = "";
+  let monitors: Monitor[] = [];
+  let nextCursor: string | null = null;
+  let loading = true;
+  let error: unknown;
+
+  const load = (more: boolean) =>
+    act(
+      async () => {
+        loading = true;
+        error = undefined;
+        rerender();
+        const page = await api<{ monitors: Monitor[]; nextCursor: string | null }>(
+          "GET",
+          `/v1/monitors${query({ ...filters, limit: 100, cursor: more ? (nextCursor ?? undefined) : undefined })}`,
+        );
+        monitors = more ? [...monitors, ...page.monitors] : page.monitors;
+        nextCursor = page.nextCursor;
+        loading = false;
+        rerender();
+      },
+      (err) => {
+        error = err;
+        loading = false;
+      },
+    );
+  load(false);
+
+  const submit = (e: SubmitEvent) => {
+    e.preventDefault();
+    const form = new FormData(e.currentTarget as HTMLFormElement);
+    const get = (k: string) => String(form.get(k) ?? "").trim();
+    filters = {
+      workflowId: get("workflowId"),
+      ownerUserId: get("ownerUserId"),
+      stream: get("stream"),
+      enabled: get("enabled"),
+    };
+    load(false);
+  };
+  const text = (m: Monitor) => [m.monitorId, m.workflowId, m.ownerUserId, ...streams(m)].join(" ").toLowerCase();
+
+  return {
+    stop() {},
+    view() {
+      const shown = search ? monitors.filter((m) => text(m).includes(search.toLowerCase())) : monitors;
+      return html`<h1>Monitors</h1>
+        <form class="filters" @submit=${submit}>
+          <input name="workflowId" placeholder="workflowId" .value=${filters.workflowId}>
+          <input name="ownerUserId" placeholder="ownerUserId" .value=${filters.ownerUserId}>
+          <input name="stream" placeholder="stream, e.g. market_price:BTC-USD" .value=${filters.stream}>
+          <select name="enabled" .value=${filters.enabled}>
+            <option value="">enabled or not</option><option value="true">enabled</option><option value="false">disabled</option>
+          </select>
+          <button type="submit">Filter</button>
+        </form>
+        <input class="search" type="search" placeholder="Search the loaded monitors" aria-label="search"
+          .value=${search} @input=${(e: Event) => {
+            search = (e.target as HTMLInputElement).value;
+            rerender();
+          }}>
+        ${maybeError(error)}
+        <div class="scroll"><table class="monitors">
+          <thead><tr><th>monitor</th><th>workflow</th><th>owner</th><th>streams</th><th>state</th><th>matches</th><th>last match</th></tr></thead>
+          <tbody>${shown.map(
+            (m) => html`<tr data-monitor=${m.monitorId}>
+              <td><a href=${monitorHref(m.monitorId)}>${m.monitorId}</a></td>
+              <td>${m.workflowId}</td><td>${m.ownerUserId}</td><td>${streams(m).join(", ")}</td>
+              <td><span class="badge ${m.enabled ? "on" : "off"}">${m.status ?? (m.enabled ? "enabled" : "disabled")}</span></td>
+              <td>${count(m.state.matchCount)}</td><td>${time(m.state.lastMatchedAt)}</td>
+            </tr>`,
+          )}</tbody>
+        </table></div>
+        ${loading ? html`<p class="muted">Loading…</p>` : !shown.length ? html`<p class="muted">No monitor matches.</p>` : ""}
+        ${nextCursor && !loading ? html`<button @click=${() => load(true)}>Load more</button>` : ""}`;
+    },
+  };
+}
+
+function streams(m: Monitor): string[] {
+  return [...new Set(conditionsOf(m.predicate).map((l) => streamKeyOf(l.condition.stream)))];
+}

@@ -1,0 +1,100 @@
+import { html } from "lit";
+import { api } from "../api";
+import { RateChart } from "../charts/rate-chart";
+import { DEAD_LETTER_QUEUES, type FabricStats } from "../types";
+import { age, count, maybeError, type Page, rerender } from "../ui";
+
+/** How often the overview polls GET /v1/admin/stats, and how much rate history it keeps. */
+const POLL_MS = 3_000;
+const HISTORY_MS = 10 * 60_000;
+
+/**
+ * The overview: the fabric's state first (each shard's facts applied, matches, outbox backlog and
+ * oldest undelivered age; queue lag; wake backlog; dead-letter counts), then facts/s and
+ * matches/s over the last minutes, computed from successive stats polls. Refreshes by itself.
+ */
+export function overviewPage(): Page {
+  let stats: FabricStats | undefined;
+  let error: unknown;
+  let previous: { at: number; facts: number; matches: number } | undefined;
+  const chart = new RateChart(HISTORY_MS);
+
+  const poll = async () => {
+    try {
+      stats = await api<FabricStats>("GET", "/v1/admin/stats");
+      error = undefined;
+      const now = Date.now();
+      const sample = { at: now, facts: stats.totals.factsApplied, matches: stats.totals.matches };
+      if (previous && now > previous.at) {
+        const secs = (now - previous.at) / 1000;
+        chart.add(now, (sample.facts - previous.facts) / secs, (sample.matches - previous.matches) / secs);
+      }
+      previous = sample;
+    } catch (err) {
+      error = err;
+    }
+    rerender();
+  };
+  poll().catch(() => {});
+  const timer = setInterval(() => poll().catch(() => {}), POLL_MS);
+
+  return {
+    stop() {
+      clearInterval(timer);
+      chart.dispose();
+    },
+    view() {
+      return html`<h1>Overview</h1>
+        ${maybeError(error)}
+        ${stats ? totals(stats) : html`<p class="muted">Loading stats…</p>`}
+        <section class="card">
+          <h2>Facts/s and matches/s <small class="muted">(every ${POLL_MS / 1000} s, last ${HISTORY_MS / 60_000} min)</small></h2>
+          ${chart.host()}
+        </section>
+        ${stats ? details(stats) : ""}`;
+    },
+  };
+}
+
+function totals(s: FabricStats) {
+  const dead = DEAD_LETTER_QUEUES.reduce((a, q) => a + (s.deadLetters[q] ?? 0), 0);
+  const tiles: [string, string][] = [
+    ["Facts applied", count(s.totals.factsApplied)],
+    ["Matches", count(s.totals.matches)],
+    ["Outbox backlog", count(s.totals.outboxBacklog)],
+    ["Oldest undelivered", age(s.totals.oldestUndeliveredAgeMs)],
+    ["Wakes pending", count(s.wakes.pending)],
+    ["Dead letters", count(dead)],
+  ];
+  return html`<div class="tiles">
+    ${tiles.map(([label, value]) => html`<div class="tile"><span>${label}</span><strong>${value}</strong></div>`)}
+  </div>`;
+}
+
+function details(s: FabricStats) {
+  return html`<div class="grid2">
+    <section class="card">
+      <h2>Shards</h2>
+      <div class="scroll"><table class="shards">
+        <thead><tr><th>shard</th><th>facts applied</th><th>stale</th><th>matches</th><th>outbox</th><th>oldest undelivered</th></tr></thead>
+        <tbody>${s.shards.map(
+          (sh) => html`<tr><td>${sh.shard}</td><td>${count(sh.factsApplied)}</td><td>${count(sh.factsStale)}</td>
+            <td>${count(sh.matches)}</td><td>${count(sh.outboxBacklog)}</td><td>${age(sh.oldestUndeliveredAgeMs)}</td></tr>`,
+        )}</tbody>
+      </table></div>
+    </section>
+    <section class="card">
+      <h2>Queues</h2>
+      <div class="scroll"><table>
+        <thead><tr><th>queue</th><th>lag</th><th>last batch</th><th>dead letters</th></tr></thead>
+        <tbody>${DEAD_LETTER_QUEUES.map((q) => {
+          const lag = s.queues[q];
+          return html`<tr><td>${q}</td><td>${age(lag?.lagMs)}</td><td>${count(lag?.lastBatchSize)}</td>
+            <td><a href="#/dead-letters" data-dead-letters=${q}>${count(s.deadLetters[q])}</a></td></tr>`;
+        })}</tbody>
+      </table></div>
+      <p class="muted">Wakes: ${count(s.wakes.pending)} pending, oldest ${age(s.wakes.oldestAgeMs)},
+        paced at ${s.wakes.ratePerSecond ?? "–"}/s, ${count(s.wakes.rateLimited)} rate-limited.</p>
+    </section>
+  </div>`;
+}

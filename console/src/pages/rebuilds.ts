@@ -1,0 +1,95 @@
+import { html } from "lit";
+import { ifDefined } from "lit/directives/if-defined.js";
+import { api } from "../api";
+import { session } from "../session";
+import type { RebuildStatus } from "../types";
+import { act, count, maybeError, type Page, rerender, time } from "../ui";
+
+const KNOWN_KEY = "fabric-console.rebuilds";
+const POLL_MS = 1_000;
+
+/**
+ * Projection rebuilds: start one (with confirmation), and follow each started from this tab, or
+ * looked up by id, with a progress bar. The fabric reports events applied, not a total, so a
+ * running rebuild's bar is measured against the last completed one (indeterminate before any).
+ */
+export function rebuildsPage(): Page {
+  const ids: string[] = JSON.parse(sessionStorage.getItem(KNOWN_KEY) ?? "[]") as string[];
+  const status = new Map<string, RebuildStatus>();
+  let error: unknown;
+  let confirming = false;
+
+  const remember = (id: string) => {
+    if (!ids.includes(id)) ids.unshift(id);
+    sessionStorage.setItem(KNOWN_KEY, JSON.stringify(ids.slice(0, 20)));
+  };
+  const refresh = async () => {
+    for (const id of ids) {
+      if (status.get(id)?.status === "complete" || status.get(id)?.status === "failed") continue;
+      status.set(id, await api<RebuildStatus>("GET", `/v1/admin/projections/rebuild/${encodeURIComponent(id)}`));
+    }
+    rerender();
+  };
+  const onError = (err: unknown) => {
+    error = err;
+  };
+  act(refresh, onError);
+  const timer = setInterval(() => act(refresh, onError), POLL_MS);
+
+  const start = () =>
+    act(async () => {
+      confirming = false;
+      error = undefined;
+      const { rebuildId } = await api<{ rebuildId: string }>("POST", "/v1/admin/projections/rebuild", {
+        projections: ["all"],
+      });
+      remember(rebuildId);
+      await refresh();
+    }, onError);
+  const lookup = (e: SubmitEvent) => {
+    e.preventDefault();
+    const id = String(new FormData(e.currentTarget as HTMLFormElement).get("id") ?? "").trim();
+    if (id) {
+      remember(id);
+      act(refresh, onError);
+    }
+  };
+
+  return {
+    stop() {
+      clearInterval(timer);
+    },
+    view() {
+      const total = [...status.values()].find((s) => s.status === "complete")?.eventsApplied;
+      return html`<h1>Rebuilds</h1>
+        <p class="muted">Recomputes every D1 projection from the event log into shadow tables and swaps them in; live projection keeps running.</p>
+        ${
+          session.canWrite()
+            ? confirming
+              ? html`<div class="confirm"><span>Rebuild all projections now?</span>
+                <button data-action="confirm" class="danger" @click=${start}>Yes</button>
+                <button @click=${() => {
+                  confirming = false;
+                  rerender();
+                }}>Cancel</button></div>`
+              : html`<button data-action="rebuild" @click=${() => {
+                  confirming = true;
+                  rerender();
+                }}>Rebuild all projections</button>`
+            : ""
+        }
+        <form class="filters" @submit=${lookup}><input name="id" placeholder="rebuildId"><button type="submit">Follow</button></form>
+        ${maybeError(error)}
+        ${ids.map((id) => {
+          const s = status.get(id);
+          const done = s?.status === "complete";
+          const max = done ? s.eventsApplied || 1 : total && s && total >= s.eventsApplied ? total : undefined;
+          return html`<section class="card" data-rebuild=${id}>
+            <h2><code>${id}</code> <span class="badge ${s?.status ?? ""}">${s?.status ?? "…"}</span></h2>
+            <progress max=${max ?? 1} value=${ifDefined(max === undefined ? undefined : done ? max : (s?.eventsApplied ?? 0))}></progress>
+            <p class="muted">${count(s?.eventsApplied)} events applied · started ${time(s?.startedAt)}${s?.completedAt ? ` · completed ${time(s.completedAt)}` : ""}${s?.error ? ` · ${s.error}` : ""}</p>
+          </section>`;
+        })}`;
+    },
+  };
+}

@@ -1,0 +1,68 @@
+import { html, nothing, type TemplateResult } from "lit";
+import { ApiError } from "./api";
+
+/**
+ * What every page shares: a page is a `view()` over its own state that calls `rerender()` when
+ * that state changes, and `stop()`s its timers and streams when the reader leaves it. lit escapes
+ * every value bound into a template, so user strings (monitor ids, workflow ids, reasons) always
+ * render as text; no page uses unsafeHTML.
+ *
+ * @example const page: Page = { view: () => html`<h1>Overview</h1>`, stop() {} };
+ */
+export type Page = { view(): TemplateResult; stop(): void };
+
+let renderer: () => void = () => {};
+let queued = false;
+
+export function setRenderer(fn: () => void): void {
+  renderer = fn;
+}
+
+/** Re-renders the current page once, after the current task (many state changes, one render). */
+export function rerender(): void {
+  if (queued) return;
+  queued = true;
+  queueMicrotask(() => {
+    queued = false;
+    renderer();
+  });
+}
+
+/** A failure as a message a person can act on (never a blank page). */
+export function errorBox(err: unknown): TemplateResult {
+  const text = err instanceof ApiError ? err.describe() : err instanceof Error ? err.message : String(err);
+  return html`<div class="error" role="alert">${text}</div>`;
+}
+
+export function maybeError(err: unknown): TemplateResult | typeof nothing {
+  return err === undefined ? nothing : errorBox(err);
+}
+
+/** Runs a promise-returning action and reports its failure through `onError`, never unhandled. */
+export function act(run: () => Promise<void>, onError: (err: unknown) => void): void {
+  run().catch((err: unknown) => {
+    onError(err);
+    rerender();
+  });
+}
+
+export function time(ms: number | null | undefined): string {
+  if (ms === null || ms === undefined) return "–";
+  return new Date(ms).toISOString().replace("T", " ").replace(".000Z", "Z");
+}
+
+export function age(ms: number | null | undefined): string {
+  if (ms === null || ms === undefined) return "–";
+  if (ms < 1000) return `${Math.round(ms)} ms`;
+  if (ms < 120_000) return `${(ms / 1000).toFixed(1)} s`;
+  return `${(ms / 60_000).toFixed(1)} min`;
+}
+
+export function count(n: number | null | undefined): string {
+  return n === null || n === undefined ? "–" : n.toLocaleString("en-US");
+}
+
+/** A hash link inside the console (`#/monitors/<id>`), with the id encoded. */
+export function monitorHref(monitorId: string): string {
+  return `#/monitors/${encodeURIComponent(monitorId)}`;
+}

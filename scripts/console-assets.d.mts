@@ -1,0 +1,2 @@
+export const CONSOLE_HEADERS: string;
+export function buildConsole(assetsDir: string): string;
