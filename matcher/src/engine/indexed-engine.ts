@@ -4,7 +4,7 @@ import type { MonitorDefinition } from "../../../shared/src/monitor";
 import { byCodeUnits } from "./code-unit-order";
 import { loadMonitorState, monitorState } from "./monitor-persistence";
 import { compileMonitor, evalNode } from "./monitor-state";
-import { type RelativeCondition, stepRelative } from "./relative-condition";
+import { currentD, RelativeCondition, skipRelative, stepRelative } from "./relative-condition";
 import type {
   CompiledCondition,
   CompiledMonitor,
@@ -123,6 +123,7 @@ export class IndexedEngine implements SourceListener, EvaluationQueue {
         if (c.stamp === tick) continue;
         c.stamp = tick;
         if (now < c.monitor.expiresAt) stepRelative(c, this);
+        else skipRelative(c, this);
       }
     }
     // Level monitors due at this sample join the monitors whose conditions changed (each once).
@@ -182,6 +183,10 @@ export class IndexedEngine implements SourceListener, EvaluationQueue {
       loadMonitorState(monitor, monitorStates.get(def.monitorId));
       e.monitors.set(def.monitorId, monitor);
       if (monitor.active) e.index.attach(monitor, sites);
+      // A relative condition's previous d is its sides' d now, unless it was frozen (or never ran).
+      for (const c of monitor.conds()) {
+        if (c instanceof RelativeCondition && !c.frozen && !c.fresh) c.prevD = currentD(c);
+      }
     }
     for (const s of e.index.streams.values()) {
       for (const x of [...s.series]) {

@@ -5,21 +5,25 @@ import type { CompiledMonitor, PredicateGroup, PredicateNode } from "./runtime-t
 /**
  * A monitor's persisted state, plain JSON and compact (it is written after every batch that
  * touched the monitor): [version, lastTruth (0|1), done (0|1), lastMatchAt | null, then per
- * condition: flags (1 fresh, 2 truth, 4 raw, 8 armed), heldSince | null, then per relative
- * condition, in order, its previous d | null].
+ * condition: flags (1 fresh, 2 truth, 4 raw, 8 armed, 16 frozen), heldSince | null, then per
+ * relative condition, in order, its previous d when frozen (else null: restore derives it from
+ * its sides, see RelativeCondition.frozen)].
  */
 export type MonitorState = (number | null)[];
 
 export function monitorState(m: CompiledMonitor): MonitorState {
   const out: MonitorState = [m.version, m.lastTruth ? 1 : 0, m.done ? 1 : 0, m.lastMatchAt];
   pushCondStates(m.tree, out);
-  for (const c of m.conds()) if (c instanceof RelativeCondition) out.push(Number.isNaN(c.prevD) ? null : c.prevD);
+  for (const c of m.conds()) {
+    if (c instanceof RelativeCondition) out.push(!c.frozen || Number.isNaN(c.prevD) ? null : c.prevD);
+  }
   return out;
 }
 
 function pushCondStates(n: PredicateNode, out: MonitorState): void {
   if (n instanceof PackedCondition) {
-    out.push((n.fresh ? 1 : 0) | (n.truth ? 2 : 0) | (n.raw ? 4 : 0) | (n.armed ? 8 : 0));
+    const frozen = n instanceof RelativeCondition && n.frozen ? 16 : 0;
+    out.push((n.fresh ? 1 : 0) | (n.truth ? 2 : 0) | (n.raw ? 4 : 0) | (n.armed ? 8 : 0) | frozen);
     out.push(Number.isNaN(n.heldSince) ? null : n.heldSince);
   } else for (const x of (n as PredicateGroup).c) pushCondStates(x, out);
 }
@@ -42,6 +46,7 @@ export function loadMonitorState(m: CompiledMonitor, state: unknown): void {
     c.heldSince = s[5 + 2 * i] ?? Number.NaN;
   });
   relatives.forEach((c, i) => {
+    c.frozen = ((s[4 + 2 * conds.indexOf(c)] ?? 0) & 16) !== 0;
     c.prevD = s[4 + 2 * conds.length + i] ?? Number.NaN;
   });
 }

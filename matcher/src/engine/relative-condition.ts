@@ -16,6 +16,13 @@ export class RelativeCondition extends PackedCondition implements RelativeLike {
   stamp = -1;
   /** d at the previous evaluation (NaN: none, or no value then). */
   prevD = Number.NaN;
+  /**
+   * An evaluation was skipped (expiresAt) after a side moved, so prevD may differ from the d its
+   * sides give now. Otherwise prevD always equals that d (it is evaluated at every sample of
+   * both sides), so it is not persisted but derived on restore, and a new prevD alone does not
+   * make the monitor dirty (which would cost a state write per evaluation).
+   */
+  frozen = false;
   constructor(
     monitor: CompiledMonitor,
     op: number,
@@ -34,10 +41,13 @@ export function stepRelative(c: RelativeCondition, listener: SourceListener): vo
   if (!left || !right) return;
   const now = listener.now;
   // NaN (no value on a side) propagates into d, and every comparison with NaN is false.
-  const d = left.last - (c.times * right.last + c.plus);
+  const d = currentD(c);
   const prev = c.prevD;
   c.prevD = d;
   const wasTrue = c.truth;
+  const wasRaw = c.raw;
+  const wasArmed = c.armed;
+  const wasHeld = c.heldSince;
   const first = c.fresh;
   c.fresh = false;
   const op = c.op;
@@ -60,5 +70,22 @@ export function stepRelative(c: RelativeCondition, listener: SourceListener): vo
     if (c.truth && !Number.isNaN(h)) c.armed = false;
   }
   if (first || c.truth !== wasTrue) listener.truthChanged(c);
-  else listener.stateChanged(c);
+  else if (c.frozen || c.raw !== wasRaw || c.armed !== wasArmed || !Object.is(c.heldSince, wasHeld)) {
+    listener.stateChanged(c);
+  }
+}
+
+/** An evaluation skipped at a fact at or after expiresAt: prevD stays, and is persisted from now on. */
+export function skipRelative(c: RelativeCondition, listener: SourceListener): void {
+  if (c.frozen || c.fresh) return;
+  c.frozen = true;
+  listener.stateChanged(c);
+}
+
+/** The d its sides give now (what prevD is when the condition is not frozen). */
+export function currentD(c: RelativeCondition): number {
+  const left = c.left;
+  const right = c.right;
+  if (!left || !right) return Number.NaN;
+  return left.last - (c.times * right.last + c.plus);
 }

@@ -141,4 +141,4 @@ describe("persisted indicator and relative state format", () => {
 });
 
 const EXPECTED_NEW_DIRTY =
-  '{"monitors":[["m-sma",[3,0,0,null,8,null]],["m-rsi",[3,0,0,null,8,null]],["m-ema",[3,1,0,null,14,null]],["m-band",[3,1,0,null,14,null,1]]],"streams":[["market_price:BTC",{"latest":1006000,"ind":[["price","sma:3",[3,1,7,9,4]],["price","rsi:2",[3,7,2,1.3125]],["price","ema:2",[2,8,6.444444444444445]],["price","bollinger_upper:2:1",[2,1,7,4]]]}]]}';
+  '{"monitors":[["m-sma",[3,0,0,null,8,null]],["m-rsi",[3,0,0,null,8,null]],["m-ema",[3,1,0,null,14,null]],["m-band",[3,1,0,null,14,null,null]]],"streams":[["market_price:BTC",{"latest":1006000,"ind":[["price","sma:3",[3,1,7,9,4]],["price","rsi:2",[3,7,2,1.3125]],["price","ema:2",[2,8,6.444444444444445]],["price","bollinger_upper:2:1",[2,1,7,4]]]}]]}';
