@@ -92,6 +92,14 @@ describe("the public OpenAPI document", () => {
     expect(new Set(ids).size).toBe(ids.length);
   });
 
+  it("documents the predicate's indicators, operands and expiresAt (DESIGN §8), omitting no sub-app", () => {
+    const text = JSON.stringify(doc);
+    expect((doc as { "x-omitted"?: string[] })["x-omitted"] ?? []).toEqual([]);
+    for (const form of ['"bollinger_upper"', '"description":"indicator"', '"description":"operand"', '"expiresAt"']) {
+      expect(text).toContain(form);
+    }
+  });
+
   it("lists exactly the routes of the README's API table", () => {
     const normalise = (path: string) => path.replace(/\{[^}]+\}/g, "{}");
     const documented = operations()

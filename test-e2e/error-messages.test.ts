@@ -53,7 +53,7 @@ describe("a predicate mistake names its path and the fix (PUT /v1/monitors/{id})
       withCondition((c) => ({ ...c, value: "100" })),
       {
         path: "predicate.all.0.value",
-        message: 'expected a number or [number, number]; got the string "100" (numbers are unquoted: 100)',
+        message: 'expected a number, [number, number] or an operand; got the string "100" (numbers are unquoted: 100)',
       },
     ],
     [

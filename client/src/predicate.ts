@@ -1,6 +1,6 @@
 import type { z } from "zod";
 import type { FactKind, KIND_SCHEMAS } from "../../shared/src/facts";
-import type { Condition, FirePolicy, Op, Predicate } from "../../shared/src/predicate";
+import type { Condition, FirePolicy, Indicator, Op, Operand, Predicate } from "../../shared/src/predicate";
 import { type Duration, toMs } from "./duration";
 
 /**
@@ -10,6 +10,8 @@ import { type Duration, toMs } from "./duration";
  * all(price("BTC-USD").crossesAbove(100_000).hysteresis(500),
  *     not(stream("approval_pending_count", { userId: "u_1" }).field("value").gt(0)))
  * price("ETH-USD").change("1h", "pct").lt(-5).for("5m")
+ * price("SPX").sma(50).crossesAbove(price("SPX").sma(200))           // golden cross
+ * stream("market_price", { symbol: "X" }).field("ask").gt(stream("market_price", { symbol: "X" }).field("bid").times(1.005))
  */
 export type Subject<K extends FactKind> = z.input<(typeof KIND_SCHEMAS)[K]["subject"]>;
 
@@ -57,45 +59,51 @@ export class CrossingBuilder extends ConditionBuilder {
   }
 }
 
-export class FieldBuilder<K extends FactKind> {
-  constructor(
-    private readonly ref: { kind: K; subject: Subject<K> },
-    private readonly name: FieldOf<K>,
-    private readonly changeOf?: Condition["change"],
-  ) {}
+/** The right side of a relative condition: another series, scaled (`times`) and shifted (`plus`). */
+export class OperandBuilder {
+  constructor(private readonly o: Operand) {}
+  /** times × (this side): multiplies the scale and the shift already given. */
+  times(t: number): OperandBuilder {
+    const { times = 1, plus } = this.o;
+    return new OperandBuilder({ ...this.o, times: times * t, ...(plus === undefined ? {} : { plus: plus * t }) });
+  }
+  plus(p: number): OperandBuilder {
+    return new OperandBuilder({ ...this.o, plus: (this.o.plus ?? 0) + p });
+  }
+  minus(p: number): OperandBuilder {
+    return this.plus(-p);
+  }
+  toJSON(): Operand {
+    return { ...this.o };
+  }
+}
 
-  /** Compare the change over a window instead of the value (`"pct"`: in percent of the old sample). */
-  change(window: Duration, mode: "abs" | "pct" = "abs"): FieldBuilder<K> {
-    return new FieldBuilder(this.ref, this.name, { windowMs: toMs(window), mode });
-  }
+/** What a comparison takes on its right: a number, or another series (an operand). */
+export type OperandLike = FieldBuilder<FactKind> | OperandBuilder;
 
-  private cond(op: Op, value: number | [number, number]): Condition {
-    return {
-      stream: { kind: this.ref.kind, subject: { ...(this.ref.subject as Record<string, string>) } },
-      field: this.name,
-      op,
-      value,
-      ...(this.changeOf ? { change: { ...this.changeOf } } : {}),
-    };
+abstract class Comparisons<R> {
+  protected abstract cond(op: Op, value: Condition["value"]): Condition;
+  private rhs(v: R): Condition["value"] {
+    if (typeof v === "number") return v;
+    return (v as OperandLike).toJSON() as Operand;
   }
-
-  gt(v: number) {
-    return new ConditionBuilder(this.cond("gt", v));
+  gt(v: R) {
+    return new ConditionBuilder(this.cond("gt", this.rhs(v)));
   }
-  gte(v: number) {
-    return new ConditionBuilder(this.cond("gte", v));
+  gte(v: R) {
+    return new ConditionBuilder(this.cond("gte", this.rhs(v)));
   }
-  lt(v: number) {
-    return new ConditionBuilder(this.cond("lt", v));
+  lt(v: R) {
+    return new ConditionBuilder(this.cond("lt", this.rhs(v)));
   }
-  lte(v: number) {
-    return new ConditionBuilder(this.cond("lte", v));
+  lte(v: R) {
+    return new ConditionBuilder(this.cond("lte", this.rhs(v)));
   }
-  eq(v: number) {
-    return new ConditionBuilder(this.cond("eq", v));
+  eq(v: R) {
+    return new ConditionBuilder(this.cond("eq", this.rhs(v)));
   }
-  neq(v: number) {
-    return new ConditionBuilder(this.cond("neq", v));
+  neq(v: R) {
+    return new ConditionBuilder(this.cond("neq", this.rhs(v)));
   }
   between(lo: number, hi: number) {
     return new ConditionBuilder(this.cond("between", [lo, hi]));
@@ -103,11 +111,104 @@ export class FieldBuilder<K extends FactKind> {
   outside(lo: number, hi: number) {
     return new ConditionBuilder(this.cond("outside", [lo, hi]));
   }
-  crossesAbove(level: number) {
-    return new CrossingBuilder(this.cond("crosses_above", level));
+  crossesAbove(level: R) {
+    return new CrossingBuilder(this.cond("crosses_above", this.rhs(level)));
   }
-  crossesBelow(level: number) {
-    return new CrossingBuilder(this.cond("crosses_below", level));
+  crossesBelow(level: R) {
+    return new CrossingBuilder(this.cond("crosses_below", this.rhs(level)));
+  }
+}
+
+type StreamRefOf<K extends FactKind> = { kind: K; subject: Subject<K> };
+
+function streamJson<K extends FactKind>(ref: StreamRefOf<K>): Condition["stream"] {
+  return { kind: ref.kind, subject: { ...(ref.subject as Record<string, string>) } };
+}
+
+/**
+ * One series (a stream's field), optionally through an indicator: compare it with a number or with
+ * another series, or use it as another comparison's right side (`times`, `plus`, `minus`).
+ *
+ * @example price("SPX").sma(50).crossesAbove(price("SPX").sma(200))
+ * @example price("ETH-USD").crossesAbove(price("BTC-USD").times(0.05))
+ */
+export class FieldBuilder<K extends FactKind> extends Comparisons<number | OperandLike> {
+  constructor(
+    private readonly ref: StreamRefOf<K>,
+    private readonly name: FieldOf<K>,
+    private readonly indicatorOf?: Indicator,
+  ) {
+    super();
+  }
+
+  /** Compare the change over a window instead of the value (`"pct"`: in percent of the old sample). */
+  change(window: Duration, mode: "abs" | "pct" = "abs"): ChangeBuilder<K> {
+    return new ChangeBuilder(this.ref, this.name, { windowMs: toMs(window), mode });
+  }
+  /** The simple moving average of the last n samples (2 ≤ n ≤ 1000). */
+  sma(n: number): FieldBuilder<K> {
+    return new FieldBuilder(this.ref, this.name, { kind: "sma", samples: n });
+  }
+  /** The exponential moving average (α = 2 / (n + 1), seeded with the sma of the first n). */
+  ema(n: number): FieldBuilder<K> {
+    return new FieldBuilder(this.ref, this.name, { kind: "ema", samples: n });
+  }
+  /** Wilder's relative strength index over n changes (0–100). */
+  rsi(n: number): FieldBuilder<K> {
+    return new FieldBuilder(this.ref, this.name, { kind: "rsi", samples: n });
+  }
+  /** sma(n) + k population standard deviations (0 < k ≤ 10). */
+  bollingerUpper(n: number, k: number): FieldBuilder<K> {
+    return new FieldBuilder(this.ref, this.name, { kind: "bollinger_upper", samples: n, k });
+  }
+  /** sma(n) − k population standard deviations (0 < k ≤ 10). */
+  bollingerLower(n: number, k: number): FieldBuilder<K> {
+    return new FieldBuilder(this.ref, this.name, { kind: "bollinger_lower", samples: n, k });
+  }
+  /** As a right side: t × this series. */
+  times(t: number): OperandBuilder {
+    return new OperandBuilder(this.toJSON()).times(t);
+  }
+  /** As a right side: this series + p. */
+  plus(p: number): OperandBuilder {
+    return new OperandBuilder(this.toJSON()).plus(p);
+  }
+  /** As a right side: this series − p. */
+  minus(p: number): OperandBuilder {
+    return this.plus(-p);
+  }
+  /** The operand JSON of this series (its stream is always written out). */
+  toJSON(): Operand {
+    return {
+      stream: streamJson(this.ref),
+      field: this.name,
+      ...(this.indicatorOf ? { indicator: { ...this.indicatorOf } } : {}),
+    };
+  }
+
+  protected cond(op: Op, value: Condition["value"]): Condition {
+    return {
+      stream: streamJson(this.ref),
+      field: this.name,
+      op,
+      value,
+      ...(this.indicatorOf ? { indicator: { ...this.indicatorOf } } : {}),
+    };
+  }
+}
+
+/** A series' change over a window: compared with numbers only (DESIGN §8: no operand with change). */
+export class ChangeBuilder<K extends FactKind> extends Comparisons<number> {
+  constructor(
+    private readonly ref: StreamRefOf<K>,
+    private readonly name: FieldOf<K>,
+    private readonly changeOf: NonNullable<Condition["change"]>,
+  ) {
+    super();
+  }
+
+  protected cond(op: Op, value: Condition["value"]): Condition {
+    return { stream: streamJson(this.ref), field: this.name, op, value, change: { ...this.changeOf } };
   }
 }
 

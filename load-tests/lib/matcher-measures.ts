@@ -5,7 +5,7 @@ import { referenceEvaluate } from "../../matcher/src/engine/reference";
 import type { Op } from "../../matcher/src/engine/types";
 import { BareLevelLoop } from "./bare-loop";
 import { timeEngine, timeFacts } from "./matcher-timing";
-import { ALL_STREAMS, FactSource, MonitorSource, type StreamRange } from "./matcher-workload";
+import { ALL_STREAMS, FactSource, type MonitorMix, MonitorSource, type StreamRange } from "./matcher-workload";
 
 /**
  * bench:matcher's measurements at one size: the indexed engine (throughput, upserts, heap), the
@@ -53,17 +53,18 @@ export function measureIndexed(
   n: number,
   range: StreamRange = ALL_STREAMS,
   live = Number.POSITIVE_INFINITY,
+  mix: MonitorMix = "constant",
 ): IndexedResult {
   // Compile the engine's code first (a throwaway engine): V8's code for it is a few MB, paid once
   // per process, and would otherwise be counted as bytes per monitor at the small sizes.
   const warm = new IndexedEngine({ history: () => [] });
-  const warmSource = new MonitorSource();
+  const warmSource = new MonitorSource(ALL_STREAMS, Number.POSITIVE_INFINITY, mix);
   for (let i = 0; i < 2000; i++) warm.upsertMonitor(warmSource.next().def);
   for (const f of new FactSource().take(5000)) warm.applyFact(f);
   warm.takeDirty();
   const h0 = heapUsed();
   const engine = new IndexedEngine({ history: () => [] });
-  const source = new MonitorSource(range, live);
+  const source = new MonitorSource(range, live, mix);
   const t0 = performance.now();
   for (let i = 0; i < n; i++) engine.upsertMonitor(source.next().def);
   const upsertMs = performance.now() - t0;

@@ -26,8 +26,13 @@ const round4 = (x: number) => Math.round(x * 1e4) / 1e4;
 export type StreamRange = { streams: number; first: number };
 export const ALL_STREAMS: StreamRange = { streams: STREAM_COUNT, first: 0 };
 
+/** The constant-only mix, or with 10 % of monitors on an indicator and 5 % relative (DESIGN §8). */
+export type MonitorMix = "constant" | "indicators";
+
 export class MonitorSource {
   private readonly r = rng(42);
+  /** The indicator mix's own draws: the constant mix's monitors stay the same draw for draw. */
+  private readonly mixR = rng(4242);
   private i = 0;
   /**
    * Fewer streams than all puts the monitors on those only (same draws otherwise). Monitors from
@@ -37,6 +42,7 @@ export class MonitorSource {
   constructor(
     private readonly range: StreamRange = ALL_STREAMS,
     private readonly live = Number.POSITIVE_INFINITY,
+    private readonly mix: MonitorMix = "constant",
   ) {}
 
   /** The next monitor, with the price level it watches (if any) for the bare loop. */
@@ -81,6 +87,13 @@ export class MonitorSource {
       mode = "level";
       cooldownMs = 60_000;
     }
+    if (this.mix === "indicators") {
+      const swapped = indicatorMix(this.mixR, c, near, s);
+      if (swapped) {
+        predicate = swapped;
+        level = undefined;
+      }
+    }
     if (i >= this.live) {
       predicate =
         "all" in predicate
@@ -100,6 +113,55 @@ export class MonitorSource {
     };
     return { def, stream: s, level };
   }
+}
+
+/**
+ * The indicator mix's replacement for a monitor's predicate, or undefined (85 %) to keep it: 10 %
+ * a price-level condition on an indicator (sma 20/50/200, ema 12/26, rsi 14, bollinger 20 ± 2),
+ * 5 % relative (price against its sma 50, sma 20 against sma 50, or against another stream's price
+ * scaled to it).
+ */
+function indicatorMix(
+  r: () => number,
+  c: (op: Condition["op"], value: Condition["value"], extra?: Partial<Condition>) => Condition,
+  near: (spread: number) => number,
+  s: number,
+): Predicate | undefined {
+  const pick = r();
+  if (pick >= 0.15) return undefined;
+  const cross = r() < 0.5 ? "crosses_above" : "crosses_below";
+  if (pick < 0.1) {
+    const which = Math.floor(r() * 7);
+    if (which === 5)
+      return c(r() < 0.5 ? "lt" : "gt", r() < 0.5 ? 30 : 70, { indicator: { kind: "rsi", samples: 14 } });
+    if (which === 6) {
+      const kind = r() < 0.5 ? "bollinger_upper" : "bollinger_lower";
+      return c(cross, near(0.05), { indicator: { kind, samples: 20, k: 2 } });
+    }
+    const [kind, samples] = (
+      [
+        ["sma", 20],
+        ["sma", 50],
+        ["sma", 200],
+        ["ema", 12],
+        ["ema", 26],
+      ] as const
+    )[which] ?? ["sma", 20];
+    return c(cross, near(0.05), { indicator: { kind, samples } });
+  }
+  const form = r();
+  if (form < 0.4) return c(cross, { field: "price", indicator: { kind: "sma", samples: 50 } });
+  if (form < 0.7) {
+    return c(
+      cross,
+      { field: "price", indicator: { kind: "sma", samples: 50 } },
+      { indicator: { kind: "sma", samples: 20 } },
+    );
+  }
+  const o = (s + 1 + Math.floor(r() * (STREAM_COUNT - 1))) % STREAM_COUNT;
+  const ratio = round4(((startPrices[s] as number) / (startPrices[o] as number)) * (1 + (r() * 2 - 1) * 0.05));
+  const other = { kind: "market_price" as const, subject: { symbol: symbols[o] as string } };
+  return c(cross, { stream: other, field: "price", times: ratio });
 }
 
 /**

@@ -61,7 +61,7 @@ describe("predicate mistakes name the path and the fix", () => {
       { all: [cond({ value: "100" })] },
       {
         path: "predicate.all.0.value",
-        message: 'expected a number or [number, number]; got the string "100" (numbers are unquoted: 100)',
+        message: 'expected a number, [number, number] or an operand; got the string "100" (numbers are unquoted: 100)',
       },
     ],
     [

@@ -8,9 +8,10 @@ import {
   any,
   type ConditionBuilder,
   edge,
-  type FieldBuilder,
+  FieldBuilder,
   level,
   not,
+  type OperandLike,
   once,
   type PredicateLike,
   price,
@@ -52,8 +53,34 @@ const field: fc.Arbitrary<FieldBuilder<never>> = fc.oneof(
     .map(([p, a, m]) => stream("portfolio_held_asset_metrics", { portfolioId: p, asset: a }).field(`metrics.${m}`)),
 ) as fc.Arbitrary<FieldBuilder<never>>;
 
+const samples = fc.integer({ min: 2, max: 1000 });
+const k = fc.double({ noNaN: true, min: 0.01, max: 10 });
+/** A series, maybe through an indicator. */
+const series = fc
+  .tuple(field, fc.nat(5), samples, k)
+  .map(([f, which, n, kk]) =>
+    which === 0
+      ? f.sma(n)
+      : which === 1
+        ? f.ema(n)
+        : which === 2
+          ? f.rsi(n)
+          : which === 3
+            ? f.bollingerUpper(n, kk)
+            : which === 4
+              ? f.bollingerLower(n, kk)
+              : f,
+  );
+/** The right side of a comparison: a number, or another series maybe scaled and shifted. */
+const rhs: fc.Arbitrary<number | OperandLike> = fc.oneof(
+  num,
+  series,
+  fc.tuple(series, num, num).map(([f, t, p]) => f.times(t).plus(p)),
+  fc.tuple(series, num).map(([f, p]) => f.minus(p)),
+);
+
 const withChange = fc
-  .tuple(field, fc.option(fc.tuple(duration(YEAR), fc.constantFrom("abs", "pct") as fc.Arbitrary<"abs" | "pct">)))
+  .tuple(series, fc.option(fc.tuple(duration(YEAR), fc.constantFrom("abs", "pct") as fc.Arbitrary<"abs" | "pct">)))
   .map(([f, c]) => (c ? f.change(c[0], c[1]) : f));
 
 const condition: fc.Arbitrary<ConditionBuilder> = fc
@@ -62,16 +89,19 @@ const condition: fc.Arbitrary<ConditionBuilder> = fc
     fc.constantFrom("gt", "gte", "lt", "lte", "eq", "neq", "between", "outside", "crossesAbove", "crossesBelow"),
     num,
     num,
+    rhs,
     fc.option(duration(YEAR)),
     fc.option(fc.double({ noNaN: true, noDefaultInfinity: true, min: 0, max: 1e6 })),
   )
-  .map(([f, op, a, b, forD, h]) => {
+  .map(([f, op, a, b, right, forD, h]) => {
     let c: ConditionBuilder;
+    // A change compares with numbers only (its type refuses an operand); a series takes either.
+    const r = f instanceof FieldBuilder ? right : a;
     if (op === "between" || op === "outside") c = f[op](Math.min(a, b), Math.max(a, b));
     else if (op === "crossesAbove" || op === "crossesBelow") {
-      const cross = f[op](a);
+      const cross = f instanceof FieldBuilder ? f[op](r) : f[op](a);
       c = h === null ? cross : cross.hysteresis(h);
-    } else c = f[op](a);
+    } else c = f instanceof FieldBuilder ? f[op](r) : f[op](a);
     return forD === null ? c : c.for(forD);
   });
 
@@ -192,5 +222,30 @@ describe("predicate builder", () => {
       price("X").gt(1).for("5 minutes");
     };
     expect(typeof typeOnly).toBe("function");
+  });
+});
+
+describe("indicator and relative builders", () => {
+  it("builds the golden cross, the ETH/BTC ratio and the ask − bid spread as DESIGN §8 writes them", () => {
+    const spx = { kind: "market_price", subject: { symbol: "SPX" } };
+    expect(toPredicate(price("SPX").sma(50).crossesAbove(price("SPX").sma(200)))).toEqual({
+      stream: spx,
+      field: "price",
+      indicator: { kind: "sma", samples: 50 },
+      op: "crosses_above",
+      value: { stream: spx, field: "price", indicator: { kind: "sma", samples: 200 } },
+    });
+    const btc = { kind: "market_price", subject: { symbol: "BTC-USD" } };
+    expect(toPredicate(price("ETH-USD").crossesAbove(price("BTC-USD").times(0.05)))).toMatchObject({
+      op: "crosses_above",
+      value: { stream: btc, field: "price", times: 0.05 },
+    });
+    const x = stream("market_price", { symbol: "X" });
+    expect(toPredicate(x.field("ask").gt(x.field("bid").times(1.005)))).toMatchObject({
+      field: "ask",
+      op: "gt",
+      value: { field: "bid", times: 1.005 },
+    });
+    expect(toPredicate(price("X").rsi(14).lt(30))).toMatchObject({ indicator: { kind: "rsi", samples: 14 } });
   });
 });

@@ -4,6 +4,7 @@ import type { MonitorDefinition } from "../../../shared/src/monitor";
 import { byCodeUnits } from "./code-unit-order";
 import { loadMonitorState, monitorState } from "./monitor-persistence";
 import { compileMonitor, evalNode } from "./monitor-state";
+import { currentD, RelativeCondition, skipRelative, stepRelative } from "./relative-condition";
 import type {
   CompiledCondition,
   CompiledMonitor,
@@ -45,6 +46,8 @@ export class IndexedEngine implements SourceListener, EvaluationQueue {
   /** Monitors to evaluate at the current fact: queue[0 .. queued). */
   private readonly queue: CompiledMonitor[] = [];
   private queued = 0;
+  /** Counts applied facts (a relative condition is evaluated once per fact). */
+  private factTick = 0;
   private readonly sampled: Series[] = [];
   private readonly fired: CompiledMonitor[] = [];
   /** Monitors whose state changed since takeDirty (flagged on the monitor: no hashing per fact). */
@@ -106,8 +109,22 @@ export class IndexedEngine implements SourceListener, EvaluationQueue {
       const value = readField(fact, s.field);
       if (value === undefined) continue;
       s.push(now, value);
+      s.expireUpTo(now);
       for (const src of s.sources) src.step(this);
       sampled[nSampled++] = s;
+    }
+    // Relative conditions read both their sides' latest values: evaluated once every sampled
+    // series has stepped, and once per fact even when it samples both sides.
+    const tick = ++this.factTick;
+    for (let i = 0; i < nSampled; i++) {
+      const relatives = (sampled[i] as Series).relatives;
+      for (let j = 0; j < relatives.length; j++) {
+        const c = relatives[j] as RelativeCondition;
+        if (c.stamp === tick) continue;
+        c.stamp = tick;
+        if (now < c.monitor.expiresAt) stepRelative(c, this);
+        else skipRelative(c, this);
+      }
     }
     // Level monitors due at this sample join the monitors whose conditions changed (each once).
     for (let i = 0; i < nSampled; i++) (sampled[i] as Series).levelDue(this);
@@ -166,8 +183,18 @@ export class IndexedEngine implements SourceListener, EvaluationQueue {
       loadMonitorState(monitor, monitorStates.get(def.monitorId));
       e.monitors.set(def.monitorId, monitor);
       if (monitor.active) e.index.attach(monitor, sites);
+      // A relative condition's previous d is its sides' d now, unless it was frozen (or never ran).
+      for (const c of monitor.conds()) {
+        if (c instanceof RelativeCondition && !c.frozen && !c.fresh) c.prevD = currentD(c);
+      }
     }
-    for (const s of e.index.streams.values()) for (const x of [...s.series]) if (x.sources.length === 0) s.drop(x);
+    for (const s of e.index.streams.values()) {
+      for (const x of [...s.series]) {
+        // Saved indicator states no condition took are stale from now on.
+        x.savedIndicators.clear();
+        if (x.sources.length === 0) s.drop(x);
+      }
+    }
     e.index.takeDirty();
     for (const m of e.dirtyMonitors) m.dirty = false;
     e.dirtyMonitors = [];
@@ -193,6 +220,8 @@ export class IndexedEngine implements SourceListener, EvaluationQueue {
 
   private evaluate(m: CompiledMonitor): boolean {
     const now = this.now;
+    // A fact at or after expiresAt evaluates nothing of the monitor (its conditions were frozen).
+    if (now >= m.expiresAt) return false;
     this.markMonitor(m);
     const truth = evalNode(m.tree);
     const fires = truth && (m.level || !m.lastTruth) && !m.cooling(now);

@@ -1,7 +1,8 @@
 import type { MonitorDefinition } from "../../../shared/src/monitor";
-import type { Condition, Predicate } from "../../../shared/src/predicate";
+import { type Condition, type Indicator, isOperand, type Predicate } from "../../../shared/src/predicate";
 import { streamKey } from "../../../shared/src/streams";
 import { OP_CODES, PackedCondition, RareConditionFields } from "./condition-state";
+import { RelativeCondition } from "./relative-condition";
 import type { CompiledCondition, CompiledMonitor, PredicateGroup, PredicateNode, Series } from "./runtime-types";
 
 /** A predicate group: all (0), any (1) or not (2) over its children. */
@@ -12,8 +13,18 @@ export class Group implements PredicateGroup {
   ) {}
 }
 
-/** Where a condition reads: compiled once, used when it is (re)attached to a source. */
-export type ConditionSite = { stream: string; field: string; windowMs: number; pct: boolean };
+/**
+ * Where a condition reads: compiled once, used when it is (re)attached to a source. A relative
+ * condition also reads its operand's series (`operand`).
+ */
+export type ConditionSite = {
+  stream: string;
+  field: string;
+  windowMs: number;
+  pct: boolean;
+  indicator: Indicator | undefined;
+  operand: { stream: string; field: string; indicator: Indicator | undefined } | undefined;
+};
 
 const LEVEL = 1;
 const ONCE = 2;
@@ -33,7 +44,10 @@ export class RareMonitorFields {
   lastMatchAt = Number.NaN;
   /** The series it reads, kept for level monitors only (they are evaluated at every sample). */
   series: Series[] = NO_SERIES;
-  constructor(readonly cooldownMs: number) {}
+  constructor(
+    readonly cooldownMs: number,
+    readonly expiresAt: number,
+  ) {}
 }
 
 /**
@@ -52,9 +66,16 @@ export class PackedMonitor implements CompiledMonitor {
     readonly version: number,
     cooldownMs: number,
     flags: { level: boolean; once: boolean; enabled: boolean },
+    expiresAt = Number.POSITIVE_INFINITY,
   ) {
     this.bits = (flags.level ? LEVEL : 0) | (flags.once ? ONCE : 0) | (flags.enabled ? ENABLED : 0);
-    this.rare = flags.level || cooldownMs > 0 ? new RareMonitorFields(cooldownMs) : undefined;
+    const rare = flags.level || cooldownMs > 0 || expiresAt !== Number.POSITIVE_INFINITY;
+    this.rare = rare ? new RareMonitorFields(cooldownMs, expiresAt) : undefined;
+  }
+
+  /** Facts observed at or after it evaluate nothing of this monitor (Infinity: never expires). */
+  get expiresAt(): number {
+    return this.rare ? this.rare.expiresAt : Number.POSITIVE_INFINITY;
   }
 
   get cooldownMs(): number {
@@ -151,11 +172,13 @@ export class PackedMonitor implements CompiledMonitor {
 /** Compiles a definition; `sites[i]` says where condition i reads (only needed to attach it). */
 export function compileMonitor(def: MonitorDefinition): { monitor: PackedMonitor; sites: ConditionSite[] } {
   const fire = def.fire ?? { mode: "edge", cooldownMs: 0, once: false };
-  const m = new PackedMonitor(def.monitorId, def.version, fire.cooldownMs ?? 0, {
-    level: fire.mode === "level",
-    once: fire.once ?? false,
-    enabled: def.enabled !== false,
-  });
+  const m = new PackedMonitor(
+    def.monitorId,
+    def.version,
+    fire.cooldownMs ?? 0,
+    { level: fire.mode === "level", once: fire.once ?? false, enabled: def.enabled !== false },
+    def.expiresAt ?? Number.POSITIVE_INFINITY,
+  );
   const sites: ConditionSite[] = [];
   const compile = (p: Predicate): PredicateNode => {
     if ("all" in p || "any" in p) {
@@ -163,11 +186,16 @@ export function compileMonitor(def: MonitorDefinition): { monitor: PackedMonitor
       return kids.length === 1 ? (kids[0] as PredicateNode) : new Group("all" in p ? 0 : 1, kids);
     }
     if ("not" in p) return new Group(2, [compile(p.not)]);
+    const v = p.value;
     sites.push({
       stream: streamKey(p.stream),
       field: p.field,
       windowMs: p.change?.windowMs ?? 0,
       pct: p.change?.mode === "pct",
+      indicator: p.indicator,
+      operand: isOperand(v)
+        ? { stream: streamKey(v.stream ?? p.stream), field: v.field, indicator: v.indicator }
+        : undefined,
     });
     return compileCondition(m, p);
   };
@@ -176,12 +204,17 @@ export function compileMonitor(def: MonitorDefinition): { monitor: PackedMonitor
 }
 
 function compileCondition(m: PackedMonitor, c: Condition): PackedCondition {
-  const [a, b] = Array.isArray(c.value) ? c.value : [c.value, 0];
+  const v = c.value;
   const op = OP_CODES[c.op];
   if (op === undefined) throw new Error(`unknown op ${c.op}`);
   const forMs = c.forMs ?? 0;
   const h = c.hysteresis ?? Number.NaN;
-  const rare = Array.isArray(c.value) || forMs > 0 || !Number.isNaN(h);
+  if (isOperand(v)) {
+    const rare = forMs > 0 || !Number.isNaN(h) ? new RareConditionFields(0, h, forMs, Number.NaN) : undefined;
+    return new RelativeCondition(m, op, rare, v.times ?? 1, v.plus ?? 0);
+  }
+  const [a, b] = Array.isArray(v) ? v : [v, 0];
+  const rare = Array.isArray(v) || forMs > 0 || !Number.isNaN(h);
   return new PackedCondition(m, op, a, rare ? new RareConditionFields(b, h, forMs, Number.NaN) : undefined);
 }
 

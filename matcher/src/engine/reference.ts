@@ -1,10 +1,10 @@
 import type { AcceptedFact } from "../../../shared/src/facts";
 import { matchIdOf } from "../../../shared/src/ids";
 import type { MonitorDefinition } from "../../../shared/src/monitor";
-import type { Condition, Predicate } from "../../../shared/src/predicate";
-import { streamKey } from "../../../shared/src/streams";
+import type { Predicate } from "../../../shared/src/predicate";
 import { byCodeUnits } from "./code-unit-order";
 import { factFields } from "./fact-fields";
+import { evaluateCondition, newCondition, type RefCondition, type RefStream } from "./reference-conditions";
 import type { ConditionStep, MonitorStep, ReferenceObserver } from "./reference-observer";
 import { type Match, type Op, triggerEventOf } from "./types";
 
@@ -29,6 +29,10 @@ import { type Match, type Op, triggerEventOf } from "./types";
  * - The compared value d is the sample's value, or with `change {windowMs, mode}` the current
  *   value minus the base: the newest sample with observedAt ≤ now − windowMs (pct: 100 × diff ÷
  *   base; base 0 → no value). No base → no value. With no value the raw comparison is false.
+ * - With `indicator` d is the indicator's value at the sample (reference-indicators.ts: sma, ema,
+ *   rsi, bollinger_upper/_lower over the series' values from its first sample; no value during
+ *   warm-up). Arithmetic order is fixed there so that the engine's values are bit-identical:
+ *   window sums are recomputed from the window, oldest value first (no running sums that drift).
  * - gt gte lt lte eq neq compare d with `value`; between [lo, hi] is lo ≤ d ≤ hi; outside is
  *   d < lo or d > hi. crosses_above L: the previous sample's d ≤ L and the current d > L;
  *   crosses_below L: previous ≥ L and current < L; the previous d is the one at the series'
@@ -37,12 +41,27 @@ import { type Match, type Op, triggerEventOf } from "./types";
  *   disarmed, and a disarmed crossing is false until a sample with d ≤ L − h (crosses_below:
  *   d ≥ L + h) re-arms it. Armed initially.
  * - forMs (default 0): true when the raw comparison has held at every evaluation since an
- *   evaluation at time t0 with now − t0 ≥ forMs; false as soon as it does not hold. (A crossing
+ *   evaluation at time t0 with now − t0 ≥ forMs; false as soon as it does not hold. With forMs 0
+ *   it is the raw comparison itself (now − t0 may be negative for a relative condition, whose
+ *   evaluations follow two streams). (A crossing
  *   never holds at two consecutive evaluations, so a crossing with forMs > 0 is never true.)
+ *
+ * Relative conditions (`value` is an operand {stream?, field, indicator?, times?, plus?})
+ * - Left: the condition's own (stream, field, indicator) at its series' latest sample; right:
+ *   times × (operand's series at its latest sample, with its indicator) + plus (stream defaults to
+ *   the condition's own, times to 1, plus to 0). d = left − right; no value on a side → no d.
+ * - Evaluated at every applied fact that samples either side's series (once when it samples both).
+ * - gt gte lt lte eq neq compare d with 0; crosses_above: the previous d ≤ 0 and d > 0;
+ *   crosses_below: previous ≥ 0 and d < 0. The previous d is this condition's d at its previous
+ *   evaluation since the monitor version was registered (none at the first → false).
+ * - hysteresis and forMs as above with level 0 (re-arm once d ≤ −h, crosses_below d ≥ h).
  *
  * Monitors
  * - The predicate (all / any / not over the conditions' current truths) is evaluated at every
  *   applied fact that evaluates at least one of its conditions.
+ * - expiresAt: a fact with observedAt ≥ expiresAt evaluates nothing of the monitor (no condition
+ *   state, no predicate, no match); its conditions keep the state they had, which a fact of
+ *   another stream observed earlier still reads.
  * - fire.mode edge: matches when true now and false at its previous evaluation (the first
  *   evaluation counts as false). level: matches whenever true now. With cooldownMs > 0 both also
  *   need now − lastMatchAt ≥ cooldownMs when there was a previous match (a fact of another stream
@@ -81,7 +100,7 @@ export function referenceEvaluate(ops: Op[], observe?: ReferenceObserver): Match
       ids ??= [...monitors.keys()].sort(byCodeUnits);
       for (const id of ids) {
         const monitor = monitors.get(id);
-        const match = monitor && evaluateMonitor(monitor, fact, fields, observe);
+        const match = monitor && evaluateMonitor(monitor, fact, fields, streams, observe);
         if (match) matches.push(match);
       }
     }
@@ -89,15 +108,6 @@ export function referenceEvaluate(ops: Op[], observe?: ReferenceObserver): Match
   return matches;
 }
 
-type RefSample = { observedAt: number; value: number };
-type RefStream = { latest: number; series: Map<string, RefSample[]> };
-type RefCondition = {
-  cond: Condition;
-  key: string;
-  truth: boolean;
-  heldSince: number | null;
-  armed: boolean;
-};
 type RefMonitor = {
   def: MonitorDefinition;
   conditions: RefCondition[];
@@ -112,14 +122,14 @@ function newMonitor(def: MonitorDefinition): RefMonitor {
     if ("all" in p) p.all.forEach(collect);
     else if ("any" in p) p.any.forEach(collect);
     else if ("not" in p) collect(p.not);
-    else conditions.push({ cond: p, key: streamKey(p.stream), truth: false, heldSince: null, armed: true });
+    else conditions.push(newCondition(p));
   };
   collect(def.predicate);
   return { def, conditions, lastTruth: false, lastMatchAt: null, done: false };
 }
 
-/** Records an applied fact on its stream: the series it sampled, or undefined when it is stale. */
-function applyToStream(streams: Map<string, RefStream>, fact: AcceptedFact): Map<string, RefSample[]> | undefined {
+/** Records an applied fact on its stream: the fields it sampled, or undefined when it is stale. */
+function applyToStream(streams: Map<string, RefStream>, fact: AcceptedFact): Set<string> | undefined {
   let stream = streams.get(fact.streamKey);
   if (!stream) {
     stream = { latest: fact.observedAt, series: new Map() };
@@ -127,12 +137,12 @@ function applyToStream(streams: Map<string, RefStream>, fact: AcceptedFact): Map
   }
   if (fact.observedAt < stream.latest) return undefined;
   stream.latest = fact.observedAt;
-  const sampled = new Map<string, RefSample[]>();
+  const sampled = new Set<string>();
   for (const [field, value] of factFields(fact)) {
     const series = stream.series.get(field) ?? [];
     series.push({ observedAt: fact.observedAt, value });
     stream.series.set(field, series);
-    sampled.set(field, series);
+    sampled.add(field);
   }
   return sampled;
 }
@@ -140,33 +150,19 @@ function applyToStream(streams: Map<string, RefStream>, fact: AcceptedFact): Map
 function evaluateMonitor(
   monitor: RefMonitor,
   fact: AcceptedFact,
-  sampled: Map<string, RefSample[]>,
+  sampled: Set<string>,
+  streams: ReadonlyMap<string, RefStream>,
   observe: ReferenceObserver | undefined,
 ): Match | undefined {
+  const def = monitor.def;
+  const now = fact.observedAt;
+  if (def.expiresAt !== undefined && now >= def.expiresAt) return undefined;
   const steps: ConditionStep[] = [];
   for (const [index, c] of monitor.conditions.entries()) {
-    const series = c.key === fact.streamKey ? sampled.get(c.cond.field) : undefined;
-    if (!series) continue;
-    const last = series.length - 1;
-    const prev = derivedAt(series, last - 1, c.cond);
-    const cur = derivedAt(series, last, c.cond);
-    const armedBefore = c.armed;
-    stepCondition(c, prev, cur, fact.observedAt);
-    steps.push({
-      index,
-      previous: prev,
-      current: cur,
-      sample: series[last]?.value,
-      base: c.cond.change ? baseAt(series, last, c.cond.change.windowMs) : undefined,
-      armedBefore,
-      armedAfter: c.armed,
-      heldSince: c.heldSince,
-      truth: c.truth,
-    });
+    const step = evaluateCondition(c, index, fact.streamKey, sampled, streams, now);
+    if (step) steps.push(step);
   }
-  const def = monitor.def;
   if (steps.length === 0) return undefined;
-  const now = fact.observedAt;
   const truth = evalPredicate(def.predicate, monitor.conditions, { i: 0 });
   const cooldown = def.fire.cooldownMs;
   const cooled = cooldown === 0 || monitor.lastMatchAt === null || now - monitor.lastMatchAt >= cooldown;
@@ -208,75 +204,6 @@ function evaluateMonitor(
   };
   observe?.(step);
   return step.match;
-}
-
-/** The compared value of a condition at sample i of its series (undefined: no value). */
-function derivedAt(series: RefSample[], i: number, cond: Condition): number | undefined {
-  const sample = series[i];
-  if (!sample) return undefined;
-  if (!cond.change) return sample.value;
-  const base = baseAt(series, i, cond.change.windowMs);
-  if (!base) return undefined;
-  if (cond.change.mode === "abs") return sample.value - base.value;
-  return base.value === 0 ? undefined : (100 * (sample.value - base.value)) / base.value;
-}
-
-/** A change's base for sample i: the newest sample with observedAt ≤ sample i's − windowMs. */
-function baseAt(series: RefSample[], i: number, windowMs: number): RefSample | undefined {
-  const sample = series[i];
-  if (!sample) return undefined;
-  for (let j = i; j >= 0; j--) {
-    const s = series[j];
-    if (s && s.observedAt <= sample.observedAt - windowMs) return s;
-  }
-  return undefined;
-}
-
-function stepCondition(c: RefCondition, prev: number | undefined, cur: number | undefined, now: number): void {
-  const { op, value } = c.cond;
-  let raw: boolean;
-  if (op === "crosses_above" || op === "crosses_below") {
-    const level = value as number;
-    const above = op === "crosses_above";
-    const crossed =
-      prev !== undefined && cur !== undefined && (above ? prev <= level && cur > level : prev >= level && cur < level);
-    raw = crossed && c.armed;
-    const h = c.cond.hysteresis;
-    if (h !== undefined && cur !== undefined && (above ? cur <= level - h : cur >= level + h)) c.armed = true;
-  } else {
-    raw = cur !== undefined && compare(op, cur, value);
-  }
-  if (!raw) {
-    c.heldSince = null;
-    c.truth = false;
-    return;
-  }
-  if (c.heldSince === null) c.heldSince = now;
-  c.truth = now - c.heldSince >= (c.cond.forMs ?? 0);
-  if (c.truth && c.cond.hysteresis !== undefined) c.armed = false;
-}
-
-function compare(op: Condition["op"], d: number, value: Condition["value"]): boolean {
-  if (Array.isArray(value)) {
-    const [lo, hi] = value;
-    return op === "between" ? lo <= d && d <= hi : d < lo || d > hi;
-  }
-  switch (op) {
-    case "gt":
-      return d > value;
-    case "gte":
-      return d >= value;
-    case "lt":
-      return d < value;
-    case "lte":
-      return d <= value;
-    case "eq":
-      return d === value;
-    case "neq":
-      return d !== value;
-    default:
-      return false;
-  }
 }
 
 /** Evaluates the tree over the conditions' truths; `at.i` walks the leaves left to right. */

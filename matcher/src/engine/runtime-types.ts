@@ -71,6 +71,8 @@ export interface CompiledMonitor {
   readonly enabled: boolean;
   /** Finished by `once`. */
   done: boolean;
+  /** Facts observed at or after it evaluate nothing of this monitor (Infinity: never expires). */
+  readonly expiresAt: number;
   /** The predicate's value at the previous evaluation (false before the first). */
   lastTruth: boolean;
   /** In the level queue of each series it reads (level mode, predicate true). */
@@ -99,6 +101,10 @@ export interface Source {
   readonly series: Series;
   readonly windowMs: number;
   readonly pct: boolean;
+  /** indicatorKey() of its indicator ("" when it has none). */
+  readonly indicatorKey: string;
+  /** The indicator it computes (undefined: the raw value or a change). */
+  readonly indicator: IndicatorStateLike | undefined;
   /** The compared value at the series' newest sample (NaN: no value). */
   last: number;
   /** Absolute index (see Series.dropped) of the window's base at the newest sample; -1: none yet. */
@@ -111,6 +117,24 @@ export interface Source {
   unindex(c: CompiledCondition): void;
   /** Evaluates its conditions at the series' new sample, reporting changes to `listener`. */
   step(listener: SourceListener): void;
+}
+
+/** An indicator's running state (IndicatorState, indicator-state.ts). */
+export interface IndicatorStateLike {
+  /** Takes the series' next sample; returns the value there (NaN: warming up). */
+  push(v: number): number;
+  current(): number;
+  save(): number[];
+}
+
+/**
+ * A relative condition (RelativeCondition, relative-condition.ts): its two sides' sources.
+ */
+export interface RelativeLike extends CompiledCondition {
+  left: Source | undefined;
+  right: Source | undefined;
+  /** The engine's fact counter at its last evaluation (one evaluation per fact). */
+  stamp: number;
 }
 
 /**
@@ -156,8 +180,18 @@ export interface Series {
   setLevel(m: CompiledMonitor, on: boolean): void;
   /** Queues the level monitors due at `queue.now`. */
   levelDue(queue: EvaluationQueue): void;
-  /** The source for (windowMs, pct), created if needed. */
-  source(windowMs: number, pct: boolean): Source;
+  /** Relative conditions with a side on this series (evaluated at each of its samples). */
+  readonly relatives: RelativeLike[];
+  /** Indicator states loaded with a restored stream, by indicatorKey, until their source is made. */
+  readonly savedIndicators: Map<string, unknown>;
+  /** The source for (windowMs, pct, indicatorKey), if it exists. */
+  findSource(windowMs: number, pct: boolean, indicatorKey: string): Source | undefined;
+  /** Creates a source (an indicator's state already fed the series' history). */
+  addSource(windowMs: number, pct: boolean, indicatorKey: string, indicator: IndicatorStateLike | undefined): Source;
+  /** Freezes `c` (unindexes it) once a sample is observed at or after its monitor's expiresAt. */
+  watchExpiry(c: CompiledCondition): void;
+  /** Unindexes the conditions whose monitor expired at or before `now`. */
+  expireUpTo(now: number): void;
   dropSource(s: Source): void;
   /** Appends a sample and forgets those no window can use any more. */
   push(at: number, value: number): void;

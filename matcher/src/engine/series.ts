@@ -1,4 +1,13 @@
-import type { CompiledMonitor, EvaluationQueue, Series, Source, TrackedStream } from "./runtime-types";
+import type {
+  CompiledCondition,
+  CompiledMonitor,
+  EvaluationQueue,
+  IndicatorStateLike,
+  RelativeLike,
+  Series,
+  Source,
+  TrackedStream,
+} from "./runtime-types";
 import { MinHeap } from "./sorted-levels";
 import { LevelIndexedSource } from "./source";
 import type { Sample } from "./types";
@@ -24,6 +33,11 @@ export class RingSeries implements Series {
   /** The longest window among this series' sources. */
   retainMs = 0;
   readonly sources: Source[] = [];
+  readonly relatives: RelativeLike[] = [];
+  readonly savedIndicators = new Map<string, unknown>();
+  /** Conditions to freeze at their monitor's expiresAt, and the earliest such time. */
+  private expiries: MinHeap<CompiledCondition> | undefined;
+  private expiryDue = Number.POSITIVE_INFINITY;
   /**
    * Level-mode monitors whose predicate is true and that read this series, keyed by the earliest
    * event time at which each can fire again (the end of its cooldown). One entry per monitor,
@@ -92,13 +106,39 @@ export class RingSeries implements Series {
     this.levelDueAt = queue.minKey();
   }
 
-  source(windowMs: number, pct: boolean): Source {
-    for (const s of this.sources) if (s.windowMs === windowMs && s.pct === pct) return s;
-    const s = new LevelIndexedSource(this, windowMs, pct);
-    s.last = this.n > 0 ? this.derivedAt(this.n - 1, windowMs, pct) : Number.NaN;
+  findSource(windowMs: number, pct: boolean, indicatorKey: string): Source | undefined {
+    for (const s of this.sources) {
+      if (s.windowMs === windowMs && s.pct === pct && s.indicatorKey === indicatorKey) return s;
+    }
+    return undefined;
+  }
+
+  addSource(windowMs: number, pct: boolean, indicatorKey: string, indicator: IndicatorStateLike | undefined): Source {
+    const s = new LevelIndexedSource(this, windowMs, pct, indicatorKey, indicator);
+    if (indicator) s.last = indicator.current();
+    else s.last = this.n > 0 ? this.derivedAt(this.n - 1, windowMs, pct) : Number.NaN;
     this.sources.push(s);
     if (windowMs > this.retainMs) this.retainMs = windowMs;
     return s;
+  }
+
+  watchExpiry(c: CompiledCondition): void {
+    const at = c.monitor.expiresAt;
+    if (at === Number.POSITIVE_INFINITY) return;
+    this.expiries ??= new MinHeap<CompiledCondition>();
+    this.expiries.push(at, c);
+    if (at < this.expiryDue) this.expiryDue = at;
+  }
+
+  /**
+   * A sample at `now` ≥ a monitor's expiresAt must evaluate none of its conditions, and no later
+   * sample of this series can be earlier: they leave the index (keeping their truth, which facts
+   * of other streams observed before expiresAt still read).
+   */
+  expireUpTo(now: number): void {
+    if (now < this.expiryDue || !this.expiries) return;
+    for (const c of this.expiries.popUpTo(now)) if (!c.dead && c.source) c.source.unindex(c);
+    this.expiryDue = this.expiries.minKey();
   }
 
   dropSource(s: Source): void {

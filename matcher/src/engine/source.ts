@@ -1,11 +1,11 @@
 import { BETWEEN, compareRaw, DOWN, isInert, UP } from "./condition-state";
-import type { CompiledCondition, Series, Source, SourceListener } from "./runtime-types";
+import type { CompiledCondition, IndicatorStateLike, Series, Source, SourceListener } from "./runtime-types";
 import { MinHeap, SortedLevels } from "./sorted-levels";
 
 /**
  * A Source (runtime-types.ts): the values one group of conditions compares, a series' raw value
- * (windowMs 0) or its `change` over windowMs (abs or pct), with the conditions reading it indexed
- * by level. `step` moves the source to its next value and reports only the conditions whose truth
+ * (windowMs 0), its `change` over windowMs (abs or pct) or an indicator's value (one shared state
+ * per (series, indicator, parameters)), with the conditions reading it indexed by level. `step` moves the source to its next value and reports only the conditions whose truth
  * changed.
  *
  * Most moves pass no level at all, so the source remembers the gap between the levels around
@@ -48,10 +48,15 @@ export class LevelIndexedSource implements Source {
   private spareCross: CompiledCondition[] = [];
   private fresh: CompiledCondition[] = [];
 
-  constructor(series: Series, windowMs: number, pct: boolean) {
+  readonly indicatorKey: string;
+  readonly indicator: IndicatorStateLike | undefined;
+
+  constructor(series: Series, windowMs: number, pct: boolean, indicatorKey = "", indicator?: IndicatorStateLike) {
     this.series = series;
     this.windowMs = windowMs;
     this.pct = pct;
+    this.indicatorKey = indicatorKey;
+    this.indicator = indicator;
   }
 
   /** Indexes a condition according to its state (a fresh one waits for its first evaluation). */
@@ -102,7 +107,13 @@ export class LevelIndexedSource implements Source {
    */
   step(listener: SourceListener): void {
     const now = listener.now;
-    const cur = this.windowMs === 0 ? this.series.newestValue() : this.series.derivedLatest(this);
+    const ind = this.indicator;
+    const cur =
+      ind !== undefined
+        ? ind.push(this.series.newestValue())
+        : this.windowMs === 0
+          ? this.series.newestValue()
+          : this.series.derivedLatest(this);
     const prev = this.last;
     this.last = cur;
     const pending = this.pending;

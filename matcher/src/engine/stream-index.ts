@@ -1,5 +1,8 @@
+import type { Indicator } from "../../../shared/src/predicate";
+import { IndicatorState, indicatorKey } from "./indicator-state";
 import type { ConditionSite } from "./monitor-state";
-import type { CompiledMonitor, Series, TrackedStream } from "./runtime-types";
+import { RelativeCondition } from "./relative-condition";
+import type { CompiledMonitor, Series, Source, TrackedStream } from "./runtime-types";
 import { StreamRecord } from "./stream-state";
 import type { HistoryFn } from "./types";
 
@@ -44,12 +47,25 @@ export class StreamIndex {
     const read: Series[] = [];
     m.conds().forEach((c, i) => {
       const site = sites[i] as ConditionSite;
-      const series = this.stream(site.stream).seriesFor(site.field);
-      if (site.windowMs > series.covered) this.load(series, site.windowMs);
-      const src = series.source(site.windowMs, site.pct);
+      const series = this.seriesOf(site.stream, site.field, site.windowMs);
+      const src = this.sourceOf(series, site.windowMs, site.pct, site.indicator);
       src.count++;
-      src.index(c);
       if (!read.includes(series)) read.push(series);
+      if (c instanceof RelativeCondition && site.operand) {
+        const o = site.operand;
+        const other = this.seriesOf(o.stream, o.field, 0);
+        const right = this.sourceOf(other, 0, false, o.indicator);
+        right.count++;
+        c.left = src;
+        c.right = right;
+        c.source = src;
+        series.relatives.push(c);
+        if (other !== series) other.relatives.push(c);
+        if (!read.includes(other)) read.push(other);
+        return;
+      }
+      src.index(c);
+      series.watchExpiry(c);
     });
     if (m.level) m.series = read;
     if (m.level && m.lastTruth) this.setLevel(m, true);
@@ -61,16 +77,61 @@ export class StreamIndex {
     for (const c of m.conds()) {
       const src = c.source;
       if (!src) continue;
-      src.unindex(c);
       c.source = undefined;
-      if (--src.count > 0) continue;
-      const series = src.series;
-      series.dropSource(src);
-      if (series.sources.length === 0) {
-        series.stream.drop(series);
-        this.markDirty(series.stream);
+      if (c instanceof RelativeCondition) {
+        c.dead = true;
+        const right = c.right as Source;
+        remove(src.series.relatives, c);
+        remove(right.series.relatives, c);
+        this.release(src);
+        this.release(right);
+        continue;
       }
+      src.unindex(c);
+      this.release(src);
     }
+  }
+
+  /** One condition fewer reads `src`: at none it goes, and its series when no source is left. */
+  private release(src: Source): void {
+    if (--src.count > 0) return;
+    const series = src.series;
+    series.dropSource(src);
+    // Persisted stream state lists indicator states: it must not keep a dropped one.
+    if (src.indicator) this.markDirty(series.stream);
+    if (series.sources.length === 0) {
+      series.stream.drop(series);
+      this.markDirty(series.stream);
+    }
+  }
+
+  /** The series of (stream, field), with the samples a window of windowMs needs loaded. */
+  private seriesOf(stream: string, field: string, windowMs: number): Series {
+    const series = this.stream(stream).seriesFor(field);
+    if (windowMs > series.covered) this.load(series, windowMs);
+    return series;
+  }
+
+  /**
+   * The source of (windowMs, pct, indicator) on a series, created if needed. A new indicator
+   * state takes the state saved with a restored stream, or else is fed the series' whole history
+   * (from its first stored sample), so a monitor registered today sees the past.
+   */
+  private sourceOf(series: Series, windowMs: number, pct: boolean, ind: Indicator | undefined): Source {
+    const key = indicatorKey(ind);
+    const found = series.findSource(windowMs, pct, key);
+    if (found) return found;
+    if (!ind) return series.addSource(windowMs, pct, key, undefined);
+    const state = new IndicatorState(ind);
+    const saved = series.savedIndicators.get(key);
+    series.savedIndicators.delete(key);
+    if (saved === undefined || !state.load(saved)) {
+      const history = this.history;
+      const samples = history ? history(series.stream.key, series.field, Number.NEGATIVE_INFINITY) : series.samples();
+      for (const s of samples) state.push(s.value);
+    }
+    this.markDirty(series.stream);
+    return series.addSource(windowMs, pct, key, state);
   }
 
   /** A level monitor's predicate turned true or false: (un)listen on every series it reads. */
@@ -98,4 +159,9 @@ export class StreamIndex {
     series.covered = windowMs;
     this.markDirty(stream);
   }
+}
+
+function remove<T>(list: T[], item: T): void {
+  const i = list.indexOf(item);
+  if (i >= 0) list.splice(i, 1);
 }

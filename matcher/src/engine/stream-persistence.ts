@@ -10,6 +10,12 @@ import { StreamRecord } from "./stream-state";
 export type StreamState = {
   latest: number | null;
   series?: { field: string; covered: number; t: number[]; v: number[] }[];
+  /**
+   * Indicator states, [field, indicatorKey, state] (indicator-state.ts): unlike samples they
+   * cannot be reloaded from the log (ema and rsi depend on every sample since the series' first,
+   * and the log is pruned), so they are saved. Absent when the stream has none.
+   */
+  ind?: [field: string, key: string, state: number[]][];
 };
 
 /**
@@ -19,9 +25,14 @@ export type StreamState = {
  */
 export function streamState(s: TrackedStream, withSamples = false): StreamState {
   const latest = Number.isFinite(s.latest) ? s.latest : null;
-  if (!withSamples) return { latest };
+  const ind: NonNullable<StreamState["ind"]> = [];
+  for (const x of s.series) {
+    for (const src of x.sources) if (src.indicator) ind.push([x.field, src.indicatorKey, src.indicator.save()]);
+  }
+  if (!withSamples) return ind.length > 0 ? { latest, ind } : { latest };
   return {
     latest,
+    ...(ind.length > 0 ? { ind } : {}),
     series: s.series.map((x) => {
       const samples = x.samples();
       return {
@@ -43,5 +54,6 @@ export function loadStream(key: string, state: unknown): TrackedStream {
     series.replace(x.t.map((observedAt, i) => ({ observedAt, value: x.v[i] ?? 0 })));
     series.covered = x.covered;
   }
+  for (const [field, key, state] of st.ind ?? []) s.seriesFor(field).savedIndicators.set(key, state);
   return s;
 }

@@ -1,7 +1,7 @@
 import fc from "fast-check";
 import type { AcceptedFact, FactKind } from "../../../shared/src/facts";
 import type { MonitorDefinition } from "../../../shared/src/monitor";
-import type { Condition, Predicate } from "../../../shared/src/predicate";
+import type { Condition, Indicator, Operand, Predicate } from "../../../shared/src/predicate";
 import { streamKey } from "../../../shared/src/streams";
 import type { Op } from "../../src/engine/types";
 
@@ -17,6 +17,25 @@ export const STREAMS = [
 ] as const;
 
 const level = fc.integer({ min: -2, max: 8 });
+
+/** Short indicators (warm-up in a few samples, so they cross levels often in short sequences). */
+const indicatorArb: fc.Arbitrary<Indicator> = fc.oneof(
+  fc.record({ kind: fc.constantFrom("sma", "ema", "rsi"), samples: fc.integer({ min: 2, max: 4 }) }),
+  fc.record({
+    kind: fc.constantFrom("bollinger_upper", "bollinger_lower"),
+    samples: fc.integer({ min: 2, max: 4 }),
+    k: fc.constantFrom(0.5, 1, 2),
+  }),
+);
+
+/** An operand: the same stream's other (or same) field, or another stream's, maybe with an indicator. */
+const operandArb = fc.record({
+  s: fc.option(fc.integer({ min: 0, max: STREAMS.length - 1 }), { freq: 2 }),
+  fieldPick: fc.nat(),
+  indicator: fc.option(indicatorArb, { freq: 3 }),
+  times: fc.option(fc.constantFrom(2, 0.5, -1, 1), { freq: 2 }),
+  plus: fc.option(fc.integer({ min: -2, max: 2 }), { freq: 2 }),
+});
 
 const conditionArb: fc.Arbitrary<Condition> = fc
   .record({
@@ -47,8 +66,10 @@ const conditionArb: fc.Arbitrary<Condition> = fc
       { freq: 3 },
     ),
     hysteresis: fc.option(fc.integer({ min: 0, max: 3 }), { freq: 2 }),
+    indicator: fc.option(indicatorArb, { freq: 3 }),
+    operand: fc.option(operandArb, { freq: 3 }),
   })
-  .map(({ s, fieldPick, op, a, width, change, forMs, hysteresis }) => {
+  .map(({ s, fieldPick, op, a, width, change, forMs, hysteresis, indicator, operand }) => {
     const stream = STREAMS[s] as (typeof STREAMS)[number];
     const crossing = op === "crosses_above" || op === "crosses_below";
     const ranged = op === "between" || op === "outside";
@@ -58,7 +79,17 @@ const conditionArb: fc.Arbitrary<Condition> = fc
       op,
       value: ranged ? [a, a + width] : a,
     };
-    if (change) c.change = change as Condition["change"];
+    if (operand && !ranged) {
+      const other = operand.s === null ? stream : (STREAMS[operand.s] as (typeof STREAMS)[number]);
+      const value: Operand = { field: other.fields[operand.fieldPick % other.fields.length] as string };
+      if (operand.s !== null) value.stream = { kind: other.kind, subject: { ...other.subject } };
+      if (operand.indicator) value.indicator = operand.indicator;
+      if (operand.times !== null) value.times = operand.times;
+      if (operand.plus !== null) value.plus = operand.plus;
+      c.value = value;
+      if (indicator) c.indicator = indicator;
+    } else if (indicator) c.indicator = indicator;
+    else if (change) c.change = change as Condition["change"];
     if (forMs !== null) c.forMs = forMs;
     if (crossing && hysteresis !== null) c.hysteresis = hysteresis;
     return c;
@@ -83,6 +114,9 @@ function depth(p: Predicate): number {
   return 1;
 }
 
+/** Event time of the first fact of generated ops. */
+export const OPS_START = 1_000_000;
+
 export const MONITOR_IDS = ["m-a", "m-b", "m-c", "m-d", "m-e", "m-f"];
 
 /** A monitor body without identity and version (the op generator assigns those). */
@@ -96,6 +130,11 @@ export const monitorBodyArb = fc.record({
   once: fc.nat(4).map((n) => n === 0),
   enabled: fc.nat(9).map((n) => n !== 0),
   portfolios: fc.constantFrom([], ["pf-1"], ["pf-2", "pf-1"]),
+  /** Expiry, in steps of 500 ms after the ops' start time (facts advance 0–1,500 ms each). */
+  expiresIn: fc.option(
+    fc.integer({ min: 0, max: 80 }).map((n) => n * 500),
+    { freq: 4 },
+  ),
 });
 
 export type MonitorBody = typeof monitorBodyArb extends fc.Arbitrary<infer T> ? T : never;
@@ -110,6 +149,7 @@ export function definition(monitorId: string, version: number, b: MonitorBody): 
     predicate: b.predicate,
     fire: { mode: b.mode as "edge" | "level", cooldownMs: b.cooldownMs, once: b.once },
     enabled: b.enabled,
+    ...(b.expiresIn === null ? {} : { expiresAt: OPS_START + b.expiresIn }),
   };
 }
 
@@ -173,7 +213,7 @@ export const rawOpArb = fc.oneof(
 export type RawOp = typeof rawOpArb extends fc.Arbitrary<infer T> ? T : never;
 
 /** Turns raw ops into Ops: versions per monitor, event time, eventIds, duplicates. */
-export function buildOps(raw: RawOp[], start = 1_000_000): Op[] {
+export function buildOps(raw: RawOp[], start = OPS_START): Op[] {
   const ops: Op[] = [];
   const versions = new Map<string, number>();
   const facts: AcceptedFact[] = [];

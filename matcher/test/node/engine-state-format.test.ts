@@ -91,3 +91,54 @@ const EXPECTED_DIRTY =
   '{"monitors":[["m-range",[3,0,0,null,12,1006000]],["m-cross",[3,1,0,null,2,null]],["m-level",[3,0,0,1002000,14,null,8,null]],["m-once",[3,1,1,null,8,null]]],"streams":[["market_price:BTC",{"latest":1006000}]]}';
 const EXPECTED_SNAPSHOT =
   '{"monitors":[["m-cross",[3,1,0,null,2,null]],["m-level",[3,0,0,1002000,14,null,8,null]],["m-once",[3,1,1,null,8,null]],["m-range",[3,0,0,null,12,1006000]]],"streams":[["market_price:BTC",{"latest":1006000,"series":[{"field":"price","covered":2000,"t":[1004000,1005000,1006000],"v":[9,4,7]}]}]]}';
+
+// The indicator and relative-condition state added with the indicators issue (stream `ind`, the
+// relative conditions' previous d after the per-condition pairs): fixed from its first version.
+const NEW_DEFS: MonitorDefinition[] = [
+  def("m-sma", cond("crosses_above", 6, { indicator: { kind: "sma", samples: 3 } }), {
+    mode: "edge",
+    cooldownMs: 0,
+    once: false,
+  }),
+  def("m-rsi", cond("lt", 40, { indicator: { kind: "rsi", samples: 2 } }), {
+    mode: "edge",
+    cooldownMs: 0,
+    once: false,
+  }),
+  def("m-ema", cond("gt", 5, { indicator: { kind: "ema", samples: 2 } }), { mode: "edge", cooldownMs: 0, once: false }),
+  def(
+    "m-band",
+    cond("crosses_above", { field: "price", indicator: { kind: "bollinger_upper", samples: 2, k: 1 }, plus: -1 }),
+    { mode: "edge", cooldownMs: 0, once: false },
+  ),
+];
+
+describe("persisted indicator and relative state format", () => {
+  const engine = () => {
+    const e = new IndexedEngine({ history: () => [] });
+    for (const d of NEW_DEFS) e.upsertMonitor(d);
+    for (const [i, v] of PRICES.entries()) e.applyFact(price(v, i));
+    return e;
+  };
+
+  it("saves indicator states with the stream and a relative condition's previous d with its monitor", () => {
+    expect(JSON.stringify(engine().takeDirty())).toBe(EXPECTED_NEW_DIRTY);
+  });
+
+  it("restores them: the restored engine continues exactly as the live one", () => {
+    const saved = JSON.parse(EXPECTED_NEW_DIRTY) as { monitors: [string, unknown][]; streams: [string, unknown][] };
+    const restored = IndexedEngine.restore(NEW_DEFS, new Map(saved.monitors), new Map(saved.streams), {
+      history: () => [],
+    });
+    const live = engine();
+    live.takeDirty();
+    for (const [i, v] of [8, 3, 9, 2, 10].entries()) {
+      const fact = price(v, PRICES.length + i);
+      expect(restored.applyFact(fact)).toEqual(live.applyFact(fact));
+    }
+    expect(JSON.stringify(restored.snapshot())).toBe(JSON.stringify(live.snapshot()));
+  });
+});
+
+const EXPECTED_NEW_DIRTY =
+  '{"monitors":[["m-sma",[3,0,0,null,8,null]],["m-rsi",[3,0,0,null,8,null]],["m-ema",[3,1,0,null,14,null]],["m-band",[3,1,0,null,14,null,null]]],"streams":[["market_price:BTC",{"latest":1006000,"ind":[["price","sma:3",[3,1,7,9,4]],["price","rsi:2",[3,7,2,1.3125]],["price","ema:2",[2,8,6.444444444444445]],["price","bollinger_upper:2:1",[2,1,7,4]]]}]]}';

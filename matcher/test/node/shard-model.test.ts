@@ -163,6 +163,7 @@ describe("shard core (model-based)", () => {
       cooldownMs: 0,
       once: false,
       enabled: true,
+      expiresIn: null,
       portfolios: ["pf-1"],
     });
     shard.upsertMonitor(def);

@@ -1,6 +1,6 @@
 import type { MonitorDefinition } from "../monitor";
-import { conditionsOf } from "../predicate";
-import { shardOf, streamKey } from "../streams";
+import { streamKeysOf } from "../predicate";
+import { shardOf } from "../streams";
 
 /**
  * Where a monitor lives among the matcher shards: its home is the shard that owns its first
@@ -13,7 +13,8 @@ import { shardOf, streamKey } from "../streams";
 export type Placement = { home: number; streams: string[]; followed: { streamKey: string; owner: number }[] };
 
 export function placementOf(def: Pick<MonitorDefinition, "predicate">, shards: number): Placement {
-  const streams = [...new Set(conditionsOf(def.predicate).map((c) => streamKey(c.stream)))];
+  // Operand streams too: a relative condition reads both its series, so both must reach the home.
+  const streams = streamKeysOf(def.predicate);
   const home = shardOf(streams[0] ?? "", shards);
   const followed = streams.map((s) => ({ streamKey: s, owner: shardOf(s, shards) })).filter((s) => s.owner !== home);
   return { home, streams, followed };

@@ -85,7 +85,7 @@ export function describe(s: Schema, inUnion = false): string {
       return orList((def.options as Schema[]).map((o) => describe(o, true)));
     case "object": {
       const title = z.globalRegistry.get(s as z.ZodType)?.title;
-      if (title) return `a ${title}`;
+      if (title) return `${/^[aeiou]/.test(title) ? "an" : "a"} ${title}`;
       const keys = Object.keys(def.shape as object);
       return inUnion && keys.length <= 3 ? `{${keys.join(", ")}}` : "an object";
     }
