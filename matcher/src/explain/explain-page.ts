@@ -1,10 +1,6 @@
-import {
-  EXPLAIN_LIMITS,
-  type ExplainPage,
-  type ExplainRange,
-  type ExplainRow,
-} from "../../../shared/src/contract/explain";
+import { EXPLAIN_LIMITS, type ExplainRange, type ExplainRow } from "../../../shared/src/contract/explain";
 import { decodeExplainCursor, encodeExplainCursor } from "../../../shared/src/contract/explain-cursor";
+import type { ExplainResult } from "../../../shared/src/contract/shard-rpc";
 import type { AcceptedFact } from "../../../shared/src/facts";
 import type { MonitorDefinition } from "../../../shared/src/monitor";
 import { referenceEvaluate } from "../engine/reference";
@@ -15,7 +11,7 @@ import { decisionOf } from "./decision";
 import { leavesOf, whyFalse } from "./leaves";
 
 /** A page, or why the cursor cannot continue (not one this API wrote, or its row is gone). */
-export type ExplainOutcome = { page: ExplainPage } | { badCursor: string };
+export type ExplainOutcome = ExplainResult;
 
 /**
  * Explains one monitor over its streams' stored facts: replays them in log order through the
