@@ -2,6 +2,7 @@ import { Command, CommanderError, InvalidArgumentError } from "commander";
 import { FabricClient } from "../../client/src/index";
 import { addAdminCommands } from "./commands-admin";
 import { addDataCommands } from "./commands-data";
+import { addExplainCommand } from "./commands-explain";
 import { addMonitorCommands } from "./commands-monitors";
 import { type Deps, UsageError } from "./deps";
 import { describeError } from "./errors";
@@ -64,6 +65,7 @@ export async function run(argv: string[], deps: Deps): Promise<number> {
   addMonitorCommands(program, ctx);
   addDataCommands(program, ctx);
   addAdminCommands(program, ctx);
+  addExplainCommand(program, ctx);
 
   try {
     await program.parseAsync(argv, { from: "user" });
