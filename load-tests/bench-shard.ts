@@ -8,10 +8,14 @@ import { spawnSync } from "node:child_process";
 import { join } from "node:path";
 import { reportBench } from "./lib/bench-output";
 
-const run = spawnSync("npx", ["vitest", "run", "--config", join(import.meta.dirname, "vitest.bench.config.ts")], {
-  encoding: "utf8",
-  maxBuffer: 64 * 1024 * 1024,
-});
+const run = spawnSync(
+  "npx",
+  ["vitest", "run", "--config", join(import.meta.dirname, "vitest.bench.config.ts"), "shard-bench"],
+  {
+    encoding: "utf8",
+    maxBuffer: 64 * 1024 * 1024,
+  },
+);
 const line = `${run.stdout}\n${run.stderr}`.split("\n").find((l) => l.includes("BENCH {"));
 if (!line) {
   console.error(run.stdout.slice(-4000), run.stderr.slice(-4000));

@@ -36,6 +36,8 @@ export default defineConfig({
           // The bench's knobs reach workerd's process.env only as bindings.
           SHARD_BENCH_MONITORS: process.env.SHARD_BENCH_MONITORS ?? "100000",
           SHARD_BENCH_BATCHES: process.env.SHARD_BENCH_BATCHES ?? "400",
+          EXPLAIN_BENCH_FACTS: process.env.EXPLAIN_BENCH_FACTS ?? "1000000",
+          EXPLAIN_BENCH_RANGE: process.env.EXPLAIN_BENCH_RANGE ?? "20000",
         },
         workers: [
           fixtureWorker("fabric-ingest", "journal-stand-in.js", "JOURNAL", "FactJournal"),

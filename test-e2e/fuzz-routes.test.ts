@@ -21,6 +21,8 @@ const ROUTES: [string, string][] = [
   ["DELETE", "/v1/monitors/{id}"],
   ["GET", "/v1/monitors/{id}/matches"],
   ["POST", "/v1/monitors/{id}/backtest"],
+  ["POST", "/v1/monitors/{id}/explain"],
+  ["POST", "/v1/explain"],
   ["POST", "/v1/admin/projections/rebuild"],
   ["GET", "/v1/admin/projections/rebuild/{id}"],
   ["POST", "/v1/admin/control-plane/workflow-monitors/due"],

@@ -14,6 +14,9 @@ describe("scoped admin tokens", () => {
     for (const path of ["/v1/monitors/scoped-1", "/v1/monitors", "/v1/admin/stats", "/v1/admin/shards"]) {
       expect((await call("GET", path, undefined, READ)).status).toBe(200);
     }
+    // Explain only reads (a POST for its body): a read token may call it.
+    expect((await call("POST", "/v1/monitors/scoped-1/explain", {}, READ)).status).toBe(200);
+    expect((await call("POST", "/v1/explain", { monitor: priceMonitor("SCP", "gt", 1) }, READ)).status).toBe(200);
     const put = await call("PUT", "/v1/monitors/scoped-2", priceMonitor("SCP", "gt", 1), READ);
     expect(put.status).toBe(403);
     expect(put.json).toMatchObject({ code: "forbidden", requiredScope: "write" });

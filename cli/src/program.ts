@@ -3,6 +3,7 @@ import { FabricClient } from "../../client/src/index";
 import { addAdminCommands } from "./commands-admin";
 import { addBacktestCommand } from "./commands-backtest";
 import { addDataCommands } from "./commands-data";
+import { addExplainCommand } from "./commands-explain";
 import { addMonitorCommands } from "./commands-monitors";
 import { addPushCommands } from "./commands-push";
 import { type Deps, UsageError } from "./deps";
@@ -69,6 +70,7 @@ export async function run(argv: string[], deps: Deps): Promise<number> {
   addDataCommands(program, ctx);
   addBacktestCommand(program, ctx);
   addAdminCommands(program, ctx);
+  addExplainCommand(program, ctx);
 
   try {
     await program.parseAsync(argv, { from: "user" });

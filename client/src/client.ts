@@ -1,9 +1,17 @@
 import type { FactInput } from "../../shared/src/facts";
 import { DeadLetters, type MonitorFilters, Monitors, matches, type RebuildOptions, rebuild, Streams } from "./admin";
+import {
+  type ExplainPage,
+  type ExplainQuery,
+  type ExplainRow,
+  type ExplainTarget,
+  explainPage,
+  explainRows,
+} from "./explain";
 import { Pusher, type PushOptions, type PushResult } from "./push";
 import type { RetryOptions } from "./retry";
 import { type FetchLike, Transport } from "./transport";
-import type { Match, RebuildStatus } from "./types";
+import type { Match, MonitorInput, RebuildStatus } from "./types";
 
 /**
  * One client object, configured once (modelled on Stripe's and Inngest's SDKs). Runs on Node ≥ 18,
@@ -65,6 +73,21 @@ export class FabricClient {
   /** A monitor's matches in event-time order, as an async iterator over pages. */
   matches(monitorId: string, opts: { after?: string; pageSize?: number } = {}): AsyncGenerator<Match> {
     return matches(this.admin(), monitorId, opts);
+  }
+
+  /** One page of why a saved monitor did or did not fire at each evaluation (no side effects). */
+  explain(monitorId: string, range: ExplainQuery = {}): Promise<ExplainPage> {
+    return explainPage(this.admin(), monitorId, range);
+  }
+
+  /** The same for a definition not saved yet: would it have fired, and when. */
+  explainDefinition(body: MonitorInput & { monitorId?: string }, range: ExplainQuery = {}): Promise<ExplainPage> {
+    return explainPage(this.admin(), body, range);
+  }
+
+  /** Every explained evaluation of a monitor id or an unsaved definition, as an async iterator over pages. */
+  explainRows(target: ExplainTarget, range: ExplainQuery = {}): AsyncGenerator<ExplainRow> {
+    return explainRows(this.admin(), target, range);
   }
 
   /** Facts, matches, backlogs, queue lag and dead-letter counts. */

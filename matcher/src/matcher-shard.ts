@@ -1,6 +1,8 @@
 import { DurableObject } from "cloudflare:workers";
+import type { ExplainRange } from "../../shared/src/contract/explain";
 import type {
   ApplyResult,
+  ExplainResult,
   FactPage,
   FactPageQuery,
   MatcherShardRpc,
@@ -11,9 +13,11 @@ import type { AcceptedFact } from "../../shared/src/facts";
 import type { MonitorDefinition } from "../../shared/src/monitor";
 import { checkpointFacts } from "./engine/checkpoint";
 import type { MatcherEnv } from "./env";
+import { explainPage } from "./explain/explain-page";
 import { deliverOutbox } from "./outbox-delivery";
 import { backtest } from "./shard/backtest";
 import { ShardCore } from "./shard/shard-core";
+import { loggedFacts } from "./shard/sqlite-fact-chunks";
 import { sqliteShardStorage } from "./shard/sqlite-storage";
 
 /** How long after a batch the alarm re-checks the outbox, in case the immediate delivery died. */
@@ -76,6 +80,12 @@ export class MatcherShard extends DurableObject<MatcherEnv> implements MatcherSh
 
   async backtest(def: MonitorDefinition, streamKeys: string[], from?: number, to?: number): Promise<Match[]> {
     return backtest(def, this.shard().exportFacts(streamKeys), from, to);
+  }
+
+  /** Reads the log in chunks and stops once the page is full (the facts table exists once the core is up). */
+  async explain(def: MonitorDefinition, streamKeys: string[], range: ExplainRange): Promise<ExplainResult> {
+    this.shard();
+    return explainPage(def, loggedFacts(this.ctx.storage.sql, streamKeys), range);
   }
 
   async readFacts(streamKey: string, query: FactPageQuery): Promise<FactPage> {

@@ -4,6 +4,7 @@ import { ADMIN_BODY_LIMIT, limitBody } from "../../shared/src/http/body-limit";
 import { notFound, onError } from "../../shared/src/http/errors";
 import { rejectMalformedUrl } from "../../shared/src/http/malformed-url";
 import type { RuntimeEnv } from "./env";
+import { explainApp } from "./registry/explain-routes";
 import { readApp } from "./registry/read-routes";
 import { registryApp } from "./registry/routes";
 import { controlPlaneApp } from "./runtime/http/control-plane-routes";
@@ -38,6 +39,7 @@ app.get("/openapi.json", (c) =>
     openApiDocument({
       reads: readApp,
       registry: registryApp,
+      explain: explainApp,
       controlPlane: controlPlaneApp,
       runtime: runtimeApp,
       wakeDeadLetters: wakeDeadLetterApp,
@@ -50,11 +52,13 @@ app.use("*", limitBody(ADMIN_BODY_LIMIT));
 app.use("/v1/admin/*", admin);
 app.use("/v1/monitors", admin);
 app.use("/v1/monitors/*", admin);
+app.use("/v1/explain", admin);
 app.use("/v1/streams/*", admin);
 app.use("/api/*", admin);
 
 app.route("/", readApp);
 app.route("/", registryApp);
+app.route("/", explainApp);
 app.route("/", controlPlaneApp);
 app.route("/", runtimeApp);
 app.route("/", wakeDeadLetterApp);

@@ -7,6 +7,10 @@ describe("admin scopes", () => {
     expect(scopeFor("GET", "/v1/admin/stats")).toBe("read");
     expect(scopeFor("PUT", "/v1/monitors/m1")).toBe("write");
     expect(scopeFor("POST", "/v1/monitors/m1/backtest")).toBe("write");
+    expect(scopeFor("POST", "/v1/monitors/m1/explain")).toBe("read");
+    expect(scopeFor("POST", "/v1/monitors/{monitorId}/explain")).toBe("read");
+    expect(scopeFor("POST", "/v1/explain")).toBe("read");
+    expect(scopeFor("PUT", "/v1/monitors/explain")).toBe("write");
     expect(scopeFor("POST", "/v1/admin/projections/rebuild")).toBe("write");
     expect(scopeFor("POST", "/v1/admin/dead-letters/facts/x/replay")).toBe("write");
     expect(scopeFor("POST", "/v1/admin/control-plane/workflow-monitors/tick")).toBe("control-plane");

@@ -77,7 +77,7 @@ import { type Match, type Op, triggerEventOf } from "./types";
  *
  * @example referenceEvaluate([{ type: "upsert", def }, { type: "fact", fact }]) // → Match[]
  */
-export function referenceEvaluate(ops: Op[], observe?: ReferenceObserver): Match[] {
+export function referenceEvaluate(ops: Iterable<Op>, observe?: ReferenceObserver): Match[] {
   const seen = new Set<string>();
   const streams = new Map<string, RefStream>();
   const monitors = new Map<string, RefMonitor>();

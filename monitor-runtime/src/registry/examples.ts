@@ -1,4 +1,5 @@
 import type { z } from "@hono/zod-openapi";
+import type { ExplainPage } from "../../../shared/src/contract/explain";
 import type { MonitorBodySchema } from "../../../shared/src/monitor";
 import type { Predicate } from "../../../shared/src/predicate";
 import type { BacktestMatchSchema, MatchSchema, MonitorSchema, StoredFactSchema } from "./schemas";
@@ -74,4 +75,45 @@ export const STORED_FACT_EXAMPLE: z.output<typeof StoredFactSchema> = {
   producerId: "dev-market",
   receivedAt: 1764942600120,
   streamKey: "market_price:BTC-USD",
+};
+
+export const EXPLAIN_PAGE_EXAMPLE: ExplainPage = {
+  monitorId: "btc-100k",
+  monitorVersion: 1,
+  rows: [
+    {
+      eventId: "01KBQ3Z0A1B2C3D4E5F6G7H8J9",
+      observedAt: 1764942600000,
+      streamKey: "market_price:BTC-USD",
+      stream: { kind: "market_price", subject: { symbol: "BTC-USD" } },
+      conditions: [
+        {
+          index: 0,
+          path: "all.0",
+          evaluated: true,
+          sample: 100400,
+          compared: 100400,
+          previous: 99200,
+          comparison: "99200 → 100400 crosses above 100000",
+          truth: true,
+          reason: "crossed from 99200 to 100400",
+        },
+        {
+          index: 1,
+          path: "all.1.not",
+          evaluated: true,
+          sample: 100400,
+          compared: 100400,
+          previous: 99200,
+          comparison: "100400 > 150000",
+          truth: false,
+          reason: "100400 is not > 150000",
+        },
+      ],
+      truth: true,
+      decision: { outcome: "matched", matchId: "btc-100k~1~01KBQ3Z0A1B2C3D4E5F6G7H8J9", reason: "matched" },
+    },
+  ],
+  matched: 1,
+  nextCursor: null,
 };

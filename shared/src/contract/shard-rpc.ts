@@ -1,5 +1,6 @@
 import type { AcceptedFact } from "../facts";
 import type { MonitorDefinition } from "../monitor";
+import type { ExplainPage, ExplainRange } from "./explain";
 import type { Match } from "./trigger-match";
 
 /**
@@ -32,10 +33,18 @@ export interface MatcherShardRpc extends Rpc.DurableObjectBranded {
   importFacts(facts: AcceptedFact[]): Promise<ApplyResult>;
   /** What a definition would have matched over the stored log, with no side effects. */
   backtest(def: MonitorDefinition, streamKeys: string[], from?: number, to?: number): Promise<Match[]>;
+  /**
+   * One page of why a definition did or did not fire over the stored log of its streams (no side
+   * effects, like backtest), or why the cursor cannot continue.
+   */
+  explain(def: MonitorDefinition, streamKeys: string[], range: ExplainRange): Promise<ExplainResult>;
   stats(): Promise<ShardStats>;
   /** A page of one stream's stored facts in event-time order (observedAt, then eventId), after a cursor. */
   readFacts(streamKey: string, page: FactPageQuery): Promise<FactPage>;
 }
+
+/** An explain page, or why its cursor cannot continue (a 400 at the API). */
+export type ExplainResult = { page: ExplainPage } | { badCursor: string };
 
 /** Which stored facts of a stream to read: observedAt within [from, to], after `cursor`. */
 export type FactPageQuery = { from?: number; to?: number; limit: number; cursor?: string };

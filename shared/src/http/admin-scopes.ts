@@ -3,7 +3,7 @@ import { tokensEqual } from "../auth";
 
 /**
  * Admin token scopes. `read`: every GET (monitors, matches, stats, shards, dead letters, agents,
- * rebuild status, stream facts). `write`: every other change an operator makes (the registry,
+ * rebuild status, stream facts) and explain (a POST only for its body; it changes nothing). `write`: every other change an operator makes (the registry,
  * backtests, dead-letter replays, rebuilds). `control-plane`: the seed-000 routes
  * (`/v1/admin/control-plane/…`) and enqueue-tick (`/api/…`), which the platform and the matcher
  * call. ADMIN_AUTH_SECRET_TOKEN holds every scope; ADMIN_TOKENS (a secret, a JSON list like
@@ -16,9 +16,13 @@ export type AdminScope = (typeof ADMIN_SCOPES)[number];
 
 export type AdminBindings = { ADMIN_AUTH_SECRET_TOKEN?: string; ADMIN_TOKENS?: string };
 
+/** Explain's routes (also as the OpenAPI document writes them, `{monitorId}`). */
+const EXPLAIN_PATH = /^\/v1\/(monitors\/[^/]+\/)?explain$/;
+
 /** The scope a request needs. */
 export function scopeFor(method: string, path: string): AdminScope {
   if (path.startsWith("/v1/admin/control-plane/") || path.startsWith("/api/")) return "control-plane";
+  if (method === "POST" && EXPLAIN_PATH.test(path)) return "read";
   return method === "GET" || method === "HEAD" ? "read" : "write";
 }
 

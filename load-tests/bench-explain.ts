@@ -1,0 +1,56 @@
+/**
+ * `npm run bench:explain`: explain over 1,000,000 stored facts of one stream, in workerd (the
+ * Workers vitest pool, load-tests/vitest.bench.config.ts, workerd/explain-bench.test.ts): one
+ * MatcherShard's SQLite log, explain called through its RPC as the route calls it. Figures: the
+ * first page (target < 1 s), the first page of the log's last hour (the worst case: a replay of
+ * the whole log), and every page of a range by cursor. Env: EXPLAIN_BENCH_FACTS, EXPLAIN_BENCH_RANGE.
+ */
+import { spawnSync } from "node:child_process";
+import { join } from "node:path";
+import { reportBench } from "./lib/bench-output";
+
+const run = spawnSync(
+  "npx",
+  ["vitest", "run", "--config", join(import.meta.dirname, "vitest.bench.config.ts"), "explain-bench"],
+  { encoding: "utf8", maxBuffer: 64 * 1024 * 1024 },
+);
+const line = `${run.stdout}\n${run.stderr}`.split("\n").find((l) => l.includes("BENCH {"));
+if (!line) {
+  console.error(run.stdout.slice(-4000), run.stderr.slice(-4000));
+  throw new Error("the explain bench printed no result");
+}
+const r = JSON.parse(line.slice(line.indexOf("{"))) as {
+  facts: number;
+  storeSeconds: number;
+  firstPageMs: number;
+  firstPageRows: number;
+  firstPage1000Ms: number;
+  lastHourFirstPageMs: number;
+  range: number;
+  rangePages: number;
+  rangeRows: number;
+  rangeMatched: number;
+  rangeAllPagesMs: number;
+};
+const replayFactsPerSec = r.facts / (r.lastHourFirstPageMs / 1000);
+reportBench("explain", {
+  title: `explain over ${r.facts.toLocaleString("en-US")} stored facts of one stream, one MatcherShard in workerd, over RPC`,
+  rows: [
+    {
+      metric: "first page, 100 rows (ms)",
+      value: Math.round(r.firstPageMs),
+      target: "< 1000",
+      ratio: 1000 / r.firstPageMs,
+    },
+    { metric: "first page, 1000 rows (ms)", value: Math.round(r.firstPage1000Ms) },
+    { metric: "first page of the last hour: whole-log replay (ms)", value: Math.round(r.lastHourFirstPageMs) },
+    { metric: "replay facts/s (whole log)", value: Math.round(replayFactsPerSec) },
+    {
+      metric: `all pages of the last ${r.range.toLocaleString("en-US")} facts, 1000 a page (s)`,
+      value: Number((r.rangeAllPagesMs / 1000).toFixed(2)),
+    },
+    { metric: "pages / rows / matched in that range", value: `${r.rangePages} / ${r.rangeRows} / ${r.rangeMatched}` },
+    { metric: "storing the facts (s, 1000-fact batches)", value: Number(r.storeSeconds.toFixed(1)) },
+  ],
+  summary: { ...r, replayFactsPerSec: Math.round(replayFactsPerSec), pass: r.firstPageMs < 1000 },
+});

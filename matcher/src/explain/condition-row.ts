@@ -1,0 +1,150 @@
+import type { ExplainCondition } from "../../../shared/src/contract/explain";
+import type { Condition } from "../../../shared/src/predicate";
+import type { ConditionStep } from "../engine/reference-observer";
+import type { Leaf } from "./leaves";
+import { duration, num, rfc3339 } from "./wording";
+
+/**
+ * One condition at one evaluation, as explain shows it: its values, the comparison written out and
+ * the reason for its truth in words. Pure: the reference evaluator's ConditionStep in, a row out.
+ *
+ * @example explainCondition(leaf, step, fact.observedAt).reason // "crossed from 99.2 to 100.4"
+ */
+export function explainCondition(leaf: Leaf, step: ConditionStep, now: number): ExplainCondition {
+  const c = leaf.cond;
+  return {
+    index: leaf.index,
+    path: leaf.path,
+    evaluated: true,
+    sample: step.sample ?? null,
+    ...extrasOf(c, step),
+    compared: step.current ?? null,
+    previous: step.previous ?? null,
+    comparison: comparisonOf(c, step.previous, step.current),
+    truth: step.truth,
+    reason: reasonOf(c, step, now),
+  };
+}
+
+/** A condition this fact did not sample: its truth carries over from its last evaluation. */
+export function carriedCondition(leaf: Leaf, truth: boolean): ExplainCondition {
+  return {
+    index: leaf.index,
+    path: leaf.path,
+    evaluated: false,
+    sample: null,
+    ...extrasOf(leaf.cond, undefined),
+    compared: null,
+    previous: null,
+    comparison: "not evaluated",
+    truth,
+    reason: "not sampled by this fact",
+  };
+}
+
+/** Parts a condition may have beyond the plain shape (indicators and operands arrive with their issue). */
+type Extended = Condition & { indicator?: { kind: string; samples?: number } };
+
+/** The level a condition compares with: its number, or 0 for a relative condition (d = left − right). */
+function levelOf(c: Condition): number {
+  const value: unknown = c.value;
+  return typeof value === "number" ? value : 0;
+}
+
+function isRelative(c: Condition): boolean {
+  const value: unknown = c.value;
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+
+function extrasOf(c: Condition, step: ConditionStep | undefined): Partial<ExplainCondition> {
+  const out: Partial<ExplainCondition> = {};
+  if (c.change) {
+    const base = step?.base;
+    out.change = {
+      value: step?.current ?? null,
+      base: base ? { observedAt: base.observedAt, value: base.value } : null,
+    };
+  }
+  const indicator = (c as Extended).indicator;
+  if (indicator) out.indicator = { kind: indicator.kind, value: step?.indicator ?? null };
+  if (isRelative(c)) out.operand = { value: step?.operand ?? null };
+  return out;
+}
+
+const SYMBOL: Record<string, string> = { gt: ">", gte: "≥", lt: "<", lte: "≤", eq: "=", neq: "≠" };
+
+function comparisonOf(c: Condition, prev: number | undefined, cur: number | undefined): string {
+  if (cur === undefined) return "no value";
+  if (c.op === "crosses_above" || c.op === "crosses_below") {
+    const words = c.op === "crosses_above" ? "crosses above" : "crosses below";
+    return `${prev === undefined ? "none" : num(prev)} → ${num(cur)} ${words} ${num(levelOf(c))}`;
+  }
+  if (Array.isArray(c.value)) {
+    const [lo, hi] = c.value;
+    return c.op === "between"
+      ? `${num(lo)} ≤ ${num(cur)} ≤ ${num(hi)}`
+      : `${num(cur)} < ${num(lo)} or ${num(cur)} > ${num(hi)}`;
+  }
+  return `${num(cur)} ${SYMBOL[c.op] ?? c.op} ${num(levelOf(c))}`;
+}
+
+/** The rule a non-crossing condition states, as in "99.8 is not > 100". */
+function ruleOf(c: Condition): string {
+  if (Array.isArray(c.value)) return `${c.op} ${num(c.value[0])} and ${num(c.value[1])}`;
+  return `${SYMBOL[c.op] ?? c.op} ${num(levelOf(c))}`;
+}
+
+function reasonOf(c: Condition, s: ConditionStep, now: number): string {
+  if (s.current === undefined) return noValueReason(c, s);
+  if (c.op === "crosses_above" || c.op === "crosses_below") return crossingReason(c, s, now);
+  if (s.heldSince === null) return `${num(s.current)} is not ${ruleOf(c)}`;
+  return (c.forMs ?? 0) > 0 ? heldReason(c, s, now) : `holds: ${comparisonOf(c, s.previous, s.current)}`;
+}
+
+function noValueReason(c: Condition, s: ConditionStep): string {
+  if (c.change) {
+    return s.base ? "base sample is 0: no percent change" : `no base sample ${duration(c.change.windowMs)} back`;
+  }
+  const indicator = (c as Extended).indicator;
+  if (indicator) return `${indicator.kind} ${indicator.samples ?? ""} has no value yet (too few samples)`.trim();
+  if (isRelative(c)) return s.operand === undefined ? "no value for the operand" : "no value for the left side";
+  return "no value";
+}
+
+/** A raw comparison that holds, under a for-timer: how long of how long. */
+function heldReason(c: Condition, s: ConditionStep, now: number): string {
+  const since = s.heldSince ?? now;
+  const of = `${duration(now - since)} of ${duration(c.forMs ?? 0)}`;
+  return s.truth ? `held since ${rfc3339(since)}, ${of}` : `for-timer started at ${rfc3339(since)}, ${of} held`;
+}
+
+function crossingReason(c: Condition, s: ConditionStep, now: number): string {
+  const above = c.op === "crosses_above";
+  const level = levelOf(c);
+  const h = c.hysteresis;
+  const rearm = h === undefined ? "" : `${above ? "≤" : "≥"} ${num(above ? level - h : level + h)}`;
+  const cur = s.current ?? 0;
+  const prev = s.previous;
+  if (prev === undefined) return withArming("no previous value to cross from", s, rearm);
+  const crossed = above ? prev <= level && cur > level : prev >= level && cur < level;
+  if (crossed && !s.armedBefore) return `disarmed by hysteresis until ${rearm}`;
+  if (!crossed)
+    return withArming(`not crossed: ${num(prev)} → ${num(cur)} ${missed(above, prev, cur, level)}`, s, rearm);
+  const text = s.truth ? `crossed from ${num(prev)} to ${num(cur)}` : heldReason(c, s, now);
+  return withArming(text, s, rearm);
+}
+
+/** How a pair of samples missed the level. */
+function missed(above: boolean, prev: number, cur: number, level: number): string {
+  const L = num(level);
+  if (above) return cur > level ? `was already > ${L}` : prev > level ? `falls to ≤ ${L}` : `stays ≤ ${L}`;
+  return cur < level ? `was already < ${L}` : prev < level ? `rises to ≥ ${L}` : `stays ≥ ${L}`;
+}
+
+/** Hysteresis news after the reason: disarmed now (until the re-arm level), or just re-armed. */
+function withArming(text: string, s: ConditionStep, rearm: string): string {
+  if (rearm === "") return text;
+  if (!s.armedAfter) return `${text}; disarmed by hysteresis until ${rearm}`;
+  if (!s.armedBefore) return `${text}; re-armed (${rearm})`;
+  return text;
+}

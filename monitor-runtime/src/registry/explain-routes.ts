@@ -1,0 +1,131 @@
+import { createRoute, OpenAPIHono, z } from "@hono/zod-openapi";
+import type { ExplainRange } from "../../../shared/src/contract/explain";
+import { decodeExplainCursor } from "../../../shared/src/contract/explain-cursor";
+import { placementOf } from "../../../shared/src/contract/placement";
+import { shardCount, shardName } from "../../../shared/src/contract/topology";
+import { ADMIN_PROBLEMS, docSchema, problemResponse } from "../../../shared/src/http/openapi-docs";
+import { validationHook } from "../../../shared/src/http/validation-hook";
+import { type MonitorDefinition, MonitorIdSchema } from "../../../shared/src/monitor";
+import { fail, ProblemError, validationProblem } from "../../../shared/src/problem";
+import type { RuntimeEnv } from "../env";
+import type { RegistryState } from "./decider";
+import { definitionOf } from "./decider";
+import { EXPLAIN_PAGE_EXAMPLE, MONITOR_BODY_EXAMPLE } from "./examples";
+import { ExplainDefinitionBody, ExplainPageSchema, ExplainRangeBody } from "./explain-schemas";
+
+/**
+ * Explain (DESIGN §8): why a monitor did or did not fire at each evaluation over the stored fact
+ * log, replayed on its home shard with no side effects (like backtest), one page at a time. For a
+ * saved monitor (`/v1/monitors/{id}/explain`) or a definition not saved yet (`/v1/explain`: "would
+ * it have fired, and when"). Both only read, so a `read` token may call them (admin-scopes.ts).
+ * A definition not saved reads the streams its home shard holds: its own, and those some saved
+ * monitor on that shard already follows.
+ */
+export const explainApp = new OpenAPIHono<{ Bindings: RuntimeEnv }>({ defaultHook: validationHook });
+
+const json = <T extends z.ZodType>(schema: T, example: z.input<T>) => ({ "application/json": { schema, example } });
+const IdParam = z.object({ monitorId: docSchema(MonitorIdSchema, { example: "btc-100k" }) });
+const answers = {
+  ...ADMIN_PROBLEMS,
+  200: { description: "A page of evaluations", content: json(ExplainPageSchema, EXPLAIN_PAGE_EXAMPLE) },
+};
+explainApp.openapi(
+  createRoute({
+    method: "post",
+    path: "/v1/monitors/{monitorId}/explain",
+    operationId: "explainMonitor",
+    tags: ["monitors"],
+    summary: "Why the monitor did or did not fire at each evaluation over the stored fact log (no side effects)",
+    security: [{ bearer: [] }],
+    request: {
+      params: IdParam,
+      body: { required: false, content: json(ExplainRangeBody, { from: "2026-12-01T00:00:00Z", limit: 100 }) },
+    },
+    responses: { ...answers, 404: problemResponse("Unknown monitor") },
+  }),
+  async (c) => {
+    const { monitorId } = c.req.valid("param");
+    const range = await rangeOf(c.req, ExplainRangeBody);
+    const current = (await c.env.REGISTRY.get(c.env.REGISTRY.idFromName(monitorId)).current()) as RegistryState;
+    if (current.status !== "active" || !current.definition) fail("not_found", `monitor ${monitorId} not found`);
+    return c.json(await explainOnHome(c.env, current.definition, range), 200);
+  },
+  // The documented body is the schema the handler parses: word its mistakes as the handler does.
+  (result) => {
+    if (!result.success)
+      throw new ProblemError(
+        validationProblem(result.error, undefined, { input: (result as { data?: unknown }).data }),
+      );
+    return undefined;
+  },
+);
+
+explainApp.openapi(
+  createRoute({
+    method: "post",
+    path: "/v1/explain",
+    operationId: "explainDefinition",
+    tags: ["monitors"],
+    summary: "Would this definition have fired, and when: explain a monitor body not saved yet over the stored log",
+    security: [{ bearer: [] }],
+    request: {
+      body: {
+        required: true,
+        content: json(ExplainDefinitionBody, { monitor: MONITOR_BODY_EXAMPLE, from: "2026-12-01T00:00:00Z" }),
+      },
+    },
+    responses: answers,
+  }),
+  async (c) => {
+    const { monitor, ...range } = await rangeOf(c.req, ExplainDefinitionBody);
+    const { monitorId = "preview", ...body } = monitor;
+    // Version 1: what its first match ids would be; a preview has no registered version.
+    return c.json(await explainOnHome(c.env, definitionOf(monitorId, 1, body), range), 200);
+  },
+  // The documented body is the schema the handler parses: word its mistakes as the handler does.
+  (result) => {
+    if (!result.success)
+      throw new ProblemError(
+        validationProblem(result.error, undefined, { input: (result as { data?: unknown }).data }),
+      );
+    return undefined;
+  },
+);
+
+/** Parses the body (an empty one is an empty range; hono keeps the text the validator read) and checks the cursor before any replay. */
+async function rangeOf<T extends typeof ExplainRangeBody | typeof ExplainDefinitionBody>(
+  req: { text(): Promise<string> },
+  schema: T,
+): Promise<z.output<T>> {
+  const text = await req.text();
+  let input: unknown = {};
+  try {
+    input = text.trim() === "" ? {} : JSON.parse(text);
+  } catch {
+    fail("validation", "The request body is not valid JSON");
+  }
+  const parsed = schema.safeParse(input);
+  if (!parsed.success) throw new ProblemError(validationProblem(parsed.error, undefined, { input }));
+  const cursor = (parsed.data as ExplainRange).cursor;
+  if (cursor !== undefined && !decodeExplainCursor(cursor)) {
+    fail(
+      "validation",
+      "cursor is not a nextCursor this API returned; pass the previous page's nextCursor, or omit it to start over",
+    );
+  }
+  return parsed.data as z.output<T>;
+}
+
+async function explainOnHome(env: RuntimeEnv, def: MonitorDefinition, range: ExplainRange) {
+  const place = placementOf(def, shardCount(env));
+  const home = env.SHARDS.get(env.SHARDS.idFromName(shardName(place.home)));
+  const { from, to, limit, cursor } = range;
+  const out = await home.explain(def, place.streams, {
+    ...(from === undefined ? {} : { from }),
+    ...(to === undefined ? {} : { to }),
+    ...(limit === undefined ? {} : { limit }),
+    ...(cursor === undefined ? {} : { cursor }),
+  });
+  if ("badCursor" in out) fail("validation", `${out.badCursor}; omit cursor to start from the beginning`);
+  return out.page;
+}

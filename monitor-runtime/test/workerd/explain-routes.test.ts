@@ -1,0 +1,105 @@
+import { describe, expect, it } from "vitest";
+import type { ExplainPage } from "../../../shared/src/contract/explain";
+import { shardCount, shardName } from "../../../shared/src/contract/topology";
+import type { AcceptedFact } from "../../../shared/src/facts";
+import { shardOf } from "../../../shared/src/streams";
+import { call, post, renv } from "./runtime-helpers";
+
+/**
+ * The explain routes for real: the registry and the matcher shards in workerd, facts stored on the
+ * monitor's home shard through its RPC, explain read back through the admin routes.
+ */
+const T0 = Date.parse("2026-12-01T10:00:00Z");
+const KEY = "market_price:EXPL";
+const stream = { kind: "market_price", subject: { symbol: "EXPL" } } as const;
+
+function prices(values: number[]): AcceptedFact[] {
+  return values.map((price, i) => ({
+    ...stream,
+    data: { price },
+    observedAt: T0 + i * 60_000,
+    eventId: `01EXPLAIN${String(i).padStart(17, "0")}`,
+    producerId: "test",
+    receivedAt: T0,
+    streamKey: KEY,
+  }));
+}
+
+const body = {
+  workflowId: "wf-expl",
+  ownerUserId: "u-1",
+  predicate: { stream, field: "price", op: "crosses_above", value: 100 },
+  fire: { mode: "edge" },
+};
+
+async function stored(): Promise<void> {
+  const home = renv.SHARDS.get(renv.SHARDS.idFromName(shardName(shardOf(KEY, shardCount(renv)))));
+  await home.applyFacts(prices([90, 110, 95, 120, 99]));
+}
+
+describe("explain routes", () => {
+  it("explains a saved monitor's evaluations, pages by cursor, and takes RFC 3339 or ms", async () => {
+    await stored();
+    expect((await call("PUT", "/v1/monitors/m-expl", body)).status).toBe(201);
+    const whole = await post("/v1/monitors/m-expl/explain", {});
+    expect(whole.status).toBe(200);
+    const page = whole.json as unknown as ExplainPage;
+    expect(page.rows.map((r) => r.decision.outcome)).toEqual(["false", "matched", "false", "matched", "false"]);
+    expect(page.rows[1]?.conditions[0]?.reason).toBe("crossed from 90 to 110");
+    expect(page.rows[2]?.conditions[0]?.reason).toBe("not crossed: 110 → 95 falls to ≤ 100");
+    expect(page).toMatchObject({ monitorId: "m-expl", monitorVersion: 1, matched: 2, nextCursor: null });
+
+    const paged: unknown[] = [];
+    let cursor: string | undefined;
+    do {
+      const res = await post("/v1/monitors/m-expl/explain", { limit: 2, ...(cursor ? { cursor } : {}) });
+      const p = res.json as unknown as ExplainPage;
+      paged.push(...p.rows);
+      cursor = p.nextCursor ?? undefined;
+    } while (cursor);
+    expect(paged).toEqual(page.rows);
+
+    const ranged = await post("/v1/monitors/m-expl/explain", { from: "2026-12-01T10:01:00Z", to: T0 + 3 * 60_000 });
+    expect((ranged.json as unknown as ExplainPage).rows.map((r) => r.observedAt)).toEqual([
+      T0 + 60_000,
+      T0 + 120_000,
+      T0 + 180_000,
+    ]);
+    // Explain changed nothing: the monitor has no matches.
+    expect((await call("GET", "/v1/monitors/m-expl/matches")).json.matches).toEqual([]);
+  });
+
+  it("explains a definition not saved: would it have fired, and when", async () => {
+    await stored();
+    const res = await post("/v1/explain", { monitor: { ...body, monitorId: "draft" }, limit: 10 });
+    expect(res.status).toBe(200);
+    const page = res.json as unknown as ExplainPage;
+    expect(page.monitorId).toBe("draft");
+    expect(page.rows.filter((r) => r.decision.outcome === "matched").map((r) => r.observedAt)).toEqual([
+      T0 + 60_000,
+      T0 + 180_000,
+    ]);
+    expect((await call("GET", "/v1/monitors/draft")).status).toBe(404);
+  });
+
+  it("answers 404 for an unknown monitor and 400 saying how to fix bad input", async () => {
+    const unknown = await post("/v1/monitors/nobody/explain", {});
+    expect(unknown.status).toBe(404);
+    expect(unknown.type).toContain("application/problem+json");
+    const cursor = await post("/v1/explain", { monitor: body, cursor: "not-a-cursor" });
+    expect(cursor.status).toBe(400);
+    expect(cursor.json.detail).toContain("omit it to start over");
+    const limit = await post("/v1/explain", { monitor: body, limit: 5000 });
+    expect(limit.status).toBe(400);
+    expect(limit.json.errors?.[0]?.path).toBe("limit");
+    const from = await post("/v1/explain", { monitor: body, from: "yesterday" });
+    expect(from.status).toBe(400);
+    expect(from.json.errors?.[0]?.path).toBe("from");
+    const field = await post("/v1/explain", { monitor: { ...body, predicate: { ...body.predicate, field: "prise" } } });
+    expect(field.status).toBe(400);
+    expect(field.json.errors?.[0]?.path).toBe("monitor.predicate.field");
+    expect(field.json.errors?.[0]?.message).toContain('did you mean "price"');
+    expect((await post("/v1/explain", { monitor: body, extra: 1 })).status).toBe(400);
+    expect((await post("/v1/explain", "{not json")).status).toBe(400);
+  });
+});
