@@ -18,7 +18,14 @@ describe("projection rebuild", () => {
       () => reads(ids),
       (rs) => rs.filter((_, i) => i % 2 === 1).every((r) => r.json.matches?.length === 3),
     );
+    // An expired monitor whose monitor_expired the due scan recorded: the rebuild keeps it expired.
+    const expiring = { ...priceMonitor("RBX", "gt", 1), expiresAt: Date.now() - 1000 };
+    expect((await call("PUT", "/v1/monitors/rb-expired", expiring)).status).toBe(201);
+    const scan = await call("POST", "/v1/admin/control-plane/workflow-monitors/due-scan", {});
+    expect(scan.json.expired).toContain("rb-expired");
+    ids.push("rb-expired");
     const before = await reads(ids);
+    expect(before.at(-2)?.json.status).toBe("expired");
 
     const started = await call("POST", "/v1/admin/projections/rebuild", { projections: ["all"] });
     expect(started.status).toBe(202);
