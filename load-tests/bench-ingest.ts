@@ -9,13 +9,22 @@
  * The same open loop first runs against a floor Worker under the same wrangler dev (read the
  * body, one sendBatch, 202: load-tests/floor-worker), printed as the baseline: what the local
  * runtime alone costs. Target on a 2-core machine: >= 20,000 facts/s, p99 < 50 ms.
+ * Beside the raw open loop, the same open loop through the client library (client/: 64
+ * FabricClients, pushes round-robin, each client keeping its own pushes in order), over node:http
+ * as the raw run, then over Node's global fetch, prints facts/s, latency and this process's CPU
+ * per push: the client's overhead per 100-fact push against the raw run's CPU per push (runtime +
+ * generator; target < 10 %).
  * Env: DURATION (s per run, default 20), CONNECTIONS (default 16), RATE, SHARDS, BASE (use a
  * running fabric instead), FLOOR=0 (skip the floor).
  */
 import autocannon from "autocannon";
+import type { FetchLike } from "../client/src/index";
+import type { FactInput } from "../shared/src/facts";
 import { reportBench } from "./lib/bench-output";
+import { clientLoop, clientOverheadPct, clientRows } from "./lib/ingest-client-run";
 import { type Fabric, startFabric, startFloor } from "./lib/local-fabric";
-import { openLoop, percentile } from "./lib/open-loop";
+import { nodeHttpFetch } from "./lib/node-http-fetch";
+import { type OpenLoopResult, openLoop, percentile } from "./lib/open-loop";
 import { runtimeCpuSeconds } from "./lib/runtime-cpu";
 import { shardTotals } from "./lib/shard-totals";
 
@@ -26,9 +35,9 @@ const RATE = Number(process.env.RATE ?? 20_000);
 
 /** A fresh batch each request: 100 consecutive symbols of 1,000, event time now (never stale). */
 let cursor = 0;
-function body(): string {
+function batch(): FactInput[] {
   const now = Date.now();
-  const facts = Array.from({ length: FACTS_PER_REQUEST }, (_, i) => {
+  return Array.from({ length: FACTS_PER_REQUEST }, (_, i) => {
     const n = cursor++;
     return {
       kind: "market_price",
@@ -37,8 +46,8 @@ function body(): string {
       data: { price: 100 + (n % 37) },
     };
   });
-  return JSON.stringify({ facts });
 }
+const body = () => JSON.stringify({ facts: batch() });
 
 const headers = { authorization: "Bearer dev-producer-token", "content-type": "application/json" };
 
@@ -47,28 +56,38 @@ const headers = { authorization: "Bearer dev-producer-token", "content-type": "a
  * fabric has caught up with the warm-up's facts, the open loop at RATE. A flat-out warm-up left a
  * backlog that the first seconds of the measured run paid for.
  */
-async function atTargetRate(fabric: Fabric, path: string, caughtUp: (accepted: number) => Promise<unknown>) {
-  const url = `${fabric.base}${path}`;
-  const warm = await openLoop({ url, rate: RATE / FACTS_PER_REQUEST, seconds: 3, headers, body });
+async function atTargetRate(
+  fabric: Fabric,
+  loop: (seconds: number) => Promise<OpenLoopResult>,
+  caughtUp: (accepted: number) => Promise<unknown>,
+) {
+  const warm = await loop(3);
   await caughtUp(warm.ok * FACTS_PER_REQUEST);
   const cpu0 = runtimeCpuSeconds(fabric.process?.pid);
-  const r = await openLoop({ url, rate: RATE / FACTS_PER_REQUEST, seconds: DURATION, headers, body });
+  const own0 = process.cpuUsage();
+  const r = await loop(DURATION);
+  const own = process.cpuUsage(own0);
   return {
     accepted: (warm.ok + r.ok) * FACTS_PER_REQUEST,
     factsPerSec: (r.ok * FACTS_PER_REQUEST) / DURATION,
     cpuMsPerPush: ((runtimeCpuSeconds(fabric.process?.pid) - cpu0) * 1000) / Math.max(1, r.ok),
+    // This process: building the batches and sending them (raw HTTP, or the client's whole path).
+    generatorCpuMsPerPush: (own.user + own.system) / 1000 / Math.max(1, r.ok),
     p50: Math.round(percentile(r.latenciesMs, 0.5)),
     p99: Math.round(percentile(r.latenciesMs, 0.99)),
     failed: r.failed,
   };
 }
 
+const rawLoop = (url: string) => (seconds: number) =>
+  openLoop({ url, rate: RATE / FACTS_PER_REQUEST, seconds, headers, body });
+
 let floor: Awaited<ReturnType<typeof atTargetRate>> | undefined;
 if (process.env.FLOOR !== "0" && !process.env.BASE) {
   const f = await startFloor();
   try {
     // The floor's consumer only acks: a second is plenty for it to drain the warm-up.
-    floor = await atTargetRate(f, "/", () => new Promise((r) => setTimeout(r, 1000)));
+    floor = await atTargetRate(f, rawLoop(`${f.base}/`), () => new Promise((r) => setTimeout(r, 1000)));
   } finally {
     await f.stop();
   }
@@ -86,7 +105,22 @@ const fabric = await startFabric({
 });
 try {
   const appliedAtStart = await factsApplied(fabric);
-  const paced = await atTargetRate(fabric, "/v1/facts", (n) => catchUp(fabric, appliedAtStart + n));
+  const paced = await atTargetRate(fabric, rawLoop(`${fabric.base}/v1/facts`), (n) =>
+    catchUp(fabric, appliedAtStart + n),
+  );
+  // The client run starts once the raw run's facts are applied, like the raw run did after its warm-up.
+  const appliedBeforeClient = await catchUp(fabric, appliedAtStart + paced.accepted);
+  // As many clients as the raw loop has sockets (64), over the raw loop's socket layer, then over
+  // Node's global fetch (the default).
+  const http = nodeHttpFetch(64);
+  const clientRun = async (fetch: FetchLike | undefined, from: number) => {
+    const o = { clients: 64, rate: RATE / FACTS_PER_REQUEST, batch, ...(fetch ? { fetch } : {}) };
+    const run = await atTargetRate(fabric, clientLoop(fabric.base, o), (n) => catchUp(fabric, from + n));
+    return { run, applied: await catchUp(fabric, from + run.accepted) };
+  };
+  const { run: viaClient, applied: appliedAfterClient } = await clientRun(http, appliedBeforeClient);
+  http.close();
+  const { run: viaFetch } = await clientRun(undefined, appliedAfterClient);
   const appliedBefore = await factsApplied(fabric);
   const cpu0 = runtimeCpuSeconds(fabric.process?.pid);
   const result = await autocannon({
@@ -103,7 +137,7 @@ try {
   // Accepting is not matching: the 202 comes once the facts are queued. How long the shards then
   // take to catch up shows whether the flat-out rate is sustained end to end or only buffered.
   const drainStart = performance.now();
-  const appliedAfter = await catchUp(fabric, appliedAtStart + paced.accepted + ok * FACTS_PER_REQUEST);
+  const appliedAfter = await catchUp(fabric, appliedBefore + ok * FACTS_PER_REQUEST);
   const drainSeconds = (performance.now() - drainStart) / 1000;
   const endToEndFactsPerSec = (appliedAfter - appliedBefore) / (DURATION + drainSeconds);
   const rate = RATE.toLocaleString("en-US");
@@ -128,6 +162,7 @@ try {
         value: Math.round(paced.cpuMsPerPush * 100) / 100,
         baseline: floor && Math.round(floor.cpuMsPerPush * 100) / 100,
       },
+      ...clientRows(paced, viaClient, viaFetch, rate),
       {
         metric: "facts/s accepted flat out",
         value: Math.round(factsPerSec),
@@ -141,7 +176,10 @@ try {
       { metric: "p50 latency flat out (ms)", value: result.latency.p50 },
       { metric: "p99 latency flat out (ms)", value: result.latency.p99 },
       { metric: "max latency flat out (ms)", value: result.latency.max },
-      { metric: "non-2xx responses", value: result.non2xx + result.errors + paced.failed },
+      {
+        metric: "non-2xx responses",
+        value: result.non2xx + result.errors + paced.failed + viaClient.failed + viaFetch.failed,
+      },
     ],
     summary: {
       factsPerSec: Math.round(factsPerSec),
@@ -155,6 +193,9 @@ try {
       drainSeconds,
       endToEndFactsPerSec: Math.round(endToEndFactsPerSec),
       floor,
+      client: { ...viaClient, overheadPctOfRawPushCpu: clientOverheadPct(paced, viaClient) },
+      clientViaGlobalFetch: { ...viaFetch, overheadPctOfRawPushCpu: clientOverheadPct(paced, viaFetch) },
+      rawGeneratorCpuMsPerPush: paced.generatorCpuMsPerPush,
       non2xx: result.non2xx,
       errors: result.errors,
     },

@@ -10,6 +10,7 @@
 import type { FactInput } from "../shared/src/facts";
 import { MonitorBodySchema, type MonitorDefinition } from "../shared/src/monitor";
 import { reportBench } from "./lib/bench-output";
+import { devClient } from "./lib/fabric-client";
 import { startFabric } from "./lib/local-fabric";
 import { startReceiver } from "./lib/notify-receiver";
 import { latencyHistogramSvg } from "./lib/svg-chart";
@@ -19,8 +20,6 @@ const DURATION = Number(process.env.DURATION ?? 60);
 const RATES = (process.env.RATES ?? "1000,5000").split(",").map(Number);
 const SYMBOLS = Number(process.env.SYMBOLS ?? 1000);
 const BATCH = 100;
-const ADMIN = { authorization: "Bearer dev-admin-token", "content-type": "application/json" };
-const PRODUCER = { authorization: "Bearer dev-producer-token", "content-type": "application/json" };
 
 const receiver = await startReceiver();
 const fabric = await startFabric({ vars: { matcher: { NOTIFY_URL: receiver.url } } });
@@ -39,15 +38,11 @@ try {
   const w = workload({ symbols: SYMBOLS, seed: 42 });
   const defs: MonitorDefinition[] = [];
   const t0 = Date.now();
+  const admin = devClient(fabric.base);
   await pool(w.monitors, 16, async (m) => {
-    const res = await fetch(`${fabric.base}/v1/monitors/${m.id}`, {
-      method: "PUT",
-      headers: ADMIN,
-      body: JSON.stringify(m.body),
-    });
-    if (res.status !== 201 && res.status !== 200) throw new Error(`PUT ${m.id}: ${res.status} ${await res.text()}`);
-    const { version } = (await res.json()) as { version: number };
-    defs.push({ ...MonitorBodySchema.parse(m.body), monitorId: m.id, version });
+    const body = MonitorBodySchema.parse(m.body);
+    const { version } = await admin.monitors.put(m.id, body);
+    defs.push({ ...body, monitorId: m.id, version });
   });
   console.log(`registered ${defs.length} monitors in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
 
@@ -61,13 +56,13 @@ try {
     const inflight: Promise<void>[] = [];
     const start = Date.now();
     const batches = Math.floor((rate * DURATION) / BATCH);
-    // Batches cycle through groups of 100 symbols. A group's next batch is sent only once its
-    // previous one was answered, so every stream reaches the fabric in push order (concurrent
-    // pushes of one symbol could otherwise overtake each other at the producer) and the reference
-    // evaluator's order is the fabric's. If the fabric answers slower than the rate, sends slip and
-    // the accepted rate shows it.
+    // Batches cycle through groups of 100 symbols, each group pushed by its own client: a client
+    // sends a push only once its previous one was answered, so every stream reaches the fabric in
+    // push order (concurrent pushes of one symbol could otherwise overtake each other at the
+    // producer) and the reference evaluator's order is the fabric's. If the fabric answers slower
+    // than the rate, sends slip and the accepted rate shows it.
     const groups = Math.max(1, Math.floor(SYMBOLS / BATCH));
-    const chains = new Map<number, Promise<void>>();
+    const producers = Array.from({ length: groups }, () => devClient(fabric.base));
     for (let k = 0; k < batches; k++) {
       const due = start + k * interval;
       if (due > Date.now()) await sleep(due - Date.now());
@@ -75,16 +70,12 @@ try {
       const slot = accepted.length;
       accepted.length += facts.length; // reserve push-order slots: the reference evaluates in push order
       phase.sent += facts.length;
+      const producer = producers[k % groups] ?? admin;
       const send = async () => {
+        // Time from when the client takes the push (it queues behind the group's previous one).
         const sentAt = Date.now();
         try {
-          const res = await fetch(`${fabric.base}/v1/facts`, {
-            method: "POST",
-            headers: PRODUCER,
-            body: JSON.stringify({ facts }),
-          });
-          if (res.status !== 202) throw new Error(`${res.status} ${await res.text()}`);
-          const { eventIds } = (await res.json()) as { eventIds: string[] };
+          const { eventIds } = await producer.facts.push(facts);
           phase.postMs.push(Date.now() - sentAt);
           eventIds.forEach((eventId, i) => {
             accepted[slot + i] = { fact: facts[i] as FactInput, eventId };
@@ -96,9 +87,7 @@ try {
           console.error(`push failed: ${String(err)}`);
         }
       };
-      const chained = (chains.get(k % groups) ?? Promise.resolve()).then(send);
-      chains.set(k % groups, chained);
-      inflight.push(chained);
+      inflight.push(send());
     }
     await Promise.all(inflight);
     phase.seconds = (Date.now() - start) / 1000;

@@ -7,7 +7,8 @@
  *  - a matcher shard aborts mid-batch on some batches (its transaction rolls back);
  *  - the projector fails on ~20 % of batches (redelivery);
  *  - the whole local runtime is SIGKILLed mid-load and restarted on its persisted state.
- * The producer retries every push (same dedupeKeys) until it gets a 202, as a real one would.
+ * The producer pushes through the client library, retrying every push (same dedupeKeys) until it
+ * gets a 202, as a real one would.
  * Ends with one JSON line {factsAccepted, factsApplied, matchesExpected, matchesDelivered,
  * duplicates, lost}; exits non-zero unless lost = duplicates = 0 and every accepted fact applied.
  * Env: ROUNDS (default 40), SYMBOLS (default 100).
@@ -16,6 +17,7 @@ import { mkdirSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import type { FactInput } from "../shared/src/facts";
 import { MonitorBodySchema, type MonitorDefinition } from "../shared/src/monitor";
+import { devClient } from "./lib/fabric-client";
 import { type Fabric, startFabric, stateRoot } from "./lib/local-fabric";
 import { startReceiver } from "./lib/notify-receiver";
 import { shardTotals } from "./lib/shard-totals";
@@ -23,8 +25,6 @@ import { expectedMatches, workload } from "./lib/workload";
 
 const ROUNDS = Number(process.env.ROUNDS ?? 40);
 const SYMBOLS = Number(process.env.SYMBOLS ?? 100);
-const ADMIN = { authorization: "Bearer dev-admin-token", "content-type": "application/json" };
-const PRODUCER = { authorization: "Bearer dev-producer-token", "content-type": "application/json" };
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const log = (msg: string) => console.log(`[${new Date().toISOString().slice(11, 19)}] ${msg}`);
 
@@ -36,6 +36,8 @@ const faults = {
   projector: { FAULTS: "projector-fail" },
 };
 let fabric: Fabric = await startFabric({ port, persistTo, vars: faults });
+// The producer and operator: the restarted runtime comes back on the same port, so one client serves.
+const producer = devClient(fabric.base, { retry: { maxAttempts: 20, maxElapsedMs: 60_000, maxDelayMs: 2_000 } });
 
 /** Retries until the fabric answers (it may be down mid-restart); a producer's at-least-once push. */
 async function until<T>(what: string, attempt: () => Promise<T | undefined>): Promise<T> {
@@ -59,15 +61,9 @@ try {
   const w = workload({ symbols: SYMBOLS, seed: 7, prefix: "FT" });
   const defs: MonitorDefinition[] = [];
   for (const m of w.monitors) {
-    const version = await until(`PUT ${m.id}`, async () => {
-      const res = await fetch(`${fabric.base}/v1/monitors/${m.id}`, {
-        method: "PUT",
-        headers: ADMIN,
-        body: JSON.stringify(m.body),
-      });
-      return res.status === 201 || res.status === 200 ? ((await res.json()) as { version: number }).version : undefined;
-    });
-    defs.push({ ...MonitorBodySchema.parse(m.body), monitorId: m.id, version });
+    const body = MonitorBodySchema.parse(m.body);
+    const { version } = await until(`PUT ${m.id}`, () => producer.monitors.put(m.id, body));
+    defs.push({ ...body, monitorId: m.id, version });
   }
   log(`registered ${defs.length} monitors`);
 
@@ -95,11 +91,10 @@ try {
       .map((f, i) => ({ ...f, dedupeKey: `r${round}:${i}` }) as FactInput);
     if (round === Math.floor(ROUNDS * 0.6)) {
       // Kill the runtime while this round's push is in flight; the producer's retries carry it over the restart.
-      const pushing = fetch(`${fabric.base}/v1/facts`, {
-        method: "POST",
-        headers: PRODUCER,
-        body: JSON.stringify({ facts }),
-      }).catch(() => undefined);
+      // One attempt, no retry: this push dies with the runtime (the producer's push below repeats it).
+      const pushing = devClient(fabric.base, { retry: { maxAttempts: 1 } })
+        .facts.push(facts)
+        .catch(() => undefined);
       await sleep(5);
       log("SIGKILL the local runtime");
       fabric.kill();
@@ -108,14 +103,9 @@ try {
       fabric = await startFabric({ port, persistTo, vars: faults });
       log("restarted on its persisted state");
     }
-    const eventIds = await until(`push round ${round}`, async () => {
-      const res = await fetch(`${fabric.base}/v1/facts`, {
-        method: "POST",
-        headers: PRODUCER,
-        body: JSON.stringify({ facts }),
-      });
-      return res.status === 202 ? ((await res.json()) as { eventIds: string[] }).eventIds : undefined;
-    });
+    // The client retries refused connections and 503s with backoff; `until` goes on past its budget
+    // (a restart takes longer). The dedupeKeys make every repeat a duplicate, not a second fact.
+    const { eventIds } = await until(`push round ${round}`, () => producer.facts.push(facts));
     eventIds.forEach((eventId, i) => {
       accepted.push({ fact: facts[i] as FactInput, eventId });
     });

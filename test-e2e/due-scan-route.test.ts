@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
+import { MonitorBodySchema } from "../shared/src/monitor";
 import { self } from "../test-fixtures/self";
-import { ADMIN, call, eventually } from "./helpers";
+import { ADMIN, call, eventually, fabric } from "./helpers";
 
 /**
  * The cron due scan run through the public origin (`POST …/due-scan`): locally the one way to run
@@ -10,7 +11,7 @@ import { ADMIN, call, eventually } from "./helpers";
  */
 const SCAN = "/v1/admin/control-plane/workflow-monitors/due-scan";
 type State = { tickCount: number; lastTickReason: string | null };
-const stateOf = async (id: string) => (await call("GET", `/v1/monitors/${id}`)).json.state as State | undefined;
+const stateOf = async (id: string): Promise<State> => (await fabric.monitors.get(id)).state;
 
 const navMonitor = (checkIntervalMs?: number) => ({
   workflowId: `wf-${checkIntervalMs ?? "none"}`,
@@ -36,8 +37,8 @@ describe("the due scan on demand", () => {
   });
 
   it("wakes every due monitor's workflow once with reason due, under the cron's requestId for this minute", async () => {
-    expect((await call("PUT", "/v1/monitors/scan-due", navMonitor(3_600_000))).status).toBe(201);
-    expect((await call("PUT", "/v1/monitors/scan-event-only", navMonitor())).status).toBe(201);
+    expect((await fabric.monitors.put("scan-due", MonitorBodySchema.parse(navMonitor(3_600_000)))).created).toBe(true);
+    expect((await fabric.monitors.put("scan-event-only", MonitorBodySchema.parse(navMonitor()))).created).toBe(true);
 
     const first = await call("POST", SCAN, undefined, { authorization: ADMIN.authorization });
     expect(first.status).toBe(200);

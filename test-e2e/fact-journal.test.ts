@@ -5,7 +5,7 @@ import type { IngestEnv } from "../ingest/src/env";
 import { packMessages } from "../shared/src/contract/facts-message";
 import type { AcceptedFact } from "../shared/src/facts";
 import { factStreamKey } from "../shared/src/streams";
-import { call, eventually, PRODUCER, prices } from "./helpers";
+import { eventually, fabric, prices } from "./helpers";
 
 const ienv = env as unknown as IngestEnv;
 const journals = () => Array.from({ length: 4 }, (_, i) => ienv.JOURNAL.get(ienv.JOURNAL.idFromName(`journal-${i}`)));
@@ -14,7 +14,7 @@ const pendingTotal = async () =>
 
 describe("fact journal", () => {
   it("holds every accepted message until the matcher has applied it", async () => {
-    expect((await call("POST", "/v1/facts", { facts: prices("JRN-A", [1, 2, 3]) }, PRODUCER)).status).toBe(202);
+    expect(await fabric.facts.push(prices("JRN-A", [1, 2, 3]))).toMatchObject({ accepted: 3 });
     expect(await eventually(pendingTotal, (n) => n === 0)).toBe(0);
   });
 
@@ -43,8 +43,8 @@ describe("fact journal", () => {
         (p) => p.count === 0,
       ),
     ).toMatchObject({ count: 0 });
-    const stats = await call("GET", "/v1/admin/stats");
-    expect((stats.json.totals as { factsApplied: number }).factsApplied).toBeGreaterThanOrEqual(2);
+    const stats = await fabric.stats();
+    expect((stats.totals as { factsApplied: number }).factsApplied).toBeGreaterThanOrEqual(2);
     // Sending it again changes nothing: the shard holds those eventIds.
     const [again] = packMessages(facts, () => ({ shard: 0, id: "lost-message-again" }));
     if (!again) throw new Error("setup");
@@ -57,7 +57,7 @@ describe("fact journal", () => {
         (p) => p.count === 0,
       ),
     ).toMatchObject({ count: 0 });
-    const after = await call("GET", "/v1/admin/stats");
-    expect((after.json.totals as { duplicates: number }).duplicates).toBeGreaterThanOrEqual(2);
+    const after = await fabric.stats();
+    expect((after.totals as { duplicates: number }).duplicates).toBeGreaterThanOrEqual(2);
   });
 });

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { call, eventually, PRODUCER, priceMonitor, prices } from "./helpers";
+import { MonitorBodySchema } from "../shared/src/monitor";
+import { call, eventually, fabric, priceMonitor, priceMonitorInput, prices } from "./helpers";
 
 type Page = { monitors: { monitorId: string; workflowId: string; enabled: boolean }[]; nextCursor: string | null };
 type FactsPage = { streamKey: string; facts: { eventId: string; observedAt: number }[]; nextCursor: string | null };
@@ -12,7 +13,7 @@ describe("list reads", () => {
         workflowId: `wf-list-${i % 3}`,
         enabled: i !== 4,
       };
-      expect((await call("PUT", `/v1/monitors/list-${i}`, body)).status).toBe(201);
+      expect((await fabric.monitors.put(`list-${i}`, MonitorBodySchema.parse(body))).created).toBe(true);
     }
     const seen: string[] = [];
     let cursor: string | null = null;
@@ -39,14 +40,8 @@ describe("list reads", () => {
     const day = 86_400_000;
     const t0 = Date.UTC(2026, 0, 1);
     // Pushed out of event-time order: the read sorts by observedAt (the late one is logged as stale).
-    const pushed = await call(
-      "POST",
-      "/v1/facts",
-      { facts: [...prices("RDF", [1, 2, 3, 4], t0), ...prices("RDF", [9], t0 - day)] },
-      PRODUCER,
-    );
-    expect(pushed.status).toBe(202);
-    const ids = pushed.json.eventIds as string[];
+    const pushed = await fabric.facts.push([...prices("RDF", [1, 2, 3, 4], t0), ...prices("RDF", [9], t0 - day)]);
+    const ids = pushed.eventIds;
     const all = await eventually(
       () => call("GET", "/v1/streams/market_price/facts?symbol=RDF"),
       (r) => ((r.json as unknown as FactsPage).facts?.length ?? 0) === 5,
@@ -83,12 +78,11 @@ describe("list reads", () => {
   });
 
   it("backtests between times given as RFC 3339", async () => {
-    await call("POST", "/v1/facts", { facts: prices("BTR", [90, 110, 95, 120]) }, PRODUCER);
+    await fabric.facts.push(prices("BTR", [90, 110, 95, 120]));
     await new Promise((r) => setTimeout(r, 500));
-    expect((await call("PUT", "/v1/monitors/m-btr", priceMonitor("BTR", "crosses_above", 100))).status).toBe(201);
+    expect((await fabric.monitors.put("m-btr", priceMonitorInput("BTR", "crosses_above", 100))).created).toBe(true);
     const from = new Date(Date.UTC(2026, 0, 3)).toISOString();
-    const bt = await call("POST", "/v1/monitors/m-btr/backtest", { from });
-    expect(bt.status).toBe(200);
-    expect(bt.json.matches?.map((m) => m.observedAt)).toEqual([Date.UTC(2026, 0, 4)]);
+    const bt = await fabric.monitors.backtest("m-btr", { from });
+    expect(bt.map((m) => m.observedAt)).toEqual([Date.UTC(2026, 0, 4)]);
   });
 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { call, eventually, PRODUCER, priceMonitor, prices } from "./helpers";
+import { call, eventually, fabric, matchesOf, priceMonitor, priceMonitorInput, prices } from "./helpers";
 
 describe("registry → matcher → projector, through the real queues", () => {
   it("registers a monitor (201, version 1), reads it back, and matches exactly the crossings", async () => {
@@ -10,19 +10,19 @@ describe("registry → matcher → projector, through the real queues", () => {
     expect(got.status).toBe(200);
     expect(got.json.state).toMatchObject({ matchCount: 0, tickCount: 0 });
 
-    const pushed = await call("POST", "/v1/facts", { facts: prices("AAA", [90, 110, 95, 120, 130, 80]) }, PRODUCER);
-    expect(pushed.status).toBe(202);
-    const ids = pushed.json.eventIds as string[];
-    const page = await eventually(
-      () => call("GET", "/v1/monitors/m-cross/matches"),
-      (r) => (r.json.matches?.length ?? 0) >= 2,
+    const pushed = await fabric.facts.push(prices("AAA", [90, 110, 95, 120, 130, 80]));
+    expect(pushed).toMatchObject({ accepted: 6, duplicates: 0 });
+    const ids = pushed.eventIds;
+    const matches = await eventually(
+      () => matchesOf("m-cross"),
+      (ms) => ms.length >= 2,
     );
-    expect(page.json.matches?.map((m) => m.eventId)).toEqual([ids[1], ids[3]]);
-    const state = await eventually(
-      () => call("GET", "/v1/monitors/m-cross"),
-      (r) => (r.json.state as { matchCount: number }).matchCount === 2,
+    expect(matches.map((m) => m.eventId)).toEqual([ids[1], ids[3]]);
+    const monitor = await eventually(
+      () => fabric.monitors.get("m-cross"),
+      (m) => m.state.matchCount === 2,
     );
-    expect(state.json.state).toMatchObject({ matchCount: 2, lastMatchId: page.json.matches?.[1]?.matchId });
+    expect(monitor.state).toMatchObject({ matchCount: 2, lastMatchId: matches[1]?.matchId });
   });
 
   it("updates with a growing version (200), rejects a stale expectedVersion (412), deletes (204 then 404)", async () => {
@@ -49,13 +49,10 @@ describe("registry → matcher → projector, through the real queues", () => {
   });
 
   it("backtests the current definition over the stored fact log without side effects", async () => {
-    await call("POST", "/v1/facts", { facts: prices("DDD", [90, 110, 95, 120]) }, PRODUCER);
+    await fabric.facts.push(prices("DDD", [90, 110, 95, 120]));
     await new Promise((r) => setTimeout(r, 500));
-    expect((await call("PUT", "/v1/monitors/m-bt", priceMonitor("DDD", "crosses_above", 100))).status).toBe(201);
-    const bt = await call("POST", "/v1/monitors/m-bt/backtest", {});
-    expect(bt.status).toBe(200);
-    expect(bt.json.matches?.length).toBe(2);
-    const matches = await call("GET", "/v1/monitors/m-bt/matches");
-    expect(matches.json.matches).toEqual([]);
+    expect((await fabric.monitors.put("m-bt", priceMonitorInput("DDD", "crosses_above", 100))).created).toBe(true);
+    expect(await fabric.monitors.backtest("m-bt")).toHaveLength(2);
+    expect(await matchesOf("m-bt")).toEqual([]);
   });
 });

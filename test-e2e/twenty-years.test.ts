@@ -4,7 +4,7 @@ import type { Op } from "../matcher/src/engine/types";
 import type { AcceptedFact } from "../shared/src/facts";
 import { MonitorBodySchema } from "../shared/src/monitor";
 import { factStreamKey } from "../shared/src/streams";
-import { call, eventually, PRODUCER } from "./helpers";
+import { eventually, fabric, matchesOf } from "./helpers";
 
 /** 20 years of seeded daily closes for one symbol: a random walk with drift and volatility regimes. */
 function dailyCloses(days: number, seed: number): number[] {
@@ -23,7 +23,7 @@ function dailyCloses(days: number, seed: number): number[] {
   return closes;
 }
 
-const stream = { kind: "market_price", subject: { symbol: "SPX20Y" } };
+const stream = { kind: "market_price" as const, subject: { symbol: "SPX20Y" } };
 const base = { ownerUserId: "u-20y", linkedPortfolioIds: ["pf-20y"], enabled: true };
 const DAY = 86_400_000;
 const MONITORS: Record<string, Record<string, unknown>> = {
@@ -67,26 +67,24 @@ const MONITORS: Record<string, Record<string, unknown>> = {
 describe("20 years of daily closes through POST /v1/facts", () => {
   it("gives exactly the matches the reference evaluator computes for crossing, level, change and duration monitors", async () => {
     for (const [id, body] of Object.entries(MONITORS))
-      expect((await call("PUT", `/v1/monitors/${id}`, body)).status).toBe(201);
+      expect((await fabric.monitors.put(id, MonitorBodySchema.parse(body))).created).toBe(true);
     const t0 = Date.UTC(2006, 0, 2);
     const closes = dailyCloses(20 * 365, 20);
     const facts = closes.map((price, d) => ({ ...stream, observedAt: t0 + d * DAY, data: { price } }));
     const accepted: AcceptedFact[] = [];
-    for (let i = 0; i < facts.length; i += 1000) {
-      const chunk = facts.slice(i, i + 1000);
-      const res = await call("POST", "/v1/facts", { facts: chunk }, PRODUCER);
-      expect(res.status).toBe(202);
-      (res.json.eventIds as string[]).forEach((eventId, j) => {
-        const f = chunk[j] as (typeof facts)[number];
-        accepted.push({
-          ...f,
-          eventId,
-          producerId: "dev-producer",
-          receivedAt: 0,
-          streamKey: factStreamKey(f as never),
-        } as AcceptedFact);
-      });
-    }
+    // One push of all 7,300 facts: the client splits it into requests within the limits, in order.
+    const { eventIds } = await fabric.facts.push(facts);
+    expect(eventIds).toHaveLength(facts.length);
+    eventIds.forEach((eventId, j) => {
+      const f = facts[j] as (typeof facts)[number];
+      accepted.push({
+        ...f,
+        eventId,
+        producerId: "dev-producer",
+        receivedAt: 0,
+        streamKey: factStreamKey(f as never),
+      } as AcceptedFact);
+    });
     const ops: Op[] = [
       ...Object.entries(MONITORS).map(([monitorId, body]) => ({
         type: "upsert" as const,
@@ -100,20 +98,7 @@ describe("20 years of daily closes through POST /v1/facts", () => {
       const want = expected.filter((m) => m.monitorId === id).map((m) => m.matchId);
       expect(want.length, `${id} has matches to compare`).toBeGreaterThan(0);
       const got = await eventually(
-        async () => {
-          const all: string[] = [];
-          let after: string | undefined;
-          for (;;) {
-            const page = await call(
-              "GET",
-              `/v1/monitors/${id}/matches?limit=1000${after ? `&after=${encodeURIComponent(after)}` : ""}`,
-            );
-            const ids = (page.json.matches ?? []).map((m) => String(m.matchId));
-            all.push(...ids);
-            if (ids.length < 1000) return all;
-            after = ids.at(-1);
-          }
-        },
+        async () => (await matchesOf(id)).map((m) => m.matchId),
         (ids) => ids.length >= want.length,
         20_000,
       );

@@ -1,15 +1,15 @@
 import { describe, expect, it } from "vitest";
-import { call, eventually, PRODUCER, priceMonitor, prices } from "./helpers";
+import { call, eventually, fabric, priceMonitorInput, prices } from "./helpers";
 
 const CP = "/v1/admin/control-plane/workflow-monitors";
 type State = { tickCount: number; lastTickReason: string | null };
-const stateOf = async (id: string) => (await call("GET", `/v1/monitors/${id}`)).json.state as State | undefined;
+const stateOf = async (id: string): Promise<State> => (await fabric.monitors.get(id)).state;
 
 describe("matches and completions wake the monitor's workflow", () => {
   it("a match pushed as facts shows up as a tick with reason trigger_match, and a notified execution ref as execution_completed", async () => {
-    const monitor = priceMonitor("WAKE", "crosses_above", 100);
-    expect((await call("PUT", "/v1/monitors/wake-1", monitor)).status).toBe(201);
-    expect((await call("POST", "/v1/facts", { facts: prices("WAKE", [90, 110]) }, PRODUCER)).status).toBe(202);
+    const monitor = priceMonitorInput("WAKE", "crosses_above", 100);
+    expect((await fabric.monitors.put("wake-1", monitor)).created).toBe(true);
+    expect(await fabric.facts.push(prices("WAKE", [90, 110]))).toMatchObject({ accepted: 2 });
 
     const afterMatch = await eventually(
       () => stateOf("wake-1"),

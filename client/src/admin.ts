@@ -9,6 +9,7 @@ import {
   type Match,
   type Monitor,
   type MonitorInput,
+  type MonitorStatus,
   type RebuildStatus,
   type StoredFact,
   type TimeInput,
@@ -29,6 +30,8 @@ export type MonitorFilters = {
   /** A stream key, e.g. `market_price:BTC-USD`. */
   stream?: string;
   enabled?: boolean;
+  /** `expired` once expiresAt has passed; `active` / `disabled` otherwise, by `enabled`. */
+  status?: MonitorStatus;
   /** Page size (1–500). */
   pageSize?: number;
 };

@@ -10,14 +10,18 @@ export type MonitorState = {
   lastTickAt: number | null;
   lastTickReason: string | null;
 };
-export type Monitor = MonitorDefinition & { state: MonitorState };
+export type MonitorStatus = "active" | "disabled" | "expired";
+/** A read: the definition (expiresAt in epoch ms), its status and its state. */
+export type Monitor = MonitorDefinition & { status: MonitorStatus; state: MonitorState };
 
 /** A monitor body as `monitors.put` takes it: the predicate may be a builder, `fire` partial. */
 export type MonitorInput = Omit<
   MonitorBody,
-  "predicate" | "fire" | "linkedPortfolioIds" | "enabled" | "expectedVersion"
+  "predicate" | "fire" | "linkedPortfolioIds" | "enabled" | "expectedVersion" | "expiresAt"
 > & {
   predicate: PredicateLike;
+  /** RFC 3339 with an offset, or epoch ms. */
+  expiresAt?: string | number;
   fire?: FirePolicyInput;
   linkedPortfolioIds?: string[];
   enabled?: boolean;

@@ -1,5 +1,7 @@
 import { DEFAULT_SHARD_COUNT } from "../../shared/src/contract/topology";
+import { MonitorBodySchema } from "../../shared/src/monitor";
 import { shardOf, streamKey } from "../../shared/src/streams";
+import { devClient } from "./fabric-client";
 
 /**
  * load:burst's population: N monitors on one symbol, `crosses_below` at thresholds spread evenly
@@ -46,18 +48,21 @@ export function probeSymbol(shards = DEFAULT_SHARD_COUNT): string {
   for (let i = 0; ; i++) if (shardOf(streamKey(priceStream(`PROBE${i}`)), shards) !== busy) return `PROBE${i}`;
 }
 
-export function probeBody(symbol: string, level: number): string {
-  return JSON.stringify({
+export function probeBody(symbol: string, level: number): Record<string, unknown> {
+  return {
     workflowId: "wf-probe",
     ownerUserId: "u-probe",
     linkedPortfolioIds: [],
     predicate: { all: [{ stream: priceStream(symbol), field: "price", op: "crosses_above", value: level }] },
     fire: { mode: "edge" },
     enabled: true,
-  });
+  };
 }
 
-/** PUT every monitor, `concurrency` at a time; retries a 429/5xx or a refused connection a few times. Returns versions. */
+/**
+ * PUT every monitor through the client, `concurrency` at a time (the client retries a 429/503 or
+ * a refused connection with backoff, and throws a FabricError on anything else). Returns versions.
+ */
 export async function registerAll(base: string, monitors: BurstMonitor[], concurrency: number): Promise<number[]> {
   const versions: number[] = new Array(monitors.length);
   let next = 0;
@@ -66,41 +71,22 @@ export async function registerAll(base: string, monitors: BurstMonitor[], concur
       const i = next++;
       const m = monitors[i];
       if (!m) continue;
-      versions[i] = await put(base, m.monitorId, JSON.stringify(m.body));
+      versions[i] = await put(base, m.monitorId, m.body);
     }
   };
   await Promise.all(Array.from({ length: concurrency }, worker));
   return versions;
 }
 
-export async function put(base: string, monitorId: string, body: string): Promise<number> {
-  for (let attempt = 0; ; attempt++) {
-    let status = 0;
-    let text = "";
-    try {
-      const res = await fetch(`${base}/v1/monitors/${monitorId}`, { method: "PUT", headers: ADMIN, body });
-      status = res.status;
-      text = await res.text();
-      if (res.ok) return (JSON.parse(text) as { version: number }).version;
-    } catch (err) {
-      text = String(err);
-    }
-    if ((status !== 0 && status !== 429 && status < 500) || attempt >= 5)
-      throw new Error(`PUT /v1/monitors/${monitorId} answered ${status}: ${text.slice(0, 300)}`);
-    await new Promise((r) => setTimeout(r, 500 * (attempt + 1)));
-  }
+export async function put(base: string, monitorId: string, body: Record<string, unknown>): Promise<number> {
+  const { version } = await devClient(base).monitors.put(monitorId, MonitorBodySchema.parse(body));
+  return version;
 }
 
-/** One market_price fact on `symbol`; answers its eventId. */
+/** One market_price fact on `symbol`, pushed through the client; answers its eventId. */
 export async function pushPrice(base: string, symbol: string, price: number, observedAt = Date.now()): Promise<string> {
-  const fact = { kind: "market_price", subject: { symbol }, observedAt, data: { price } };
-  const res = await fetch(`${base}/v1/facts`, {
-    method: "POST",
-    headers: PRODUCER,
-    body: JSON.stringify({ facts: [fact] }),
-  });
-  if (res.status !== 202) throw new Error(`POST /v1/facts answered ${res.status}: ${await res.text()}`);
-  const { eventIds } = (await res.json()) as { eventIds: string[] };
+  const fact = { kind: "market_price" as const, subject: { symbol }, observedAt, data: { price } };
+  const { eventIds } = await devClient(base).facts.push([fact]);
   const eventId = eventIds[0];
   if (!eventId) throw new Error("POST /v1/facts answered no eventId");
   return eventId;

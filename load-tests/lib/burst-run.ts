@@ -103,7 +103,7 @@ export async function runBurst(o: BurstOptions): Promise<BurstRun> {
         method: "PUT",
         path: "/v1/monitors/burst-probe",
         headers: ADMIN,
-        body: () => probeBody(probe, 101 + (updates++ % 10)),
+        body: () => JSON.stringify(probeBody(probe, 101 + (updates++ % 10))),
       },
       { route: "GET monitor", method: "GET", path: "/v1/monitors/burst-probe", headers: ADMIN },
       { route: "stats", method: "GET", path: "/v1/admin/stats", headers: ADMIN },

@@ -27,17 +27,11 @@ export type OpenLoopOptions = {
 
 export type OpenLoopResult = { sent: number; ok: number; failed: number; latenciesMs: number[] };
 
+/** The raw HTTP open loop: one POST of `body()` to `url` per due instant, on keep-alive sockets. */
 export async function openLoop(opts: OpenLoopOptions): Promise<OpenLoopResult> {
   const agent = new http.Agent({ keepAlive: true, maxSockets: opts.connections ?? 64 });
   const target = new URL(opts.url);
-  const interval = 1000 / opts.rate;
-  const total = Math.round(opts.rate * opts.seconds);
-  const latenciesMs: number[] = [];
-  let ok = 0;
-  let failed = 0;
-  const inFlight: Promise<void>[] = [];
-
-  const send = (due: number): Promise<void> =>
+  const send = (): Promise<boolean> =>
     new Promise((resolve) => {
       const payload = opts.body();
       const req = http.request(
@@ -51,34 +45,58 @@ export async function openLoop(opts: OpenLoopOptions): Promise<OpenLoopResult> {
         },
         (res) => {
           res.resume();
-          res.on("end", () => {
-            latenciesMs.push(performance.now() - due);
-            if (res.statusCode !== undefined && res.statusCode >= 200 && res.statusCode < 300) ok++;
-            else failed++;
-            resolve();
-          });
+          res.on("end", () => resolve(res.statusCode !== undefined && res.statusCode >= 200 && res.statusCode < 300));
         },
       );
-      req.on("error", () => {
-        failed++;
-        resolve();
-      });
+      req.on("error", () => resolve(false));
       req.end(payload);
     });
+  try {
+    return await openLoopOf({ rate: opts.rate, seconds: opts.seconds, send });
+  } finally {
+    agent.destroy();
+  }
+}
+
+/**
+ * The same schedule for any request: `send` is called once per due instant (true = success), and
+ * its latency counts from that instant. bench:ingest runs its client run through it.
+ *
+ * @example await openLoopOf({ rate: 200, seconds: 20, send: async () => (await client.facts.push(batch())).accepted > 0 })
+ */
+export async function openLoopOf(opts: {
+  rate: number;
+  seconds: number;
+  send: () => Promise<boolean>;
+}): Promise<OpenLoopResult> {
+  const interval = 1000 / opts.rate;
+  const total = Math.round(opts.rate * opts.seconds);
+  const latenciesMs: number[] = [];
+  let ok = 0;
+  let failed = 0;
+  const inFlight: Promise<void>[] = [];
+  const sendAt = (due: number) =>
+    opts
+      .send()
+      .catch(() => false)
+      .then((success) => {
+        latenciesMs.push(performance.now() - due);
+        if (success) ok++;
+        else failed++;
+      });
 
   const start = performance.now();
   for (let i = 0; i < total; ) {
     const now = performance.now();
     // Every request due by now goes out now (catching up after a late timer), stamped with its due time.
     while (i < total && start + i * interval <= now) {
-      inFlight.push(send(start + i * interval));
+      inFlight.push(sendAt(start + i * interval));
       i++;
     }
     const nextDue = start + i * interval;
     await new Promise((r) => setTimeout(r, Math.max(0, nextDue - performance.now())));
   }
   await Promise.all(inFlight);
-  agent.destroy();
   return { sent: total, ok, failed, latenciesMs };
 }
 

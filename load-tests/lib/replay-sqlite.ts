@@ -1,4 +1,4 @@
-import { readFileSync, rmSync } from "node:fs";
+import { readdirSync, readFileSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { DatabaseSync } from "node:sqlite";
 
@@ -8,10 +8,13 @@ import { DatabaseSync } from "node:sqlite";
  *
  * @example const db = openReplayDb(path); db.exec(MIGRATION);
  */
-export const MIGRATION = readFileSync(
-  join(import.meta.dirname, "../../migrations/0001_event_log_and_projections.sql"),
-  "utf8",
-);
+const MIGRATIONS_DIR = join(import.meta.dirname, "../../migrations");
+/** Every migration in file-name order, as wrangler applies them (0006 adds monitors' expiry columns). */
+export const MIGRATION = readdirSync(MIGRATIONS_DIR)
+  .filter((f) => f.endsWith(".sql"))
+  .sort()
+  .map((f) => readFileSync(join(MIGRATIONS_DIR, f), "utf8"))
+  .join("\n");
 export const LOG_INSERT =
   "INSERT INTO event_log (event_id, type, aggregate_type, aggregate_id, aggregate_version, occurred_at, schema_version, body) VALUES (?, ?, ?, ?, ?, ?, ?, ?)";
 

@@ -1,6 +1,7 @@
 import { recordDeadLetters } from "../../shared/src/dead-letters";
 import { app } from "./app";
 import type { RuntimeEnv } from "./env";
+import { expireDue } from "./registry/expiry-scan";
 import { runDueScan, scanRequestId } from "./runtime/delivery/due-scan";
 import { consumeWakes } from "./runtime/wakes/wakes-consumer";
 
@@ -16,6 +17,11 @@ export default {
     return consumeWakes(batch, env);
   },
   async scheduled(controller, env) {
-    await runDueScan(env, { requestId: scanRequestId(controller.scheduledTime), workerId: "cron" });
+    // Both run even if one fails; the cron reports a failure of either.
+    const [due, expiry] = await Promise.allSettled([
+      runDueScan(env, { requestId: scanRequestId(controller.scheduledTime), workerId: "cron" }),
+      expireDue(env, Date.now()),
+    ]);
+    for (const r of [due, expiry]) if (r.status === "rejected") throw r.reason;
   },
 } satisfies ExportedHandler<RuntimeEnv>;

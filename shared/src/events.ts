@@ -91,6 +91,17 @@ const envelope = <T extends string, V extends number, A extends "monitor" | "wor
 export const MonitorRegisteredSchema = envelope("monitor_registered", 1, "monitor", MonitorDefinitionSchema);
 export const MonitorUpdatedSchema = envelope("monitor_updated", 1, "monitor", MonitorDefinitionSchema);
 export const MonitorRemovedSchema = envelope("monitor_removed", 1, "monitor", z.strictObject({ monitorId: id() }));
+/**
+ * Wall-clock time passed the `expiresAt` of one monitor version (DESIGN §8 expiry). One per
+ * (monitor, version): aggregateVersion is the version that expired (it sets no new version), and
+ * its eventId is derived from both, so a repeated scan records nothing new.
+ */
+export const MonitorExpiredSchema = envelope(
+  "monitor_expired",
+  1,
+  "monitor",
+  z.strictObject({ monitorId: id(), version: z.number().int().min(1), expiresAt: epochMs() }),
+);
 
 const triggerMatchedV1Data = {
   matchId: id().max(400),
@@ -150,6 +161,7 @@ export const DomainEventSchema = z.discriminatedUnion("type", [
   MonitorRegisteredSchema,
   MonitorUpdatedSchema,
   MonitorRemovedSchema,
+  MonitorExpiredSchema,
   TriggerMatchedSchema,
   TickExecutedSchema,
   ExecutionRefRecordedSchema,
@@ -161,6 +173,7 @@ export type EventOf<T extends DomainEventType> = Extract<DomainEvent, { type: T 
 export type MonitorRegistered = EventOf<"monitor_registered">;
 export type MonitorUpdated = EventOf<"monitor_updated">;
 export type MonitorRemoved = EventOf<"monitor_removed">;
+export type MonitorExpired = EventOf<"monitor_expired">;
 export type TriggerMatched = EventOf<"trigger_matched">;
 export type TickExecuted = EventOf<"tick_executed">;
 export type ExecutionRefRecorded = EventOf<"execution_ref_recorded">;
@@ -172,6 +185,7 @@ export const CURRENT_SCHEMA_VERSION: Record<DomainEventType, number> = {
   monitor_registered: 1,
   monitor_updated: 1,
   monitor_removed: 1,
+  monitor_expired: 1,
   trigger_matched: 2,
   tick_executed: 1,
   execution_ref_recorded: 1,

@@ -29,7 +29,9 @@ export const MonitorBodySchema = z
       .optional(),
     expectedVersion: z.number().int().min(0).optional(),
     /** DESIGN §8 expiry: no match from a fact observed at or after it; RFC 3339 or epoch ms. */
-    expiresAt: TimeInputSchema.optional(),
+    expiresAt: TimeInputSchema.optional().describe(
+      "RFC 3339 with an offset, or epoch ms: no match from a fact observed at or after it, and the monitor reads as expired once wall-clock time reaches it",
+    ),
   })
   .superRefine((m, ctx) => {
     for (const issue of predicateLimitIssues(m.predicate)) {

@@ -1,4 +1,10 @@
-import type { EventDraft, MonitorRegistered, MonitorRemoved, MonitorUpdated } from "../../../shared/src/events";
+import type {
+  EventDraft,
+  MonitorExpired,
+  MonitorRegistered,
+  MonitorRemoved,
+  MonitorUpdated,
+} from "../../../shared/src/events";
 import type { MonitorBody, MonitorDefinition } from "../../../shared/src/monitor";
 import type { ProblemCode } from "../../../shared/src/problem";
 
@@ -13,19 +19,25 @@ import type { ProblemCode } from "../../../shared/src/problem";
  * if (!result.ok) throw new ProblemError(problem(result.error.code, result.error.detail));
  */
 
-export type RegistryEvent = MonitorRegistered | MonitorUpdated | MonitorRemoved;
+export type RegistryEvent = MonitorRegistered | MonitorUpdated | MonitorRemoved | MonitorExpired;
 export type RegistryEventDraft = EventDraft<RegistryEvent>;
 
-/** `version` keeps growing across remove and re-register, so (monitorId, version) never repeats. */
+/**
+ * `version` keeps growing across remove and re-register, so (monitorId, version) never repeats.
+ * `expiredVersion` is the version a monitor_expired was recorded for (expiry sets no new version).
+ */
 export type RegistryState = {
   status: "absent" | "active" | "removed";
   version: number;
   definition?: MonitorDefinition;
+  expiredVersion?: number;
 };
 
+/** `expire` records monitor_expired once wall-clock `now` has reached the live version's expiresAt. */
 export type RegistryCommand =
   | { type: "register_or_update"; monitorId: string; body: MonitorBody; expectedVersion?: number }
-  | { type: "remove"; monitorId: string; expectedVersion?: number };
+  | { type: "remove"; monitorId: string; expectedVersion?: number }
+  | { type: "expire"; monitorId: string; now: number };
 
 /** A domain error; `code` is a ProblemCode, so `problem(code, detail)` gives its HTTP status. */
 export type RegistryError = {
@@ -70,6 +82,21 @@ export function decide(command: RegistryCommand, state: RegistryState): Registry
   const liveVersion = state.status === "active" ? state.version : 0;
   const base = { aggregateType: "monitor" as const, aggregateId: monitorId, schemaVersion: 1 as const };
 
+  if (command.type === "expire") {
+    const expiresAt = state.definition?.expiresAt;
+    const live = state.status === "active" && expiresAt !== undefined && expiresAt <= command.now;
+    // Once per version: a second scan, or one after an update that moved expiresAt on, is a no-op.
+    if (!live || state.expiredVersion === state.version) return [];
+    return [
+      {
+        ...base,
+        type: "monitor_expired",
+        aggregateVersion: state.version,
+        data: { monitorId, version: state.version, expiresAt },
+      },
+    ];
+  }
+
   if (command.type === "remove") {
     if (state.status === "absent") return notFound(monitorId, state);
     // A retried DELETE is a no-op, not a 404: the monitor is already gone.
@@ -96,6 +123,11 @@ export function decide(command: RegistryCommand, state: RegistryState): Registry
 }
 
 export function evolve(state: RegistryState, event: RegistryEvent | RegistryEventDraft): RegistryState {
+  if (event.type === "monitor_expired") {
+    // It marks the version it names, and only while that version is the live one.
+    const current = state.status === "active" && event.aggregateVersion === state.version;
+    return current ? { ...state, expiredVersion: event.aggregateVersion } : state;
+  }
   // Versions only grow: a redelivered or out-of-order older event changes nothing.
   if (event.aggregateVersion <= state.version) return state;
   switch (event.type) {

@@ -25,6 +25,7 @@ export const MONITOR_BODY_EXAMPLE: z.input<typeof MonitorBodySchema> = {
   linkedPortfolioIds: ["pf_1"],
   predicate,
   fire: { mode: "edge", cooldownMs: 60000, once: false },
+  expiresAt: "2027-01-01T00:00:00Z",
 };
 
 export const MONITOR_EXAMPLE: z.output<typeof MonitorSchema> = {
@@ -36,6 +37,8 @@ export const MONITOR_EXAMPLE: z.output<typeof MonitorSchema> = {
   predicate,
   fire: { mode: "edge", cooldownMs: 60000, once: false },
   enabled: true,
+  expiresAt: 1798761600000,
+  status: "active",
   state: {
     matchCount: 1,
     lastMatchId: "btc-100k~1~01KBQ3Z0A1B2C3D4E5F6G7H8J9",

@@ -17,6 +17,8 @@ export async function indexEvent(
   const shards = shardCount(env);
   const shard = (n: number) => env.SHARDS.get(env.SHARDS.idFromName(shardName(n)));
   const routes = env.ROUTES.get(env.ROUTES.idFromName(ROUTES_NAME));
+  // Expiry changes no index: the shards already skip facts observed at or after expiresAt.
+  if (event.type === "monitor_expired") return;
   const monitorId = event.aggregateId;
   const before = previous ? placementOf(previous, shards) : undefined;
 

@@ -1,9 +1,29 @@
 import { conditionsOf } from "../../../shared/src/predicate";
 import { streamKey } from "../../../shared/src/streams";
-import { MONITOR_VIEW_SQL, type MonitorView, type MonitorViewRow, monitorView } from "./read-model";
+import {
+  EXPIRED_SQL,
+  MONITOR_VIEW_SQL,
+  type MonitorStatus,
+  type MonitorView,
+  type MonitorViewRow,
+  monitorView,
+} from "./read-model";
 
 /** Filters of GET /v1/monitors; `stream` is a stream key such as `market_price:BTC-USD`. */
-export type MonitorFilters = { workflowId?: string; ownerUserId?: string; enabled?: boolean; stream?: string };
+export type MonitorFilters = {
+  workflowId?: string;
+  ownerUserId?: string;
+  enabled?: boolean;
+  status?: MonitorStatus;
+  stream?: string;
+};
+
+/** The status filter as SQL over one bound `now` (see statusOf: expiry comes first). */
+const STATUS_SQL: Record<MonitorStatus, string> = {
+  expired: EXPIRED_SQL,
+  active: `m.enabled = 1 AND NOT ${EXPIRED_SQL}`,
+  disabled: `m.enabled = 0 AND NOT ${EXPIRED_SQL}`,
+};
 
 /** Rows read per step while a stream filter (checked on the definition) skips monitors. */
 const SCAN_STEP = 200;
@@ -12,7 +32,7 @@ const SCAN_LIMIT = 2_000;
 
 /**
  * A page of live monitors in monitorId order, after `cursor` (the last monitorId the previous page
- * read). Workflow, owner and enabled filter in SQL; a stream filter is checked on each definition's
+ * read). Workflow, owner, enabled and status filter in SQL; a stream filter is checked on each definition's
  * conditions, so a page may hold fewer than `limit` monitors while `nextCursor` says more may follow.
  *
  * @example await listMonitors(env.DB, { ownerUserId: "u_1" }, 50) // { monitors, nextCursor }
@@ -22,11 +42,13 @@ export async function listMonitors(
   filters: MonitorFilters,
   limit: number,
   cursor?: string,
+  now = Date.now(),
 ): Promise<{ monitors: MonitorView[]; nextCursor: string | null }> {
   const clauses: [string, string | number | undefined][] = [
     ["m.workflow_id = ?", filters.workflowId],
     ["m.owner_user_id = ?", filters.ownerUserId],
     ["m.enabled = ?", filters.enabled === undefined ? undefined : filters.enabled ? 1 : 0],
+    [filters.status === undefined ? "" : STATUS_SQL[filters.status], filters.status === undefined ? undefined : now],
   ];
   const used = clauses.filter((c): c is [string, string | number] => c[1] !== undefined);
   const binds = used.map(([, v]) => v);
@@ -40,7 +62,7 @@ export async function listMonitors(
       .bind(...binds, after, step)
       .all<MonitorViewRow>();
     for (const row of results) {
-      const view = monitorView(row);
+      const view = monitorView(row, now);
       if (filters.stream !== undefined && !readsStream(view, filters.stream)) {
         after = row.monitor_id;
         continue;

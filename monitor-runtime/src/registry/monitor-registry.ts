@@ -1,9 +1,17 @@
 import { DurableObject } from "cloudflare:workers";
 import { projectEvents, sendEvents } from "../../../shared/src/contract/events-message";
 import { type DomainEvent, parseDomainEvent, stamp } from "../../../shared/src/events";
-import { newId } from "../../../shared/src/ids";
+import { deterministicUlid, newId } from "../../../shared/src/ids";
 import type { RuntimeEnv } from "../env";
-import { evolve, execute, initialState, type RegistryCommand, type RegistryEvent, type RegistryState } from "./decider";
+import {
+  evolve,
+  execute,
+  initialState,
+  type RegistryCommand,
+  type RegistryEvent,
+  type RegistryEventDraft,
+  type RegistryState,
+} from "./decider";
 import { indexEvent } from "./index-in-shards";
 
 /**
@@ -41,7 +49,7 @@ export class MonitorRegistry extends DurableObject<RuntimeEnv> {
     const outcome = execute(cmd, state);
     if (!outcome.ok) return { ok: false, ...outcome.error };
     const now = Date.now();
-    const events = outcome.events.map((draft) => stamp<RegistryEvent>(draft, { eventId: newId(now), occurredAt: now }));
+    const events = await Promise.all(outcome.events.map((draft) => stampDraft(draft, now)));
     this.ctx.storage.transactionSync(() => {
       for (const e of events)
         this.ctx.storage.sql.exec("INSERT INTO events (event_id, body) VALUES (?, ?)", e.eventId, JSON.stringify(e));
@@ -66,6 +74,14 @@ export class MonitorRegistry extends DurableObject<RuntimeEnv> {
       };
     }
     return { ok: true, version: outcome.version, created: outcome.created, changed: events.length > 0 };
+  }
+
+  /**
+   * Records monitor_expired if wall-clock time has reached the live version's expiresAt (once per
+   * version). The cron's expiry scan calls it; see registry/expiry-scan.ts for why there.
+   */
+  async expire(monitorId: string): Promise<CommandResult> {
+    return this.command({ type: "expire", monitorId, now: Date.now() });
   }
 
   /** The current definition and version (authoritative; the D1 read model may lag a queue hop). */
@@ -113,4 +129,16 @@ export class MonitorRegistry extends DurableObject<RuntimeEnv> {
     }
     return state.definition;
   }
+}
+
+/**
+ * Stamps a decided event. monitor_expired's id is a function of (monitor, version), so however
+ * often a scan asks, event_log and the projector hold one such event per version.
+ */
+async function stampDraft(draft: RegistryEventDraft, now: number): Promise<RegistryEvent> {
+  const eventId =
+    draft.type === "monitor_expired"
+      ? await deterministicUlid(draft.data.expiresAt, draft.type, draft.aggregateId, draft.aggregateVersion)
+      : newId(now);
+  return stamp<RegistryEvent>(draft, { eventId, occurredAt: now });
 }

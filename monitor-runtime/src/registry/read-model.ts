@@ -13,17 +13,41 @@ export type MonitorStateView = {
   lastTickReason: string | null;
 };
 
-export type MonitorView = MonitorDefinition & { state: MonitorStateView };
+/**
+ * `expired` once wall-clock time has reached expiresAt (whether or not monitor_expired is recorded
+ * yet: the cron records it within a minute), else `disabled` or `active` by `enabled`.
+ */
+export type MonitorStatus = "active" | "disabled" | "expired";
+
+export type MonitorView = MonitorDefinition & { status: MonitorStatus; state: MonitorStateView };
 
 /** The columns a monitor read selects (definition joined with its state). */
-export const MONITOR_VIEW_SQL = `SELECT m.monitor_id, m.definition, s.match_count, s.last_match_id, s.last_matched_at,
-    s.tick_count, s.last_tick_at, s.last_tick_reason
+export const MONITOR_VIEW_SQL = `SELECT m.monitor_id, m.definition, m.enabled, m.expires_at, m.expired_version,
+    m.definition_version, s.match_count, s.last_match_id, s.last_matched_at, s.tick_count, s.last_tick_at,
+    s.last_tick_reason
   FROM monitors m LEFT JOIN monitor_state s ON s.monitor_id = m.monitor_id
   WHERE m.removed = 0 AND m.definition IS NOT NULL`;
+
+/** SQL for "this row's definition is expired at the time bound to ?" (the list's status filter). */
+export const EXPIRED_SQL =
+  "(m.expired_version >= m.definition_version OR (m.expires_at IS NOT NULL AND m.expires_at <= ?))";
+
+export function statusOf(
+  row: Pick<MonitorViewRow, "enabled" | "expires_at" | "expired_version" | "definition_version">,
+  now: number,
+): MonitorStatus {
+  const expired = row.expired_version >= row.definition_version || (row.expires_at !== null && row.expires_at <= now);
+  if (expired) return "expired";
+  return row.enabled ? "active" : "disabled";
+}
 
 export type MonitorViewRow = {
   monitor_id: string;
   definition: string;
+  enabled: number;
+  expires_at: number | null;
+  expired_version: number;
+  definition_version: number;
   match_count: number | null;
   last_match_id: string | null;
   last_matched_at: number | null;
@@ -32,9 +56,10 @@ export type MonitorViewRow = {
   last_tick_reason: string | null;
 };
 
-export function monitorView(row: MonitorViewRow): MonitorView {
+export function monitorView(row: MonitorViewRow, now: number): MonitorView {
   return {
     ...(JSON.parse(row.definition) as MonitorDefinition),
+    status: statusOf(row, now),
     state: {
       matchCount: row.match_count ?? 0,
       lastMatchId: row.last_match_id,
@@ -46,9 +71,9 @@ export function monitorView(row: MonitorViewRow): MonitorView {
   };
 }
 
-export async function readMonitor(db: D1Database, monitorId: string): Promise<MonitorView | null> {
+export async function readMonitor(db: D1Database, monitorId: string, now = Date.now()): Promise<MonitorView | null> {
   const row = await db.prepare(`${MONITOR_VIEW_SQL} AND m.monitor_id = ?`).bind(monitorId).first<MonitorViewRow>();
-  return row ? monitorView(row) : null;
+  return row ? monitorView(row, now) : null;
 }
 
 /** A page of matches in event-time order, after the match named by the cursor. */

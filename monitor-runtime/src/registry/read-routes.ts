@@ -26,6 +26,10 @@ const MonitorListQuery = z.object({
   ownerUserId: z.string().min(1).optional(),
   stream: z.string().min(1).optional().describe("a stream key, e.g. market_price:BTC-USD"),
   enabled: z.enum(["true", "false"]).optional(),
+  status: z
+    .enum(["active", "disabled", "expired"])
+    .optional()
+    .describe("expired: expiresAt has passed; active / disabled: not expired, by enabled"),
   limit: limit(500, 100),
   cursor: z.string().min(1).optional().describe("nextCursor of the previous page"),
 });
@@ -36,7 +40,8 @@ readApp.openapi(
     path: "/v1/monitors",
     operationId: "listMonitors",
     tags: ["monitors"],
-    summary: "List monitors (filters: workflowId, ownerUserId, stream, enabled), monitorId order, cursor paging",
+    summary:
+      "List monitors (filters: workflowId, ownerUserId, stream, enabled, status), monitorId order, cursor paging",
     security: [{ bearer: [] }],
     request: { query: MonitorListQuery },
     responses: {
@@ -59,6 +64,7 @@ readApp.openapi(
         ...(q.ownerUserId ? { ownerUserId: q.ownerUserId } : {}),
         ...(q.stream ? { stream: q.stream } : {}),
         ...(q.enabled ? { enabled: q.enabled === "true" } : {}),
+        ...(q.status ? { status: q.status } : {}),
       },
       q.limit,
       q.cursor,

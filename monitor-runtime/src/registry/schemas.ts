@@ -27,8 +27,26 @@ export const MonitorStateSchema = z
   })
   .openapi("MonitorState");
 
-/** A monitor as GET /v1/monitors/{id} and GET /v1/monitors answer it: its definition and its state. */
-export const MonitorSchema = docSchema(MonitorDefinitionSchema.extend({ state: MonitorStateSchema }), "Monitor");
+/**
+ * A monitor as GET /v1/monitors/{id} and GET /v1/monitors answer it: its definition (expiresAt in
+ * epoch ms, like every time a read returns), its status and its state.
+ */
+export const MonitorSchema = docSchema(
+  MonitorDefinitionSchema.extend({
+    expiresAt: z
+      .number()
+      .int()
+      .optional()
+      .describe("epoch ms: no match from a fact observed at or after it; the monitor reads as expired from then on"),
+    status: z
+      .enum(["active", "disabled", "expired"])
+      .describe(
+        "expired once wall-clock time reaches expiresAt (an update with a later expiresAt revives it); else by enabled",
+      ),
+    state: MonitorStateSchema,
+  }),
+  "Monitor",
+);
 
 const TriggerEventDoc = docSchema(TriggerEventSchema, "TriggerEvent");
 

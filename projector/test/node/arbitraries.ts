@@ -34,6 +34,7 @@ const definition = (monitorId: string, version: number, workflowId: string, inte
   fire: { mode: "edge" as const, cooldownMs: 0, once: false },
   enabled: version % 3 !== 0,
   ...(interval ? { checkIntervalMs: 60_000 } : {}),
+  ...(version % 2 === 0 ? { expiresAt: T0 + version * 1000 } : {}),
 });
 
 const monitorId = fc.constantFrom(...MONITORS);
@@ -83,6 +84,20 @@ const draft = fc.oneof(
           data: definition(m, v, wf, interval),
         };
       }),
+  },
+  {
+    weight: 1,
+    arbitrary: fc.record({ m: monitorId, v: fc.integer({ min: 1, max: 6 }), at: time }).map(
+      ({ m, v, at }): Draft => ({
+        type: "monitor_expired",
+        schemaVersion: 1,
+        aggregateType: "monitor",
+        aggregateId: m,
+        aggregateVersion: v,
+        occurredAt: at + 7,
+        data: { monitorId: m, version: v, expiresAt: at },
+      }),
+    ),
   },
   {
     weight: 4,

@@ -1,15 +1,24 @@
-import { readFileSync } from "node:fs";
+import { readdirSync, readFileSync } from "node:fs";
 import { resolve } from "node:path";
 import { DatabaseSync } from "node:sqlite";
 import { PROJECTION_TABLES } from "../../../shared/src/projections/sql";
 import { type SqliteExecutor, sqliteExecutor } from "../../../shared/src/projections/sqlite-executor";
 
 export const MIGRATION = resolve(import.meta.dirname, "../../../migrations/0001_event_log_and_projections.sql");
+const MIGRATIONS_DIR = resolve(import.meta.dirname, "../../../migrations");
 
-/** An in-memory D1 stand-in with the real migration applied. */
+/** Every migration's SQL, in the order wrangler applies them (file name order). */
+export function allMigrations(): string {
+  const files = readdirSync(MIGRATIONS_DIR)
+    .filter((f) => f.endsWith(".sql"))
+    .sort();
+  return files.map((f) => readFileSync(resolve(MIGRATIONS_DIR, f), "utf8")).join("\n");
+}
+
+/** An in-memory D1 stand-in with the real migrations applied. */
 export function freshDb(): SqliteExecutor {
   const db = new DatabaseSync(":memory:");
-  db.exec(readFileSync(MIGRATION, "utf8"));
+  db.exec(allMigrations());
   return sqliteExecutor(db);
 }
 

@@ -7,7 +7,7 @@ import { dump, freshDb } from "./helpers";
 
 /**
  * Queue "events" may reorder. Within the rules the projections document (one body per matchId,
- * one definition per monitor version, ticks naming their monitor, one tick per (monitor, tickId), an
+ * one definition and one expiry per monitor version, ticks naming their monitor, one tick per (monitor, tickId), an
  * execution's ids not shared with another execution, a completion naming its execution by the
  * canonical refKey), any arrival order gives the same tables.
  */
@@ -20,6 +20,7 @@ function withinContract(events: DomainEvent[]): DomainEvent[] {
     if (e.type === "trigger_matched") key = `match:${e.data.matchId}`;
     else if (e.type === "monitor_removed" || e.type === "monitor_registered" || e.type === "monitor_updated")
       key = `monitor:${e.aggregateId}:${e.aggregateVersion}`;
+    else if (e.type === "monitor_expired") key = `expired:${e.aggregateId}:${e.aggregateVersion}`;
     else if (e.type === "tick_executed") {
       if (e.data.monitorId === undefined || e.data.executionRefs) return false;
       // Ticks are ordered per monitor by (tickedAt, tickId): a tickId names one tick of a monitor.

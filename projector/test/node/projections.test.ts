@@ -81,7 +81,13 @@ const completed = (refKey: string) =>
 
 const row = (db: ReturnType<typeof freshDb>, sql: string, ...params: (string | number)[]) =>
   db.db.prepare(sql).get(...params);
-const norm = (sql: string) => sql.replace(/\s+/g, " ").replace(/ \(/g, "(").trim();
+// ALTER TABLE … ADD COLUMN appends ", <column>" to the stored CREATE TABLE text.
+const norm = (sql: string) =>
+  sql
+    .replace(/\s+/g, " ")
+    .replace(/ \(/g, "(")
+    .replace(/ ([,)])/g, "$1")
+    .trim();
 
 describe("projections", () => {
   it("creates the live tables exactly as the rebuild's DDL does", () => {

@@ -27,6 +27,7 @@ export function projectEvent(
     case "monitor_updated":
       return [...monitorStatements(event, tables, at), registrationStateStatement(event, tables, at)];
     case "monitor_removed":
+    case "monitor_expired":
       return monitorStatements(event, tables, at);
     case "trigger_matched":
       if (options.deferMatchState) return [matchRowStatement(event, tables, at)];

@@ -31,10 +31,16 @@ export function projectionDdl(t: Record<ProjectionTable, string>, tag = ""): Ddl
   enabled INTEGER NOT NULL,
   removed INTEGER NOT NULL,
   created_at INTEGER NOT NULL,
-  updated_at INTEGER NOT NULL
+  updated_at INTEGER NOT NULL,
+  expires_at INTEGER,
+  expired_version INTEGER NOT NULL DEFAULT 0
 )`),
     // Ticks without monitorId resolve their monitors through it.
     load(`CREATE INDEX monitors_by_workflow${tag} ON ${t.monitors} (workflow_id)`),
+    // The expiry scan: monitors past expiresAt whose monitor_expired is not yet recorded.
+    read(
+      `CREATE INDEX monitors_expiring${tag} ON ${t.monitors} (expires_at) WHERE expires_at IS NOT NULL AND removed = 0 AND expired_version < definition_version`,
+    ),
     load(`CREATE TABLE ${t.monitor_state} (
   monitor_id TEXT PRIMARY KEY,
   match_count INTEGER NOT NULL DEFAULT 0,

@@ -2,6 +2,7 @@ import { createRoute, OpenAPIHono } from "@hono/zod-openapi";
 import { validationHook } from "../../../../shared/src/http/validation-hook";
 import { fail } from "../../../../shared/src/problem";
 import type { RuntimeEnv } from "../../env";
+import { expireDue } from "../../registry/expiry-scan";
 import { loadDue, runDueScan, scanRequestId } from "../delivery/due-scan";
 import { recordExecutionRef } from "../delivery/execution-refs";
 import { notifyExecution, notifyTriggerMatch } from "../delivery/notify";
@@ -85,7 +86,8 @@ controlPlaneApp.openapi(
     path: `${P}/due-scan`,
     operationId: "runDueScan",
     tags: ["control-plane"],
-    summary: "Run the cron due scan now: wake (or start) every due monitor's workflow with reason due",
+    summary:
+      "Run the cron's scans now: wake (or start) every due monitor's workflow with reason due, and record monitor_expired for monitors past expiresAt",
     security: [{ bearer: [] }],
     request: {
       body: {
@@ -104,6 +106,7 @@ controlPlaneApp.openapi(
               due: 1,
               created: ["wf_1-01KBQ3Z0A1B2C3D4E5F6G7H8J9"],
               results: [{ enqueued: true, outcome: "accepted", delivery: "created", workflowId: "wf_1" }],
+              expired: [],
             },
           },
         },
@@ -114,12 +117,15 @@ controlPlaneApp.openapi(
   async (c) => {
     const body = c.req.valid("json");
     const requestId = body.requestId ?? scanRequestId(Date.now());
-    const scan = await runDueScan(c.env, {
-      requestId,
-      workerId: "admin",
-      ...(body.limit ? { limit: body.limit } : {}),
-    });
-    return c.json(scan, 200);
+    const [scan, expiry] = await Promise.all([
+      runDueScan(c.env, {
+        requestId,
+        workerId: "admin",
+        ...(body.limit ? { limit: body.limit } : {}),
+      }),
+      expireDue(c.env, Date.now(), body.limit),
+    ]);
+    return c.json({ ...scan, expired: expiry.expired }, 200);
   },
 );
 

@@ -171,6 +171,9 @@ export const DueScanResponseSchema = z
     due: z.number().int(),
     created: z.array(z.string()),
     results: z.array(EnqueueResponseSchema),
+    expired: z
+      .array(z.string())
+      .describe("monitorIds whose monitor_expired this scan recorded (expiresAt passed, once per version)"),
   })
   .openapi("DueScanResponse");
 
