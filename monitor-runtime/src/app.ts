@@ -4,6 +4,7 @@ import { ADMIN_BODY_LIMIT, limitBody } from "../../shared/src/http/body-limit";
 import { notFound, onError } from "../../shared/src/http/errors";
 import { rejectMalformedUrl } from "../../shared/src/http/malformed-url";
 import type { RuntimeEnv } from "./env";
+import { matchStreamApp } from "./match-feed/stream-route";
 import { readApp } from "./registry/read-routes";
 import { registryApp } from "./registry/routes";
 import { controlPlaneApp } from "./runtime/http/control-plane-routes";
@@ -41,6 +42,7 @@ app.get("/openapi.json", (c) =>
       controlPlane: controlPlaneApp,
       runtime: runtimeApp,
       wakeDeadLetters: wakeDeadLetterApp,
+      matchStream: matchStreamApp,
     }),
   ),
 );
@@ -51,6 +53,7 @@ app.use("/v1/admin/*", admin);
 app.use("/v1/monitors", admin);
 app.use("/v1/monitors/*", admin);
 app.use("/v1/streams/*", admin);
+app.use("/v1/matches/*", admin);
 app.use("/api/*", admin);
 
 app.route("/", readApp);
@@ -58,3 +61,4 @@ app.route("/", registryApp);
 app.route("/", controlPlaneApp);
 app.route("/", runtimeApp);
 app.route("/", wakeDeadLetterApp);
+app.route("/", matchStreamApp);

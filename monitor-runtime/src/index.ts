@@ -4,6 +4,7 @@ import type { RuntimeEnv } from "./env";
 import { runDueScan, scanRequestId } from "./runtime/delivery/due-scan";
 import { consumeWakes } from "./runtime/wakes/wakes-consumer";
 
+export { MatchFeed } from "./match-feed/match-feed";
 export { MonitorRegistry } from "./registry/monitor-registry";
 export { PortfolioAgent } from "./runtime/portfolio-agent";
 export { WorkflowMonitorTickWorkflow } from "./runtime/tick-workflow";
