@@ -1,5 +1,6 @@
 import type { FactInput } from "../../shared/src/facts";
 import { DeadLetters, type MonitorFilters, Monitors, matches, type RebuildOptions, rebuild, Streams } from "./admin";
+import { type MatchStreamOptions, matchStream } from "./match-stream";
 import { Pusher, type PushOptions, type PushResult } from "./push";
 import type { RetryOptions } from "./retry";
 import { type FetchLike, Transport } from "./transport";
@@ -65,6 +66,25 @@ export class FabricClient {
   /** A monitor's matches in event-time order, as an async iterator over pages. */
   matches(monitorId: string, opts: { after?: string; pageSize?: number } = {}): AsyncGenerator<Match> {
     return matches(this.admin(), monitorId, opts);
+  }
+
+  /**
+   * Live matches (GET /v1/matches/stream), filtered, resumable, reconnecting on drops, until
+   * `signal` aborts: see match-stream.ts.
+   */
+  matchStream(opts: MatchStreamOptions = {}): AsyncGenerator<Match> {
+    const o = this.options;
+    return matchStream(
+      {
+        baseUrl: o.baseUrl,
+        token: this.need("token", o.token),
+        fetch: o.fetch ?? ((input, init) => globalThis.fetch(input, init)),
+        sleep: o.sleep ?? ((ms) => new Promise((r) => setTimeout(r, ms))),
+        random: o.random ?? Math.random,
+        now: o.now ?? Date.now,
+      },
+      opts,
+    );
   }
 
   /** Facts, matches, backlogs, queue lag and dead-letter counts. */

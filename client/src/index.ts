@@ -6,6 +6,7 @@ export type { DeadLetters, Monitors, RebuildOptions, Streams } from "./admin";
 export { FabricClient, type FabricClientOptions, type MonitorFilters } from "./client";
 export { type Duration, toMs } from "./duration";
 export { FabricError, type FabricErrorCode } from "./errors";
+export type { MatchStreamOptions } from "./match-stream";
 export {
   all,
   any,
