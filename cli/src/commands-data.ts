@@ -10,18 +10,23 @@ type MatchesOpts = { limit?: number; after?: string; follow?: boolean; interval?
 
 /** `fabric matches`, `fabric streams facts`. */
 export function addDataCommands(program: Command, ctx: Ctx): void {
-  example(
+  const matches = example(
     program
       .command("matches <monitorId>")
-      .description("a monitor's matches in event-time order")
+      .description("a monitor's matches in event-time order (`matches tail <monitorId>`: follow them live)")
       .option("--limit <n>", "at most this many (default 100)", positiveInt)
       .option("--after <matchId>", "only matches after this one")
       .option("-f, --follow", "keep printing new matches as they arrive, one a line, until Ctrl-C")
-      .option("--interval <ms>", "with --follow: between polls (default 1000)", positiveInt)
+      .option(
+        "--interval <ms>",
+        "with --follow, on a fabric without the live stream: between polls (default 1000)",
+        positiveInt,
+      )
       .option("--json", "print the matches as a JSON array (with --follow: one JSON object a line)"),
     "fabric matches btc-100k --limit 20",
     "fabric matches btc-100k --follow --json",
-  ).action(async (id: string, opts: MatchesOpts, cmd: Command) => {
+  );
+  matches.action(async (id: string, opts: MatchesOpts, cmd: Command) => {
     const client = ctx.client(cmd, "admin");
     if (opts.follow) {
       return followMatches(ctx, client, id, {
@@ -38,6 +43,25 @@ export function addDataCommands(program: Command, ctx: Ctx): void {
       if (got.length >= limit) break;
     }
     printMatches(ctx, got, opts.json);
+  });
+  // `fabric matches tail <id>`: the spelling of `matches <id> --follow` that `tail -f` users expect.
+  example(
+    matches
+      .command("tail <monitorId>")
+      .description("the matches so far, then each new one live as it is recorded, until Ctrl-C")
+      .option("--after <matchId>", "start after this match")
+      .option("--interval <ms>", "on a fabric without the live stream: between polls (default 1000)", positiveInt)
+      .option("--json", "one JSON object a line"),
+    "fabric matches tail btc-100k",
+    "fabric matches tail btc-100k --json",
+  ).action(async (id: string, _opts: MatchesOpts, cmd: Command) => {
+    // `matches` has the same options and commander gives them to it wherever they stand: merged here.
+    const opts = cmd.optsWithGlobals<MatchesOpts>();
+    return followMatches(ctx, ctx.client(cmd, "admin"), id, {
+      intervalMs: opts.interval ?? 1000,
+      ...(opts.after ? { after: opts.after } : {}),
+      ...(opts.json ? { json: true } : {}),
+    });
   });
 
   const streams = program.command("streams").description("read a stream's stored facts");

@@ -8,6 +8,7 @@ import {
   explainPage,
   explainRows,
 } from "./explain";
+import { type MatchStreamOptions, matchStream } from "./match-stream";
 import { Pusher, type PushOptions, type PushResult } from "./push";
 import type { RetryOptions } from "./retry";
 import { type FetchLike, Transport } from "./transport";
@@ -88,6 +89,25 @@ export class FabricClient {
   /** Every explained evaluation of a monitor id or an unsaved definition, as an async iterator over pages. */
   explainRows(target: ExplainTarget, range: ExplainQuery = {}): AsyncGenerator<ExplainRow> {
     return explainRows(this.admin(), target, range);
+  }
+
+  /**
+   * Live matches (GET /v1/matches/stream), filtered, resumable, reconnecting on drops, until
+   * `signal` aborts: see match-stream.ts.
+   */
+  matchStream(opts: MatchStreamOptions = {}): AsyncGenerator<Match> {
+    const o = this.options;
+    return matchStream(
+      {
+        baseUrl: o.baseUrl,
+        token: this.need("token", o.token),
+        fetch: o.fetch ?? ((input, init) => globalThis.fetch(input, init)),
+        sleep: o.sleep ?? ((ms) => new Promise((r) => setTimeout(r, ms))),
+        random: o.random ?? Math.random,
+        now: o.now ?? Date.now,
+      },
+      opts,
+    );
   }
 
   /** Facts, matches, backlogs, queue lag and dead-letter counts. */

@@ -7,6 +7,7 @@ export { FabricClient, type FabricClientOptions, type MonitorFilters } from "./c
 export { type Duration, toMs } from "./duration";
 export { FabricError, type FabricErrorCode } from "./errors";
 export type * from "./explain";
+export type { MatchStreamOptions } from "./match-stream";
 export {
   all,
   any,

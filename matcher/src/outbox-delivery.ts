@@ -35,8 +35,8 @@ export async function deliverOutbox(outbox: OutboxStore, env: MatcherEnv): Promi
   const rows = outbox.due(now, BATCH);
   const matches = rows.map((r) => JSON.parse(r.body) as Match);
   const unpublished = matches.filter((_, i) => !rows[i]?.published);
-  // Recording the events and notifying are independent, so they run side by side: the wake-up
-  // does not wait for the D1 write.
+  // Recorded first, then notified: the receiver streams each notified match from D1 (GET
+  // /v1/matches/stream), so the row must be there when the notice arrives.
   const publishing = (async () => {
     if (unpublished.length === 0) return;
     const events = await Promise.all(unpublished.map(triggerMatchedEvent));
@@ -48,27 +48,30 @@ export async function deliverOutbox(outbox: OutboxStore, env: MatcherEnv): Promi
   const outcomes: NotifyOutcome[] = [];
   const delivered: string[] = [];
   const rejected: string[] = [];
-  const notifying = notifyMatches(env, matches).then((answers) =>
-    answers.forEach(({ matchId, status, error }, i) => {
-      const attempts = (rows[i]?.attempts ?? 0) + 1;
-      const verdict = classifyNotify(status);
-      if (verdict === "retry") {
-        const note = error || `status ${status}`;
-        outcomes.push({
-          matchId,
-          deliveredAt: null,
-          attempts,
-          nextAttemptAt: nextAttemptAt(attempts, Date.now()),
-          note,
-        });
-        return;
-      }
-      const note = verdict === "rejected" ? `rejected ${status}: ${error}` : null;
-      outcomes.push({ matchId, deliveredAt: Date.now(), attempts, nextAttemptAt: 0, note });
-      (verdict === "delivered" ? delivered : rejected).push(matchId);
-    }),
+  const [published] = await Promise.allSettled([publishing]);
+  // A failed write notifies nothing this round: the whole round is due again (the backstop alarm).
+  const notifying = (published.status === "fulfilled" ? notifyMatches(env, matches) : Promise.resolve([])).then(
+    (answers) =>
+      answers.forEach(({ matchId, status, error }, i) => {
+        const attempts = (rows[i]?.attempts ?? 0) + 1;
+        const verdict = classifyNotify(status);
+        if (verdict === "retry") {
+          const note = error || `status ${status}`;
+          outcomes.push({
+            matchId,
+            deliveredAt: null,
+            attempts,
+            nextAttemptAt: nextAttemptAt(attempts, Date.now()),
+            note,
+          });
+          return;
+        }
+        const note = verdict === "rejected" ? `rejected ${status}: ${error}` : null;
+        outcomes.push({ matchId, deliveredAt: Date.now(), attempts, nextAttemptAt: 0, note });
+        (verdict === "delivered" ? delivered : rejected).push(matchId);
+      }),
   );
-  const [published] = await Promise.allSettled([publishing, notifying]);
+  await notifying;
   // A line per delivery round, not per match (shared/src/batch-log.ts).
   if (delivered.length > 0) console.log(batchLogLine("info", "matches delivered", delivered));
   if (rejected.length > 0) console.log(batchLogLine("warn", "matches rejected by notify, not retried", rejected));

@@ -4,6 +4,7 @@ import { ADMIN_BODY_LIMIT, limitBody } from "../../shared/src/http/body-limit";
 import { notFound, onError } from "../../shared/src/http/errors";
 import { rejectMalformedUrl } from "../../shared/src/http/malformed-url";
 import type { RuntimeEnv } from "./env";
+import { matchStreamApp } from "./match-feed/stream-route";
 import { explainApp } from "./registry/explain-routes";
 import { readApp } from "./registry/read-routes";
 import { registryApp } from "./registry/routes";
@@ -43,6 +44,7 @@ app.get("/openapi.json", (c) =>
       controlPlane: controlPlaneApp,
       runtime: runtimeApp,
       wakeDeadLetters: wakeDeadLetterApp,
+      matchStream: matchStreamApp,
     }),
   ),
 );
@@ -54,6 +56,7 @@ app.use("/v1/monitors", admin);
 app.use("/v1/monitors/*", admin);
 app.use("/v1/explain", admin);
 app.use("/v1/streams/*", admin);
+app.use("/v1/matches/*", admin);
 app.use("/api/*", admin);
 
 app.route("/", readApp);
@@ -62,3 +65,4 @@ app.route("/", explainApp);
 app.route("/", controlPlaneApp);
 app.route("/", runtimeApp);
 app.route("/", wakeDeadLetterApp);
+app.route("/", matchStreamApp);

@@ -1,4 +1,5 @@
 import type { MatcherShardRpc, StreamRoutesRpc } from "../../shared/src/contract/shard-rpc";
+import type { MatchFeed } from "./match-feed/match-feed";
 import type { MonitorRegistry } from "./registry/monitor-registry";
 import type { PortfolioAgent } from "./runtime/portfolio-agent";
 import type { TickWorkflowParams } from "./runtime/tick-workflow-params";
@@ -14,6 +15,8 @@ export interface RuntimeEnv {
   REGISTRY: DurableObjectNamespace<MonitorRegistry>;
   USER_AGENT: DurableObjectNamespace<UserAgent>;
   PORTFOLIO_AGENT: DurableObjectNamespace<PortfolioAgent>;
+  /** Recorded matches pushed to open GET /v1/matches/stream streams (match-feed/). */
+  MATCH_FEED: DurableObjectNamespace<MatchFeed>;
   /** The matcher Worker's shards and follower table (script_name bindings; RPC typed in shared/). */
   SHARDS: DurableObjectNamespace<MatcherShardRpc>;
   ROUTES: DurableObjectNamespace<StreamRoutesRpc>;
@@ -30,4 +33,6 @@ export interface RuntimeEnv {
   WAKE_RATE_PER_S?: string;
   /** Test configurations only: refuse instance creations above this many per second, as the platform does. */
   SIMULATED_CREATE_LIMIT_PER_S?: string;
+  /** Between heartbeat comments on a match stream; default 15000. */
+  MATCH_STREAM_HEARTBEAT_MS?: string;
 }

@@ -5,6 +5,7 @@ import { expireDue } from "./registry/expiry-scan";
 import { runDueScan, scanRequestId } from "./runtime/delivery/due-scan";
 import { consumeWakes } from "./runtime/wakes/wakes-consumer";
 
+export { MatchFeed } from "./match-feed/match-feed";
 export { MonitorRegistry } from "./registry/monitor-registry";
 export { PortfolioAgent } from "./runtime/portfolio-agent";
 export { WorkflowMonitorTickWorkflow } from "./runtime/tick-workflow";

@@ -73,21 +73,46 @@ describe("fabric, the CLI, against the local fabric", () => {
     expect(backtest.code).toBe(0);
     expect((JSON.parse(backtest.stdout) as unknown[]).length).toBe(1);
 
-    // --follow prints the match as a JSON line and keeps running until stopped.
-    const tail = spawn(process.execPath, [join(root, "cli/fabric.mjs"), "matches", monitorId, "--follow", "--json"], {
+    // `matches tail` prints the match so far, then follows the live stream: a new crossing
+    // (down past the hysteresis, then up) arrives as a second line while it runs.
+    const tail = spawn(process.execPath, [join(root, "cli/fabric.mjs"), "matches", "tail", monitorId, "--json"], {
       cwd: root,
       env: { ...process.env, FABRIC_URL: base, FABRIC_TOKEN: "dev-admin-token" },
     });
     let followed = "";
+    let said = "";
     tail.stdout.on("data", (b: Buffer) => {
       followed += b.toString();
     });
-    for (const until = Date.now() + 20_000; !followed.includes("\n") && Date.now() < until; ) {
-      await new Promise((r) => setTimeout(r, 100));
-    }
+    tail.stderr.on("data", (b: Buffer) => {
+      said += b.toString();
+    });
+    const waitFor = async (done: () => boolean) => {
+      for (const until = Date.now() + 20_000; !done() && Date.now() < until; )
+        await new Promise((r) => setTimeout(r, 100));
+    };
+    await waitFor(() => followed.includes("\n"));
+    expect(said).toContain("live");
+    const more = [
+      { kind: "market_price", subject: { symbol }, observedAt: 1795341720000, data: { price: 99_000 } },
+      { kind: "market_price", subject: { symbol }, observedAt: 1795341780000, data: { price: 102_000 } },
+    ];
+    writeFileSync(factsFile, more.map((f) => JSON.stringify(f)).join("\n"));
+    const pushedMore = await fabric(["facts", "push", "--file", factsFile, "--json"], {
+      FABRIC_PRODUCER_TOKEN: "dev-producer-token",
+    });
+    const moreIds = (JSON.parse(pushedMore.stdout) as { eventIds: string[] }).eventIds;
+    await waitFor(() => followed.split("\n").length > 2);
     expect(tail.exitCode).toBeNull();
     tail.kill();
-    expect(JSON.parse(followed.split("\n")[0] ?? "")).toMatchObject({ monitorId, eventId: result.eventIds[1] });
+    const lines = followed
+      .trim()
+      .split("\n")
+      .map((l) => JSON.parse(l) as { monitorId: string; eventId: string });
+    expect(lines.map((m) => [m.monitorId, m.eventId])).toEqual([
+      [monitorId, result.eventIds[1]],
+      [monitorId, moreIds[1]],
+    ]);
   }, 120_000);
 
   it("a bad token exits 1 with the hint; a read-only token names the scope it lacks", async () => {

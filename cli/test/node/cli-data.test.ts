@@ -24,29 +24,6 @@ describe("reads", () => {
     expect(JSON.parse(r.out).map((m: { matchId: string }) => m.matchId)).toEqual(["mt-0", "mt-1", "mt-2"]);
   });
 
-  it("matches --follow prints each new match once, polling after the last one seen, until stopped", async () => {
-    const stop = new AbortController();
-    const afters: (string | null)[] = [];
-    const r = await cli(
-      ["matches", "m1", "--follow", "--json"],
-      (req, n) => {
-        afters.push(new URL(req.url).searchParams.get("after"));
-        if (n === 3) stop.abort();
-        return Response.json({ matches: n === 0 ? [match(0), match(1)] : n === 2 ? [match(2)] : [] });
-      },
-      { signal: stop.signal },
-    );
-    expect(r.code).toBe(0);
-    expect(
-      r.out
-        .trim()
-        .split("\n")
-        .map((l) => JSON.parse(l).matchId),
-    ).toEqual(["mt-0", "mt-1", "mt-2"]);
-    expect(afters).toEqual([null, "mt-1", "mt-1", "mt-2"]);
-    expect(r.err).toContain("following m1's matches");
-  });
-
   it("backtest sends --from/--to and prints a table", async () => {
     const r = await cli(["backtest", "m1", "--from", "2026-11-01T00:00:00Z", "--to", "1795341660000"], () =>
       Response.json({ matches: [match(1)] }),

@@ -1,5 +1,6 @@
 import type { TriggerEvent } from "../../../../shared/src/events";
 import type { RuntimeEnv } from "../../env";
+import { feedRecordedMatches } from "../../match-feed/record-matches";
 import { wakeIdOf } from "../session/wake";
 import { findMonitors } from "../store/projections";
 import type { WakeMessage } from "./wake-message";
@@ -30,7 +31,7 @@ const SEND_BATCH = 100;
  * @example await acceptTriggerMatches(env, [{ workflowId: "wf_1", monitorId: "m1", matchId: "m1~2~01J…" }])
  */
 export async function acceptTriggerMatches(
-  env: Pick<RuntimeEnv, "DB" | "WAKES_QUEUE">,
+  env: Pick<RuntimeEnv, "DB" | "WAKES_QUEUE" | "MATCH_FEED">,
   notices: MatchNotice[],
   now = Date.now(),
 ): Promise<MatchAcceptance[]> {
@@ -76,6 +77,11 @@ export async function acceptTriggerMatches(
     await env.WAKES_QUEUE.sendBatch(messages.slice(i, i + SEND_BATCH).map((body) => ({ body })));
   }
   if (messages.length > 0) await countAccepted(env.DB, messages.length);
+  // Every recorded match is streamed, refused or not: it was recorded (GET …/matches lists it).
+  await feedRecordedMatches(
+    env,
+    notices.map((n) => n.matchId),
+  );
   return results;
 }
 

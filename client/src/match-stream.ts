@@ -1,0 +1,124 @@
+import { SseParser } from "../../shared/src/sse";
+import { errorFromResponse } from "./errors";
+import { backoffMs, resolveRetry, retryAfterMs } from "./retry";
+import type { FetchLike } from "./transport";
+import type { Match } from "./types";
+
+/**
+ * Live matches from GET /v1/matches/stream as an async iterator: SSE read from fetch (so the token
+ * goes in a header, which EventSource cannot do), each `match` event yielded once. A dropped
+ * connection, a 429/5xx or a network error reconnects after a jittered backoff with the last
+ * matchId seen as `after`, so nothing is skipped or repeated; a stream that ends by itself (the
+ * fabric redeployed) reconnects the same way. Any other error answer (400 unknown after, 401, 403,
+ * 404 on a fabric without the route) is thrown as a FabricError. Stops when `signal` aborts, or
+ * when the loop breaks.
+ *
+ * Before the first match arrives there is no id to resume from: a reconnect then starts from the
+ * time it reconnects.
+ *
+ * @example
+ * const stop = new AbortController();
+ * for await (const m of fabric.matchStream({ monitorId: "btc-100k", signal: stop.signal })) console.log(m.matchId);
+ */
+export type MatchStreamOptions = {
+  monitorId?: string;
+  workflowId?: string;
+  ownerUserId?: string;
+  /** Resume after this matchId (one the stream sent); without it, from now. */
+  after?: string;
+  signal?: AbortSignal;
+  /** Called each time a connection is open (200) and the fabric is streaming. */
+  onOpen?: () => void;
+};
+
+export type MatchStreamDeps = {
+  baseUrl: string;
+  token: string;
+  fetch: FetchLike;
+  sleep: (ms: number) => Promise<void>;
+  random: () => number;
+  now: () => number;
+};
+
+const RECONNECT = resolveRetry({ baseDelayMs: 500, maxDelayMs: 30_000 });
+
+export async function* matchStream(deps: MatchStreamDeps, opts: MatchStreamOptions = {}): AsyncGenerator<Match> {
+  const { signal } = opts;
+  let after = opts.after;
+  let failures = 0;
+  while (!signal?.aborted) {
+    let waitAtLeast = 0;
+    let res: Response | undefined;
+    try {
+      res = await deps.fetch(streamUrl(deps.baseUrl, { ...opts, after }), {
+        method: "GET",
+        headers: { authorization: `Bearer ${deps.token}`, accept: "text/event-stream, application/problem+json" },
+        ...(signal ? { signal } : {}),
+      });
+    } catch {
+      // A network error (or the abort): reconnect after the backoff, unless stopped.
+      if (signal?.aborted) return;
+    }
+    if (res && !res.ok) {
+      const error = await errorFromResponse(res);
+      if (res.status !== 429 && res.status < 500) throw error;
+      waitAtLeast = retryAfterMs(res.headers.get("retry-after"), deps.now()) ?? 0;
+    } else if (res?.body) {
+      failures = 0;
+      opts.onOpen?.();
+      const reader = res.body.getReader();
+      // A fetch that does not end the body on abort (or a body already handed over) still stops.
+      const stop = () => void reader.cancel().catch(() => undefined);
+      signal?.addEventListener("abort", stop, { once: true });
+      try {
+        for await (const event of events(reader, signal)) {
+          const match = JSON.parse(event.data) as Match;
+          after = event.id || after;
+          yield match;
+        }
+      } finally {
+        signal?.removeEventListener("abort", stop);
+        await reader.cancel().catch(() => undefined);
+      }
+    }
+    if (signal?.aborted) return;
+    await abortableSleep(deps.sleep, Math.max(waitAtLeast, backoffMs(RECONNECT, failures++, deps.random)), signal);
+  }
+}
+
+/** The `match` events of one connection, until it ends, fails or `signal` aborts. */
+async function* events(reader: ReadableStreamDefaultReader<Uint8Array>, signal: AbortSignal | undefined) {
+  const parser = new SseParser();
+  const decoder = new TextDecoder();
+  while (!signal?.aborted) {
+    let chunk: ReadableStreamReadResult<Uint8Array>;
+    try {
+      chunk = await reader.read();
+    } catch {
+      return; // dropped: the caller reconnects
+    }
+    if (chunk.done) return;
+    for (const e of parser.push(decoder.decode(chunk.value, { stream: true }))) if (e.event === "match") yield e;
+  }
+}
+
+function streamUrl(baseUrl: string, o: MatchStreamOptions): string {
+  const q = new URLSearchParams();
+  for (const key of ["monitorId", "workflowId", "ownerUserId", "after"] as const) {
+    const value = o[key];
+    if (value) q.set(key, value);
+  }
+  const qs = q.toString();
+  return `${baseUrl.replace(/\/+$/, "")}/v1/matches/stream${qs ? `?${qs}` : ""}`;
+}
+
+async function abortableSleep(sleep: (ms: number) => Promise<void>, ms: number, signal?: AbortSignal): Promise<void> {
+  if (!signal) return sleep(ms);
+  let onAbort: () => void = () => {};
+  const aborted = new Promise<void>((resolve) => {
+    onAbort = resolve;
+    signal.addEventListener("abort", onAbort, { once: true });
+  });
+  await Promise.race([sleep(ms), aborted]);
+  signal.removeEventListener("abort", onAbort);
+}

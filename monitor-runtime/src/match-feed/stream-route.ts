@@ -1,0 +1,87 @@
+import { createRoute, OpenAPIHono, z } from "@hono/zod-openapi";
+import { ADMIN_PROBLEMS } from "../../../shared/src/http/openapi-docs";
+import { validationHook } from "../../../shared/src/http/validation-hook";
+import { ProblemError, problem } from "../../../shared/src/problem";
+import type { RuntimeEnv } from "../env";
+import { FEED_NAME } from "./match-feed";
+import { bridgeToSse } from "./sse-bridge";
+
+/**
+ * GET /v1/matches/stream: every match as it is recorded, as server-sent events, filtered by
+ * monitorId, workflowId and ownerUserId; `after` (or the Last-Event-ID header a reconnecting client
+ * sends) resumes after a match this stream sent, with nothing skipped or repeated. Mounted behind
+ * the admin-token middleware (a GET: the `read` scope).
+ */
+export const matchStreamApp = new OpenAPIHono<{ Bindings: RuntimeEnv }>({ defaultHook: validationHook });
+
+const DEFAULT_HEARTBEAT_MS = 15_000;
+const key = (what: string) => z.string().min(1).max(256).optional().describe(what);
+
+const StreamQuery = z.object({
+  monitorId: key("only this monitor's matches"),
+  workflowId: key("only matches of monitors of this workflow"),
+  ownerUserId: key("only matches of monitors this user owns"),
+  after: z
+    .string()
+    .min(1)
+    .max(400)
+    .optional()
+    .describe("resume after this matchId (an `id:` this stream sent); without it the stream starts from now"),
+});
+
+const EXAMPLE = `: connected
+
+id: btc-100k~1~01KDY5Q0TQ8V9Z2W3X4Y5Z6A7B
+event: match
+data: {"matchId":"btc-100k~1~01KDY5Q0TQ8V9Z2W3X4Y5Z6A7B","monitorId":"btc-100k","monitorVersion":1,"eventId":"01KDY5Q0TQ8V9Z2W3X4Y5Z6A7B","observedAt":1795341660000,"workflowId":"wf_1","portfolioId":"pf_1","triggerEvent":{"kind":"market_price","subject":{"symbol":"BTC-USD"},"observedAt":1795341660000,"data":{"price":101234.5}}}
+
+: heartbeat
+
+`;
+
+matchStreamApp.openapi(
+  createRoute({
+    method: "get",
+    path: "/v1/matches/stream",
+    operationId: "streamMatches",
+    tags: ["monitors"],
+    summary: "Live matches as server-sent events (filters: monitorId, workflowId, ownerUserId), resumable",
+    description:
+      "Each match as it is recorded: `id:` its matchId, `event: match`, `data:` the match exactly as GET /v1/monitors/{id}/matches returns it. A `: heartbeat` comment every 15 s. Reconnect with `after` or the Last-Event-ID header to continue after the last match received, with nothing skipped or repeated (matches are in the order the fabric recorded them). An `after` the feed does not know is a 400.",
+    security: [{ bearer: [] }],
+    request: {
+      query: StreamQuery,
+      headers: z.object({ "last-event-id": z.string().max(400).optional().describe("as `after`; the query wins") }),
+    },
+    responses: {
+      ...ADMIN_PROBLEMS,
+      200: {
+        description: "An endless text/event-stream of `match` events and heartbeat comments",
+        content: { "text/event-stream": { schema: z.string(), example: EXAMPLE } },
+      },
+    },
+  }),
+  async (c) => {
+    const q = c.req.valid("query");
+    const after = q.after ?? (c.req.header("last-event-id")?.trim() || undefined);
+    const feed = c.env.MATCH_FEED.get(c.env.MATCH_FEED.idFromName(FEED_NAME));
+    const url = new URL("http://match-feed/subscribe");
+    for (const [k, v] of Object.entries({ ...q, after })) if (v) url.searchParams.set(k, v);
+    const opened = await feed.fetch(url, { headers: { upgrade: "websocket" } });
+    if (opened.status === 404 && after) throw new ProblemError(await unknownAfter(c.env.DB, after));
+    if (!opened.webSocket) throw new Error(`match feed did not open a stream (status ${opened.status})`);
+    const heartbeat = Number(c.env.MATCH_STREAM_HEARTBEAT_MS) || DEFAULT_HEARTBEAT_MS;
+    return new Response(bridgeToSse(opened.webSocket, heartbeat), {
+      headers: { "content-type": "text/event-stream; charset=utf-8", "cache-control": "no-store" },
+    }) as never;
+  },
+);
+
+/** The 400 for an `after` the feed does not hold: a match too old for it, or no match at all. */
+async function unknownAfter(db: D1Database, after: string) {
+  const recorded = await db.prepare("SELECT monitor_id FROM trigger_matches WHERE match_id = ?").bind(after).first();
+  const message = recorded
+    ? `match ${after} is older than the live feed keeps; read it and what follows from GET /v1/monitors/${String(recorded.monitor_id)}/matches?after=${after}, then open the stream without after`
+    : `no match ${after} was recorded; pass the id of a match this stream sent, or leave after out to start from now`;
+  return problem("validation", message, { errors: [{ path: "query.after", message }] });
+}
