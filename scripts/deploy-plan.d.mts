@@ -3,9 +3,14 @@ export const DATABASE: string;
 export const PLACEHOLDER_DATABASE_ID: string;
 export const REQUIRED_SECRETS: Record<string, string[]>;
 export const DEPLOY_ORDER: string[];
-export function deployPlan(found: {
-  queues: string[];
-  databaseId: string | null;
-  configDatabaseId: string;
-  secrets: Record<string, string[]>;
-}): { steps: { what: string; command: string[] | null }[]; missingSecrets: string[] };
+export const PATH_ROUTES: Record<string, string[]>;
+export function routeOwner(path: string): string | undefined;
+export function deployPlan(
+  found: {
+    queues: string[];
+    databaseId: string | null;
+    configDatabaseId: string;
+    secrets: Record<string, string[]>;
+  },
+  options?: { zone?: string },
+): { steps: { what: string; command: string[] | null }[]; missingSecrets: string[] };

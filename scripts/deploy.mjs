@@ -12,6 +12,9 @@ import { DATABASE, deployPlan, PLACEHOLDER_DATABASE_ID, QUEUES, REQUIRED_SECRETS
 const WORKERS = Object.keys(REQUIRED_SECRETS);
 const env = { ...process.env, WRANGLER_SEND_METRICS: "false" };
 const dryRun = process.argv.includes("--dry-run");
+// `--zone api.example.com` (or FABRIC_ZONE): deploy each Worker with its path routes on that zone.
+const zoneAt = process.argv.indexOf("--zone");
+const zone = (zoneAt >= 0 ? process.argv[zoneAt + 1] : undefined) ?? process.env.FABRIC_ZONE;
 
 function wrangler(args, { quiet = false } = {}) {
   const r = spawnSync("npx", ["wrangler", ...args], { env, encoding: "utf8" });
@@ -47,7 +50,10 @@ function discover() {
 }
 
 if (dryRun) {
-  const { steps } = deployPlan({ queues: [], databaseId: null, configDatabaseId: configDatabaseId(), secrets: {} });
+  const { steps } = deployPlan(
+    { queues: [], databaseId: null, configDatabaseId: configDatabaseId(), secrets: {} },
+    { zone },
+  );
   console.log("deploy plan for an account with nothing on it yet (each step is skipped when done):");
   for (const s of steps) console.log(`  - ${s.what}${s.command ? `   (wrangler ${s.command.join(" ")})` : ""}`);
   console.log(
@@ -59,7 +65,7 @@ if (dryRun) {
   process.exit(bundle.status ?? 1);
 }
 
-const plan = deployPlan(discover());
+const plan = deployPlan(discover(), { zone });
 if (plan.missingSecrets.length > 0) {
   console.error(`Set these secrets first, then run npm run deploy again (nothing was changed):`);
   for (const s of plan.missingSecrets) {
@@ -80,4 +86,8 @@ for (const step of plan.steps) {
     process.exit(r.status ?? 1);
   }
 }
-console.log("deployed: set the Workers' routes on your zone as the README's Deploy section says");
+console.log(
+  zone
+    ? `deployed: every route answers on https://${zone} (try https://${zone}/healthz)`
+    : "deployed on workers.dev; run again with --zone <host> to put every Worker's path routes on your zone",
+);

@@ -1,5 +1,14 @@
+import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
-import { DEPLOY_ORDER, deployPlan, PLACEHOLDER_DATABASE_ID, QUEUES } from "../../deploy-plan.mjs";
+import { ownerOf } from "../../../ingest/src/gateway";
+import {
+  DEPLOY_ORDER,
+  deployPlan,
+  PATH_ROUTES,
+  PLACEHOLDER_DATABASE_ID,
+  QUEUES,
+  routeOwner,
+} from "../../deploy-plan.mjs";
 
 const everySecret = {
   ingest: ["PRODUCER_TOKENS"],
@@ -53,5 +62,37 @@ describe("deploy plan", () => {
       "create queue facts-dlq",
       "write database_id real-id into the four wrangler.jsonc",
     ]);
+  });
+});
+
+describe("zone routes", () => {
+  it("deploys each Worker with its path routes when given a zone", () => {
+    const { steps } = deployPlan(
+      { queues: QUEUES, databaseId: "abc", configDatabaseId: "abc", secrets: everySecret },
+      { zone: "api.example.com" },
+    );
+    const matcher = steps.find((s) => s.what.startsWith("deploy matcher"));
+    expect(matcher?.command).toEqual([
+      "deploy",
+      "-c",
+      "matcher/wrangler.jsonc",
+      ...PATH_ROUTES.matcher.flatMap((p) => ["--route", `api.example.com${p}`]),
+    ]);
+  });
+
+  it("sends every documented route to the Worker that owns it locally (the one-origin gateway)", () => {
+    // Every path of the README's API table (the readme test holds it equal to the OpenAPI document).
+    const table = readFileSync("README.md", "utf8").match(/^\| (GET|POST|PUT|DELETE) +\| .+$/gm) ?? [];
+    const paths = table.flatMap((row) =>
+      [...row.split("|")[2].matchAll(/`([^`]+)`/g)].map((m) => m[1].split("?")[0].replace(/\{[^}]+\}/g, "x")),
+    );
+    expect(paths.length).toBeGreaterThan(20);
+    const local = { PROJECTOR: "projector", MATCHER: "matcher", MONITOR_RUNTIME: "monitor-runtime" };
+    // What ingest answers itself before its gateway forwards the rest.
+    const ingestOwn = ["/v1/facts", "/healthz", "/openapi.json", "/docs", "/console/"];
+    for (const path of [...paths, "/console/", "/v1/matches/stream"]) {
+      const owner = ingestOwn.includes(path) ? undefined : ownerOf(path);
+      expect([path, routeOwner(path)]).toEqual([path, owner ? local[owner] : "ingest"]);
+    }
   });
 });
