@@ -65,7 +65,9 @@ describe("fabric push, backtest, rebuild, dlq against the local fabric", () => {
 
     // The same definition from a file, unsaved, with the read-only token: explained (POST /v1/explain),
     // the same match, and nothing written (a read token could not have written anything).
-    const draft = await run(["backtest", join(dir, "monitor.yaml"), "--json"], { FABRIC_TOKEN: "dev-read-token-local" });
+    const draft = await run(["backtest", join(dir, "monitor.yaml"), "--json"], {
+      FABRIC_TOKEN: "dev-read-token-local",
+    });
     expect(draft.code).toBe(0);
     const rows = JSON.parse(draft.stdout) as { observedAt: number; decision: { outcome: string; matchId?: string } }[];
     expect(rows.map((m) => m.observedAt)).toEqual([Date.parse("2026-11-22T10:02:00Z")]);
