@@ -1,6 +1,5 @@
-import { createHash } from "node:crypto";
 import type { Command } from "commander";
-import type { FabricClient, MonitorInput, TimeInput } from "../../client/src/index";
+import type { ExplainRow, FabricClient, MonitorInput, TimeInput } from "../../client/src/index";
 import type { FactKind } from "../../shared/src/facts";
 import { timeArg } from "./commands-data";
 import { readMonitorBody } from "./monitor-input";
@@ -29,9 +28,10 @@ export function addBacktestCommand(program: Command, ctx: Ctx): void {
         "after",
         `
 Prints each stream the predicate reads over the range as a line of ▁▂▃▄▅▆▇█ with a ▲ under each match.
-A file (.json, .yaml, .yml or -) is an unsaved definition: the fabric has no route that backtests a
-body yet, so it is registered disabled (it never matches nor wakes a workflow) under a scratch id,
-backtest-draft-<hash>, backtested, and deleted. That needs the admin token's write scope.`,
+A file (.json, .yaml, .yml or -) is an unsaved definition: it is explained over the stored facts
+(POST /v1/explain, replayed as enabled like a backtest) and its rows whose decision is matched are
+the matches; nothing is written, and a read-scoped token is enough. With --json those rows are
+printed whole (each condition's values and reason).`,
       ),
     "fabric backtest btc-100k --from 2026-11-01T00:00:00Z --to 2026-11-22T00:00:00Z",
     "fabric backtest draft.yaml --from 2026-11-01T00:00:00Z",
@@ -42,13 +42,10 @@ backtest-draft-<hash>, backtested, and deleted. That needs the admin token's wri
       ...(opts.to ? { to: timeArg(opts.to) } : {}),
     };
     const isFile = target === "-" || /\.(json|ya?ml)$/i.test(target);
-    const { matches, predicate } = isFile
+    const { matches, predicate, shown } = isFile
       ? await backtestDraft(ctx, client, target, range)
-      : {
-          matches: await client.monitors.backtest(target, range),
-          predicate: (await client.monitors.get(target)).predicate,
-        };
-    if (opts.json) return ctx.deps.out(json(matches));
+      : await backtestSaved(client, target, range);
+    if (opts.json) return ctx.deps.out(json(shown));
 
     for (const s of seriesOf(predicate).slice(0, 4)) {
       const samples = await readSeries(client, s, range);
@@ -65,23 +62,42 @@ backtest-draft-<hash>, backtested, and deleted. That needs the admin token's wri
     ctx.deps.out(
       table(
         ["observedAt", "matchId", "stream", "data"],
-        matches.map((m) => [time(m.observedAt), m.matchId, m.streamKey, m.triggerEvent?.data]),
+        matches.map((m) => [time(m.observedAt), m.matchId, m.streamKey, m.data]),
       ),
     );
   });
 }
 
-/** An unsaved definition, backtested as a disabled scratch monitor that is deleted afterwards. */
+/** A match as the table shows it: `data` is the trigger event's data, or a draft's comparisons. */
+type Fired = { matchId: string; eventId: string; observedAt: number; streamKey: string; data: unknown };
+
+async function backtestSaved(client: FabricClient, id: string, range: Range) {
+  const found = await client.monitors.backtest(id, range);
+  const matches: Fired[] = found.map((m) => ({ ...m, data: m.triggerEvent?.data }));
+  return { matches, shown: found as unknown, predicate: (await client.monitors.get(id)).predicate as unknown };
+}
+
+/**
+ * An unsaved definition: explained with no side effects, replayed as enabled (as a backtest
+ * replays a saved monitor); the rows whose decision is `matched` are its matches.
+ */
 async function backtestDraft(ctx: Ctx, client: FabricClient, file: string, range: Range) {
   const body = await readMonitorBody(ctx.deps, file);
-  const id = `backtest-draft-${createHash("sha256").update(JSON.stringify(body)).digest("hex").slice(0, 16)}`;
-  ctx.deps.err(`backtesting ${file === "-" ? "stdin" : file} as disabled scratch monitor ${id} (deleted afterwards)\n`);
-  await client.monitors.put(id, { ...body, enabled: false } as MonitorInput);
-  try {
-    return { matches: await client.monitors.backtest(id, range), predicate: body.predicate as unknown };
-  } finally {
-    await client.monitors.delete(id);
+  const rows: ExplainRow[] = [];
+  for await (const row of client.explainRows({ ...body, enabled: true } as MonitorInput, { ...range, limit: 1000 })) {
+    if (row.decision.outcome === "matched") rows.push(row);
   }
+  const matches: Fired[] = rows.map((r) => ({
+    matchId: r.decision.outcome === "matched" ? r.decision.matchId : "",
+    eventId: r.eventId,
+    observedAt: r.observedAt,
+    streamKey: r.streamKey,
+    data: r.conditions
+      .filter((c) => c.evaluated)
+      .map((c) => c.comparison)
+      .join("; "),
+  }));
+  return { matches, shown: rows as unknown, predicate: body.predicate as unknown };
 }
 
 /** Each distinct (stream, field) a predicate's conditions read, left to right. */

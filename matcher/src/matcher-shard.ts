@@ -13,11 +13,12 @@ import type { AcceptedFact } from "../../shared/src/facts";
 import type { MonitorDefinition } from "../../shared/src/monitor";
 import { checkpointFacts } from "./engine/checkpoint";
 import type { MatcherEnv } from "./env";
-import { explainPage } from "./explain/explain-page";
+import { ExplainCache } from "./explain/explain-cache";
+import { explainCached } from "./explain/explain-cached";
 import { deliverOutbox } from "./outbox-delivery";
 import { backtest } from "./shard/backtest";
 import { ShardCore } from "./shard/shard-core";
-import { loggedFacts } from "./shard/sqlite-fact-chunks";
+import { firstLoggedSeq, loggedFacts } from "./shard/sqlite-fact-chunks";
 import { sqliteShardStorage } from "./shard/sqlite-storage";
 
 /** How long after a batch the alarm re-checks the outbox, in case the immediate delivery died. */
@@ -34,6 +35,8 @@ export class MatcherShard extends DurableObject<MatcherEnv> implements MatcherSh
   private draining?: Promise<void>;
   private drainAgain = false;
   private backstopArmed = false;
+  /** Replays that served recent explain pages, so the next page by cursor need not replay the log. */
+  private readonly explains = new ExplainCache();
 
   private shard(): ShardCore {
     this.core ??= new ShardCore(sqliteShardStorage(this.ctx.storage), {
@@ -82,10 +85,16 @@ export class MatcherShard extends DurableObject<MatcherEnv> implements MatcherSh
     return backtest(def, this.shard().exportFacts(streamKeys), from, to);
   }
 
-  /** Reads the log in chunks and stops once the page is full (the facts table exists once the core is up). */
+  /**
+   * Reads the log in chunks and stops once the page is full; a page by cursor continues the replay
+   * the previous page left in memory when it is still there (explain-cached.ts). The facts table
+   * exists once the core is up.
+   */
   async explain(def: MonitorDefinition, streamKeys: string[], range: ExplainRange): Promise<ExplainResult> {
     this.shard();
-    return explainPage(def, loggedFacts(this.ctx.storage.sql, streamKeys), range);
+    const sql = this.ctx.storage.sql;
+    const log = (keys: string[], at: { seq: number }) => loggedFacts(sql, keys, at);
+    return explainCached(this.explains, def, streamKeys, range, log, firstLoggedSeq(sql, streamKeys));
   }
 
   async readFacts(streamKey: string, query: FactPageQuery): Promise<FactPage> {

@@ -7,7 +7,7 @@ import { fabric, until } from "./run-fabric";
 /**
  * The issue's CLI path against the "readme" project's local fabric, as a real process: a YAML
  * monitor, a CSV pushed under a progress bar and re-run as duplicates, a bad column, a backtest
- * with its sparkline (saved and from a file), a rebuild to completion, dlq, rm. Its own ids.
+ * with its sparkline (saved, and from a file by explain with a read token), a rebuild to completion, dlq, rm. Its own ids.
  */
 const base = inject("devFabricBase");
 const runId = Date.now().toString(36);
@@ -63,18 +63,17 @@ describe("fabric push, backtest, rebuild, dlq against the local fabric", () => {
     expect(r.stdout).toContain("2026-11-22T10:02:00.000Z");
     expect(r.stdout).toContain(`market_price:${symbol}`);
 
-    // The same definition from a file, unsaved: the same match; the scratch monitor is gone after.
-    const draft = await run(["backtest", join(dir, "monitor.yaml"), "--json"]);
+    // The same definition from a file, unsaved, with the read-only token: explained (POST /v1/explain),
+    // the same match, and nothing written (a read token could not have written anything).
+    const draft = await run(["backtest", join(dir, "monitor.yaml"), "--json"], {
+      FABRIC_TOKEN: "dev-read-token-local",
+    });
     expect(draft.code).toBe(0);
-    const matches = JSON.parse(draft.stdout) as { observedAt: number; monitorId: string }[];
-    expect(matches.map((m) => m.observedAt)).toEqual([Date.parse("2026-11-22T10:02:00Z")]);
-    // Registry reads come from D1, one queue hop behind the delete.
-    const scratch = await until(
-      () => run(["monitors", "get", matches[0]?.monitorId ?? "?"]),
-      (r) => r.code !== 0,
-    );
-    expect(scratch.code).toBe(1);
-    expect(scratch.stderr).toContain("hint: check the id");
+    const rows = JSON.parse(draft.stdout) as { observedAt: number; decision: { outcome: string; matchId?: string } }[];
+    expect(rows.map((m) => m.observedAt)).toEqual([Date.parse("2026-11-22T10:02:00Z")]);
+    expect(rows.map((m) => m.decision.outcome)).toEqual(["matched"]);
+    const listed = await run(["monitors", "list", "--json"]);
+    expect(listed.stdout).not.toContain("backtest-draft-");
   }, 60_000);
 
   it("rebuilds to completion under a progress bar, lists dead letters with dlq, removes the monitor", async () => {

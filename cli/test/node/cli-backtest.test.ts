@@ -87,25 +87,66 @@ describe("fabric backtest", () => {
     expect(Object.fromEntries(stream.searchParams)).toMatchObject({ symbol: "BTC", from: "2026-11-22T00:00:00Z" });
   });
 
-  it("a file is backtested as a disabled scratch monitor, deleted afterwards (also when the backtest fails)", async () => {
-    const files = { "draft.yaml": `workflowId: wf\nownerUserId: u\npredicate: ${JSON.stringify(predicate)}\n` };
-    const r = await cli(["backtest", "draft.yaml", "--json"], fabric, { files });
-    expect(r.code).toBe(0);
-    expect(JSON.parse(r.out)).toEqual([match]);
-    expect(r.calls.map((c) => c.method)).toEqual(["PUT", "POST", "DELETE"]);
-    expect(r.calls[0]?.url).toMatch(/\/v1\/monitors\/backtest-draft-[0-9a-f]{16}$/);
-    expect(JSON.parse(r.calls[0]?.body ?? "")).toMatchObject({ enabled: false, predicate });
-    expect(r.calls[2]?.url).toBe(r.calls[0]?.url);
-    expect(r.err).toContain("as disabled scratch monitor backtest-draft-");
-
-    const failed = await cli(
-      ["backtest", "draft.yaml"],
-      (req) => (req.method === "POST" ? problem(400) : fabric(req)),
+  it("a file is explained (POST /v1/explain, as enabled): its matched rows are the matches, nothing is written", async () => {
+    const files = {
+      "draft.yaml": `workflowId: wf\nownerUserId: u\nenabled: false\npredicate: ${JSON.stringify(predicate)}\n`,
+    };
+    const row = (i: number, price: number, matched: boolean) => ({
+      eventId: `e${i}`,
+      observedAt: 1795341600000 + i,
+      streamKey: "market_price:BTC",
+      stream: predicate.stream,
+      conditions: [
+        {
+          index: 0,
+          path: "",
+          evaluated: true,
+          sample: price,
+          compared: price,
+          previous: null,
+          comparison: `${price} > 15`,
+          truth: price > 15,
+          reason: "",
+        },
+      ],
+      truth: price > 15,
+      decision: matched
+        ? { outcome: "matched", matchId: `preview~1~e${i}`, reason: "matched" }
+        : { outcome: "false", reason: "false" },
+    });
+    const pages = [
       {
-        files,
+        monitorId: "preview",
+        monitorVersion: 1,
+        rows: [row(0, 10, false), row(1, 20, true)],
+        matched: 1,
+        nextCursor: "c1",
       },
-    );
+      { monitorId: "preview", monitorVersion: 1, rows: [row(2, 25, false)], matched: 0, nextCursor: null },
+    ];
+    let served = 0;
+    const explaining = (req: { method: string; url: string }) =>
+      new URL(req.url).pathname === "/v1/explain" ? Response.json(pages[served++]) : fabric(req);
+    const r = await cli(["backtest", "draft.yaml", "--json", "--from", "2026-11-22T00:00:00Z"], explaining, { files });
+    expect(r.code).toBe(0);
+    expect(JSON.parse(r.out)).toEqual([row(1, 20, true)]);
+    expect(r.calls.map((c) => `${c.method} ${new URL(c.url).pathname}`)).toEqual([
+      "POST /v1/explain",
+      "POST /v1/explain",
+    ]);
+    const first = JSON.parse(r.calls[0]?.body ?? "");
+    expect(first).toMatchObject({ monitor: { enabled: true, predicate }, from: "2026-11-22T00:00:00Z", limit: 1000 });
+    expect(JSON.parse(r.calls[1]?.body ?? "")).toMatchObject({ cursor: "c1" });
+
+    served = 0;
+    const drawn = await cli(["backtest", "draft.yaml"], explaining, { files });
+    expect(drawn.code).toBe(0);
+    expect(drawn.out).toContain(" ▲");
+    expect(drawn.out).toContain("preview~1~e1");
+    expect(drawn.out).toContain("20 > 15");
+
+    const failed = await cli(["backtest", "draft.yaml"], () => problem(400), { files });
     expect(failed.code).toBe(1);
-    expect(failed.calls.map((c) => c.method)).toEqual(["PUT", "POST", "DELETE"]);
+    expect(failed.calls.map((c) => c.method)).toEqual(["POST"]);
   });
 });

@@ -38,6 +38,12 @@ export function newCondition(cond: Condition): RefCondition {
   return { cond, key: streamKey(cond.stream), operand, truth: false, heldSince: null, armed: true, prevD: undefined };
 }
 
+/** Whether a fact on `factKey` that sampled `sampled` is an evaluation of condition `c`. */
+export function samplesCondition(c: RefCondition, factKey: string, sampled: ReadonlySet<string>): boolean {
+  if (factKey === c.key && sampled.has(c.cond.field)) return true;
+  return c.operand !== undefined && factKey === c.operand.key && sampled.has(c.operand.field);
+}
+
 /**
  * Evaluates condition `c` (leaf `index`) if the fact on `factKey` sampled one of its series
  * (`sampled`: the fields it sampled); returns what the observer sees, or undefined when the
@@ -52,12 +58,12 @@ export function evaluateCondition(
   now: number,
 ): ConditionStep | undefined {
   const own = factKey === c.key && sampled.has(c.cond.field);
+  if (!samplesCondition(c, factKey, sampled)) return undefined;
   const leftSeries = streams.get(c.key)?.series.get(c.cond.field) ?? [];
   const armedBefore = c.armed;
   const ind = c.cond.indicator;
   if (c.operand) {
     const o = c.operand;
-    if (!own && !(factKey === o.key && sampled.has(o.field))) return undefined;
     const rightSeries = streams.get(o.key)?.series.get(o.field) ?? [];
     const left = valueAt(leftSeries, leftSeries.length - 1, c.cond);
     const r = valueAt(rightSeries, rightSeries.length - 1, { indicator: o.indicator });
@@ -66,15 +72,16 @@ export function evaluateCondition(
     const prev = c.prevD;
     stepCondition(c, prev, d, 0, now);
     c.prevD = d;
-    const step = stepOf(c, index, prev, d, leftSeries.at(-1)?.value, armedBefore);
-    return { ...step, indicator: ind ? left : undefined, operand: right };
+    const step = stepOf(c, index, prev, d, leftSeries, armedBefore);
+    const rightLength = rightSeries.length;
+    return { ...step, indicator: ind ? left : undefined, operand: right, operandSeriesLength: rightLength };
   }
   if (!own) return undefined;
   const last = leftSeries.length - 1;
   const prev = valueAt(leftSeries, last - 1, c.cond);
   const cur = valueAt(leftSeries, last, c.cond);
   stepCondition(c, prev, cur, c.cond.value as number | [number, number], now);
-  const step = stepOf(c, index, prev, cur, leftSeries[last]?.value, armedBefore);
+  const step = stepOf(c, index, prev, cur, leftSeries, armedBefore);
   if (c.cond.change) step.base = baseAt(leftSeries, last, c.cond.change.windowMs);
   if (ind) step.indicator = cur;
   return step;
@@ -85,19 +92,20 @@ function stepOf(
   index: number,
   previous: number | undefined,
   current: number | undefined,
-  sample: number | undefined,
+  series: readonly Sample[],
   armedBefore: boolean,
 ): ConditionStep {
   return {
     index,
     previous,
     current,
-    sample,
+    sample: series.at(-1)?.value,
     base: undefined,
     armedBefore,
     armedAfter: c.armed,
     heldSince: c.heldSince,
     truth: c.truth,
+    seriesLength: series.length,
   };
 }
 

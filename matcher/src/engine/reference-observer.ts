@@ -33,6 +33,11 @@ export type ConditionStep = {
   indicator?: number | undefined;
   /** A relative condition: the right side (times × operand + plus) now; `current` is then d. */
   operand?: number | undefined;
+  /** Samples in the condition's own series now (exact while an indicator warms up, which is when
+   * explain reads it: a caller's retention bound may drop older samples once it has warmed up). */
+  seriesLength: number;
+  /** A relative condition: samples in the operand's series now (same caveat). */
+  operandSeriesLength?: number;
 };
 
 /** One evaluation of one monitor at one fact, with the fire decision's inputs. */
@@ -40,8 +45,11 @@ export type MonitorStep = {
   monitorId: string;
   fact: AcceptedFact;
   conditions: ConditionStep[];
-  /** The predicate over the conditions' current truths. */
+  /** The predicate over the conditions' current truths (false when expired: nothing evaluated). */
   truth: boolean;
+  /** The fact is at or after the monitor's expiresAt and would otherwise have evaluated it: no
+   * condition, no predicate, no match (`conditions` is empty). */
+  expired: boolean;
   /** The predicate's truth at the previous evaluation (edge memory). */
   wasTrue: boolean;
   enabled: boolean;

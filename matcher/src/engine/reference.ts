@@ -4,8 +4,15 @@ import type { MonitorDefinition } from "../../../shared/src/monitor";
 import type { Predicate } from "../../../shared/src/predicate";
 import { byCodeUnits } from "./code-unit-order";
 import { factFields } from "./fact-fields";
-import { evaluateCondition, newCondition, type RefCondition, type RefStream } from "./reference-conditions";
+import {
+  evaluateCondition,
+  newCondition,
+  type RefCondition,
+  type RefStream,
+  samplesCondition,
+} from "./reference-conditions";
 import type { ConditionStep, MonitorStep, ReferenceObserver } from "./reference-observer";
+import { type SeriesBound, trimSeries } from "./reference-retention";
 import { type Match, type Op, triggerEventOf } from "./types";
 
 /**
@@ -78,34 +85,70 @@ import { type Match, type Op, triggerEventOf } from "./types";
  * @example referenceEvaluate([{ type: "upsert", def }, { type: "fact", fact }]) // → Match[]
  */
 export function referenceEvaluate(ops: Iterable<Op>, observe?: ReferenceObserver): Match[] {
-  const seen = new Set<string>();
-  const streams = new Map<string, RefStream>();
-  const monitors = new Map<string, RefMonitor>();
+  const evaluator = new ReferenceEvaluator();
   const matches: Match[] = [];
-  let ids: string[] | undefined; // monitorIds in ascending order, recomputed after a change
-  for (const op of ops) {
-    if (op.type === "upsert") {
-      const old = monitors.get(op.def.monitorId);
-      if (!old || op.def.version > old.def.version) monitors.set(op.def.monitorId, newMonitor(op.def));
-      ids = undefined;
-    } else if (op.type === "remove") {
-      monitors.delete(op.monitorId);
-      ids = undefined;
-    } else {
-      const fact = op.fact;
-      if (seen.has(fact.eventId)) continue;
-      seen.add(fact.eventId);
-      const fields = applyToStream(streams, fact);
-      if (!fields) continue;
-      ids ??= [...monitors.keys()].sort(byCodeUnits);
-      for (const id of ids) {
-        const monitor = monitors.get(id);
-        const match = monitor && evaluateMonitor(monitor, fact, fields, streams, observe);
-        if (match) matches.push(match);
-      }
-    }
-  }
+  for (const op of ops) matches.push(...evaluator.apply(op, observe));
   return matches;
+}
+
+/**
+ * How a caller that replays one known monitor over a known log may make the reference lighter
+ * without changing a single result (explain does; see explain/series-retention.ts):
+ * - `dedupe: false` when the log has each eventId once already (the shard's log does: its
+ *   event_id column is UNIQUE), so the set of every eventId seen is not kept;
+ * - `retain` bounds each series to what the registered monitors can still read: at least
+ *   `samples` samples and, with `windowMs`, every sample a change's base for the previous sample
+ *   may be. Only sound when no monitor that reads more is registered later.
+ */
+export type ReferenceOptions = { dedupe?: boolean; retain?: (streamKey: string, field: string) => SeriesBound };
+
+/** The reference evaluator's state, fed one op at a time (referenceEvaluate is a loop over it). */
+export class ReferenceEvaluator {
+  private readonly seen = new Set<string>();
+  private readonly streams = new Map<string, RefStream>();
+  private readonly monitors = new Map<string, RefMonitor>();
+  private ids: string[] | undefined; // monitorIds in ascending order, recomputed after a change
+
+  constructor(private readonly options: ReferenceOptions = {}) {}
+
+  /** Applies one op; the matches it produced, in order. */
+  apply(op: Op, observe?: ReferenceObserver): Match[] {
+    if (op.type === "upsert") {
+      const old = this.monitors.get(op.def.monitorId);
+      if (!old || op.def.version > old.def.version) this.monitors.set(op.def.monitorId, newMonitor(op.def));
+      this.ids = undefined;
+      return [];
+    }
+    if (op.type === "remove") {
+      this.monitors.delete(op.monitorId);
+      this.ids = undefined;
+      return [];
+    }
+    const fact = op.fact;
+    if (this.options.dedupe !== false) {
+      if (this.seen.has(fact.eventId)) return [];
+      this.seen.add(fact.eventId);
+    }
+    const fields = applyToStream(this.streams, fact, this.options.retain);
+    if (!fields) return [];
+    this.ids ??= [...this.monitors.keys()].sort(byCodeUnits);
+    const matches: Match[] = [];
+    for (const id of this.ids) {
+      const monitor = this.monitors.get(id);
+      const match = monitor && evaluateMonitor(monitor, fact, fields, this.streams, observe);
+      if (match) matches.push(match);
+    }
+    return matches;
+  }
+
+  /** A rough size of the state in bytes (samples and eventIds dominate), for caches that hold it. */
+  approxBytes(): number {
+    let samples = 0;
+    for (const stream of this.streams.values()) for (const series of stream.series.values()) samples += series.length;
+    let ids = 0;
+    for (const id of this.seen) ids += 40 + 2 * id.length;
+    return 1024 + 64 * samples + ids + 512 * this.monitors.size;
+  }
 }
 
 type RefMonitor = {
@@ -129,7 +172,11 @@ function newMonitor(def: MonitorDefinition): RefMonitor {
 }
 
 /** Records an applied fact on its stream: the fields it sampled, or undefined when it is stale. */
-function applyToStream(streams: Map<string, RefStream>, fact: AcceptedFact): Set<string> | undefined {
+function applyToStream(
+  streams: Map<string, RefStream>,
+  fact: AcceptedFact,
+  retain: ReferenceOptions["retain"],
+): Set<string> | undefined {
   let stream = streams.get(fact.streamKey);
   if (!stream) {
     stream = { latest: fact.observedAt, series: new Map() };
@@ -142,6 +189,7 @@ function applyToStream(streams: Map<string, RefStream>, fact: AcceptedFact): Set
     const series = stream.series.get(field) ?? [];
     series.push({ observedAt: fact.observedAt, value });
     stream.series.set(field, series);
+    if (retain) trimSeries(series, retain(fact.streamKey, field));
     sampled.add(field);
   }
   return sampled;
@@ -156,7 +204,13 @@ function evaluateMonitor(
 ): Match | undefined {
   const def = monitor.def;
   const now = fact.observedAt;
-  if (def.expiresAt !== undefined && now >= def.expiresAt) return undefined;
+  if (def.expiresAt !== undefined && now >= def.expiresAt) {
+    // Evaluates nothing; an observer still hears of a fact that would have been an evaluation.
+    if (observe && monitor.conditions.some((c) => samplesCondition(c, fact.streamKey, sampled))) {
+      observe({ ...stepBase(monitor, fact, true), expired: true });
+    }
+    return undefined;
+  }
   const steps: ConditionStep[] = [];
   for (const [index, c] of monitor.conditions.entries()) {
     const step = evaluateCondition(c, index, fact.streamKey, sampled, streams, now);
@@ -166,18 +220,7 @@ function evaluateMonitor(
   const truth = evalPredicate(def.predicate, monitor.conditions, { i: 0 });
   const cooldown = def.fire.cooldownMs;
   const cooled = cooldown === 0 || monitor.lastMatchAt === null || now - monitor.lastMatchAt >= cooldown;
-  const step: MonitorStep = {
-    monitorId: def.monitorId,
-    fact,
-    conditions: steps,
-    truth,
-    wasTrue: monitor.lastTruth,
-    enabled: def.enabled,
-    done: monitor.done,
-    lastMatchAt: monitor.lastMatchAt,
-    cooled,
-    match: undefined,
-  };
+  const step: MonitorStep = { ...stepBase(monitor, fact, cooled), conditions: steps, truth };
   if (!def.enabled || monitor.done) {
     observe?.(step);
     return undefined;
@@ -204,6 +247,23 @@ function evaluateMonitor(
   };
   observe?.(step);
   return step.match;
+}
+
+/** The parts of a MonitorStep that come from the monitor's state before this fact. */
+function stepBase(monitor: RefMonitor, fact: AcceptedFact, cooled: boolean): MonitorStep {
+  return {
+    monitorId: monitor.def.monitorId,
+    fact,
+    conditions: [],
+    truth: false,
+    expired: false,
+    wasTrue: monitor.lastTruth,
+    enabled: monitor.def.enabled,
+    done: monitor.done,
+    lastMatchAt: monitor.lastMatchAt,
+    cooled,
+    match: undefined,
+  };
 }
 
 /** Evaluates the tree over the conditions' truths; `at.i` walks the leaves left to right. */

@@ -1,7 +1,8 @@
 import type { ExplainCondition } from "../../../shared/src/contract/explain";
-import type { Condition } from "../../../shared/src/predicate";
+import { type Condition, isOperand } from "../../../shared/src/predicate";
 import type { ConditionStep } from "../engine/reference-observer";
 import type { Leaf } from "./leaves";
+import { relativeComparison, relativeNoValue, warmUp } from "./relative-wording";
 import { duration, num, rfc3339 } from "./wording";
 
 /**
@@ -20,14 +21,17 @@ export function explainCondition(leaf: Leaf, step: ConditionStep, now: number): 
     ...extrasOf(c, step),
     compared: step.current ?? null,
     previous: step.previous ?? null,
-    comparison: comparisonOf(c, step.previous, step.current),
+    comparison: comparisonText(c, step),
     truth: step.truth,
     reason: reasonOf(c, step, now),
   };
 }
 
-/** A condition this fact did not sample: its truth carries over from its last evaluation. */
-export function carriedCondition(leaf: Leaf, truth: boolean): ExplainCondition {
+/**
+ * A condition this fact did not evaluate: its truth carries over from its last evaluation. The
+ * reason says why: the fact is not a sample of its series, or the monitor had expired.
+ */
+export function carriedCondition(leaf: Leaf, truth: boolean, reason = "not sampled by this fact"): ExplainCondition {
   return {
     index: leaf.index,
     path: leaf.path,
@@ -38,22 +42,13 @@ export function carriedCondition(leaf: Leaf, truth: boolean): ExplainCondition {
     previous: null,
     comparison: "not evaluated",
     truth,
-    reason: "not sampled by this fact",
+    reason,
   };
 }
 
-/** Parts a condition may have beyond the plain shape (indicators and operands arrive with their issue). */
-type Extended = Condition & { indicator?: { kind: string; samples?: number } };
-
 /** The level a condition compares with: its number, or 0 for a relative condition (d = left − right). */
 function levelOf(c: Condition): number {
-  const value: unknown = c.value;
-  return typeof value === "number" ? value : 0;
-}
-
-function isRelative(c: Condition): boolean {
-  const value: unknown = c.value;
-  return typeof value === "object" && value !== null && !Array.isArray(value);
+  return typeof c.value === "number" ? c.value : 0;
 }
 
 function extrasOf(c: Condition, step: ConditionStep | undefined): Partial<ExplainCondition> {
@@ -65,10 +60,13 @@ function extrasOf(c: Condition, step: ConditionStep | undefined): Partial<Explai
       base: base ? { observedAt: base.observedAt, value: base.value } : null,
     };
   }
-  const indicator = (c as Extended).indicator;
-  if (indicator) out.indicator = { kind: indicator.kind, value: step?.indicator ?? null };
-  if (isRelative(c)) out.operand = { value: step?.operand ?? null };
+  if (c.indicator) out.indicator = { kind: c.indicator.kind, value: step?.indicator ?? null };
+  if (isOperand(c.value)) out.operand = { value: step?.operand ?? null };
   return out;
+}
+
+function comparisonText(c: Condition, s: ConditionStep): string {
+  return isOperand(c.value) ? relativeComparison(c, s) : comparisonOf(c, s.previous, s.current);
 }
 
 const SYMBOL: Record<string, string> = { gt: ">", gte: "≥", lt: "<", lte: "≤", eq: "=", neq: "≠" };
@@ -97,17 +95,16 @@ function ruleOf(c: Condition): string {
 function reasonOf(c: Condition, s: ConditionStep, now: number): string {
   if (s.current === undefined) return noValueReason(c, s);
   if (c.op === "crosses_above" || c.op === "crosses_below") return crossingReason(c, s, now);
-  if (s.heldSince === null) return `${num(s.current)} is not ${ruleOf(c)}`;
-  return (c.forMs ?? 0) > 0 ? heldReason(c, s, now) : `holds: ${comparisonOf(c, s.previous, s.current)}`;
+  if (s.heldSince === null) return `${isOperand(c.value) ? "d = " : ""}${num(s.current)} is not ${ruleOf(c)}`;
+  return (c.forMs ?? 0) > 0 ? heldReason(c, s, now) : `holds: ${comparisonText(c, s)}`;
 }
 
 function noValueReason(c: Condition, s: ConditionStep): string {
   if (c.change) {
     return s.base ? "base sample is 0: no percent change" : `no base sample ${duration(c.change.windowMs)} back`;
   }
-  const indicator = (c as Extended).indicator;
-  if (indicator) return `${indicator.kind} ${indicator.samples ?? ""} has no value yet (too few samples)`.trim();
-  if (isRelative(c)) return s.operand === undefined ? "no value for the operand" : "no value for the left side";
+  if (isOperand(c.value)) return relativeNoValue(c, c.value, s);
+  if (c.indicator) return `no value yet: ${warmUp(c.indicator, s.seriesLength)}`;
   return "no value";
 }
 
@@ -125,7 +122,12 @@ function crossingReason(c: Condition, s: ConditionStep, now: number): string {
   const rearm = h === undefined ? "" : `${above ? "≤" : "≥"} ${num(above ? level - h : level + h)}`;
   const cur = s.current ?? 0;
   const prev = s.previous;
-  if (prev === undefined) return withArming("no previous value to cross from", s, rearm);
+  if (prev === undefined) {
+    const none = isOperand(c.value)
+      ? "no d at the previous evaluation to cross from"
+      : "no previous value to cross from";
+    return withArming(none, s, rearm);
+  }
   const crossed = above ? prev <= level && cur > level : prev >= level && cur < level;
   if (crossed && !s.armedBefore) return `disarmed by hysteresis until ${rearm}`;
   if (!crossed)

@@ -17,6 +17,15 @@ export function decisionOf(def: MonitorDefinition, step: MonitorStep, whyFalse: 
   return { outcome: "disabled", reason: `disabled; ${would}` };
 }
 
+/**
+ * The decision at a fact at or after the monitor's expiresAt that would otherwise have evaluated
+ * it: nothing was evaluated (the reference's rule), so nothing could match.
+ */
+export function expiredDecision(def: MonitorDefinition): ExplainDecision {
+  const reason = `expired at ${rfc3339(def.expiresAt ?? 0)}`;
+  return def.enabled ? { outcome: "expired", reason } : { outcome: "disabled", reason: `disabled; ${reason}` };
+}
+
 const SHOWN_LEAVES = 4;
 
 function enabledDecision(def: MonitorDefinition, step: MonitorStep, whyFalse: () => string[]): ExplainDecision {

@@ -3,23 +3,38 @@ import { decodeExplainCursor, encodeExplainCursor } from "../../../shared/src/co
 import type { ExplainResult } from "../../../shared/src/contract/shard-rpc";
 import type { AcceptedFact } from "../../../shared/src/facts";
 import type { MonitorDefinition } from "../../../shared/src/monitor";
-import { referenceEvaluate } from "../engine/reference";
+import { ReferenceEvaluator } from "../engine/reference";
 import type { MonitorStep } from "../engine/reference-observer";
-import type { Op } from "../engine/types";
 import { carriedCondition, explainCondition } from "./condition-row";
-import { decisionOf } from "./decision";
+import { decisionOf, expiredDecision } from "./decision";
 import { leavesOf, whyFalse } from "./leaves";
+import { seriesRetention } from "./series-retention";
+import { rfc3339 } from "./wording";
 
 /** A page, or why the cursor cannot continue (not one this API wrote, or its row is gone). */
 export type ExplainOutcome = ExplainResult;
 
 /**
+ * Where a full page's replay stopped, to continue from without replaying the log again: the
+ * evaluator's state after the first fact past the page (the replay had to evaluate it to know
+ * the page was full), that fact's row, and the conditions' truths then. Valid for the same
+ * definition and log as long as the log only grows after that fact (it is append-only; pruning
+ * its start invalidates it). It is consumed by the page that continues from it.
+ */
+export type ExplainReplay = { evaluator: ReferenceEvaluator; truths: boolean[]; pending: ExplainRow };
+
+/** How the log is fed: `unique` when it holds each eventId once (the shard's log does). */
+export type ExplainOptions = { resume?: ExplainReplay; unique?: boolean };
+
+/**
  * Explains one monitor over its streams' stored facts: replays them in log order through the
  * reference evaluator (the executable semantics, so the reasons cannot disagree with matching) and
  * turns each evaluation observed in [from, to] into a row. The facts are pulled one at a time and
- * the replay stops at the first row past the page, so a caller can feed the log in chunks. Every
- * page replays from the start of the log: a condition's state depends on all of its history.
- * A disabled monitor is replayed as enabled (as a backtest is); its decisions say `disabled`.
+ * the replay stops at the first row past the page, so a caller can feed the log in chunks. A page
+ * replays from the start of the log (a condition's state depends on all of its history) unless it
+ * resumes a replay the previous page left (explainPageFrom). A disabled monitor is replayed as
+ * enabled (as a backtest is); its decisions say `disabled`. A fact at or after expiresAt that
+ * would have evaluated the monitor is a row with nothing evaluated and the decision `expired`.
  *
  * @example explainPage(def, facts, { from: Date.parse("2026-11-22T00:00:00Z"), limit: 100 })
  */
@@ -27,63 +42,79 @@ export function explainPage(
   def: MonitorDefinition,
   facts: Iterable<AcceptedFact>,
   range: ExplainRange,
+  options: ExplainOptions = {},
 ): ExplainOutcome {
+  return explainPageFrom(def, facts, range, options).outcome;
+}
+
+/**
+ * explainPage, also returning the replay to continue from when the page is full. With
+ * `options.resume`, `facts` must be the log after the resumed replay's last fact.
+ */
+export function explainPageFrom(
+  def: MonitorDefinition,
+  facts: Iterable<AcceptedFact>,
+  range: ExplainRange,
+  options: ExplainOptions = {},
+): { outcome: ExplainOutcome; replay?: ExplainReplay } {
   const limit = Math.min(range.limit ?? EXPLAIN_LIMITS.defaultRows, EXPLAIN_LIMITS.maxRows);
   const from = range.from ?? Number.NEGATIVE_INFINITY;
   const to = range.to ?? Number.POSITIVE_INFINITY;
+  const inRange = (at: number) => at >= from && at <= to;
   const after = range.cursor === undefined ? undefined : decodeExplainCursor(range.cursor);
-  if (range.cursor !== undefined && !after) return { badCursor: "the cursor is not one this API wrote" };
+  if (range.cursor !== undefined && !after) return { outcome: { badCursor: "the cursor is not one this API wrote" } };
   const leaves = leavesOf(def.predicate);
-  const truths = leaves.map(() => false);
-  const rows: ExplainRow[] = [];
-  let pastCursor = after === undefined;
-  let full = false;
+  const resume = options.resume;
+  const truths = resume?.truths ?? leaves.map(() => false);
+  const rows: ExplainRow[] = resume && inRange(resume.pending.observedAt) ? [resume.pending] : [];
+  let pastCursor = after === undefined || resume !== undefined;
+  let pending: ExplainRow | undefined;
 
-  const observe = (step: MonitorStep): void => {
-    for (const c of step.conditions) truths[c.index] = c.truth;
+  const rowOf = (step: MonitorStep): ExplainRow => {
     const fact = step.fact;
-    if (!pastCursor) {
-      pastCursor = fact.eventId === after?.eventId;
-      return;
-    }
-    if (fact.observedAt < from || fact.observedAt > to) return;
-    if (rows.length === limit) {
-      full = true;
-      return;
-    }
+    const expired = `not evaluated: the monitor expired at ${rfc3339(def.expiresAt ?? 0)}`;
     const evaluated = new Map(step.conditions.map((c) => [c.index, c]));
-    rows.push({
+    return {
       eventId: fact.eventId,
       observedAt: fact.observedAt,
       streamKey: fact.streamKey,
       stream: { kind: fact.kind, subject: { ...fact.subject } as Record<string, string> },
       conditions: leaves.map((leaf) => {
         const s = evaluated.get(leaf.index);
-        return s ? explainCondition(leaf, s, fact.observedAt) : carriedCondition(leaf, truths[leaf.index] ?? false);
+        if (s) return explainCondition(leaf, s, fact.observedAt);
+        return carriedCondition(leaf, truths[leaf.index] ?? false, step.expired ? expired : undefined);
       }),
       truth: step.truth,
-      decision: decisionOf(def, step, () => whyFalse(def.predicate, truths)),
-    });
+      decision: step.expired ? expiredDecision(def) : decisionOf(def, step, () => whyFalse(def.predicate, truths)),
+    };
   };
-
-  function* ops(): Generator<Op> {
-    yield { type: "upsert", def: { ...def, enabled: true } };
-    for (const fact of facts) {
-      if (full) return;
-      yield { type: "fact", fact };
+  const observe = (step: MonitorStep): void => {
+    for (const c of step.conditions) truths[c.index] = c.truth;
+    if (!pastCursor) {
+      pastCursor = step.fact.eventId === after?.eventId;
+      return;
     }
-  }
-  referenceEvaluate(ops(), observe);
-
-  if (!pastCursor) return { badCursor: "the cursor's row is no longer in the stored log" };
-  const last = rows.at(-1);
-  return {
-    page: {
-      monitorId: def.monitorId,
-      monitorVersion: def.version,
-      rows,
-      matched: rows.filter((r) => r.decision.outcome === "matched").length,
-      nextCursor: full && last ? encodeExplainCursor(last.eventId) : null,
-    },
+    if (!inRange(step.fact.observedAt)) return;
+    if (rows.length < limit) rows.push(rowOf(step));
+    else pending = rowOf(step);
   };
+
+  const evaluator =
+    resume?.evaluator ?? new ReferenceEvaluator({ dedupe: options.unique !== true, retain: seriesRetention(def) });
+  if (!resume) evaluator.apply({ type: "upsert", def: { ...def, enabled: true } });
+  for (const fact of facts) {
+    evaluator.apply({ type: "fact", fact }, observe);
+    if (pending) break;
+  }
+
+  if (!pastCursor) return { outcome: { badCursor: "the cursor's row is no longer in the stored log" } };
+  const last = rows.at(-1);
+  const page = {
+    monitorId: def.monitorId,
+    monitorVersion: def.version,
+    rows,
+    matched: rows.filter((r) => r.decision.outcome === "matched").length,
+    nextCursor: pending && last ? encodeExplainCursor(last.eventId) : null,
+  };
+  return { outcome: { page }, ...(pending ? { replay: { evaluator, truths, pending } } : {}) };
 }

@@ -7,14 +7,21 @@ const CHUNK_ROWS = 2000;
  * Some streams' logged facts in log order (stale ones too), read lazily in chunks of log positions:
  * a consumer that stops early (an explain page that is full) never reads the rest of the log, and
  * one that reads it all never holds more than a chunk of rows at once. Each statement walks the
- * log's primary key from where the last chunk ended.
+ * log's primary key from where the last chunk ended. `at` is where to start (after its seq), and it
+ * follows the reading: after each fact is yielded it holds that fact's seq, so a reader that
+ * stops can later continue from exactly there.
  *
  * @example for (const fact of loggedFacts(ctx.storage.sql, ["market_price:BTC-USD"])) …
  */
-export function* loggedFacts(sql: SqlStorage, streamKeys: string[], chunkRows = CHUNK_ROWS): Generator<AcceptedFact> {
+export function* loggedFacts(
+  sql: SqlStorage,
+  streamKeys: string[],
+  at: { seq: number } = { seq: 0 },
+  chunkRows = CHUNK_ROWS,
+): Generator<AcceptedFact> {
   if (streamKeys.length === 0) return;
   const keys = JSON.stringify(streamKeys);
-  let after = 0;
+  let after = at.seq;
   for (;;) {
     const rows = sql
       .exec<{ seq: number; fact: string }>(
@@ -25,9 +32,23 @@ export function* loggedFacts(sql: SqlStorage, streamKeys: string[], chunkRows = 
         chunkRows,
       )
       .toArray();
-    for (const row of rows) yield JSON.parse(row.fact) as AcceptedFact;
+    for (const row of rows) {
+      at.seq = row.seq;
+      yield JSON.parse(row.fact) as AcceptedFact;
+    }
     const last = rows.at(-1);
     if (!last || rows.length < chunkRows) return;
     after = last.seq;
   }
+}
+
+/** The seq of the first stored fact of these streams (0 when there is none). */
+export function firstLoggedSeq(sql: SqlStorage, streamKeys: string[]): number {
+  const row = sql
+    .exec<{ seq: number }>(
+      "SELECT seq FROM facts WHERE stream_key IN (SELECT value FROM json_each(?)) ORDER BY seq LIMIT 1",
+      JSON.stringify(streamKeys),
+    )
+    .toArray()[0];
+  return row?.seq ?? 0;
 }

@@ -2,11 +2,11 @@ import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import type { ExplainRow } from "../../../shared/src/contract/explain";
 import type { AcceptedFact } from "../../../shared/src/facts";
-import type { Predicate } from "../../../shared/src/predicate";
 import { referenceEvaluate } from "../../src/engine/reference";
 import { explainPage } from "../../src/explain/explain-page";
 import { backtest } from "../../src/shard/backtest";
 import { buildOps, definition, factStepArb, monitorBodyArb, runs } from "./arbitraries";
+import { checkRows } from "./explain-oracle";
 
 /** One monitor and a fact log (late facts and repeats included), as the stored log would hold them. */
 const caseArb = fc.record({
@@ -35,13 +35,6 @@ function allRows(def: Parameters<typeof explainPage>[0], facts: AcceptedFact[], 
 const fired = (r: ExplainRow) =>
   r.decision.outcome === "matched" || r.decision.reason === "disabled; would have matched";
 
-function evalTree(p: Predicate, truths: boolean[], at = { i: 0 }): boolean {
-  if ("all" in p) return p.all.map((q) => evalTree(q, truths, at)).every(Boolean);
-  if ("any" in p) return p.any.map((q) => evalTree(q, truths, at)).some(Boolean);
-  if ("not" in p) return !evalTree(p.not, truths, at);
-  return truths[at.i++] ?? false;
-}
-
 describe("explain ≡ backtest ≡ reference", () => {
   it("fires on exactly the facts the backtest and the reference evaluator match, in any range", () => {
     fc.assert(
@@ -68,33 +61,12 @@ describe("explain ≡ backtest ≡ reference", () => {
 });
 
 describe("explain's reasons agree with its truths", () => {
-  it("states each row's truth as the predicate over its conditions, and carries unevaluated ones", () => {
+  it("rows are the evaluations, with the values, truths and decisions DESIGN §8 gives", () => {
     fc.assert(
       fc.property(caseArb, ({ body, raw }) => {
         const def = definition("m-a", 1, body);
-        const rows = allRows(def, factsOf(raw));
-        let previous: boolean[] | undefined;
-        for (const row of rows) {
-          const truths = row.conditions.map((c) => c.truth);
-          expect(row.conditions.map((c) => c.index)).toEqual(truths.map((_, i) => i));
-          expect(row.truth).toBe(evalTree(def.predicate, truths));
-          for (const c of row.conditions) {
-            expect(c.evaluated).toBe(c.reason !== "not sampled by this fact");
-            if (!c.evaluated) expect(c.truth).toBe(previous?.[c.index] ?? false);
-            if (c.reason.startsWith("crossed from")) {
-              const cond = conditionAt(def.predicate, c.index);
-              expect(c.truth).toBe(true);
-              expect(c.previous).not.toBeNull();
-              expect(c.compared).not.toBeNull();
-              const [p, v, level] = [c.previous ?? 0, c.compared ?? 0, cond.value as number];
-              expect(cond.op === "crosses_above" ? p <= level && v > level : p >= level && v < level).toBe(true);
-            }
-          }
-          if (row.decision.outcome === "matched") expect(row.truth).toBe(true);
-          if (row.decision.outcome === "false") expect(row.truth).toBe(false);
-          if (row.decision.outcome === "suppressed") expect(row.truth).toBe(true);
-          previous = truths;
-        }
+        const facts = factsOf(raw);
+        checkRows(def, facts, allRows(def, facts));
       }),
       { numRuns: runs(400) },
     );
@@ -124,17 +96,3 @@ describe("explain's reasons agree with its truths", () => {
     );
   });
 });
-
-function conditionAt(p: Predicate, index: number) {
-  const leaves: Exclude<Predicate, { all: unknown } | { any: unknown } | { not: unknown }>[] = [];
-  const walk = (q: Predicate): void => {
-    if ("all" in q) q.all.forEach(walk);
-    else if ("any" in q) q.any.forEach(walk);
-    else if ("not" in q) walk(q.not);
-    else leaves.push(q);
-  };
-  walk(p);
-  const leaf = leaves[index];
-  if (!leaf) throw new Error(`no condition ${index}`);
-  return leaf;
-}

@@ -49,7 +49,7 @@ const ConditionSchema = z
 
 const DecisionSchema = z
   .object({
-    outcome: z.enum(["matched", "suppressed", "false", "disabled"]),
+    outcome: z.enum(["matched", "suppressed", "false", "disabled", "expired"]),
     matchId: z.string().optional().describe("when matched"),
     reason: z.string(),
   })

@@ -46,7 +46,9 @@ export type ExplainDecision =
   | { outcome: "matched"; matchId: string; reason: string }
   | { outcome: "suppressed"; reason: string }
   | { outcome: "false"; reason: string }
-  | { outcome: "disabled"; reason: string };
+  | { outcome: "disabled"; reason: string }
+  /** The fact is at or after the monitor's expiresAt: nothing of the monitor was evaluated. */
+  | { outcome: "expired"; reason: string };
 
 /** One evaluation: the fact, every condition, the predicate's truth and the fire decision. */
 export type ExplainRow = {
