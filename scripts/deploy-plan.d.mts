@@ -3,7 +3,7 @@ export const DATABASE: string;
 export const PLACEHOLDER_DATABASE_ID: string;
 export const REQUIRED_SECRETS: Record<string, string[]>;
 export const DEPLOY_ORDER: string[];
-export const PATH_ROUTES: Record<string, string[]>;
+export const PATH_ROUTES: Record<"ingest" | "matcher" | "projector" | "monitor-runtime", string[]>;
 export function routeOwner(path: string): string | undefined;
 export function deployPlan(
   found: {

@@ -1,3 +1,4 @@
+import { SseParser } from "../../shared/src/sse";
 import { ApiError, send } from "./api";
 import { allMatches } from "./monitor-data";
 import type { Match } from "./types";
@@ -61,30 +62,13 @@ export function followMatches(
 async function readEvents(body: ReadableStream<Uint8Array>, signal: AbortSignal, onData: (d: string) => void) {
   const reader = body.getReader();
   const decoder = new TextDecoder();
+  const parser = new SseParser();
   signal.addEventListener("abort", () => {
     reader.cancel().catch(() => {});
   });
-  let buffer = "";
   for (;;) {
     const { value, done } = await reader.read();
     if (done) return;
-    buffer += decoder.decode(value, { stream: true }).replaceAll("\r", "");
-    let end = buffer.indexOf("\n\n");
-    while (end >= 0) {
-      const block = buffer.slice(0, end);
-      buffer = buffer.slice(end + 2);
-      const lines = block.split("\n");
-      const event =
-        lines
-          .find((l) => l.startsWith("event:"))
-          ?.slice(6)
-          .trim() ?? "message";
-      const data = lines
-        .filter((l) => l.startsWith("data:"))
-        .map((l) => l.slice(5).replace(/^ /, ""))
-        .join("\n");
-      if (event === "match" && data) onData(data);
-      end = buffer.indexOf("\n\n");
-    }
+    for (const e of parser.push(decoder.decode(value, { stream: true }))) if (e.event === "match") onData(e.data);
   }
 }
