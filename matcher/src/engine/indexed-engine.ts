@@ -122,7 +122,7 @@ export class IndexedEngine implements SourceListener, EvaluationQueue {
         const c = relatives[j] as RelativeCondition;
         if (c.stamp === tick) continue;
         c.stamp = tick;
-        if (now < c.monitor.expiresAt) stepRelative(c, this);
+        if (now < c.expiresAt) stepRelative(c, this);
         else skipRelative(c, this);
       }
     }
@@ -191,7 +191,7 @@ export class IndexedEngine implements SourceListener, EvaluationQueue {
     for (const s of e.index.streams.values()) {
       for (const x of [...s.series]) {
         // Saved indicator states no condition took are stale from now on.
-        x.savedIndicators.clear();
+        x.saved = undefined;
         if (x.sources.length === 0) s.drop(x);
       }
     }

@@ -36,10 +36,12 @@ import { type Match, type Op, triggerEventOf } from "./types";
  * - The compared value d is the sample's value, or with `change {windowMs, mode}` the current
  *   value minus the base: the newest sample with observedAt ≤ now − windowMs (pct: 100 × diff ÷
  *   base; base 0 → no value). No base → no value. With no value the raw comparison is false.
- * - With `indicator` d is the indicator's value at the sample (reference-indicators.ts: sma, ema,
- *   rsi, bollinger_upper/_lower over the series' values from its first sample; no value during
- *   warm-up). Arithmetic order is fixed there so that the engine's values are bit-identical:
- *   window sums are recomputed from the window, oldest value first (no running sums that drift).
+ * - With `indicator` d is the indicator's value at the sample: sma, ema, rsi, bollinger_upper/
+ *   _lower over the series' values from its first sample, no value during warm-up. The exact
+ *   values (to the bit) are those of IndicatorState (indicator-state.ts, whose header is their
+ *   definition): DESIGN §8's formulas with running window sums that are re-summed exactly, oldest
+ *   value first, at every N-th sample (so their rounding drift never outlives N samples). The
+ *   reference feeds it the values from the first (reference-indicators.ts); the engine keeps one.
  * - gt gte lt lte eq neq compare d with `value`; between [lo, hi] is lo ≤ d ≤ hi; outside is
  *   d < lo or d > hi. crosses_above L: the previous sample's d ≤ L and the current d > L;
  *   crosses_below L: previous ≥ L and current < L; the previous d is the one at the series'

@@ -23,6 +23,11 @@ export class RelativeCondition extends PackedCondition implements RelativeLike {
    * make the monitor dirty (which would cost a state write per evaluation).
    */
   frozen = false;
+  /**
+   * The monitor's expiresAt, copied here: the engine checks it at every evaluation, and the
+   * monitor is another object (on a large shard, a cache miss per evaluation).
+   */
+  readonly expiresAt: number;
   constructor(
     monitor: CompiledMonitor,
     op: number,
@@ -31,6 +36,7 @@ export class RelativeCondition extends PackedCondition implements RelativeLike {
     readonly plus: number,
   ) {
     super(monitor, op, 0, rare);
+    this.expiresAt = monitor.expiresAt;
   }
 }
 

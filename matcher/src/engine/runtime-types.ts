@@ -125,7 +125,23 @@ export interface IndicatorStateLike {
   push(v: number): number;
   current(): number;
   save(): number[];
+  /** It reads its series' shared window (sma, Bollinger). */
+  readonly windowed: boolean;
 }
+
+/** The last values of a series, by age (WindowRing, window-ring.ts). */
+export interface IndicatorWindow {
+  readonly capacity: number;
+  /** Values held (at most the capacity). */
+  readonly filled: number;
+  push(v: number): void;
+  values(): number[];
+  load(oldestFirst: readonly number[]): void;
+  grow(capacity: number): void;
+}
+
+/** A restored stream's indicator states by indicatorKey, and its series' window values (oldest first). */
+export type SavedIndicators = { states: Map<string, unknown>; window: number[] | undefined };
 
 /**
  * A relative condition (RelativeCondition, relative-condition.ts): its two sides' sources.
@@ -182,8 +198,10 @@ export interface Series {
   levelDue(queue: EvaluationQueue): void;
   /** Relative conditions with a side on this series (evaluated at each of its samples). */
   readonly relatives: RelativeLike[];
-  /** Indicator states loaded with a restored stream, by indicatorKey, until their source is made. */
-  readonly savedIndicators: Map<string, unknown>;
+  /** Indicator states loaded with a restored stream, until their sources are made (then cleared). */
+  saved: SavedIndicators | undefined;
+  /** The last values that the series' sma and Bollinger states share (undefined: it has none). */
+  window: IndicatorWindow | undefined;
   /** The source for (windowMs, pct, indicatorKey), if it exists. */
   findSource(windowMs: number, pct: boolean, indicatorKey: string): Source | undefined;
   /** Creates a source (an indicator's state already fed the series' history). */

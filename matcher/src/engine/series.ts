@@ -3,7 +3,9 @@ import type {
   CompiledMonitor,
   EvaluationQueue,
   IndicatorStateLike,
+  IndicatorWindow,
   RelativeLike,
+  SavedIndicators,
   Series,
   Source,
   TrackedStream,
@@ -34,7 +36,8 @@ export class RingSeries implements Series {
   retainMs = 0;
   readonly sources: Source[] = [];
   readonly relatives: RelativeLike[] = [];
-  readonly savedIndicators = new Map<string, unknown>();
+  saved: SavedIndicators | undefined = undefined;
+  window: IndicatorWindow | undefined = undefined;
   /** Conditions to freeze at their monitor's expiresAt, and the earliest such time. */
   private expiries: MinHeap<CompiledCondition> | undefined;
   private expiryDue = Number.POSITIVE_INFINITY;
@@ -151,6 +154,8 @@ export class RingSeries implements Series {
 
   /** Appends a sample and forgets those no window can use any more. */
   push(at: number, value: number): void {
+    // Before any source steps: the series' sma and Bollinger states read the new value from it.
+    if (this.window !== undefined) this.window.push(value);
     if (this.retainMs === 0) {
       this.start = 0;
       this.n = 0;

@@ -1,10 +1,11 @@
 import type { Indicator } from "../../../shared/src/predicate";
-import { IndicatorState, indicatorKey } from "./indicator-state";
+import { IndicatorState, indicatorKey, usesWindow } from "./indicator-state";
 import type { ConditionSite } from "./monitor-state";
 import { RelativeCondition } from "./relative-condition";
-import type { CompiledMonitor, Series, Source, TrackedStream } from "./runtime-types";
+import type { CompiledMonitor, IndicatorWindow, Series, Source, TrackedStream } from "./runtime-types";
 import { StreamRecord } from "./stream-state";
-import type { HistoryFn } from "./types";
+import type { HistoryFn, Sample } from "./types";
+import { WindowRing } from "./window-ring";
 
 /**
  * The engine's streams and how monitors hang off them: attaching a monitor's conditions to the
@@ -97,6 +98,7 @@ export class StreamIndex {
     if (--src.count > 0) return;
     const series = src.series;
     series.dropSource(src);
+    if (series.window && !series.sources.some((o) => o.indicator?.windowed)) series.window = undefined;
     // Persisted stream state lists indicator states: it must not keep a dropped one.
     if (src.indicator) this.markDirty(series.stream);
     if (series.sources.length === 0) {
@@ -122,16 +124,48 @@ export class StreamIndex {
     const found = series.findSource(windowMs, pct, key);
     if (found) return found;
     if (!ind) return series.addSource(windowMs, pct, key, undefined);
-    const state = new IndicatorState(ind);
-    const saved = series.savedIndicators.get(key);
-    series.savedIndicators.delete(key);
+    let history: Sample[] | undefined;
+    const past = () => {
+      history ??= this.history
+        ? this.history(series.stream.key, series.field, Number.NEGATIVE_INFINITY)
+        : series.samples();
+      return history;
+    };
+    const window = usesWindow(ind) ? this.windowOf(series, ind.samples + 1, past) : undefined;
+    const state = new IndicatorState(ind, window as WindowRing | undefined);
+    const saved = series.saved?.states.get(key);
+    series.saved?.states.delete(key);
     if (saved === undefined || !state.load(saved)) {
-      const history = this.history;
-      const samples = history ? history(series.stream.key, series.field, Number.NEGATIVE_INFINITY) : series.samples();
-      for (const s of samples) state.push(s.value);
+      // Replayed on a window of its own: the shared one already holds the newest values.
+      const replay = new IndicatorState(ind);
+      for (const s of past()) replay.push(s.value);
+      state.load(replay.save());
     }
     this.markDirty(series.stream);
     return series.addSource(windowMs, pct, key, state);
+  }
+
+  /**
+   * The series' shared window for its sma and Bollinger states, holding at least `capacity` values
+   * once the series has had them: created (from a restored stream's saved values) or grown, and
+   * filled from the history when that holds more than it does.
+   */
+  private windowOf(series: Series, capacity: number, past: () => Sample[]): IndicatorWindow {
+    let window = series.window;
+    if (window && window.capacity >= capacity) return window;
+    if (window) window.grow(capacity);
+    else {
+      window = new WindowRing(capacity);
+      series.window = window;
+      const saved = series.saved?.window;
+      if (saved) {
+        window.load(saved);
+        if (saved.length >= capacity) return window;
+      }
+    }
+    const history = past();
+    if (history.length > window.filled) window.load(history.map((s) => s.value));
+    return window;
   }
 
   /** A level monitor's predicate turned true or false: (un)listen on every series it reads. */

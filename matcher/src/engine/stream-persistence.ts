@@ -1,4 +1,4 @@
-import type { TrackedStream } from "./runtime-types";
+import type { SavedIndicators, Series, TrackedStream } from "./runtime-types";
 import { StreamRecord } from "./stream-state";
 
 /**
@@ -13,9 +13,13 @@ export type StreamState = {
   /**
    * Indicator states, [field, indicatorKey, state] (indicator-state.ts): unlike samples they
    * cannot be reloaded from the log (ema and rsi depend on every sample since the series' first,
-   * and the log is pruned), so they are saved. Absent when the stream has none.
+   * and the log is pruned), so they are saved. Absent when the stream has none. (The first
+   * format, `ind`, with a window per state and no running sums, is ignored: its states are
+   * rebuilt from the log like missing ones.)
    */
-  ind?: [field: string, key: string, state: number[]][];
+  indicators?: [field: string, key: string, state: number[]][];
+  /** The values of each series' window shared by its sma/Bollinger states (window-ring.ts), oldest first. */
+  windows?: [field: string, values: number[]][];
 };
 
 /**
@@ -25,14 +29,17 @@ export type StreamState = {
  */
 export function streamState(s: TrackedStream, withSamples = false): StreamState {
   const latest = Number.isFinite(s.latest) ? s.latest : null;
-  const ind: NonNullable<StreamState["ind"]> = [];
+  const ind: NonNullable<StreamState["indicators"]> = [];
+  const win: NonNullable<StreamState["windows"]> = [];
   for (const x of s.series) {
     for (const src of x.sources) if (src.indicator) ind.push([x.field, src.indicatorKey, src.indicator.save()]);
+    if (x.window) win.push([x.field, x.window.values()]);
   }
-  if (!withSamples) return ind.length > 0 ? { latest, ind } : { latest };
+  const indicators = ind.length === 0 ? {} : win.length > 0 ? { indicators: ind, windows: win } : { indicators: ind };
+  if (!withSamples) return { latest, ...indicators };
   return {
     latest,
-    ...(ind.length > 0 ? { ind } : {}),
+    ...indicators,
     series: s.series.map((x) => {
       const samples = x.samples();
       return {
@@ -54,6 +61,12 @@ export function loadStream(key: string, state: unknown): TrackedStream {
     series.replace(x.t.map((observedAt, i) => ({ observedAt, value: x.v[i] ?? 0 })));
     series.covered = x.covered;
   }
-  for (const [field, key, state] of st.ind ?? []) s.seriesFor(field).savedIndicators.set(key, state);
+  for (const [field, key, state] of st.indicators ?? []) savedOf(s.seriesFor(field)).states.set(key, state);
+  for (const [field, values] of st.windows ?? []) savedOf(s.seriesFor(field)).window = values;
   return s;
+}
+
+function savedOf(series: Series): SavedIndicators {
+  series.saved ??= { states: new Map(), window: undefined };
+  return series.saved;
 }

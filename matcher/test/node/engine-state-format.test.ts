@@ -138,7 +138,28 @@ describe("persisted indicator and relative state format", () => {
     }
     expect(JSON.stringify(restored.snapshot())).toBe(JSON.stringify(live.snapshot()));
   });
+
+  it("a checkpoint in the first indicator format rebuilds its states from the log, then continues as live", () => {
+    const saved = JSON.parse(FIRST_INDICATOR_DIRTY) as { monitors: [string, unknown][]; streams: [string, unknown][] };
+    const samples = PRICES.map((value, i) => ({ observedAt: 1_000_000 + 1000 * i, value }));
+    const history = (_key: string, _field: string, from: number) => samples.filter((p) => p.observedAt >= from);
+    const restored = IndexedEngine.restore(NEW_DEFS, new Map(saved.monitors), new Map(saved.streams), { history });
+    const live = engine();
+    live.takeDirty();
+    for (const [i, v] of [8, 3, 9, 2, 10].entries()) {
+      const fact = price(v, PRICES.length + i);
+      samples.push({ observedAt: fact.observedAt, value: v });
+      expect(restored.applyFact(fact)).toEqual(live.applyFact(fact));
+    }
+    expect(JSON.stringify(restored.snapshot())).toBe(JSON.stringify(live.snapshot()));
+  });
 });
 
+// Second version (running window sums re-summed every N samples, one window per series). The
+// first, `ind` (a window per state), was replaced within the indicators issue and is not migrated:
+// a checkpoint holding it restores by rebuilding its indicator states from the log (test above).
 const EXPECTED_NEW_DIRTY =
+  '{"monitors":[["m-sma",[3,0,0,null,8,null]],["m-rsi",[3,0,0,null,8,null]],["m-ema",[3,1,0,null,14,null]],["m-band",[3,1,0,null,14,null,null]]],"streams":[["market_price:BTC",{"latest":1006000,"indicators":[["price","sma:3",[3,1,20,0]],["price","rsi:2",[3,7,2,1.3125]],["price","ema:2",[2,8,6.444444444444445]],["price","bollinger_upper:2:1",[2,1,11,4.5]]],"windows":[["price",[6,9,4,7]]]}]]}';
+/** The first indicator format (a window per sma/Bollinger state, no running sums). */
+const FIRST_INDICATOR_DIRTY =
   '{"monitors":[["m-sma",[3,0,0,null,8,null]],["m-rsi",[3,0,0,null,8,null]],["m-ema",[3,1,0,null,14,null]],["m-band",[3,1,0,null,14,null,null]]],"streams":[["market_price:BTC",{"latest":1006000,"ind":[["price","sma:3",[3,1,7,9,4]],["price","rsi:2",[3,7,2,1.3125]],["price","ema:2",[2,8,6.444444444444445]],["price","bollinger_upper:2:1",[2,1,7,4]]]}]]}';

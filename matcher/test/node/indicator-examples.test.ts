@@ -1,7 +1,9 @@
+import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import type { Indicator } from "../../../shared/src/predicate";
 import { IndicatorState } from "../../src/engine/indicator-state";
 import { indicatorAt } from "../../src/engine/reference-indicators";
+import { WindowRing } from "../../src/engine/window-ring";
 import { cond, matched, monitor, prices } from "./example-ops";
 
 /** Every value of an indicator over a series, by the reference and by the engine's running state. */
@@ -67,5 +69,57 @@ describe("indicator conditions", () => {
       ...prices(10, 10, 10, 13),
     ];
     expect(matched(ops)).toEqual(["p3"]);
+  });
+});
+
+/** DESIGN §8's sma and Bollinger band at index i, summed from scratch (oldest first). */
+function naive(values: number[], i: number, n: number, k: number): { mean: number; upper: number } {
+  const window = values.slice(i - n + 1, i + 1);
+  const mean = window.reduce((a, v) => a + v, 0) / n;
+  const sigma = Math.sqrt(window.reduce((a, v) => a + (v - mean) * (v - mean), 0) / n);
+  return { mean, upper: mean + k * sigma };
+}
+
+describe("running window sums", () => {
+  const prices = fc.array(fc.double({ min: 1, max: 1e5, noNaN: true }), { minLength: 2, maxLength: 400 });
+
+  it("stay within rounding of the from-scratch sums, and equal them at every N-th sample", () => {
+    fc.assert(
+      fc.property(prices, fc.integer({ min: 2, max: 40 }), (values, n) => {
+        const sma = new IndicatorState({ kind: "sma", samples: n });
+        const band = new IndicatorState({ kind: "bollinger_upper", samples: n, k: 2 });
+        values.forEach((v, i) => {
+          const [m, u] = [sma.push(v), band.push(v)];
+          if (i + 1 < n) {
+            expect([m, u]).toEqual([Number.NaN, Number.NaN]);
+            return;
+          }
+          const exact = naive(values, i, n, 2);
+          if ((i + 1) % n === 0) expect(m).toBe(exact.mean);
+          expect(Math.abs(m - exact.mean)).toBeLessThanOrEqual(1e-9 * exact.mean);
+          expect(Math.abs(u - exact.upper)).toBeLessThanOrEqual(1e-6 * exact.upper);
+        });
+      }),
+    );
+  });
+
+  it("states sharing one series window compute what states with their own windows do", () => {
+    fc.assert(
+      fc.property(prices, fc.integer({ min: 2, max: 30 }), fc.integer({ min: 2, max: 30 }), (values, a, b) => {
+        const ring = new WindowRing(Math.max(a, b) + 1);
+        const shared = [
+          new IndicatorState({ kind: "sma", samples: a }, ring),
+          new IndicatorState({ kind: "bollinger_lower", samples: b, k: 1.5 }, ring),
+        ];
+        const own = [
+          new IndicatorState({ kind: "sma", samples: a }),
+          new IndicatorState({ kind: "bollinger_lower", samples: b, k: 1.5 }),
+        ];
+        for (const v of values) {
+          ring.push(v);
+          expect(shared.map((s) => s.push(v))).toEqual(own.map((s) => s.push(v)));
+        }
+      }),
+    );
   });
 });
