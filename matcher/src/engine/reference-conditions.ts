@@ -1,7 +1,7 @@
 import type { Condition, Indicator } from "../../../shared/src/predicate";
 import { isOperand } from "../../../shared/src/predicate";
 import { streamKey } from "../../../shared/src/streams";
-import { indicatorAt } from "./reference-indicators";
+import { seriesIndicatorAt } from "./reference-indicators";
 import type { ConditionStep } from "./reference-observer";
 import type { Sample } from "./types";
 
@@ -118,11 +118,7 @@ function valueAt(
   const sample = series[i];
   if (!sample) return undefined;
   if (how.indicator) {
-    return indicatorAt(
-      series.map((s) => s.value),
-      i,
-      how.indicator,
-    );
+    return seriesIndicatorAt(series, i, how.indicator);
   }
   if (!how.change) return sample.value;
   const base = baseAt(series, i, how.change.windowMs);

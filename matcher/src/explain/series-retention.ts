@@ -1,5 +1,5 @@
 import type { MonitorDefinition } from "../../../shared/src/monitor";
-import { conditionsOf, type Indicator, isOperand } from "../../../shared/src/predicate";
+import { conditionsOf, isOperand } from "../../../shared/src/predicate";
 import { streamKey } from "../../../shared/src/streams";
 import type { SeriesBound } from "../engine/reference-retention";
 
@@ -10,12 +10,12 @@ import type { SeriesBound } from "../engine/reference-retention";
  * monitor's conditions read at the current and the previous sample:
  * - a plain value: 2 samples (a crossing compares with the previous one);
  * - `change {windowMs}`: 2 samples and every possible base of the previous sample's change;
- * - sma / bollinger N: N + 1 samples (the window at the previous sample, too);
- * - ema / rsi: the whole series (they recur from the series' first sample);
+ * - an indicator: the whole series (its running state starts at the series' first sample, and
+ *   the reference remembers its values per series from there: reference-indicators.ts);
  * - a series the monitor does not read: 1 sample.
  * Bounds for one series read by several conditions or operands combine (the larger of each).
  *
- * @example seriesRetention(def)("market_price:SPX", "price") // { samples: 201, windowMs: 0 } for an sma 200
+ * @example seriesRetention(def)("market_price:SPX", "price") // "all" for an sma 200; { samples: 2, windowMs: 0 } for a plain crossing
  */
 export function seriesRetention(def: MonitorDefinition): (key: string, field: string) => SeriesBound {
   const bounds = new Map<string, SeriesBound>();
@@ -26,17 +26,13 @@ export function seriesRetention(def: MonitorDefinition): (key: string, field: st
   for (const c of conditionsOf(def.predicate)) {
     const own = streamKey(c.stream);
     need(own, c.field, { samples: 2, windowMs: c.change?.windowMs ?? 0 });
-    if (c.indicator) need(own, c.field, indicatorBound(c.indicator));
+    if (c.indicator) need(own, c.field, "all");
     if (isOperand(c.value)) {
       const key = streamKey(c.value.stream ?? c.stream);
-      need(key, c.value.field, c.value.indicator ? indicatorBound(c.value.indicator) : { samples: 2, windowMs: 0 });
+      need(key, c.value.field, c.value.indicator ? "all" : { samples: 2, windowMs: 0 });
     }
   }
   return (key, field) => bounds.get(`${key}\n${field}`) ?? { samples: 1, windowMs: 0 };
-}
-
-function indicatorBound(ind: Indicator): SeriesBound {
-  return ind.kind === "ema" || ind.kind === "rsi" ? "all" : { samples: ind.samples + 1, windowMs: 0 };
 }
 
 function larger(a: SeriesBound | undefined, b: SeriesBound): SeriesBound {
