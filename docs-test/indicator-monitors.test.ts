@@ -144,6 +144,13 @@ describe("indicator, relative and expiring monitors through npm run dev", () => 
     expect(await matchesOf("expiring", 1)).toEqual([ids[1]]);
     expect(await backtest("expiring")).toEqual([ids[1]]);
     expect(await backtest("lasting")).toEqual([ids[1], ids[3]]);
+    // Wall-clock time is long past this expiresAt, so the registry reads it as expired.
+    const read = await fetch(`${base}/v1/monitors/expiring-${run}`, { headers: ADMIN });
+    expect(((await read.json()) as { status?: string }).status).toBe("expired");
+    // Gone again, so the shared fabric's cron scans (the README walkthrough runs one) see none of it.
+    for (const id of ["expiring", "lasting"]) {
+      expect((await fetch(`${base}/v1/monitors/${id}-${run}`, { method: "DELETE", headers: ADMIN })).status).toBe(204);
+    }
   });
 
   it("refuses an unknown indicator or samples out of range with a 400 naming the path", async () => {
