@@ -40,15 +40,24 @@ export class PortfolioAgent extends DurableObject<RuntimeEnv> {
     });
   }
 
+  /** Several wake-ups of one session at once (one coalesced wake): one transaction, one answer. */
+  offerAll(meta: SessionMeta, wakes: Wake[], newInstanceId: string) {
+    return this.run(meta.workflowId, meta, (view, now) => {
+      this.store.prune(meta.workflowId, now);
+      const known = new Set(wakes.filter((w) => this.store.known(meta.workflowId, w.wakeId)).map((w) => w.wakeId));
+      return decider.offerAll(view, wakes, { known, now, newInstanceId });
+    });
+  }
+
   take(workflowId: string, instanceId: string, waitFor: WaitEventType, waitUntil: number) {
     return this.run(workflowId, undefined, (view, now) => decider.take(view, instanceId, { now, waitFor, waitUntil }));
   }
 
-  settle(workflowId: string, wakeId: string, tick: LastTick | null) {
+  settle(workflowId: string, wakeIds: string[], tick: LastTick | null) {
     return this.run(
       workflowId,
       undefined,
-      (view) => decider.settle(view, wakeId),
+      (view) => decider.settle(view, wakeIds),
       (now) => tick && this.store.setLastTick(workflowId, tick, now),
     );
   }

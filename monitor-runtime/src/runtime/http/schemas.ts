@@ -43,6 +43,8 @@ export const TickBodySchema = z
     monitorId: id().optional(),
     reason: z.string().min(1).max(64).default("manual"),
     triggerEvent: FactInput.optional(),
+    /** Optional extension of seed 000: the trigger matches this tick answers (a coalesced wake carries several). */
+    matchIds: z.array(id()).min(1).max(100).optional(),
   })
   .openapi("TickRequest");
 
