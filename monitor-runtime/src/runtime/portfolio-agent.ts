@@ -1,5 +1,6 @@
 import { DurableObject } from "cloudflare:workers";
 import type { RuntimeEnv } from "../env";
+import { offerAll } from "./session/offer-all";
 import * as decider from "./session/session-decider";
 import { type LastTick, type SessionMeta, type SessionMirror, SessionStore } from "./session/session-store";
 import type { WaitEventType, Wake } from "./session/wake";
@@ -45,7 +46,7 @@ export class PortfolioAgent extends DurableObject<RuntimeEnv> {
     return this.run(meta.workflowId, meta, (view, now) => {
       this.store.prune(meta.workflowId, now);
       const known = new Set(wakes.filter((w) => this.store.known(meta.workflowId, w.wakeId)).map((w) => w.wakeId));
-      return decider.offerAll(view, wakes, { known, now, newInstanceId });
+      return offerAll(view, wakes, { known, now, newInstanceId });
     });
   }
 

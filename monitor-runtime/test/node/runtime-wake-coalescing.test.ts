@@ -1,11 +1,11 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { deterministicId } from "../../../shared/src/ids";
+import { offerAll } from "../../src/runtime/session/offer-all";
 import {
   abandon,
   type Decision,
   end,
-  offerAll,
   type SessionView,
   settle,
   take,
