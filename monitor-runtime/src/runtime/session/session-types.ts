@@ -41,6 +41,7 @@ export interface Decision<R> {
 }
 
 export const SESSION_LIMITS = {
+  // Room for a crash's worth of one workflow's matches: a coalesced tick drains up to maxCoalesced at once.
   maxQueued: 256,
   /** Trigger matches one tick carries at most (the facade's body stays small). */
   maxCoalesced: 100,

@@ -33,8 +33,9 @@ export type TickWork = {
 };
 
 export async function tickWorkOf(wakes: readonly Wake[]): Promise<TickWork> {
+  const [first] = wakes;
+  if (!first) throw new Error("a tick carries at least one wake-up");
   const requestId = await coalescedWakeId(wakes);
-  const first = wakes[0] as Wake;
   const withFact = wakes.filter((w) => w.triggerEvent !== undefined);
   const triggerEvent = withFact[withFact.length - 1]?.triggerEvent;
   return {
