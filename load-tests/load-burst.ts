@@ -12,7 +12,8 @@
  * - the floor: a one-step Workflow Worker under the same wrangler/workerd, creating K = N instances
  *   (load-tests/workflow-floor), run before the fabric; the wake rate is given as a ratio of it.
  * The figures come from the fabric's local state files read-only (load-tests/lib/burst-state.ts).
- * Env: MONITORS (sizes, default "1000,10000"), USERS (owners; default one per monitor), REST_S (10),
+ * Env: MONITORS (sizes, default "1000,10000"), USERS (owners; default one per monitor), WORKFLOWS
+ * (the monitors share this many workflows, one owner each: coalesced wakes; default one per monitor), REST_S (10),
  * TAIL_S (5: sampling goes on after the last tick, to see the routes recover), SAMPLE_MS (250),
  * TIMEOUT_S (default 60 + N/10), WAKE_RATE_PER_S (the wakes consumer's pace), FLOOR=0 (skip the floor), FLOOR_K (the floor's K, default N),
  * FLOOR_MODE=single (one create() per instance instead of createBatch), FABRIC_LOG=1 (the
@@ -32,6 +33,7 @@ import { type BurstRun, runBurst } from "./lib/burst-run";
 if (process.env.BASE) throw new Error("load:burst starts its own fabric and reads its state files: unset BASE");
 const SIZES = (process.env.MONITORS ?? "1000,10000").split(",").map((s) => Number(s.trim()));
 const USERS = process.env.USERS ? Number(process.env.USERS) : undefined;
+const WORKFLOWS = process.env.WORKFLOWS ? Number(process.env.WORKFLOWS) : undefined;
 const REST_S = Number(process.env.REST_S ?? 10);
 const TAIL_S = Number(process.env.TAIL_S ?? 5);
 const SAMPLE_MS = Number(process.env.SAMPLE_MS ?? 250);
@@ -57,8 +59,9 @@ for (const n of SIZES) {
   }
 }
 
-reportBench("burst", {
-  title: `a flash crash: N monitors crossed by one fact; wake path vs a one-step Workflow floor (same runtime, K = ${process.env.FLOOR_K ?? "N"}, ${FLOOR_MODE === "batch" ? "createBatch" : "create() each"}); other routes sampled every ${SAMPLE_MS} ms during the burst vs at rest (${REST_S} s, same run); ratio = value ÷ baseline`,
+// The shared-workflows variant is its own result: it must not overwrite the one-workflow-per-monitor run's.
+reportBench(WORKFLOWS ? `burst-${WORKFLOWS}-workflows` : "burst", {
+  title: `a flash crash: N monitors${WORKFLOWS ? ` feeding ${WORKFLOWS} workflows` : ""} crossed by one fact; wake path vs a one-step Workflow floor (same runtime, K = ${process.env.FLOOR_K ?? "N"}, ${FLOOR_MODE === "batch" ? "createBatch" : "create() each"}); other routes sampled every ${SAMPLE_MS} ms during the burst vs at rest (${REST_S} s, same run); ratio = value ÷ baseline`,
   rows,
   summary: { pass: ok, sizes },
 });
@@ -81,6 +84,7 @@ async function measureSize(n: number): Promise<Record<string, unknown>> {
   const run = await runBurst({
     monitors: n,
     users: USERS,
+    ...(WORKFLOWS ? { workflows: WORKFLOWS } : {}),
     restSeconds: REST_S,
     tailSeconds: TAIL_S,
     sampleMs: SAMPLE_MS,
@@ -101,6 +105,10 @@ async function measureSize(n: number): Promise<Record<string, unknown>> {
     wakesPerSec,
     lost: run.account.lost.length,
     doubled: run.account.doubled,
+    workflows: run.workflows,
+    ticks: run.account.ticks,
+    sessionWakes: run.wakes.sessionWakes,
+    coalesced: run.wakes.coalesced,
     lostMatchIds: run.account.lost.slice(0, 10),
     notified: run.notified,
     ticked: run.ticked,
@@ -166,6 +174,10 @@ function sizeRows(
     },
     { metric: `${n} lost wakes`, value: run.account.lost.length, target: "0" },
     { metric: `${n} doubled wakes`, value: run.account.doubled, target: "0" },
+    {
+      metric: `${n} matches / workflows / ticks / wakes handed to sessions (coalesced matches)`,
+      value: `${run.monitors} / ${run.workflows} / ${run.account.ticks} / ${run.wakes.sessionWakes ?? "?"} (${run.wakes.coalesced ?? "?"})`,
+    },
     { metric: `${n} notify retries / rejected`, value: `${run.outbox.retried} / ${run.outbox.rejected}` },
     {
       metric: `${n} runtime CPU ms per wake vs per floor instance`,

@@ -101,6 +101,8 @@ describe("operability", () => {
       ratePerSecond: numberOrNull,
       heldUntil: numberOrNull,
       rateLimited: expect.any(Number),
+      sessionWakes: expect.any(Number),
+      coalesced: expect.any(Number),
     });
   });
 });

@@ -5,14 +5,22 @@ import { percentile } from "./open-loop";
  * which wake-ups ticked, which were lost or doubled, and the p50/p99 of the route samples taken at
  * rest and during the burst.
  *
- * A tick is recorded as a `tick_executed` event whose `tickId` is `deterministicId("tick",
- * workflowId, wakeId)` with wakeId `trigger_match:<matchId>` (monitor-runtime run-tick.ts), so the
- * bench derives each expected match's tickId and finds its ticks in the event log.
+ * A tick is recorded as a `tick_executed` event. One that carries trigger matches lists them in
+ * `matchIds` (a coalesced wake carries every match pending for its workflow); an older one without
+ * that list is found by its `tickId`, `deterministicId("tick", workflowId, "trigger_match:<matchId>")`
+ * (monitor-runtime run-tick.ts). A match is woken by the recorded ticks of its workflow that carry it.
  *
  * @example accountWakes([{ workflowId: "wf-1", matchId: "m~1~E", tickId: "tick_ab" }], rows)
  */
 export type ExpectedWake = { workflowId: string; matchId: string; tickId: string };
-export type TickRow = { eventId: string; workflowId: string; tickId: string; tickedAt: number; reason: string };
+export type TickRow = {
+  eventId: string;
+  workflowId: string;
+  tickId: string;
+  tickedAt: number;
+  reason: string;
+  matchIds?: string[];
+};
 
 export type WakeAccount = {
   /** Expected wake-ups with at least one recorded tick of their own. */
@@ -26,24 +34,33 @@ export type WakeAccount = {
   doubled: number;
   /** When each ticked wake-up's first tick ran (ms since the epoch), in expected order. */
   tickedAt: number[];
+  /** Recorded ticks of the burst's workflows (fewer than the wake-ups when wakes were coalesced). */
+  ticks: number;
 };
 
 export function accountWakes(expected: readonly ExpectedWake[], rows: readonly TickRow[]): WakeAccount {
-  const byTick = new Map<string, TickRow[]>();
-  for (const r of rows) byTick.set(r.tickId, [...(byTick.get(r.tickId) ?? []), r]);
-  const expectedTicks = new Set(expected.map((e) => e.tickId));
   const burstWorkflows = new Set(expected.map((e) => e.workflowId));
+  const burstRows = rows.filter((r) => burstWorkflows.has(r.workflowId));
+  // Each row is indexed by what it carries: its workflow's matchIds, or (no list) its tickId.
+  const carriers = new Map<string, TickRow[]>();
+  const add = (key: string, r: TickRow) => carriers.set(key, [...(carriers.get(key) ?? []), r]);
+  for (const r of burstRows) {
+    if (r.matchIds) for (const m of r.matchIds) add(`${r.workflowId}\u001f${m}`, r);
+    else add(r.tickId, r);
+  }
+  const explained = new Set<TickRow>();
   const lost: string[] = [];
   const tickedAt: number[] = [];
   let doubled = 0;
   for (const e of expected) {
-    const mine = byTick.get(e.tickId) ?? [];
+    const mine = [...(carriers.get(`${e.workflowId}\u001f${e.matchId}`) ?? []), ...(carriers.get(e.tickId) ?? [])];
+    for (const r of mine) explained.add(r);
     if (mine.length === 0) lost.push(e.matchId);
     else tickedAt.push(Math.min(...mine.map((r) => r.tickedAt)));
     doubled += Math.max(0, mine.length - 1);
   }
-  doubled += rows.filter((r) => burstWorkflows.has(r.workflowId) && !expectedTicks.has(r.tickId)).length;
-  return { ticked: tickedAt.length, lost, doubled, tickedAt };
+  doubled += burstRows.filter((r) => !explained.has(r)).length;
+  return { ticked: tickedAt.length, lost, doubled, tickedAt, ticks: burstRows.length };
 }
 
 /** One route sample: when it was due (epoch ms), how long it took, its status (0: no answer; -1: not sent, too many outstanding). */

@@ -6,8 +6,10 @@ import { devClient } from "./fabric-client";
 /**
  * load:burst's population: N monitors on one symbol, `crosses_below` at thresholds spread evenly
  * over 91–100, each with its own workflowId; `users` owners (default: one each), each owner with
- * one portfolio, so a crash reaches that many users' sessions. Registered through the public API
- * with bounded concurrency.
+ * one portfolio, so a crash reaches that many users' sessions. With `workflows`, monitor i feeds
+ * workflow i mod workflows of owner i mod workflows instead (many monitors of one user feeding one
+ * workflow: the wakes of a workflow's matches coalesce). Registered through the public API with
+ * bounded concurrency.
  *
  * @example const monitors = burstMonitors(1000); await registerAll(base, monitors, 8);
  */
@@ -19,15 +21,16 @@ export type BurstMonitor = { monitorId: string; workflowId: string; body: Record
 
 const priceStream = (symbol: string) => ({ kind: "market_price", subject: { symbol } });
 
-export function burstMonitors(n: number, users = n): BurstMonitor[] {
+export function burstMonitors(n: number, users = n, workflows?: number): BurstMonitor[] {
   return Array.from({ length: n }, (_, i) => {
-    const owner = i % Math.max(1, users);
+    const owner = workflows ? i % workflows : i % Math.max(1, users);
+    const workflowId = `wf-burst-${workflows ? i % workflows : i}`;
     const level = n === 1 ? 95 : Math.round((91 + (9 * i) / (n - 1)) * 1000) / 1000;
     return {
       monitorId: `burst-${i}`,
-      workflowId: `wf-burst-${i}`,
+      workflowId,
       body: {
-        workflowId: `wf-burst-${i}`,
+        workflowId,
         ownerUserId: `u-burst-${owner}`,
         linkedPortfolioIds: [`pf-burst-${owner}`],
         predicate: { all: [{ stream: priceStream(BURST_SYMBOL), field: "price", op: "crosses_below", value: level }] },

@@ -32,6 +32,8 @@ import { shardTotals } from "./shard-totals";
 export type BurstOptions = {
   monitors: number;
   users?: number;
+  /** Monitors share this many workflows (one owner each) instead of one workflow per monitor. */
+  workflows?: number;
   restSeconds: number;
   /** Seconds of sampling after the last tick (recovery; late doubles). */
   tailSeconds: number;
@@ -56,6 +58,9 @@ export type BurstRun = {
   ticked: { count: number; first: number; p50: number; last: number };
   /** Lost and doubled, counted TAIL_S after the last tick (or the timeout). */
   account: WakeAccount;
+  /** The burst's workflows, and GET /v1/admin/stats `wakes` after the tail: coalesced wakes handed to sessions, matches that rode in another's. */
+  workflows: number;
+  wakes: { sessionWakes: number | null; coalesced: number | null };
   outbox: { rows: number; retried: number; rejected: number; unexpected: number; lastError: string | null };
   /** CPU seconds of the whole local runtime (wrangler, workerd) between the crossing push and the last tick. */
   runtimeCpuSeconds: number;
@@ -84,7 +89,8 @@ export async function runBurst(o: BurstOptions): Promise<BurstRun> {
   let sampler: ReturnType<typeof sampleRoutes> | undefined;
   try {
     const { base } = fabric;
-    const monitors = burstMonitors(o.monitors, o.users);
+    const monitors = burstMonitors(o.monitors, o.users, o.workflows);
+    const workflows = new Set(monitors.map((m) => m.workflowId)).size;
     const t0 = Date.now();
     const versions = await registerAll(base, monitors, o.registerConcurrency ?? 8);
     const probe = probeSymbol();
@@ -131,7 +137,8 @@ export async function runBurst(o: BurstOptions): Promise<BurstRun> {
     let timedOut = true;
     while (nowMs() < deadline) {
       if (guard.reason) throw new Error(guard.reason);
-      if (state.tickCount(WORKFLOW_PREFIX) >= o.monitors) {
+      // Every workflow ticks at least once (coalesced wakes: fewer ticks than matches).
+      if (state.tickCount(WORKFLOW_PREFIX) >= workflows) {
         if (accountWakes(expected, state.ticks(WORKFLOW_PREFIX)).ticked === o.monitors) {
           timedOut = false;
           break;
@@ -161,6 +168,7 @@ export async function runBurst(o: BurstOptions): Promise<BurstRun> {
     // …and the verdict (lost, doubled, notify outcomes) is taken after the tail.
     const account = accountWakes(expected, state.ticks(WORKFLOW_PREFIX));
     const rows = state.outbox(eventId);
+    const wakes = await wakeStats(base);
     return {
       monitors: o.monitors,
       timedOut,
@@ -171,6 +179,8 @@ export async function runBurst(o: BurstOptions): Promise<BurstRun> {
       notified: { count: acked.length, ...spread(acked, pushAt) },
       ticked: { count: byEnd.ticked, ...ticked },
       account,
+      workflows,
+      wakes,
       outbox: outboxSummary(rows, new Set(expected.map((e) => e.matchId))),
       runtimeCpuSeconds: cpu,
       loadAverage,
@@ -187,6 +197,13 @@ export async function runBurst(o: BurstOptions): Promise<BurstRun> {
     rmSync(persistTo, { recursive: true, force: true });
     guard.release();
   }
+}
+
+/** The wakes consumer's coalescing counters (null when the stats route does not report them). */
+async function wakeStats(base: string): Promise<BurstRun["wakes"]> {
+  const res = await fetch(`${base}/v1/admin/stats`, { headers: ADMIN });
+  const body = (await res.json()) as { wakes?: { sessionWakes?: number; coalesced?: number } };
+  return { sessionWakes: body.wakes?.sessionWakes ?? null, coalesced: body.wakes?.coalesced ?? null };
 }
 
 /** A fact on an unrelated symbol (no monitor reads it): what any producer keeps pushing during a crash. */

@@ -74,9 +74,10 @@ export class LocalState {
       for (const { body } of found) {
         const e = JSON.parse(body) as {
           eventId: string;
-          data: { workflowId: string; tickId: string; tickedAt: number; reason: string };
+          data: { workflowId: string; tickId: string; tickedAt: number; reason: string; matchIds?: string[] };
         };
-        rows.push({ eventId: e.eventId, ...e.data });
+        const { workflowId, tickId, tickedAt, reason, matchIds } = e.data;
+        rows.push({ eventId: e.eventId, workflowId, tickId, tickedAt, reason, ...(matchIds ? { matchIds } : {}) });
       }
     }
     return rows;

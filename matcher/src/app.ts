@@ -47,6 +47,8 @@ const StatsSchema = z
       ratePerSecond: z.number().nullable(),
       heldUntil: z.number().nullable().describe("epoch ms"),
       rateLimited: Count,
+      sessionWakes: Count.describe("coalesced wakes handed to sessions: one offer, at most one creation or event each"),
+      coalesced: Count.describe("matches that rode in another match's wake (same workflow, same batch)"),
     }),
     deadLetters: z.object({ facts: Count, events: Count, wakes: Count }),
   })
@@ -64,7 +66,15 @@ const STATS_EXAMPLE: z.output<typeof StatsSchema> = {
   },
   shards: [SHARD_EXAMPLE],
   queues: { facts: { lagMs: 40, lastBatchSize: 25, lastBatchAt: 1764942600000 } },
-  wakes: { pending: 0, oldestAgeMs: null, ratePerSecond: 40, heldUntil: null, rateLimited: 0 },
+  wakes: {
+    pending: 0,
+    oldestAgeMs: null,
+    ratePerSecond: 40,
+    heldUntil: null,
+    rateLimited: 0,
+    sessionWakes: 12,
+    coalesced: 30,
+  },
   deadLetters: { facts: 0, events: 0, wakes: 0 },
 };
 
@@ -136,13 +146,15 @@ app.openapi(
         at: number;
       }>(),
       c.env.DB.prepare(
-        "SELECT accepted, delivered, rate_limited, rate_per_s, held_until FROM wake_backlog WHERE id = 0",
+        "SELECT accepted, delivered, rate_limited, rate_per_s, held_until, wakes, coalesced FROM wake_backlog WHERE id = 0",
       ).first<{
         accepted: number;
         delivered: number;
         rate_limited: number;
         rate_per_s: number | null;
         held_until: number | null;
+        wakes: number;
+        coalesced: number;
       }>(),
     ]);
     const pendingWakes = Math.max(0, (wakes?.accepted ?? 0) - (wakes?.delivered ?? 0));
@@ -174,6 +186,8 @@ app.openapi(
           ratePerSecond: wakes?.rate_per_s ?? null,
           heldUntil: wakes?.held_until ?? null,
           rateLimited: wakes?.rate_limited ?? 0,
+          sessionWakes: wakes?.wakes ?? 0,
+          coalesced: wakes?.coalesced ?? 0,
         },
         deadLetters: Object.fromEntries(
           ["facts", "events", "wakes"].map((q) => [q, dlq.results.find((r) => r.source_queue === q)?.n ?? 0]),

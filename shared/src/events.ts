@@ -137,6 +137,8 @@ export const TickExecutedSchema = envelope(
     tickedAt: epochMs(),
     nextDueAt: epochMs().nullable(),
     executionRefs: z.array(ExecutionIdsSchema).max(100).optional(),
+    /** Every trigger match the tick carried (one coalesced wake may carry many); absent for other reasons. */
+    matchIds: z.array(id()).min(1).max(100).optional(),
   }),
 );
 

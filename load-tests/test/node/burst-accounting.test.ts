@@ -41,7 +41,7 @@ describe("load:burst wake accounting", () => {
       expected,
       expected.map((e, i) => tick(e, 1000 + i)),
     );
-    expect(a).toEqual({ ticked: 5, lost: [], doubled: 0, tickedAt: [1000, 1001, 1002, 1003, 1004] });
+    expect(a).toEqual({ ticked: 5, lost: [], doubled: 0, tickedAt: [1000, 1001, 1002, 1003, 1004], ticks: 5 });
   });
 
   it("names a wake with no tick as lost", async () => {
@@ -64,6 +64,26 @@ describe("load:burst wake accounting", () => {
     const stray = { ...tick(e, 30), tickId: "tick_other" };
     const elsewhere = { ...tick(e, 30), tickId: "tick_else", workflowId: "wf-probe" };
     expect(accountWakes([e], [tick(e, 10), stray, elsewhere]).doubled).toBe(1);
+  });
+
+  it("counts each match a coalesced tick carries as woken once, and a match carried by two ticks as doubled", async () => {
+    // Four monitors feeding one workflow: their matches ride coalesced ticks.
+    const expected = (await expectedOf(4)).map((e) => ({ ...e, workflowId: "wf-shared" }));
+    const carrying = (ids: number[], tickedAt: number, tickId: string): TickRow => ({
+      eventId: `ev-${tickId}`,
+      workflowId: "wf-shared",
+      tickId,
+      tickedAt,
+      reason: "trigger_match",
+      matchIds: ids.map((i) => `burst-${i}~1~EVT`),
+    });
+    const once = accountWakes(expected, [carrying([0, 1, 2], 10, "t1"), carrying([3], 20, "t2")]);
+    expect(once).toEqual({ ticked: 4, lost: [], doubled: 0, tickedAt: [10, 10, 10, 20], ticks: 2 });
+    const twice = accountWakes(expected, [carrying([0, 1], 10, "t1"), carrying([1, 2], 20, "t2")]);
+    expect(twice).toMatchObject({ ticked: 3, lost: ["burst-3~1~EVT"], doubled: 1 });
+    // A list names matches of its own workflow only: the same matchId ticked elsewhere wakes nothing here.
+    const other = { ...carrying([0, 1, 2, 3], 10, "t3"), workflowId: "wf-burst-0" };
+    expect(accountWakes(expected, [other]).lost).toHaveLength(4);
   });
 
   it("derives tick ids the way the runtime does: one per workflow and wake-up", async () => {

@@ -1,5 +1,6 @@
 import { DurableObject } from "cloudflare:workers";
 import type { RuntimeEnv } from "../env";
+import { offerAll } from "./session/offer-all";
 import * as decider from "./session/session-decider";
 import { type LastTick, type SessionMeta, type SessionMirror, SessionStore } from "./session/session-store";
 import type { WaitEventType, Wake } from "./session/wake";
@@ -40,15 +41,24 @@ export class PortfolioAgent extends DurableObject<RuntimeEnv> {
     });
   }
 
+  /** Several wake-ups of one session at once (one coalesced wake): one transaction, one answer. */
+  offerAll(meta: SessionMeta, wakes: Wake[], newInstanceId: string) {
+    return this.run(meta.workflowId, meta, (view, now) => {
+      this.store.prune(meta.workflowId, now);
+      const known = new Set(wakes.filter((w) => this.store.known(meta.workflowId, w.wakeId)).map((w) => w.wakeId));
+      return offerAll(view, wakes, { known, now, newInstanceId });
+    });
+  }
+
   take(workflowId: string, instanceId: string, waitFor: WaitEventType, waitUntil: number) {
     return this.run(workflowId, undefined, (view, now) => decider.take(view, instanceId, { now, waitFor, waitUntil }));
   }
 
-  settle(workflowId: string, wakeId: string, tick: LastTick | null) {
+  settle(workflowId: string, wakeIds: string[], tick: LastTick | null) {
     return this.run(
       workflowId,
       undefined,
-      (view) => decider.settle(view, wakeId),
+      (view) => decider.settle(view, wakeIds),
       (now) => tick && this.store.setLastTick(workflowId, tick, now),
     );
   }

@@ -1,7 +1,8 @@
 import { WorkflowEntrypoint, type WorkflowEvent, type WorkflowStep } from "cloudflare:workers";
 import { ProblemError } from "../../../shared/src/problem";
 import type { RuntimeEnv } from "../env";
-import type { WaitEventType, Wake } from "./session/wake";
+import type { WaitEventType } from "./session/wake";
+import type { TickWork } from "./session/wake-group";
 import { runTick } from "./tick/run-tick";
 import type { TickResult } from "./tick/tick-types";
 import { type TickWorkflowParams, TickWorkflowParamsSchema } from "./tick-workflow-params";
@@ -30,7 +31,7 @@ export class WorkflowMonitorTickWorkflow extends WorkflowEntrypoint<RuntimeEnv, 
       const taken = await step.do(`take-${i}`, () => steps.take(waitFor, timeoutMs));
       if (taken.kind === "superseded") return { ended: "superseded", ticks };
       if (taken.kind === "wake") {
-        const tick = await this.tick(step, steps, params, event.instanceId, i, taken.wake);
+        const tick = await this.tick(step, steps, params, event.instanceId, i, taken.work);
         if (tick) waitFor = tick.waitFor;
         ticks++;
         continue;
@@ -51,27 +52,28 @@ export class WorkflowMonitorTickWorkflow extends WorkflowEntrypoint<RuntimeEnv, 
     return { ended: end.kind, ticks };
   }
 
-  /** Tick one wake-up; after quick in-step retries fail, back off on time (the "sleeping" phase). */
+  /** Tick one wake-up, or a coalesced group (one tick that sees every matchId); after quick in-step retries fail, back off on time (the "sleeping" phase). */
   private async tick(
     step: WorkflowStep,
     steps: SessionSteps,
     params: TickWorkflowParams,
     instanceId: string,
     i: number,
-    wake: Wake,
+    work: TickWork,
   ): Promise<TickResult | null> {
     for (let attempt = 0; ; attempt++) {
       try {
         const result = await step.do(`tick-${i}-${attempt}`, TICK_STEP_CONFIG, async () => {
           try {
             return await runTick(this.env, {
-              requestId: wake.wakeId,
+              requestId: work.requestId,
               workerId: instanceId,
               workflowId: params.workflowId,
               monitorId: params.monitorId,
-              reason: wake.reason,
-              triggerEvent: wake.triggerEvent,
-              requestedAt: wake.receivedAt,
+              reason: work.reason,
+              triggerEvent: work.triggerEvent,
+              requestedAt: work.requestedAt,
+              ...(work.matchIds.length > 0 ? { matchIds: work.matchIds } : {}),
             });
           } catch (err) {
             // The monitor was removed: nothing to tick, the wake-up is consumed without one.
@@ -79,7 +81,7 @@ export class WorkflowMonitorTickWorkflow extends WorkflowEntrypoint<RuntimeEnv, 
             throw err;
           }
         });
-        await step.do(`settle-${i}`, () => steps.settle(wake, result));
+        await step.do(`settle-${i}`, () => steps.settle(work, result));
         return result;
       } catch (err) {
         if (attempt + 1 >= SESSION_BUDGET.tickAttempts) throw err;

@@ -5,6 +5,7 @@ import {
   type Decision,
   end,
   offer,
+  SESSION_LIMITS,
   type SessionView,
   settle,
   sleep,
@@ -52,7 +53,7 @@ describe("session decider", () => {
       delivery: "start",
       instanceId: "i-a",
     });
-    expect(s.apply(take(s.view, "i-a", T))).toEqual({ kind: "wake", wake: wake("a") });
+    expect(s.apply(take(s.view, "i-a", T))).toEqual({ kind: "wake", wakes: [wake("a"), wake("b")] });
     expect(s.apply(offer(s.view, wake("c"), { known: false, now: 3, newInstanceId: "x" }))).toMatchObject({
       delivery: "queued",
     });
@@ -62,7 +63,7 @@ describe("session decider", () => {
     const s = new Store();
     s.apply(offer(s.view, wake("a"), { known: false, now: 1, newInstanceId: "i" }));
     s.apply(take(s.view, "i", T));
-    s.apply(settle(s.view, "a"));
+    s.apply(settle(s.view, ["a"]));
     expect(s.apply(take(s.view, "i", { ...T, waitFor: "execution_completed" }))).toEqual({ kind: "wait" });
     const ring = s.apply(offer(s.view, wake("b", "execution_completed"), { known: false, now: 2, newInstanceId: "x" }));
     expect(ring).toMatchObject({
@@ -81,7 +82,7 @@ describe("session decider", () => {
     const s = new Store();
     s.apply(offer(s.view, wake("a"), { known: false, now: 1, newInstanceId: "i" }));
     s.apply(take(s.view, "i", T));
-    s.apply(settle(s.view, "a"));
+    s.apply(settle(s.view, ["a"]));
     s.apply(take(s.view, "i", T));
     s.apply(offer(s.view, wake("late"), { known: false, now: 2, newInstanceId: "x" }));
     expect(s.apply(end(s.view, "i", { now: 3, final: false, successorId: "j" }))).toEqual({ kind: "continue" });
@@ -90,7 +91,7 @@ describe("session decider", () => {
       instanceId: "j",
     });
     expect(s.apply(take(s.view, "i", T))).toEqual({ kind: "superseded" });
-    expect(s.apply(take(s.view, "j", T))).toEqual({ kind: "wake", wake: wake("late") });
+    expect(s.apply(take(s.view, "j", T))).toEqual({ kind: "wake", wakes: [wake("late")] });
   });
 
   it("coalesces a due scan while one is pending, and reports busy at the queue limit", () => {
@@ -99,7 +100,8 @@ describe("session decider", () => {
     expect(s.apply(offer(s.view, wake("due:2", "due"), { known: false, now: 2, newInstanceId: "x" }))).toMatchObject({
       outcome: "coalesced",
     });
-    for (let n = 0; n < 63; n++) s.apply(offer(s.view, wake(`m${n}`), { known: false, now: 3, newInstanceId: "x" }));
+    for (let n = 0; n < SESSION_LIMITS.maxQueued - 1; n++)
+      s.apply(offer(s.view, wake(`m${n}`), { known: false, now: 3, newInstanceId: "x" }));
     expect(s.apply(offer(s.view, wake("over"), { known: false, now: 4, newInstanceId: "x" }))).toMatchObject({
       outcome: "busy",
       delivery: "none",
@@ -144,8 +146,13 @@ describe("session decider", () => {
           if (!a || a.phase === "waiting" || a.phase === "sleeping") return false;
           const r = s.apply(take(s.view, a.instanceId, T));
           if (r.kind !== "wake") return false;
-          ticked.set(r.wake.wakeId, (ticked.get(r.wake.wakeId) ?? 0) + 1);
-          s.apply(settle(s.view, r.wake.wakeId));
+          for (const w of r.wakes) ticked.set(w.wakeId, (ticked.get(w.wakeId) ?? 0) + 1);
+          s.apply(
+            settle(
+              s.view,
+              r.wakes.map((w) => w.wakeId),
+            ),
+          );
           return true;
         };
         for (const c of cmds) {

@@ -42,6 +42,19 @@ describe("tick executors", () => {
     });
   });
 
+  it("facade: forwards a coalesced tick's matchIds, and sends none for a tick without them", async () => {
+    const bodies: Record<string, unknown>[] = [];
+    const fetch = (async (_url: string, init: RequestInit) => {
+      bodies.push(JSON.parse(String(init.body)) as Record<string, unknown>);
+      return Response.json({});
+    }) as unknown as typeof globalThis.fetch;
+    const ex = facadeExecutor({ url: "https://facade/tick", token: "t0k", timeoutMs: 1000, fetch });
+    await ex.tick(monitor, { ...request, matchIds: ["m1~1~E1", "m2~1~E1"] }, 0);
+    await ex.tick(monitor, request, 0);
+    expect(bodies[0]).toMatchObject({ reason: "trigger_match", matchIds: ["m1~1~E1", "m2~1~E1"] });
+    expect(bodies[1]).not.toHaveProperty("matchIds");
+  });
+
   it("facade: fails on a non-2xx answer, an invalid body, a timeout, and without a token", async () => {
     const answer = (res: () => Promise<Response>) => res as unknown as typeof globalThis.fetch;
     const tick = (fetch: typeof globalThis.fetch, token = "t", timeoutMs = 1000) =>

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { ADMIN, CP, call, post, pricePacket, seedMonitor, stateOf } from "./runtime-helpers";
+import { ADMIN, CP, call, post, pricePacket, renv, seedMonitor, stateOf } from "./runtime-helpers";
 
 const ROUTES: [string, unknown][] = [
   [`${CP}/due`, { requestId: "r", workerId: "w" }],
@@ -176,6 +176,20 @@ describe("monitor-runtime admin contract", () => {
     expect(again.json).toMatchObject({ tickCount: 1, tickId: first.json.tickId, tickedAt: first.json.tickedAt });
     const state = await stateOf("tick");
     expect(state).toMatchObject({ tick_count: 1, last_tick_reason: "manual", next_due_at: first.json.nextDueAt });
+  });
+
+  it("tick takes the optional matchIds of a coalesced wake and records them on tick_executed", async () => {
+    await seedMonitor({ monitorId: "tick-many" });
+    const matchIds = ["tick-many~1~E1", "tick-many~1~E2"];
+    const body = { requestId: "tick-many-r1", workerId: "w", workflowId: "wf-tick-many", reason: "trigger_match" };
+    expect((await post(`${CP}/tick`, { ...body, matchIds })).status).toBe(200);
+    const row = await renv.DB.prepare(
+      "SELECT body FROM event_log WHERE type = 'tick_executed' AND aggregate_id = 'wf-tick-many'",
+    ).first<{ body: string }>();
+    expect((JSON.parse(row?.body ?? "{}") as { data: unknown }).data).toMatchObject({ matchIds });
+    const empty = await post(`${CP}/tick`, { ...body, requestId: "tick-many-r2", matchIds: [] });
+    expect(empty.status).toBe(400);
+    expect(empty.json.errors?.[0]?.path).toBe("matchIds");
   });
 
   it("due lists enabled monitors whose next due time has passed, with a stable instance id per requestId", async () => {

@@ -85,7 +85,7 @@ describe("WorkflowMonitorTickWorkflow sessions", () => {
     expect(refs.results.map((r) => r.status)).toEqual(["succeeded", "succeeded"]);
   });
 
-  it("a wake-up queued before the instance waits is ticked before it waits, and a bell rung early ticks nothing", async () => {
+  it("wake-ups queued before the instance runs are ticked together before it waits, and a bell rung early ticks nothing", async () => {
     await seedMonitor({ monitorId: "s3" });
     const agent = renv.PORTFOLIO_AGENT.get(renv.PORTFOLIO_AGENT.idFromName("pf-s3"));
     const meta = { workflowId: "wf-s3", monitorId: "s3", userId: "u-1", portfolioId: "pf-s3" };
@@ -93,6 +93,7 @@ describe("WorkflowMonitorTickWorkflow sessions", () => {
       wakeId: `trigger_match:${k}`,
       reason: "trigger_match" as const,
       receivedAt: Date.now(),
+      matchId: k,
     });
     const id = await instanceIdFor("wf-s3", "trigger_match:A");
     // Both wake-ups are recorded before the instance exists (the "starting" phase).
@@ -102,18 +103,18 @@ describe("WorkflowMonitorTickWorkflow sessions", () => {
 
     await using instance = await introspectWorkflowInstance(renv.TICK_WORKFLOW, id);
     await renv.TICK_WORKFLOW.create({ id, params: { ...meta, home: "pf-s3" } });
+    // One tick carries both pending matches.
+    expect(await instance.waitForStepResult({ name: "take-0" })).toMatchObject({
+      kind: "wake",
+      work: { matchIds: ["A", "B"], wakeIds: ["trigger_match:A", "trigger_match:B"] },
+    });
     expect(await instance.waitForStepResult({ name: "tick-0-0" })).toMatchObject({ tickCount: 1 });
     // A bell while it is still ticking: Workflows buffers it until the instance's first wait.
     await (await renv.TICK_WORKFLOW.get(id)).sendEvent({ type: "trigger_matched", payload: { wakeId: "bell" } });
-    expect(await instance.waitForStepResult({ name: "take-1" })).toMatchObject({
-      kind: "wake",
-      wake: { wakeId: "trigger_match:B" },
-    });
-    expect(await instance.waitForStepResult({ name: "tick-1-0" })).toMatchObject({ tickCount: 2 });
+    expect(await instance.waitForStepResult({ name: "take-1" })).toEqual({ kind: "wait" });
+    // The buffered bell ends wait-1 at once; there is nothing to take, so the instance waits again.
     expect(await instance.waitForStepResult({ name: "take-2" })).toEqual({ kind: "wait" });
-    // The buffered bell ends wait-2 at once; there is nothing to take, so the instance waits again.
-    expect(await instance.waitForStepResult({ name: "take-3" })).toEqual({ kind: "wait" });
-    expect(await ticks("s3")).toBe(2);
+    expect(await ticks("s3")).toBe(1);
   });
 
   it("the same match delivered twice during the wait, and stray bells, tick once", async () => {

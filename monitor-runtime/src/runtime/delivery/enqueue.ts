@@ -1,8 +1,9 @@
 import { ProblemError, problem } from "../../../../shared/src/problem";
 import type { RuntimeEnv } from "../../env";
 import { instanceIdFor, successorIdOf } from "../ids";
-import type { OfferResult } from "../session/session-decider";
+import type { OfferAllResult, OfferResult } from "../session/session-decider";
 import type { Wake } from "../session/wake";
+import { coalescedWakeId } from "../session/wake-group";
 import type { MonitorRef } from "../store/projections";
 import { metaOf, mirrorToUser, paramsOf, portfolioAgent } from "./agents";
 import { createInstance, liveness } from "./instances";
@@ -42,11 +43,32 @@ export async function offerWake(env: RuntimeEnv, monitor: MonitorRef, wake: Wake
   return result;
 }
 
+/**
+ * Record several wake-ups of one session in ONE agent call (a coalesced wake, from the wakes
+ * consumer). The instance a new session starts with is named by the group's id (sorted wake-up
+ * ids), and `wakeId` is that id too: what the ring carries.
+ */
+export async function offerWakes(
+  env: RuntimeEnv,
+  monitor: MonitorRef,
+  wakes: Wake[],
+): Promise<{ offer: OfferAllResult; wakeId: string }> {
+  const wakeId = await coalescedWakeId(wakes);
+  const agent = portfolioAgent(env, paramsOf(monitor).home);
+  const { result, mirror } = await agent.offerAll(
+    metaOf(monitor),
+    wakes,
+    await instanceIdFor(monitor.workflowId, wakeId),
+  );
+  await mirrorToUser(env, mirror);
+  return { offer: result, wakeId };
+}
+
 /** Act on an offer: ring, start, replace a dead owner, or leave it to the running instance. */
 export async function deliver(
   env: RuntimeEnv,
   monitor: MonitorRef,
-  wake: Wake,
+  wake: Pick<Wake, "wakeId" | "reason">,
   offer: OfferResult,
 ): Promise<EnqueueResult> {
   const base = {

@@ -43,6 +43,15 @@ export const TickBodySchema = z
     monitorId: id().optional(),
     reason: z.string().min(1).max(64).default("manual"),
     triggerEvent: FactInput.optional(),
+    // An optional extension of seed 000's tick body, so the facade sees what a coalesced wake carried.
+    matchIds: z
+      .array(id())
+      .min(1)
+      .max(100)
+      .optional()
+      .describe(
+        "reason trigger_match: every match this tick answers (a coalesced wake carries all the matches pending for the workflow)",
+      ),
   })
   .openapi("TickRequest");
 

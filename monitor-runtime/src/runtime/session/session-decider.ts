@@ -8,7 +8,6 @@ import type {
   QueuedWake,
   SessionView,
   TakeResult,
-  WakeWrite,
 } from "./session-types";
 import { SESSION_LIMITS } from "./session-types";
 import type { WaitEventType, Wake } from "./wake";
@@ -19,6 +18,7 @@ export type {
   Decision,
   Delivery,
   EndResult,
+  OfferAllResult,
   OfferResult,
   Phase,
   QueuedWake,
@@ -61,7 +61,8 @@ function deliveryFor(active: ActiveSession | null): Delivery {
   return active.phase === "waiting" ? "ring" : "queued";
 }
 
-function offerResult(outcome: OfferResult["outcome"], active: ActiveSession | null, now: number): OfferResult {
+/** The answer to an offer, given the session after it (shared with offerAll). */
+export function offerResult(outcome: OfferResult["outcome"], active: ActiveSession | null, now: number): OfferResult {
   const delivery = outcome === "busy" ? "none" : deliveryFor(active);
   return {
     outcome,
@@ -106,7 +107,23 @@ export function offer(
   };
 }
 
-/** The instance is ready for work: hand it the oldest wake-up, or record that it now waits. */
+/**
+ * What the next tick carries: the oldest pending wake-up, and when it is a trigger match, every
+ * pending trigger match with it (up to `maxCoalesced`): one tick sees them all.
+ */
+function nextGroup(queue: readonly QueuedWake[]): Wake[] {
+  const pending = queue.filter((q) => q.status === "pending").map((q) => q.wake);
+  const first = pending[0];
+  if (!first) return [];
+  if (first.reason !== "trigger_match") return [first];
+  return pending.filter((w) => w.reason === "trigger_match").slice(0, SESSION_LIMITS.maxCoalesced);
+}
+
+/**
+ * The instance is ready for work: hand it the wake-ups in flight (a retried take, or a group its
+ * predecessor took and never settled: the same group again, so its tick keeps its id), else the
+ * next group of pending ones; with none, record that it now waits.
+ */
 export function take(
   view: SessionView,
   instanceId: string,
@@ -116,14 +133,14 @@ export function take(
   if (!active || active.instanceId !== instanceId) return { result: { kind: "superseded" }, active, writes: [] };
   const ticking = { ...active, phase: "ticking" as const, since: ctx.now, waitingOn: null, sleepingUntil: null };
   const leased = { ...ticking, leaseUntil: ctx.now + SESSION_LIMITS.tickLeaseMs };
-  const inflight = queue.find((q) => q.status === "inflight");
-  if (inflight) return { result: { kind: "wake", wake: inflight.wake }, active: leased, writes: [] };
-  const pending = queue.find((q) => q.status === "pending");
-  if (pending) {
+  const inflight = queue.filter((q) => q.status === "inflight").map((q) => q.wake);
+  if (inflight.length > 0) return { result: { kind: "wake", wakes: inflight }, active: leased, writes: [] };
+  const group = nextGroup(queue);
+  if (group.length > 0) {
     return {
-      result: { kind: "wake", wake: pending.wake },
+      result: { kind: "wake", wakes: group },
       active: leased,
-      writes: [{ op: "status", wakeId: pending.wake.wakeId, status: "inflight" }],
+      writes: group.map((w) => ({ op: "status", wakeId: w.wakeId, status: "inflight" })),
     };
   }
   const waiting = {
@@ -135,13 +152,13 @@ export function take(
   return { result: { kind: "wait" }, active: waiting, writes: [] };
 }
 
-/** A tick of this wake-up is recorded: it leaves the queue (whoever owns the session now). */
-export function settle(view: SessionView, wakeId: string): Decision<{ settled: boolean }> {
-  const queued = view.queue.some((q) => q.wake.wakeId === wakeId);
+/** A tick of these wake-ups is recorded: they leave the queue (whoever owns the session now). */
+export function settle(view: SessionView, wakeIds: readonly string[]): Decision<{ settled: number }> {
+  const queued = wakeIds.filter((id) => view.queue.some((q) => q.wake.wakeId === id));
   return {
-    result: { settled: queued },
+    result: { settled: queued.length },
     active: view.active,
-    writes: queued ? [{ op: "status", wakeId, status: "done" }] : [],
+    writes: queued.map((wakeId) => ({ op: "status", wakeId, status: "done" })),
   };
 }
 
@@ -164,12 +181,11 @@ export function sleep(
   return { result: { kind: "sleeping" }, active: next, writes: [] };
 }
 
-const requeue = (queue: QueuedWake[]): WakeWrite[] =>
-  queue.filter((q) => q.status === "inflight").map((q) => ({ op: "status", wakeId: q.wake.wakeId, status: "pending" }));
-
 /**
  * The instance wants to end (its wait timed out, or it used its loop budget: `final`). It may only
  * end with an empty queue; otherwise it continues, or (final) hands the session to a successor.
+ * Wake-ups in flight stay in flight: the successor's first take is that same group, whose tick
+ * (same wake-ups, same id) the projector counts once if it was already recorded.
  */
 export function end(
   view: SessionView,
@@ -183,7 +199,7 @@ export function end(
   return {
     result: { kind: "handoff", instanceId: ctx.successorId },
     active: starting(ctx.successorId, ctx.now),
-    writes: requeue(queue),
+    writes: [],
   };
 }
 
@@ -201,6 +217,6 @@ export function abandon(
   return {
     result: { kind: "restart", instanceId: ctx.successorId },
     active: starting(ctx.successorId, ctx.now),
-    writes: requeue(queue),
+    writes: [],
   };
 }

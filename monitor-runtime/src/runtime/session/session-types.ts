@@ -41,7 +41,10 @@ export interface Decision<R> {
 }
 
 export const SESSION_LIMITS = {
-  maxQueued: 64,
+  // Room for a crash's worth of one workflow's matches: a coalesced tick drains up to maxCoalesced at once.
+  maxQueued: 256,
+  /** Trigger matches one tick carries at most (the facade's body stays small). */
+  maxCoalesced: 100,
   startingLeaseMs: 2 * 60_000,
   tickLeaseMs: 15 * 60_000,
   graceMs: 60_000,
@@ -58,7 +61,15 @@ export type OfferResult = {
   stale: boolean;
 };
 
-export type TakeResult = { kind: "superseded" } | { kind: "wake"; wake: Wake } | { kind: "wait" };
+/**
+ * `wakes`: what the next tick carries — one wake-up, or every pending trigger match of the session
+ * (coalesced, oldest first). Once taken they stay in flight together until settled, so a retried
+ * or successor tick carries exactly the same group under the same id.
+ */
+export type TakeResult = { kind: "superseded" } | { kind: "wake"; wakes: Wake[] } | { kind: "wait" };
+
+/** The outcome of offering several wake-ups of one session at once (one coalesced wake). */
+export type OfferAllResult = Omit<OfferResult, "outcome"> & { outcomes: OfferResult["outcome"][] };
 
 export type EndResult =
   | { kind: "superseded" }

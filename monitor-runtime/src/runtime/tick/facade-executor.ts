@@ -34,6 +34,7 @@ export function facadeExecutor(opts: {
           portfolioId: monitor.portfolioId,
           reason: request.reason,
           triggerEvent: request.triggerEvent,
+          ...(request.matchIds ? { matchIds: request.matchIds } : {}),
         }),
         signal: AbortSignal.timeout(opts.timeoutMs),
       });

@@ -50,6 +50,7 @@ export async function runTick(env: RuntimeEnv, request: TickRequest, known?: Mon
       tickedAt: now,
       nextDueAt,
       ...(executionRefs.length > 0 ? { executionRefs } : {}),
+      ...(request.matchIds && request.matchIds.length > 0 ? { matchIds: request.matchIds } : {}),
     },
     request.requestId,
     request.requestedAt ?? 0,

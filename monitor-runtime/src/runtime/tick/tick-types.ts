@@ -18,6 +18,12 @@ export interface TickRequest {
   reason: string;
   triggerEvent?: TriggerEvent;
   /**
+   * Every trigger match this tick carries (reason "trigger_match"): a coalesced wake carries all the
+   * matches pending for the workflow, so one tick sees them all. Optional: absent, a tick is as seed
+   * 000 defines it.
+   */
+  matchIds?: string[];
+  /**
    * When the cause arrived (a wake-up's receivedAt): the time part of the tick's event id, so it
    * must be stable across retries. Absent (a direct /tick call has no stable time): 0.
    */

@@ -2,14 +2,16 @@ import { lagStatement } from "../../../../shared/src/consumer-lag";
 import { deadLetter } from "../../../../shared/src/dead-letters";
 import { ProblemError } from "../../../../shared/src/problem";
 import type { RuntimeEnv } from "../../env";
-import { deliver, offerWake } from "../delivery/enqueue";
+import { deliver, offerWakes } from "../delivery/enqueue";
 import { isCreationRateLimited } from "../delivery/instances";
+import { groupBySession, type SessionGroup } from "./coalesce-wakes";
 import { parseWakeMessage, type WakeMessage } from "./wake-message";
 import { WakePacer, wakeRate } from "./wake-pacer";
 
 /**
- * Wakes in flight at once within a batch (each is a few Durable Object calls and a creation):
- * enough to keep the pace, few enough that a route's request never queues behind many of them.
+ * Coalesced wakes in flight at once within a batch (each is a few Durable Object calls and at most
+ * one creation): enough to keep the pace, few enough that a route's request never queues behind
+ * many of them.
  */
 const CONCURRENCY = 8;
 /** How long creations are held after the platform answers 429 (Workflows counts per second). */
@@ -19,21 +21,25 @@ const MAX_ATTEMPTS = 20;
 
 let pacer: WakePacer | undefined;
 
+type Item = { message: Message<unknown>; body: WakeMessage };
+type Counts = { delivered: number; rateLimited: number; wakes: number; coalesced: number };
+
 /**
- * The Queue "wakes" consumer (one batch at a time: max_concurrency 1): hands each accepted
- * wake-up to its session as enqueue-tick does (record it in the PortfolioAgent, then start or ring
- * the workflow instance), with instance creations paced to WAKE_RATE_PER_S so a burst of
- * thousands of matches never trips the platform's creation limit, and at most CONCURRENCY wakes
- * in flight so it does not take the runtime from the routes that serve everything else. A 429 from creation holds the pacer and retries the message; the wake-up is
- * already recorded in its session, and its id makes the retry a duplicate, so it is neither lost
- * nor doubled.
+ * The Queue "wakes" consumer (one batch at a time: max_concurrency 1). The batch's wake-ups are
+ * grouped by session (coalesce-wakes.ts): every match pending for one workflow becomes one
+ * coalesced wake, recorded in its PortfolioAgent in one call and delivered once (start or ring the
+ * workflow instance), and the instance's next tick carries every one of their matchIds. Instance
+ * creations are paced to WAKE_RATE_PER_S so a burst never trips the platform's creation limit. A
+ * 429 from creation holds the pacer and retries the group's messages; each wake-up is already
+ * recorded in its session under its own id, so a retry, in whatever group it lands, is a duplicate:
+ * neither lost nor doubled.
  */
 export async function consumeWakes(batch: MessageBatch<unknown>, env: RuntimeEnv): Promise<void> {
   const rate = wakeRate(env.WAKE_RATE_PER_S);
   if (pacer?.ratePerSecond !== rate) pacer = new WakePacer(rate);
   const paced = pacer;
-  const counts = { delivered: 0, rateLimited: 0 };
-  const work: { message: Message<unknown>; body: WakeMessage }[] = [];
+  const counts: Counts = { delivered: 0, rateLimited: 0, wakes: 0, coalesced: 0 };
+  const work: Item[] = [];
   for (const message of batch.messages) {
     const body = parseWakeMessage(message.body);
     if (typeof body === "string") {
@@ -41,69 +47,83 @@ export async function consumeWakes(batch: MessageBatch<unknown>, env: RuntimeEnv
       counts.delivered++;
     } else work.push({ message, body });
   }
+  const groups = groupBySession(work);
   let next = 0;
   const worker = async () => {
-    for (let item = work[next++]; item; item = work[next++]) {
-      const outcome = await deliverOne(env, paced, item.message, item.body);
-      if (outcome === "done") counts.delivered++;
-      else if (outcome === "rate-limited") counts.rateLimited++;
-    }
+    for (let group = groups[next++]; group; group = groups[next++]) await deliverGroup(env, paced, group, counts);
   };
-  await Promise.all(Array.from({ length: Math.min(CONCURRENCY, work.length) }, worker));
+  await Promise.all(Array.from({ length: Math.min(CONCURRENCY, groups.length) }, worker));
   await recordBacklog(env, batch.messages, counts, paced);
 }
 
-/** One wake-up to its session: done (delivered, or dead-lettered), or retried later. */
-async function deliverOne(
-  env: RuntimeEnv,
-  paced: WakePacer,
-  message: Message<unknown>,
-  body: WakeMessage,
-): Promise<"done" | "retry" | "rate-limited"> {
+/** One coalesced wake to its session: its messages acked (delivered, or dead-lettered) or retried. */
+async function deliverGroup(env: RuntimeEnv, paced: WakePacer, group: SessionGroup<Item>, counts: Counts) {
   try {
     // Recorded in its session first; only a wake that may create an instance (a session with no
     // live owner, or one past its lease) waits for the pace: ringing a waiting instance or leaving
     // the wake to a running one creates nothing.
-    const offer = await offerWake(env, body.monitor, body.wake);
+    const { offer, wakeId } = await offerWakes(env, group.monitor, group.wakes);
     if (offer.delivery === "start" || offer.stale) {
       const wait = paced.delayFor(1, Date.now());
       if (wait > 0) await new Promise((r) => setTimeout(r, wait));
     }
-    await deliver(env, body.monitor, body.wake, offer);
-    message.ack();
-    return "done";
+    const reason = group.wakes[0]?.reason ?? "trigger_match";
+    await deliver(env, group.monitor, { wakeId, reason }, { ...offer, outcome: "accepted" });
+    let acked = 0;
+    group.items.forEach((item, i) => {
+      // The session's own queue was full for this one (busy): it drains as its instance ticks.
+      if (offer.outcomes[i] === "busy") item.message.retry({ delaySeconds: 30 });
+      else {
+        item.message.ack();
+        acked++;
+      }
+    });
+    counts.delivered += acked;
+    if (acked > 0) counts.wakes++;
+    counts.coalesced += Math.max(0, acked - 1);
   } catch (err) {
-    // The session's own queue is full (429 busy): it drains as its instance ticks. Told apart
-    // first, since its message ("too many queued wake-ups") would read as the platform's 429.
     const busy = err instanceof ProblemError && err.problem.status === 429;
     if (!busy && isCreationRateLimited(err)) {
       paced.holdUntilTime(Date.now() + RATE_LIMIT_HOLD_MS);
-      message.retry({ delaySeconds: Math.ceil(RATE_LIMIT_HOLD_MS / 1000) });
-      return "rate-limited";
+      for (const item of group.items) item.message.retry({ delaySeconds: Math.ceil(RATE_LIMIT_HOLD_MS / 1000) });
+      counts.rateLimited += group.items.length;
+      return;
     }
-    if (!busy && message.attempts >= MAX_ATTEMPTS) {
-      await deadLetter(env.WAKES_DLQ, "wakes", message, `wake kept failing: ${String(err).slice(0, 300)}`);
-      return "done";
+    for (const { message, body } of group.items) {
+      if (!busy && message.attempts >= MAX_ATTEMPTS) {
+        await deadLetter(env.WAKES_DLQ, "wakes", message, `wake kept failing: ${String(err).slice(0, 300)}`);
+        counts.delivered++;
+        continue;
+      }
+      console.error(
+        JSON.stringify({ level: "warn", msg: "wake retried", wakeId: body.wake.wakeId, error: String(err) }),
+      );
+      message.retry({ delaySeconds: busy ? 30 : Math.min(30, 2 ** message.attempts) });
     }
-    console.error(JSON.stringify({ level: "warn", msg: "wake retried", wakeId: body.wake.wakeId, error: String(err) }));
-    message.retry({ delaySeconds: busy ? 30 : Math.min(30, 2 ** message.attempts) });
-    return "retry";
   }
 }
 
-/** One D1 batch per queue batch: wakes done, the pacing in force, and the queue's lag. */
+/** One D1 batch per queue batch: wakes done, how many rode coalesced, the pacing, the queue's lag. */
 async function recordBacklog(
   env: RuntimeEnv,
   messages: readonly Message<unknown>[],
-  counts: { delivered: number; rateLimited: number },
+  counts: Counts,
   paced: WakePacer,
 ): Promise<void> {
   const now = Date.now();
   await env.DB.batch([
     env.DB.prepare(
-      `UPDATE wake_backlog SET delivered = delivered + ?, rate_limited = rate_limited + ?, rate_per_s = ?,
-         held_until = ?, at = ? WHERE id = 0`,
-    ).bind(counts.delivered, counts.rateLimited, paced.ratePerSecond, paced.heldUntil(now) || null, now),
+      `UPDATE wake_backlog SET delivered = delivered + ?, rate_limited = rate_limited + ?, wakes = wakes + ?,
+         coalesced = coalesced + ?, rate_per_s = ?, held_until = ?, at = ? WHERE id = 0`,
+    ).bind(
+      counts.delivered,
+      counts.rateLimited,
+      counts.wakes,
+      counts.coalesced,
+      paced.ratePerSecond,
+      paced.heldUntil(now) || null,
+      now,
+    ),
     lagStatement(env.DB, "wakes", messages),
   ]);
 }

@@ -3,7 +3,8 @@ import { mirrorToUser, portfolioAgent } from "../delivery/agents";
 import { createInstance } from "../delivery/instances";
 import { successorIdOf } from "../ids";
 import type { LastTick } from "../session/session-store";
-import type { WaitEventType, Wake } from "../session/wake";
+import type { WaitEventType } from "../session/wake";
+import { type TickWork, tickWorkOf } from "../session/wake-group";
 import type { TickResult } from "../tick/tick-types";
 import type { TickWorkflowParams } from "../tick-workflow-params";
 
@@ -25,7 +26,11 @@ export class SessionSteps {
     return portfolioAgent(this.env, this.params.home);
   }
 
-  async take(waitFor: WaitEventType, timeoutMs: number) {
+  /** The next tick's work (one wake-up, or every pending trigger match coalesced), or wait / superseded. */
+  async take(
+    waitFor: WaitEventType,
+    timeoutMs: number,
+  ): Promise<{ kind: "superseded" } | { kind: "wait" } | { kind: "wake"; work: TickWork }> {
     const { result, mirror } = await this.agent.take(
       this.params.workflowId,
       this.instanceId,
@@ -33,20 +38,20 @@ export class SessionSteps {
       Date.now() + timeoutMs,
     );
     await mirrorToUser(this.env, mirror);
-    return result;
+    return result.kind === "wake" ? { kind: "wake", work: await tickWorkOf(result.wakes) } : result;
   }
 
-  async settle(wake: Wake, tick: TickResult | null) {
+  async settle(work: TickWork, tick: TickResult | null) {
     const last: LastTick | null = tick && {
       tickId: tick.tickId,
-      wakeId: wake.wakeId,
+      wakeId: work.requestId,
       reason: tick.reason,
       tickedAt: tick.tickedAt,
       tickCount: tick.tickCount,
       nextDueAt: tick.nextDueAt,
       waitFor: tick.waitFor,
     };
-    const { result, mirror } = await this.agent.settle(this.params.workflowId, wake.wakeId, last);
+    const { result, mirror } = await this.agent.settle(this.params.workflowId, work.wakeIds, last);
     await mirrorToUser(this.env, mirror);
     return result;
   }
