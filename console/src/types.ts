@@ -51,6 +51,9 @@ export type FabricStats = {
     ratePerSecond: number | null;
     heldUntil: number | null;
     rateLimited: number;
+    /** Wakes handed to sessions, and matches that rode in another match's wake (coalesced). */
+    sessionWakes?: number;
+    coalesced?: number;
   };
   deadLetters: Record<DeadLetterQueue, number>;
 };

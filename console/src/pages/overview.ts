@@ -94,7 +94,8 @@ function details(s: FabricStats) {
         })}</tbody>
       </table></div>
       <p class="muted">Wakes: ${count(s.wakes.pending)} pending, oldest ${age(s.wakes.oldestAgeMs)},
-        paced at ${s.wakes.ratePerSecond ?? "–"}/s, ${count(s.wakes.rateLimited)} rate-limited.</p>
+        paced at ${s.wakes.ratePerSecond ?? "–"}/s, ${count(s.wakes.rateLimited)} rate-limited;
+        ${count(s.wakes.sessionWakes ?? 0)} wakes delivered, ${count(s.wakes.coalesced ?? 0)} matches coalesced into them.</p>
     </section>
   </div>`;
 }
