@@ -1,34 +1,20 @@
-import type { MonitorDefinition } from "../../shared/src/monitor";
+import type { DeadLetterQueue, StoredFact } from "../../shared/src/contract/reads";
 
 /**
  * The shapes the console reads from the fabric's routes (as /openapi.json documents them), typed
  * once here; the explain shapes come from shared/src/contract/explain.ts.
  */
-export type MonitorState = {
-  matchCount: number;
-  lastMatchId: string | null;
-  lastMatchedAt: number | null;
-  tickCount: number;
-  lastTickAt: number | null;
-  lastTickReason: string | null;
-};
-
-export type Monitor = MonitorDefinition & { state: MonitorState; status?: string };
+export type {
+  DeadLetterQueue,
+  MatchRead as Match,
+  MonitorRead as Monitor,
+  MonitorState,
+  RebuildStatus,
+  StoredFact,
+} from "../../shared/src/contract/reads";
+export { DEAD_LETTER_QUEUES } from "../../shared/src/contract/reads";
 
 export type StreamRef = { kind: string; subject: Record<string, string> };
-
-export type Match = {
-  matchId: string;
-  monitorId: string;
-  monitorVersion: number;
-  eventId: string;
-  observedAt: number;
-  workflowId: string;
-  portfolioId: string | null;
-  triggerEvent?: StreamRef & { observedAt: number; data: Record<string, unknown>; eventId?: string };
-};
-
-export type StoredFact = StreamRef & { observedAt: number; data: Record<string, unknown>; eventId: string };
 
 export type FactsPage = { streamKey: string; facts: StoredFact[]; nextCursor: string | null };
 
@@ -58,9 +44,6 @@ export type FabricStats = {
   deadLetters: Record<DeadLetterQueue, number>;
 };
 
-export const DEAD_LETTER_QUEUES = ["facts", "events", "wakes"] as const;
-export type DeadLetterQueue = (typeof DEAD_LETTER_QUEUES)[number];
-
 export type DeadLetter = {
   id: string;
   source_queue: string;
@@ -69,13 +52,4 @@ export type DeadLetter = {
   failed_at: number;
   replayed_at: number | null;
   replay_count: number;
-};
-
-export type RebuildStatus = {
-  rebuildId: string;
-  status: "running" | "complete" | "failed";
-  eventsApplied: number;
-  startedAt: number;
-  completedAt?: number;
-  error?: string;
 };

@@ -6,24 +6,12 @@ import { nearest } from "../src/issues/wording";
 import { MonitorBodySchema } from "../src/monitor";
 import { OPS } from "../src/predicate";
 import { type ProblemIssue, validationProblem } from "../src/problem";
+import { cond, monitor } from "./monitor-fixtures";
 
 /**
  * The messages a person reads when a request is wrong: each names the path and says what was
  * expected there and what came instead, built from the shared schemas (no per-route strings).
  */
-const cond = (extra: Record<string, unknown> = {}) => ({
-  stream: { kind: "market_price", subject: { symbol: "BTC-USD" } },
-  field: "price",
-  op: "gt",
-  value: 100,
-  ...extra,
-});
-const monitor = (predicate: unknown, extra: Record<string, unknown> = {}) => ({
-  workflowId: "wf",
-  ownerUserId: "u",
-  predicate,
-  ...extra,
-});
 
 function errorsOf(schema: z.ZodType, body: unknown, prefix?: string[]): ProblemIssue[] {
   const input: unknown = JSON.parse(JSON.stringify(body));

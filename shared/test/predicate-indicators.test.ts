@@ -3,21 +3,9 @@ import { placementOf } from "../src/contract/placement";
 import { MonitorBodySchema } from "../src/monitor";
 import { streamKeysOf } from "../src/predicate";
 import { type ProblemIssue, validationProblem } from "../src/problem";
+import { cond, monitor } from "./monitor-fixtures";
 
 /** DESIGN §8 "Indicators, relative conditions, expiry": what parses, and the 400s that do not. */
-const cond = (extra: Record<string, unknown> = {}) => ({
-  stream: { kind: "market_price", subject: { symbol: "BTC-USD" } },
-  field: "price",
-  op: "gt",
-  value: 100,
-  ...extra,
-});
-const monitor = (predicate: unknown, extra: Record<string, unknown> = {}) => ({
-  workflowId: "wf",
-  ownerUserId: "u",
-  predicate,
-  ...extra,
-});
 
 function errorsOf(body: unknown): ProblemIssue[] {
   const input: unknown = JSON.parse(JSON.stringify(body));

@@ -1,25 +1,15 @@
+import type { MonitorStatus, MonitorRead as MonitorView } from "../../../shared/src/contract/reads";
 import type { MonitorDefinition } from "../../../shared/src/monitor";
 
 /**
  * Reads of the registry from the D1 projections (`monitors`, `monitor_state`, `trigger_matches`).
  * They answer exactly the same after a projection rebuild, because the rebuild recreates the same rows.
  */
-export type MonitorStateView = {
-  matchCount: number;
-  lastMatchId: string | null;
-  lastMatchedAt: number | null;
-  tickCount: number;
-  lastTickAt: number | null;
-  lastTickReason: string | null;
-};
-
-/**
- * `expired` once wall-clock time has reached expiresAt (whether or not monitor_expired is recorded
- * yet: the cron records it within a minute), else `disabled` or `active` by `enabled`.
- */
-export type MonitorStatus = "active" | "disabled" | "expired";
-
-export type MonitorView = MonitorDefinition & { status: MonitorStatus; state: MonitorStateView };
+export type {
+  MonitorRead as MonitorView,
+  MonitorState as MonitorStateView,
+  MonitorStatus,
+} from "../../../shared/src/contract/reads";
 
 /** The columns a monitor read selects (definition joined with its state). */
 export const MONITOR_VIEW_SQL = `SELECT m.monitor_id, m.definition, m.enabled, m.expires_at, m.expired_version,
