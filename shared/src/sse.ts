@@ -17,6 +17,16 @@ export function sseEvent(e: SseEvent): string {
   return `${out}\n`;
 }
 
+/**
+ * An id-only frame: no event is dispatched (it has no data), but by the WHATWG rules it still sets
+ * the reader's last event ID, so a reconnect (Last-Event-ID) resumes from it. The match stream
+ * opens with one naming its starting position, so a stream dropped before its first match resumes
+ * from there instead of from "now".
+ */
+export function sseId(id: string): string {
+  return `id: ${oneLine(id, "id")}\n\n`;
+}
+
 /** A comment frame (a heartbeat): clients ignore it, proxies see traffic. */
 export function sseComment(text: string): string {
   return `: ${oneLine(text, "comment")}\n\n`;
@@ -34,6 +44,9 @@ export type ParsedSseEvent = { id: string; event: string; data: string };
  * Incremental parser: `push(chunk)` returns the events completed by that chunk. Comments and
  * unknown fields are skipped; `retry:` is kept in `retryMs`. Follows the WHATWG parsing rules
  * (BOM, CR/LF/CRLF line ends, one optional space after the colon, an event without data is dropped).
+ * `lastEventId` is the resume point: as in EventSource, an `id:` line takes effect when its frame
+ * ends with the blank line (an id-only frame too, though it dispatches nothing), never for a frame
+ * cut off mid-way, whose event the reader never got.
  *
  * @example const p = new SseParser(); for (const e of p.push(text)) console.log(e.id, e.data);
  */
@@ -44,6 +57,8 @@ export class SseParser {
   private started = false;
   private data: string[] = [];
   private eventType = "";
+  /** The `id:` of the frame being read; becomes `lastEventId` when the frame ends. */
+  private idBuffer = "";
 
   push(chunk: string): ParsedSseEvent[] {
     let text = this.buffer + chunk;
@@ -78,11 +93,13 @@ export class SseParser {
     if (value.startsWith(" ")) value = value.slice(1);
     if (field === "data") this.data.push(value);
     else if (field === "event") this.eventType = value;
-    else if (field === "id" && !value.includes("\0")) this.lastEventId = value;
+    else if (field === "id" && !value.includes("\0")) this.idBuffer = value;
     else if (field === "retry" && /^\d+$/.test(value)) this.retryMs = Number(value);
   }
 
   private dispatch(events: ParsedSseEvent[]): void {
+    // Like the spec's "last event ID buffer", the id carries over to later frames that set none.
+    this.lastEventId = this.idBuffer;
     if (this.data.length > 0) {
       events.push({ id: this.lastEventId, event: this.eventType || "message", data: this.data.join("\n") });
     }
