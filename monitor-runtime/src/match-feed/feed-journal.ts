@@ -9,6 +9,12 @@ import type { FeedRow, MatchFilters } from "./subscription";
  * cursor over event time would skip it on resume. The newest RETAIN matches are kept.
  */
 export const RETAIN = 100_000;
+/**
+ * The position before the feed's first match: what a stream opened on an empty feed names as its
+ * start, and an `after` meaning "from the feed's beginning". It cannot be a matchId (those are
+ * monitorId~version~eventId). Valid only while the journal still holds its first match (seq 1).
+ */
+export const FEED_START = "~start";
 
 export class FeedJournal {
   constructor(private readonly sql: SqlStorage) {
@@ -41,9 +47,21 @@ export class FeedJournal {
     return added;
   }
 
-  /** The seq of a match in the journal, or null. */
+  /** The seq an `after` names: a match in the journal, FEED_START (0) while nothing was trimmed; else null. */
   seqOf(matchId: string): number | null {
+    if (matchId === FEED_START) return this.oldest() <= 1 ? 0 : null;
     return this.sql.exec<{ seq: number }>("SELECT seq FROM feed WHERE match_id = ?", matchId).toArray()[0]?.seq ?? null;
+  }
+
+  /** The newest match's id (where a stream without `after` starts), or FEED_START for an empty feed. */
+  newestMatchId(): string {
+    const row = this.sql.exec<{ match_id: string }>("SELECT match_id FROM feed ORDER BY seq DESC LIMIT 1").toArray()[0];
+    return row?.match_id ?? FEED_START;
+  }
+
+  /** The oldest seq still held (0 for an empty feed). */
+  private oldest(): number {
+    return this.sql.exec<{ n: number | null }>("SELECT MIN(seq) AS n FROM feed").one().n ?? 0;
   }
 
   newest(): number {

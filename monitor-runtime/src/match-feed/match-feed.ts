@@ -1,4 +1,5 @@
 import { DurableObject } from "cloudflare:workers";
+import { sseId } from "../../../shared/src/sse";
 import type { RuntimeEnv } from "../env";
 import { FeedJournal } from "./feed-journal";
 import type { RecordedMatch } from "./match-view";
@@ -52,7 +53,12 @@ export class MatchFeed extends DurableObject<RuntimeEnv> {
     return added.length;
   }
 
-  /** Opens a subscription (a WebSocket upgrade): 404 when `after` names no match in the journal. */
+  /**
+   * Opens a subscription (a WebSocket upgrade): 404 when `after` names no position the journal
+   * holds. The first message starts with an id-only SSE frame naming where the stream starts
+   * (`after`, else the newest matchId, else FEED_START), read in the same synchronous step as the
+   * cursor, so a client dropped before its first match resumes from exactly there.
+   */
   override async fetch(request: Request): Promise<Response> {
     const q = new URL(request.url).searchParams;
     const filters: MatchFilters = {};
@@ -63,9 +69,10 @@ export class MatchFeed extends DurableObject<RuntimeEnv> {
     const after = q.get("after");
     const cursor = after ? this.journal.seqOf(after) : this.journal.newest();
     if (cursor === null) return new Response(null, { status: 404 });
+    const position = after ?? this.journal.newestMatchId();
     const { 0: client, 1: server } = new WebSocketPair();
     this.ctx.acceptWebSocket(server);
-    this.serve(server, { filters, cursor, waiting: true });
+    this.serve(server, { filters, cursor, waiting: true }, sseId(position));
     return new Response(null, { status: 101, webSocket: client });
   }
 
@@ -82,11 +89,15 @@ export class MatchFeed extends DurableObject<RuntimeEnv> {
     }
   }
 
-  /** Sends `sub` its next page (or marks it waiting); synchronous, so no record() runs in between. */
-  private serve(ws: WebSocket, sub: Subscription): void {
+  /**
+   * Sends `sub` its next page (or marks it waiting), after `prefix` if any; synchronous, so no
+   * record() runs in between.
+   */
+  private serve(ws: WebSocket, sub: Subscription, prefix = ""): void {
     const page = this.journal.page(sub.filters, sub.cursor, PAGE);
     const { send, next } = afterPage(sub, page, PAGE, this.journal.newest());
     ws.serializeAttachment(next);
-    if (send !== null) ws.send(send);
+    const message = prefix + (send ?? "");
+    if (message !== "") ws.send(message);
   }
 }

@@ -3,14 +3,17 @@ import { ADMIN_PROBLEMS } from "../../../shared/src/http/openapi-docs";
 import { validationHook } from "../../../shared/src/http/validation-hook";
 import { ProblemError, problem } from "../../../shared/src/problem";
 import type { RuntimeEnv } from "../env";
+import { FEED_START } from "./feed-journal";
 import { FEED_NAME } from "./match-feed";
 import { bridgeToSse } from "./sse-bridge";
 
 /**
  * GET /v1/matches/stream: every match as it is recorded, as server-sent events, filtered by
  * monitorId, workflowId and ownerUserId; `after` (or the Last-Event-ID header a reconnecting client
- * sends) resumes after a match this stream sent, with nothing skipped or repeated. Mounted behind
- * the admin-token middleware (a GET: the `read` scope).
+ * sends) resumes after a position this stream sent, with nothing skipped or repeated. The stream
+ * opens with an id-only frame naming its starting position, so even a stream that drops before
+ * its first match has one to resume from. Mounted behind the admin-token middleware (a GET: the
+ * `read` scope).
  */
 export const matchStreamApp = new OpenAPIHono<{ Bindings: RuntimeEnv }>({ defaultHook: validationHook });
 
@@ -26,10 +29,14 @@ const StreamQuery = z.object({
     .min(1)
     .max(400)
     .optional()
-    .describe("resume after this matchId (an `id:` this stream sent); without it the stream starts from now"),
+    .describe(
+      `resume after this position (an \`id:\` a stream sent: a matchId, or \`${FEED_START}\` for the feed's beginning); without it the stream starts from now`,
+    ),
 });
 
 const EXAMPLE = `: connected
+
+id: eth-3k~2~01KDY5N7R2M4P6Q8S0T1V3W5X7
 
 id: btc-100k~1~01KDY5Q0TQ8V9Z2W3X4Y5Z6A7B
 event: match
@@ -46,8 +53,7 @@ matchStreamApp.openapi(
     operationId: "streamMatches",
     tags: ["monitors"],
     summary: "Live matches as server-sent events (filters: monitorId, workflowId, ownerUserId), resumable",
-    description:
-      "Each match as it is recorded: `id:` its matchId, `event: match`, `data:` the match exactly as GET /v1/monitors/{id}/matches returns it. A `: heartbeat` comment every 15 s. Reconnect with `after` or the Last-Event-ID header to continue after the last match received, with nothing skipped or repeated (matches are in the order the fabric recorded them). An `after` the feed does not know is a 400.",
+    description: `Each match as it is recorded: \`id:\` its matchId, \`event: match\`, \`data:\` the match exactly as GET /v1/monitors/{id}/matches returns it. A \`: heartbeat\` comment every 15 s. The stream first sends an id-only frame (\`id: <position>\` and a blank line, no data: EventSource and WHATWG parsers take it as the last event ID without dispatching an event) naming where it starts: \`after\` if given, else the newest match the feed has recorded (of any monitor, whatever the filters), else \`${FEED_START}\` (the feed's beginning) when it has recorded none. Reconnect with \`after\` or the Last-Event-ID header set to the last \`id:\` received to continue exactly there, with nothing skipped or repeated (matches are in the order the fabric recorded them), even if the stream dropped before its first match. An \`after\` the feed does not hold is a 400.`,
     security: [{ bearer: [] }],
     request: {
       query: StreamQuery,
@@ -79,6 +85,10 @@ matchStreamApp.openapi(
 
 /** The 400 for an `after` the feed does not hold: a match too old for it, or no match at all. */
 async function unknownAfter(db: D1Database, after: string) {
+  if (after === FEED_START) {
+    const message = `the live feed no longer holds its beginning (${FEED_START}); read the matches from GET /v1/monitors/{id}/matches, then open the stream without after`;
+    return problem("validation", message, { errors: [{ path: "query.after", message }] });
+  }
   const recorded = await db.prepare("SELECT monitor_id FROM trigger_matches WHERE match_id = ?").bind(after).first();
   const message = recorded
     ? `match ${after} is older than the live feed keeps; read it and what follows from GET /v1/monitors/${String(recorded.monitor_id)}/matches?after=${after}, then open the stream without after`

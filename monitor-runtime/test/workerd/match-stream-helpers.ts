@@ -95,6 +95,11 @@ export class StreamReader {
     return this.ids();
   }
 
+  /** The resume point a client would reconnect with (set by match frames and id-only frames alike). */
+  get lastEventId(): string {
+    return this.parser.lastEventId;
+  }
+
   ids(): string[] {
     return this.events.map((e) => e.id);
   }

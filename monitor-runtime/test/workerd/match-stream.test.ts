@@ -16,6 +16,43 @@ const TEST_ADMIN_TOKENS = JSON.stringify([
 ]);
 
 describe("GET /v1/matches/stream", () => {
+  // First in the file: it needs the feed still empty.
+  it("opens with an id-only frame naming its start, so a stream dropped before its first match resumes there", async () => {
+    for (const m of ["pos-a", "pos-b"]) await seedMonitor({ monitorId: m, enabled: false });
+    const started = async (query: string) => {
+      const s = await StreamReader.open(query);
+      await s.readUntil((r) => r.lastEventId !== "");
+      await s.close();
+      expect(s.events).toEqual([]); // the frame sets the id and dispatches nothing
+      return s.lastEventId;
+    };
+    const resumed = async (query: string, lastEventId: string, n: number) => {
+      const s = await StreamReader.open(query, { "last-event-id": lastEventId });
+      await s.count(n);
+      await s.readUntil(() => false, 300); // nothing more arrives
+      await s.close();
+      return s.ids();
+    };
+
+    // An empty feed: the start is its beginning.
+    const onEmpty = await started("?monitorId=pos-a");
+    expect(onEmpty).toBe("~start");
+    const whileAway = await recordMatches("pos-a", 3);
+    await notify(whileAway);
+    expect(await resumed("?monitorId=pos-a", onEmpty, 3)).toEqual(ids(whileAway));
+
+    // A feed with matches, filtered: the start is the newest match of any monitor (here pos-b's).
+    const [newest] = await recordMatches("pos-b", 1);
+    await notify(newest ? [newest] : []);
+    const onFeed = await started("?monitorId=pos-a");
+    expect(onFeed).toBe(newest?.matchId);
+    const a = await recordMatches("pos-a", 2);
+    const b = await recordMatches("pos-b", 2);
+    await notify([a[0], b[0], a[1], b[1]].filter((n) => n !== undefined));
+    expect(await resumed("?monitorId=pos-a", onFeed, 2)).toEqual(ids(a));
+    expect(await resumed("", onFeed, 4)).toEqual(ids([a[0], b[0], a[1], b[1]].filter((n) => n !== undefined)));
+  });
+
   it("delivers a burst of 200 matches exactly once and in order across a reconnect with Last-Event-ID", async () => {
     for (const m of ["burst-a", "burst-b"]) await seedMonitor({ monitorId: m, enabled: false });
     const rounds: Notice[][] = [];
