@@ -1,6 +1,6 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { SseParser, sseComment, sseEvent } from "../src/sse";
+import { SseParser, sseComment, sseEvent, sseId } from "../src/sse";
 
 /** Splits text at the given cut points (chunks as they might come off the network). */
 function chunks(text: string, cuts: number[]): string[] {
@@ -27,6 +27,11 @@ describe("SSE framing", () => {
   it("frames a comment that clients skip", () => {
     expect(sseComment("heartbeat")).toBe(": heartbeat\n\n");
     expect(new SseParser().push(sseComment("heartbeat"))).toEqual([]);
+  });
+
+  it("frames an id-only position as an id line and a blank line, with no data", () => {
+    expect(sseId("~start")).toBe("id: ~start\n\n");
+    expect(() => sseId("a\nb")).toThrow(/one line/);
   });
 
   it("refuses an id or comment that would break the frame", () => {
@@ -72,6 +77,22 @@ describe("SSE parsing (WHATWG rules)", () => {
     const p = new SseParser();
     expect(p.push("id: 7\nevent: match\n\nevent: x\ndata\n\n")).toEqual([{ id: "7", event: "x", data: "" }]);
     expect(p.lastEventId).toBe("7");
+  });
+
+  it("sets lastEventId from an id-only frame though it dispatches no event, and the next event keeps it", () => {
+    const p = new SseParser();
+    expect(p.push(`: connected\n\n${sseId("m0~1~0")}`)).toEqual([]);
+    expect(p.lastEventId).toBe("m0~1~0");
+    expect(p.push("event: match\ndata: x\n\n")).toEqual([{ id: "m0~1~0", event: "match", data: "x" }]);
+  });
+
+  it("leaves lastEventId alone until a frame's blank line, so a frame cut off mid-way is not resumed past", () => {
+    const p = new SseParser();
+    p.push(sseEvent({ id: "m1", event: "match", data: "a" }));
+    expect(p.push("id: m2\nevent: match\n")).toEqual([]);
+    expect(p.lastEventId).toBe("m1");
+    expect(p.push("data: b\n\n")).toEqual([{ id: "m2", event: "match", data: "b" }]);
+    expect(p.lastEventId).toBe("m2");
   });
 
   it("takes retry only as digits, and ignores unknown fields and an id containing NUL", () => {
