@@ -7,14 +7,13 @@ import type { Match } from "./types";
 /**
  * Live matches from GET /v1/matches/stream as an async iterator: SSE read from fetch (so the token
  * goes in a header, which EventSource cannot do), each `match` event yielded once. A dropped
- * connection, a 429/5xx or a network error reconnects after a jittered backoff with the last
- * matchId seen as `after`, so nothing is skipped or repeated; a stream that ends by itself (the
- * fabric redeployed) reconnects the same way. Any other error answer (400 unknown after, 401, 403,
- * 404 on a fabric without the route) is thrown as a FabricError. Stops when `signal` aborts, or
- * when the loop breaks.
- *
- * Before the first match arrives there is no id to resume from: a reconnect then starts from the
- * time it reconnects.
+ * connection, a 429/5xx or a network error reconnects after a jittered backoff with the parser's
+ * last event id as `after`, so nothing is skipped or repeated; a stream that ends by itself (the
+ * fabric redeployed) reconnects the same way. That id is the last match's, or the id-only frame
+ * the fabric opens each stream with (its starting position), so a stream dropped before its first
+ * match resumes from where it started, not from the time it reconnects. Any other error answer
+ * (400 unknown after, 401, 403, 404 on a fabric without the route) is thrown as a FabricError.
+ * Stops when `signal` aborts, or when the loop breaks.
  *
  * @example
  * const stop = new AbortController();
@@ -24,7 +23,7 @@ export type MatchStreamOptions = {
   monitorId?: string;
   workflowId?: string;
   ownerUserId?: string;
-  /** Resume after this matchId (one the stream sent); without it, from now. */
+  /** Resume after this position (an `id:` the stream sent: a matchId, or `~start`); without it, from now. */
   after?: string;
   signal?: AbortSignal;
   /** Called each time a connection is open (200) and the fabric is streaming. */
@@ -70,12 +69,11 @@ export async function* matchStream(deps: MatchStreamDeps, opts: MatchStreamOptio
       // A fetch that does not end the body on abort (or a body already handed over) still stops.
       const stop = () => void reader.cancel().catch(() => undefined);
       signal?.addEventListener("abort", stop, { once: true });
+      const parser = new SseParser();
       try {
-        for await (const event of events(reader, signal)) {
-          const match = JSON.parse(event.data) as Match;
-          after = event.id || after;
-          yield match;
-        }
+        for await (const event of events(reader, parser, signal)) yield JSON.parse(event.data) as Match;
+        // Every event parsed has been yielded: the parser's id (an id-only frame's too) is the resume point.
+        after = parser.lastEventId || after;
       } finally {
         signal?.removeEventListener("abort", stop);
         await reader.cancel().catch(() => undefined);
@@ -87,8 +85,11 @@ export async function* matchStream(deps: MatchStreamDeps, opts: MatchStreamOptio
 }
 
 /** The `match` events of one connection, until it ends, fails or `signal` aborts. */
-async function* events(reader: ReadableStreamDefaultReader<Uint8Array>, signal: AbortSignal | undefined) {
-  const parser = new SseParser();
+async function* events(
+  reader: ReadableStreamDefaultReader<Uint8Array>,
+  parser: SseParser,
+  signal: AbortSignal | undefined,
+) {
   const decoder = new TextDecoder();
   while (!signal?.aborted) {
     let chunk: ReadableStreamReadResult<Uint8Array>;

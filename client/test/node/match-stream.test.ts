@@ -69,6 +69,25 @@ describe("client.matchStream", () => {
     expect(sleeps).toEqual([250, 500, 250]);
   });
 
+  it("resumes from the stream's opening id-only frame when it drops before its first match", async () => {
+    const f = fakeFetch(
+      (_req, n) =>
+        [sse([": connected\n\nid: m0~1~9\n\n"]), sse([": connected\n\nid: m0~1~9\n\n", frame(1)], true)][n] ??
+        sse([], true),
+    );
+    expect(await take(client(f.fetch).matchStream({ monitorId: "m1" }), 1)).toEqual(["m1~1~1"]);
+    expect(f.calls.map((c) => new URL(c.url).searchParams.get("after"))).toEqual([null, "m0~1~9"]);
+  });
+
+  it("resumes after the last whole frame, not from the id of a frame cut off by the drop", async () => {
+    const f = fakeFetch(
+      (_req, n) =>
+        [sse(["id: ~start\n\n", frame(1), "id: m1~1~2\nevent: match\n"]), sse([frame(2)], true)][n] ?? sse([], true),
+    );
+    expect(await take(client(f.fetch).matchStream(), 2)).toEqual(["m1~1~1", "m1~1~2"]);
+    expect(f.calls.map((c) => new URL(c.url).searchParams.get("after"))).toEqual([null, "m1~1~1"]);
+  });
+
   it("waits at least Retry-After on a 429", async () => {
     const sleeps: number[] = [];
     const f = fakeFetch((_req, n) => (n === 0 ? problem(429, {}, { "retry-after": "3" }) : sse([frame(1)], true)));
