@@ -5,12 +5,18 @@ import type { Match } from "./types";
 
 /** How often the fallback polls the matches route when the fabric has no match stream. */
 const POLL_MS = 5_000;
+/** The pause before reopening a stream that ended or dropped. */
+const RECONNECT_MS = 1_000;
 
 /**
  * New matches of one monitor as they are recorded: `GET /v1/matches/stream` (server-sent events,
- * read with fetch so the bearer header goes along — EventSource cannot send one), resumed after
- * the last matchId seen. Where the fabric answers 404 (no stream route yet), it polls
- * `GET /v1/monitors/{id}/matches?after=` instead. `stop()` ends either.
+ * read with fetch so the bearer header goes along — EventSource cannot send one). A stream that
+ * ends or drops is reopened after the parser's last event id: the last match's, or the id-only
+ * frame the fabric opens each stream with (its starting position), so one that dropped before its
+ * first match resumes where it started and skips nothing. Where the fabric answers 404 (no stream
+ * route yet), it polls `GET /v1/monitors/{id}/matches?after=` instead, after the last matchId seen
+ * (a stream position may be another monitor's match, which that route does not take). `stop()`
+ * ends either.
  *
  * @example const live = followMatches("btc-100k", last?.matchId, (m) => add(m), (mode) => show(mode)); live.stop();
  */
@@ -22,6 +28,7 @@ export function followMatches(
 ): { stop(): void } {
   const abort = new AbortController();
   let last = after;
+  let resume = after;
   const seen = (m: Match) => {
     last = m.matchId;
     onMatch(m);
@@ -36,8 +43,8 @@ export function followMatches(
     }
   };
 
-  const stream = async () => {
-    const q = new URLSearchParams({ monitorId, ...(last ? { after: last } : {}) });
+  const stream = async (): Promise<void> => {
+    const q = new URLSearchParams({ monitorId, ...(resume ? { after: resume } : {}) });
     let response: Response;
     try {
       response = await send("GET", `/v1/matches/stream?${q}`, undefined, "text/event-stream");
@@ -47,8 +54,11 @@ export function followMatches(
     }
     if (!response.body) return poll();
     onMode("stream");
-    await readEvents(response.body, abort.signal, (data) => seen(JSON.parse(data) as Match));
-    // The server closed the stream: reconnect after the last match seen.
+    const parser = new SseParser();
+    await readEvents(response.body, parser, abort.signal, (data) => seen(JSON.parse(data) as Match));
+    resume = parser.lastEventId || resume;
+    if (abort.signal.aborted) return;
+    await new Promise((r) => setTimeout(r, RECONNECT_MS));
     if (!abort.signal.aborted) await stream();
   };
 
@@ -58,17 +68,26 @@ export function followMatches(
   return { stop: () => abort.abort() };
 }
 
-/** Calls `onData` with the data of every `event: match` in a text/event-stream body. */
-async function readEvents(body: ReadableStream<Uint8Array>, signal: AbortSignal, onData: (d: string) => void) {
+/** Calls `onData` with the data of every `event: match` in a text/event-stream body, until it ends or drops. */
+async function readEvents(
+  body: ReadableStream<Uint8Array>,
+  parser: SseParser,
+  signal: AbortSignal,
+  onData: (d: string) => void,
+) {
   const reader = body.getReader();
   const decoder = new TextDecoder();
-  const parser = new SseParser();
   signal.addEventListener("abort", () => {
     reader.cancel().catch(() => {});
   });
   for (;;) {
-    const { value, done } = await reader.read();
-    if (done) return;
-    for (const e of parser.push(decoder.decode(value, { stream: true }))) if (e.event === "match") onData(e.data);
+    let chunk: ReadableStreamReadResult<Uint8Array>;
+    try {
+      chunk = await reader.read();
+    } catch {
+      return; // dropped: the caller reopens from the parser's last event id
+    }
+    if (chunk.done) return;
+    for (const e of parser.push(decoder.decode(chunk.value, { stream: true }))) if (e.event === "match") onData(e.data);
   }
 }
