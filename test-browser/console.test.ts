@@ -2,7 +2,18 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { ExplainPage } from "../shared/src/contract/explain";
 import { monitorPageRenderMs } from "./console-figure";
 import { chartMarkers, laneTruths, openConsole, signIn } from "./console-pages";
-import { ADMIN, backtestOf, deadLetterInto, matchesOf, READ, seedConsole, XSS } from "./console-seed";
+import {
+  ADMIN,
+  backtestOf,
+  deadLetterInto,
+  matchesOf,
+  pushFacts,
+  putMonitor,
+  READ,
+  START,
+  seedConsole,
+  XSS,
+} from "./console-seed";
 import { type BrowserHarness, startBrowserHarness } from "./harness";
 
 /**
@@ -64,6 +75,32 @@ describe("the console in a real browser", () => {
     }
     expect(offOrigin()).toEqual([]);
     expect(realErrors(errors)).toEqual([]);
+  });
+
+  it("adds a match to an open monitor page as the fabric records it (the live stream)", async () => {
+    const { base, newPage } = harness();
+    const sol = { kind: "market_price", subject: { symbol: "SOL-LIVE" } };
+    const fact = (i: number, price: number) => ({
+      ...sol,
+      observedAt: START + i * 60_000,
+      dedupeKey: `live:${i}`,
+      data: { price },
+    });
+    await pushFacts(base, [fact(0, 90)]);
+    await putMonitor(base, "sol-live", {
+      workflowId: "wf_live",
+      ownerUserId: "u_console",
+      predicate: { stream: sol, field: "price", op: "crosses_above", value: 100 },
+      fire: { mode: "edge" },
+    });
+    const { page } = await newPage();
+    await signIn(page, base, "dev-admin-token");
+    await openConsole(page, base, "#/monitors/sol-live");
+    await page.getByText("(0; live: stream)").waitFor({ timeout: 20_000 });
+    await pushFacts(base, [fact(1, 110), fact(2, 95), fact(3, 120)]);
+    await page.getByText("(2; live: stream)").waitFor({ timeout: 20_000 });
+    const shown = await page.locator("table.matches tbody tr td:nth-child(2)").allTextContents();
+    expect(shown.sort()).toEqual((await matchesOf(base, "sol-live")).map((m) => m.matchId).sort());
   });
 
   it("shows each condition's explain lane with the API's truths, and previews the backtest's points", async () => {

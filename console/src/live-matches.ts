@@ -16,17 +16,22 @@ const RECONNECT_MS = 1_000;
  * first match resumes where it started and skips nothing. Where the fabric answers 404 (no stream
  * route yet), it polls `GET /v1/monitors/{id}/matches?after=` instead, after the last matchId seen
  * (a stream position may be another monitor's match, which that route does not take). `stop()`
- * ends either.
+ * ends either. `opened` resolves once the fabric holds this stream's starting position (or once it
+ * fell back to polling), so a page that lists the matches after it misses none in between.
  *
- * @example const live = followMatches("btc-100k", last?.matchId, (m) => add(m), (mode) => show(mode)); live.stop();
+ * @example const live = followMatches("btc-100k", undefined, (m) => add(m), (mode) => show(mode)); await live.opened;
  */
 export function followMatches(
   monitorId: string,
   after: string | undefined,
   onMatch: (m: Match) => void,
   onMode: (mode: "stream" | "polling" | "stopped") => void,
-): { stop(): void } {
+): { stop(): void; opened: Promise<void> } {
   const abort = new AbortController();
+  let markOpened = () => {};
+  const opened = new Promise<void>((resolve) => {
+    markOpened = resolve;
+  });
   let last = after;
   let resume = after;
   const seen = (m: Match) => {
@@ -35,6 +40,7 @@ export function followMatches(
   };
 
   const poll = async () => {
+    markOpened();
     onMode("polling");
     while (!abort.signal.aborted) {
       await new Promise((r) => setTimeout(r, POLL_MS));
@@ -53,6 +59,7 @@ export function followMatches(
       throw err;
     }
     if (!response.body) return poll();
+    markOpened();
     onMode("stream");
     const parser = new SseParser();
     await readEvents(response.body, parser, abort.signal, (data) => seen(JSON.parse(data) as Match));
@@ -64,8 +71,11 @@ export function followMatches(
 
   stream()
     .catch(() => onMode("stopped"))
-    .finally(() => abort.abort());
-  return { stop: () => abort.abort() };
+    .finally(() => {
+      markOpened();
+      abort.abort();
+    });
+  return { stop: () => abort.abort(), opened };
 }
 
 /** Calls `onData` with the data of every `event: match` in a text/event-stream body, until it ends or drops. */

@@ -24,7 +24,7 @@ export function monitorPage(monitorId: string): Page {
   let explainError: unknown;
   let selected: number | undefined;
   let liveMode = "connecting";
-  let live: { stop(): void } | undefined;
+  let live: ReturnType<typeof followMatches> | undefined;
   const editor = new MonitorEditor(
     monitorId,
     () => load(),
@@ -59,6 +59,26 @@ export function monitorPage(monitorId: string): Page {
       return new StreamChart(s.stream, s.key, s.fields, levels);
     });
     rerender();
+    // The live stream opens first and the list is read after it holds its starting position, so a
+    // match recorded in between arrives by one or the other (or both: kept once by matchId).
+    const add = (found: Match[]) => {
+      const known = new Set(matches.map((m) => m.matchId));
+      const fresh = found.filter((m) => !known.has(m.matchId));
+      if (fresh.length === 0) return;
+      matches = [...matches, ...fresh].sort((a, b) => a.observedAt - b.observedAt);
+      drawMatches();
+      rerender();
+    };
+    live = followMatches(
+      monitorId,
+      undefined,
+      (m) => add([m]),
+      (mode) => {
+        liveMode = mode;
+        rerender();
+      },
+    );
+    await live.opened;
     const [facts, found] = await Promise.all([
       Promise.all(charts.map((c) => streamFacts(c.stream))),
       allMatches(monitorId),
@@ -66,22 +86,8 @@ export function monitorPage(monitorId: string): Page {
     charts.forEach((c, i) => {
       c.setFacts(facts[i] ?? []);
     });
-    matches = found;
+    add(found);
     drawMatches();
-    live = followMatches(
-      monitorId,
-      matches[matches.length - 1]?.matchId,
-      (m) => {
-        if (matches.some((x) => x.matchId === m.matchId)) return;
-        matches = [...matches, m];
-        drawMatches();
-        rerender();
-      },
-      (mode) => {
-        liveMode = mode;
-        rerender();
-      },
-    );
     rerender();
     explain = undefined;
     explainError = undefined;
