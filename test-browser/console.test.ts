@@ -103,6 +103,32 @@ describe("the console in a real browser", () => {
     expect(shown.sort()).toEqual((await matchesOf(base, "sol-live")).map((m) => m.matchId).sort());
   });
 
+  it("reads a listed monitor again when it matches while the list is open", async () => {
+    const { base, newPage } = harness();
+    const ada = { kind: "market_price", subject: { symbol: "ADA-LIST" } };
+    const fact = (i: number, price: number) => ({
+      ...ada,
+      observedAt: START + i * 60_000,
+      dedupeKey: `list:${i}`,
+      data: { price },
+    });
+    await pushFacts(base, [fact(0, 0.4)]);
+    await putMonitor(base, "ada-list", {
+      workflowId: "wf_list",
+      ownerUserId: "u_list",
+      predicate: { stream: ada, field: "price", op: "crosses_above", value: 0.5 },
+      fire: { mode: "edge" },
+    });
+    const { page } = await newPage();
+    await signIn(page, base, "dev-admin-token");
+    await openConsole(page, base, "#/monitors");
+    await page.locator("[data-live=stream]").waitFor({ timeout: 20_000 });
+    const count = page.locator("tr[data-monitor=ada-list] td:nth-child(6)");
+    await expect(count.textContent()).resolves.toBe("0");
+    await pushFacts(base, [fact(1, 0.6)]);
+    await page.locator("tr[data-monitor=ada-list] td:nth-child(6)", { hasText: "1" }).waitFor({ timeout: 20_000 });
+  });
+
   it("shows each condition's explain lane with the API's truths, and previews the backtest's points", async () => {
     const { base, newPage } = harness();
     const rows = await explainRows(base, "btc-band");

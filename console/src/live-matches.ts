@@ -9,7 +9,7 @@ const POLL_MS = 5_000;
 const RECONNECT_MS = 1_000;
 
 /**
- * New matches of one monitor as they are recorded: `GET /v1/matches/stream` (server-sent events,
+ * New matches of one monitor (or of every monitor, with monitorId undefined) as they are recorded: `GET /v1/matches/stream` (server-sent events,
  * read with fetch so the bearer header goes along — EventSource cannot send one). A stream that
  * ends or drops is reopened after the parser's last event id: the last match's, or the id-only
  * frame the fabric opens each stream with (its starting position), so one that dropped before its
@@ -22,7 +22,7 @@ const RECONNECT_MS = 1_000;
  * @example const live = followMatches("btc-100k", undefined, (m) => add(m), (mode) => show(mode)); await live.opened;
  */
 export function followMatches(
-  monitorId: string,
+  monitorId: string | undefined,
   after: string | undefined,
   onMatch: (m: Match) => void,
   onMode: (mode: "stream" | "polling" | "stopped") => void,
@@ -41,6 +41,8 @@ export function followMatches(
 
   const poll = async () => {
     markOpened();
+    // Polling reads one monitor's matches; the fabric has no route listing everyone's.
+    if (monitorId === undefined) return onMode("stopped");
     onMode("polling");
     while (!abort.signal.aborted) {
       await new Promise((r) => setTimeout(r, POLL_MS));
@@ -50,7 +52,7 @@ export function followMatches(
   };
 
   const stream = async (): Promise<void> => {
-    const q = new URLSearchParams({ monitorId, ...(resume ? { after: resume } : {}) });
+    const q = new URLSearchParams({ ...(monitorId ? { monitorId } : {}), ...(resume ? { after: resume } : {}) });
     let response: Response;
     try {
       response = await send("GET", `/v1/matches/stream?${q}`, undefined, "text/event-stream");

@@ -1,23 +1,28 @@
 import { html } from "lit";
 import { api, query } from "../api";
+import { followMatches } from "../live-matches";
+import { monitorPath } from "../monitor-data";
 import { conditionsOf, streamKeyOf } from "../predicate-view";
 import type { Monitor } from "../types";
 import { act, count, maybeError, monitorHref, type Page, rerender, time } from "../ui";
 
-type Filters = { workflowId: string; ownerUserId: string; stream: string; enabled: string };
+type Filters = { workflowId: string; ownerUserId: string; stream: string; enabled: string; status: string };
 
 /**
  * The monitors list: the registry's filters (workflow, owner, stream, enabled) go to
  * `GET /v1/monitors`; the search box narrows the loaded rows by any text they show. Each row has
- * the monitor's state and last match; "Load more" follows `nextCursor`.
+ * the monitor's state and last match; "Load more" follows `nextCursor`. A listed monitor that
+ * matches while the page is open is read again (the live match stream says when), so its count
+ * and last match are the registry's own, never a guess added up in the page.
  */
 export function monitorsPage(): Page {
-  let filters: Filters = { workflowId: "", ownerUserId: "", stream: "", enabled: "" };
+  let filters: Filters = { workflowId: "", ownerUserId: "", stream: "", enabled: "", status: "" };
   let search = "";
   let monitors: Monitor[] = [];
   let nextCursor: string | null = null;
   let loading = true;
   let error: unknown;
+  let liveMode = "connecting";
 
   const load = (more: boolean) =>
     act(
@@ -41,6 +46,33 @@ export function monitorsPage(): Page {
     );
   load(false);
 
+  const pending = new Map<string, ReturnType<typeof setTimeout>>();
+  const refresh = (monitorId: string) => {
+    if (pending.has(monitorId) || !monitors.some((m) => m.monitorId === monitorId)) return;
+    // A burst of matches for one monitor is one read, a moment after the first.
+    pending.set(
+      monitorId,
+      setTimeout(() => {
+        pending.delete(monitorId);
+        api<Monitor>("GET", monitorPath(monitorId))
+          .then((fresh) => {
+            monitors = monitors.map((m) => (m.monitorId === monitorId ? fresh : m));
+            rerender();
+          })
+          .catch(() => {});
+      }, 300),
+    );
+  };
+  const live = followMatches(
+    undefined,
+    undefined,
+    (m) => refresh(m.monitorId),
+    (mode) => {
+      liveMode = mode;
+      rerender();
+    },
+  );
+
   const submit = (e: SubmitEvent) => {
     e.preventDefault();
     const form = new FormData(e.currentTarget as HTMLFormElement);
@@ -50,22 +82,30 @@ export function monitorsPage(): Page {
       ownerUserId: get("ownerUserId"),
       stream: get("stream"),
       enabled: get("enabled"),
+      status: get("status"),
     };
     load(false);
   };
   const text = (m: Monitor) => [m.monitorId, m.workflowId, m.ownerUserId, ...streams(m)].join(" ").toLowerCase();
 
   return {
-    stop() {},
+    stop() {
+      live.stop();
+      for (const t of pending.values()) clearTimeout(t);
+    },
     view() {
       const shown = search ? monitors.filter((m) => text(m).includes(search.toLowerCase())) : monitors;
-      return html`<h1>Monitors</h1>
+      return html`<h1>Monitors <small class="muted" data-live=${liveMode}>(live: ${liveMode})</small></h1>
         <form class="filters" @submit=${submit}>
           <input name="workflowId" placeholder="workflowId" .value=${filters.workflowId}>
           <input name="ownerUserId" placeholder="ownerUserId" .value=${filters.ownerUserId}>
           <input name="stream" placeholder="stream, e.g. market_price:BTC-USD" .value=${filters.stream}>
           <select name="enabled" .value=${filters.enabled}>
             <option value="">enabled or not</option><option value="true">enabled</option><option value="false">disabled</option>
+          </select>
+          <select name="status" .value=${filters.status}>
+            <option value="">any status</option><option value="active">active</option>
+            <option value="disabled">disabled</option><option value="expired">expired</option>
           </select>
           <button type="submit">Filter</button>
         </form>
