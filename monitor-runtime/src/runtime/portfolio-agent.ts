@@ -27,11 +27,22 @@ export class PortfolioAgent extends DurableObject<RuntimeEnv> {
   ) {
     return this.ctx.storage.transactionSync(() => {
       const now = Date.now();
-      const decision = fn(this.store.load(workflowId), now);
-      if (meta || this.store.hasSession(workflowId)) this.store.apply(workflowId, meta, decision, now);
+      const result = this.decide(workflowId, meta, fn, now);
       after?.(now);
-      return { result: decision.result, mirror: this.store.mirror(workflowId) };
+      return { result, mirror: this.store.mirror(workflowId) };
     });
+  }
+
+  /** One decision over the stored session, persisted (inside the caller's transaction). */
+  private decide<R>(
+    workflowId: string,
+    meta: SessionMeta | undefined,
+    fn: (v: decider.SessionView, now: number) => decider.Decision<R>,
+    now: number,
+  ): R {
+    const decision = fn(this.store.load(workflowId), now);
+    if (meta || this.store.hasSession(workflowId)) this.store.apply(workflowId, meta, decision, now);
+    return decision.result;
   }
 
   offer(meta: SessionMeta, wake: Wake, newInstanceId: string) {
@@ -54,13 +65,30 @@ export class PortfolioAgent extends DurableObject<RuntimeEnv> {
     return this.run(workflowId, undefined, (view, now) => decider.take(view, instanceId, { now, waitFor, waitUntil }));
   }
 
-  settle(workflowId: string, wakeIds: string[], tick: LastTick | null) {
-    return this.run(
-      workflowId,
-      undefined,
-      (view) => decider.settle(view, wakeIds),
-      (now) => tick && this.store.setLastTick(workflowId, tick, now),
-    );
+  /**
+   * A tick's settle and the instance's next take in ONE transaction and one answer (one workflow
+   * step, one mirror): exactly `settle` then `take`. Repeating it is harmless: the settled
+   * wake-ups are no longer queued, and a repeated take hands back the group it put in flight.
+   */
+  settleAndTake(
+    workflowId: string,
+    wakeIds: string[],
+    tick: LastTick | null,
+    next: { instanceId: string; waitFor: WaitEventType; waitUntil: number },
+  ) {
+    return this.ctx.storage.transactionSync(() => {
+      const now = Date.now();
+      this.decide(workflowId, undefined, (view) => decider.settle(view, wakeIds), now);
+      if (tick) this.store.setLastTick(workflowId, tick, now);
+      const { instanceId, waitFor, waitUntil } = next;
+      const result = this.decide(
+        workflowId,
+        undefined,
+        (view) => decider.take(view, instanceId, { now, waitFor, waitUntil }),
+        now,
+      );
+      return { result, mirror: this.store.mirror(workflowId) };
+    });
   }
 
   sleep(workflowId: string, instanceId: string, until: number) {

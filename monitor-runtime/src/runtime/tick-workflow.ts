@@ -4,10 +4,9 @@ import type { RuntimeEnv } from "../env";
 import type { WaitEventType } from "./session/wake";
 import type { TickWork } from "./session/wake-group";
 import { runTick } from "./tick/run-tick";
-import type { TickResult } from "./tick/tick-types";
 import { type TickWorkflowParams, TickWorkflowParamsSchema } from "./tick-workflow-params";
 import { backoffMs, parseDuration, SESSION_BUDGET, TICK_STEP_CONFIG } from "./workflow/budget";
-import { SessionSteps } from "./workflow/session-steps";
+import { SessionSteps, type Taken } from "./workflow/session-steps";
 
 export type SessionOutcome = { ended: "ended" | "superseded" | "handoff" | "continue"; ticks: number };
 
@@ -27,12 +26,16 @@ export class WorkflowMonitorTickWorkflow extends WorkflowEntrypoint<RuntimeEnv, 
     const timeoutMs = parseDuration(this.env.WAIT_TIMEOUT);
     let waitFor: WaitEventType = "trigger_matched";
     let ticks = 0;
+    // After a tick, its settle step already took the next work (one step, not two).
+    let next: Taken | null = null;
     for (let i = 0; i < SESSION_BUDGET.iterations; i++) {
-      const taken = await step.do(`take-${i}`, () => steps.take(waitFor, timeoutMs));
+      const taken: Taken = next ?? (await step.do(`take-${i}`, () => steps.take(waitFor, timeoutMs)));
+      next = null;
       if (taken.kind === "superseded") return { ended: "superseded", ticks };
       if (taken.kind === "wake") {
-        const tick = await this.tick(step, steps, params, event.instanceId, i, taken.work);
-        if (tick) waitFor = tick.waitFor;
+        const ticked = await this.tick(step, steps, params, event.instanceId, i, taken.work, waitFor, timeoutMs);
+        waitFor = ticked.waitFor;
+        next = ticked.next;
         ticks++;
         continue;
       }
@@ -52,7 +55,11 @@ export class WorkflowMonitorTickWorkflow extends WorkflowEntrypoint<RuntimeEnv, 
     return { ended: end.kind, ticks };
   }
 
-  /** Tick one wake-up, or a coalesced group (one tick that sees every matchId); after quick in-step retries fail, back off on time (the "sleeping" phase). */
+  /**
+   * Tick one wake-up, or a coalesced group (one tick that sees every matchId), then settle it and
+   * take the next work in one step; after quick in-step retries fail, back off on time (the
+   * "sleeping" phase).
+   */
   private async tick(
     step: WorkflowStep,
     steps: SessionSteps,
@@ -60,7 +67,9 @@ export class WorkflowMonitorTickWorkflow extends WorkflowEntrypoint<RuntimeEnv, 
     instanceId: string,
     i: number,
     work: TickWork,
-  ): Promise<TickResult | null> {
+    waitFor: WaitEventType,
+    timeoutMs: number,
+  ): Promise<{ waitFor: WaitEventType; next: Taken }> {
     for (let attempt = 0; ; attempt++) {
       try {
         const result = await step.do(`tick-${i}-${attempt}`, TICK_STEP_CONFIG, async () => {
@@ -81,8 +90,9 @@ export class WorkflowMonitorTickWorkflow extends WorkflowEntrypoint<RuntimeEnv, 
             throw err;
           }
         });
-        await step.do(`settle-${i}`, () => steps.settle(work, result));
-        return result;
+        const after = result?.waitFor ?? waitFor;
+        const next = await step.do(`settle-${i}`, () => steps.settleAndTake(work, result, after, timeoutMs));
+        return { waitFor: after, next };
       } catch (err) {
         if (attempt + 1 >= SESSION_BUDGET.tickAttempts) throw err;
         const ms = backoffMs(attempt);

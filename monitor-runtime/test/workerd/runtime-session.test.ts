@@ -111,7 +111,8 @@ describe("WorkflowMonitorTickWorkflow sessions", () => {
     expect(await instance.waitForStepResult({ name: "tick-0-0" })).toMatchObject({ tickCount: 1 });
     // A bell while it is still ticking: Workflows buffers it until the instance's first wait.
     await (await renv.TICK_WORKFLOW.get(id)).sendEvent({ type: "trigger_matched", payload: { wakeId: "bell" } });
-    expect(await instance.waitForStepResult({ name: "take-1" })).toEqual({ kind: "wait" });
+    // The step after the tick settles it and takes the next work in one: nothing queued, wait.
+    expect(await instance.waitForStepResult({ name: "settle-0" })).toEqual({ kind: "wait" });
     // The buffered bell ends wait-1 at once; there is nothing to take, so the instance waits again.
     expect(await instance.waitForStepResult({ name: "take-2" })).toEqual({ kind: "wait" });
     expect(await ticks("s3")).toBe(1);

@@ -1,5 +1,6 @@
 import { projectEvents } from "../../../../shared/src/contract/events-message";
 import { type DomainEvent, DomainEventSchema } from "../../../../shared/src/events";
+import { applyStatements } from "../../../../shared/src/projections/apply";
 import type { RuntimeEnv } from "../../env";
 
 /**
@@ -17,4 +18,22 @@ export async function publish(env: Pick<RuntimeEnv, "DB">, events: DomainEvent[]
     env.DB,
     events.map((e) => DomainEventSchema.parse(e)),
   );
+}
+
+/**
+ * `publish`, with reads run after the events' statements in the SAME D1 batch (one round trip, one
+ * transaction): what a tick does to answer with the state its event left. Returns each read's rows.
+ *
+ * @example const [state] = await publishThenRead(env, [tickEvent], [monitorStateStatement(env.DB, id)]);
+ */
+export async function publishThenRead(
+  env: Pick<RuntimeEnv, "DB">,
+  events: DomainEvent[],
+  reads: D1PreparedStatement[],
+): Promise<unknown[][]> {
+  const writes = applyStatements(events.map((e) => DomainEventSchema.parse(e))).map((s) =>
+    env.DB.prepare(s.sql).bind(...s.params),
+  );
+  const results = await env.DB.batch([...writes, ...reads]);
+  return results.slice(writes.length).map((r) => r.results);
 }

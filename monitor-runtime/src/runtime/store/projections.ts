@@ -95,19 +95,24 @@ export interface MonitorState {
   nextDueAt: number | null;
 }
 
-export async function monitorState(db: D1Database, monitorId: string): Promise<MonitorState> {
-  const row = await db
+export type MonitorStateRow = {
+  tick_count: number;
+  last_tick_id: string | null;
+  last_tick_at: number | null;
+  last_tick_reason: string | null;
+  next_due_at: number | null;
+};
+
+/** The read of a monitor's tick state, as a statement (runTick batches it behind its event's writes). */
+export function monitorStateStatement(db: D1Database, monitorId: string): D1PreparedStatement {
+  return db
     .prepare(
       "SELECT tick_count, last_tick_id, last_tick_at, last_tick_reason, next_due_at FROM monitor_state WHERE monitor_id = ?",
     )
-    .bind(monitorId)
-    .first<{
-      tick_count: number;
-      last_tick_id: string | null;
-      last_tick_at: number | null;
-      last_tick_reason: string | null;
-      next_due_at: number | null;
-    }>();
+    .bind(monitorId);
+}
+
+export function toMonitorState(row: MonitorStateRow | undefined): MonitorState {
   return {
     tickCount: row?.tick_count ?? 0,
     lastTickId: row?.last_tick_id ?? null,
@@ -115,6 +120,10 @@ export async function monitorState(db: D1Database, monitorId: string): Promise<M
     lastTickReason: row?.last_tick_reason ?? null,
     nextDueAt: row?.next_due_at ?? null,
   };
+}
+
+export async function monitorState(db: D1Database, monitorId: string): Promise<MonitorState> {
+  return toMonitorState((await monitorStateStatement(db, monitorId).first<MonitorStateRow>()) ?? undefined);
 }
 
 export interface ExecutionRefRow {
@@ -145,12 +154,15 @@ export async function findExecutionRef(
 }
 
 /** Whether the workflow has an execution that started and has not completed yet. */
-export async function hasOpenExecution(db: D1Database, workflowId: string): Promise<boolean> {
-  const row = await db
+/** Whether the workflow has an execution still pending, as a statement (0 or 1 row). */
+export function openExecutionStatement(db: D1Database, workflowId: string): D1PreparedStatement {
+  return db
     .prepare("SELECT 1 AS one FROM workflow_execution_refs WHERE workflow_id = ? AND status = 'pending' LIMIT 1")
-    .bind(workflowId)
-    .first();
-  return row !== null;
+    .bind(workflowId);
+}
+
+export async function hasOpenExecution(db: D1Database, workflowId: string): Promise<boolean> {
+  return (await openExecutionStatement(db, workflowId).first()) !== null;
 }
 
 /** Tables the runtime reads; /healthz answers 200 only when the migrations created them. */

@@ -1,9 +1,16 @@
 import { deterministicId } from "../../../../shared/src/ids";
 import { fail } from "../../../../shared/src/problem";
 import type { RuntimeEnv } from "../../env";
-import { publish } from "../events/publish";
+import { publishThenRead } from "../events/publish";
 import { tickExecuted } from "../events/runtime-events";
-import { hasOpenExecution, type MonitorRef, monitorState, resolveWorkflow } from "../store/projections";
+import {
+  type MonitorRef,
+  type MonitorStateRow,
+  monitorStateStatement,
+  openExecutionStatement,
+  resolveWorkflow,
+  toMonitorState,
+} from "../store/projections";
 import { builtinExecutor } from "./builtin-executor";
 import { facadeExecutor } from "./facade-executor";
 import type { TickExecutor, TickRequest, TickResult } from "./tick-types";
@@ -55,11 +62,14 @@ export async function runTick(env: RuntimeEnv, request: TickRequest, known?: Mon
     request.requestId,
     request.requestedAt ?? 0,
   );
-  await publish(env, [event]);
-  const [state, open] = await Promise.all([
-    monitorState(env.DB, monitor.monitorId),
-    hasOpenExecution(env.DB, monitor.workflowId),
-  ]);
+  // The event's writes and the two reads the answer needs: one D1 round trip.
+  const [stateRows, openRows] = await publishThenRead(
+    env,
+    [event],
+    [monitorStateStatement(env.DB, monitor.monitorId), openExecutionStatement(env.DB, monitor.workflowId)],
+  );
+  const state = toMonitorState(stateRows?.[0] as MonitorStateRow | undefined);
+  const open = (openRows?.length ?? 0) > 0;
   // A retried tick finds its first attempt recorded: answer with what was recorded.
   const recorded = state.lastTickId === tickId;
   return {

@@ -8,6 +8,23 @@ import { type TickWork, tickWorkOf } from "../session/wake-group";
 import type { TickResult } from "../tick/tick-types";
 import type { TickWorkflowParams } from "../tick-workflow-params";
 
+/** What a take answers: the next tick's work, or wait (nothing queued), or superseded (not the owner). */
+export type Taken = { kind: "superseded" } | { kind: "wait" } | { kind: "wake"; work: TickWork };
+
+function lastTickOf(work: TickWork, tick: TickResult | null): LastTick | null {
+  return (
+    tick && {
+      tickId: tick.tickId,
+      wakeId: work.requestId,
+      reason: tick.reason,
+      tickedAt: tick.tickedAt,
+      tickCount: tick.tickCount,
+      nextDueAt: tick.nextDueAt,
+      waitFor: tick.waitFor,
+    }
+  );
+}
+
 /**
  * What a workflow instance asks of its session, one call per workflow step. Each call goes to the
  * PortfolioAgent (one transaction) and copies the resulting session state to the UserAgent, so the
@@ -27,10 +44,7 @@ export class SessionSteps {
   }
 
   /** The next tick's work (one wake-up, or every pending trigger match coalesced), or wait / superseded. */
-  async take(
-    waitFor: WaitEventType,
-    timeoutMs: number,
-  ): Promise<{ kind: "superseded" } | { kind: "wait" } | { kind: "wake"; work: TickWork }> {
+  async take(waitFor: WaitEventType, timeoutMs: number): Promise<Taken> {
     const { result, mirror } = await this.agent.take(
       this.params.workflowId,
       this.instanceId,
@@ -41,19 +55,24 @@ export class SessionSteps {
     return result.kind === "wake" ? { kind: "wake", work: await tickWorkOf(result.wakes) } : result;
   }
 
-  async settle(work: TickWork, tick: TickResult | null) {
-    const last: LastTick | null = tick && {
-      tickId: tick.tickId,
-      wakeId: work.requestId,
-      reason: tick.reason,
-      tickedAt: tick.tickedAt,
-      tickCount: tick.tickCount,
-      nextDueAt: tick.nextDueAt,
-      waitFor: tick.waitFor,
-    };
-    const { result, mirror } = await this.agent.settle(this.params.workflowId, work.wakeIds, last);
+  /**
+   * The tick of `work` is recorded: settle it and take the next work in one agent call (one
+   * transaction, one mirror), the step after every tick. It is `settle` then `take`, and as
+   * idempotent as each: a retried step finds the wake-ups settled and the next group in flight.
+   */
+  async settleAndTake(work: TickWork, tick: TickResult | null, waitFor: WaitEventType, timeoutMs: number) {
+    const { result, mirror } = await this.agent.settleAndTake(
+      this.params.workflowId,
+      work.wakeIds,
+      lastTickOf(work, tick),
+      {
+        instanceId: this.instanceId,
+        waitFor,
+        waitUntil: Date.now() + timeoutMs,
+      },
+    );
     await mirrorToUser(this.env, mirror);
-    return result;
+    return result.kind === "wake" ? { kind: "wake" as const, work: await tickWorkOf(result.wakes) } : result;
   }
 
   async sleep(ms: number) {
