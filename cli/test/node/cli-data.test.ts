@@ -1,18 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { cli } from "./harness";
+import { cli, match } from "./harness";
 
 describe("reads", () => {
-  const match = (i: number) => ({
-    matchId: `mt-${i}`,
-    monitorId: "m1",
-    monitorVersion: 1,
-    eventId: `ev-${i}`,
-    observedAt: 1795341660000 + i,
-    workflowId: "wf",
-    portfolioId: null,
-    triggerEvent: { kind: "market_price", subject: { symbol: "BTC" }, observedAt: 0, data: { price: i }, eventId: "" },
-  });
-
   it("matches --limit stops after that many, paging with after", async () => {
     const r = await cli(["matches", "m1", "--limit", "3", "--json"], (req) => {
       const q = new URL(req.url).searchParams;

@@ -1,17 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { cli, problem } from "./harness";
+import { cli, match, problem } from "./harness";
 
 /** `fabric matches <id> --follow` and `fabric matches tail <id>`: live from the stream, polling without it. */
-const match = (i: number) => ({
-  matchId: `mt-${i}`,
-  monitorId: "m1",
-  monitorVersion: 1,
-  eventId: `ev-${i}`,
-  observedAt: 1795341660000 + i,
-  workflowId: "wf",
-  portfolioId: null,
-  triggerEvent: { kind: "market_price", subject: { symbol: "BTC" }, observedAt: 0, data: { price: i }, eventId: "" },
-});
 
 /** An SSE body with these matches; left open (quiet) when `open`. */
 function sse(ids: number[], open = false): Response {

@@ -50,3 +50,15 @@ export function problem(status: number, extra: Record<string, unknown> = {}): Re
     { status, headers: { "content-type": "application/problem+json" } },
   );
 }
+
+/** A match as the matches route answers it, numbered so a test can tell them apart. */
+export const match = (i: number) => ({
+  matchId: `mt-${i}`,
+  monitorId: "m1",
+  monitorVersion: 1,
+  eventId: `ev-${i}`,
+  observedAt: 1795341660000 + i,
+  workflowId: "wf",
+  portfolioId: null,
+  triggerEvent: { kind: "market_price", subject: { symbol: "BTC" }, observedAt: 0, data: { price: i }, eventId: "" },
+});
