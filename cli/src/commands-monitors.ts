@@ -10,6 +10,7 @@ type ListOpts = {
   workflow?: string;
   stream?: string;
   enabled?: string;
+  status?: string;
   limit?: number;
   json?: boolean;
 };
@@ -21,11 +22,12 @@ export function addMonitorCommands(program: Command, ctx: Ctx): void {
   example(
     monitors
       .command("list")
-      .description("list monitors, filtered by owner, workflow, stream or enabled")
+      .description("list monitors, filtered by owner, workflow, stream, enabled or status")
       .option("--owner <userId>", "only this owner's monitors")
       .option("--workflow <workflowId>", "only monitors waking this workflow")
       .option("--stream <streamKey>", "only monitors on this stream, e.g. market_price:BTC-USD")
       .option("--enabled <true|false>", "only enabled (or disabled) monitors")
+      .option("--status <status>", "only active, disabled or expired monitors (expired: past their expiresAt)")
       .option("--limit <n>", "at most this many", positiveInt)
       .option("--json", "print the monitors as a JSON array"),
     "fabric monitors list --owner u-42 --stream market_price:BTC-USD",
@@ -34,12 +36,17 @@ export function addMonitorCommands(program: Command, ctx: Ctx): void {
     if (opts.enabled !== undefined && opts.enabled !== "true" && opts.enabled !== "false") {
       throw new UsageError(`--enabled takes true or false, not "${opts.enabled}"`);
     }
+    const status = opts.status;
+    if (status !== undefined && status !== "active" && status !== "disabled" && status !== "expired") {
+      throw new UsageError(`--status takes active, disabled or expired, not "${status}"`);
+    }
     const got: Monitor[] = [];
     for await (const m of client.monitors.list({
       ...(opts.owner ? { ownerUserId: opts.owner } : {}),
       ...(opts.workflow ? { workflowId: opts.workflow } : {}),
       ...(opts.stream ? { stream: opts.stream } : {}),
       ...(opts.enabled !== undefined ? { enabled: opts.enabled === "true" } : {}),
+      ...(status !== undefined ? { status } : {}),
     })) {
       got.push(m);
       if (opts.limit && got.length >= opts.limit) break;
@@ -48,8 +55,8 @@ export function addMonitorCommands(program: Command, ctx: Ctx): void {
     if (got.length === 0) return ctx.deps.err("no monitors\n");
     ctx.deps.out(
       table(
-        ["monitorId", "version", "enabled", "workflowId", "ownerUserId", "matches"],
-        got.map((m) => [m.monitorId, m.version, m.enabled, m.workflowId, m.ownerUserId, m.state?.matchCount]),
+        ["monitorId", "version", "status", "workflowId", "ownerUserId", "matches"],
+        got.map((m) => [m.monitorId, m.version, m.status, m.workflowId, m.ownerUserId, m.state?.matchCount]),
       ),
     );
   });

@@ -5,6 +5,7 @@ const monitor = {
   monitorId: "m1",
   version: 2,
   enabled: true,
+  status: "active",
   workflowId: "wf-1",
   ownerUserId: "u-1",
   predicate: { kind: "crossing" },
@@ -26,6 +27,18 @@ describe("fabric monitors", () => {
     expect(r.calls[0]?.headers.authorization).toBe("Bearer admin-t");
   });
 
+  it("list filters by status, and refuses a status the registry does not have", async () => {
+    const r = await cli(["monitors", "list", "--status", "expired", "--json"], () =>
+      Response.json({ monitors: [], nextCursor: null }),
+    );
+    expect(r.code).toBe(0);
+    expect(new URL(r.calls[0]?.url ?? "").searchParams.get("status")).toBe("expired");
+    const bad = await cli(["monitors", "list", "--status", "gone"], () => Response.json({}));
+    expect(bad.code).toBe(2);
+    expect(bad.err).toContain("--status takes active, disabled or expired");
+    expect(bad.calls).toHaveLength(0);
+  });
+
   it("list prints a table for people, across pages", async () => {
     const r = await cli(["monitors", "list"], (_req, n) =>
       Response.json(
@@ -35,8 +48,8 @@ describe("fabric monitors", () => {
       ),
     );
     expect(r.code).toBe(0);
-    expect(r.out).toMatch(/monitorId.*version.*enabled/);
-    expect(r.out).toMatch(/│ m1 +│ 2 +│ true +│ wf-1 +│ u-1 +│ 3 +│/);
+    expect(r.out).toMatch(/monitorId.*version.*status/);
+    expect(r.out).toMatch(/│ m1 +│ 2 +│ active +│ wf-1 +│ u-1 +│ 3 +│/);
     expect(r.out).toContain("m2");
     expect(r.calls).toHaveLength(2);
   });
