@@ -46,6 +46,18 @@ async function healthy(url: string, dev: ChildProcess, timeoutMs: number): Promi
 }
 
 export async function startDevFabric(opts: { readyTimeoutMs?: number } = {}): Promise<DevFabric> {
+  // A free port is only free until someone binds it: with several fabrics and test pools starting
+  // at once, another may take it between our probe and wrangler's bind. Then try a new port.
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await startOnFreePort(opts);
+    } catch (err) {
+      if (attempt >= 3 || !String(err).includes("Address already in use")) throw err;
+    }
+  }
+}
+
+async function startOnFreePort(opts: { readyTimeoutMs?: number }): Promise<DevFabric> {
   const port = await freePort();
   const base = `http://127.0.0.1:${port}`;
   // In RAM where the machine has it: local Durable Object storage fsyncs on the runtime's thread.
