@@ -75,7 +75,10 @@ export class Transport {
       let failure: FabricError;
       let waitAtLeast = 0;
       try {
-        const res = await this.fetchImpl(url, { method: call.method, headers, ...(body ? { body } : {}) });
+        // The DOM's BodyInit wants an ArrayBuffer-backed view: every body here is one (TextEncoder's
+        // output, or bytes msgpack packed), never a SharedArrayBuffer view.
+        const init = body ? { body: body as Uint8Array<ArrayBuffer> } : {};
+        const res = await this.fetchImpl(url, { method: call.method, headers, ...init });
         if (res.ok) return res;
         failure = await errorFromResponse(res);
         if (!retryableStatus(res.status)) throw failure;
