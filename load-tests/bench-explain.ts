@@ -5,21 +5,10 @@
  * first page (target < 1 s), the first page of the log's last hour (the worst case: a replay of
  * the whole log), and every page of a range by cursor. Env: EXPLAIN_BENCH_FACTS, EXPLAIN_BENCH_RANGE.
  */
-import { spawnSync } from "node:child_process";
-import { join } from "node:path";
 import { reportBench } from "./lib/bench-output";
+import { runWorkerdBench } from "./lib/workerd-bench";
 
-const run = spawnSync(
-  "npx",
-  ["vitest", "run", "--config", join(import.meta.dirname, "vitest.bench.config.ts"), "explain-bench"],
-  { encoding: "utf8", maxBuffer: 64 * 1024 * 1024 },
-);
-const line = `${run.stdout}\n${run.stderr}`.split("\n").find((l) => l.includes("BENCH {"));
-if (!line) {
-  console.error(run.stdout.slice(-4000), run.stderr.slice(-4000));
-  throw new Error("the explain bench printed no result");
-}
-const r = JSON.parse(line.slice(line.indexOf("{"))) as {
+const r = runWorkerdBench<{
   facts: number;
   storeSeconds: number;
   firstPageMs: number;
@@ -32,7 +21,7 @@ const r = JSON.parse(line.slice(line.indexOf("{"))) as {
   rangeMatched: number;
   rangeAllPagesMs: number;
   rangeFirstPageMs: number;
-};
+}>("explain-bench");
 const replayFactsPerSec = r.facts / (r.lastHourFirstPageMs / 1000);
 reportBench("explain", {
   title: `explain over ${r.facts.toLocaleString("en-US")} stored facts of one stream, one MatcherShard in workerd, over RPC`,

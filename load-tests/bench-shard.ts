@@ -4,24 +4,10 @@
  * per shard. Target: >= 50,000 facts/s. Env: SHARD_BENCH_MONITORS, SHARD_BENCH_BATCHES. The
  * workerd project is load-tests/vitest.bench.config.ts (workerd/shard-bench.test.ts).
  */
-import { spawnSync } from "node:child_process";
-import { join } from "node:path";
 import { reportBench } from "./lib/bench-output";
+import { runWorkerdBench } from "./lib/workerd-bench";
 
-const run = spawnSync(
-  "npx",
-  ["vitest", "run", "--config", join(import.meta.dirname, "vitest.bench.config.ts"), "shard-bench"],
-  {
-    encoding: "utf8",
-    maxBuffer: 64 * 1024 * 1024,
-  },
-);
-const line = `${run.stdout}\n${run.stderr}`.split("\n").find((l) => l.includes("BENCH {"));
-if (!line) {
-  console.error(run.stdout.slice(-4000), run.stderr.slice(-4000));
-  throw new Error("the shard bench printed no result");
-}
-const r = JSON.parse(line.slice(line.indexOf("{"))) as {
+const r = runWorkerdBench<{
   monitors: number;
   loadSeconds: number;
   facts: number;
@@ -29,7 +15,7 @@ const r = JSON.parse(line.slice(line.indexOf("{"))) as {
   factsPerSec: number;
   matchesPerFact: number;
   msPerBatch: number;
-};
+}>("shard-bench");
 reportBench("shard", {
   title: `one MatcherShard in workerd, ${r.monitors.toLocaleString("en-US")} monitors, 100-fact batches over RPC with SQLite persistence`,
   rows: [
