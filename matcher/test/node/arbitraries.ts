@@ -244,3 +244,21 @@ export const opsArb = (maxLength: number) =>
 export function runs(base: number): number {
   return Math.max(1, Math.round(base * Number(process.env.MATCHER_RUNS_SCALE ?? 1)));
 }
+
+/** A plain `price > 3` edge monitor on AAA, and `n` of AAA's facts 500 ms apart cycling 1…7: long logs for explain's tests. */
+export function plainMonitorAndLog(n: number): { def: MonitorDefinition; facts: AcceptedFact[] } {
+  const def = definition("m-a", 1, {
+    predicate: { stream: { kind: "market_price", subject: { symbol: "AAA" } }, field: "price", op: "gt", value: 3 },
+    mode: "edge",
+    cooldownMs: 0,
+    once: false,
+    enabled: true,
+    portfolios: [],
+    expiresIn: null,
+  });
+  const raw = Array.from({ length: n }, (_, i) => ({
+    t: "fact" as const,
+    step: { s: 0, dt: 500, value: 1 + (i % 7), signed: 0, bid: null },
+  }));
+  return { def, facts: buildOps(raw).flatMap((op) => (op.type === "fact" ? [op.fact] : [])) };
+}

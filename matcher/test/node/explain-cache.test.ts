@@ -5,7 +5,7 @@ import type { AcceptedFact } from "../../../shared/src/facts";
 import { ExplainCache } from "../../src/explain/explain-cache";
 import { explainCached, type PositionedLog } from "../../src/explain/explain-cached";
 import { explainPage } from "../../src/explain/explain-page";
-import { buildOps, definition, factStepArb, monitorBodyArb, runs } from "./arbitraries";
+import { buildOps, definition, factStepArb, monitorBodyArb, plainMonitorAndLog, runs } from "./arbitraries";
 
 /** A stored log in memory: seq = index + 1, eventIds unique; counts the facts read. */
 function memoryLog(facts: readonly AcceptedFact[]) {
@@ -65,21 +65,7 @@ describe("explain pages continued from cached replays", () => {
     );
   });
 
-  const def = definition("m-a", 1, {
-    predicate: { stream: { kind: "market_price", subject: { symbol: "AAA" } }, field: "price", op: "gt", value: 3 },
-    mode: "edge",
-    cooldownMs: 0,
-    once: false,
-    enabled: true,
-    portfolios: [],
-    expiresIn: null,
-  });
-  const facts = buildOps(
-    Array.from({ length: 1000 }, (_, i) => ({
-      t: "fact" as const,
-      step: { s: 0, dt: 500, value: 1 + (i % 7), signed: 0, bid: null },
-    })),
-  ).flatMap((op) => (op.type === "fact" ? [op.fact] : []));
+  const { def, facts } = plainMonitorAndLog(1000);
 
   it("reads only the next page's facts on a hit, and replays from the start on a miss", () => {
     const { log, reads } = memoryLog(facts);

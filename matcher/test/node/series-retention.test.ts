@@ -4,7 +4,7 @@ import type { AcceptedFact } from "../../../shared/src/facts";
 import { ReferenceEvaluator } from "../../src/engine/reference";
 import type { MonitorStep } from "../../src/engine/reference-observer";
 import { seriesRetention } from "../../src/explain/series-retention";
-import { buildOps, definition, factStepArb, monitorBodyArb, runs } from "./arbitraries";
+import { buildOps, definition, factStepArb, monitorBodyArb, plainMonitorAndLog, runs } from "./arbitraries";
 
 /** Every observed step, without the series lengths (exact only during warm-up under retention). */
 function steps(evaluator: ReferenceEvaluator, def: Parameters<typeof seriesRetention>[0], facts: AcceptedFact[]) {
@@ -35,20 +35,7 @@ describe("explain's series retention", () => {
   });
 
   it("keeps a plain series to a few samples however long the log", () => {
-    const def = definition("m-a", 1, {
-      predicate: { stream: { kind: "market_price", subject: { symbol: "AAA" } }, field: "price", op: "gt", value: 3 },
-      mode: "edge",
-      cooldownMs: 0,
-      once: false,
-      enabled: true,
-      portfolios: [],
-      expiresIn: null,
-    });
-    const raw = Array.from({ length: 5000 }, (_, i) => ({
-      t: "fact" as const,
-      step: { s: 0, dt: 500, value: 1 + (i % 7), signed: 0, bid: null },
-    }));
-    const facts = buildOps(raw).flatMap((op) => (op.type === "fact" ? [op.fact] : []));
+    const { def, facts } = plainMonitorAndLog(5000);
     const bounded = new ReferenceEvaluator({ dedupe: false, retain: seriesRetention(def) });
     const whole = new ReferenceEvaluator();
     steps(bounded, def, facts);
