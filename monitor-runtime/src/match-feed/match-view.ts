@@ -1,8 +1,8 @@
 /**
  * A recorded match as the fabric shows it. `trigger_matches.body` holds the whole trigger_matched
- * data (with ownerUserId and streamKey); reads show the fields below, in this order, exactly as
- * GET /v1/monitors/{id}/matches answers (read-model.ts readMatches: a workerd test holds the two
- * equal), plus what the stream filters on.
+ * data (with ownerUserId and streamKey); every read shows the fields below, in this order
+ * (`matchViewOf`: GET /v1/monitors/{id}/matches and the stream), and the feed also keeps what the
+ * stream filters on.
  *
  * @example recordedMatch(JSON.parse(row.body)).view // '{"matchId":"m1~1~01K…",…}'
  */
@@ -33,15 +33,20 @@ export function recordedMatch(body: Record<string, unknown>): RecordedMatch {
     monitorId: text(body.monitorId),
     workflowId: text(body.workflowId),
     ownerUserId: text(body.ownerUserId),
-    view: JSON.stringify({
-      matchId: body.matchId,
-      monitorId: body.monitorId,
-      monitorVersion: body.monitorVersion,
-      eventId: body.eventId,
-      observedAt: body.observedAt,
-      workflowId: body.workflowId,
-      portfolioId: body.portfolioId ?? null,
-      triggerEvent: body.triggerEvent,
-    } satisfies MatchView),
+    view: JSON.stringify(matchViewOf(body)),
+  };
+}
+
+/** A recorded trigger_matched body as every read shows it: the matches route and the stream. */
+export function matchViewOf(body: Record<string, unknown>): MatchView {
+  return {
+    matchId: body.matchId,
+    monitorId: body.monitorId,
+    monitorVersion: body.monitorVersion,
+    eventId: body.eventId,
+    observedAt: body.observedAt,
+    workflowId: body.workflowId,
+    portfolioId: body.portfolioId ?? null,
+    triggerEvent: body.triggerEvent,
   };
 }

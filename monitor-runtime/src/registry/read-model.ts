@@ -1,5 +1,6 @@
 import type { MonitorStatus, MonitorRead as MonitorView } from "../../../shared/src/contract/reads";
 import type { MonitorDefinition } from "../../../shared/src/monitor";
+import { matchViewOf } from "../match-feed/match-view";
 
 /**
  * Reads of the registry from the D1 projections (`monitors`, `monitor_state`, `trigger_matches`).
@@ -92,17 +93,5 @@ export async function readMatches(
         .prepare("SELECT body FROM trigger_matches WHERE monitor_id = ? ORDER BY observed_at, match_id LIMIT ?")
         .bind(monitorId, limit)
         .all<{ body: string }>();
-  return results.map((r) => {
-    const m = JSON.parse(r.body) as Record<string, unknown>;
-    return {
-      matchId: m.matchId,
-      monitorId: m.monitorId,
-      monitorVersion: m.monitorVersion,
-      eventId: m.eventId,
-      observedAt: m.observedAt,
-      workflowId: m.workflowId,
-      portfolioId: m.portfolioId ?? null,
-      triggerEvent: m.triggerEvent,
-    };
-  });
+  return results.map((r) => matchViewOf(JSON.parse(r.body) as Record<string, unknown>));
 }
