@@ -23,7 +23,7 @@ export function addAdminCommands(program: Command, ctx: Ctx): void {
   example(
     program
       .command("rebuild")
-      .description("rebuild the projections from the journal, with a progress bar until complete or failed")
+      .description("rebuild the projections from the event log, with a progress bar until complete or failed")
       .option("--projections <names>", "only these projections, comma-separated")
       .option("--json", "print the final rebuild status as JSON"),
     "fabric rebuild",

@@ -84,7 +84,7 @@ export function addPushCommands(program: Command, ctx: Ctx): void {
         .description("the same as fabric push")
         .option("-f, --file <path>", "the input file (or give it as the argument)"),
     ),
-    "fabric facts push --file prices.ndjson --dedupe-key subject.symbol,observedAt",
+    "fabric facts push --file prices.ndjson --dedupe-key '{subject.symbol}:{observedAt}'",
   ).action((file: string | undefined, opts: PushOpts, cmd: Command) => pushFacts(ctx, cmd, file ?? opts.file, opts));
 }
 
