@@ -65,14 +65,17 @@ describe("list reads", () => {
     expect((second.json as unknown as FactsPage).nextCursor).toBeNull();
   });
 
-  it("refuses a bad kind, time or limit with a problem naming the parameter", async () => {
+  it("refuses a bad kind, subject, time or limit with a problem naming the parameter", async () => {
     for (const [path, param] of [
       ["/v1/streams/market_prize/facts?symbol=X", "kind"],
+      ["/v1/streams/market_price/facts", "query.symbol"],
+      ["/v1/streams/market_price/facts?sym=X", 'did you mean \\"symbol\\"'],
+      ["/v1/streams/portfolio_nav_usd/facts?symbol=X", "named by portfolioId"],
       ["/v1/streams/market_price/facts?symbol=X&from=yesterday", "from"],
       ["/v1/monitors?limit=5000", "limit"],
     ] as const) {
       const r = await call("GET", path);
-      expect(r.status).toBe(400);
+      expect({ path, status: r.status }).toEqual({ path, status: 400 });
       expect(r.text).toContain(param);
     }
   });

@@ -9,6 +9,7 @@ import type { RuntimeEnv } from "../env";
 import { MONITOR_EXAMPLE, STORED_FACT_EXAMPLE } from "./examples";
 import { listMonitors } from "./list-monitors";
 import { MonitorSchema, StoredFactSchema } from "./schemas";
+import { subjectOfQuery } from "./stream-subject-query";
 
 /**
  * The list reads: GET /v1/monitors (filters and cursor paging over the D1 read model) and GET
@@ -73,7 +74,8 @@ readApp.openapi(
   },
 );
 
-const FactsQuery = z.object({
+// Strict: a misspelt subject field (`?sym=`) is a 400 with "did you mean", never an empty stream.
+const FactsQuery = z.strictObject({
   symbol: z.string().min(1).optional(),
   accountId: z.string().min(1).optional(),
   userId: z.string().min(1).optional(),
@@ -111,10 +113,7 @@ readApp.openapi(
   async (c) => {
     const { kind } = c.req.valid("param");
     const { from, to, limit: size, cursor, ...subject } = c.req.valid("query");
-    const key = streamKey({
-      kind,
-      subject: Object.fromEntries(Object.entries(subject).filter(([, v]) => v)) as Record<string, string>,
-    });
+    const key = streamKey({ kind, subject: subjectOfQuery(kind, subject) });
     const owner = c.env.SHARDS.get(c.env.SHARDS.idFromName(shardName(shardOf(key, shardCount(c.env)))));
     const page = await owner.readFacts(key, {
       limit: size,
