@@ -39,6 +39,8 @@ export async function readSignedBody(request: Request, producer: Producer, secre
       : {};
   throw new ProblemError(
     problem("unauthorized", `producer ${producer.producerId}: ${check.detail}`, {
+      // The token was fine; only the signature was not, so the title says that.
+      title: "Missing or invalid push signature",
       reason: `signature_${check.reason}`,
       ...stale,
     }),

@@ -10,6 +10,7 @@ const SECRET = "dev-signing-secret";
 
 type Problem = {
   status: number;
+  title: string;
   detail: string;
   reason?: string;
   toleranceSeconds?: number;
@@ -81,6 +82,7 @@ describe("POST /v1/facts from a producer that signs", () => {
     for (const [headers, reason, detail] of cases) {
       const p = await refusal(await push(body, { ...SIGNED, ...headers }));
       expect(p.reason, JSON.stringify(headers)).toBe(reason);
+      expect(p.title).toBe("Missing or invalid push signature");
       expect(p.detail).toMatch(detail);
     }
     // The same signature over a body with one more byte (or re-serialized JSON) does not match.
