@@ -79,7 +79,7 @@ export function addAdminCommands(program: Command, ctx: Ctx): void {
       .command("replay <queue> <id>")
       .description("replay one dead letter (the consumers are idempotent)")
       .option("--json", "print the answer as JSON"),
-    "fabric dlq replay wakes 01JD3Q2W4E5R6T7Y8U9I0OPAS",
+    "fabric dlq replay wakes 8f3c1a52d9e04b7a9c6e2f1b0a4d7e35",
   ).action(async (queue: string, id: string, opts: { json?: boolean }, cmd: Command) => {
     const out = await ctx.client(cmd, "admin").deadLetters.replay(queueArg(queue), id);
     ctx.deps.out(opts.json ? json(out) : `replayed ${out.replayed}\n`);
