@@ -18,7 +18,7 @@ import {
   measureReference,
   type SizeResult,
 } from "./lib/matcher-measures";
-import { fmt, matcherRows } from "./lib/matcher-rows";
+import { fmt, indicatorMixRows, matcherRows } from "./lib/matcher-rows";
 import { ALL_STREAMS, MID_STREAM, STREAM_COUNT } from "./lib/matcher-workload";
 import { measureRulesEngine } from "./lib/rules-engine-baseline";
 import { throughputChartSvg } from "./lib/svg-chart";
@@ -110,7 +110,7 @@ async function main(): Promise<void> {
   ]);
   reportBench("matcher", {
     title: `indexed matcher vs reference / json-rules-engine / bare loop, ${fmt(STREAM_COUNT)} streams, one core`,
-    rows: matcherRows(results, dense, quiet, jre),
+    rows: [...matcherRows(results, dense, quiet, jre), ...indicatorMixRows(mixed, constant)],
     summary: {
       sizes: results,
       oneStream: dense

@@ -87,3 +87,33 @@ export function matcherRows(
     });
   return rows;
 }
+
+/**
+ * The indicator mix (10 % indicator, 5 % relative monitors) beside the same run's constant-only
+ * mix at the same size, with issue 23's targets: facts/s, the slowdown, heap per monitor.
+ *
+ * @example rows.push(...indicatorMixRows(mixed, constant))
+ */
+export function indicatorMixRows(mixed: IndexedResult, constant: IndexedResult): BenchRow[] {
+  const k = fmt(mixed.monitors);
+  return [
+    {
+      metric: `indicator mix facts/s @ ${k} (baseline: constant-only mix)`,
+      value: Math.round(mixed.indexedFactsPerSec),
+      baseline: Math.round(constant.indexedFactsPerSec),
+      target: ">= 1,000,000",
+      ratio: mixed.indexedFactsPerSec / 1e6,
+    },
+    {
+      metric: `indicator mix slowdown vs constant-only @ ${k}`,
+      value: constant.indexedFactsPerSec / mixed.indexedFactsPerSec,
+      target: "<= 1.5",
+    },
+    {
+      metric: `indicator mix heap bytes/monitor @ ${k}`,
+      value: Math.round(mixed.bytesPerMonitor),
+      target: "< 300",
+      ratio: mixed.bytesPerMonitor / 300,
+    },
+  ];
+}
