@@ -36,7 +36,7 @@ function harness(): BrowserHarness {
   return ui;
 }
 
-/** Page errors, without the browser's line for each 4xx the console expects (its scope probe). */
+/** Page errors, without the browser's line for a 4xx a test causes on purpose. */
 const realErrors = (errors: string[]) => errors.filter((e) => !e.includes("Failed to load resource"));
 
 async function explainRows(base: string, monitorId: string) {
@@ -185,10 +185,16 @@ describe("the console in a real browser", () => {
     expect(realErrors(errors)).toEqual([]);
   });
 
-  it("lets a read-only token see every page and change nothing", async () => {
+  it("lets a read-only token see every page and change nothing, as whoami says, without probing", async () => {
     const { base, newPage } = harness();
     const { page, errors } = await newPage();
+    const asked: string[] = [];
+    page.on("request", (r) => asked.push(`${r.method()} ${new URL(r.url()).pathname}`));
     await signIn(page, base, "dev-read-token-local");
+    // Sign-in asked whoami and tried no change (the old invalid-write probe) to find the scope out.
+    expect(asked).toContain("GET /v1/admin/whoami");
+    expect(asked.filter((a) => !a.startsWith("GET "))).toEqual([]);
+    await expect(page.locator("header.top .who").textContent()).resolves.toBe("read-only");
     const stats = (await (await fetch(`${base}/v1/admin/stats`, { headers: READ })).json()) as { shards: unknown[] };
     await page.locator(".tiles").waitFor();
     await expect(page.locator("table.shards tbody tr").count()).resolves.toBe(stats.shards.length);
@@ -213,7 +219,44 @@ describe("the console in a real browser", () => {
     );
     expect(status).toBe(403);
     expect((await matchesOf(base, "btc-cross")).length).toBeGreaterThan(0);
-    expect(realErrors(errors)).toEqual([]);
+    // Every page loaded with no refusal at all but the DELETE above, tried on purpose.
+    expect(errors.filter((e) => !e.includes("403"))).toEqual([]);
+  });
+
+  it("shows a refused save's problem, its title and each errors[].path, and stays signed in", async () => {
+    const { base, newPage } = harness();
+    const { page } = await newPage();
+    await signIn(page, base, "dev-admin-token");
+    await openConsole(page, base, "#/monitors/btc-cross");
+    const editor = page.locator(".editor textarea");
+    await editor.waitFor({ timeout: 15_000 });
+    const body = JSON.parse(await editor.inputValue()) as Record<string, unknown>;
+    await editor.fill(JSON.stringify({ ...body, workflowId: 5 }));
+    await page.locator("[data-action=save]").click();
+    await page.locator("[data-action=confirm]").click();
+    const error = page.locator(".editor .error");
+    await error.waitFor({ timeout: 15_000 });
+    await expect(error.textContent()).resolves.toMatch(/^Invalid request: .+\nworkflowId: /s);
+    await expect(page.locator("header.top").count()).resolves.toBe(1);
+  });
+
+  it("keeps a refused token at the prompt with the reason, and gives the admin token its buttons", async () => {
+    const { base, newPage } = harness();
+    const { page } = await newPage();
+    await page.goto(`${base}/console/`);
+    for (const [token, reason] of [
+      ["not-a-token", "refused this token"],
+      ["dev-control-token-local", "may not read"],
+    ] as const) {
+      await page.locator("input[name=token]").fill(token);
+      await page.locator("button[type=submit]").click();
+      await page.locator(".login .error").filter({ hasText: reason }).waitFor({ timeout: 15_000 });
+      await expect(page.evaluate(() => sessionStorage.getItem("fabric-console.token"))).resolves.toBeNull();
+    }
+    await signIn(page, base, "dev-admin-token");
+    await expect(page.locator("header.top .who").textContent()).resolves.toBe("admin");
+    await openConsole(page, base, "#/rebuilds");
+    await page.locator("[data-action=rebuild]").waitFor({ timeout: 15_000 });
   });
 
   it("brings back the sign-in prompt, with the reason, when the token is refused", async () => {

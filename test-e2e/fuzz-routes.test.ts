@@ -36,6 +36,7 @@ const ROUTES: [string, string][] = [
   ["POST", "/v1/admin/control-plane/workflow-monitors/recover"],
   ["POST", "/v1/admin/control-plane/workflow-monitors/execution-refs"],
   ["POST", "/api/workflow-monitors/enqueue-tick"],
+  ["GET", "/v1/admin/whoami"],
   ["GET", "/v1/admin/stats"],
   ["GET", "/v1/admin/shards"],
   ["GET", "/v1/admin/dead-letters/facts"],

@@ -36,13 +36,29 @@ describe("scoped admin tokens", () => {
     expect(read.json).toMatchObject({ requiredScope: "read" });
   });
 
+  it("whoami answers each admin token exactly its own scopes, a control-plane token's too", async () => {
+    for (const [headers, scopes] of [
+      [READ, ["read"]],
+      [WRITE, ["read", "write"]],
+      [CONTROL, ["control-plane"]],
+      [undefined, ["read", "write", "control-plane"]],
+    ] as const) {
+      const r = await call("GET", "/v1/admin/whoami", undefined, headers);
+      expect(r.status).toBe(200);
+      // Exactly the scopes: nothing else (the token least of all) in the answer.
+      expect(r.json).toEqual({ scopes });
+    }
+  });
+
   it("an unknown token is a 401 whatever the route", async () => {
     for (const [method, path] of [
       ["GET", "/v1/monitors"],
+      ["GET", "/v1/admin/whoami"],
       ["POST", `${CP}/due`],
     ] as const) {
       const r = await call(method, path, method === "POST" ? {} : undefined, as("dev-read-token-other"));
       expect(r.status).toBe(401);
+      expect(r.json).toMatchObject({ code: "unauthorized", status: 401 });
     }
   });
 });

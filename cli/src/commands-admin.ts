@@ -1,5 +1,5 @@
 import type { Command } from "commander";
-import type { DeadLetterQueue, RebuildStatus } from "../../client/src/index";
+import type { AdminScope, DeadLetterQueue, RebuildStatus } from "../../client/src/index";
 import { UsageError } from "./deps";
 import { cell, json, keyValues, table } from "./output";
 import { type Ctx, example, positiveInt } from "./program";
@@ -7,8 +7,34 @@ import { progressBar } from "./progress";
 
 const QUEUES: DeadLetterQueue[] = ["facts", "events", "wakes"];
 
-/** `fabric stats`, `fabric rebuild`, `fabric dlq list|replay` (also `dead-letters`). */
+/** What each scope lets a token do (shared/src/http/admin-scopes.ts), for people reading whoami. */
+const ALLOWS: Record<AdminScope, string> = {
+  read: "every GET (monitors, matches, stream facts, stats, dead letters) and explain",
+  write: "registry changes, backtests, dead-letter replays, rebuilds",
+  "control-plane": "the seed-000 control-plane routes and enqueue-tick",
+};
+
+/** `fabric whoami`, `fabric stats`, `fabric rebuild`, `fabric dlq list|replay` (also `dead-letters`). */
 export function addAdminCommands(program: Command, ctx: Ctx): void {
+  example(
+    program
+      .command("whoami")
+      .description("the scopes the admin token holds, and what each allows")
+      .option("--json", "print the answer as JSON ({scopes, name?})"),
+    "fabric whoami",
+    "fabric --token dev-read-token-local whoami --json",
+  ).action(async (opts: { json?: boolean }, cmd: Command) => {
+    const me = await ctx.client(cmd, "admin").admin.whoami();
+    if (opts.json) return ctx.deps.out(json(me));
+    if (me.name) ctx.deps.out(`token ${me.name}\n`);
+    ctx.deps.out(
+      table(
+        ["scope", "allows"],
+        me.scopes.map((s) => [s, ALLOWS[s] ?? ""]),
+      ),
+    );
+  });
+
   example(
     program
       .command("stats")

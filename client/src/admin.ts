@@ -1,5 +1,4 @@
 import type { FactKind } from "../../shared/src/facts";
-import { FabricError } from "./errors";
 import { type Subject, toPredicate } from "./predicate";
 import type { Transport } from "./transport";
 import {
@@ -10,17 +9,17 @@ import {
   type Monitor,
   type MonitorInput,
   type MonitorStatus,
-  type RebuildStatus,
   type StoredFact,
   type TimeInput,
   timeParam,
 } from "./types";
 
 /**
- * The admin resources: monitors, their matches, stream facts, dead letters, stats and rebuilds.
+ * The admin resources: monitors, their matches, stream facts and dead letters (whoami, stats and
+ * rebuilds are in fabric-admin.ts).
  * Every list is an async iterator that fetches the next page only when the caller gets there.
  */
-type Ctx = { transport: Transport; token: () => string };
+export type Ctx = { transport: Transport; token: () => string };
 
 const enc = encodeURIComponent;
 
@@ -68,18 +67,26 @@ export class Monitors {
   }
 
   async *list(filters: MonitorFilters = {}): AsyncGenerator<Monitor> {
-    const { pageSize, ...rest } = filters;
     let cursor: string | undefined;
     do {
-      const page: { monitors: Monitor[]; nextCursor: string | null } = await this.ctx.transport.json({
-        method: "GET",
-        path: "/v1/monitors",
-        token: this.ctx.token(),
-        query: { ...rest, limit: pageSize, cursor },
-      });
+      const page = await this.page(filters, cursor);
       yield* page.monitors;
       cursor = page.nextCursor ?? undefined;
     } while (cursor);
+  }
+
+  /** One page of the list, for a UI with a "load more" button: pass its nextCursor back. */
+  async page(
+    filters: MonitorFilters = {},
+    cursor?: string,
+  ): Promise<{ monitors: Monitor[]; nextCursor: string | null }> {
+    const { pageSize, ...rest } = filters;
+    return this.ctx.transport.json({
+      method: "GET",
+      path: "/v1/monitors",
+      token: this.ctx.token(),
+      query: { ...rest, limit: pageSize, cursor },
+    });
   }
 
   /** The matches the current definition would have produced over the stored facts (no side effects). */
@@ -166,60 +173,5 @@ export class DeadLetters {
       path: `/v1/admin/dead-letters/${queue}/${enc(id)}/replay`,
       token: this.ctx.token(),
     });
-  }
-}
-
-export type RebuildOptions = {
-  projections?: string[];
-  /** Called with every status read, the last one included. */
-  onProgress?: (status: RebuildStatus) => void;
-  /** Between status reads (default 500 ms). */
-  pollIntervalMs?: number;
-  /** Give up waiting after this long (default 10 min); the rebuild itself goes on. */
-  timeoutMs?: number;
-};
-
-/** Starts a rebuild and polls it until complete; a failed rebuild is a thrown FabricError. */
-export async function rebuild(
-  ctx: Ctx,
-  opts: RebuildOptions,
-  sleep: (ms: number) => Promise<void>,
-  now: () => number,
-): Promise<RebuildStatus> {
-  const { rebuildId } = await ctx.transport.json<{ rebuildId: string }>({
-    method: "POST",
-    path: "/v1/admin/projections/rebuild",
-    token: ctx.token(),
-    json: opts.projections ? { projections: opts.projections } : {},
-    retry: false,
-  });
-  const deadline = now() + (opts.timeoutMs ?? 600_000);
-  for (;;) {
-    const status = await ctx.transport.json<RebuildStatus>({
-      method: "GET",
-      path: `/v1/admin/projections/rebuild/${enc(rebuildId)}`,
-      token: ctx.token(),
-    });
-    opts.onProgress?.(status);
-    if (status.status === "complete") return status;
-    if (status.status === "failed") {
-      throw new FabricError({
-        status: 0,
-        title: "Rebuild failed",
-        detail: `rebuild ${rebuildId} failed: ${status.error ?? "no reason given"}`,
-        code: "internal",
-        problem: status,
-      });
-    }
-    if (now() > deadline) {
-      throw new FabricError({
-        status: 0,
-        title: "Rebuild still running",
-        detail: `rebuild ${rebuildId} was still running after ${opts.timeoutMs ?? 600_000} ms`,
-        code: "unavailable",
-        problem: status,
-      });
-    }
-    await sleep(opts.pollIntervalMs ?? 500);
   }
 }

@@ -2,11 +2,13 @@
  * The fabric's TypeScript client: `new FabricClient({ baseUrl, token })`, the predicate builder
  * and the typed errors. See client/README.md.
  */
-export type { DeadLetters, Monitors, RebuildOptions, Streams } from "./admin";
+export type { DeadLetters, Monitors, Streams } from "./admin";
+export { AdminClient, type AdminClientOptions } from "./admin-client";
 export { FabricClient, type FabricClientOptions, type MonitorFilters } from "./client";
 export { type Duration, toMs } from "./duration";
 export { FabricError, type FabricErrorCode } from "./errors";
 export type * from "./explain";
+export type { Clock, FabricAdmin, RebuildOptions } from "./fabric-admin";
 export type { MatchStreamOptions } from "./match-stream";
 export {
   all,
@@ -29,5 +31,5 @@ export {
 } from "./predicate";
 export { type PushOptions, type PushResult, splitBodies } from "./push";
 export type { RetryOptions } from "./retry";
-export type { FetchLike } from "./transport";
+export type { FetchLike, RefusedHook } from "./transport";
 export type * from "./types";

@@ -28,7 +28,10 @@ export type FieldOf<K extends FactKind> = K extends "market_price"
 export type PredicateLike = Predicate | { toJSON(): Predicate };
 
 export function toPredicate(p: PredicateLike): Predicate {
-  return "toJSON" in p && typeof p.toJSON === "function" ? p.toJSON() : (p as Predicate);
+  // A plain value (even a missing one, from JavaScript or a JSON editor) goes as it is, so the
+  // fabric's 400 names what is wrong with it.
+  const builder = typeof p === "object" && p !== null && "toJSON" in p && typeof p.toJSON === "function";
+  return builder ? p.toJSON() : (p as Predicate);
 }
 
 class Node {

@@ -4,7 +4,8 @@ import { backoffMs, type RetryOptions, type RetryPolicy, resolveRetry, retryAfte
 /**
  * The one place requests are made: base URL, bearer token, retries (429 honouring `Retry-After`,
  * 503, network errors) and problem+json → FabricError. Clock, sleep, randomness and fetch are
- * injectable so tests run without waiting.
+ * injectable so tests run without waiting. `onRefused` hears every 401 and 403 before it is thrown,
+ * so a UI can sign out in one place instead of around every call.
  */
 export type FetchLike = (input: string, init: RequestInit) => Promise<Response>;
 
@@ -16,7 +17,11 @@ export type TransportOptions = {
   sleep?: (ms: number) => Promise<void>;
   now?: () => number;
   random?: () => number;
+  onRefused?: RefusedHook;
 };
+
+/** Called with a 401 or 403 FabricError and the request it answered, just before it is thrown. */
+export type RefusedHook = (error: FabricError, request: { method: Call["method"]; path: string }) => void;
 
 export type Call = {
   method: "GET" | "POST" | "PUT" | "DELETE";
@@ -40,6 +45,7 @@ export class Transport {
   private readonly sleep: (ms: number) => Promise<void>;
   readonly now: () => number;
   private readonly random: () => number;
+  private readonly onRefused: RefusedHook | undefined;
 
   constructor(o: TransportOptions) {
     this.baseUrl = o.baseUrl.replace(/\/+$/, "");
@@ -48,6 +54,14 @@ export class Transport {
     this.sleep = o.sleep ?? ((ms) => new Promise((r) => setTimeout(r, ms)));
     this.now = o.now ?? Date.now;
     this.random = o.random ?? Math.random;
+    this.onRefused = o.onRefused;
+  }
+
+  /** Tells `onRefused` about a 401 or 403 (any other error passes by); answers the error. */
+  refused<E>(error: E, request: { method: Call["method"]; path: string }): E {
+    if (error instanceof FabricError && (error.status === 401 || error.status === 403))
+      this.onRefused?.(error, request);
+    return error;
   }
 
   url(path: string, query?: Call["query"]): string {
@@ -81,7 +95,7 @@ export class Transport {
         const res = await this.fetchImpl(url, { method: call.method, headers, ...init });
         if (res.ok) return res;
         failure = await errorFromResponse(res);
-        if (!retryableStatus(res.status)) throw failure;
+        if (!retryableStatus(res.status)) throw this.refused(failure, call);
         waitAtLeast = retryAfterMs(res.headers.get("retry-after"), this.now()) ?? 0;
       } catch (e) {
         if (e instanceof FabricError) throw e;

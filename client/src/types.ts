@@ -1,3 +1,4 @@
+import type { AdminScope } from "../../shared/src/http/admin-scopes";
 import type { MonitorBody } from "../../shared/src/monitor";
 import type { FirePolicyInput, PredicateLike } from "./predicate";
 
@@ -35,3 +36,7 @@ export function timeParam(t: TimeInput | undefined): string | number | undefined
   if (t === undefined) return undefined;
   return t instanceof Date ? t.getTime() : t;
 }
+
+/** What GET /v1/admin/whoami answers: the token's scopes, and its ADMIN_TOKENS entry's name if any. */
+export type Whoami = { scopes: AdminScope[]; name?: string };
+export type { AdminScope };

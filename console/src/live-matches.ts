@@ -1,7 +1,6 @@
 import { FabricError } from "../../client/src/errors";
-import { matchStream } from "../../client/src/match-stream";
+import { fabric } from "./fabric";
 import { allMatches } from "./monitor-data";
-import { session } from "./session";
 import type { Match } from "./types";
 
 /** How often the fallback polls the matches route when the fabric has no match stream. */
@@ -13,7 +12,7 @@ const POLL_MS = 5_000;
  * header goes along; it reconnects after drops from the stream's last event id, so nothing is
  * skipped). Where the fabric answers 404 (no stream route yet), it polls
  * `GET /v1/monitors/{id}/matches?after=` instead, after the last matchId seen. A refused token
- * brings back the sign-in prompt, as every other call does. `opened` resolves once the fabric
+ * brings back the sign-in prompt, as every other call does (fabric.ts `onRefused`). `opened` resolves once the fabric
  * holds this stream's starting position (or once it fell back to polling), so a page that lists
  * the matches after it misses none in between. `stop()` ends either.
  *
@@ -49,32 +48,20 @@ export function followMatches(
   };
 
   const stream = async () => {
-    const matches = matchStream(
-      {
-        baseUrl: location.origin,
-        token: session.token() ?? "",
-        fetch: (input, init) => fetch(input, init),
-        sleep: (ms) => new Promise((r) => setTimeout(r, ms)),
-        random: Math.random,
-        now: Date.now,
+    const matches = fabric.matchStream({
+      ...(monitorId ? { monitorId } : {}),
+      ...(after ? { after } : {}),
+      signal: abort.signal,
+      onOpen: () => {
+        markOpened();
+        onMode("stream");
       },
-      {
-        ...(monitorId ? { monitorId } : {}),
-        ...(after ? { after } : {}),
-        signal: abort.signal,
-        onOpen: () => {
-          markOpened();
-          onMode("stream");
-        },
-      },
-    );
+    });
     try {
       for await (const m of matches) seen(m);
     } catch (err) {
+      // A refused token has signed out already (fabric.ts); a fabric without the route is polled.
       if (err instanceof FabricError && err.status === 404) return poll();
-      if (err instanceof FabricError && (err.status === 401 || err.status === 403)) {
-        session.signOut({ message: `${err.title}. Sign in again.` });
-      }
       throw err;
     }
   };

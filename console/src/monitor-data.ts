@@ -1,71 +1,65 @@
-import type { ExplainPage, ExplainRow } from "../../shared/src/contract/explain";
-import { ApiError, api, query } from "./api";
-import type { FactsPage, Match, Monitor, StoredFact, StreamRef } from "./types";
+import { FabricError } from "../../client/src/errors";
+import type { ExplainTarget } from "../../client/src/explain";
+import type { ExplainRow } from "../../shared/src/contract/explain";
+import type { FactKind } from "../../shared/src/facts";
+import { fabric } from "./fabric";
+import type { Match, Monitor, MonitorInput, StoredFact, StreamRef } from "./types";
 
 /**
- * The reads behind a monitor's page, each paged to the end (or to a cap that keeps a browser tab
- * responsive) with the routes' own cursors.
+ * The reads behind a monitor's page, through the client library's paging, each to the end (or to
+ * a cap that keeps a browser tab responsive).
  *
  * @example const facts = await streamFacts({ kind: "market_price", subject: { symbol: "BTC-USD" } });
  */
 export const CAPS = { facts: 20_000, matches: 5_000, explainRows: 3_000 } as const;
+const PAGE = 1000;
 
-export function monitorPath(monitorId: string): string {
-  return `/v1/monitors/${encodeURIComponent(monitorId)}`;
+export function readMonitor(monitorId: string): Promise<Monitor> {
+  return fabric.monitors.get(monitorId);
 }
 
-export async function readMonitor(monitorId: string): Promise<Monitor> {
-  return api<Monitor>("GET", monitorPath(monitorId));
-}
-
-export async function allMatches(monitorId: string, after?: string): Promise<Match[]> {
-  const out: Match[] = [];
-  let cursor = after;
-  while (out.length < CAPS.matches) {
-    const page = await api<{ matches: Match[] }>(
-      "GET",
-      `${monitorPath(monitorId)}/matches${query({ limit: 1000, after: cursor })}`,
-    );
-    out.push(...page.matches);
-    const last = page.matches[page.matches.length - 1];
-    if (page.matches.length < 1000 || !last) break;
-    cursor = last.matchId;
+/** The first `cap` items of a paged iterator (it fetches a page only when the loop gets there). */
+async function take<T>(items: AsyncIterable<T>, cap: number): Promise<T[]> {
+  const out: T[] = [];
+  for await (const item of items) {
+    out.push(item);
+    if (out.length >= cap) break;
   }
   return out;
 }
 
-export async function streamFacts(stream: StreamRef): Promise<StoredFact[]> {
-  const out: StoredFact[] = [];
-  let cursor: string | undefined;
-  do {
-    const page = await api<FactsPage>(
-      "GET",
-      `/v1/streams/${encodeURIComponent(stream.kind)}/facts${query({ ...stream.subject, limit: 1000, cursor })}`,
-    );
-    out.push(...page.facts);
-    cursor = page.nextCursor ?? undefined;
-  } while (cursor && out.length < CAPS.facts);
-  return out;
+export function allMatches(monitorId: string, after?: string): Promise<Match[]> {
+  return take(fabric.matches(monitorId, { pageSize: PAGE, ...(after ? { after } : {}) }), CAPS.matches);
+}
+
+export function streamFacts(stream: StreamRef): Promise<StoredFact[]> {
+  // The kind and subject come from a stored predicate, which the fabric validated.
+  const facts = fabric.streams.facts(stream.kind as FactKind, stream.subject as never, { pageSize: PAGE });
+  return take(facts, CAPS.facts);
 }
 
 /** An explain over the whole stored log, or `unavailable` when the fabric has no explain route yet. */
 export type ExplainResult = { rows: ExplainRow[]; truncated: boolean } | { unavailable: string };
 
-export async function explainAll(path: string, body: Record<string, unknown>): Promise<ExplainResult> {
+/** Explains a saved monitor (by id) or a definition not saved yet, page by page up to the cap. */
+export async function explainAll(target: ExplainTarget): Promise<ExplainResult> {
   const rows: ExplainRow[] = [];
   let cursor: string | undefined;
   try {
     do {
-      const page = await api<ExplainPage>("POST", path, { ...body, limit: 1000, ...(cursor ? { cursor } : {}) });
+      const range = { limit: PAGE, ...(cursor ? { cursor } : {}) };
+      const page =
+        typeof target === "string"
+          ? await fabric.explain(target, range)
+          : await fabric.explainDefinition(target, range);
       rows.push(...page.rows);
       cursor = page.nextCursor ?? undefined;
     } while (cursor && rows.length < CAPS.explainRows);
   } catch (err) {
     // A route this fabric does not serve yet answers 404 "No route …" (not a missing monitor).
-    if (err instanceof ApiError && (err.status === 404 || err.status === 405) && /route/i.test(err.message)) {
-      return {
-        unavailable: `This fabric has no ${path.startsWith("/v1/explain") ? "POST /v1/explain" : "explain"} route yet (${err.status}).`,
-      };
+    if (err instanceof FabricError && (err.status === 404 || err.status === 405) && /route/i.test(err.message)) {
+      const route = typeof target === "string" ? "explain" : "POST /v1/explain";
+      return { unavailable: `This fabric has no ${route} route yet (${err.status}).` };
     }
     throw err;
   }
@@ -73,7 +67,7 @@ export async function explainAll(path: string, body: Record<string, unknown>): P
 }
 
 /** The PUT body of a monitor: its definition without identity, version or state. */
-export function bodyOf(m: Monitor): Record<string, unknown> {
+export function bodyOf(m: Monitor): MonitorInput {
   const { monitorId: _id, version: _v, state: _s, status: _st, ...body } = m as Monitor & Record<string, unknown>;
-  return body;
+  return body as MonitorInput;
 }

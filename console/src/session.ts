@@ -1,7 +1,7 @@
 /**
  * The signed-in token, kept in sessionStorage only (gone when the tab closes), sent as a bearer
- * header and never put in a URL. `canWrite` is what the fabric answered to a harmless write probe
- * (see api.ts `probeWrite`): a read-only token gets no buttons that change anything.
+ * header and never put in a URL. `canWrite` is whether GET /v1/admin/whoami named the `write` scope
+ * at sign-in (pages/login.ts): a read-only token gets no buttons that change anything.
  *
  * @example session.signIn("dev-admin-token", true); session.token(); session.signOut();
  */

@@ -1,5 +1,6 @@
 import type { DeadLetterQueue, StoredFact } from "../../shared/src/contract/reads";
 
+export type { MonitorInput } from "../../client/src/types";
 /**
  * The shapes the console reads from the fabric's routes (as /openapi.json documents them), typed
  * once here; the explain shapes come from shared/src/contract/explain.ts.
@@ -9,6 +10,7 @@ export type {
   MatchRead as Match,
   MonitorRead as Monitor,
   MonitorState,
+  MonitorStatus,
   RebuildStatus,
   StoredFact,
 } from "../../shared/src/contract/reads";

@@ -1,5 +1,5 @@
 import { html, nothing, type TemplateResult } from "lit";
-import { ApiError } from "./api";
+import { FabricError } from "../../client/src/errors";
 
 /**
  * What every page shares: a page is a `view()` over its own state that calls `rerender()` when
@@ -28,9 +28,15 @@ export function rerender(): void {
   });
 }
 
+/** A fabric's refusal as a person reads it: the problem's title and detail, then each path and its fault. */
+function describe(err: FabricError): string {
+  const head = err.detail ? `${err.title}: ${err.detail}` : err.title;
+  return [head, ...err.errors.map((e) => `${e.path}: ${e.message}`)].join("\n");
+}
+
 /** A failure as a message a person can act on (never a blank page). */
 export function errorBox(err: unknown): TemplateResult {
-  const text = err instanceof ApiError ? err.describe() : err instanceof Error ? err.message : String(err);
+  const text = err instanceof FabricError ? describe(err) : err instanceof Error ? err.message : String(err);
   return html`<div class="error" role="alert">${text}</div>`;
 }
 

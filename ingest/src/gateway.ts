@@ -120,7 +120,8 @@ function withScopes(paths: Record<string, unknown>): void {
     if (path === "/v1/facts") continue;
     for (const [method, op] of Object.entries(item as Record<string, { security?: Record<string, string[]>[] }>)) {
       const bearer = op.security?.find((s) => "bearer" in s);
-      if (bearer) bearer.bearer = [scopeFor(method.toUpperCase(), path)];
+      const scope = scopeFor(method.toUpperCase(), path);
+      if (bearer) bearer.bearer = scope ? [scope] : [];
     }
   }
 }

@@ -12,13 +12,14 @@ import { controlPlaneApp } from "./runtime/http/control-plane-routes";
 import { openApiDocument } from "./runtime/http/openapi-doc";
 import { runtimeApp } from "./runtime/http/runtime-routes";
 import { wakeDeadLetterApp } from "./runtime/http/wake-dead-letter-routes";
+import { whoamiApp } from "./runtime/http/whoami-route";
 import { missingTables } from "./runtime/store/projections";
 
 /**
  * The monitor-runtime app: `/healthz`, `/openapi.json` (this Worker's part of the fabric's
  * document; ingest merges it), the registry (`/v1/monitors…`), the seed-000 admin contract
- * (`/v1/admin/control-plane/workflow-monitors/*`), enqueue-tick and the agent mirrors. Every route
- * but /healthz and /openapi.json takes the admin token.
+ * (`/v1/admin/control-plane/workflow-monitors/*`), enqueue-tick, the agent mirrors and
+ * `/v1/admin/whoami`. Every route but /healthz and /openapi.json takes the admin token.
  */
 export const app = new OpenAPIHono<{ Bindings: RuntimeEnv }>();
 app.onError(onError);
@@ -45,6 +46,7 @@ app.get("/openapi.json", (c) =>
       runtime: runtimeApp,
       wakeDeadLetters: wakeDeadLetterApp,
       matchStream: matchStreamApp,
+      whoami: whoamiApp,
     }),
   ),
 );
@@ -66,3 +68,4 @@ app.route("/", controlPlaneApp);
 app.route("/", runtimeApp);
 app.route("/", wakeDeadLetterApp);
 app.route("/", matchStreamApp);
+app.route("/", whoamiApp);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { adminTokens, scopeFor, scopesOf } from "../src/http/admin-scopes";
+import { adminIdentity, adminTokens, scopeFor, scopesOf, WHOAMI_PATH } from "../src/http/admin-scopes";
 
 describe("admin scopes", () => {
   it("maps each route family to the scope it needs", () => {
@@ -15,6 +15,22 @@ describe("admin scopes", () => {
     expect(scopeFor("POST", "/v1/admin/dead-letters/facts/x/replay")).toBe("write");
     expect(scopeFor("POST", "/v1/admin/control-plane/workflow-monitors/tick")).toBe("control-plane");
     expect(scopeFor("POST", "/api/workflow-monitors/enqueue-tick")).toBe("control-plane");
+  });
+
+  it("lets any admin token ask whoami (no scope), but only to read it", () => {
+    expect(scopeFor("GET", WHOAMI_PATH)).toBeNull();
+    expect(scopeFor("POST", WHOAMI_PATH)).toBe("write");
+    expect(scopeFor("GET", `${WHOAMI_PATH}/x`)).toBe("read");
+  });
+
+  it("names a listed token by its entry's name, and the admin secret by none", async () => {
+    const env = {
+      ADMIN_AUTH_SECRET_TOKEN: "the-admin-secret-token",
+      ADMIN_TOKENS: JSON.stringify([{ token: "a-named-read-token-1", scopes: ["read"], name: "ops-dashboard" }]),
+    };
+    expect(await adminIdentity("a-named-read-token-1", env)).toEqual({ scopes: ["read"], name: "ops-dashboard" });
+    expect(await adminIdentity("the-admin-secret-token", env)).toEqual({ scopes: ["read", "write", "control-plane"] });
+    expect(await adminIdentity("a-named-read-token-2", env)).toBeNull();
   });
 
   it("gives the admin secret every scope, a listed token its own, and anything else none", async () => {

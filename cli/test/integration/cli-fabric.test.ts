@@ -115,6 +115,18 @@ describe("fabric, the CLI, against the local fabric", () => {
     ]);
   }, 120_000);
 
+  it("whoami says what the token may do: read-only for the read token, every scope for the admin token", async () => {
+    const read = await fabric(["whoami", "--json"], { FABRIC_TOKEN: "dev-read-token-local" });
+    expect(read).toMatchObject({ code: 0, stderr: "" });
+    expect(JSON.parse(read.stdout)).toEqual({ scopes: ["read"] });
+    const admin = await fabric(["whoami"]);
+    expect(admin.code).toBe(0);
+    for (const scope of ["read", "write", "control-plane"]) expect(admin.stdout).toMatch(new RegExp(`│ ${scope} +│`));
+    const bad = await fabric(["whoami"], { FABRIC_TOKEN: "not-a-token" });
+    expect(bad.code).toBe(1);
+    expect(bad.stderr).toContain("hint: set FABRIC_TOKEN or --token");
+  }, 60_000);
+
   it("a bad token exits 1 with the hint; a read-only token names the scope it lacks", async () => {
     const bad = await fabric(["stats"], { FABRIC_TOKEN: "not-a-token" });
     expect(bad.code).toBe(1);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { cli, match } from "./harness";
+import { cli, match, problem } from "./harness";
 
 describe("reads", () => {
   it("matches --limit stops after that many, paging with after", async () => {
@@ -31,6 +31,22 @@ describe("reads", () => {
     expect(url.pathname).toBe("/v1/streams/market_price/facts");
     expect(url.searchParams.get("symbol")).toBe("BTC-USD");
     expect((await cli(["streams", "facts", "market_price"])).code).toBe(2);
+  });
+
+  it("whoami asks GET /v1/admin/whoami: --json prints the answer, people get each scope and what it allows", async () => {
+    const j = await cli(["whoami", "--json"], () => Response.json({ scopes: ["read", "write"] }));
+    expect(j).toMatchObject({ code: 0, err: "" });
+    expect(JSON.parse(j.out)).toEqual({ scopes: ["read", "write"] });
+    expect(j.calls.map((c) => `${c.method} ${c.url} ${c.headers.authorization}`)).toEqual([
+      "GET http://fabric.test/v1/admin/whoami Bearer admin-t",
+    ]);
+    const h = await cli(["whoami"], () => Response.json({ scopes: ["read"], name: "ops" }));
+    expect(h.out).toMatch(/^token ops\n/);
+    expect(h.out).toMatch(/│ read +│ every GET/);
+    expect(h.out).not.toContain("write");
+    const bad = await cli(["whoami"], () => problem(401));
+    expect(bad).toMatchObject({ code: 1, out: "" });
+    expect(bad.err).toContain("hint: set FABRIC_TOKEN or --token");
   });
 
   it("stats flattens into a key/value table; dead letters list and replay", async () => {

@@ -168,6 +168,7 @@ describe("errors", () => {
       ["facts", "push"],
       ["streams", "facts"],
       ["stats"],
+      ["whoami"],
       ["rebuild"],
       ["dead-letters", "list"],
       ["dead-letters", "replay"],

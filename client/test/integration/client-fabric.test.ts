@@ -1,5 +1,5 @@
 import { describe, expect, inject, it } from "vitest";
-import { FabricClient, FabricError, type Match, price } from "../../src/index";
+import { AdminClient, FabricClient, FabricError, type Match, price } from "../../src/index";
 
 /**
  * The client against the real local fabric (`npm run dev`, the "readme" project's shared one):
@@ -74,6 +74,16 @@ describe("client against the local fabric", () => {
     for await (const m of fabric.monitors.list({ ownerUserId: "u-client-it" })) mine.push(m.monitorId);
     expect(mine).toContain(monitorId);
   }, 60_000);
+
+  it("admin.whoami names each token's scopes; a bad token is a 401 that onRefused hears", async () => {
+    expect(await fabric.admin.whoami()).toEqual({ scopes: ["read", "write", "control-plane"] });
+    const reader = new AdminClient({ baseUrl: base, token: "dev-read-token-local" });
+    expect(await reader.admin.whoami()).toEqual({ scopes: ["read"] });
+    const heard: number[] = [];
+    const stranger = new AdminClient({ baseUrl: base, token: "not-a-token", onRefused: (e) => heard.push(e.status) });
+    await expect(stranger.admin.whoami()).rejects.toMatchObject({ status: 401, code: "unauthorized" });
+    expect(heard).toEqual([401]);
+  });
 
   it("answers a refused monitor with a FabricError carrying errors[]", async () => {
     const err = await fabric.monitors

@@ -1,5 +1,5 @@
 import { html } from "lit";
-import { api } from "../api";
+import { fabric } from "../fabric";
 import { session } from "../session";
 import { DEAD_LETTER_QUEUES, type DeadLetter, type DeadLetterQueue } from "../types";
 import { act, maybeError, type Page, rerender, time } from "../ui";
@@ -19,9 +19,7 @@ export function deadLettersPage(): Page {
       async () => {
         await Promise.all(
           DEAD_LETTER_QUEUES.map(async (q) => {
-            rows[q] = (
-              await api<{ deadLetters: DeadLetter[] }>("GET", `/v1/admin/dead-letters/${q}?limit=1000`)
-            ).deadLetters;
+            rows[q] = (await fabric.deadLetters.list(q, { limit: 1000 })) as DeadLetter[];
           }),
         );
         rerender();
@@ -36,7 +34,7 @@ export function deadLettersPage(): Page {
     act(
       async () => {
         error = undefined;
-        await api("POST", `/v1/admin/dead-letters/${q}/${encodeURIComponent(id)}/replay`);
+        await fabric.deadLetters.replay(q, id);
         done = `Replayed ${id} to queue ${q}.`;
         load();
       },

@@ -1,11 +1,13 @@
 import { html } from "lit";
-import { probeWrite } from "../api";
+import { FabricError } from "../../../client/src/errors";
+import { whoami } from "../fabric";
 import { type SignOutReason, session } from "../session";
 import { rerender } from "../ui";
 
 /**
- * The sign-in prompt: the token is typed once, checked against the fabric (a read, then a
- * harmless write probe that tells a read-only token apart), and kept in sessionStorage.
+ * The sign-in prompt: the token is typed once, asked what it may do (GET /v1/admin/whoami: a token
+ * that may not read is refused here, one without `write` gets no buttons that change anything),
+ * and kept in sessionStorage.
  */
 let failure = "";
 let busy = false;
@@ -15,11 +17,14 @@ async function signIn(token: string): Promise<void> {
   failure = "";
   rerender();
   try {
-    const access = await probeWrite(token);
-    if (access === "refused") failure = "The fabric refused this token (wrong, expired, or it may not read).";
-    else session.signIn(token, access === "write");
+    const { scopes } = await whoami(token);
+    if (scopes.includes("read")) session.signIn(token, scopes.includes("write"));
+    else failure = `This token may not read (it holds ${scopes.join(", ")}); the console needs the read scope.`;
   } catch (err) {
-    failure = `The fabric did not answer: ${String(err)}`;
+    failure =
+      err instanceof FabricError && err.status === 401
+        ? "The fabric refused this token (wrong or expired)."
+        : `The fabric did not answer: ${err instanceof FabricError ? `${err.title}: ${err.detail}` : String(err)}`;
   } finally {
     busy = false;
     rerender();

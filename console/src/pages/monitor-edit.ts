@@ -1,9 +1,9 @@
 import { html, nothing } from "lit";
 import type { ExplainRow } from "../../../shared/src/contract/explain";
-import { api } from "../api";
-import { bodyOf, explainAll, monitorPath } from "../monitor-data";
+import { fabric } from "../fabric";
+import { bodyOf, explainAll } from "../monitor-data";
 import { session } from "../session";
-import type { Monitor } from "../types";
+import type { Monitor, MonitorInput } from "../types";
 import { act, maybeError, rerender } from "../ui";
 
 type Pending = { label: string; run: () => Promise<void> } | undefined;
@@ -83,8 +83,9 @@ export class MonitorEditor {
     </div>`;
   }
 
-  private parsed(): Record<string, unknown> {
-    return JSON.parse(this.text) as Record<string, unknown>;
+  /** The definition as typed, sent as it is: the fabric validates it and names each fault. */
+  private parsed(): MonitorInput {
+    return JSON.parse(this.text) as MonitorInput;
   }
 
   private preview(): void {
@@ -93,7 +94,7 @@ export class MonitorEditor {
     rerender();
     act(
       async () => {
-        const result = await explainAll("/v1/explain", { monitor: this.parsed() });
+        const result = await explainAll(this.parsed());
         if ("unavailable" in result) {
           this.note = `${result.unavailable} Preview needs it; Save still works.`;
           this.drawPreview([]);
@@ -111,14 +112,14 @@ export class MonitorEditor {
     );
   }
 
-  private async put(body: Record<string, unknown>): Promise<void> {
-    await api("PUT", monitorPath(this.monitorId), body);
+  private async put(body: MonitorInput): Promise<void> {
+    await fabric.monitors.put(this.monitorId, body);
     this.note = "Saved.";
     await this.reload();
   }
 
   private async remove(): Promise<void> {
-    await api("DELETE", monitorPath(this.monitorId));
+    await fabric.monitors.delete(this.monitorId);
     location.hash = "#/monitors";
   }
 }

@@ -3,7 +3,7 @@ import type { ExplainRow } from "../../../shared/src/contract/explain";
 import { type Level, StreamChart } from "../charts/stream-chart";
 import { explainLanes } from "../explain-lanes";
 import { followMatches } from "../live-matches";
-import { allMatches, type ExplainResult, explainAll, monitorPath, readMonitor, streamFacts } from "../monitor-data";
+import { allMatches, type ExplainResult, explainAll, readMonitor, streamFacts } from "../monitor-data";
 import { conditionsOf, levelsOf, streamKeyOf, streamsOf } from "../predicate-view";
 import type { Match, Monitor } from "../types";
 import { count, errorBox, maybeError, type Page, rerender, time } from "../ui";
@@ -92,7 +92,7 @@ export function monitorPage(monitorId: string): Page {
     explain = undefined;
     explainError = undefined;
     try {
-      explain = await explainAll(`${monitorPath(monitorId)}/explain`, {});
+      explain = await explainAll(monitorId);
     } catch (err) {
       explainError = err;
     }

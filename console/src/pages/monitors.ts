@@ -1,12 +1,24 @@
 import { html } from "lit";
-import { api, query } from "../api";
+import type { MonitorFilters } from "../../../client/src/admin";
+import { fabric } from "../fabric";
 import { followMatches } from "../live-matches";
-import { monitorPath } from "../monitor-data";
 import { conditionsOf, streamKeyOf } from "../predicate-view";
-import type { Monitor } from "../types";
+import type { Monitor, MonitorStatus } from "../types";
 import { act, count, maybeError, monitorHref, type Page, rerender, time } from "../ui";
 
 type Filters = { workflowId: string; ownerUserId: string; stream: string; enabled: string; status: string };
+
+/** The form's filters as the client takes them (an empty field filters nothing), 100 a page. */
+function filterQuery(f: Filters): MonitorFilters {
+  return {
+    pageSize: 100,
+    ...(f.workflowId ? { workflowId: f.workflowId } : {}),
+    ...(f.ownerUserId ? { ownerUserId: f.ownerUserId } : {}),
+    ...(f.stream ? { stream: f.stream } : {}),
+    ...(f.enabled ? { enabled: f.enabled === "true" } : {}),
+    ...(f.status ? { status: f.status as MonitorStatus } : {}),
+  };
+}
 
 /**
  * The monitors list: the registry's filters (workflow, owner, stream, enabled) go to
@@ -30,10 +42,7 @@ export function monitorsPage(): Page {
         loading = true;
         error = undefined;
         rerender();
-        const page = await api<{ monitors: Monitor[]; nextCursor: string | null }>(
-          "GET",
-          `/v1/monitors${query({ ...filters, limit: 100, cursor: more ? (nextCursor ?? undefined) : undefined })}`,
-        );
+        const page = await fabric.monitors.page(filterQuery(filters), more ? (nextCursor ?? undefined) : undefined);
         monitors = more ? [...monitors, ...page.monitors] : page.monitors;
         nextCursor = page.nextCursor;
         loading = false;
@@ -54,7 +63,8 @@ export function monitorsPage(): Page {
       monitorId,
       setTimeout(() => {
         pending.delete(monitorId);
-        api<Monitor>("GET", monitorPath(monitorId))
+        fabric.monitors
+          .get(monitorId)
           .then((fresh) => {
             monitors = monitors.map((m) => (m.monitorId === monitorId ? fresh : m));
             rerender();

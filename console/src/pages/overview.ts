@@ -1,6 +1,6 @@
 import { html } from "lit";
-import { api } from "../api";
 import { RateChart } from "../charts/rate-chart";
+import { fabric } from "../fabric";
 import { DEAD_LETTER_QUEUES, type FabricStats } from "../types";
 import { age, count, maybeError, type Page, rerender } from "../ui";
 
@@ -21,7 +21,7 @@ export function overviewPage(): Page {
 
   const poll = async () => {
     try {
-      stats = await api<FabricStats>("GET", "/v1/admin/stats");
+      stats = await fabric.admin.stats<FabricStats>();
       error = undefined;
       const now = Date.now();
       const sample = { at: now, facts: stats.totals.factsApplied, matches: stats.totals.matches };

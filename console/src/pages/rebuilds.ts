@@ -1,6 +1,6 @@
 import { html } from "lit";
 import { ifDefined } from "lit/directives/if-defined.js";
-import { api } from "../api";
+import { fabric } from "../fabric";
 import { session } from "../session";
 import type { RebuildStatus } from "../types";
 import { act, count, maybeError, type Page, rerender, time } from "../ui";
@@ -26,7 +26,7 @@ export function rebuildsPage(): Page {
   const refresh = async () => {
     for (const id of ids) {
       if (status.get(id)?.status === "complete" || status.get(id)?.status === "failed") continue;
-      status.set(id, await api<RebuildStatus>("GET", `/v1/admin/projections/rebuild/${encodeURIComponent(id)}`));
+      status.set(id, await fabric.admin.rebuildStatus(id));
     }
     rerender();
   };
@@ -40,9 +40,7 @@ export function rebuildsPage(): Page {
     act(async () => {
       confirming = false;
       error = undefined;
-      const { rebuildId } = await api<{ rebuildId: string }>("POST", "/v1/admin/projections/rebuild", {
-        projections: ["all"],
-      });
+      const { rebuildId } = await fabric.admin.startRebuild(["all"]);
       remember(rebuildId);
       await refresh();
     }, onError);

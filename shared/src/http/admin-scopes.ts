@@ -7,9 +7,10 @@ import { tokensEqual } from "../auth";
  * backtests, dead-letter replays, rebuilds). `control-plane`: the seed-000 routes
  * (`/v1/admin/control-plane/…`) and enqueue-tick (`/api/…`), which the platform and the matcher
  * call. ADMIN_AUTH_SECRET_TOKEN holds every scope; ADMIN_TOKENS (a secret, a JSON list like
- * PRODUCER_TOKENS) adds tokens that hold only some.
+ * PRODUCER_TOKENS) adds tokens that hold only some. `GET /v1/admin/whoami` needs no scope: any
+ * admin token may ask what it holds (a control-plane token too, which may read nothing else).
  *
- * @example scopeFor("PUT", "/v1/monitors/m1") // "write"
+ * @example scopeFor("PUT", "/v1/monitors/m1") // "write"; scopeFor("GET", WHOAMI_PATH) // null
  */
 export const ADMIN_SCOPES = ["read", "write", "control-plane"] as const;
 export type AdminScope = (typeof ADMIN_SCOPES)[number];
@@ -19,8 +20,12 @@ export type AdminBindings = { ADMIN_AUTH_SECRET_TOKEN?: string; ADMIN_TOKENS?: s
 /** Explain's routes (also as the OpenAPI document writes them, `{monitorId}`). */
 const EXPLAIN_PATH = /^\/v1\/(monitors\/[^/]+\/)?explain$/;
 
-/** The scope a request needs. */
-export function scopeFor(method: string, path: string): AdminScope {
+/** The route that answers which scopes the caller's token holds. */
+export const WHOAMI_PATH = "/v1/admin/whoami";
+
+/** The scope a request needs, or null when any admin token may make it. */
+export function scopeFor(method: string, path: string): AdminScope | null {
+  if (path === WHOAMI_PATH && (method === "GET" || method === "HEAD")) return null;
   if (path.startsWith("/v1/admin/control-plane/") || path.startsWith("/api/")) return "control-plane";
   if (method === "POST" && EXPLAIN_PATH.test(path)) return "read";
   return method === "GET" || method === "HEAD" ? "read" : "write";
@@ -58,14 +63,24 @@ export function adminTokens(raw: string | undefined): AdminToken[] {
   return list;
 }
 
+/** What a presented admin token is: its scopes, and the name its ADMIN_TOKENS entry gives it, if any. */
+export type AdminIdentity = { scopes: readonly AdminScope[]; name?: string };
+
 /**
- * The scopes a presented token holds, or null when it is no admin token. Every configured token
+ * The identity of a presented token, or null when it is no admin token. Every configured token
  * is compared (in constant time), so the time taken does not say which one matched.
  */
-export async function scopesOf(presented: string, env: AdminBindings): Promise<readonly AdminScope[] | null> {
-  let scopes: readonly AdminScope[] | null = null;
-  if (env.ADMIN_AUTH_SECRET_TOKEN && (await tokensEqual(presented, env.ADMIN_AUTH_SECRET_TOKEN))) scopes = ADMIN_SCOPES;
+export async function adminIdentity(presented: string, env: AdminBindings): Promise<AdminIdentity | null> {
+  let identity: AdminIdentity | null = null;
+  if (env.ADMIN_AUTH_SECRET_TOKEN && (await tokensEqual(presented, env.ADMIN_AUTH_SECRET_TOKEN)))
+    identity = { scopes: ADMIN_SCOPES };
   for (const entry of adminTokens(env.ADMIN_TOKENS))
-    if ((await tokensEqual(presented, entry.token)) && scopes === null) scopes = entry.scopes;
-  return scopes;
+    if ((await tokensEqual(presented, entry.token)) && identity === null)
+      identity = { scopes: entry.scopes, ...(entry.name ? { name: entry.name } : {}) };
+  return identity;
+}
+
+/** The scopes a presented token holds, or null when it is no admin token. */
+export async function scopesOf(presented: string, env: AdminBindings): Promise<readonly AdminScope[] | null> {
+  return (await adminIdentity(presented, env))?.scopes ?? null;
 }

@@ -21,7 +21,7 @@ export function requireAdmin<E extends { Bindings: AdminBindings }>(): Middlewar
       });
     }
     const needed = scopeFor(c.req.method, c.req.path);
-    if (!scopes.includes(needed)) {
+    if (needed !== null && !scopes.includes(needed)) {
       throw new ProblemError(
         problem(
           "forbidden",
