@@ -66,7 +66,10 @@ export function registerIngestDocs(app: Pick<OpenAPIHono, "openAPIRegistry">): v
         },
       },
       400: { description: "Invalid batch (errors name each path)", content: problemContent },
-      401: { description: "Missing or invalid producer token, or (a producer that signs) push signature", content: problemContent },
+      401: {
+        description: "Missing or invalid producer token, or (a producer that signs) push signature",
+        content: problemContent,
+      },
       403: { description: "A kind this producer may not push", content: problemContent },
       413: { description: "Over 1000 facts or 1 MiB", content: problemContent },
       415: { description: "Not JSON or msgpack", content: problemContent },
