@@ -82,6 +82,58 @@ describe("explain routes", () => {
     expect((await call("GET", "/v1/monitors/draft")).status).toBe(404);
   });
 
+  it("previews a draft reading a stream of another shard: reads it there, fires where the ratio crosses", async () => {
+    // A ratio: XRAT-A's price against 0.05 × XRAT-B's, two streams homed on two different shards.
+    const ref = (symbol: string) => ({ kind: "market_price", subject: { symbol } }) as const;
+    const keyOf = (symbol: string) => `market_price:${symbol}`;
+    const owner = (symbol: string) => shardOf(keyOf(symbol), shardCount(renv));
+    expect(owner("XRAT-A")).not.toBe(owner("XRAT-B"));
+    const fact = (symbol: string, n: number, price: number): AcceptedFact => ({
+      ...ref(symbol),
+      data: { price },
+      observedAt: T0 + n * 60_000,
+      eventId: `01XRATIO${String(n).padStart(18, "0")}`,
+      producerId: "test",
+      receivedAt: T0,
+      streamKey: keyOf(symbol),
+    });
+    const shard = (symbol: string) => renv.SHARDS.get(renv.SHARDS.idFromName(shardName(owner(symbol))));
+    await shard("XRAT-A").applyFacts([fact("XRAT-A", 2, 90), fact("XRAT-A", 4, 70), fact("XRAT-A", 5, 85)]);
+    await shard("XRAT-B").applyFacts([fact("XRAT-B", 1, 2000), fact("XRAT-B", 3, 1600), fact("XRAT-B", 6, 1800)]);
+    const ratio = {
+      ...body,
+      monitorId: "draft-ratio",
+      predicate: {
+        stream: ref("XRAT-A"),
+        field: "price",
+        op: "crosses_above",
+        value: { stream: ref("XRAT-B"), field: "price", times: 0.05 },
+      },
+    };
+    const res = await post("/v1/explain", { monitor: ratio });
+    expect(res.status).toBe(200);
+    const page = res.json as unknown as ExplainPage;
+    // Both streams' facts, merged by eventId; d = A − 0.05 × B: none, −10, +10, −10, +5, −5.
+    expect(page.rows.map((r) => r.observedAt)).toEqual([1, 2, 3, 4, 5, 6].map((n) => T0 + n * 60_000));
+    expect(page.rows.map((r) => r.decision.outcome)).toEqual([
+      "false",
+      "false",
+      "matched",
+      "false",
+      "matched",
+      "false",
+    ]);
+    const paged: unknown[] = [];
+    let cursor: string | undefined;
+    do {
+      const p = (await post("/v1/explain", { monitor: ratio, limit: 4, ...(cursor ? { cursor } : {}) }))
+        .json as unknown as ExplainPage;
+      paged.push(...p.rows);
+      cursor = p.nextCursor ?? undefined;
+    } while (cursor);
+    expect(paged).toEqual(page.rows);
+  });
+
   it("answers 404 for an unknown monitor and 400 saying how to fix bad input", async () => {
     const unknown = await post("/v1/monitors/nobody/explain", {});
     expect(unknown.status).toBe(404);
