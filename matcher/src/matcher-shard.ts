@@ -91,9 +91,9 @@ export class MatcherShard extends DurableObject<MatcherEnv> implements MatcherSh
 
   /**
    * Reads the log in chunks and stops once the page is full; a page by cursor continues the replay
-   * the previous page left in memory when it is still there (explain-cached.ts). Streams of `pull`
-   * this shard holds no fact of are read from their owners by RPC, chunk by chunk, and merged with
-   * this log (explain-merged.ts). The facts table exists once the core is up.
+   * the previous page left in memory when it is still there (explain-cached.ts). The streams of
+   * `pull` (a draft's, that this shard does not follow) are read from their owners by RPC, chunk by
+   * chunk, and merged with this log (explain-merged.ts). The facts table exists once the core is up.
    */
   async explain(
     def: MonitorDefinition,

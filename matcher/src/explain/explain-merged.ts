@@ -15,9 +15,6 @@ export type LogReader = {
   start(streamKeys: string[]): number | Promise<number>;
 };
 
-/** The home shard's own log, which can also say whether it holds any fact of a stream. */
-export type HomeLogReader = LogReader & { holds(streamKey: string): boolean };
-
 /**
  * One log an explain merges: `key` names it and `start` is the position of its first stored fact
  * (both part of a cached replay's key: a prune at a log's start retires replays begun before it).
@@ -29,20 +26,19 @@ export type LogSource = {
 };
 
 /**
- * The logs a home shard's explain reads: first its own log (the streams it holds, in its log order),
- * then each stream of `pull` it holds no fact of, read from its owner. A stream the home holds any
- * fact of (a saved monitor on the home follows it, so its history was copied in and its live facts
- * are routed here too) is read from the home's log, as a saved monitor would read it.
+ * The logs a home shard's explain reads: first its own log (its streams, and those it follows, in
+ * its log order), then each stream of `pull` (streams the home does not follow now; any copy it
+ * kept from a follower since removed is left aside), read from its owner.
  *
- * @example await explainSources(home, ["market_price:ETH-USD", "market_price:BTC-USD"], place.followed, ownerOf)
+ * @example await explainSources(home, ["market_price:ETH-USD", "market_price:BTC-USD"], pull, ownerOf)
  */
 export async function explainSources(
-  home: HomeLogReader,
+  home: LogReader,
   streamKeys: string[],
   pull: readonly PulledStream[],
   ownerOf: (shard: number) => LogReader,
 ): Promise<LogSource[]> {
-  const pulled = pull.filter((p) => streamKeys.includes(p.streamKey) && !home.holds(p.streamKey));
+  const pulled = pull.filter((p) => streamKeys.includes(p.streamKey));
   const local = streamKeys.filter((k) => !pulled.some((p) => p.streamKey === k));
   const sources: LogSource[] = [
     {

@@ -1,6 +1,6 @@
 import type { LogEntry } from "../../../shared/src/contract/shard-rpc";
 import type { AcceptedFact } from "../../../shared/src/facts";
-import type { HomeLogReader } from "../explain/explain-merged";
+import type { LogReader } from "../explain/explain-merged";
 
 /** Facts read per statement: large enough to amortise a statement, small enough to stop early cheaply. */
 const CHUNK_ROWS = 2000;
@@ -75,29 +75,10 @@ export function loggedChunk(sql: SqlStorage, streamKeys: string[], afterSeq: num
   return out;
 }
 
-/**
- * Whether the log holds any fact of a stream, without scanning it: a checkpoint segment names the
- * stream (a segment outlives pruning only while its last fact is kept), or a fact since the last
- * checkpoint does (at most CHECKPOINT_FACTS rows).
- */
-export function holdsStream(sql: SqlStorage, streamKey: string): boolean {
-  return (
-    sql
-      .exec<{ held: number }>(
-        `SELECT EXISTS (SELECT 1 FROM stream_segments WHERE stream_key = ?1)
-             OR EXISTS (SELECT 1 FROM facts WHERE seq > COALESCE((SELECT seq FROM checkpoint WHERE id = 0), 0)
-                          AND stream_key = ?1) AS held`,
-        streamKey,
-      )
-      .one().held === 1
-  );
-}
-
 /** This shard's own log as an explain reads it (explain-merged.ts). */
-export function sqliteLogReader(sql: SqlStorage): HomeLogReader {
+export function sqliteLogReader(sql: SqlStorage): LogReader {
   return {
     read: (streamKeys, afterSeq, limit) => loggedChunk(sql, streamKeys, afterSeq, limit),
     start: (streamKeys) => firstLoggedSeq(sql, streamKeys),
-    holds: (streamKey) => holdsStream(sql, streamKey),
   };
 }

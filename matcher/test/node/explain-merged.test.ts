@@ -4,7 +4,7 @@ import type { ExplainRange, ExplainRow } from "../../../shared/src/contract/expl
 import type { LogEntry } from "../../../shared/src/contract/shard-rpc";
 import type { AcceptedFact } from "../../../shared/src/facts";
 import { ExplainCache } from "../../src/explain/explain-cache";
-import { explainMerged, explainSources, type HomeLogReader, type LogSource } from "../../src/explain/explain-merged";
+import { explainMerged, explainSources, type LogReader, type LogSource } from "../../src/explain/explain-merged";
 import { explainPage } from "../../src/explain/explain-page";
 import { mergeLogs } from "../../src/explain/fact-merge";
 import { buildOps, definition, factStepArb, monitorBodyArb, runs, STREAMS } from "./arbitraries";
@@ -137,29 +137,25 @@ describe("a draft's explain over several shards' logs (explain-merged.ts)", () =
   });
 });
 
-describe("which streams a draft's explain pulls (explainSources)", () => {
-  const home = (held: string[]): HomeLogReader => ({
-    read: () => [],
-    start: (keys) => (keys.some((k) => held.includes(k)) ? 1 : 0),
-    holds: (key) => held.includes(key),
-  });
+describe("which logs a draft's explain reads (explainSources)", () => {
+  const home: LogReader = { read: () => [], start: (keys) => (keys.length ? 1 : 0) };
   const owners: number[] = [];
   const ownerOf = (n: number) => {
     owners.push(n);
     return { read: () => [], start: () => 7 };
   };
 
-  it("pulls a followed stream the home holds no fact of, from its owner, and reads the rest from the home", async () => {
-    const sources = await explainSources(home(["a"]), ["a", "b"], [{ streamKey: "b", owner: 3 }], ownerOf);
+  it("reads each stream of pull from its owner, and every other stream from the home's log", async () => {
+    const sources = await explainSources(home, ["a", "b", "c"], [{ streamKey: "b", owner: 3 }], ownerOf);
     expect(sources.map((s) => [s.key, s.start])).toEqual([
-      ['["a"]', 1],
+      ['["a","c"]', 1],
       ["3/b", 7],
     ]);
     expect(owners).toEqual([3]);
   });
 
-  it("reads a followed stream the home already holds (a saved monitor there follows it) from the home", async () => {
-    const sources = await explainSources(home(["a", "b"]), ["a", "b"], [{ streamKey: "b", owner: 3 }], ownerOf);
+  it("reads everything from the home's log when nothing is to be pulled (streams it follows, saved monitors)", async () => {
+    const sources = await explainSources(home, ["a", "b"], [], ownerOf);
     expect(sources.map((s) => s.key)).toEqual(['["a","b"]']);
   });
 });

@@ -94,12 +94,22 @@ describe("a draft's explain reads streams of other shards", () => {
     expect(alone.matched).toBe(0);
   });
 
-  it("reads a stream from the home's own log once the home holds it (a saved monitor there follows it)", async () => {
+  it("ignores a copy the home keeps of a pulled stream: reads it from its owner, merged", async () => {
+    const def = ratioDraft("draft-ratio-stale");
+    await shard(2).applyFacts(aFacts);
+    await shard(3).applyFacts(bFacts);
+    await shard(2).importFacts(bFacts.slice(0, 1)); // a copy frozen when a follower went away
+    const page = await pageOf(def, { limit: 100 });
+    expect(page.rows.map((r) => r.eventId.slice(-1))).toEqual(["1", "2", "3", "4", "5", "6"]);
+    expect(page.matched).toBe(2);
+  });
+
+  it("reads a stream it is not told to pull from its own log (the home follows it for a saved monitor)", async () => {
     const def = ratioDraft("draft-ratio-held");
     await shard(2).applyFacts(aFacts); // a repeat when the test above ran: changes nothing
     // The history a saved monitor's registration copies in: appended after the home's own facts.
     await shard(2).importFacts(bFacts);
-    const page = await pageOf(def, { limit: 100 });
+    const page = await pageOf(def, { limit: 100 }, false);
     const homeLog = explainPage(def, [...aFacts, ...bFacts], { limit: 100 });
     expect("page" in homeLog && homeLog.page.rows).toEqual(page.rows);
     // In that log order every A fact comes before any B fact: it fires at B's 1600 only.

@@ -1,8 +1,9 @@
 import { createRoute, OpenAPIHono, z } from "@hono/zod-openapi";
 import type { ExplainRange } from "../../../shared/src/contract/explain";
 import { decodeExplainCursor } from "../../../shared/src/contract/explain-cursor";
-import { placementOf } from "../../../shared/src/contract/placement";
-import { shardCount, shardName } from "../../../shared/src/contract/topology";
+import { type Placement, placementOf } from "../../../shared/src/contract/placement";
+import type { PulledStream } from "../../../shared/src/contract/shard-rpc";
+import { ROUTES_NAME, shardCount, shardName } from "../../../shared/src/contract/topology";
 import { ADMIN_PROBLEMS, docSchema, problemResponse } from "../../../shared/src/http/openapi-docs";
 import { validationHook } from "../../../shared/src/http/validation-hook";
 import { type MonitorDefinition, MonitorIdSchema } from "../../../shared/src/monitor";
@@ -19,8 +20,8 @@ import { ExplainDefinitionBody, ExplainPageSchema, ExplainRangeBody } from "./ex
  * saved monitor (`/v1/monitors/{id}/explain`) or a definition not saved yet (`/v1/explain`: "would
  * it have fired, and when"). Both only read, so a `read` token may call them (admin-scopes.ts).
  * A definition not saved reads every stream it reads: the home shard's own log, plus each stream
- * another shard owns that the home holds no copy of (no saved monitor there follows it), read from
- * its owner chunk by chunk and merged in one order: each stream in its owner's log order, and
+ * another shard owns that the home does not follow (for a saved monitor there), read from its
+ * owner chunk by chunk and merged in one order: each stream in its owner's log order, and
  * between streams the fact with the smaller eventId (accepted first) first, as if the monitor had
  * been saved before those facts were accepted (matcher/src/explain/fact-merge.ts).
  */
@@ -73,7 +74,7 @@ explainApp.openapi(
     description:
       "Replays the definition over the stored facts of every stream it reads, also streams whose home is " +
       "another matcher shard (for example the other side of a relative condition): those are read from " +
-      "their owner shard and merged with the home shard's facts in one order, each stream in the order " +
+      "their owner shard (or from the home's copy while a saved monitor there follows them) and merged with the home shard's facts in one order, each stream in the order " +
       "its shard applied it and, between streams, the fact accepted first (smaller eventId) first, as if " +
       "the monitor had been saved before those facts were accepted. Saved, the monitor evaluates facts " +
       "in the order they reach its home shard, which for facts pushed one after another is that same " +
@@ -130,9 +131,10 @@ async function rangeOf<T extends typeof ExplainRangeBody | typeof ExplainDefinit
 }
 
 /**
- * Replays on the monitor's home shard. A draft also names the streams other shards own, so the
- * home reads from their owners those it holds no fact of; a saved monitor's home already holds
- * every stream it reads (seeded at registration, then routed live), read as it was applied there.
+ * Replays on the monitor's home shard. A saved monitor's home follows every stream it reads
+ * (seeded at registration, then routed live): read as it was applied there. A draft's home reads
+ * from their owners the streams other shards own that it does not follow now (per the follower
+ * table; a copy it kept from a follower since removed is frozen, so it is not used).
  */
 async function explainOnHome(env: RuntimeEnv, def: MonitorDefinition, range: ExplainRange, kind: "saved" | "draft") {
   const place = placementOf(def, shardCount(env));
@@ -144,10 +146,18 @@ async function explainOnHome(env: RuntimeEnv, def: MonitorDefinition, range: Exp
     ...(limit === undefined ? {} : { limit }),
     ...(cursor === undefined ? {} : { cursor }),
   };
-  const out =
-    kind === "draft" && place.followed.length > 0
-      ? await home.explain(def, place.streams, window, place.followed)
-      : await home.explain(def, place.streams, window);
+  const pull = kind === "draft" ? await notFollowed(env, place) : [];
+  const out = pull.length
+    ? await home.explain(def, place.streams, window, pull)
+    : await home.explain(def, place.streams, window);
   if ("badCursor" in out) fail("validation", `${out.badCursor}; omit cursor to start from the beginning`);
   return out.page;
+}
+
+/** The streams of another shard that the home does not follow now. */
+async function notFollowed(env: RuntimeEnv, place: Placement): Promise<PulledStream[]> {
+  if (place.followed.length === 0) return [];
+  const routes = env.ROUTES.get(env.ROUTES.idFromName(ROUTES_NAME));
+  const followers = await routes.followersOf(place.followed.map((f) => f.streamKey));
+  return place.followed.filter((f) => !(followers[f.streamKey] ?? []).includes(place.home));
 }

@@ -132,6 +132,21 @@ describe("explain routes", () => {
       cursor = p.nextCursor ?? undefined;
     } while (cursor);
     expect(paged).toEqual(page.rows);
+
+    // Saved, the home follows XRAT-B: registration copied its history in after XRAT-A's, and a
+    // draft now reads that copy, in that order (d first exists at B's 2000: −15, +5 crosses, −5).
+    const { monitorId: _draftId, ...saveBody } = ratio;
+    expect((await call("PUT", "/v1/monitors/m-ratio", saveBody)).status).toBe(201);
+    const matchedAt = (p: ExplainPage) =>
+      p.rows.filter((r) => r.decision.outcome === "matched").map((r) => (r.observedAt - T0) / 60_000);
+    const followed = (await post("/v1/explain", { monitor: ratio })).json as unknown as ExplainPage;
+    expect(followed.rows.map((r) => (r.observedAt - T0) / 60_000)).toEqual([2, 4, 5, 1, 3, 6]);
+    expect(matchedAt(followed)).toEqual([3]);
+    const saved = (await post("/v1/monitors/m-ratio/explain", {})).json as unknown as ExplainPage;
+    expect(matchedAt(saved)).toEqual([3]);
+    // Deleted, nothing follows XRAT-B any more: the home's copy is frozen, so a draft pulls again.
+    expect((await call("DELETE", "/v1/monitors/m-ratio")).status).toBe(204);
+    expect(matchedAt((await post("/v1/explain", { monitor: ratio })).json as unknown as ExplainPage)).toEqual([3, 5]);
   });
 
   it("answers 404 for an unknown monitor and 400 saying how to fix bad input", async () => {

@@ -35,9 +35,9 @@ export interface MatcherShardRpc extends Rpc.DurableObjectBranded {
   backtest(def: MonitorDefinition, streamKeys: string[], from?: number, to?: number): Promise<Match[]>;
   /**
    * One page of why a definition did or did not fire over the stored log of its streams (no side
-   * effects, like backtest), or why the cursor cannot continue. `pull` (a definition not saved:
-   * its placement's `followed`) names streams other shards own: each one this shard holds no fact
-   * of is read from its owner in chunks and merged with this shard's log (explain/fact-merge.ts).
+   * effects, like backtest), or why the cursor cannot continue. `pull` (a definition not saved)
+   * names streams other shards own that this shard does not follow now: each is read from its
+   * owner in chunks, not from any copy here, and merged with this shard's log (explain/fact-merge.ts).
    */
   explain(
     def: MonitorDefinition,
@@ -78,6 +78,8 @@ export interface StreamRoutesRpc extends Rpc.DurableObjectBranded {
   setFollows(monitorId: string, home: number, streamKeys: string[]): number;
   /** The follower map, or null when the caller's version is current. */
   snapshot(sinceVersion: number): { version: number; followers: FollowerMap } | null;
+  /** The shards that follow each of these streams now (a stream no shard follows is absent). */
+  followersOf(streamKeys: string[]): FollowerMap;
 }
 
 /** The fact journal (ingest Worker, `FactJournal`, objects named journalName(n)): the matcher acknowledges applied messages. */
