@@ -32,10 +32,12 @@ const stream = (symbol: string) => ({ kind: "market_price", subject: { symbol: `
 const streamKey = (symbol: string) => `market_price:${symbol}-${run}`;
 /** The dev fabric's shard count (matcher/wrangler.jsonc), to put the ratio's two streams on two shards. */
 const SHARDS = Number(/"SHARD_COUNT":\s*"(\d+)"/.exec(readFileSync("matcher/wrangler.jsonc", "utf8"))?.[1] ?? 1);
-/** BTC's symbol: BTC, or BTC1, BTC2… the first whose stream is not on ETH's shard. */
-const BTC = ["BTC", ...Array.from({ length: 20 }, (_, i) => `BTC${i + 1}`)].find(
-  (s) => shardOf(streamKey(s), SHARDS) !== shardOf(streamKey("ETH"), SHARDS),
-) as string;
+/** A symbol named `name`, `name`1, `name`2… the first whose stream is not on `other`'s shard. */
+const offShard = (name: string, other: string) =>
+  [name, ...Array.from({ length: 20 }, (_, i) => `${name}${i + 1}`)].find(
+    (s) => shardOf(streamKey(s), SHARDS) !== shardOf(streamKey(other), SHARDS),
+  ) as string;
+const BTC = offShard("BTC", "ETH");
 
 /** Registers a monitor (edge mode) and checks it was created. */
 async function register(id: string, predicate: Json, extra: Json = {}): Promise<void> {
@@ -53,9 +55,10 @@ async function register(id: string, predicate: Json, extra: Json = {}): Promise<
  * Pushes prices one request at a time (so facts of two streams on two shards reach the monitor in
  * this order), the i-th observed at T0 + i minutes; returns their eventIds.
  */
-async function push(points: [symbol: string, price: number][]): Promise<string[]> {
+async function push(points: [symbol: string, price: number][], firstMinute = 0): Promise<string[]> {
   const ids: string[] = [];
-  for (const [i, [symbol, price]] of points.entries()) {
+  for (const [k, [symbol, price]] of points.entries()) {
+    const i = firstMinute + k;
     const fact = {
       ...stream(symbol),
       observedAt: T0 + i * 60_000,
@@ -132,6 +135,61 @@ describe("indicator, relative and expiring monitors through npm run dev", () => 
     ]);
     expect(await matchesOf("ratio", 2)).toEqual([ids[3], ids[6]]);
     expect(await backtest("ratio")).toEqual([ids[3], ids[6]]);
+  });
+
+  it("the cross-shard ratio previewed before saving fires where it fires saved, for facts after saving", async () => {
+    const [eth, btc] = ["ETHP", offShard("BTCP", "ETHP")] as const;
+    const ratio = {
+      ...{ stream: stream(eth), field: "price", op: "crosses_above" },
+      value: { stream: stream(btc), field: "price", times: 0.05 },
+    };
+    // The ratio test's prices: d crosses above 0 at a BTC fact (4th) and at an ETH fact (7th).
+    const prices = (): [string, number][] =>
+      [60000, 2900, 2950, 58000, 3000, 62000, 3200].map((p, i) => [[0, 3, 5].includes(i) ? btc : eth, p]);
+    const preview = async (from?: number) => {
+      const monitor = {
+        workflowId: "wf-preview",
+        ownerUserId: "u-indicators",
+        predicate: ratio,
+        fire: { mode: "edge" },
+      };
+      const r = await call("POST", "/v1/explain", { monitor, ...(from === undefined ? {} : { from }) });
+      expect(r.status, JSON.stringify(r.json)).toBe(200);
+      const rows = r.json.rows as { eventId: string; decision: { outcome: string } }[];
+      return {
+        count: rows.length,
+        matched: rows.filter((x) => x.decision.outcome === "matched").map((x) => x.eventId),
+      };
+    };
+    /** Previews until all `count` facts have reached the shards (they pass the facts queue first). */
+    const settled = async (count: number, from?: number) => {
+      const end = Date.now() + 20_000;
+      for (;;) {
+        const p = await preview(from);
+        if (p.count >= count || Date.now() > end) return p;
+        await new Promise((r) => setTimeout(r, 250));
+      }
+    };
+
+    // Not saved: the home (ETH's shard) holds no BTC fact, so the preview reads BTC from its own shard.
+    const before = await push(prices());
+    expect((await settled(7)).matched).toEqual([before[3], before[6]]);
+
+    await register("ratio-previewed", ratio);
+    const after = await push(prices(), 7);
+    expect(await matchesOf("ratio-previewed", 2)).toEqual([after[3], after[6]]);
+    const since = T0 + 7 * 60_000;
+    const saved = await call("POST", `/v1/monitors/ratio-previewed-${run}/backtest`, { from: since });
+    const savedMatches = (saved.json.matches as Match[]).map((m) => m.eventId);
+    expect(savedMatches).toEqual([after[3], after[6]]);
+    // Saved, the home follows BTC: a preview reads the home's copy and agrees over the facts since.
+    expect((await settled(7, since)).matched).toEqual(savedMatches);
+    // Over the history from before saving they differ: registration copied BTC's history in after
+    // ETH's, so replayed in that order d exists only after ETH's last price, and never crosses.
+    expect((await backtest("ratio-previewed")).filter((id) => before.includes(id))).toEqual([]);
+    expect(
+      (await fetch(`${base}/v1/monitors/ratio-previewed-${run}`, { method: "DELETE", headers: ADMIN })).status,
+    ).toBe(204);
   });
 
   it("expiresAt: a fact observed at or after it matches nothing, a twin without it still matches", async () => {

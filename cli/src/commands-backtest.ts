@@ -28,8 +28,8 @@ export function addBacktestCommand(program: Command, ctx: Ctx): void {
         "after",
         `
 Prints each stream the predicate reads over the range as a line of ▁▂▃▄▅▆▇█ with a ▲ under each match.
-A file (.json, .yaml, .yml or -) is an unsaved definition: it is explained over the stored facts
-(POST /v1/explain, replayed as enabled like a backtest) and its rows whose decision is matched are
+A file (.json, .yaml, .yml or -) is an unsaved definition: it is explained over the stored facts of
+every stream it reads, on whichever shard (POST /v1/explain, replayed as enabled like a backtest) and its rows whose decision is matched are
 the matches; nothing is written, and a read-scoped token is enough. With --json those rows are
 printed whole (each condition's values and reason).`,
       ),

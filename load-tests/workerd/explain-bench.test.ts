@@ -11,6 +11,9 @@ import { rng } from "../lib/workload";
  * facts of one stream in its SQLite log (stored through applyFacts, 1,000 a batch), then explain
  * through its RPC as the route calls it: the first page of the whole log, the first page of the
  * log's last hour (a replay of the whole log), and every page of a range of RANGE facts by cursor.
+ * Then the same three for a draft that also reads a second stream of as many facts stored on
+ * another shard (a ratio of the two): its explain pulls that stream by RPC, chunk by chunk, and
+ * merges it with the home's log (matcher/src/explain/explain-merged.ts).
  * Prints one `BENCH {json}` line that load-tests/bench-explain.ts reports.
  */
 const FACTS = Number(process.env.EXPLAIN_BENCH_FACTS ?? 1_000_000);
@@ -18,6 +21,9 @@ const RANGE = Number(process.env.EXPLAIN_BENCH_RANGE ?? 20_000);
 const LIMIT = 1000;
 const T0 = Date.parse("2026-11-01T00:00:00Z");
 const KEY = "market_price:XPL";
+const PULLED_KEY = "market_price:XPLB";
+/** The pulled stream's owner: a shard the draft's home reaches by its name, shard-<n>. */
+const OWNER = 1;
 
 const def: MonitorDefinition = {
   monitorId: "bench-explain",
@@ -49,32 +55,54 @@ const def: MonitorDefinition = {
   },
 };
 
-it("measures explain over a million stored facts of one stream", async () => {
-  const shard = (env as unknown as MatcherEnv).SHARDS.get((env as unknown as MatcherEnv).SHARDS.idFromName("explain"));
-  const random = rng(7);
+/** The draft: XPL's price crossing above XPLB's (the second stream, on another shard). */
+const draft: MonitorDefinition = {
+  ...def,
+  monitorId: "bench-draft",
+  predicate: {
+    stream: { kind: "market_price", subject: { symbol: "XPL" } },
+    field: "price",
+    op: "crosses_above",
+    value: { stream: { kind: "market_price", subject: { symbol: "XPLB" } }, field: "price" },
+  },
+};
+
+type Shard = DurableObjectStub<MatcherEnv["SHARDS"] extends DurableObjectNamespace<infer S> ? S : never>;
+
+/** FACTS prices of one symbol, a random walk around 100; eventIds interleave the two streams' (2j, 2j + 1). */
+async function store(shard: Shard, symbol: string, seed: number, lane: 0 | 1): Promise<void> {
+  const random = rng(seed);
   let price = 100;
-  const t0 = performance.now();
   for (let i = 0; i < FACTS; i += 1000) {
     const batch: AcceptedFact[] = [];
     for (let j = i; j < Math.min(FACTS, i + 1000); j++) {
       price = Math.max(1, price + (random() - 0.5) * 0.5 + (100 - price) * 0.001);
       batch.push({
         kind: "market_price",
-        subject: { symbol: "XPL" },
-        observedAt: T0 + j * 1000,
+        subject: { symbol },
+        observedAt: T0 + j * 1000 + lane * 500,
         data: { price },
-        eventId: `01XPL${String(j).padStart(21, "0")}`,
+        eventId: `01XPL${String(2 * j + lane).padStart(21, "0")}`,
         producerId: "bench",
         receivedAt: 0,
-        streamKey: KEY,
+        streamKey: `market_price:${symbol}`,
       });
     }
     await shard.applyFacts(batch);
   }
-  const storeSeconds = (performance.now() - t0) / 1000;
-  const timed = async (range: Parameters<typeof shard.explain>[2]) => {
+}
+
+type Explain = (range: Parameters<Shard["explain"]>[2]) => ReturnType<Shard["explain"]>;
+
+/**
+ * The first page (100 and 1000 rows), the first page of the log's last hour (a replay of the whole
+ * log), and every page of the last RANGE seconds by cursor: the first of those replays the log up
+ * to the range, each next one continues the replay the shard kept in memory for its cursor.
+ */
+async function measure(explain: Explain) {
+  const timed = async (range: Parameters<Explain>[0]) => {
     const started = performance.now();
-    const out = await shard.explain(def, [KEY], range);
+    const out = await explain(range);
     if (!("page" in out)) throw new Error(out.badCursor);
     return { ms: performance.now() - started, page: out.page as ExplainPage };
   };
@@ -82,9 +110,6 @@ it("measures explain over a million stored facts of one stream", async () => {
   const firstMax = await timed({ limit: LIMIT });
   const end = T0 + (FACTS - 1) * 1000;
   const lastHour = await timed({ from: end - 3_600_000, limit: 100 });
-
-  // Every page of the range's last RANGE facts, by cursor: the first replays the log up to the range,
-  // each next one continues the replay the shard kept in memory for its cursor (explain-cached.ts).
   const from = end - (RANGE - 1) * 1000;
   let cursor: string | undefined;
   let pages = 0;
@@ -100,21 +125,32 @@ it("measures explain over a million stored facts of one stream", async () => {
     matched += page.matched;
     cursor = page.nextCursor ?? undefined;
   } while (cursor);
-  const allMs = performance.now() - allStarted;
-  console.log(
-    `BENCH ${JSON.stringify({
-      facts: FACTS,
-      storeSeconds,
-      firstPageMs: first.ms,
-      firstPageRows: first.page.rows.length,
-      firstPage1000Ms: firstMax.ms,
-      lastHourFirstPageMs: lastHour.ms,
-      range: RANGE,
-      rangePages: pages,
-      rangeRows: rows,
-      rangeMatched: matched,
-      rangeAllPagesMs: allMs,
-      rangeFirstPageMs,
-    })}`,
+  return {
+    firstPageMs: first.ms,
+    firstPageRows: first.page.rows.length,
+    firstPage1000Ms: firstMax.ms,
+    lastHourFirstPageMs: lastHour.ms,
+    rangePages: pages,
+    rangeRows: rows,
+    rangeMatched: matched,
+    rangeAllPagesMs: performance.now() - allStarted,
+    rangeFirstPageMs,
+  };
+}
+
+it("measures explain over a million stored facts of one stream, and a draft that pulls a second one", async () => {
+  const shards = (env as unknown as MatcherEnv).SHARDS;
+  const shard = shards.get(shards.idFromName("explain"));
+  const t0 = performance.now();
+  await store(shard, "XPL", 7, 0);
+  const storeSeconds = (performance.now() - t0) / 1000;
+  const one = await measure((range) => shard.explain(def, [KEY], range));
+
+  await store(shards.get(shards.idFromName(`shard-${OWNER}`)), "XPLB", 11, 1);
+  const pull = [{ streamKey: PULLED_KEY, owner: OWNER }];
+  const draftRun = await measure((range) => shard.explain(draft, [KEY, PULLED_KEY], range, pull));
+  const drafted = Object.fromEntries(
+    Object.entries(draftRun).map(([k, v]) => [`draft${k[0]?.toUpperCase()}${k.slice(1)}`, v]),
   );
+  console.log(`BENCH ${JSON.stringify({ facts: FACTS, storeSeconds, range: RANGE, ...one, ...drafted })}`);
 }, 3_600_000);

@@ -5,9 +5,12 @@ import type {
   ExplainResult,
   FactPage,
   FactPageQuery,
+  LogEntry,
   MatcherShardRpc,
+  PulledStream,
   ShardStats,
 } from "../../shared/src/contract/shard-rpc";
+import { shardName } from "../../shared/src/contract/topology";
 import type { Match } from "../../shared/src/contract/trigger-match";
 import type { AcceptedFact } from "../../shared/src/facts";
 import type { MonitorDefinition } from "../../shared/src/monitor";
@@ -15,10 +18,11 @@ import { checkpointFacts } from "./engine/checkpoint";
 import type { MatcherEnv } from "./env";
 import { ExplainCache } from "./explain/explain-cache";
 import { explainCached } from "./explain/explain-cached";
+import { explainMerged, explainSources } from "./explain/explain-merged";
 import { deliverOutbox } from "./outbox-delivery";
 import { backtest } from "./shard/backtest";
 import { ShardCore } from "./shard/shard-core";
-import { firstLoggedSeq, loggedFacts } from "./shard/sqlite-fact-chunks";
+import { firstLoggedSeq, loggedChunk, loggedFacts, sqliteLogReader } from "./shard/sqlite-fact-chunks";
 import { sqliteShardStorage } from "./shard/sqlite-storage";
 
 /** How long after a batch the alarm re-checks the outbox, in case the immediate delivery died. */
@@ -87,14 +91,35 @@ export class MatcherShard extends DurableObject<MatcherEnv> implements MatcherSh
 
   /**
    * Reads the log in chunks and stops once the page is full; a page by cursor continues the replay
-   * the previous page left in memory when it is still there (explain-cached.ts). The facts table
-   * exists once the core is up.
+   * the previous page left in memory when it is still there (explain-cached.ts). The streams of
+   * `pull` (a draft's, that this shard does not follow) are read from their owners by RPC, chunk by
+   * chunk, and merged with this log (explain-merged.ts). The facts table exists once the core is up.
    */
-  async explain(def: MonitorDefinition, streamKeys: string[], range: ExplainRange): Promise<ExplainResult> {
+  async explain(
+    def: MonitorDefinition,
+    streamKeys: string[],
+    range: ExplainRange,
+    pull: PulledStream[] = [],
+  ): Promise<ExplainResult> {
     this.shard();
     const sql = this.ctx.storage.sql;
+    const sources = await explainSources(sqliteLogReader(sql), streamKeys, pull, (n) => {
+      const owner = this.env.SHARDS.get(this.env.SHARDS.idFromName(shardName(n)));
+      return { read: (keys, after, limit) => owner.readLog(keys, after, limit), start: (keys) => owner.logStart(keys) };
+    });
+    if (sources.length > 1) return explainMerged(this.explains, def, sources, range);
     const log = (keys: string[], at: { seq: number }) => loggedFacts(sql, keys, at);
     return explainCached(this.explains, def, streamKeys, range, log, firstLoggedSeq(sql, streamKeys));
+  }
+
+  async readLog(streamKeys: string[], afterSeq: number, limit: number): Promise<LogEntry[]> {
+    this.shard();
+    return loggedChunk(this.ctx.storage.sql, streamKeys, afterSeq, limit);
+  }
+
+  async logStart(streamKeys: string[]): Promise<number> {
+    this.shard();
+    return firstLoggedSeq(this.ctx.storage.sql, streamKeys);
   }
 
   async readFacts(streamKey: string, query: FactPageQuery): Promise<FactPage> {

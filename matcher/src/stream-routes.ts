@@ -55,4 +55,18 @@ export class StreamRoutes extends DurableObject implements StreamRoutesRpc {
     }
     return { version, followers };
   }
+
+  /** The shards that follow each of these streams now (a draft's explain reads the others from their owners). */
+  followersOf(streamKeys: string[]): FollowerMap {
+    this.ensure();
+    const followers: Record<string, number[]> = {};
+    for (const row of this.ctx.storage.sql.exec<{ stream_key: string; shard: number }>(
+      `SELECT DISTINCT stream_key, shard FROM follows WHERE stream_key IN (SELECT value FROM json_each(?))
+       ORDER BY stream_key, shard`,
+      JSON.stringify(streamKeys),
+    )) {
+      followers[row.stream_key] = [...(followers[row.stream_key] ?? []), row.shard];
+    }
+    return followers;
+  }
 }

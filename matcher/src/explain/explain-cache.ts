@@ -1,7 +1,10 @@
 import type { ExplainReplay } from "./explain-page";
 
-/** A replay to continue from, and the log position (seq) of the last fact it evaluated. */
-export type CachedReplay = { replay: ExplainReplay; seq: number };
+/**
+ * A replay to continue from, and per log it reads (one for a shard's own log; more when an explain
+ * merges streams pulled from other shards) the position (seq) of the last fact it evaluated.
+ */
+export type CachedReplay = { replay: ExplainReplay; positions: number[] };
 
 /** Default bounds: a few users paging a few monitors each, far below a Durable Object's 128 MB. */
 export const EXPLAIN_CACHE_LIMITS = { entries: 32, bytes: 32 * 1024 * 1024 } as const;
@@ -14,7 +17,7 @@ export const EXPLAIN_CACHE_LIMITS = { entries: 32, bytes: 32 * 1024 * 1024 } as 
  * page that continued it puts it back under its own cursor), so a cursor asked for twice replays
  * the second time: slower, never different.
  *
- * @example cache.put(key, { replay, seq }, replay.evaluator.approxBytes()); cache.take(key)
+ * @example cache.put(key, { replay, positions: [seq] }, replay.evaluator.approxBytes()); cache.take(key)
  */
 export class ExplainCache {
   private readonly entries = new Map<string, { value: CachedReplay; bytes: number }>();

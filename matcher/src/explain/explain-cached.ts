@@ -30,12 +30,13 @@ export function explainCached(
 ): ExplainOutcome {
   const replayKey = JSON.stringify([def, streamKeys, logStart]);
   const hit = range.cursor === undefined ? undefined : cache.take(`${replayKey}\n${range.cursor}`);
-  const at = { seq: hit?.seq ?? 0 };
+  const at = { seq: hit?.positions[0] ?? 0 };
   const { outcome, replay } = explainPageFrom(def, log(streamKeys, at), range, {
     unique: true,
     ...(hit ? { resume: hit.replay } : {}),
   });
   const next = "page" in outcome ? outcome.page.nextCursor : null;
-  if (replay && next) cache.put(`${replayKey}\n${next}`, { replay, seq: at.seq }, replay.evaluator.approxBytes());
+  if (replay && next)
+    cache.put(`${replayKey}\n${next}`, { replay, positions: [at.seq] }, replay.evaluator.approxBytes());
   return outcome;
 }

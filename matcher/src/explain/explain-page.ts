@@ -56,13 +56,35 @@ export function explainPageFrom(
   facts: Iterable<AcceptedFact>,
   range: ExplainRange,
   options: ExplainOptions = {},
-): { outcome: ExplainOutcome; replay?: ExplainReplay } {
+): ExplainRunResult {
+  const run = startExplain(def, range, options);
+  if ("badCursor" in run) return { outcome: run };
+  for (const fact of facts) if (run.feed(fact)) break;
+  return run.finish();
+}
+
+/** What an explain run ends with: the outcome, and the replay to continue from when the page is full. */
+export type ExplainRunResult = { outcome: ExplainOutcome; replay?: ExplainReplay };
+
+/**
+ * An explain page fed one fact at a time, for a caller whose facts arrive asynchronously (chunks
+ * pulled from other shards, explain-merged.ts): `feed` returns true once the page is full (stop
+ * feeding), `finish` makes the page. explainPageFrom is this run over an iterable.
+ */
+export type ExplainRun = { feed(fact: AcceptedFact): boolean; finish(): ExplainRunResult };
+
+/** Starts an explain run (see ExplainRun), or says why the cursor cannot continue. */
+export function startExplain(
+  def: MonitorDefinition,
+  range: ExplainRange,
+  options: ExplainOptions = {},
+): ExplainRun | { badCursor: string } {
   const limit = Math.min(range.limit ?? EXPLAIN_LIMITS.defaultRows, EXPLAIN_LIMITS.maxRows);
   const from = range.from ?? Number.NEGATIVE_INFINITY;
   const to = range.to ?? Number.POSITIVE_INFINITY;
   const inRange = (at: number) => at >= from && at <= to;
   const after = range.cursor === undefined ? undefined : decodeExplainCursor(range.cursor);
-  if (range.cursor !== undefined && !after) return { outcome: { badCursor: "the cursor is not one this API wrote" } };
+  if (range.cursor !== undefined && !after) return { badCursor: "the cursor is not one this API wrote" };
   const leaves = leavesOf(def.predicate);
   const resume = options.resume;
   const truths = resume?.truths ?? leaves.map(() => false);
@@ -102,19 +124,21 @@ export function explainPageFrom(
   const evaluator =
     resume?.evaluator ?? new ReferenceEvaluator({ dedupe: options.unique !== true, retain: seriesRetention(def) });
   if (!resume) evaluator.apply({ type: "upsert", def: { ...def, enabled: true } });
-  for (const fact of facts) {
+  const feed = (fact: AcceptedFact): boolean => {
     evaluator.apply({ type: "fact", fact }, observe);
-    if (pending) break;
-  }
-
-  if (!pastCursor) return { outcome: { badCursor: "the cursor's row is no longer in the stored log" } };
-  const last = rows.at(-1);
-  const page = {
-    monitorId: def.monitorId,
-    monitorVersion: def.version,
-    rows,
-    matched: rows.filter((r) => r.decision.outcome === "matched").length,
-    nextCursor: pending && last ? encodeExplainCursor(last.eventId) : null,
+    return pending !== undefined;
   };
-  return { outcome: { page }, ...(pending ? { replay: { evaluator, truths, pending } } : {}) };
+  const finish = (): ExplainRunResult => {
+    if (!pastCursor) return { outcome: { badCursor: "the cursor's row is no longer in the stored log" } };
+    const last = rows.at(-1);
+    const page = {
+      monitorId: def.monitorId,
+      monitorVersion: def.version,
+      rows,
+      matched: rows.filter((r) => r.decision.outcome === "matched").length,
+      nextCursor: pending && last ? encodeExplainCursor(last.eventId) : null,
+    };
+    return { outcome: { page }, ...(pending ? { replay: { evaluator, truths, pending } } : {}) };
+  };
+  return { feed, finish };
 }

@@ -1,4 +1,6 @@
+import type { LogEntry } from "../../../shared/src/contract/shard-rpc";
 import type { AcceptedFact } from "../../../shared/src/facts";
+import type { LogReader } from "../explain/explain-merged";
 
 /** Facts read per statement: large enough to amortise a statement, small enough to stop early cheaply. */
 const CHUNK_ROWS = 2000;
@@ -51,4 +53,32 @@ export function firstLoggedSeq(sql: SqlStorage, streamKeys: string[]): number {
     )
     .toArray()[0];
   return row?.seq ?? 0;
+}
+
+/** The most facts one `readLog` answers, whatever the caller asks (a chunk, never a whole log). */
+export const MAX_CHUNK_ROWS = 5000;
+
+/**
+ * Up to `limit` logged facts of some streams after position `afterSeq`, in log order, each with its
+ * seq: one chunk of loggedFacts, for a reader in another shard (a draft's explain pulling a stream).
+ *
+ * @example loggedChunk(sql, ["market_price:BTC-USD"], 0, 2000) // [{ seq: 7, fact }, …]
+ */
+export function loggedChunk(sql: SqlStorage, streamKeys: string[], afterSeq: number, limit: number): LogEntry[] {
+  const rows = Math.max(1, Math.min(Math.floor(limit), MAX_CHUNK_ROWS));
+  const at = { seq: afterSeq };
+  const out: LogEntry[] = [];
+  for (const fact of loggedFacts(sql, streamKeys, at, rows)) {
+    out.push({ seq: at.seq, fact });
+    if (out.length >= rows) break;
+  }
+  return out;
+}
+
+/** This shard's own log as an explain reads it (explain-merged.ts). */
+export function sqliteLogReader(sql: SqlStorage): LogReader {
+  return {
+    read: (streamKeys, afterSeq, limit) => loggedChunk(sql, streamKeys, afterSeq, limit),
+    start: (streamKeys) => firstLoggedSeq(sql, streamKeys),
+  };
 }

@@ -1,8 +1,9 @@
 import { createRoute, OpenAPIHono, z } from "@hono/zod-openapi";
 import type { ExplainRange } from "../../../shared/src/contract/explain";
 import { decodeExplainCursor } from "../../../shared/src/contract/explain-cursor";
-import { placementOf } from "../../../shared/src/contract/placement";
-import { shardCount, shardName } from "../../../shared/src/contract/topology";
+import { type Placement, placementOf } from "../../../shared/src/contract/placement";
+import type { PulledStream } from "../../../shared/src/contract/shard-rpc";
+import { ROUTES_NAME, shardCount, shardName } from "../../../shared/src/contract/topology";
 import { ADMIN_PROBLEMS, docSchema, problemResponse } from "../../../shared/src/http/openapi-docs";
 import { validationHook } from "../../../shared/src/http/validation-hook";
 import { type MonitorDefinition, MonitorIdSchema } from "../../../shared/src/monitor";
@@ -18,8 +19,11 @@ import { ExplainDefinitionBody, ExplainPageSchema, ExplainRangeBody } from "./ex
  * log, replayed on its home shard with no side effects (like backtest), one page at a time. For a
  * saved monitor (`/v1/monitors/{id}/explain`) or a definition not saved yet (`/v1/explain`: "would
  * it have fired, and when"). Both only read, so a `read` token may call them (admin-scopes.ts).
- * A definition not saved reads the streams its home shard holds: its own, and those some saved
- * monitor on that shard already follows.
+ * A definition not saved reads every stream it reads: the home shard's own log, plus each stream
+ * another shard owns that the home does not follow (for a saved monitor there), read from its
+ * owner chunk by chunk and merged in one order: each stream in its owner's log order, and
+ * between streams the fact with the smaller eventId (accepted first) first, as if the monitor had
+ * been saved before those facts were accepted (matcher/src/explain/fact-merge.ts).
  */
 export const explainApp = new OpenAPIHono<{ Bindings: RuntimeEnv }>({ defaultHook: validationHook });
 
@@ -48,7 +52,7 @@ explainApp.openapi(
     const range = await rangeOf(c.req, ExplainRangeBody);
     const current = (await c.env.REGISTRY.get(c.env.REGISTRY.idFromName(monitorId)).current()) as RegistryState;
     if (current.status !== "active" || !current.definition) fail("not_found", `monitor ${monitorId} not found`);
-    return c.json(await explainOnHome(c.env, current.definition, range), 200);
+    return c.json(await explainOnHome(c.env, current.definition, range, "saved"), 200);
   },
   // The documented body is the schema the handler parses: word its mistakes as the handler does.
   (result) => {
@@ -67,6 +71,16 @@ explainApp.openapi(
     operationId: "explainDefinition",
     tags: ["monitors"],
     summary: "Would this definition have fired, and when: explain a monitor body not saved yet over the stored log",
+    description:
+      "Replays the definition over the stored facts of every stream it reads, also streams whose home is " +
+      "another matcher shard (for example the other side of a relative condition): those are read from " +
+      "their owner shard (or from the home's copy while a saved monitor there follows them) and merged with the home shard's facts in one order, each stream in the order " +
+      "its shard applied it and, between streams, the fact accepted first (smaller eventId) first, as if " +
+      "the monitor had been saved before those facts were accepted. Saved, the monitor evaluates facts " +
+      "in the order they reach its home shard, which for facts pushed one after another is that same " +
+      "order; but a saved monitor's own explain replays its other streams' history from before it was " +
+      "saved as copied to its home at registration, after the home's own history, so over that older " +
+      "history the two can differ. Pages by `nextCursor` as usual.",
     security: [{ bearer: [] }],
     request: {
       body: {
@@ -80,7 +94,7 @@ explainApp.openapi(
     const { monitor, ...range } = await rangeOf(c.req, ExplainDefinitionBody);
     const { monitorId = "preview", ...body } = monitor;
     // Version 1: what its first match ids would be; a preview has no registered version.
-    return c.json(await explainOnHome(c.env, definitionOf(monitorId, 1, body), range), 200);
+    return c.json(await explainOnHome(c.env, definitionOf(monitorId, 1, body), range, "draft"), 200);
   },
   // The documented body is the schema the handler parses: word its mistakes as the handler does.
   (result) => {
@@ -116,16 +130,34 @@ async function rangeOf<T extends typeof ExplainRangeBody | typeof ExplainDefinit
   return parsed.data as z.output<T>;
 }
 
-async function explainOnHome(env: RuntimeEnv, def: MonitorDefinition, range: ExplainRange) {
+/**
+ * Replays on the monitor's home shard. A saved monitor's home follows every stream it reads
+ * (seeded at registration, then routed live): read as it was applied there. A draft's home reads
+ * from their owners the streams other shards own that it does not follow now (per the follower
+ * table; a copy it kept from a follower since removed is frozen, so it is not used).
+ */
+async function explainOnHome(env: RuntimeEnv, def: MonitorDefinition, range: ExplainRange, kind: "saved" | "draft") {
   const place = placementOf(def, shardCount(env));
   const home = env.SHARDS.get(env.SHARDS.idFromName(shardName(place.home)));
   const { from, to, limit, cursor } = range;
-  const out = await home.explain(def, place.streams, {
+  const window = {
     ...(from === undefined ? {} : { from }),
     ...(to === undefined ? {} : { to }),
     ...(limit === undefined ? {} : { limit }),
     ...(cursor === undefined ? {} : { cursor }),
-  });
+  };
+  const pull = kind === "draft" ? await notFollowed(env, place) : [];
+  const out = pull.length
+    ? await home.explain(def, place.streams, window, pull)
+    : await home.explain(def, place.streams, window);
   if ("badCursor" in out) fail("validation", `${out.badCursor}; omit cursor to start from the beginning`);
   return out.page;
+}
+
+/** The streams of another shard that the home does not follow now. */
+async function notFollowed(env: RuntimeEnv, place: Placement): Promise<PulledStream[]> {
+  if (place.followed.length === 0) return [];
+  const routes = env.ROUTES.get(env.ROUTES.idFromName(ROUTES_NAME));
+  const followers = await routes.followersOf(place.followed.map((f) => f.streamKey));
+  return place.followed.filter((f) => !(followers[f.streamKey] ?? []).includes(place.home));
 }

@@ -82,6 +82,73 @@ describe("explain routes", () => {
     expect((await call("GET", "/v1/monitors/draft")).status).toBe(404);
   });
 
+  it("previews a draft reading a stream of another shard: reads it there, fires where the ratio crosses", async () => {
+    // A ratio: XRAT-A's price against 0.05 × XRAT-B's, two streams homed on two different shards.
+    const ref = (symbol: string) => ({ kind: "market_price", subject: { symbol } }) as const;
+    const keyOf = (symbol: string) => `market_price:${symbol}`;
+    const owner = (symbol: string) => shardOf(keyOf(symbol), shardCount(renv));
+    expect(owner("XRAT-A")).not.toBe(owner("XRAT-B"));
+    const fact = (symbol: string, n: number, price: number): AcceptedFact => ({
+      ...ref(symbol),
+      data: { price },
+      observedAt: T0 + n * 60_000,
+      eventId: `01XRATIO${String(n).padStart(18, "0")}`,
+      producerId: "test",
+      receivedAt: T0,
+      streamKey: keyOf(symbol),
+    });
+    const shard = (symbol: string) => renv.SHARDS.get(renv.SHARDS.idFromName(shardName(owner(symbol))));
+    await shard("XRAT-A").applyFacts([fact("XRAT-A", 2, 90), fact("XRAT-A", 4, 70), fact("XRAT-A", 5, 85)]);
+    await shard("XRAT-B").applyFacts([fact("XRAT-B", 1, 2000), fact("XRAT-B", 3, 1600), fact("XRAT-B", 6, 1800)]);
+    const ratio = {
+      ...body,
+      monitorId: "draft-ratio",
+      predicate: {
+        stream: ref("XRAT-A"),
+        field: "price",
+        op: "crosses_above",
+        value: { stream: ref("XRAT-B"), field: "price", times: 0.05 },
+      },
+    };
+    const res = await post("/v1/explain", { monitor: ratio });
+    expect(res.status).toBe(200);
+    const page = res.json as unknown as ExplainPage;
+    // Both streams' facts, merged by eventId; d = A − 0.05 × B: none, −10, +10, −10, +5, −5.
+    expect(page.rows.map((r) => r.observedAt)).toEqual([1, 2, 3, 4, 5, 6].map((n) => T0 + n * 60_000));
+    expect(page.rows.map((r) => r.decision.outcome)).toEqual([
+      "false",
+      "false",
+      "matched",
+      "false",
+      "matched",
+      "false",
+    ]);
+    const paged: unknown[] = [];
+    let cursor: string | undefined;
+    do {
+      const p = (await post("/v1/explain", { monitor: ratio, limit: 4, ...(cursor ? { cursor } : {}) }))
+        .json as unknown as ExplainPage;
+      paged.push(...p.rows);
+      cursor = p.nextCursor ?? undefined;
+    } while (cursor);
+    expect(paged).toEqual(page.rows);
+
+    // Saved, the home follows XRAT-B: registration copied its history in after XRAT-A's, and a
+    // draft now reads that copy, in that order (d first exists at B's 2000: −15, +5 crosses, −5).
+    const { monitorId: _draftId, ...saveBody } = ratio;
+    expect((await call("PUT", "/v1/monitors/m-ratio", saveBody)).status).toBe(201);
+    const matchedAt = (p: ExplainPage) =>
+      p.rows.filter((r) => r.decision.outcome === "matched").map((r) => (r.observedAt - T0) / 60_000);
+    const followed = (await post("/v1/explain", { monitor: ratio })).json as unknown as ExplainPage;
+    expect(followed.rows.map((r) => (r.observedAt - T0) / 60_000)).toEqual([2, 4, 5, 1, 3, 6]);
+    expect(matchedAt(followed)).toEqual([3]);
+    const saved = (await post("/v1/monitors/m-ratio/explain", {})).json as unknown as ExplainPage;
+    expect(matchedAt(saved)).toEqual([3]);
+    // Deleted, nothing follows XRAT-B any more: the home's copy is frozen, so a draft pulls again.
+    expect((await call("DELETE", "/v1/monitors/m-ratio")).status).toBe(204);
+    expect(matchedAt((await post("/v1/explain", { monitor: ratio })).json as unknown as ExplainPage)).toEqual([3, 5]);
+  });
+
   it("answers 404 for an unknown monitor and 400 saying how to fix bad input", async () => {
     const unknown = await post("/v1/monitors/nobody/explain", {});
     expect(unknown.status).toBe(404);

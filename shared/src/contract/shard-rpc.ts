@@ -35,13 +35,30 @@ export interface MatcherShardRpc extends Rpc.DurableObjectBranded {
   backtest(def: MonitorDefinition, streamKeys: string[], from?: number, to?: number): Promise<Match[]>;
   /**
    * One page of why a definition did or did not fire over the stored log of its streams (no side
-   * effects, like backtest), or why the cursor cannot continue.
+   * effects, like backtest), or why the cursor cannot continue. `pull` (a definition not saved)
+   * names streams other shards own that this shard does not follow now: each is read from its
+   * owner in chunks, not from any copy here, and merged with this shard's log (explain/fact-merge.ts).
    */
-  explain(def: MonitorDefinition, streamKeys: string[], range: ExplainRange): Promise<ExplainResult>;
+  explain(
+    def: MonitorDefinition,
+    streamKeys: string[],
+    range: ExplainRange,
+    pull?: PulledStream[],
+  ): Promise<ExplainResult>;
+  /** Up to `limit` stored facts of some streams after log position `afterSeq`, in log order, with their positions. */
+  readLog(streamKeys: string[], afterSeq: number, limit: number): Promise<LogEntry[]>;
+  /** The log position of the first stored fact of these streams (0: none), which moves when retention prunes. */
+  logStart(streamKeys: string[]): Promise<number>;
   stats(): Promise<ShardStats>;
   /** A page of one stream's stored facts in event-time order (observedAt, then eventId), after a cursor. */
   readFacts(streamKey: string, page: FactPageQuery): Promise<FactPage>;
 }
+
+/** A stream a shard's explain may read from the shard that owns it. */
+export type PulledStream = { streamKey: string; owner: number };
+
+/** A stored fact and its position (seq) in its shard's log. */
+export type LogEntry = { seq: number; fact: AcceptedFact };
 
 /** An explain page, or why its cursor cannot continue (a 400 at the API). */
 export type ExplainResult = { page: ExplainPage } | { badCursor: string };
@@ -61,6 +78,8 @@ export interface StreamRoutesRpc extends Rpc.DurableObjectBranded {
   setFollows(monitorId: string, home: number, streamKeys: string[]): number;
   /** The follower map, or null when the caller's version is current. */
   snapshot(sinceVersion: number): { version: number; followers: FollowerMap } | null;
+  /** The shards that follow each of these streams now (a stream no shard follows is absent). */
+  followersOf(streamKeys: string[]): FollowerMap;
 }
 
 /** The fact journal (ingest Worker, `FactJournal`, objects named journalName(n)): the matcher acknowledges applied messages. */

@@ -1,0 +1,106 @@
+import type { ExplainRange } from "../../../shared/src/contract/explain";
+import type { LogEntry, PulledStream } from "../../../shared/src/contract/shard-rpc";
+import type { MonitorDefinition } from "../../../shared/src/monitor";
+import type { ExplainCache } from "./explain-cache";
+import type { ExplainOutcome } from "./explain-page";
+import { startExplain } from "./explain-page";
+import { FactMerge } from "./fact-merge";
+
+/** Facts read per chunk from each log: large enough to amortise an RPC, small enough to hold several. */
+export const MERGE_CHUNK_ROWS = 2000;
+
+/** A shard's log as an explain reads it: chunks after a position, and where its stored facts start. */
+export type LogReader = {
+  read(streamKeys: string[], afterSeq: number, limit: number): LogEntry[] | Promise<LogEntry[]>;
+  start(streamKeys: string[]): number | Promise<number>;
+};
+
+/**
+ * One log an explain merges: `key` names it and `start` is the position of its first stored fact
+ * (both part of a cached replay's key: a prune at a log's start retires replays begun before it).
+ */
+export type LogSource = {
+  key: string;
+  start: number;
+  read(afterSeq: number, limit: number): LogEntry[] | Promise<LogEntry[]>;
+};
+
+/**
+ * The logs a home shard's explain reads: first its own log (its streams, and those it follows, in
+ * its log order), then each stream of `pull` (streams the home does not follow now; any copy it
+ * kept from a follower since removed is left aside), read from its owner.
+ *
+ * @example await explainSources(home, ["market_price:ETH-USD", "market_price:BTC-USD"], pull, ownerOf)
+ */
+export async function explainSources(
+  home: LogReader,
+  streamKeys: string[],
+  pull: readonly PulledStream[],
+  ownerOf: (shard: number) => LogReader,
+): Promise<LogSource[]> {
+  const pulled = pull.filter((p) => streamKeys.includes(p.streamKey));
+  const local = streamKeys.filter((k) => !pulled.some((p) => p.streamKey === k));
+  const sources: LogSource[] = [
+    {
+      key: JSON.stringify(local),
+      start: await home.start(local),
+      read: (after, limit) => home.read(local, after, limit),
+    },
+  ];
+  for (const p of pulled) {
+    const owner = ownerOf(p.owner);
+    const keys = [p.streamKey];
+    sources.push({
+      key: `${p.owner}/${p.streamKey}`,
+      start: await owner.start(keys),
+      read: (after, limit) => owner.read(keys, after, limit),
+    });
+  }
+  return sources;
+}
+
+/**
+ * An explain page over several logs merged in FactMerge's order (fact-merge.ts), read chunk by
+ * chunk (at most `chunkRows` buffered per log) and stopped once the page is full. Like explainCached,
+ * a page by cursor continues a cached replay (with each log's position) when it is still there, and
+ * replays from the start otherwise. The two agree while the logs only grow at their ends past the
+ * merge's reach; a fact that reaches one log late, with an eventId below facts of another log a
+ * previous page already replayed, is placed by eventId in a replay from the start but after them in
+ * a continued one.
+ *
+ * @example await explainMerged(cache, def, await explainSources(home, keys, pull, ownerOf), { limit: 100 })
+ */
+export async function explainMerged(
+  cache: ExplainCache,
+  def: MonitorDefinition,
+  sources: readonly LogSource[],
+  range: ExplainRange,
+  chunkRows = MERGE_CHUNK_ROWS,
+): Promise<ExplainOutcome> {
+  const replayKey = JSON.stringify([def, sources.map((s) => [s.key, s.start])]);
+  const hit = range.cursor === undefined ? undefined : cache.take(`${replayKey}\n${range.cursor}`);
+  const run = startExplain(def, range, { unique: true, ...(hit ? { resume: hit.replay } : {}) });
+  if ("badCursor" in run) return run;
+  const merge = new FactMerge(sources.length, hit?.positions);
+  let full = false;
+  while (!full && !merge.finished()) {
+    await Promise.all(
+      merge.starving().map(async (i) => {
+        const entries = await (sources[i] as LogSource).read(merge.readFrom(i), chunkRows);
+        merge.push(i, entries, entries.length < chunkRows);
+      }),
+    );
+    for (let fact = merge.next(); fact; fact = merge.next()) {
+      if (run.feed(fact)) {
+        full = true;
+        break;
+      }
+    }
+  }
+  const { outcome, replay } = run.finish();
+  const next = "page" in outcome ? outcome.page.nextCursor : null;
+  if (replay && next) {
+    cache.put(`${replayKey}\n${next}`, { replay, positions: merge.positions() }, replay.evaluator.approxBytes());
+  }
+  return outcome;
+}
