@@ -38,6 +38,8 @@ export default defineConfig({
           SHARD_BENCH_BATCHES: process.env.SHARD_BENCH_BATCHES ?? "400",
           EXPLAIN_BENCH_FACTS: process.env.EXPLAIN_BENCH_FACTS ?? "1000000",
           EXPLAIN_BENCH_RANGE: process.env.EXPLAIN_BENCH_RANGE ?? "20000",
+          EXPLAIN_BENCH_BUSY_FACTS: process.env.EXPLAIN_BENCH_BUSY_FACTS ?? "1000000",
+          EXPLAIN_BENCH_BUSY_STREAMS: process.env.EXPLAIN_BENCH_BUSY_STREAMS ?? "1000",
         },
         workers: [
           fixtureWorker("fabric-ingest", "journal-stand-in.js", "JOURNAL", "FactJournal"),

@@ -5,6 +5,7 @@ import type { ExplainPage } from "../../shared/src/contract/explain";
 import type { AcceptedFact } from "../../shared/src/facts";
 import type { MonitorDefinition } from "../../shared/src/monitor";
 import { rng } from "../lib/workload";
+import { measureBusyShard, type Shard } from "./busy-shard";
 
 /**
  * bench:explain, inside workerd: one MatcherShard Durable Object holding FACTS (default 1,000,000)
@@ -13,11 +14,14 @@ import { rng } from "../lib/workload";
  * log's last hour (a replay of the whole log), and every page of a range of RANGE facts by cursor.
  * Then the same three for a draft that also reads a second stream of as many facts stored on
  * another shard (a ratio of the two): its explain pulls that stream by RPC, chunk by chunk, and
- * merges it with the home's log (matcher/src/explain/explain-merged.ts).
+ * merges it with the home's log (matcher/src/explain/explain-merged.ts). Then a busy shard: BUSY_FACTS
+ * facts over BUSY_STREAMS streams, and explain of one of them (busy-shard.ts).
  * Prints one `BENCH {json}` line that load-tests/bench-explain.ts reports.
  */
 const FACTS = Number(process.env.EXPLAIN_BENCH_FACTS ?? 1_000_000);
 const RANGE = Number(process.env.EXPLAIN_BENCH_RANGE ?? 20_000);
+const BUSY_FACTS = Number(process.env.EXPLAIN_BENCH_BUSY_FACTS ?? 1_000_000);
+const BUSY_STREAMS = Number(process.env.EXPLAIN_BENCH_BUSY_STREAMS ?? 1000);
 const LIMIT = 1000;
 const T0 = Date.parse("2026-11-01T00:00:00Z");
 const KEY = "market_price:XPL";
@@ -66,8 +70,6 @@ const draft: MonitorDefinition = {
     value: { stream: { kind: "market_price", subject: { symbol: "XPLB" } }, field: "price" },
   },
 };
-
-type Shard = DurableObjectStub<MatcherEnv["SHARDS"] extends DurableObjectNamespace<infer S> ? S : never>;
 
 /** FACTS prices of one symbol, a random walk around 100; eventIds interleave the two streams' (2j, 2j + 1). */
 async function store(shard: Shard, symbol: string, seed: number, lane: 0 | 1): Promise<void> {
@@ -138,13 +140,16 @@ async function measure(explain: Explain) {
   };
 }
 
-it("measures explain over a million stored facts of one stream, and a draft that pulls a second one", async () => {
+it("measures explain over a million stored facts of one stream, a draft that pulls a second one, and a busy shard", async () => {
   const shards = (env as unknown as MatcherEnv).SHARDS;
   const shard = shards.get(shards.idFromName("explain"));
   const t0 = performance.now();
   await store(shard, "XPL", 7, 0);
   const storeSeconds = (performance.now() - t0) / 1000;
   const one = await measure((range) => shard.explain(def, [KEY], range));
+  const readStarted = performance.now();
+  const readLogRows = (await shard.readLog([KEY], 0, 2000)).length;
+  const readLogMs = performance.now() - readStarted;
 
   await store(shards.get(shards.idFromName(`shard-${OWNER}`)), "XPLB", 11, 1);
   const pull = [{ streamKey: PULLED_KEY, owner: OWNER }];
@@ -152,5 +157,7 @@ it("measures explain over a million stored facts of one stream, and a draft that
   const drafted = Object.fromEntries(
     Object.entries(draftRun).map(([k, v]) => [`draft${k[0]?.toUpperCase()}${k.slice(1)}`, v]),
   );
-  console.log(`BENCH ${JSON.stringify({ facts: FACTS, storeSeconds, range: RANGE, ...one, ...drafted })}`);
+  const busy = await measureBusyShard(shards.get(shards.idFromName("busy")), BUSY_FACTS, BUSY_STREAMS);
+  const figures = { facts: FACTS, storeSeconds, range: RANGE, ...one, readLogMs, readLogRows, ...drafted, ...busy };
+  console.log(`BENCH ${JSON.stringify(figures)}`);
 }, 3_600_000);
