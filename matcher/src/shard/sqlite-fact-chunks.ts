@@ -1,58 +1,50 @@
 import type { LogEntry } from "../../../shared/src/contract/shard-rpc";
 import type { AcceptedFact } from "../../../shared/src/facts";
 import type { LogReader } from "../explain/explain-merged";
+import { streamSeqsAfter } from "./sqlite-stream-seqs";
 
 /** Facts read per statement: large enough to amortise a statement, small enough to stop early cheaply. */
 const CHUNK_ROWS = 2000;
 
 /**
- * Some streams' logged facts in log order (stale ones too), read lazily in chunks of log positions:
- * a consumer that stops early (an explain page that is full) never reads the rest of the log, and
- * one that reads it all never holds more than a chunk of rows at once. Each statement walks the
- * log's primary key from where the last chunk ended. `at` is where to start (after its seq), and it
- * follows the reading: after each fact is yielded it holds that fact's seq, so a reader that
- * stops can later continue from exactly there.
+ * Some streams' logged facts in log order (stale ones too), read lazily in chunks: a consumer that
+ * stops early (an explain page that is full) never reads the rest, and one that reads it all never
+ * holds more than a chunk of rows at once. Each chunk finds the streams' next seqs through the
+ * checkpoint segments and the facts since the checkpoint (sqlite-stream-seqs.ts), so a stream costs
+ * its own facts, not the shard's whole log, then reads those facts by seq. `at` is where to start
+ * (after its seq), and it follows the reading: after each fact is yielded it holds that fact's
+ * seq, so a reader that stops can later continue from exactly there.
  *
  * @example for (const fact of loggedFacts(ctx.storage.sql, ["market_price:BTC-USD"])) …
  */
 export function* loggedFacts(
   sql: SqlStorage,
-  streamKeys: string[],
+  streamKeys: readonly string[],
   at: { seq: number } = { seq: 0 },
   chunkRows = CHUNK_ROWS,
 ): Generator<AcceptedFact> {
-  if (streamKeys.length === 0) return;
-  const keys = JSON.stringify(streamKeys);
   let after = at.seq;
   for (;;) {
-    const rows = sql
+    const seqs = streamSeqsAfter(sql, streamKeys, after, chunkRows);
+    const last = seqs.at(-1);
+    if (last === undefined) return;
+    for (const row of sql
       .exec<{ seq: number; fact: string }>(
-        `SELECT seq, fact FROM facts WHERE seq > ? AND stream_key IN (SELECT value FROM json_each(?))
-         ORDER BY seq LIMIT ?`,
-        after,
-        keys,
-        chunkRows,
+        "SELECT seq, fact FROM facts WHERE seq IN (SELECT value FROM json_each(?)) ORDER BY seq",
+        JSON.stringify(seqs),
       )
-      .toArray();
-    for (const row of rows) {
+      .toArray()) {
       at.seq = row.seq;
       yield JSON.parse(row.fact) as AcceptedFact;
     }
-    const last = rows.at(-1);
-    if (!last || rows.length < chunkRows) return;
-    after = last.seq;
+    if (seqs.length < chunkRows) return;
+    after = last;
   }
 }
 
 /** The seq of the first stored fact of these streams (0 when there is none). */
-export function firstLoggedSeq(sql: SqlStorage, streamKeys: string[]): number {
-  const row = sql
-    .exec<{ seq: number }>(
-      "SELECT seq FROM facts WHERE stream_key IN (SELECT value FROM json_each(?)) ORDER BY seq LIMIT 1",
-      JSON.stringify(streamKeys),
-    )
-    .toArray()[0];
-  return row?.seq ?? 0;
+export function firstLoggedSeq(sql: SqlStorage, streamKeys: readonly string[]): number {
+  return streamSeqsAfter(sql, streamKeys, 0, 1)[0] ?? 0;
 }
 
 /** The most facts one `readLog` answers, whatever the caller asks (a chunk, never a whole log). */
@@ -64,7 +56,12 @@ export const MAX_CHUNK_ROWS = 5000;
  *
  * @example loggedChunk(sql, ["market_price:BTC-USD"], 0, 2000) // [{ seq: 7, fact }, …]
  */
-export function loggedChunk(sql: SqlStorage, streamKeys: string[], afterSeq: number, limit: number): LogEntry[] {
+export function loggedChunk(
+  sql: SqlStorage,
+  streamKeys: readonly string[],
+  afterSeq: number,
+  limit: number,
+): LogEntry[] {
   const rows = Math.max(1, Math.min(Math.floor(limit), MAX_CHUNK_ROWS));
   const at = { seq: afterSeq };
   const out: LogEntry[] = [];

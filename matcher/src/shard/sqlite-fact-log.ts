@@ -1,6 +1,7 @@
 import { readField } from "../../../shared/src/fact-values";
 import type { AcceptedFact } from "../../../shared/src/facts";
 import type { Sample } from "../engine/types";
+import { loggedFacts } from "./sqlite-fact-chunks";
 import { SEGMENTS_SCHEMA, SegmentNotes, writeSegmentsFromLog } from "./sqlite-segments";
 import type { FactLogStore } from "./storage-port";
 
@@ -128,21 +129,11 @@ export class SqliteFactLog implements FactLogStore {
     }
   }
 
+  /** Through the same per-stream reader as explain's chunks (sqlite-fact-chunks.ts). */
   factsOf(streamKeys: string[], from = Number.NEGATIVE_INFINITY, to = Number.POSITIVE_INFINITY): AcceptedFact[] {
     const out: AcceptedFact[] = [];
-    if (streamKeys.length === 0) return out;
-    const keys = JSON.stringify(streamKeys);
-    for (const row of this.sql.exec<{ fact: string; observed_at: number }>(
-      `SELECT fact, observed_at FROM facts WHERE seq IN (
-         SELECT s.value FROM stream_segments g, json_each(g.seqs) s WHERE g.stream_key IN (SELECT value FROM json_each(?))
-         UNION ALL
-         SELECT seq FROM facts WHERE seq > COALESCE((SELECT seq FROM checkpoint WHERE id = 0), 0)
-           AND stream_key IN (SELECT value FROM json_each(?))
-       ) ORDER BY seq`,
-      keys,
-      keys,
-    )) {
-      if (row.observed_at >= from && row.observed_at <= to) out.push(JSON.parse(row.fact) as AcceptedFact);
+    for (const fact of loggedFacts(this.sql, streamKeys)) {
+      if (fact.observedAt >= from && fact.observedAt <= to) out.push(fact);
     }
     return out;
   }
@@ -161,11 +152,14 @@ export class SqliteFactLog implements FactLogStore {
     return this.checkpointSeq();
   }
 
-  /** Also segments the facts logged since the previous checkpoint by stream. */
+  /**
+   * Also segments the facts logged since the previous checkpoint by stream (since the log's start
+   * for the first one: every fact up to the checkpoint is then in a segment, which readers rely on).
+   */
   setCheckpoint(): void {
     const head = this.sql.exec<{ n: number }>("SELECT COALESCE(MAX(seq), 0) AS n FROM facts").one().n;
-    const previous = this.sql.exec<{ seq: number }>("SELECT seq FROM checkpoint WHERE id = 0").toArray()[0]?.seq;
-    if (previous !== undefined && head > previous) this.segments.write(previous, head);
+    const previous = this.sql.exec<{ seq: number }>("SELECT seq FROM checkpoint WHERE id = 0").toArray()[0]?.seq ?? 0;
+    if (head > previous) this.segments.write(previous, head);
     this.sql.exec(
       "INSERT INTO checkpoint (id, seq) VALUES (0, ?) ON CONFLICT (id) DO UPDATE SET seq = excluded.seq",
       head,
