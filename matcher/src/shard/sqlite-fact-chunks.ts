@@ -28,18 +28,33 @@ export function* loggedFacts(
     const seqs = streamSeqsAfter(sql, streamKeys, after, chunkRows);
     const last = seqs.at(-1);
     if (last === undefined) return;
-    for (const row of sql
-      .exec<{ seq: number; fact: string }>(
-        "SELECT seq, fact FROM facts WHERE seq IN (SELECT value FROM json_each(?)) ORDER BY seq",
-        JSON.stringify(seqs),
-      )
-      .toArray()) {
+    for (const row of factsAt(sql, seqs, last)) {
       at.seq = row.seq;
       yield JSON.parse(row.fact) as AcceptedFact;
     }
     if (seqs.length < chunkRows) return;
     after = last;
   }
+}
+
+/** The facts at these ascending seqs: a range when they are contiguous (a shard mostly of one stream), else by seq. */
+function factsAt(sql: SqlStorage, seqs: number[], last: number): { seq: number; fact: string }[] {
+  const first = seqs[0] ?? last;
+  if (last - first + 1 === seqs.length) {
+    return sql
+      .exec<{ seq: number; fact: string }>(
+        "SELECT seq, fact FROM facts WHERE seq >= ? AND seq <= ? ORDER BY seq",
+        first,
+        last,
+      )
+      .toArray();
+  }
+  return sql
+    .exec<{ seq: number; fact: string }>(
+      "SELECT seq, fact FROM facts WHERE seq IN (SELECT value FROM json_each(?)) ORDER BY seq",
+      JSON.stringify(seqs),
+    )
+    .toArray();
 }
 
 /** The seq of the first stored fact of these streams (0 when there is none). */

@@ -13,8 +13,18 @@ export function checkpointAt(sql: SqlStorage): number {
   return sql.exec<{ seq: number }>("SELECT COALESCE((SELECT seq FROM checkpoint WHERE id = 0), 0) AS seq").one().seq;
 }
 
-/** A segment's seqs, in log order. */
-export function segmentSeqs(sql: SqlStorage, streamKey: string, firstSeq: number): number[] {
+/**
+ * Up to `limit` of a segment's seqs in (from, upTo], in log order. Parsed here: a segment may hold
+ * thousands, and JSON.parse reads them several times faster than json_each's rows.
+ */
+export function segmentSeqs(
+  sql: SqlStorage,
+  streamKey: string,
+  firstSeq: number,
+  from: number,
+  upTo: number,
+  limit: number,
+): number[] {
   const row = sql
     .exec<{ seqs: string }>(
       "SELECT seqs FROM stream_segments WHERE stream_key = ? AND first_seq = ?",
@@ -22,7 +32,12 @@ export function segmentSeqs(sql: SqlStorage, streamKey: string, firstSeq: number
       firstSeq,
     )
     .toArray()[0];
-  return row ? (JSON.parse(row.seqs) as number[]) : [];
+  const seqs: number[] = [];
+  for (const seq of row ? (JSON.parse(row.seqs) as number[]) : []) {
+    if (seq > upTo || seqs.length >= limit) break;
+    if (seq > from) seqs.push(seq);
+  }
+  return seqs;
 }
 
 /**
@@ -76,12 +91,14 @@ function segmentedSeqs(sql: SqlStorage, keys: string, from: number, checkpoint: 
       checkpoint,
     )
     .toArray();
-  const found: number[] = [];
+  let found: number[] = [];
   for (const head of heads) {
     if (found.length >= limit && found.filter((s) => s < head.first_seq).length >= limit) break;
-    for (const seq of segmentSeqs(sql, head.stream_key, head.first_seq)) {
-      if (seq > from && seq <= checkpoint) found.push(seq);
-    }
+    // A segment's seqs ascend: past its first `limit` after `from`, none can be among the first `limit`.
+    const seqs = segmentSeqs(sql, head.stream_key, head.first_seq, from, checkpoint, limit);
+    found = found.length === 0 ? seqs : found.concat(seqs);
   }
-  return found.sort((a, b) => a - b).slice(0, limit);
+  // One stream's segments never overlap: only several streams' need sorting.
+  const sorted = found.every((s, i) => i === 0 || (found[i - 1] ?? 0) < s);
+  return (sorted ? found : found.sort((a, b) => a - b)).slice(0, limit);
 }
