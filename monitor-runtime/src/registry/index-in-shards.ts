@@ -3,6 +3,7 @@ import { ROUTES_NAME, shardCount, shardName } from "../../../shared/src/contract
 import type { MonitorDefinition } from "../../../shared/src/monitor";
 import type { RuntimeEnv } from "../env";
 import type { RegistryEvent } from "./decider";
+import { type FollowPorts, followStreams } from "./follow-streams";
 
 /**
  * Applies a registry event to the matcher shards by RPC, so that a monitor's version is indexed
@@ -31,20 +32,13 @@ export async function indexEvent(
 
   const def = event.data;
   const now = placementOf(def, shards);
-  // Follow first, then seed: facts routed from now on reach the home shard, and the history
-  // exported after that covers what came before (the import drops facts it already has).
-  // Most monitors read streams of one shard: then the follower table is not touched at all.
-  if (now.followed.length > 0 || (before?.followed.length ?? 0) > 0) {
-    await routes.setFollows(
-      monitorId,
-      now.home,
-      now.followed.map((f) => f.streamKey),
-    );
-  }
-  for (const f of now.followed) {
-    const history = await shard(f.owner).exportFacts([f.streamKey]);
-    if (history.length) await shard(now.home).importFacts(history);
-  }
-  await shard(now.home).upsertMonitor(def);
+  const home = shard(now.home);
+  const ports: FollowPorts = {
+    readLog: (owner, streamKey, afterSeq, limit) => shard(owner).readLog([streamKey], afterSeq, limit),
+    importFacts: (follower, facts) => shard(follower).importFacts(facts),
+    setFollows: (at, streamKeys) => routes.setFollows(monitorId, at, streamKeys),
+  };
+  await followStreams(ports, now, now.followed.length > 0 || (before?.followed.length ?? 0) > 0);
+  await home.upsertMonitor(def);
   if (before && before.home !== now.home) await shard(before.home).removeMonitor(monitorId, def.version);
 }
