@@ -27,9 +27,9 @@ export interface MatcherShardRpc extends Rpc.DurableObjectBranded {
   upsertMonitors(defs: MonitorDefinition[]): Promise<{ applied: number }>;
   /** Removes a monitor at a version (kept as a tombstone so an older version cannot come back). */
   removeMonitor(monitorId: string, version: number): Promise<{ applied: boolean }>;
-  /** The logged facts of some streams, in log order (seeds a shard that starts following them). */
+  /** The logged facts of some streams, in log order, all at once (tests and small reads; a follower is seeded through readLog in chunks). */
   exportFacts(streamKeys: string[]): Promise<AcceptedFact[]>;
-  /** Seeds followed streams' history: applied like delivered facts. */
+  /** Seeds a followed stream's history (a chunk of the owner's readLog): applied like delivered facts, repeats dropped. */
   importFacts(facts: AcceptedFact[]): Promise<ApplyResult>;
   /** What a definition would have matched over the stored log, with no side effects. */
   backtest(def: MonitorDefinition, streamKeys: string[], from?: number, to?: number): Promise<Match[]>;
