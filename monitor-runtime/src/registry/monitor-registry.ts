@@ -12,6 +12,7 @@ import {
   type RegistryEventDraft,
   type RegistryState,
 } from "./decider";
+import { type Effect, EffectRunner } from "./effect-runner";
 import { indexEvent } from "./index-in-shards";
 
 /**
@@ -26,10 +27,9 @@ export type CommandResult =
   | { ok: true; version: number; created: boolean; changed: boolean }
   | { ok: false; code: "precondition_failed" | "not_found" | "unavailable"; detail: string; currentVersion?: number };
 
-const EFFECTS = ["indexed", "projected", "published"] as const;
-
 export class MonitorRegistry extends DurableObject<RuntimeEnv> {
   private state?: RegistryState;
+  private effects?: EffectRunner<RegistryEvent>;
 
   private ensure(): RegistryState {
     this.ctx.storage.sql.exec(`CREATE TABLE IF NOT EXISTS events (seq INTEGER PRIMARY KEY AUTOINCREMENT,
@@ -94,24 +94,28 @@ export class MonitorRegistry extends DurableObject<RuntimeEnv> {
     await this.runEffects();
   }
 
-  /** Applies every recorded event's pending effects, in log order. */
-  private async runEffects(): Promise<void> {
-    const pending = this.ctx.storage.sql
-      .exec<{ event_id: string; body: string; indexed: number; projected: number; published: number }>(
-        "SELECT event_id, body, indexed, projected, published FROM events WHERE indexed = 0 OR projected = 0 OR published = 0 ORDER BY seq",
-      )
-      .toArray();
-    for (const row of pending) {
-      const event = parseDomainEvent(JSON.parse(row.body)) as RegistryEvent;
-      for (const effect of EFFECTS) {
-        if (row[effect]) continue;
-        await this.effect(effect, event);
-        this.ctx.storage.sql.exec(`UPDATE events SET ${effect} = 1 WHERE event_id = ?`, row.event_id);
-      }
-    }
+  /** Applies every recorded event's pending effects, in log order, one pass at a time (effect-runner.ts). */
+  private runEffects(): Promise<void> {
+    const sql = this.ctx.storage.sql;
+    this.effects ??= new EffectRunner<RegistryEvent>({
+      pending: () =>
+        sql
+          .exec<{ event_id: string; body: string; indexed: number; projected: number; published: number }>(
+            "SELECT event_id, body, indexed, projected, published FROM events WHERE indexed = 0 OR projected = 0 OR published = 0 ORDER BY seq",
+          )
+          .toArray()
+          .map((row) => ({
+            eventId: row.event_id,
+            event: parseDomainEvent(JSON.parse(row.body)) as RegistryEvent,
+            done: { indexed: row.indexed === 1, projected: row.projected === 1, published: row.published === 1 },
+          })),
+      apply: (effect, event) => this.effect(effect, event),
+      markDone: (eventId, effect) => sql.exec(`UPDATE events SET ${effect} = 1 WHERE event_id = ?`, eventId),
+    });
+    return this.effects.run();
   }
 
-  private async effect(effect: (typeof EFFECTS)[number], event: RegistryEvent): Promise<void> {
+  private async effect(effect: Effect, event: RegistryEvent): Promise<void> {
     if (effect === "indexed") await indexEvent(this.env, event, this.previousDefinition(event));
     // Projected here too so that reads reflect the write at once; the projector's copy of the same
     // event (from the queue) is then a no-op by eventId.
