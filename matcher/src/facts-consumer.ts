@@ -6,7 +6,7 @@ import { journalName, ROUTES_NAME, shardCount, shardName } from "../../shared/sr
 import { deadLetter } from "../../shared/src/dead-letters";
 import type { AcceptedFact } from "../../shared/src/facts";
 import type { MatcherEnv } from "./env";
-import { routeFacts } from "./route-facts";
+import { newlyRouted, routeFacts } from "./route-facts";
 
 /**
  * The Queue "facts" consumer: decodes each msgpack message, routes its facts to shards (owner and
@@ -30,20 +30,35 @@ export async function consumeFacts(batch: MessageBatch<unknown>, env: MatcherEnv
   const [fresh] = await Promise.all([table.snapshot(routes.version), recordLag(env, batch.messages)]);
   if (fresh) routes = fresh;
 
+  const used = routes;
   const all = decoded.flatMap((d) => d.facts);
-  const byShard = routeFacts(all, shardCount(env), routes.followers);
-  const results = await Promise.allSettled(
-    [...byShard.entries()].map(async ([n, facts]) => {
-      const shard = env.SHARDS.get(env.SHARDS.idFromName(shardName(n)));
-      return { n, facts, result: await applyWithRetry(() => shard.applyFacts(facts)) };
-    }),
-  );
+  const byShard = routeFacts(all, shardCount(env), used.followers);
+  const apply = (routed: Map<number, AcceptedFact[]>) =>
+    Promise.allSettled(
+      [...routed.entries()].map(async ([n, facts]) => {
+        const shard = env.SHARDS.get(env.SHARDS.idFromName(shardName(n)));
+        return { n, facts, result: await applyWithRetry(() => shard.applyFacts(facts)) };
+      }),
+    );
+  const attempted = [...byShard.values()];
+  const results = await apply(byShard);
+  // A follow set while this batch was in flight: its new follower may have missed facts the owner
+  // logged after the registry's catch-up read (route-facts.ts newlyRouted). Sent now, once applied.
+  const later = await table.snapshot(used.version);
+  if (later) {
+    routes = later.version > routes.version ? later : routes;
+    const missed = newlyRouted(all, shardCount(env), used.followers, later.followers);
+    if (missed.size > 0) {
+      attempted.push(...missed.values());
+      results.push(...(await apply(missed)));
+    }
+  }
   const failedEventIds = new Set<string>();
   let firstError = "";
   results.forEach((r, i) => {
     if (r.status === "rejected") {
       firstError ||= String(r.reason).slice(0, 300);
-      const facts = [...byShard.values()][i] ?? [];
+      const facts = attempted[i] ?? [];
       for (const f of facts) failedEventIds.add(f.eventId);
       console.error(JSON.stringify({ level: "error", msg: "shard batch failed", error: String(r.reason) }));
     }

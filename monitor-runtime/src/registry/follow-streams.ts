@@ -20,9 +20,10 @@ export const COPY_CHUNK = 2000;
  * follow, then catch up. The home applies a stream's history before any live fact of it is routed
  * there: a live fact applied first would make every older fact of the copy stale on the home
  * (logged, never a sample), and the monitor's indicators and windows on that stream would start
- * empty. What the owner logs between the copy and the follow taking effect is copied after it.
- * A fact of that short gap can still reach the home after a newer live one and be stale there; it
- * is logged, never lost. `touchRoutes` is false when neither this version nor the one before
+ * empty. What the owner logs between the copy and the follow taking effect is copied after it,
+ * and a facts batch already in flight when the follow is set is sent to the home by the consumer
+ * once it sees the new follower map (matcher/src/route-facts.ts newlyRouted). A fact of that short
+ * gap can still reach the home after a newer live one and be stale there: logged, never lost. `touchRoutes` is false when neither this version nor the one before
  * follows anything (most monitors): then the follower table is not written.
  *
  * @example await followStreams(ports, placementOf(def, 8), true)
