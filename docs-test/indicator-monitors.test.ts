@@ -137,7 +137,7 @@ describe("indicator, relative and expiring monitors through npm run dev", () => 
     expect(await backtest("ratio")).toEqual([ids[3], ids[6]]);
   });
 
-  it("the cross-shard ratio previewed before saving fires where it fires saved, for facts after saving", async () => {
+  it("the cross-shard ratio previewed before saving fires where it fires saved, over history and after saving", async () => {
     const [eth, btc] = ["ETHP", offShard("BTCP", "ETHP")] as const;
     const ratio = {
       ...{ stream: stream(eth), field: "price", op: "crosses_above" },
@@ -184,9 +184,14 @@ describe("indicator, relative and expiring monitors through npm run dev", () => 
     expect(savedMatches).toEqual([after[3], after[6]]);
     // Saved, the home follows BTC: a preview reads the home's copy and agrees over the facts since.
     expect((await settled(7, since)).matched).toEqual(savedMatches);
-    // Over the history from before saving they differ: registration copied BTC's history in after
-    // ETH's, so replayed in that order d exists only after ETH's last price, and never crosses.
-    expect((await backtest("ratio-previewed")).filter((id) => before.includes(id))).toEqual([]);
+    // Over the history from before saving too: registration copied BTC's history in after ETH's,
+    // and the saved monitor's replay merges it back in by eventId, as the preview before saving did.
+    const all = await backtest("ratio-previewed");
+    expect(all).toEqual([before[3], before[6], after[3], after[6]]);
+    expect((await settled(14)).matched).toEqual(all);
+    const explained = await call("POST", `/v1/monitors/ratio-previewed-${run}/explain`, {});
+    const rows = explained.json.rows as { eventId: string; decision: { outcome: string } }[];
+    expect(rows.filter((x) => x.decision.outcome === "matched").map((x) => x.eventId)).toEqual(all);
     expect(
       (await fetch(`${base}/v1/monitors/ratio-previewed-${run}`, { method: "DELETE", headers: ADMIN })).status,
     ).toBe(204);

@@ -51,7 +51,11 @@ export class MatcherShard extends DurableObject<MatcherEnv> implements MatcherSh
   }
 
   async applyFacts(facts: AcceptedFact[]): Promise<ApplyResult> {
-    const result = this.shard().applyFacts(facts, Date.now());
+    return this.delivering(this.shard().applyFacts(facts, Date.now()));
+  }
+
+  /** Delivers a batch's matches, if it had any. */
+  private async delivering(result: ApplyResult): Promise<ApplyResult> {
     if (result.matches > 0) {
       // Deliver at once (latency), with the alarm as the durable backstop should this attempt die.
       // One backstop at a time: setting an alarm is a storage write, not worth paying per batch.
@@ -80,13 +84,14 @@ export class MatcherShard extends DurableObject<MatcherEnv> implements MatcherSh
     return this.shard().exportFacts(streamKeys);
   }
 
-  /** Seeds history of followed streams: applied like delivered facts, before the follower's monitor exists. */
+  /** Seeds history of followed streams: applied like delivered facts, logged as copied. */
   async importFacts(facts: AcceptedFact[]): Promise<ApplyResult> {
-    return this.applyFacts(facts);
+    return this.delivering(this.shard().importFacts(facts, Date.now()));
   }
 
+  /** Over the log in the order explain replays it (copied history merged in by eventId, ShardCore.replayFacts). */
   async backtest(def: MonitorDefinition, streamKeys: string[], from?: number, to?: number): Promise<Match[]> {
-    return backtest(def, this.shard().exportFacts(streamKeys), from, to);
+    return backtest(def, this.shard().replayFacts(streamKeys), from, to);
   }
 
   /**

@@ -1,6 +1,7 @@
 import type { ExplainRange } from "../../../shared/src/contract/explain";
 import type { LogEntry, PulledStream } from "../../../shared/src/contract/shard-rpc";
 import type { MonitorDefinition } from "../../../shared/src/monitor";
+import type { LogRows } from "../shard/storage-port";
 import type { ExplainCache } from "./explain-cache";
 import type { ExplainOutcome } from "./explain-page";
 import { startExplain } from "./explain-page";
@@ -9,11 +10,17 @@ import { FactMerge } from "./fact-merge";
 /** Facts read per chunk from each log: large enough to amortise an RPC, small enough to hold several. */
 export const MERGE_CHUNK_ROWS = 2000;
 
-/** A shard's log as an explain reads it: chunks after a position, and where its stored facts start. */
+/**
+ * A shard's log as an explain reads it: chunks after a position (all rows, or only those of
+ * `rows`), and where its stored facts start.
+ */
 export type LogReader = {
-  read(streamKeys: string[], afterSeq: number, limit: number): LogEntry[] | Promise<LogEntry[]>;
+  read(streamKeys: string[], afterSeq: number, limit: number, rows?: LogRows): LogEntry[] | Promise<LogEntry[]>;
   start(streamKeys: string[]): number | Promise<number>;
 };
+
+/** The home shard's own log, which also says which streams hold rows copied from another shard. */
+export type HomeLogReader = LogReader & { copiedStreams(streamKeys: string[]): string[] | Promise<string[]> };
 
 /**
  * One log an explain merges: `key` names it and `start` is the position of its first stored fact
@@ -26,27 +33,43 @@ export type LogSource = {
 };
 
 /**
- * The logs a home shard's explain reads: first its own log (its streams, and those it follows, in
- * its log order), then each stream of `pull` (streams the home does not follow now; any copy it
- * kept from a follower since removed is left aside), read from its owner.
+ * The logs a home shard's explain reads: first its own log (its streams, and those it follows),
+ * then each stream of `pull` (streams the home does not follow now; any copy it kept from a
+ * follower since removed is left aside), read from its owner. When the home holds rows of these
+ * streams copied from their owners (a followed stream's history, appended at registration after
+ * the home's own facts, one stream after another), its log is several sources: the rows delivered
+ * to it, then each stream's copied rows, each in log order. Merged, a copied history takes its
+ * place by eventId among the delivered facts, exactly as the same stream pulled from its owner
+ * would, and the delivered facts keep the order the home applied them in.
  *
  * @example await explainSources(home, ["market_price:ETH-USD", "market_price:BTC-USD"], pull, ownerOf)
  */
 export async function explainSources(
-  home: LogReader,
+  home: HomeLogReader,
   streamKeys: string[],
   pull: readonly PulledStream[],
   ownerOf: (shard: number) => LogReader,
 ): Promise<LogSource[]> {
   const pulled = pull.filter((p) => streamKeys.includes(p.streamKey));
   const local = streamKeys.filter((k) => !pulled.some((p) => p.streamKey === k));
-  const sources: LogSource[] = [
-    {
-      key: JSON.stringify(local),
-      start: await home.start(local),
-      read: (after, limit) => home.read(local, after, limit),
-    },
-  ];
+  // A prune cuts a prefix of the log: the start of all of `local`'s rows moves whenever either part's does.
+  const start = await home.start(local);
+  const copied = await home.copiedStreams(local);
+  const sources: LogSource[] =
+    copied.length === 0
+      ? [{ key: JSON.stringify(local), start, read: (after, limit) => home.read(local, after, limit) }]
+      : [
+          {
+            key: JSON.stringify(["delivered", local]),
+            start,
+            read: (after, limit) => home.read(local, after, limit, "delivered"),
+          },
+          ...copied.map((k) => ({
+            key: JSON.stringify(["copied", k]),
+            start,
+            read: (after: number, limit: number) => home.read([k], after, limit, "copied"),
+          })),
+        ];
   for (const p of pulled) {
     const owner = ownerOf(p.owner);
     const keys = [p.streamKey];

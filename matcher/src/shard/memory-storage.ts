@@ -1,11 +1,17 @@
+import type { LogEntry } from "../../../shared/src/contract/shard-rpc";
 import type { Match, MonitorIdentity } from "../../../shared/src/contract/trigger-match";
 import { readField } from "../../../shared/src/fact-values";
 import type { AcceptedFact } from "../../../shared/src/facts";
 import type { MonitorDefinition } from "../../../shared/src/monitor";
 import { identityOf, type Sample } from "../engine/types";
-import type { FactLogStore, MonitorStore, OutboxRow, OutboxStore, ShardStorage } from "./storage-port";
+import type { FactLogStore, LogRows, MonitorStore, OutboxRow, OutboxStore, ShardStorage } from "./storage-port";
 
-type Logged = { seq: number; fact: AcceptedFact; stale: boolean; receivedAt: number };
+type Logged = { seq: number; fact: AcceptedFact; stale: boolean; receivedAt: number; copied: boolean };
+
+/** Whether a row is among `rows`. */
+function among(row: Logged, rows: LogRows): boolean {
+  return rows === "all" || (rows === "copied") === row.copied;
+}
 
 /**
  * The shard's storage port in memory: the Node tests run ShardCore over it, and a backtest replays
@@ -58,11 +64,29 @@ export class MemoryFactLog implements FactLogStore {
     return new Set(eventIds.filter((id) => this.ids.has(id)));
   }
 
-  append(rows: { fact: AcceptedFact; stale: boolean }[], now: number): void {
+  append(rows: { fact: AcceptedFact; stale: boolean }[], now: number, copied = false): void {
     for (const { fact, stale } of rows) {
-      this.log.push({ seq: this.nextSeq++, fact, stale, receivedAt: now });
+      this.log.push({ seq: this.nextSeq++, fact, stale, receivedAt: now, copied });
       this.ids.add(fact.eventId);
     }
+  }
+
+  copiedStreams(streamKeys: string[]): string[] {
+    return streamKeys.filter((k) => this.log.some((r) => r.copied && r.fact.streamKey === k));
+  }
+
+  /** Up to `limit` rows of some streams after position `afterSeq`, with their seqs: what sqliteLogReader reads. */
+  entries(streamKeys: string[], afterSeq: number, limit: number, rows: LogRows = "all"): LogEntry[] {
+    const keys = new Set(streamKeys);
+    return this.log
+      .filter((r) => r.seq > afterSeq && keys.has(r.fact.streamKey) && among(r, rows))
+      .slice(0, limit)
+      .map((r) => ({ seq: r.seq, fact: r.fact }));
+  }
+
+  /** The seq of the first stored fact of these streams (0 when there is none). */
+  start(streamKeys: string[]): number {
+    return this.entries(streamKeys, 0, 1)[0]?.seq ?? 0;
   }
 
   history(streamKey: string, field: string, from: number, upToSeq = Number.POSITIVE_INFINITY): Sample[] {
@@ -78,10 +102,17 @@ export class MemoryFactLog implements FactLogStore {
     return newestFirst.reverse();
   }
 
-  factsOf(streamKeys: string[], from = Number.NEGATIVE_INFINITY, to = Number.POSITIVE_INFINITY): AcceptedFact[] {
+  factsOf(
+    streamKeys: string[],
+    from = Number.NEGATIVE_INFINITY,
+    to = Number.POSITIVE_INFINITY,
+    rows: LogRows = "all",
+  ): AcceptedFact[] {
     const keys = new Set(streamKeys);
     return this.log
-      .filter((r) => keys.has(r.fact.streamKey) && r.fact.observedAt >= from && r.fact.observedAt <= to)
+      .filter(
+        (r) => keys.has(r.fact.streamKey) && r.fact.observedAt >= from && r.fact.observedAt <= to && among(r, rows),
+      )
       .map((r) => r.fact);
   }
 

@@ -6,6 +6,7 @@ import type { AcceptedFact } from "../../../shared/src/facts";
 import type { MonitorDefinition } from "../../../shared/src/monitor";
 import { restoreFromCheckpoint } from "../engine/checkpoint";
 import type { IndexedEngine } from "../engine/indexed-engine";
+import { mergeLogs } from "../explain/fact-merge";
 import { factPage } from "./fact-page";
 import type { ShardStorage } from "./storage-port";
 
@@ -60,6 +61,18 @@ export class ShardCore {
 
   /** Applies a batch of facts in delivery order, in one transaction. */
   applyFacts(facts: readonly AcceptedFact[], now: number): ApplyResult {
+    return this.apply(facts, now, false);
+  }
+
+  /**
+   * Applies a chunk of another shard's log (a followed stream's history) like delivered facts,
+   * logged as copied: a saved monitor's replay merges those rows in by eventId (replayFacts).
+   */
+  importFacts(facts: readonly AcceptedFact[], now: number): ApplyResult {
+    return this.apply(facts, now, true);
+  }
+
+  private apply(facts: readonly AcceptedFact[], now: number, copied: boolean): ApplyResult {
     return this.atomically("when-due", (engine) => {
       const result: ApplyResult = { applied: 0, stale: 0, duplicates: 0, matches: 0 };
       const known = this.storage.facts.knownFacts(facts.map((f) => f.eventId));
@@ -90,7 +103,7 @@ export class ShardCore {
       maybeFail(this.options.faults, "shard-abort", 0.2);
       applyRange(middle, facts.length);
       this.recordMatches(found, now);
-      this.storage.facts.append(rows, now);
+      this.storage.facts.append(rows, now, copied);
       this.sinceCheckpoint += rows.length;
       // A line per batch (shared/src/batch-log.ts): a replaying producer can send thousands of stale facts.
       const log = this.options.log ?? console.log;
@@ -151,6 +164,20 @@ export class ShardCore {
   /** The logged facts of some streams, in log order. */
   exportFacts(streamKeys: string[]): AcceptedFact[] {
     return this.storage.facts.factsOf(streamKeys);
+  }
+
+  /**
+   * The logged facts of some streams in the order a saved monitor's backtest and explain replay
+   * them: the delivered rows in log order, with each stream's copied rows (in their log order)
+   * merged in by eventId (explain/fact-merge.ts), as explain's sources read them (explain-merged.ts).
+   */
+  replayFacts(streamKeys: string[]): AcceptedFact[] {
+    const log = this.storage.facts;
+    const copied = log.copiedStreams(streamKeys);
+    if (copied.length === 0) return log.factsOf(streamKeys);
+    const all = [Number.NEGATIVE_INFINITY, Number.POSITIVE_INFINITY] as const;
+    const copies = copied.map((k) => log.factsOf([k], ...all, "copied"));
+    return mergeLogs([log.factsOf(streamKeys, ...all, "delivered"), ...copies]);
   }
 
   /** A page of one stream's logged facts in event-time order (see factPage). */

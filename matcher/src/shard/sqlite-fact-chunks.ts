@@ -1,7 +1,8 @@
 import type { LogEntry } from "../../../shared/src/contract/shard-rpc";
 import type { AcceptedFact } from "../../../shared/src/facts";
-import type { LogReader } from "../explain/explain-merged";
+import type { HomeLogReader } from "../explain/explain-merged";
 import { streamSeqsAfter } from "./sqlite-stream-seqs";
+import type { LogRows } from "./storage-port";
 
 /** Facts read per statement: large enough to amortise a statement, small enough to stop early cheaply. */
 const CHUNK_ROWS = 2000;
@@ -13,7 +14,8 @@ const CHUNK_ROWS = 2000;
  * checkpoint segments and the facts since the checkpoint (sqlite-stream-seqs.ts), so a stream costs
  * its own facts, not the shard's whole log, then reads those facts by seq. `at` is where to start
  * (after its seq), and it follows the reading: after each fact is yielded it holds that fact's
- * seq, so a reader that stops can later continue from exactly there.
+ * seq, so a reader that stops can later continue from exactly there. `rows` keeps only the
+ * delivered or only the copied rows (storage-port.ts): the others are read and passed over.
  *
  * @example for (const fact of loggedFacts(ctx.storage.sql, ["market_price:BTC-USD"])) …
  */
@@ -22,13 +24,14 @@ export function* loggedFacts(
   streamKeys: readonly string[],
   at: { seq: number } = { seq: 0 },
   chunkRows = CHUNK_ROWS,
+  rows: LogRows = "all",
 ): Generator<AcceptedFact> {
   let after = at.seq;
   for (;;) {
     const seqs = streamSeqsAfter(sql, streamKeys, after, chunkRows);
     const last = seqs.at(-1);
     if (last === undefined) return;
-    for (const row of factsAt(sql, seqs, last)) {
+    for (const row of factsAt(sql, seqs, last, rows)) {
       at.seq = row.seq;
       yield JSON.parse(row.fact) as AcceptedFact;
     }
@@ -37,13 +40,17 @@ export function* loggedFacts(
   }
 }
 
+/** The SQL condition that keeps `rows` (a constant: never a bound value, so "all" costs nothing). */
+const ROWS_FILTER: Record<LogRows, string> = { all: "", delivered: "AND copied = 0", copied: "AND copied = 1" };
+
 /** The facts at these ascending seqs: a range when they are contiguous (a shard mostly of one stream), else by seq. */
-function factsAt(sql: SqlStorage, seqs: number[], last: number): { seq: number; fact: string }[] {
+function factsAt(sql: SqlStorage, seqs: number[], last: number, rows: LogRows): { seq: number; fact: string }[] {
   const first = seqs[0] ?? last;
+  const only = ROWS_FILTER[rows];
   if (last - first + 1 === seqs.length) {
     return sql
       .exec<{ seq: number; fact: string }>(
-        "SELECT seq, fact FROM facts WHERE seq >= ? AND seq <= ? ORDER BY seq",
+        `SELECT seq, fact FROM facts WHERE seq >= ? AND seq <= ? ${only} ORDER BY seq`,
         first,
         last,
       )
@@ -51,7 +58,7 @@ function factsAt(sql: SqlStorage, seqs: number[], last: number): { seq: number; 
   }
   return sql
     .exec<{ seq: number; fact: string }>(
-      "SELECT seq, fact FROM facts WHERE seq IN (SELECT value FROM json_each(?)) ORDER BY seq",
+      `SELECT seq, fact FROM facts WHERE seq IN (SELECT value FROM json_each(?)) ${only} ORDER BY seq`,
       JSON.stringify(seqs),
     )
     .toArray();
@@ -76,21 +83,45 @@ export function loggedChunk(
   streamKeys: readonly string[],
   afterSeq: number,
   limit: number,
+  rows: LogRows = "all",
 ): LogEntry[] {
-  const rows = Math.max(1, Math.min(Math.floor(limit), MAX_CHUNK_ROWS));
+  const size = Math.max(1, Math.min(Math.floor(limit), MAX_CHUNK_ROWS));
   const at = { seq: afterSeq };
   const out: LogEntry[] = [];
-  for (const fact of loggedFacts(sql, streamKeys, at, rows)) {
+  for (const fact of loggedFacts(sql, streamKeys, at, size, rows)) {
     out.push({ seq: at.seq, fact });
-    if (out.length >= rows) break;
+    if (out.length >= size) break;
   }
   return out;
 }
 
+/**
+ * The table of streams with copied rows: written only by `importFacts` (the delivered path never
+ * touches it), read so that a replay of streams with no copy costs what it did before copies were marked.
+ */
+export const COPIED_STREAMS_SCHEMA =
+  "CREATE TABLE IF NOT EXISTS copied_streams (stream_key TEXT PRIMARY KEY) WITHOUT ROWID";
+
+/** Which of these streams have had rows copied into this log, in the order given. */
+export function copiedStreamsOf(sql: SqlStorage, streamKeys: readonly string[]): string[] {
+  if (streamKeys.length === 0) return [];
+  const found = new Set(
+    sql
+      .exec<{ stream_key: string }>(
+        "SELECT stream_key FROM copied_streams WHERE stream_key IN (SELECT value FROM json_each(?))",
+        JSON.stringify(streamKeys),
+      )
+      .toArray()
+      .map((r) => r.stream_key),
+  );
+  return streamKeys.filter((k) => found.has(k));
+}
+
 /** This shard's own log as an explain reads it (explain-merged.ts). */
-export function sqliteLogReader(sql: SqlStorage): LogReader {
+export function sqliteLogReader(sql: SqlStorage): HomeLogReader {
   return {
-    read: (streamKeys, afterSeq, limit) => loggedChunk(sql, streamKeys, afterSeq, limit),
+    read: (streamKeys, afterSeq, limit, rows) => loggedChunk(sql, streamKeys, afterSeq, limit, rows),
     start: (streamKeys) => firstLoggedSeq(sql, streamKeys),
+    copiedStreams: (streamKeys) => copiedStreamsOf(sql, streamKeys),
   };
 }

@@ -1,14 +1,17 @@
 import { readField } from "../../../shared/src/fact-values";
 import type { AcceptedFact } from "../../../shared/src/facts";
 import type { Sample } from "../engine/types";
-import { loggedFacts } from "./sqlite-fact-chunks";
+import { COPIED_STREAMS_SCHEMA, copiedStreamsOf, loggedFacts } from "./sqlite-fact-chunks";
 import { SEGMENTS_SCHEMA, SegmentNotes, writeSegmentsFromLog } from "./sqlite-segments";
-import type { FactLogStore } from "./storage-port";
+import type { FactLogStore, LogRows } from "./storage-port";
 
 const SCHEMA = [
+  // copied: 1 for a fact copied from another shard's log (importFacts), 0 for one delivered here.
   `CREATE TABLE IF NOT EXISTS facts (seq INTEGER PRIMARY KEY AUTOINCREMENT, event_id TEXT NOT NULL UNIQUE,
-     stream_key TEXT NOT NULL, observed_at INTEGER NOT NULL, stale INTEGER NOT NULL, received_at INTEGER NOT NULL, fact TEXT NOT NULL)`,
+     stream_key TEXT NOT NULL, observed_at INTEGER NOT NULL, stale INTEGER NOT NULL, received_at INTEGER NOT NULL, fact TEXT NOT NULL,
+     copied INTEGER NOT NULL DEFAULT 0)`,
   SEGMENTS_SCHEMA,
+  COPIED_STREAMS_SCHEMA,
   // The fact-log position (seq) the saved engine states reflect (engine/checkpoint.ts).
   "CREATE TABLE IF NOT EXISTS checkpoint (id INTEGER PRIMARY KEY CHECK (id = 0), seq INTEGER NOT NULL)",
 ];
@@ -31,6 +34,18 @@ export class SqliteFactLog implements FactLogStore {
     for (const stmt of SCHEMA) sql.exec(stmt);
     this.segments = new SegmentNotes(sql);
     this.migrateStreamIndex();
+    this.addCopiedColumn();
+  }
+
+  /**
+   * A log from before copied rows were marked gets the column: an ALTER with a constant default
+   * rewrites no row. Its earlier copies stay unmarked (read as delivered: nothing says which they were).
+   */
+  private addCopiedColumn(): void {
+    const table = this.sql
+      .exec<{ sql: string }>("SELECT sql FROM sqlite_master WHERE type = 'table' AND name = 'facts'")
+      .one().sql;
+    if (!/\bcopied\b/.test(table)) this.sql.exec("ALTER TABLE facts ADD COLUMN copied INTEGER NOT NULL DEFAULT 0");
   }
 
   /** A log from before segments had a per-stream index: segment what it holds, then drop the index. */
@@ -58,26 +73,37 @@ export class SqliteFactLog implements FactLogStore {
   /**
    * One statement for a batch: the facts travel as one JSON array through json_each and each
    * element's own text is the stored fact (no JSON inside JSON strings to escape and unescape).
-   * Stale facts, rare, are named in a second list.
+   * Stale facts, rare, are named in a second list. `copied` is one constant for the batch; a
+   * copied batch also notes its streams in copied_streams (sqlite-fact-chunks.ts).
    */
-  append(rows: { fact: AcceptedFact; stale: boolean }[], now: number): void {
+  append(rows: { fact: AcceptedFact; stale: boolean }[], now: number, copied = false): void {
     if (rows.length === 0) return;
     const stale = rows.filter((r) => r.stale).map((r) => r.fact.eventId);
     this.sql.exec(
-      `INSERT INTO facts (event_id, stream_key, observed_at, stale, received_at, fact)
+      `INSERT INTO facts (event_id, stream_key, observed_at, stale, received_at, fact, copied)
        SELECT f.value ->> '$.eventId', f.value ->> '$.streamKey', f.value ->> '$.observedAt',
-         (f.value ->> '$.eventId') IN (SELECT s.value FROM json_each(?) AS s), ?, f.value
+         (f.value ->> '$.eventId') IN (SELECT s.value FROM json_each(?) AS s), ?, f.value, ?
        FROM json_each(?) AS f`,
       JSON.stringify(stale),
       now,
+      copied ? 1 : 0,
       JSON.stringify(rows.map((r) => r.fact)),
     );
+    if (copied)
+      this.sql.exec(
+        "INSERT OR IGNORE INTO copied_streams (stream_key) SELECT DISTINCT value FROM json_each(?)",
+        JSON.stringify(rows.map((r) => r.fact.streamKey)),
+      );
     if (!this.segments.noting()) return;
     const last = this.sql.exec<{ seq: number }>("SELECT last_insert_rowid() AS seq").one().seq;
     this.segments.noteAppended(
       rows.map((r) => r.fact.streamKey),
       last,
     );
+  }
+
+  copiedStreams(streamKeys: string[]): string[] {
+    return copiedStreamsOf(this.sql, streamKeys);
   }
 
   forgetPending(): void {
@@ -130,9 +156,14 @@ export class SqliteFactLog implements FactLogStore {
   }
 
   /** Through the same per-stream reader as explain's chunks (sqlite-fact-chunks.ts). */
-  factsOf(streamKeys: string[], from = Number.NEGATIVE_INFINITY, to = Number.POSITIVE_INFINITY): AcceptedFact[] {
+  factsOf(
+    streamKeys: string[],
+    from = Number.NEGATIVE_INFINITY,
+    to = Number.POSITIVE_INFINITY,
+    rows: LogRows = "all",
+  ): AcceptedFact[] {
     const out: AcceptedFact[] = [];
-    for (const fact of loggedFacts(this.sql, streamKeys)) {
+    for (const fact of loggedFacts(this.sql, streamKeys, { seq: 0 }, undefined, rows)) {
       if (fact.observedAt >= from && fact.observedAt <= to) out.push(fact);
     }
     return out;

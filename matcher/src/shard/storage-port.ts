@@ -20,19 +20,28 @@ export type ShardStorage = {
   transaction<T>(fn: () => T): T;
 };
 
+/**
+ * Which rows of a log a replay reads: all of them, those the shard got delivered (its own streams'
+ * facts and the live facts of streams it follows), or those copied in from another shard's log
+ * (`importFacts`: a followed stream's history, seeded at registration).
+ */
+export type LogRows = "all" | "delivered" | "copied";
+
 /** The shard's fact log: every new fact in arrival order (stale ones too), by log position (seq). */
 export interface FactLogStore {
   /** Which of these eventIds the log already holds. */
   knownFacts(eventIds: string[]): Set<string>;
-  /** Appends a batch's new facts, in order. */
-  append(rows: { fact: AcceptedFact; stale: boolean }[], now: number): void;
+  /** Appends a batch's new facts, in order; `copied` marks them as copied from another shard's log. */
+  append(rows: { fact: AcceptedFact; stale: boolean }[], now: number, copied?: boolean): void;
+  /** Which of these streams have copied rows in the log (a saved monitor's replay then merges them in). */
+  copiedStreams(streamKeys: string[]): string[];
   /**
    * The applied samples of a series from the newest one at or before `from` (or the first), among
    * the facts logged up to `upToSeq` (the whole log when omitted): the engine's HistoryFn.
    */
   history(streamKey: string, field: string, from: number, upToSeq?: number): Sample[];
-  /** Facts of some streams in log order, within an event-time range (exports, backtests). */
-  factsOf(streamKeys: string[], from?: number, to?: number): AcceptedFact[];
+  /** Facts of some streams in log order, within an event-time range (exports, backtests); `rows` (default all) filters. */
+  factsOf(streamKeys: string[], from?: number, to?: number, rows?: LogRows): AcceptedFact[];
   /** The facts logged after a position (stale ones included), in log order: a restore's replay. */
   factsAfter(seq: number): Iterable<AcceptedFact>;
   /** The log position the saved engine states reflect. */

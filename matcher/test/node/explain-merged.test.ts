@@ -4,7 +4,7 @@ import type { ExplainRange, ExplainRow } from "../../../shared/src/contract/expl
 import type { LogEntry } from "../../../shared/src/contract/shard-rpc";
 import type { AcceptedFact } from "../../../shared/src/facts";
 import { ExplainCache } from "../../src/explain/explain-cache";
-import { explainMerged, explainSources, type LogReader, type LogSource } from "../../src/explain/explain-merged";
+import { explainMerged, explainSources, type HomeLogReader, type LogSource } from "../../src/explain/explain-merged";
 import { explainPage } from "../../src/explain/explain-page";
 import { mergeLogs } from "../../src/explain/fact-merge";
 import { buildOps, definition, factStepArb, monitorBodyArb, runs, STREAMS } from "./arbitraries";
@@ -138,7 +138,7 @@ describe("a draft's explain over several shards' logs (explain-merged.ts)", () =
 });
 
 describe("which logs a draft's explain reads (explainSources)", () => {
-  const home: LogReader = { read: () => [], start: (keys) => (keys.length ? 1 : 0) };
+  const home: HomeLogReader = { read: () => [], start: (keys) => (keys.length ? 1 : 0), copiedStreams: () => [] };
   const owners: number[] = [];
   const ownerOf = (n: number) => {
     owners.push(n);
@@ -157,5 +157,31 @@ describe("which logs a draft's explain reads (explainSources)", () => {
   it("reads everything from the home's log when nothing is to be pulled (streams it follows, saved monitors)", async () => {
     const sources = await explainSources(home, ["a", "b"], [], ownerOf);
     expect(sources.map((s) => s.key)).toEqual(['["a","b"]']);
+  });
+
+  it("reads the home's log as several sources when it holds copied rows: delivered rows, then each stream's copied ones", async () => {
+    const read: [string[], string | undefined][] = [];
+    const withCopies: HomeLogReader = {
+      read: (keys, _after, _limit, rows) => {
+        read.push([keys, rows]);
+        return [];
+      },
+      start: () => 4,
+      copiedStreams: (keys) => keys.filter((k) => k !== "a"),
+    };
+    const keys = ["a", "b", "c", "d"];
+    const sources = await explainSources(withCopies, keys, [{ streamKey: "d", owner: 2 }], ownerOf);
+    expect(sources.map((s) => [s.key, s.start])).toEqual([
+      ['["delivered",["a","b","c"]]', 4],
+      ['["copied","b"]', 4],
+      ['["copied","c"]', 4],
+      ["2/d", 7],
+    ]);
+    for (const s of sources.slice(0, 3)) await s.read(0, 10);
+    expect(read).toEqual([
+      [["a", "b", "c"], "delivered"],
+      [["b"], "copied"],
+      [["c"], "copied"],
+    ]);
   });
 });

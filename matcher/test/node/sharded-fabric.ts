@@ -4,6 +4,7 @@ import type { AcceptedFact } from "../../../shared/src/facts";
 import type { MonitorDefinition } from "../../../shared/src/monitor";
 import { shardOf } from "../../../shared/src/streams";
 import { routeFacts } from "../../src/route-facts";
+import { backtest } from "../../src/shard/backtest";
 import { memoryShardStorage } from "../../src/shard/memory-storage";
 import { ShardCore } from "../../src/shard/shard-core";
 
@@ -12,7 +13,8 @@ type Shard = { core: ShardCore; storage: ReturnType<typeof memoryShardStorage>; 
 /**
  * N production shard cores over memory, driven the way the Workers drive the Durable Objects:
  * monitors placed by `placementOf` and indexed in the order the registry's `indexEvent` uses
- * (follow, seed the home from each owner's log, upsert, remove from a former home), facts split
+ * (follow, seed the home from each owner's log through importFacts, as the registry's
+ * follow-streams.ts copies it, upsert, remove from a former home), facts split
  * by the facts consumer's `routeFacts` over the follower table. Only the Durable Object RPC and
  * the StreamRoutes object are stood in for (a map of monitor → followed streams).
  *
@@ -52,7 +54,7 @@ export class ShardedFabric {
     this.placed.set(def.monitorId, { def, placement: now });
     for (const f of now.followed) {
       const history = this.shard(f.owner).core.exportFacts([f.streamKey]);
-      if (history.length > 0) this.shard(now.home).core.applyFacts(history, 0);
+      if (history.length > 0) this.shard(now.home).core.importFacts(history, 0);
     }
     this.shard(now.home).core.upsertMonitor(def);
     if (before && before.home !== now.home) this.shard(before.home).core.removeMonitor(def.monitorId, def.version);
@@ -63,6 +65,13 @@ export class ShardedFabric {
     if (!held) return;
     this.shard(held.placement.home).core.removeMonitor(monitorId, held.def.version);
     this.placed.delete(monitorId);
+  }
+
+  /** A saved monitor's backtest as its home answers it (MatcherShard.backtest), or undefined when it is not saved. */
+  backtest(monitorId: string): Match[] | undefined {
+    const held = this.placed.get(monitorId);
+    if (!held) return undefined;
+    return backtest(held.def, this.shard(held.placement.home).core.replayFacts(held.placement.streams));
   }
 
   /**

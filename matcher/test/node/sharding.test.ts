@@ -3,7 +3,7 @@ import { describe, expect, it } from "vitest";
 import type { AcceptedFact } from "../../../shared/src/facts";
 import { referenceEvaluate } from "../../src/engine/reference";
 import type { Match, Op } from "../../src/engine/types";
-import { opsArb, runs } from "./arbitraries";
+import { MONITOR_IDS, opsArb, runs } from "./arbitraries";
 import { asRegistryIssues } from "./harness";
 import { ShardedFabric } from "./sharded-fabric";
 
@@ -39,6 +39,22 @@ describe("matching over N shards", () => {
         expect(run(new ShardedFabric(n), ops, cut)).toEqual(one);
       }),
       { numRuns: runs(1000) },
+    );
+  });
+
+  it("a saved monitor's backtest on its home over 2..5 shards is the one shard's: copied history merged in by eventId", () => {
+    fc.assert(
+      fc.property(opsArb(160), fc.integer({ min: 2, max: 5 }), fc.integer({ min: 1, max: 8 }), (raw, n, cut) => {
+        // eventIds grow with delivery here (repeats aside), as ingest's ULIDs do: the merge puts
+        // the home's copy of a followed stream's history back where those facts were delivered.
+        const ops = asRegistryIssues(raw);
+        const one = new ShardedFabric(1);
+        const many = new ShardedFabric(n);
+        run(one, ops, cut);
+        run(many, ops, cut);
+        for (const id of MONITOR_IDS) expect(many.backtest(id)).toEqual(one.backtest(id));
+      }),
+      { numRuns: runs(500) },
     );
   });
 

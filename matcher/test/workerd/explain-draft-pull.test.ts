@@ -55,6 +55,9 @@ async function pageOf(def: MonitorDefinition, range: { limit?: number; cursor?: 
   return out.page as ExplainPage;
 }
 
+/** The streams a definition reads, as the registry passes them to its home. */
+const keys = (def: MonitorDefinition) => placementOf(def, SHARDS).streams;
+
 describe("a draft's explain reads streams of other shards", () => {
   it("equals the explain of the merged fact sequence, fires where the ratio crosses, and pages alike", async () => {
     const def = ratioDraft("draft-ratio");
@@ -104,16 +107,35 @@ describe("a draft's explain reads streams of other shards", () => {
     expect(page.matched).toBe(2);
   });
 
-  it("reads a stream it is not told to pull from its own log (the home follows it for a saved monitor)", async () => {
+  it("reads a stream it is not told to pull from its own log (the home follows it for a saved monitor), copies merged by eventId", async () => {
     const def = ratioDraft("draft-ratio-held");
     await shard(2).applyFacts(aFacts); // a repeat when the test above ran: changes nothing
     // The history a saved monitor's registration copies in: appended after the home's own facts.
     await shard(2).importFacts(bFacts);
+    expect((await shard(2).exportFacts(keys(def))).map((f) => f.eventId.slice(-1))).toEqual([
+      "2",
+      "4",
+      "5",
+      "1",
+      "3",
+      "6",
+    ]);
+    // Read from the home's log, the copied rows take their place by eventId: the rows pulling gives.
     const page = await pageOf(def, { limit: 100 }, false);
-    const homeLog = explainPage(def, [...aFacts, ...bFacts], { limit: 100 });
-    expect("page" in homeLog && homeLog.page.rows).toEqual(page.rows);
-    // In that log order every A fact comes before any B fact: it fires at B's 1600 only.
-    expect(page.rows.map((r) => r.eventId.slice(-1))).toEqual(["2", "4", "5", "1", "3", "6"]);
-    expect(page.rows.filter((r) => r.decision.outcome === "matched").map((r) => r.eventId.slice(-1))).toEqual(["3"]);
+    const reference = explainPage(def, mergeLogs([aFacts, bFacts]), { limit: 100 });
+    expect("page" in reference && reference.page.rows).toEqual(page.rows);
+    expect(page.rows.map((r) => r.eventId.slice(-1))).toEqual(["1", "2", "3", "4", "5", "6"]);
+    expect(page.matched).toBe(2);
+    const paged: ExplainRow[] = [];
+    let cursor: string | undefined;
+    do {
+      const p = await pageOf(def, { limit: 2, ...(cursor ? { cursor } : {}) }, false);
+      paged.push(...p.rows);
+      cursor = p.nextCursor ?? undefined;
+    } while (cursor);
+    expect(paged).toEqual(page.rows);
+    // The saved monitor's backtest replays the home's log in that same order.
+    const matches = await shard(2).backtest(def, keys(def));
+    expect(matches.map((m) => m.eventId.slice(-1))).toEqual(["3", "5"]);
   });
 });

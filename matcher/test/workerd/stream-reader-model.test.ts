@@ -2,8 +2,9 @@ import { runInDurableObject } from "cloudflare:test";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import type { AcceptedFact } from "../../../shared/src/facts";
-import { firstLoggedSeq, loggedChunk, loggedFacts } from "../../src/shard/sqlite-fact-chunks";
+import { copiedStreamsOf, firstLoggedSeq, loggedChunk, loggedFacts } from "../../src/shard/sqlite-fact-chunks";
 import { SqliteFactLog } from "../../src/shard/sqlite-fact-log";
+import type { LogRows } from "../../src/shard/storage-port";
 import { menv } from "./helpers";
 
 /**
@@ -12,19 +13,28 @@ import { menv } from "./helpers";
  * replaced (below, as it was): over random logs of several streams, with checkpoints, failed
  * transactions, prunes and appends at random points, both readers are run side by side, stopped
  * and resumed at random positions, and must yield the same facts in the same order with the same
- * resume points. Real SQLite in a Durable Object, one object per run.
+ * resume points, whether they read all rows or only the delivered or only the copied ones (appends
+ * are copied at random, as importFacts logs them). Real SQLite in a Durable Object, one object per run.
  */
 
-/** The reader this replaced: every fact after `at`, filtered by stream, 2,000 log rows a statement. */
-function* scanned(sql: SqlStorage, keys: string[], at: { seq: number }, chunkRows: number): Generator<AcceptedFact> {
+/** The reader this replaced: every fact after `at`, filtered by stream (and copied flag), 2,000 log rows a statement. */
+function* scanned(
+  sql: SqlStorage,
+  keys: string[],
+  at: { seq: number },
+  chunkRows: number,
+  only: LogRows = "all",
+): Generator<AcceptedFact> {
   let after = at.seq;
   for (;;) {
     const rows = sql
       .exec<{ seq: number; fact: string }>(
         `SELECT seq, fact FROM facts WHERE seq > ? AND stream_key IN (SELECT value FROM json_each(?))
-         ORDER BY seq LIMIT ?`,
+           AND (? = 'all' OR copied = (? = 'copied')) ORDER BY seq LIMIT ?`,
         after,
         JSON.stringify(keys),
+        only,
+        only,
         chunkRows,
       )
       .toArray();
@@ -41,18 +51,23 @@ function* scanned(sql: SqlStorage, keys: string[], at: { seq: number }, chunkRow
 const STREAMS = ["market_price:S0", "market_price:S1", "market_price:S2", "market_price:S3"];
 const keysArb = fc.subarray(STREAMS, { minLength: 1, maxLength: 3 });
 
+const rowsArb = fc.constantFrom<LogRows>("all", "delivered", "copied");
+
 type Command =
-  | { op: "append"; streams: number[] }
+  | { op: "append"; streams: number[]; copied: boolean }
   | { op: "fail"; streams: number[]; checkpointInside: boolean }
   | { op: "checkpoint" }
   | { op: "prune"; back: number }
-  | { op: "open"; keys: string[]; chunkRows: number; resumeFrom: number }
+  | { op: "open"; keys: string[]; chunkRows: number; resumeFrom: number; rows: LogRows }
   | { op: "pull"; reader: number; steps: number }
-  | { op: "chunk"; keys: string[]; after: number; limit: number };
+  | { op: "chunk"; keys: string[]; after: number; limit: number; rows: LogRows };
 
 const streamsArb = fc.array(fc.integer({ min: 0, max: 3 }), { minLength: 1, maxLength: 12 });
 const commandArb: fc.Arbitrary<Command> = fc.oneof(
-  { arbitrary: fc.record({ op: fc.constant("append" as const), streams: streamsArb }), weight: 5 },
+  {
+    arbitrary: fc.record({ op: fc.constant("append" as const), streams: streamsArb, copied: fc.boolean() }),
+    weight: 5,
+  },
   {
     arbitrary: fc.record({ op: fc.constant("fail" as const), streams: streamsArb, checkpointInside: fc.boolean() }),
     weight: 1,
@@ -65,6 +80,7 @@ const commandArb: fc.Arbitrary<Command> = fc.oneof(
       keys: keysArb,
       chunkRows: fc.integer({ min: 1, max: 6 }),
       resumeFrom: fc.nat({ max: 20 }),
+      rows: rowsArb,
     }),
     weight: 2,
   },
@@ -82,6 +98,7 @@ const commandArb: fc.Arbitrary<Command> = fc.oneof(
       keys: keysArb,
       after: fc.nat({ max: 200 }),
       limit: fc.integer({ min: 1, max: 9 }),
+      rows: rowsArb,
     }),
     weight: 2,
   },
@@ -118,7 +135,7 @@ function run(storage: DurableObjectStorage, commands: Command[]): void {
   const pairs: Pair[] = [];
   const stoppedAt: number[] = [];
   for (const c of commands) {
-    if (c.op === "append") log.append(factsOn(c.streams), ++time);
+    if (c.op === "append") log.append(factsOn(c.streams), ++time, c.copied);
     else if (c.op === "checkpoint") log.setCheckpoint();
     else if (c.op === "prune") log.prune(time - c.back);
     else if (c.op === "fail") {
@@ -139,8 +156,8 @@ function run(storage: DurableObjectStorage, commands: Command[]): void {
       expect(firstLoggedSeq(sql, c.keys)).toBe(firstScanned(sql, c.keys));
       const at = { segmented: { seq: from }, scan: { seq: from } };
       pairs.push({
-        segmented: loggedFacts(sql, c.keys, at.segmented, c.chunkRows),
-        scan: scanned(sql, c.keys, at.scan, c.chunkRows),
+        segmented: loggedFacts(sql, c.keys, at.segmented, c.chunkRows, c.rows),
+        scan: scanned(sql, c.keys, at.scan, c.chunkRows, c.rows),
         at,
       });
     } else if (c.op === "pull") {
@@ -155,8 +172,16 @@ function run(storage: DurableObjectStorage, commands: Command[]): void {
       }
       stoppedAt.push(pair.at.segmented.seq);
     } else {
-      const scan = [...scanned(sql, c.keys, { seq: c.after }, 5000)].slice(0, c.limit);
-      expect(loggedChunk(sql, c.keys, c.after, c.limit).map((e) => e.fact.eventId)).toEqual(scan.map((f) => f.eventId));
+      const scan = [...scanned(sql, c.keys, { seq: c.after }, 5000, c.rows)].slice(0, c.limit);
+      expect(loggedChunk(sql, c.keys, c.after, c.limit, c.rows).map((e) => e.fact.eventId)).toEqual(
+        scan.map((f) => f.eventId),
+      );
+      expect(log.factsOf(c.keys, undefined, undefined, c.rows).map((f) => f.eventId)).toEqual(
+        [...scanned(sql, c.keys, { seq: 0 }, 5000, c.rows)].map((f) => f.eventId),
+      );
+      // Every stream that got a copied row is noted (a prune may leave a noted stream with none now).
+      const copied = new Set(copiedStreamsOf(sql, c.keys));
+      for (const f of scanned(sql, c.keys, { seq: 0 }, 5000, "copied")) expect(copied.has(f.streamKey)).toBe(true);
       expect(firstLoggedSeq(sql, c.keys)).toBe(firstScanned(sql, c.keys));
       expect(log.factsOf(c.keys).map((f) => f.eventId)).toEqual(
         [...scanned(sql, c.keys, { seq: 0 }, 5000)].map((f) => f.eventId),

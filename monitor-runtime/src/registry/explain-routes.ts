@@ -23,7 +23,8 @@ import { ExplainDefinitionBody, ExplainPageSchema, ExplainRangeBody } from "./ex
  * another shard owns that the home does not follow (for a saved monitor there), read from its
  * owner chunk by chunk and merged in one order: each stream in its owner's log order, and
  * between streams the fact with the smaller eventId (accepted first) first, as if the monitor had
- * been saved before those facts were accepted (matcher/src/explain/fact-merge.ts).
+ * been saved before those facts were accepted (matcher/src/explain/fact-merge.ts). A saved
+ * monitor's replay merges the history copied to its home the same way, so the two agree over it.
  */
 export const explainApp = new OpenAPIHono<{ Bindings: RuntimeEnv }>({ defaultHook: validationHook });
 
@@ -76,11 +77,13 @@ explainApp.openapi(
       "another matcher shard (for example the other side of a relative condition): those are read from " +
       "their owner shard (or from the home's copy while a saved monitor there follows them) and merged with the home shard's facts in one order, each stream in the order " +
       "its shard applied it and, between streams, the fact accepted first (smaller eventId) first, as if " +
-      "the monitor had been saved before those facts were accepted. Saved, the monitor evaluates facts " +
-      "in the order they reach its home shard, which for facts pushed one after another is that same " +
-      "order; but a saved monitor's own explain replays its other streams' history from before it was " +
-      "saved as copied to its home at registration, after the home's own history, so over that older " +
-      "history the two can differ. Pages by `nextCursor` as usual.",
+      "the monitor had been saved before those facts were accepted. A saved monitor's own explain and " +
+      "backtest replay the same way: the history of its other streams, copied to its home at " +
+      "registration, is merged back in by eventId, so over the history from before saving they give " +
+      "this preview's rows. Facts that reached the home after saving are replayed in the order the home " +
+      "applied them (as the monitor evaluated them live), which is the accepted order for facts pushed " +
+      "one after another; only where facts reached the shards out of that order can the preview (which " +
+      "orders a stream it pulls from its owner by eventId) differ. Pages by `nextCursor` as usual.",
     security: [{ bearer: [] }],
     request: {
       body: {
@@ -132,7 +135,8 @@ async function rangeOf<T extends typeof ExplainRangeBody | typeof ExplainDefinit
 
 /**
  * Replays on the monitor's home shard. A saved monitor's home follows every stream it reads
- * (seeded at registration, then routed live): read as it was applied there. A draft's home reads
+ * (seeded at registration, then routed live): read as it was applied there, with the seeded copy
+ * merged back in by eventId (matcher/src/explain/explain-merged.ts). A draft's home reads
  * from their owners the streams other shards own that it does not follow now (per the follower
  * table; a copy it kept from a follower since removed is frozen, so it is not used).
  */

@@ -133,17 +133,33 @@ describe("explain routes", () => {
     } while (cursor);
     expect(paged).toEqual(page.rows);
 
-    // Saved, the home follows XRAT-B: registration copied its history in after XRAT-A's, and a
-    // draft now reads that copy, in that order (d first exists at B's 2000: −15, +5 crosses, −5).
+    // Saved, the home follows XRAT-B: registration copied its history in after XRAT-A's. A draft
+    // now reads that copy, the saved monitor's explain and backtest read the home's log, and all
+    // merge the copied rows by eventId among the home's own: the preview's rows, in its order.
     const { monitorId: _draftId, ...saveBody } = ratio;
     expect((await call("PUT", "/v1/monitors/m-ratio", saveBody)).status).toBe(201);
+    const minutes = (p: ExplainPage) => p.rows.map((r) => (r.observedAt - T0) / 60_000);
     const matchedAt = (p: ExplainPage) =>
       p.rows.filter((r) => r.decision.outcome === "matched").map((r) => (r.observedAt - T0) / 60_000);
+    const home = renv.SHARDS.get(renv.SHARDS.idFromName(shardName(owner("XRAT-A"))));
+    const logged = await home.exportFacts([keyOf("XRAT-A"), keyOf("XRAT-B")]);
+    expect(logged.map((f) => (f.observedAt - T0) / 60_000)).toEqual([2, 4, 5, 1, 3, 6]); // copied after
     const followed = (await post("/v1/explain", { monitor: ratio })).json as unknown as ExplainPage;
-    expect(followed.rows.map((r) => (r.observedAt - T0) / 60_000)).toEqual([2, 4, 5, 1, 3, 6]);
-    expect(matchedAt(followed)).toEqual([3]);
+    expect(followed.rows).toEqual(page.rows);
     const saved = (await post("/v1/monitors/m-ratio/explain", {})).json as unknown as ExplainPage;
-    expect(matchedAt(saved)).toEqual([3]);
+    expect(minutes(saved)).toEqual([1, 2, 3, 4, 5, 6]);
+    expect(matchedAt(saved)).toEqual([3, 5]);
+    const savedPaged: number[] = [];
+    cursor = undefined;
+    do {
+      const p = (await post("/v1/monitors/m-ratio/explain", { limit: 2, ...(cursor ? { cursor } : {}) }))
+        .json as unknown as ExplainPage;
+      savedPaged.push(...matchedAt(p));
+      cursor = p.nextCursor ?? undefined;
+    } while (cursor);
+    expect(savedPaged).toEqual([3, 5]);
+    const backtest = (await post("/v1/monitors/m-ratio/backtest", {})).json as { matches: { observedAt: number }[] };
+    expect(backtest.matches.map((m) => (m.observedAt - T0) / 60_000)).toEqual([3, 5]);
     // Deleted, nothing follows XRAT-B any more: the home's copy is frozen, so a draft pulls again.
     expect((await call("DELETE", "/v1/monitors/m-ratio")).status).toBe(204);
     expect(matchedAt((await post("/v1/explain", { monitor: ratio })).json as unknown as ExplainPage)).toEqual([3, 5]);

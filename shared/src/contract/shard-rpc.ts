@@ -29,9 +29,15 @@ export interface MatcherShardRpc extends Rpc.DurableObjectBranded {
   removeMonitor(monitorId: string, version: number): Promise<{ applied: boolean }>;
   /** The logged facts of some streams, in log order, all at once (tests and small reads; a follower is seeded through readLog in chunks). */
   exportFacts(streamKeys: string[]): Promise<AcceptedFact[]>;
-  /** Seeds a followed stream's history (a chunk of the owner's readLog): applied like delivered facts, repeats dropped. */
+  /**
+   * Seeds a followed stream's history (a chunk of the owner's readLog): applied like delivered
+   * facts, repeats dropped, and logged as copied, so that replays merge them in by eventId.
+   */
   importFacts(facts: AcceptedFact[]): Promise<ApplyResult>;
-  /** What a definition would have matched over the stored log, with no side effects. */
+  /**
+   * What a definition would have matched over the stored log, with no side effects: replayed in
+   * explain's order (delivered rows in log order, each stream's copied rows merged in by eventId).
+   */
   backtest(def: MonitorDefinition, streamKeys: string[], from?: number, to?: number): Promise<Match[]>;
   /**
    * One page of why a definition did or did not fire over the stored log of its streams (no side
