@@ -6,6 +6,8 @@ const EMA = 1;
 const RSI = 2;
 const UPPER = 3;
 const LOWER = 4;
+/** A running m2 that falls below this share of its previous value in one step is summed again exactly. */
+const COLLAPSE = 1e-6;
 const KINDS: Record<Indicator["kind"], number> = {
   sma: SMA,
   ema: EMA,
@@ -107,9 +109,22 @@ export class IndicatorState {
       const out = ring.at(n);
       const before = this.sum / n;
       this.sum = this.sum - out + v;
-      if (this.kind !== SMA) this.m2 += (v - out) * (v - this.sum / n + out - before);
+      if (this.kind !== SMA) {
+        const m2 = this.m2 + (v - out) * (v - this.sum / n + out - before);
+        // A band that collapses (a spike leaving an otherwise flat window) keeps the rounding of
+        // the old, larger deviations in a running m2, and the square root magnifies it (σ of
+        // [1, 1, 1, 1] came out 1e-6, not 0): sum such a window exactly, on the same schedule.
+        if (m2 < this.m2 * COLLAPSE) this.resumKeepingPhase(ring);
+        else this.m2 = m2;
+      }
     }
     return this.band();
+  }
+
+  private resumKeepingPhase(ring: WindowRing): void {
+    const phase = this.phase;
+    this.resum(ring);
+    this.phase = phase;
   }
 
   /** The window summed exactly, oldest first (and its squared deviations for a band). */

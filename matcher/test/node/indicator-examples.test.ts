@@ -103,6 +103,12 @@ describe("running window sums", () => {
     );
   });
 
+  it("gives a flat window's band exactly, also right after a spike left it", () => {
+    const band = new IndicatorState({ kind: "bollinger_upper", samples: 4, k: 2 });
+    const out = [177.3459132157307, 1, 1, 1, 1].map((v) => band.push(v));
+    expect(out.at(-1)).toBe(1);
+  });
+
   it("states sharing one series window compute what states with their own windows do", () => {
     fc.assert(
       fc.property(prices, fc.integer({ min: 2, max: 30 }), fc.integer({ min: 2, max: 30 }), (values, a, b) => {
