@@ -73,17 +73,12 @@ explainApp.openapi(
     tags: ["monitors"],
     summary: "Would this definition have fired, and when: explain a monitor body not saved yet over the stored log",
     description:
-      "Replays the definition over the stored facts of every stream it reads, also streams whose home is " +
-      "another matcher shard (for example the other side of a relative condition): those are read from " +
-      "their owner shard (or from the home's copy while a saved monitor there follows them) and merged with the home shard's facts in one order, each stream in the order " +
-      "its shard applied it and, between streams, the fact accepted first (smaller eventId) first, as if " +
-      "the monitor had been saved before those facts were accepted. A saved monitor's own explain and " +
-      "backtest replay the same way: the history of its other streams, copied to its home at " +
-      "registration, is merged back in by eventId, so over the history from before saving they give " +
-      "this preview's rows. Facts that reached the home after saving are replayed in the order the home " +
-      "applied them (as the monitor evaluated them live), which is the accepted order for facts pushed " +
-      "one after another; only where facts reached the shards out of that order can the preview (which " +
-      "orders a stream it pulls from its owner by eventId) differ. Pages by `nextCursor` as usual.",
+      "Replays the definition over the stored facts of every stream it reads, also streams another " +
+      "matcher shard owns (such as the other side of a relative condition), merged in one order: each " +
+      "stream in the order its shard applied it and, between streams, the fact ingest accepted first " +
+      "(smaller eventId) first. A saved monitor's explain and backtest merge the same way, so they give " +
+      "this preview's rows (facts delivered after saving replay in the order the monitor evaluated them " +
+      "live, the same order unless they reached the shards out of acceptance order). Pages by `nextCursor`.",
     security: [{ bearer: [] }],
     request: {
       body: {
