@@ -193,6 +193,11 @@ export function end(
   ctx: { now: number; final: boolean; successorId: string },
 ): Decision<EndResult> {
   const { active, queue } = view;
+  // A retried handoff step (its first answer was lost): the session is already the successor's.
+  // Answer the same, so the workflow still starts it ("already exists" if it did).
+  if (ctx.final && active?.instanceId === ctx.successorId) {
+    return { result: { kind: "handoff", instanceId: ctx.successorId }, active, writes: [] };
+  }
   if (!active || active.instanceId !== instanceId) return { result: { kind: "superseded" }, active, writes: [] };
   if (queue.length === 0) return { result: { kind: "ended" }, active: null, writes: [] };
   if (!ctx.final) return { result: { kind: "continue" }, active, writes: [] };

@@ -82,17 +82,25 @@ export class SessionStore {
   /** Persist a decision (the caller runs this inside one storage transaction). */
   apply<R>(workflowId: string, meta: SessionMeta | undefined, d: Decision<R>, now: number): void {
     const active = d.active ? JSON.stringify(d.active) : null;
+    // updated_at orders the mirrors the UserAgent keeps (the later wins): it moves on by at least
+    // 1 per decision, since decisions within one millisecond are common (the clock moves on I/O).
     if (meta) {
       this.sql.exec(
         `INSERT INTO sessions (workflow_id, meta, active, updated_at) VALUES (?, ?, ?, ?)
-         ON CONFLICT (workflow_id) DO UPDATE SET meta = excluded.meta, active = excluded.active, updated_at = excluded.updated_at`,
+         ON CONFLICT (workflow_id) DO UPDATE SET meta = excluded.meta, active = excluded.active,
+           updated_at = MAX(excluded.updated_at, sessions.updated_at + 1)`,
         workflowId,
         JSON.stringify(meta),
         active,
         now,
       );
     } else {
-      this.sql.exec("UPDATE sessions SET active = ?, updated_at = ? WHERE workflow_id = ?", active, now, workflowId);
+      this.sql.exec(
+        "UPDATE sessions SET active = ?, updated_at = MAX(?, updated_at + 1) WHERE workflow_id = ?",
+        active,
+        now,
+        workflowId,
+      );
     }
     for (const w of d.writes) {
       if (w.op === "insert") {
@@ -120,7 +128,7 @@ export class SessionStore {
 
   setLastTick(workflowId: string, tick: LastTick, now: number): void {
     this.sql.exec(
-      "UPDATE sessions SET last_tick = ?, updated_at = ? WHERE workflow_id = ?",
+      "UPDATE sessions SET last_tick = ?, updated_at = MAX(?, updated_at + 1) WHERE workflow_id = ?",
       JSON.stringify(tick),
       now,
       workflowId,
