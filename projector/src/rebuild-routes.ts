@@ -4,7 +4,7 @@ import { newId } from "../../shared/src/ids";
 import { fail, ProblemError, validationProblem } from "../../shared/src/problem";
 import { d1Executor, PROJECTIONS } from "../../shared/src/projections/sql";
 import type { ProjectorEnv } from "./env";
-import { startRebuildStatement } from "./rebuild/shadow";
+import { failRebuildStatement, startRebuildStatement } from "./rebuild/shadow";
 
 /**
  * `POST /v1/admin/projections/rebuild` and its status route (DESIGN §8). Projections are rebuilt
@@ -66,7 +66,15 @@ export function mountRebuildRoutes(app: OpenAPIHono<{ Bindings: ProjectorEnv }>)
         if (String(err).includes("UNIQUE")) fail("conflict", "a rebuild is already running");
         throw err;
       }
-      await c.env.REBUILD_WORKFLOW.create({ id: rebuildId, params: { rebuildId } });
+      try {
+        await c.env.REBUILD_WORKFLOW.create({ id: rebuildId, params: { rebuildId } });
+      } catch (err) {
+        // No workflow will ever finish this row: mark it failed so the next rebuild is not a 409.
+        await d1Executor(c.env.DB).batch([
+          failRebuildStatement(rebuildId, `the rebuild workflow could not start: ${String(err)}`, Date.now()),
+        ]);
+        throw err;
+      }
       return c.json({ rebuildId }, 202);
     },
   );
