@@ -2,21 +2,27 @@ import { DurableObject } from "cloudflare:workers";
 import type { RuntimeEnv } from "../env";
 import { offerAll } from "./session/offer-all";
 import * as decider from "./session/session-decider";
+import { SessionMirrors } from "./session/session-mirrors";
 import { type LastTick, type SessionMeta, type SessionMirror, SessionStore } from "./session/session-store";
 import type { WaitEventType, Wake } from "./session/wake";
 
 /**
- * One per portfolio (`linkedPortfolioIds[0]`; `~<workflowId>` for a monitor without one). It owns
- * the monitor sessions of that portfolio: which workflow instance is active, what it waits on, and
- * every wake-up not yet consumed (see session-decider.ts). Each method is one storage transaction
- * over the pure decider, and returns the session's mirror so callers can copy it to the UserAgent.
+ * Two roles, by name. `~<workflowId>` OWNS that workflow's monitor session, whatever portfolio its
+ * monitors link to (so one duplicate filter and one instance per workflowId): which workflow
+ * instance is active, what it waits on, and every wake-up not yet consumed (see
+ * session-decider.ts). Each owner method is one storage transaction over the pure decider, and
+ * returns the session's mirror so callers can copy it to the UserAgent and the linked portfolio.
+ * A portfolio id's agent holds those copies (`mirror`): the sessions of the monitors linked to it
+ * (`linkedPortfolioIds[0]`), for the admin view.
  */
 export class PortfolioAgent extends DurableObject<RuntimeEnv> {
   private readonly store: SessionStore;
+  private readonly mirrors: SessionMirrors;
 
   constructor(ctx: DurableObjectState, env: RuntimeEnv) {
     super(ctx, env);
     this.store = new SessionStore(ctx.storage.sql);
+    this.mirrors = new SessionMirrors(ctx.storage.sql, "mirrored_sessions");
   }
 
   private run<R>(
@@ -109,7 +115,22 @@ export class PortfolioAgent extends DurableObject<RuntimeEnv> {
     return { active: view.active, queued: view.queue.length };
   }
 
+  /** Keep a copy of a session owned by `~<workflowId>` whose monitor links this portfolio. */
+  mirror(session: SessionMirror): void {
+    this.mirrors.put(session);
+  }
+
+  /**
+   * The sessions it owns and the copies it keeps, one per workflowId (the later `updatedAt` wins:
+   * an agent that owned a session under the earlier owner rule may still hold it as well).
+   */
   sessions(): SessionMirror[] {
-    return this.store.workflowIds().flatMap((id) => this.store.mirror(id) ?? []);
+    const byWorkflow = new Map<string, SessionMirror>();
+    const owned = this.store.workflowIds().flatMap((id) => this.store.mirror(id) ?? []);
+    for (const s of [...owned, ...this.mirrors.list()]) {
+      const seen = byWorkflow.get(s.workflowId);
+      if (!seen || s.updatedAt > seen.updatedAt) byWorkflow.set(s.workflowId, s);
+    }
+    return [...byWorkflow.values()].sort((a, b) => (a.workflowId < b.workflowId ? -1 : 1));
   }
 }

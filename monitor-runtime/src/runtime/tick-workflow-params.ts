@@ -5,7 +5,7 @@ import { z } from "zod";
  * session's agents live. Small on purpose (instance params count against Workflows' payload
  * limits); wake-ups themselves stay in the PortfolioAgent until the instance takes them.
  *
- * @example env.TICK_WORKFLOW.create({ id, params: { workflowId: "wf_1", monitorId: "m1", userId: "u_1", portfolioId: "pf_1", home: "pf_1" } })
+ * @example env.TICK_WORKFLOW.create({ id, params: { workflowId: "wf_1", monitorId: "m1", userId: "u_1", portfolioId: "pf_1", home: "~wf_1" } })
  */
 export const TickWorkflowParamsSchema = z.object({
   workflowId: z.string().min(1),

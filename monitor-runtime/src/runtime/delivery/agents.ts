@@ -4,14 +4,16 @@ import type { MonitorRef } from "../store/projections";
 import type { TickWorkflowParams } from "../tick-workflow-params";
 
 /**
- * Addressing of the agents. A session lives in the PortfolioAgent of the monitor's primary linked
- * portfolio; a monitor without one gets a PortfolioAgent of its own, named `~<workflowId>` ("~"
- * keeps it apart from real portfolio ids in practice; documented, not enforced).
+ * Addressing of the agents. A workflowId's session is owned by the PortfolioAgent named
+ * `~<workflowId>`, never by a linked portfolio's: links change (`monitor_updated`) and two monitors
+ * of one workflow may link different portfolios, and an owner that moved with them would split the
+ * duplicate filter and run two sessions of one workflow. "~" keeps it apart from real portfolio
+ * ids in practice (documented, not enforced). The linked portfolio's agent gets a mirror instead.
  *
  * @example portfolioAgent(env, homeOf(monitor)).offer(metaOf(monitor), wake, instanceId)
  */
-export function homeOf(monitor: Pick<MonitorRef, "portfolioId" | "workflowId">): string {
-  return monitor.portfolioId ?? `~${monitor.workflowId}`;
+export function homeOf(monitor: Pick<MonitorRef, "workflowId">): string {
+  return `~${monitor.workflowId}`;
 }
 
 export function metaOf(monitor: MonitorRef): SessionMeta {
@@ -35,7 +37,19 @@ export function userAgent(env: Pick<RuntimeEnv, "USER_AGENT">, userId: string) {
   return env.USER_AGENT.get(env.USER_AGENT.idFromName(userId));
 }
 
-/** Copy a session's state to its owner's UserAgent (a no-op for null). */
-export async function mirrorToUser(env: Pick<RuntimeEnv, "USER_AGENT">, mirror: SessionMirror | null): Promise<void> {
-  if (mirror) await userAgent(env, mirror.userId).mirror(mirror);
+/**
+ * Copy a session's state to its owner's UserAgent and, when its monitor links one, to that
+ * portfolio's PortfolioAgent (in parallel: one extra call per copy, only with a link). A no-op for
+ * null. The portfolio is the one in the session's metadata: that of the monitor last offered.
+ */
+export async function mirrorSession(
+  env: Pick<RuntimeEnv, "USER_AGENT" | "PORTFOLIO_AGENT">,
+  mirror: SessionMirror | null,
+): Promise<void> {
+  if (!mirror) return;
+  const { portfolioId } = mirror;
+  await Promise.all([
+    userAgent(env, mirror.userId).mirror(mirror),
+    portfolioId ? portfolioAgent(env, portfolioId).mirror(mirror) : undefined,
+  ]);
 }

@@ -5,7 +5,7 @@ import type { OfferAllResult, OfferResult } from "../session/session-decider";
 import type { Wake } from "../session/wake";
 import { coalescedWakeId } from "../session/wake-group";
 import type { MonitorRef } from "../store/projections";
-import { metaOf, mirrorToUser, paramsOf, portfolioAgent } from "./agents";
+import { metaOf, mirrorSession, paramsOf, portfolioAgent } from "./agents";
 import { createInstance, liveness } from "./instances";
 
 /**
@@ -39,7 +39,7 @@ export async function offerWake(env: RuntimeEnv, monitor: MonitorRef, wake: Wake
     wake,
     await instanceIdFor(monitor.workflowId, wake.wakeId),
   );
-  await mirrorToUser(env, mirror);
+  await mirrorSession(env, mirror);
   return result;
 }
 
@@ -60,7 +60,7 @@ export async function offerWakes(
     wakes,
     await instanceIdFor(monitor.workflowId, wakeId),
   );
-  await mirrorToUser(env, mirror);
+  await mirrorSession(env, mirror);
   return { offer: result, wakeId };
 }
 
@@ -131,7 +131,7 @@ export async function replaceDead(env: RuntimeEnv, monitor: MonitorRef, deadId: 
       dead,
       await successorIdOf(monitor.workflowId, dead),
     );
-    await mirrorToUser(env, mirror);
+    await mirrorSession(env, mirror);
     if (result.kind === "cleared") return null;
     const next = result.instanceId;
     if (!next) return null;

@@ -87,6 +87,10 @@ const agentRoute = <P extends "userId" | "portfolioId">(kind: "users" | "portfol
     operationId: kind === "users" ? "getUserAgentSessions" : "getPortfolioAgentSessions",
     tags: ["agents"],
     summary: `The monitor sessions mirrored in a ${kind === "users" ? "UserAgent" : "PortfolioAgent"}`,
+    description:
+      kind === "users"
+        ? "The sessions of the user's monitors."
+        : "A portfolio id: the sessions of the monitors linked to it (`linkedPortfolioIds[0]`). `~<workflowId>`: the session that agent owns (every workflow's session is owned there).",
     security: [{ bearer: [] }],
     request: {
       params: z.object({

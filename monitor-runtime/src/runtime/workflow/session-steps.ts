@@ -1,5 +1,5 @@
 import type { RuntimeEnv } from "../../env";
-import { mirrorToUser, portfolioAgent } from "../delivery/agents";
+import { mirrorSession, portfolioAgent } from "../delivery/agents";
 import { createInstance } from "../delivery/instances";
 import { successorIdOf } from "../ids";
 import type { LastTick } from "../session/session-store";
@@ -27,8 +27,9 @@ function lastTickOf(work: TickWork, tick: TickResult | null): LastTick | null {
 
 /**
  * What a workflow instance asks of its session, one call per workflow step. Each call goes to the
- * PortfolioAgent (one transaction) and copies the resulting session state to the UserAgent, so the
- * step is idempotent: a retried step repeats the same decision or finds it already made.
+ * owning PortfolioAgent (one transaction) and copies the resulting session state to the UserAgent
+ * and the linked portfolio's PortfolioAgent, so the step is idempotent: a retried step repeats the
+ * same decision or finds it already made.
  *
  * @example const taken = await step.do("take-0", () => steps.take("trigger_matched", 3_600_000));
  */
@@ -51,7 +52,7 @@ export class SessionSteps {
       waitFor,
       Date.now() + timeoutMs,
     );
-    await mirrorToUser(this.env, mirror);
+    await mirrorSession(this.env, mirror);
     return result.kind === "wake" ? { kind: "wake", work: await tickWorkOf(result.wakes) } : result;
   }
 
@@ -71,20 +72,20 @@ export class SessionSteps {
         waitUntil: Date.now() + timeoutMs,
       },
     );
-    await mirrorToUser(this.env, mirror);
+    await mirrorSession(this.env, mirror);
     return result.kind === "wake" ? { kind: "wake" as const, work: await tickWorkOf(result.wakes) } : result;
   }
 
   async sleep(ms: number) {
     const { result, mirror } = await this.agent.sleep(this.params.workflowId, this.instanceId, Date.now() + ms);
-    await mirrorToUser(this.env, mirror);
+    await mirrorSession(this.env, mirror);
     return result;
   }
 
   async end(final: boolean) {
     const successorId = await successorIdOf(this.params.workflowId, this.instanceId);
     const { result, mirror } = await this.agent.end(this.params.workflowId, this.instanceId, final, successorId);
-    await mirrorToUser(this.env, mirror);
+    await mirrorSession(this.env, mirror);
     return result;
   }
 
