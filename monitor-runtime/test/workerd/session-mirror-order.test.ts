@@ -39,4 +39,21 @@ describe("session mirrors copied out of order", () => {
       expect(shown?.pendingWakeUps, `copies of decisions ${i + 1} then ${i}`).toBe(i + 1);
     }
   });
+
+  it("a PortfolioAgent answers one session per workflowId: the newer of one it owns and a copy it holds", async () => {
+    // An agent that owned a session under the earlier owner rule (its linked portfolio) may also
+    // receive copies of the session now owned by `~<workflowId>`.
+    const legacy = portfolioAgent(renv, "pf-mo-legacy");
+    const owned = (await legacy.offer({ ...meta, portfolioId: "pf-mo-legacy" }, wake(100), "inst-old")).mirror;
+    const { mirror: fresh } = await portfolioAgent(renv, "~wf-mo").offer(meta, wake(101), "inst-mo");
+    if (!owned || !fresh) throw new Error("a mirror per decision");
+    const newer = { ...fresh, updatedAt: owned.updatedAt + 1 };
+    await legacy.mirror(newer);
+    expect(await legacy.sessions()).toEqual([newer]);
+    await legacy.mirror({ ...fresh, updatedAt: owned.updatedAt - 1 });
+    expect(await legacy.sessions()).toEqual([newer]);
+    // Its own session moves on (a later decision): now that is the newer one.
+    const { mirror: later } = await legacy.offer({ ...meta, portfolioId: "pf-mo-legacy" }, wake(102), "inst-old");
+    expect(await legacy.sessions()).toEqual([later]);
+  });
 });
