@@ -1,7 +1,7 @@
 import type { ExplainRange } from "../../../shared/src/contract/explain";
 import type { LogEntry, PulledStream } from "../../../shared/src/contract/shard-rpc";
 import type { MonitorDefinition } from "../../../shared/src/monitor";
-import type { LogRows } from "../shard/storage-port";
+import { type LogRows, replayParts } from "../shard/storage-port";
 import type { ExplainCache } from "./explain-cache";
 import type { ExplainOutcome } from "./explain-page";
 import { startExplain } from "./explain-page";
@@ -54,22 +54,13 @@ export async function explainSources(
   const local = streamKeys.filter((k) => !pulled.some((p) => p.streamKey === k));
   // A prune cuts a prefix of the log: the start of all of `local`'s rows moves whenever either part's does.
   const start = await home.start(local);
-  const copied = await home.copiedStreams(local);
-  const sources: LogSource[] =
-    copied.length === 0
-      ? [{ key: JSON.stringify(local), start, read: (after, limit) => home.read(local, after, limit) }]
-      : [
-          {
-            key: JSON.stringify(["delivered", local]),
-            start,
-            read: (after, limit) => home.read(local, after, limit, "delivered"),
-          },
-          ...copied.map((k) => ({
-            key: JSON.stringify(["copied", k]),
-            start,
-            read: (after: number, limit: number) => home.read([k], after, limit, "copied"),
-          })),
-        ];
+  const parts = replayParts(local, await home.copiedStreams(local));
+  const sources: LogSource[] = parts.map(({ keys, rows }) => ({
+    // A copied part is one stream: named by it alone.
+    key: JSON.stringify(rows === "all" ? keys : [rows, rows === "copied" ? keys[0] : keys]),
+    start,
+    read: (after: number, limit: number) => home.read(keys, after, limit, rows),
+  }));
   for (const p of pulled) {
     const owner = ownerOf(p.owner);
     const keys = [p.streamKey];

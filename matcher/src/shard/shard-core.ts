@@ -8,7 +8,7 @@ import { restoreFromCheckpoint } from "../engine/checkpoint";
 import type { IndexedEngine } from "../engine/indexed-engine";
 import { mergeLogs } from "../explain/fact-merge";
 import { factPage } from "./fact-page";
-import type { ShardStorage } from "./storage-port";
+import { replayParts, type ShardStorage } from "./storage-port";
 
 export type ShardOptions = {
   /** Facts between two saves of the engine's state (engine/checkpoint.ts). */
@@ -173,11 +173,9 @@ export class ShardCore {
    */
   replayFacts(streamKeys: string[]): AcceptedFact[] {
     const log = this.storage.facts;
-    const copied = log.copiedStreams(streamKeys);
-    if (copied.length === 0) return log.factsOf(streamKeys);
+    const parts = replayParts(streamKeys, log.copiedStreams(streamKeys));
     const all = [Number.NEGATIVE_INFINITY, Number.POSITIVE_INFINITY] as const;
-    const copies = copied.map((k) => log.factsOf([k], ...all, "copied"));
-    return mergeLogs([log.factsOf(streamKeys, ...all, "delivered"), ...copies]);
+    return mergeLogs(parts.map((p) => log.factsOf(p.keys, ...all, p.rows)));
   }
 
   /** A page of one stream's logged facts in event-time order (see factPage). */

@@ -27,6 +27,18 @@ export type ShardStorage = {
  */
 export type LogRows = "all" | "delivered" | "copied";
 
+/**
+ * The parts a saved monitor's replay reads of a home's log, merged by eventId (explain/fact-merge.ts):
+ * the whole log when none of its streams has copied rows; otherwise the delivered rows, then each
+ * copied stream's rows. One rule for backtest (ShardCore.replayFacts) and explain (explainSources).
+ *
+ * @example replayParts(["a", "b"], ["b"]) // [{ keys: ["a", "b"], rows: "delivered" }, { keys: ["b"], rows: "copied" }]
+ */
+export function replayParts(streamKeys: string[], copied: readonly string[]): { keys: string[]; rows: LogRows }[] {
+  if (copied.length === 0) return [{ keys: streamKeys, rows: "all" }];
+  return [{ keys: streamKeys, rows: "delivered" }, ...copied.map((k) => ({ keys: [k], rows: "copied" as const }))];
+}
+
 /** The shard's fact log: every new fact in arrival order (stale ones too), by log position (seq). */
 export interface FactLogStore {
   /** Which of these eventIds the log already holds. */
