@@ -101,7 +101,26 @@ export async function mergedOpenApi(
     }
   }
   withScopes(own.paths ?? {});
+  withMediaTypeProblems(own.paths ?? {});
   return own;
+}
+
+type Operation = { requestBody?: unknown; responses?: Record<string, unknown> };
+
+/**
+ * Every operation that takes a body answers 415 problem+json to a Content-Type it does not take
+ * (shared/src/http/errors.ts keeps the validator's 415): say so where a route does not already.
+ */
+function withMediaTypeProblems(paths: Record<string, unknown>): void {
+  for (const item of Object.values(paths)) {
+    for (const op of Object.values(item as Record<string, Operation>)) {
+      if (!op.requestBody || !op.responses || "415" in op.responses) continue;
+      op.responses["415"] = {
+        description: "Unsupported content type: send Content-Type: application/json",
+        content: { "application/problem+json": { schema: { $ref: "#/components/schemas/Problem" } } },
+      };
+    }
+  }
 }
 
 const BEARER = {
