@@ -1,6 +1,7 @@
 import type { OpenAPIHono } from "@hono/zod-openapi";
 import { MAX_BODY_BYTES } from "../../shared/src/facts";
 import { scopeFor } from "../../shared/src/http/admin-scopes";
+import { ADMIN_BODY_LIMIT } from "../../shared/src/http/body-limit";
 import { ProblemError, problem } from "../../shared/src/problem";
 import type { IngestEnv } from "./env";
 import { readLimited } from "./read-body";
@@ -101,7 +102,32 @@ export async function mergedOpenApi(
     }
   }
   withScopes(own.paths ?? {});
+  withBodyProblems(own.paths ?? {});
   return own;
+}
+
+type Operation = { requestBody?: unknown; responses?: Record<string, unknown> };
+const PROBLEM_CONTENT = { "application/problem+json": { schema: { $ref: "#/components/schemas/Problem" } } };
+
+/**
+ * Every operation that takes a body also answers 413 over its size limit (shared/src/http/body-limit.ts)
+ * and 415 to a Content-Type it does not take (shared/src/http/errors.ts): say so where a route does
+ * not already.
+ */
+function withBodyProblems(paths: Record<string, unknown>): void {
+  for (const item of Object.values(paths)) {
+    for (const op of Object.values(item as Record<string, Operation>)) {
+      if (!op.requestBody || !op.responses) continue;
+      op.responses["413"] ??= {
+        description: `Request body over ${ADMIN_BODY_LIMIT} bytes`,
+        content: PROBLEM_CONTENT,
+      };
+      op.responses["415"] ??= {
+        description: "Unsupported content type: send Content-Type: application/json",
+        content: PROBLEM_CONTENT,
+      };
+    }
+  }
 }
 
 const BEARER = {

@@ -15,9 +15,21 @@ const positive = () => finite().gt(0);
 const percent = () => finite().min(0).max(100);
 const id = () => z.string().min(1).max(128);
 
+/** The latest instant a JS Date can hold, in epoch ms: the top of every time input's range. */
+export const EPOCH_MS_MAX = 8_640_000_000_000_000;
+
+/**
+ * RFC 3339 with an offset, held to the range epoch ms has (from 0): a date before 1970 would
+ * become a negative time, which every stored event and wake-up refuses downstream. (A four-digit
+ * year cannot pass the top.) A string that is not a date-time at all gets the format's message only.
+ */
+const Rfc3339InRange = z.iso.datetime({ offset: true }).refine((s) => !(Date.parse(s) < 0), {
+  message: "must be at or after 1970-01-01T00:00:00Z (times are epoch ms from 0); got a date before 1970",
+});
+
 /** Event time: RFC 3339 with an offset, or epoch milliseconds. Normalised to epoch ms. */
 export const ObservedAtSchema = z
-  .union([z.iso.datetime({ offset: true }), z.number().int().min(0).max(8_640_000_000_000_000)])
+  .union([Rfc3339InRange, z.number().int().min(0).max(EPOCH_MS_MAX)])
   .transform((v) => (typeof v === "number" ? v : Date.parse(v)));
 
 export const SymbolSubjectSchema = z.strictObject({ symbol: id() });

@@ -71,10 +71,19 @@ export function problem(code: ProblemCode, detail: string, extra: Record<string,
  * `prefix` says where it came from (`query`, `path`; nothing for a body).
  */
 export function zodIssues(error: z.ZodError, input?: unknown, prefix: (string | number)[] = []): ProblemIssue[] {
-  return explainIssues(error.issues, input).map((i) => ({
+  const issues = explainIssues(error.issues, input).map((i) => ({
     path: [...prefix, ...i.path.map((p) => String(p))].join("."),
     message: i.message,
   }));
+  // Two checks can fail on one value and read the same once worded (1e20 is both unsafe as an
+  // integer and over the maximum): say each fix once.
+  const seen = new Set<string>();
+  return issues.filter((i) => {
+    const key = `${i.path}\u0000${i.message}`;
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
 }
 
 /**

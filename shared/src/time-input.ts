@@ -13,6 +13,11 @@ export const TimeInputSchema = ObservedAtSchema;
 export const TimeQuerySchema = z.string().transform((raw, ctx) => {
   const parsed = TimeInputSchema.safeParse(/^\d+$/.test(raw) ? Number(raw) : raw);
   if (parsed.success) return parsed.data;
-  ctx.addIssue({ code: "custom", message: `expected RFC 3339 with an offset or epoch milliseconds; got "${raw}"` });
+  // A well-formed date before 1970 is out of range, not malformed: say that (as a body's time does).
+  const message =
+    z.iso.datetime({ offset: true }).safeParse(raw).success && Date.parse(raw) < 0
+      ? `must be at or after 1970-01-01T00:00:00Z (times are epoch ms from 0); got "${raw}"`
+      : `expected RFC 3339 with an offset or epoch milliseconds; got "${raw}"`;
+  ctx.addIssue({ code: "custom", message });
   return z.NEVER;
 });

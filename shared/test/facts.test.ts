@@ -113,4 +113,20 @@ describe("fact schemas", () => {
     expect(pathsOf({ ...(VALID.market_price as object), extra: 1 })).toEqual([""]);
     expect(pathsOf(withData("market_candles", { interval: "1d", candles: [] }))).toContain("data.candles");
   });
+
+  // Epoch ms input is 0 … 8.64e15; the same instants as RFC 3339 must be held to the same range, or a
+  // pre-1970 date slips in as a negative time that events, wake-ups and the OpenAPI schemas refuse.
+  it("holds an RFC 3339 time to the range epoch ms has (nothing before 1970)", () => {
+    for (const t of ["1969-12-31T23:59:59.999Z", "0000-01-01T00:00:00Z", "1970-01-01T00:30:00+01:00"]) {
+      expect(pathsOf({ ...(VALID.market_price as object), observedAt: t })).toEqual(["observedAt"]);
+      expect(pathsOf({ ...(VALID.market_price as object), observedAt: Date.parse(t) })).toEqual(["observedAt"]);
+    }
+    expect(
+      FactInputSchema.parse({ ...(VALID.market_price as object), observedAt: "1970-01-01T00:00:00Z" }),
+    ).toMatchObject({ observedAt: 0 });
+    const candle = { openTime: "1969-12-31T00:00:00Z", open: 1, high: 2, low: 0.5, close: 1.5, volume: 10 };
+    expect(pathsOf(withData("market_candles", { interval: "1d", candles: [candle] }))).toEqual([
+      "data.candles.0.openTime",
+    ]);
+  });
 });

@@ -164,6 +164,27 @@ describe("fact and parameter mistakes", () => {
     ]);
   });
 
+  it("says a time before 1970 is out of range, once, and an oversized epoch once", () => {
+    const fact = (observedAt: unknown) => ({
+      kind: "market_price",
+      subject: { symbol: "X" },
+      observedAt,
+      data: { price: 1 },
+    });
+    expect(errorsOf(PushFactsBodySchema, { facts: [fact("1969-12-31T23:59:59Z")] })).toEqual([
+      {
+        path: "facts.0.observedAt",
+        message: "must be at or after 1970-01-01T00:00:00Z (times are epoch ms from 0); got a date before 1970",
+      },
+    ]);
+    expect(errorsOf(PushFactsBodySchema, { facts: [fact(1e20)] })).toEqual([
+      {
+        path: "facts.0.observedAt",
+        message: "must be an integer from 0 to 8640000000000000; got 100000000000000000000",
+      },
+    ]);
+  });
+
   it("prefixes a query parameter with where it was", () => {
     const query = z.object({ limit: z.coerce.number().int().min(1).max(1000).default(100) });
     expect(errorsOf(query, { limit: "5000" }, ["query"])).toEqual([

@@ -67,20 +67,23 @@ export async function readMonitor(db: D1Database, monitorId: string, now = Date.
   return row ? monitorView(row, now) : null;
 }
 
-/** A page of matches in event-time order, after the match named by the cursor. */
+/**
+ * A page of matches in event-time order, after the match named by the cursor; null when the cursor
+ * names no match of this monitor (the caller says so, rather than answer an empty last page).
+ */
 export async function readMatches(
   db: D1Database,
   monitorId: string,
   limit: number,
   after?: string,
-): Promise<unknown[]> {
+): Promise<unknown[] | null> {
   let cursor: { observed_at: number; match_id: string } | null = null;
   if (after) {
     cursor = await db
       .prepare("SELECT observed_at, match_id FROM trigger_matches WHERE match_id = ? AND monitor_id = ?")
       .bind(after, monitorId)
       .first();
-    if (!cursor) return [];
+    if (!cursor) return null;
   }
   const { results } = cursor
     ? await db

@@ -31,6 +31,9 @@ function registry(env: RuntimeEnv, monitorId: string) {
   return env.REGISTRY.get(env.REGISTRY.idFromName(monitorId));
 }
 
+/** The 503 of a write (failed below): recorded, not yet on every shard; a retry confirms it. */
+const UNAPPLIED = "Recorded but not yet applied on every shard; retry after Retry-After seconds to confirm";
+
 function failed(r: Extract<CommandResult, { ok: false }>): never {
   const extra = r.currentVersion === undefined ? {} : { currentVersion: r.currentVersion };
   throw new ProblemError(problem(r.code, r.detail, extra), r.code === "unavailable" ? { "retry-after": "1" } : {});
@@ -57,6 +60,7 @@ registryApp.openapi(
       },
       400: problemDoc("Invalid monitor or predicate (errors name each path)"),
       412: problemDoc("expectedVersion does not match"),
+      503: problemDoc(UNAPPLIED),
     },
   }),
   async (c) => {
@@ -113,7 +117,12 @@ registryApp.openapi(
     summary: "Remove a monitor; matching stops",
     security: [{ bearer: [] }],
     request: { params: IdParam },
-    responses: { ...ADMIN_PROBLEMS, 204: { description: "Removed" }, 404: problemDoc("Unknown monitor") },
+    responses: {
+      ...ADMIN_PROBLEMS,
+      204: { description: "Removed" },
+      404: problemDoc("Unknown monitor"),
+      503: problemDoc(UNAPPLIED),
+    },
   }),
   async (c) => {
     const { monitorId } = c.req.valid("param");
@@ -149,10 +158,14 @@ registryApp.openapi(
   async (c) => {
     const { monitorId } = c.req.valid("param");
     const { limit, after } = c.req.valid("query");
-    return c.json(
-      { matches: (await readMatches(c.env.DB, monitorId, limit, after)) as z.output<typeof MatchSchema>[] },
-      200,
-    );
+    const matches = await readMatches(c.env.DB, monitorId, limit, after);
+    if (matches === null) {
+      const message = `no match ${after} of monitor ${monitorId} was recorded; pass the matchId of the last match of the previous page, or leave after out to start from the first`;
+      fail("validation", `A query parameter is invalid: query.after: ${message}`, {
+        errors: [{ path: "query.after", message }],
+      });
+    }
+    return c.json({ matches: matches as z.output<typeof MatchSchema>[] }, 200);
   },
 );
 
