@@ -5,6 +5,9 @@ import { call, eventually, fabric, priceMonitor, priceMonitorInput, prices } fro
 type Page = { monitors: { monitorId: string; workflowId: string; enabled: boolean }[]; nextCursor: string | null };
 type FactsPage = { streamKey: string; facts: { eventId: string; observedAt: number }[]; nextCursor: string | null };
 
+const ids = async (query: string) =>
+  ((await call("GET", `/v1/monitors?${query}`)).json as unknown as Page).monitors.map((m) => m.monitorId);
+
 describe("list reads", () => {
   it("lists monitors with filters and walks every page with the cursor, each monitor once", async () => {
     for (let i = 0; i < 7; i++) {
@@ -27,13 +30,20 @@ describe("list reads", () => {
     } while (cursor);
     expect(seen).toEqual(Array.from({ length: 7 }, (_, i) => `list-${i}`));
 
-    const ids = async (query: string) =>
-      ((await call("GET", `/v1/monitors?${query}`)).json as unknown as Page).monitors.map((m) => m.monitorId);
     expect(await ids("workflowId=wf-list-1")).toEqual(["list-1", "list-4"]);
     expect(await ids("workflowId=wf-list-1&enabled=true")).toEqual(["list-1"]);
     expect(await ids("stream=market_price:LST&limit=2")).toEqual(["list-1", "list-3"]);
     const rest = await call("GET", "/v1/monitors?stream=market_price:LST&limit=2&cursor=list-3");
     expect((rest.json as unknown as Page).monitors.map((m) => m.monitorId)).toEqual(["list-5"]);
+  });
+
+  it("filters by a stream typed as people write it (EUR/USD) or as its key (EUR%2FUSD), and refuses a key naming no stream", async () => {
+    await fabric.monitors.put("list-eurusd", priceMonitorInput("EUR/USD", "gt", 1));
+    expect(await ids("stream=market_price:EUR/USD")).toEqual(["list-eurusd"]);
+    expect(await ids(`stream=${encodeURIComponent("market_price:EUR%2FUSD")}`)).toEqual(["list-eurusd"]);
+    const bad = await call("GET", "/v1/monitors?stream=nonsense");
+    expect(bad.status).toBe(400);
+    expect(JSON.stringify(bad.json)).toContain("query.stream");
   });
 
   it("reads a stream's stored facts in event-time order, between times given as RFC 3339 or epoch ms, page by page", async () => {

@@ -1,5 +1,8 @@
 import type { Fact, FactKind } from "./facts";
 
+/** The order a stream key lists its subject's fields in, whatever the order they were given in. */
+export const SUBJECT_FIELD_ORDER = ["symbol", "accountId", "userId", "portfolioId", "asset"] as const;
+
 /**
  * A stream is (kind, subject). Its key is stable and human-readable; it decides the shard.
  *
@@ -8,9 +11,7 @@ import type { Fact, FactKind } from "./facts";
 export function streamKey(s: { kind: FactKind | string; subject: Record<string, string> }): string {
   const subj = s.subject;
   // Fixed field order so the same subject always yields the same key, whatever the JSON order.
-  const parts = ["symbol", "accountId", "userId", "portfolioId", "asset"]
-    .map((k) => subj[k])
-    .filter((v): v is string => typeof v === "string");
+  const parts = SUBJECT_FIELD_ORDER.map((k) => subj[k]).filter((v): v is string => typeof v === "string");
   return `${s.kind}:${parts.map(encodeURIComponent).join("/")}`;
 }
 

@@ -9,6 +9,7 @@ import type { RuntimeEnv } from "../env";
 import { MONITOR_EXAMPLE, STORED_FACT_EXAMPLE } from "./examples";
 import { listMonitors } from "./list-monitors";
 import { MonitorSchema, StoredFactSchema } from "./schemas";
+import { streamKeyOfQuery } from "./stream-key-query";
 import { subjectOfQuery } from "./stream-subject-query";
 
 /**
@@ -25,7 +26,11 @@ const limit = (max: number, dflt: number) =>
 const MonitorListQuery = z.object({
   workflowId: z.string().min(1).optional(),
   ownerUserId: z.string().min(1).optional(),
-  stream: z.string().min(1).optional().describe("a stream key, e.g. market_price:BTC-USD"),
+  stream: z
+    .string()
+    .min(1)
+    .optional()
+    .describe("a stream key, e.g. market_price:BTC-USD; subject parts raw (EUR/USD) or percent-encoded (EUR%2FUSD)"),
   enabled: z.enum(["true", "false"]).optional(),
   status: z
     .enum(["active", "disabled", "expired"])
@@ -63,7 +68,7 @@ readApp.openapi(
       {
         ...(q.workflowId ? { workflowId: q.workflowId } : {}),
         ...(q.ownerUserId ? { ownerUserId: q.ownerUserId } : {}),
-        ...(q.stream ? { stream: q.stream } : {}),
+        ...(q.stream ? { stream: streamKeyOfQuery(q.stream) } : {}),
         ...(q.enabled ? { enabled: q.enabled === "true" } : {}),
         ...(q.status ? { status: q.status } : {}),
       },
