@@ -101,4 +101,18 @@ describe("fabric: errors and their hints", () => {
       expect(JSON.parse(r.calls[0]?.body ?? "{}").monitor).toMatchObject({ workflowId: "wf", predicate: { op: "gt" } });
     }
   });
+
+  it("put or push with no file on a terminal says how to give input instead of waiting for it", async () => {
+    for (const argv of [["monitors", "put", "m1"], ["push"], ["facts", "push"]]) {
+      const r = await cli(argv, undefined, {
+        stdinIsTTY: true,
+        env: { FABRIC_URL: "http://f.test", FABRIC_TOKEN: "t" },
+      });
+      expect(r).toMatchObject({ code: 2, err: "error: no input: give a file, or - to read stdin (or pipe it in)\n" });
+      expect(r.calls).toEqual([]);
+    }
+    // `-` on a terminal is asked for, and piped stdin (not a terminal) needs no `-`.
+    const dash = await cli(["push", "-"], undefined, { stdinIsTTY: true, stdin: "" });
+    expect(dash.err).toBe("error: stdin holds no facts\n");
+  });
 });
