@@ -185,6 +185,19 @@ describe("the console in a real browser", () => {
     expect(realErrors(errors)).toEqual([]);
   });
 
+  it("opens a hand-typed monitor route that is not valid percent-encoding as that id, inside the console", async () => {
+    const { base, newPage } = harness();
+    const { page, errors } = await newPage();
+    await signIn(page, base, "dev-admin-token");
+    await openConsole(page, base, "#/monitors/50%off");
+    // The navigation stays, and the fabric's answer for the id as typed is shown (not "URI malformed").
+    await page.locator("header.top nav").waitFor({ timeout: 15_000 });
+    await expect(page.locator("main [role=alert]").textContent({ timeout: 15_000 })).resolves.toContain(
+      "path.monitorId: monitorId may use letters, digits and . _ : -",
+    );
+    expect(realErrors(errors)).toEqual([]);
+  });
+
   it("lets a read-only token see every page and change nothing, as whoami says, without probing", async () => {
     const { base, newPage } = harness();
     const { page, errors } = await newPage();

@@ -2,7 +2,7 @@ import type { Command } from "commander";
 import type { ExplainRow, FabricClient, MonitorInput, TimeInput } from "../../client/src/index";
 import type { FactKind } from "../../shared/src/facts";
 import { timeArg } from "./commands-data";
-import { readMonitorBody } from "./monitor-input";
+import { isDefinitionFile, readMonitorBody } from "./monitor-input";
 import { json, table, time } from "./output";
 import { type Ctx, example, positiveInt } from "./program";
 import { fieldValue, highlight, type Sample, sparkline } from "./sparkline";
@@ -41,7 +41,7 @@ printed whole (each condition's values and reason).`,
       ...(opts.from ? { from: timeArg(opts.from) } : {}),
       ...(opts.to ? { to: timeArg(opts.to) } : {}),
     };
-    const isFile = target === "-" || /\.(json|ya?ml)$/i.test(target);
+    const isFile = isDefinitionFile(target);
     const { matches, predicate, shown } = isFile
       ? await backtestDraft(ctx, client, target, range)
       : await backtestSaved(client, target, range);

@@ -42,6 +42,9 @@ export function addDataCommands(program: Command, ctx: Ctx): void {
       got.push(m);
       if (got.length >= limit) break;
     }
+    // The matches route answers an empty list for any id, so a misspelt one would read as "no
+    // matches": an empty answer asks for the monitor, whose 404 is the error a person needs.
+    if (got.length === 0) await client.monitors.get(id);
     printMatches(ctx, got, opts.json);
   });
   // `fabric matches tail <id>`: the spelling of `matches <id> --follow` that `tail -f` users expect.

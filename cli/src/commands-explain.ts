@@ -1,14 +1,13 @@
 import type { Command } from "commander";
-import type { ExplainRow, ExplainTarget, MonitorInput } from "../../client/src/index";
-import { UsageError } from "./deps";
-import { parseJson, readInput } from "./input";
+import type { ExplainRow, ExplainTarget } from "../../client/src/index";
+import { isDefinitionFile, readMonitorBody } from "./monitor-input";
 import { json, table, time } from "./output";
 import { type Ctx, example, positiveInt } from "./program";
 
 type ExplainOpts = { from?: string; to?: string; limit?: number; json?: boolean };
 
 /**
- * `fabric explain <monitorId|file.json>`: why a saved monitor, or a definition in a file, did or
+ * `fabric explain <monitorId|file>`: why a saved monitor, or a definition in a file, did or
  * did not fire at each evaluation over the stored facts: a table of the time, the stream, each
  * condition's truth and reason, and the decision.
  */
@@ -17,17 +16,18 @@ export function addExplainCommand(program: Command, ctx: Ctx): void {
     program
       .command("explain <monitorIdOrFile>")
       .description(
-        "why a monitor (or an unsaved definition in a .json file) did or did not fire, evaluation by evaluation",
+        "why a monitor (or an unsaved definition in a JSON/YAML file, or - for stdin) did or did not fire, evaluation by evaluation",
       )
       .option("--from <time>", "RFC 3339 time or epoch ms")
       .option("--to <time>", "RFC 3339 time or epoch ms")
       .option("--limit <n>", "at most this many evaluations (default 100)", positiveInt)
       .option("--json", "print the rows as a JSON array"),
     "fabric explain btc-100k --from 2026-12-01T00:00:00Z --limit 20",
-    "fabric explain draft-monitor.json --json",
+    "fabric explain draft-monitor.yaml --json",
   ).action(async (arg: string, opts: ExplainOpts, cmd: Command) => {
     const client = ctx.client(cmd, "admin");
-    const target = arg.endsWith(".json") ? await definitionFrom(ctx, arg) : arg;
+    // The same rule as backtest's: a file's extension (or -) makes it a definition, else an id.
+    const target: ExplainTarget = isDefinitionFile(arg) ? await readMonitorBody(ctx.deps, arg) : arg;
     const limit = opts.limit ?? 100;
     const rows: ExplainRow[] = [];
     let more = false;
@@ -50,15 +50,6 @@ export function addExplainCommand(program: Command, ctx: Ctx): void {
       `${rows.length} evaluation(s), ${matched} matched${more ? `; more after ${time(rows.at(-1)?.observedAt)}: raise --limit or pass a later --from` : ""}\n`,
     );
   });
-}
-
-async function definitionFrom(ctx: Ctx, file: string): Promise<ExplainTarget> {
-  const { text, name } = await readInput(ctx.deps, file);
-  const body = parseJson(text, name);
-  if (!body || typeof body !== "object" || Array.isArray(body) || !("predicate" in body)) {
-    throw new UsageError(`${name} must hold one monitor object ({ workflowId, ownerUserId, predicate, ... })`);
-  }
-  return body as MonitorInput & { monitorId?: string };
 }
 
 /** One line an evaluation: time, stream, each condition's truth and why, the decision. */

@@ -11,6 +11,8 @@ export type Deps = {
   env: Record<string, string | undefined>;
   readFile: (path: string) => Promise<string>;
   readStdin: () => Promise<string>;
+  /** Whether stdin is a terminal: then a command given no file would wait, unprompted, for typing. */
+  stdinIsTTY?: boolean;
   fetch?: FetchLike;
   sleep?: (ms: number) => Promise<void>;
   /** Ends `matches --follow` (the real process ends it with Ctrl-C). */

@@ -1,11 +1,20 @@
 import { FabricError } from "../../client/src/index";
 import { UsageError } from "./deps";
 
+/** What the failed command was doing, so the hint names the right variable and the right list. */
+export type ErrorContext = {
+  url?: string;
+  /** The command's words, e.g. "dead-letters replay". */
+  command?: string;
+  /** Which token the request carried: pushes fall back to the admin token when no producer token is set. */
+  token?: "admin" | "producer" | "admin-as-producer";
+};
+
 /**
  * An error as the lines a person reads (one `error:` line, the problem's errors[], a hint on what
  * to do next) and the exit code: 2 for usage errors, 1 for everything else.
  */
-export function describeError(e: unknown, where: { url?: string }): { lines: string[]; code: number } {
+export function describeError(e: unknown, where: ErrorContext): { lines: string[]; code: number } {
   if (e instanceof UsageError) return { lines: [`error: ${e.message}`], code: 2 };
   if (e instanceof FabricError) {
     const lines = [`error: ${e.title}${e.detail ? `: ${e.detail}` : ""}`];
@@ -24,8 +33,8 @@ export function describeError(e: unknown, where: { url?: string }): { lines: str
   return { lines: [`error: ${message}`], code: 1 };
 }
 
-function hintFor(e: FabricError, where: { url?: string }): string | undefined {
-  if (e.status === 401) return "set FABRIC_TOKEN or --token (FABRIC_PRODUCER_TOKEN or --producer-token for push)";
+function hintFor(e: FabricError, where: ErrorContext): string | undefined {
+  if (e.status === 401) return unauthorizedHint(e, where);
   if (e.status === 403) {
     const scope = e.problem?.requiredScope;
     return typeof scope === "string"
@@ -33,8 +42,31 @@ function hintFor(e: FabricError, where: { url?: string }): string | undefined {
       : "this token may not do this: use one that may (FABRIC_TOKEN, FABRIC_PRODUCER_TOKEN or the flags)";
   }
   if (e.code === "network") return `is the fabric running at ${where.url ?? "FABRIC_URL"}? check FABRIC_URL or --url`;
-  if (e.status === 404) return "check the id (fabric monitors list shows the monitors)";
+  if (e.status === 404) return notFoundHint(e, where);
   if (e.status === 412) return "the monitor changed since you read it: get it again, then put with its new version";
   if (e.status === 429 || e.status === 503) return "the fabric is busy: try again shortly";
   return undefined;
+}
+
+function unauthorizedHint(e: FabricError, where: ErrorContext): string {
+  const reason = e.problem?.reason;
+  if (typeof reason === "string" && reason.startsWith("signature_")) {
+    return "this producer signs its pushes: set FABRIC_SIGNING_SECRET or --signing-secret to its signing secret";
+  }
+  if (where.token === "admin-as-producer") {
+    return "pushes need a producer token, and FABRIC_TOKEN is an admin one: set FABRIC_PRODUCER_TOKEN or --producer-token";
+  }
+  if (where.token === "producer") {
+    return "set FABRIC_PRODUCER_TOKEN or --producer-token to a producer token the fabric knows";
+  }
+  return "set FABRIC_TOKEN or --token to an admin token the fabric knows";
+}
+
+function notFoundHint(e: FabricError, where: ErrorContext): string {
+  // The fabric's answer for a path it has no route for: the URL has a path the fabric does not expect.
+  if (e.detail.startsWith("No route for")) {
+    return `check FABRIC_URL or --url (${where.url ?? "unset"}): give the fabric's origin only, e.g. http://127.0.0.1:8787`;
+  }
+  if (where.command?.startsWith("dead-letters")) return "check the id (fabric dlq list <queue> shows the dead letters)";
+  return "check the id (fabric monitors list shows the monitors)";
 }

@@ -2,8 +2,12 @@ import type { FactInput } from "../../shared/src/facts";
 import type { Deps } from "./deps";
 import { UsageError } from "./deps";
 
-/** Reads `--file <path>` (or `-` / no file: stdin) as text, with a one-line error when it cannot. */
+/**
+ * Reads `--file <path>` (or `-` / no file: stdin) as text, with a one-line error when it cannot.
+ * No file at all on a terminal is a usage error: reading it would wait, silently, for Ctrl-D.
+ */
 export async function readInput(deps: Deps, file: string | undefined): Promise<{ text: string; name: string }> {
+  if (!file && deps.stdinIsTTY) throw new UsageError("no input: give a file, or - to read stdin (or pipe it in)");
   if (!file || file === "-") return { text: await deps.readStdin(), name: "stdin" };
   try {
     return { text: await deps.readFile(file), name: file };

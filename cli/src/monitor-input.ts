@@ -4,6 +4,11 @@ import type { Deps } from "./deps";
 import { UsageError } from "./deps";
 import { parseJson, readInput } from "./input";
 
+/** Whether a command's argument names a definition file (or - for stdin) rather than a monitor id. */
+export function isDefinitionFile(arg: string): boolean {
+  return arg === "-" || /\.(json|ya?ml)$/i.test(arg);
+}
+
 /**
  * A monitor body from a file or stdin: JSON for `.json`, YAML otherwise (`.yaml`, `.yml`, stdin;
  * YAML 1.2 reads JSON too). It must be one object with a predicate object; the fabric checks the rest.

@@ -7,7 +7,7 @@ import { addExplainCommand } from "./commands-explain";
 import { addMonitorCommands } from "./commands-monitors";
 import { addPushCommands } from "./commands-push";
 import { type Deps, UsageError } from "./deps";
-import { describeError } from "./errors";
+import { describeError, type ErrorContext } from "./errors";
 
 /** What every command gets: the output streams, and a client built from flags or environment. */
 export type Ctx = {
@@ -25,19 +25,27 @@ type GlobalOpts = { url?: string; token?: string; producerToken?: string; signin
  * @example process.exitCode = await run(["monitors", "list", "--json"], deps)
  */
 export async function run(argv: string[], deps: Deps): Promise<number> {
-  let url: string | undefined;
+  const where: ErrorContext = {};
   const ctx: Ctx = {
     deps,
     client(cmd, need) {
       const o = cmd.optsWithGlobals<GlobalOpts>();
-      url = o.url ?? deps.env.FABRIC_URL;
+      const url = o.url ?? deps.env.FABRIC_URL;
       if (!url) throw new UsageError("no fabric URL: set FABRIC_URL or pass --url (e.g. http://127.0.0.1:8787)");
+      if (!/^https?:$/.test(parsedProtocol(url))) {
+        throw new UsageError(
+          `"${url}" is not an http(s) URL: set FABRIC_URL or --url to the fabric's origin, e.g. http://127.0.0.1:8787`,
+        );
+      }
+      where.url = url;
       const token = o.token ?? deps.env.FABRIC_TOKEN;
       const producerToken = o.producerToken ?? deps.env.FABRIC_PRODUCER_TOKEN;
       if (need === "admin" && !token) throw new UsageError("no admin token: set FABRIC_TOKEN or pass --token");
       if (need === "producer" && !producerToken && !token) {
-        throw new UsageError("no producer token: set FABRIC_PRODUCER_TOKEN (or FABRIC_TOKEN) or pass --producer-token");
+        throw new UsageError("no producer token: set FABRIC_PRODUCER_TOKEN or pass --producer-token");
       }
+      // Pushing with the admin token (no producer token given) is allowed, but the hint on a 401 says so.
+      where.token = need === "admin" ? "admin" : producerToken ? "producer" : "admin-as-producer";
       const signingSecret = o.signingSecret ?? deps.env.FABRIC_SIGNING_SECRET;
       return new FabricClient({
         baseUrl: url,
@@ -71,6 +79,12 @@ export async function run(argv: string[], deps: Deps): Promise<number> {
   addBacktestCommand(program, ctx);
   addAdminCommands(program, ctx);
   addExplainCommand(program, ctx);
+  program.hook("preAction", (_program, action) => {
+    // The command's words without the program's ("dlq replay" → "dead-letters replay"), for hints.
+    const names: string[] = [];
+    for (let c: Command | null = action; c && c !== program; c = c.parent) names.unshift(c.name());
+    where.command = names.join(" ");
+  });
 
   try {
     await program.parseAsync(argv, { from: "user" });
@@ -81,9 +95,18 @@ export async function run(argv: string[], deps: Deps): Promise<number> {
       if (e.code === "commander.helpDisplayed" || e.code === "commander.version") return 0;
       return e.exitCode === 0 ? 0 : 2;
     }
-    const { lines, code } = describeError(e, { ...(url ? { url } : {}) });
+    const { lines, code } = describeError(e, where);
     deps.err(`${lines.join("\n")}\n`);
     return code;
+  }
+}
+
+/** The URL's scheme ("http:"), or "" when it is not a URL at all. */
+function parsedProtocol(url: string): string {
+  try {
+    return new URL(url).protocol;
+  } catch {
+    return "";
   }
 }
 

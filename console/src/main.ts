@@ -31,11 +31,23 @@ function currentRoute(): string {
 
 function pageFor(route: string): Page {
   const monitor = /^\/monitors\/(.+)$/.exec(route);
-  if (monitor?.[1]) return monitorPage(decodeURIComponent(monitor[1]));
+  if (monitor?.[1]) return monitorPage(idFromHash(monitor[1]));
   if (route.startsWith("/monitors")) return monitorsPage();
   if (route.startsWith("/dead-letters")) return deadLettersPage();
   if (route.startsWith("/rebuilds")) return rebuildsPage();
   return overviewPage();
+}
+
+/**
+ * The monitor id in `#/monitors/<id>`: the console's links encode it, but a hand-typed `%` that is
+ * not an escape would make decodeURIComponent throw and blank the whole console; it is the id as typed.
+ */
+function idFromHash(part: string): string {
+  try {
+    return decodeURIComponent(part);
+  } catch {
+    return part;
+  }
 }
 
 /** Starts the page of the current route (stopping the last one), or none while signed out. */

@@ -151,7 +151,7 @@ describe("fabric push", () => {
     const r = await cli(["push", "-"], () => problem(401), { stdin: JSON.stringify(fact(1)) });
     expect(r.code).toBe(1);
     expect(r.err).toContain("nothing was pushed (0 of 1 facts)\n");
-    expect(r.err).toContain("FABRIC_PRODUCER_TOKEN or --producer-token for push");
+    expect(r.err).toContain("set FABRIC_PRODUCER_TOKEN or --producer-token");
   });
 
   it("an unreadable file, or CSV flags on JSON input, is a usage error before any request", async () => {

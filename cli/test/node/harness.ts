@@ -11,7 +11,13 @@ import { run } from "../../src/program";
 export async function cli(
   argv: string[],
   answer: (req: Recorded, n: number) => Response | Promise<Response> = () => Response.json({}),
-  opts: { files?: Record<string, string>; stdin?: string; env?: Record<string, string>; signal?: AbortSignal } = {},
+  opts: {
+    files?: Record<string, string>;
+    stdin?: string;
+    stdinIsTTY?: boolean;
+    env?: Record<string, string>;
+    signal?: AbortSignal;
+  } = {},
 ) {
   let out = "";
   let err = "";
@@ -36,6 +42,7 @@ export async function cli(
       return text;
     },
     readStdin: async () => opts.stdin ?? "",
+    ...(opts.stdinIsTTY ? { stdinIsTTY: true } : {}),
     fetch,
     sleep: async () => {},
     ...(opts.signal ? { signal: opts.signal } : {}),

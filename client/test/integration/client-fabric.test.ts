@@ -85,6 +85,18 @@ describe("client against the local fabric", () => {
     expect(heard).toEqual([401]);
   });
 
+  it("refuses client/README.md's Errors example (a band whose low end is above its high end), naming the path", async () => {
+    const err = await fabric.monitors
+      .put(`${monitorId}-readme-bad`, {
+        workflowId: "wf",
+        ownerUserId: "u",
+        predicate: price("BTC-USD").between(200, 100),
+      })
+      .catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(FabricError);
+    expect((err as FabricError).errors).toEqual([{ path: "predicate.value", message: "lo must not exceed hi" }]);
+  });
+
   it("answers a refused monitor with a FabricError carrying errors[]", async () => {
     const err = await fabric.monitors
       .put(`${monitorId}-bad`, {
