@@ -105,3 +105,24 @@ describe("the document lists every status a monitor write answers", () => {
     expect(Object.keys(item?.delete?.responses ?? {})).toContain("503");
   });
 });
+
+describe("a time range that ends before it starts", () => {
+  it("is a 400 on `to` for a stream read, a backtest and an explain, not an empty answer", async () => {
+    await call("PUT", "/v1/monitors/edge-range", priceMonitor("EDGE-RANGE", "gt", 1));
+    const from = "2026-12-02T00:00:00Z";
+    const to = "2026-12-01T00:00:00Z";
+    const answers = [
+      await call("GET", `/v1/streams/market_price/facts?symbol=EDGE-RANGE&from=${from}&to=${to}`),
+      await call("POST", "/v1/monitors/edge-range/backtest", { from, to }),
+      await call("POST", "/v1/monitors/edge-range/explain", { from, to }),
+    ];
+    for (const res of answers) {
+      expect(res.status, res.text).toBe(400);
+      const paths = (res.json as Problem).errors?.map((e) => e.path.replace(/^query\./, ""));
+      expect(paths).toEqual(["to"]);
+      expect(res.text).toContain("must be at or after from (2026-12-02T00:00:00.000Z)");
+    }
+    const instant = await call("POST", "/v1/monitors/edge-range/backtest", { from, to: from });
+    expect(instant.status, instant.text).toBe(200);
+  });
+});

@@ -21,3 +21,18 @@ export const TimeQuerySchema = z.string().transform((raw, ctx) => {
   ctx.addIssue({ code: "custom", message });
   return z.NEVER;
 });
+
+/**
+ * A refinement for a body or query with an optional `from` and `to` (epoch ms once parsed): a range
+ * that ends before it starts is a 400 on `to`, not an empty answer that reads as "nothing happened".
+ *
+ * @example z.strictObject({ from: TimeInputSchema.optional(), to: TimeInputSchema.optional() }).superRefine(rangeInOrder)
+ */
+export function rangeInOrder(range: { from?: number | undefined; to?: number | undefined }, ctx: z.RefinementCtx) {
+  if (range.from === undefined || range.to === undefined || range.from <= range.to) return;
+  ctx.addIssue({
+    code: "custom",
+    path: ["to"],
+    message: `must be at or after from (${new Date(range.from).toISOString()}); got ${new Date(range.to).toISOString()}: swap them, or leave one out`,
+  });
+}

@@ -2,7 +2,7 @@ import { z } from "@hono/zod-openapi";
 import type { ExplainPage } from "../../../shared/src/contract/explain";
 import { EXPLAIN_LIMITS, ExplainLimitSchema } from "../../../shared/src/contract/explain";
 import { MonitorBodySchema, MonitorIdSchema } from "../../../shared/src/monitor";
-import { TimeInputSchema } from "../../../shared/src/time-input";
+import { rangeInOrder, TimeInputSchema } from "../../../shared/src/time-input";
 
 /**
  * The explain routes' bodies and answer, for validation and the OpenAPI document. The answer's
@@ -19,13 +19,15 @@ const range = {
   cursor: z.string().min(1).max(700).optional().describe("nextCursor of the previous page"),
 };
 
-export const ExplainRangeBody = z.strictObject(range);
+export const ExplainRangeBody = z.strictObject(range).superRefine(rangeInOrder);
 
 /** A definition not saved (yet): the body PUT takes, with an optional monitorId for its matchIds. */
-export const ExplainDefinitionBody = z.strictObject({
-  monitor: MonitorBodySchema.safeExtend({ monitorId: MonitorIdSchema.optional() }),
-  ...range,
-});
+export const ExplainDefinitionBody = z
+  .strictObject({
+    monitor: MonitorBodySchema.safeExtend({ monitorId: MonitorIdSchema.optional() }),
+    ...range,
+  })
+  .superRefine(rangeInOrder);
 
 const Nullable = z.number().nullable();
 const ConditionSchema = z

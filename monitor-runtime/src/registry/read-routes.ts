@@ -4,7 +4,7 @@ import { FactKindSchema } from "../../../shared/src/facts";
 import { ADMIN_PROBLEMS, docSchema } from "../../../shared/src/http/openapi-docs";
 import { validationHook } from "../../../shared/src/http/validation-hook";
 import { shardOf, streamKey } from "../../../shared/src/streams";
-import { TimeQuerySchema } from "../../../shared/src/time-input";
+import { rangeInOrder, TimeQuerySchema } from "../../../shared/src/time-input";
 import type { RuntimeEnv } from "../env";
 import { MONITOR_EXAMPLE, STORED_FACT_EXAMPLE } from "./examples";
 import { listMonitors } from "./list-monitors";
@@ -80,20 +80,22 @@ readApp.openapi(
 );
 
 // Strict: a misspelt subject field (`?sym=`) is a 400 with "did you mean", never an empty stream.
-const FactsQuery = z.strictObject({
-  symbol: z.string().min(1).optional(),
-  accountId: z.string().min(1).optional(),
-  userId: z.string().min(1).optional(),
-  portfolioId: z.string().min(1).optional(),
-  asset: z.string().min(1).optional(),
-  from: TimeQuerySchema.optional().describe("RFC 3339 or epoch ms: observedAt at or after"),
-  to: TimeQuerySchema.optional().describe("RFC 3339 or epoch ms: observedAt at or before"),
-  limit: limit(1000, 100),
-  cursor: z
-    .string()
-    .regex(/^\d+\..+$/, "expected the nextCursor of the previous page")
-    .optional(),
-});
+const FactsQuery = z
+  .strictObject({
+    symbol: z.string().min(1).optional(),
+    accountId: z.string().min(1).optional(),
+    userId: z.string().min(1).optional(),
+    portfolioId: z.string().min(1).optional(),
+    asset: z.string().min(1).optional(),
+    from: TimeQuerySchema.optional().describe("RFC 3339 or epoch ms: observedAt at or after"),
+    to: TimeQuerySchema.optional().describe("RFC 3339 or epoch ms: observedAt at or before"),
+    limit: limit(1000, 100),
+    cursor: z
+      .string()
+      .regex(/^\d+\..+$/, "expected the nextCursor of the previous page")
+      .optional(),
+  })
+  .superRefine(rangeInOrder);
 
 readApp.openapi(
   createRoute({

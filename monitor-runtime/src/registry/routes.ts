@@ -5,7 +5,7 @@ import { ADMIN_PROBLEMS, docSchema, problemResponse } from "../../../shared/src/
 import { validationHook } from "../../../shared/src/http/validation-hook";
 import { MonitorBodySchema, MonitorIdSchema } from "../../../shared/src/monitor";
 import { fail, ProblemError, problem, validationProblem } from "../../../shared/src/problem";
-import { TimeInputSchema } from "../../../shared/src/time-input";
+import { rangeInOrder, TimeInputSchema } from "../../../shared/src/time-input";
 import type { RuntimeEnv } from "../env";
 import type { RegistryState } from "./decider";
 import { BACKTEST_MATCH_EXAMPLE, MATCH_EXAMPLE, MONITOR_BODY_EXAMPLE, MONITOR_EXAMPLE } from "./examples";
@@ -170,7 +170,9 @@ registryApp.openapi(
 );
 
 /** Times as facts take them: RFC 3339 with an offset, or epoch ms. */
-const BacktestBody = z.strictObject({ from: TimeInputSchema.optional(), to: TimeInputSchema.optional() });
+const BacktestBody = z
+  .strictObject({ from: TimeInputSchema.optional(), to: TimeInputSchema.optional() })
+  .superRefine(rangeInOrder);
 registryApp.openapi(
   createRoute({
     method: "post",

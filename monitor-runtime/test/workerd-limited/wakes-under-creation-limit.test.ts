@@ -57,13 +57,15 @@ describe("trigger-match wake-ups under the platform's creation limit", () => {
     ]);
   });
 
-  it("refuses an empty or oversized round with a problem naming the path", async () => {
+  it("refuses an empty round with a 400 naming the path, and one over 100 matches with a 413 saying the limit", async () => {
+    const empty = await post(`${CP}/notify-trigger-matches`, { matches: [] });
+    expect(empty.status).toBe(400);
+    expect(empty.type).toContain("application/problem+json");
+    expect(empty.json.errors?.[0]?.path).toBe("matches");
     const tooMany = Array.from({ length: 101 }, (_, i) => ({ workflowId: "wf", monitorId: "m", matchId: `m~1~${i}` }));
-    for (const matches of [[], tooMany]) {
-      const r = await post(`${CP}/notify-trigger-matches`, { matches });
-      expect(r.status).toBe(400);
-      expect(r.type).toContain("application/problem+json");
-      expect(r.json.errors?.[0]?.path).toBe("matches");
-    }
+    const over = await post(`${CP}/notify-trigger-matches`, { matches: tooMany });
+    expect(over.status).toBe(413);
+    expect(over.type).toContain("application/problem+json");
+    expect(JSON.stringify(over.json)).toContain("at most 100 matches, got 101");
   });
 });

@@ -19,6 +19,7 @@ import {
   EnqueueResponseSchema,
   ExecutionRefBodySchema,
   ExecutionRefResponseSchema,
+  MAX_MATCHES_PER_NOTIFY,
   NotifyExecutionBodySchema,
   NotifyTriggerMatchBodySchema,
   NotifyTriggerMatchesBodySchema,
@@ -221,6 +222,7 @@ controlPlaneApp.openapi(
     NotifyTriggerMatchesResponseSchema,
     {
       operationId: "notifyTriggerMatches",
+      tooLarge: `Over ${MAX_MATCHES_PER_NOTIFY} matches, or a body over the size limit: split the batch`,
       example: {
         request: {
           matches: [{ workflowId: "wf_1", monitorId: "btc-100k", matchId: "btc-100k~1~01KBQ3Z0A1B2C3D4E5F6G7H8J9" }],
@@ -229,7 +231,17 @@ controlPlaneApp.openapi(
       },
     },
   ),
-  async (c) => c.json({ results: await acceptTriggerMatches(c.env, c.req.valid("json").matches) }, 202),
+  async (c) => {
+    const { matches } = c.req.valid("json");
+    // DESIGN §7: a batch limit is explicit, a 413 over it (as POST /v1/facts over 1,000 facts).
+    if (matches.length > MAX_MATCHES_PER_NOTIFY) {
+      fail(
+        "too_large",
+        `A request carries at most ${MAX_MATCHES_PER_NOTIFY} matches, got ${matches.length}: send them in several requests`,
+      );
+    }
+    return c.json({ results: await acceptTriggerMatches(c.env, matches) }, 202);
+  },
 );
 
 controlPlaneApp.openapi(

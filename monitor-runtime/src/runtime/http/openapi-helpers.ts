@@ -25,7 +25,13 @@ export function adminPost<B extends z.ZodType, S extends 200 | 201 | 202, R exte
   body: B,
   status: S,
   response: R,
-  meta: { operationId: string; tags?: ApiTag[]; example: { request: z.input<B>; response: z.output<R> } },
+  meta: {
+    operationId: string;
+    tags?: ApiTag[];
+    example: { request: z.input<B>; response: z.output<R> };
+    /** The 413 of a batch route: what is over its limit. */
+    tooLarge?: string;
+  },
 ) {
   return createRoute({
     method: "post",
@@ -43,6 +49,7 @@ export function adminPost<B extends z.ZodType, S extends 200 | 201 | 202, R exte
         content: { "application/json": { schema: response, example: meta.example.response } },
       },
       ...PROBLEMS,
+      ...(meta.tooLarge ? { 413: problem(meta.tooLarge) } : {}),
     } as { [K in S]: { description: string; content: { "application/json": { schema: R } } } } & typeof PROBLEMS,
   });
 }

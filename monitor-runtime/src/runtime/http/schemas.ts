@@ -102,9 +102,15 @@ export const NotifyTriggerMatchBodySchema = z
   })
   .openapi("NotifyTriggerMatchRequest");
 
+/** Trigger matches per notify-trigger-matches call: over it, a 413 (the matcher's outbox sends rounds of this many). */
+export const MAX_MATCHES_PER_NOTIFY = 100;
+
 /** Up to 100 trigger matches in one call (the matcher's outbox delivers a round at once). */
 export const NotifyTriggerMatchesBodySchema = z
-  .object({ matches: z.array(NotifyTriggerMatchBodySchema).min(1).max(100) })
+  .object({
+    // The limit is the handler's (a 413, not a schema 400); the document still states it.
+    matches: z.array(NotifyTriggerMatchBodySchema).min(1).openapi({ maxItems: MAX_MATCHES_PER_NOTIFY }),
+  })
   .openapi("NotifyTriggerMatchesRequest");
 
 export const NotifyTriggerMatchesResponseSchema = z
