@@ -5,6 +5,7 @@ import { UsageError } from "./deps";
 import { followMatches } from "./follow";
 import { cell, json, table, time } from "./output";
 import { type Ctx, example, positiveInt } from "./program";
+import { takeFirst } from "./take-first";
 
 type MatchesOpts = { limit?: number; after?: string; follow?: boolean; interval?: number; json?: boolean };
 
@@ -36,16 +37,15 @@ export function addDataCommands(program: Command, ctx: Ctx): void {
       });
     }
     const limit = opts.limit ?? 100;
-    const got: Match[] = [];
-    const pages = client.matches(id, { pageSize: Math.min(limit, 500), ...(opts.after ? { after: opts.after } : {}) });
-    for await (const m of pages) {
-      got.push(m);
-      if (got.length >= limit) break;
-    }
+    const pages = client.matches(id, { pageSize: pageSize(limit), ...(opts.after ? { after: opts.after } : {}) });
+    const { items: got, more } = await takeFirst(pages, limit);
     // The matches route answers an empty list for any id, so a misspelt one would read as "no
     // matches": an empty answer asks for the monitor, whose 404 is the error a person needs.
     if (got.length === 0) await client.monitors.get(id);
     printMatches(ctx, got, opts.json);
+    // On stderr, so `--json` output stays exactly the matches.
+    const last = got.at(-1)?.matchId;
+    if (more && last) ctx.deps.err(`first ${limit} matches shown; more: raise --limit or pass --after ${last}\n`);
   });
   // `fabric matches tail <id>`: the spelling of `matches <id> --follow` that `tail -f` users expect.
   example(
@@ -95,26 +95,31 @@ export function addDataCommands(program: Command, ctx: Ctx): void {
       if (Object.keys(subject).length === 0)
         throw new UsageError("name the stream's subject: --symbol or --subject key=value");
       const limit = opts.limit ?? 100;
-      const got: StoredFact[] = [];
       const pages = client.streams.facts(kind as FactKind, subject as never, {
-        pageSize: Math.min(limit, 500),
+        pageSize: pageSize(limit),
         ...(opts.from ? { from: timeArg(opts.from) } : {}),
         ...(opts.to ? { to: timeArg(opts.to) } : {}),
       });
-      for await (const f of pages) {
-        got.push(f);
-        if (got.length >= limit) break;
-      }
-      if (opts.json) return ctx.deps.out(json(got));
-      if (got.length === 0) return ctx.deps.err("no facts\n");
-      ctx.deps.out(
-        table(
-          ["observedAt", "eventId", "streamKey", "data"],
-          got.map((f) => [time(f.observedAt), f.eventId, f.streamKey, f.data]),
-        ),
-      );
+      const { items: got, next } = await takeFirst<StoredFact>(pages, limit);
+      if (opts.json) ctx.deps.out(json(got));
+      else if (got.length === 0) ctx.deps.err("no facts\n");
+      else
+        ctx.deps.out(
+          table(
+            ["observedAt", "eventId", "streamKey", "data"],
+            got.map((f) => [time(f.observedAt), f.eventId, f.streamKey, f.data]),
+          ),
+        );
+      // `--from` is inclusive: the first fact not shown is where the next read starts.
+      if (next)
+        ctx.deps.err(`first ${limit} facts shown; more: raise --limit or pass --from ${time(next.observedAt)}\n`);
     },
   );
+}
+
+/** One row past the limit fits in the first page, so a cut answer costs no extra request. */
+function pageSize(limit: number): number {
+  return Math.min(limit + 1, 500);
 }
 
 function printMatches(ctx: Ctx, got: (Match & { streamKey?: string })[], asJson?: boolean): void {

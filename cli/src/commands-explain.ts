@@ -3,6 +3,7 @@ import type { ExplainRow, ExplainTarget } from "../../client/src/index";
 import { isDefinitionFile, readMonitorBody } from "./monitor-input";
 import { json, table, time } from "./output";
 import { type Ctx, example, positiveInt } from "./program";
+import { takeFirst } from "./take-first";
 
 type ExplainOpts = { from?: string; to?: string; limit?: number; json?: boolean };
 
@@ -29,20 +30,12 @@ export function addExplainCommand(program: Command, ctx: Ctx): void {
     // The same rule as backtest's: a file's extension (or -) makes it a definition, else an id.
     const target: ExplainTarget = isDefinitionFile(arg) ? await readMonitorBody(ctx.deps, arg) : arg;
     const limit = opts.limit ?? 100;
-    const rows: ExplainRow[] = [];
-    let more = false;
     const range = {
       limit: Math.min(limit, 1000),
       ...(opts.from ? { from: timeArg(opts.from) } : {}),
       ...(opts.to ? { to: timeArg(opts.to) } : {}),
     };
-    for await (const row of client.explainRows(target, range)) {
-      if (rows.length === limit) {
-        more = true;
-        break;
-      }
-      rows.push(row);
-    }
+    const { items: rows, more } = await takeFirst(client.explainRows(target, range), limit);
     if (opts.json) return ctx.deps.out(json(rows));
     ctx.deps.out(explainTable(rows));
     const matched = rows.filter((r) => r.decision.outcome === "matched").length;

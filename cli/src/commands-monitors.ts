@@ -2,7 +2,7 @@ import type { Command } from "commander";
 import type { Monitor } from "../../client/src/index";
 import { UsageError } from "./deps";
 import { readMonitorBody } from "./monitor-input";
-import { cell, json, keyValues, table } from "./output";
+import { atTimes, cell, json, keyValues, table } from "./output";
 import { type Ctx, example, positiveInt } from "./program";
 
 type ListOpts = {
@@ -71,7 +71,7 @@ export function addMonitorCommands(program: Command, ctx: Ctx): void {
     const m = await ctx.client(cmd, "admin").monitors.get(id);
     if (opts.json) return ctx.deps.out(json(m));
     const { predicate, ...rest } = m;
-    ctx.deps.out(keyValues(rest as Record<string, unknown>));
+    ctx.deps.out(keyValues(rest as Record<string, unknown>, atTimes));
     ctx.deps.out(`predicate: ${cell(predicate)}\n`);
   });
 

@@ -11,10 +11,16 @@ export function table(head: string[], rows: unknown[][]): string {
   return `${t.toString()}\n`;
 }
 
-/** A two-column table of an object's leaves, nested keys joined with dots. */
-export function keyValues(obj: Record<string, unknown>): string {
+/**
+ * A two-column table of an object's leaves, nested keys joined with dots; `show` formats a value
+ * by its key (e.g. `atTimes`).
+ */
+export function keyValues(
+  obj: Record<string, unknown>,
+  show: (key: string, value: unknown) => string = (_key, value) => cell(value),
+): string {
   const t = new Table({ style: { head: [], border: [] } });
-  for (const [k, v] of flatten(obj)) t.push({ [k]: cell(v) });
+  for (const [k, v] of flatten(obj)) t.push({ [k]: show(k, v) });
   return `${t.toString()}\n`;
 }
 
@@ -41,4 +47,9 @@ export function cell(v: unknown): string {
 /** Epoch ms as RFC 3339 (UTC), for tables. */
 export function time(ms: unknown): string {
   return typeof ms === "number" ? new Date(ms).toISOString() : cell(ms);
+}
+
+/** For `keyValues`: a leaf named …At (expiresAt, state.lastMatchedAt) holds epoch ms, shown as a time. */
+export function atTimes(key: string, value: unknown): string {
+  return key.endsWith("At") ? time(value) : cell(value);
 }

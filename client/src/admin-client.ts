@@ -86,7 +86,7 @@ export class AdminClient {
 
   /**
    * Live matches (GET /v1/matches/stream), filtered, resumable, reconnecting on drops, until
-   * `signal` aborts: see match-stream.ts.
+   * `signal` aborts; `onOpen` / `onReconnecting` say when it is live or retrying: see match-stream.ts.
    */
   async *matchStream(opts: MatchStreamOptions = {}): AsyncGenerator<Match> {
     const o = this.base;

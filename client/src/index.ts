@@ -9,7 +9,7 @@ export { type Duration, toMs } from "./duration";
 export { FabricError, type FabricErrorCode } from "./errors";
 export type * from "./explain";
 export type { Clock, FabricAdmin, RebuildOptions } from "./fabric-admin";
-export type { MatchStreamOptions } from "./match-stream";
+export type { MatchStreamOptions, ReconnectInfo } from "./match-stream";
 export {
   all,
   any,

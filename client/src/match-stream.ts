@@ -1,5 +1,5 @@
 import { SseParser } from "../../shared/src/sse";
-import { errorFromResponse } from "./errors";
+import { errorFromResponse, type FabricError, networkError } from "./errors";
 import { backoffMs, resolveRetry, retryAfterMs } from "./retry";
 import type { FetchLike } from "./transport";
 import type { Match } from "./types";
@@ -13,11 +13,14 @@ import type { Match } from "./types";
  * the fabric opens each stream with (its starting position), so a stream dropped before its first
  * match resumes from where it started, not from the time it reconnects. Any other error answer
  * (400 unknown after, 401, 403, 404 on a fabric without the route) is thrown as a FabricError.
- * Stops when `signal` aborts, or when the loop breaks.
+ * Stops when `signal` aborts, or when the loop breaks. `onOpen` and `onReconnecting` tell a UI
+ * whether it is live: reconnecting is silent to the loop, which simply waits for the next match.
  *
  * @example
  * const stop = new AbortController();
  * for await (const m of fabric.matchStream({ monitorId: "btc-100k", signal: stop.signal })) console.log(m.matchId);
+ * @example
+ * fabric.matchStream({ onOpen: () => show("live"), onReconnecting: ({ delayMs }) => show(`reconnecting in ${delayMs} ms`) });
  */
 export type MatchStreamOptions = {
   monitorId?: string;
@@ -28,6 +31,22 @@ export type MatchStreamOptions = {
   signal?: AbortSignal;
   /** Called each time a connection is open (200) and the fabric is streaming. */
   onOpen?: () => void;
+  /**
+   * Called when the stream is lost and will be retried: a connection dropped or ended, could not
+   * be made, or was answered 429/5xx. It comes before the wait; `onOpen` follows once streaming
+   * again. Not called when `signal` aborts, nor for an answer that is thrown instead.
+   */
+  onReconnecting?: (info: ReconnectInfo) => void;
+};
+
+/** What `onReconnecting` hears. */
+export type ReconnectInfo = {
+  /** 1 for the first try since the stream was last open, then 2, 3, … */
+  attempt: number;
+  /** How long it waits before that try (jittered backoff, at least any Retry-After). */
+  delayMs: number;
+  /** The failure: a network error (`code: "network"`) or the 429/5xx answer; none when an open stream dropped or ended. */
+  error?: FabricError;
 };
 
 export type MatchStreamDeps = {
@@ -48,18 +67,20 @@ export async function* matchStream(deps: MatchStreamDeps, opts: MatchStreamOptio
   while (!signal?.aborted) {
     let waitAtLeast = 0;
     let res: Response | undefined;
+    let error: FabricError | undefined;
     try {
       res = await deps.fetch(streamUrl(deps.baseUrl, { ...opts, after }), {
         method: "GET",
         headers: { authorization: `Bearer ${deps.token}`, accept: "text/event-stream, application/problem+json" },
         ...(signal ? { signal } : {}),
       });
-    } catch {
+    } catch (e) {
       // A network error (or the abort): reconnect after the backoff, unless stopped.
       if (signal?.aborted) return;
+      error = networkError(e);
     }
     if (res && !res.ok) {
-      const error = await errorFromResponse(res);
+      error = await errorFromResponse(res);
       if (res.status !== 429 && res.status < 500) throw error;
       waitAtLeast = retryAfterMs(res.headers.get("retry-after"), deps.now()) ?? 0;
     } else if (res?.body) {
@@ -80,7 +101,9 @@ export async function* matchStream(deps: MatchStreamDeps, opts: MatchStreamOptio
       }
     }
     if (signal?.aborted) return;
-    await abortableSleep(deps.sleep, Math.max(waitAtLeast, backoffMs(RECONNECT, failures++, deps.random)), signal);
+    const delayMs = Math.max(waitAtLeast, backoffMs(RECONNECT, failures++, deps.random));
+    opts.onReconnecting?.({ attempt: failures, delayMs, ...(error ? { error } : {}) });
+    await abortableSleep(deps.sleep, delayMs, signal);
   }
 }
 

@@ -12,17 +12,26 @@ const POLL_MS = 5_000;
  * header goes along; it reconnects after drops from the stream's last event id, so nothing is
  * skipped). Where the fabric answers 404 (no stream route yet), it polls
  * `GET /v1/monitors/{id}/matches?after=` instead, after the last matchId seen. A refused token
- * brings back the sign-in prompt, as every other call does (fabric.ts `onRefused`). `opened` resolves once the fabric
+ * brings back the sign-in prompt, as every other call does (fabric.ts `onRefused`). While the
+ * stream is lost (the fabric stopped or unreachable) the mode is `reconnecting`, and `stream` again
+ * once the client has it back. `opened` resolves once the fabric
  * holds this stream's starting position (or once it fell back to polling), so a page that lists
  * the matches after it misses none in between. `stop()` ends either.
  *
  * @example const live = followMatches("btc-100k", undefined, (m) => add(m), (mode) => show(mode)); await live.opened;
  */
+export type LiveMode = "connecting" | "stream" | "reconnecting" | "polling" | "stopped";
+
+/** A live mode as the page headers show it (`live: …`). */
+export function liveLabel(mode: LiveMode): string {
+  return mode === "connecting" || mode === "reconnecting" ? `${mode}…` : mode;
+}
+
 export function followMatches(
   monitorId: string | undefined,
   after: string | undefined,
   onMatch: (m: Match) => void,
-  onMode: (mode: "stream" | "polling" | "stopped") => void,
+  onMode: (mode: LiveMode) => void,
 ): { stop(): void; opened: Promise<void> } {
   const abort = new AbortController();
   let markOpened = () => {};
@@ -56,6 +65,7 @@ export function followMatches(
         markOpened();
         onMode("stream");
       },
+      onReconnecting: () => onMode("reconnecting"),
     });
     try {
       for await (const m of matches) seen(m);

@@ -34,10 +34,21 @@ function describe(err: FabricError): string {
   return [head, ...err.errors.map((e) => `${e.path}: ${e.message}`)].join("\n");
 }
 
-/** A failure as a message a person can act on (never a blank page). */
+/**
+ * A failure as a message a person can act on. A request that never got an answer says which
+ * fabric it tried (the console's own origin) and what to check, not the browser's bare
+ * "Failed to fetch".
+ */
+export function errorText(err: unknown): string {
+  if (err instanceof FabricError && err.code === "network")
+    return `Cannot reach the fabric at ${location.origin}: is it running? (${err.detail})`;
+  if (err instanceof FabricError) return describe(err);
+  return err instanceof Error ? err.message : String(err);
+}
+
+/** `errorText` in the page's alert box (never a blank page). */
 export function errorBox(err: unknown): TemplateResult {
-  const text = err instanceof FabricError ? describe(err) : err instanceof Error ? err.message : String(err);
-  return html`<div class="error" role="alert">${text}</div>`;
+  return html`<div class="error" role="alert">${errorText(err)}</div>`;
 }
 
 export function maybeError(err: unknown): TemplateResult | typeof nothing {

@@ -13,6 +13,52 @@ describe("reads", () => {
     expect(JSON.parse(r.out).map((m: { matchId: string }) => m.matchId)).toEqual(["mt-0", "mt-1", "mt-2"]);
   });
 
+  it("matches says on stderr when the default 100 cut the list, and how to read on; --json keeps stdout the matches", async () => {
+    // 150 matches stored: each page answers what `limit` asks from after `after`.
+    const stored = (req: { url: string }) => {
+      const q = new URL(req.url).searchParams;
+      const after = q.get("after");
+      const start = after ? Number(after.slice(3)) + 1 : 0;
+      const n = Math.max(0, Math.min(Number(q.get("limit")), 150 - start));
+      return Response.json({ matches: Array.from({ length: n }, (_, i) => match(start + i)) });
+    };
+    const r = await cli(["matches", "m1", "--json"], stored);
+    expect(r.code).toBe(0);
+    expect(JSON.parse(r.out)).toHaveLength(100);
+    expect(r.err).toBe("first 100 matches shown; more: raise --limit or pass --after mt-99\n");
+    // One request: the page holds one match past the limit, which is how the cut is known.
+    expect(r.calls).toHaveLength(1);
+    const human = await cli(["matches", "m1", "--limit", "149"], stored);
+    expect(human.out).toContain("mt-148");
+    expect(human.err).toContain("pass --after mt-148");
+    const all = await cli(["matches", "m1", "--limit", "150"], stored);
+    expect(all).toMatchObject({ code: 0, err: "" });
+  });
+
+  it("streams facts says on stderr when the limit cut the list, with the --from of the first fact not shown", async () => {
+    const fact = (i: number) => ({
+      eventId: `e${i}`,
+      streamKey: "market_price:BTC-USD",
+      observedAt: 1795341660000 + i,
+    });
+    const stored = (count: number) => (req: { url: string }) => {
+      const limit = Number(new URL(req.url).searchParams.get("limit"));
+      return Response.json({
+        facts: Array.from({ length: Math.min(limit, count) }, (_, i) => fact(i)),
+        nextCursor: null,
+      });
+    };
+    const r = await cli(["streams", "facts", "market_price", "--symbol", "BTC-USD", "--json"], stored(101));
+    expect(JSON.parse(r.out)).toHaveLength(100);
+    expect(r.err).toBe("first 100 facts shown; more: raise --limit or pass --from 2026-11-22T10:01:00.100Z\n");
+    const human = await cli(["streams", "facts", "market_price", "--symbol", "BTC-USD", "--limit", "2"], stored(5));
+    expect(human.out).toContain("e1");
+    expect(human.out).not.toContain("e2");
+    expect(human.err).toContain("--from 2026-11-22T10:01:00.002Z");
+    const whole = await cli(["streams", "facts", "market_price", "--symbol", "BTC-USD"], stored(100));
+    expect(whole.err).toBe("");
+  });
+
   it("backtest sends --from/--to and prints a table", async () => {
     const r = await cli(["backtest", "m1", "--from", "2026-11-01T00:00:00Z", "--to", "1795341660000"], () =>
       Response.json({ matches: [match(1)] }),

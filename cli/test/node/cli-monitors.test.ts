@@ -111,6 +111,13 @@ describe("fabric monitors", () => {
     const g = await cli(["monitors", "get", "m1"], () => Response.json(monitor));
     expect(g.out).toContain("workflowId");
     expect(g.out).toContain('predicate: {"kind":"crossing"}');
+    // Times as the other tables show them (ISO), not raw epoch ms.
+    const timed = { ...monitor, expiresAt: 1795341660000, state: { matchCount: 3, lastMatchedAt: 1795341600000 } };
+    const t = await cli(["monitors", "get", "m1"], () => Response.json(timed));
+    expect(t.out).toMatch(/│ expiresAt +│ 2026-11-22T10:01:00.000Z +│/);
+    expect(t.out).toMatch(/│ state\.lastMatchedAt +│ 2026-11-22T10:00:00.000Z +│/);
+    expect(t.out).toMatch(/│ state\.matchCount +│ 3 +│/);
+    expect(t.out).not.toContain("1795341660000");
     for (const verb of ["rm", "delete"]) {
       const d = await cli(["monitors", verb, "m1"], () => new Response(null, { status: 204 }));
       expect(d).toMatchObject({ code: 0, out: "deleted m1\n" });

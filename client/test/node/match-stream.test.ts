@@ -88,6 +88,45 @@ describe("client.matchStream", () => {
     expect(f.calls.map((c) => new URL(c.url).searchParams.get("after"))).toEqual([null, "m1~1~1"]);
   });
 
+  it("tells onReconnecting each lost stream, with the failure and the wait, and onOpen once it is back", async () => {
+    const heard: string[] = [];
+    const sleeps: number[] = [];
+    const f = fakeFetch((_req, n) => {
+      if (n === 1) throw new TypeError("Failed to fetch");
+      return [sse([frame(1)]), undefined, problem(503), sse([frame(2)], true)][n] ?? sse([], true);
+    });
+    const ids = await take(
+      client(f.fetch, sleeps).matchStream({
+        onOpen: () => heard.push("open"),
+        onReconnecting: ({ attempt, delayMs, error }) =>
+          heard.push(`reconnecting ${attempt} in ${delayMs} ms${error ? `: ${error.code} ${error.status}` : ""}`),
+      }),
+      2,
+    );
+    expect(ids).toEqual(["m1~1~1", "m1~1~2"]);
+    // Dropped (no error), unreachable (a network FabricError), answered 503 (its problem code), then live.
+    expect(heard).toEqual([
+      "open",
+      "reconnecting 1 in 250 ms",
+      "reconnecting 2 in 500 ms: network 0",
+      "reconnecting 3 in 1000 ms: x 503",
+      "open",
+    ]);
+    expect(sleeps).toEqual([250, 500, 1000]);
+  });
+
+  it("does not call onReconnecting when its signal stops the stream", async () => {
+    const stop = new AbortController();
+    const heard: number[] = [];
+    const f = fakeFetch(() => sse([frame(1)], true));
+    for await (const _ of client(f.fetch).matchStream({
+      signal: stop.signal,
+      onReconnecting: (i) => heard.push(i.attempt),
+    }))
+      stop.abort();
+    expect(heard).toEqual([]);
+  });
+
   it("waits at least Retry-After on a 429", async () => {
     const sleeps: number[] = [];
     const f = fakeFetch((_req, n) => (n === 0 ? problem(429, {}, { "retry-after": "3" }) : sse([frame(1)], true)));

@@ -17,6 +17,7 @@ export function deadLettersPage(): Page {
   const load = () =>
     act(
       async () => {
+        error = undefined;
         await Promise.all(
           DEAD_LETTER_QUEUES.map(async (q) => {
             rows[q] = (await fabric.deadLetters.list(q, { limit: 1000 })) as DeadLetter[];
@@ -54,6 +55,8 @@ export function deadLettersPage(): Page {
         ${done ? html`<p class="notice">${done}</p>` : ""}
         ${maybeError(error)}
         ${DEAD_LETTER_QUEUES.map((q) => {
+          // Until a queue's list arrives its card says "Loading…", unless the load failed: then the error alone.
+          if (!rows[q] && error !== undefined) return "";
           const list = (rows[q] ?? []).filter((d) => showReplayed || d.replayed_at === null);
           return html`<section class="card" data-queue=${q}>
             <h2>${q} <small class="muted">(${list.length})</small></h2>

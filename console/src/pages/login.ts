@@ -2,7 +2,7 @@ import { html } from "lit";
 import { FabricError } from "../../../client/src/errors";
 import { whoami } from "../fabric";
 import { type SignOutReason, session } from "../session";
-import { rerender } from "../ui";
+import { errorText, rerender } from "../ui";
 
 /**
  * The sign-in prompt: the token is typed once, asked what it may do (GET /v1/admin/whoami: a token
@@ -24,7 +24,7 @@ async function signIn(token: string): Promise<void> {
     failure =
       err instanceof FabricError && err.status === 401
         ? "The fabric refused this token (wrong or expired)."
-        : `The fabric did not answer: ${err instanceof FabricError ? `${err.title}: ${err.detail}` : String(err)}`;
+        : errorText(err);
   } finally {
     busy = false;
     rerender();

@@ -2,7 +2,7 @@ import { html } from "lit";
 import type { ExplainRow } from "../../../shared/src/contract/explain";
 import { type Level, StreamChart } from "../charts/stream-chart";
 import { explainLanes } from "../explain-lanes";
-import { followMatches } from "../live-matches";
+import { followMatches, type LiveMode, liveLabel } from "../live-matches";
 import { allMatches, type ExplainResult, explainAll, readMonitor, streamFacts } from "../monitor-data";
 import { conditionsOf, levelsOf, streamKeyOf, streamsOf } from "../predicate-view";
 import type { Match, Monitor } from "../types";
@@ -23,7 +23,7 @@ export function monitorPage(monitorId: string): Page {
   let explain: ExplainResult | undefined;
   let explainError: unknown;
   let selected: number | undefined;
-  let liveMode = "connecting";
+  let liveMode: LiveMode = "connecting";
   let live: ReturnType<typeof followMatches> | undefined;
   const editor = new MonitorEditor(
     monitorId,
@@ -140,7 +140,9 @@ export function monitorPage(monitorId: string): Page {
           ${maybeError(explainError)}
           ${
             !explain
-              ? html`<p class="muted">Explaining…</p>`
+              ? explainError === undefined
+                ? html`<p class="muted">Explaining…</p>`
+                : ""
               : "unavailable" in explain
                 ? html`<div class="notice">${explain.unavailable}</div>`
                 : html`${explain.truncated ? html`<p class="muted">First ${explain.rows.length} evaluations.</p>` : ""}
@@ -151,7 +153,7 @@ export function monitorPage(monitorId: string): Page {
           }
         </section>
         <section class="card">
-          <h2>Matches <small class="muted">(${matches.length}; live: ${liveMode})</small></h2>
+          <h2>Matches <small class="muted" data-live=${liveMode}>(${matches.length}; live: ${liveLabel(liveMode)})</small></h2>
           <div class="scroll"><table class="matches">
             <thead><tr><th>observed</th><th>matchId</th><th>version</th><th>portfolio</th><th>value</th></tr></thead>
             <tbody>${[...matches].reverse().map(

@@ -1,7 +1,7 @@
 import { html } from "lit";
 import type { MonitorFilters } from "../../../client/src/admin";
 import { fabric } from "../fabric";
-import { followMatches } from "../live-matches";
+import { followMatches, type LiveMode, liveLabel } from "../live-matches";
 import { conditionsOf, streamKeyOf } from "../predicate-view";
 import type { Monitor, MonitorStatus } from "../types";
 import { act, count, maybeError, monitorHref, type Page, rerender, time } from "../ui";
@@ -34,7 +34,7 @@ export function monitorsPage(): Page {
   let nextCursor: string | null = null;
   let loading = true;
   let error: unknown;
-  let liveMode = "connecting";
+  let liveMode: LiveMode = "connecting";
 
   const load = (more: boolean) =>
     act(
@@ -78,6 +78,8 @@ export function monitorsPage(): Page {
     undefined,
     (m) => refresh(m.monitorId),
     (mode) => {
+      // The fabric is back after the list failed to load (it was down): read the list again.
+      if (mode === "stream" && liveMode === "reconnecting" && error !== undefined && !loading) load(false);
       liveMode = mode;
       rerender();
     },
@@ -105,7 +107,7 @@ export function monitorsPage(): Page {
     },
     view() {
       const shown = search ? monitors.filter((m) => text(m).includes(search.toLowerCase())) : monitors;
-      return html`<h1>Monitors <small class="muted" data-live=${liveMode}>(live: ${liveMode})</small></h1>
+      return html`<h1>Monitors <small class="muted" data-live=${liveMode}>(live: ${liveLabel(liveMode)})</small></h1>
         <form class="filters" @submit=${submit}>
           <input name="workflowId" placeholder="workflowId" .value=${filters.workflowId}>
           <input name="ownerUserId" placeholder="ownerUserId" .value=${filters.ownerUserId}>
@@ -125,7 +127,12 @@ export function monitorsPage(): Page {
             rerender();
           }}>
         ${maybeError(error)}
-        <div class="scroll"><table class="monitors">
+        ${
+          // A failed load shows its error alone: an empty table and "No monitor matches." would
+          // claim the registry has none.
+          error !== undefined && monitors.length === 0
+            ? ""
+            : html`<div class="scroll"><table class="monitors">
           <thead><tr><th>monitor</th><th>workflow</th><th>owner</th><th>streams</th><th>state</th><th>matches</th><th>last match</th></tr></thead>
           <tbody>${shown.map(
             (m) => html`<tr data-monitor=${m.monitorId}>
@@ -135,8 +142,9 @@ export function monitorsPage(): Page {
               <td>${count(m.state.matchCount)}</td><td>${time(m.state.lastMatchedAt)}</td>
             </tr>`,
           )}</tbody>
-        </table></div>
-        ${loading ? html`<p class="muted">Loading…</p>` : !shown.length ? html`<p class="muted">No monitor matches.</p>` : ""}
+        </table></div>`
+        }
+        ${loading ? html`<p class="muted">Loading…</p>` : !shown.length && error === undefined ? html`<p class="muted">No monitor matches.</p>` : ""}
         ${nextCursor && !loading ? html`<button @click=${() => load(true)}>Load more</button>` : ""}`;
     },
   };

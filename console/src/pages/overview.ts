@@ -46,7 +46,7 @@ export function overviewPage(): Page {
     view() {
       return html`<h1>Overview</h1>
         ${maybeError(error)}
-        ${stats ? totals(stats) : html`<p class="muted">Loading stats…</p>`}
+        ${stats ? totals(stats) : error === undefined ? html`<p class="muted">Loading stats…</p>` : ""}
         <section class="card">
           <h2>Facts/s and matches/s <small class="muted">(every ${POLL_MS / 1000} s, last ${HISTORY_MS / 60_000} min)</small></h2>
           ${chart.host()}
