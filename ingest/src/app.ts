@@ -1,11 +1,12 @@
 import { OpenAPIHono } from "@hono/zod-openapi";
 import { bearerToken } from "../../shared/src/auth";
-import { notFound, onError } from "../../shared/src/http/errors";
+import { onError } from "../../shared/src/http/errors";
 import { rejectMalformedUrl } from "../../shared/src/http/malformed-url";
+import { allowedMethods, methodNotAllowed, routeNotFound } from "../../shared/src/http/route-not-found";
 import { ProblemError, problem } from "../../shared/src/problem";
 import { docsPage } from "./docs-page";
 import type { IngestEnv } from "./env";
-import { forwardToOwner, mergedOpenApi } from "./gateway";
+import { forwardToOwner, health, mergedOpenApi } from "./gateway";
 import { registerIngestDocs } from "./openapi";
 import { authenticateProducer, type Producer } from "./producers";
 import { pushFacts } from "./push-facts";
@@ -16,7 +17,7 @@ import { pushFacts } from "./push-facts";
  */
 export const app = new OpenAPIHono<{ Bindings: IngestEnv; Variables: { producer: Producer } }>();
 app.onError(onError);
-app.notFound(notFound);
+app.notFound(routeNotFound(app));
 app.use("*", rejectMalformedUrl);
 
 app.post("/v1/facts", async (c) => {
@@ -44,4 +45,9 @@ app.get("/docs", (c) => {
   const page = docsPage("/openapi.json");
   return c.html(page.html, 200, page.headers);
 });
-app.all("*", (c) => forwardToOwner(c.req.raw, c.env));
+app.get("/healthz", (c) => health(c.env));
+// A path ingest serves under another method (GET /v1/facts) is its 405; every other path is its owner's.
+app.all("*", (c) => {
+  const allowed = allowedMethods(app.routes, c.req.path);
+  return allowed.length > 0 ? methodNotAllowed(c, allowed) : forwardToOwner(c.req.raw, c.env);
+});

@@ -30,7 +30,6 @@ export function ownerOf(path: string): Owner | undefined {
 
 export async function forwardToOwner(request: Request, env: IngestEnv): Promise<Response> {
   const url = new URL(request.url);
-  if (url.pathname === "/healthz") return health(env);
   const owner = ownerOf(url.pathname);
   const target = owner ? env[owner] : undefined;
   if (!target) throw new ProblemError(problem("not_found", `No route for ${request.method} ${url.pathname}`));
@@ -42,7 +41,7 @@ export async function forwardToOwner(request: Request, env: IngestEnv): Promise<
 }
 
 /** Ready when every Worker of the fabric answers its own /healthz. */
-async function health(env: IngestEnv): Promise<Response> {
+export async function health(env: IngestEnv): Promise<Response> {
   const parts: Owner[] = ["MONITOR_RUNTIME", "PROJECTOR", "MATCHER"];
   const checks = await Promise.all(
     parts.map(async (name) => {

@@ -4,9 +4,10 @@ import { listDeadLetters, replayDeadLetter } from "../../shared/src/dead-letters
 import { requireAdmin } from "../../shared/src/http/bearer";
 import { ADMIN_BODY_LIMIT, limitBody } from "../../shared/src/http/body-limit";
 import { deadLetterListRoute, deadLetterReplayRoute } from "../../shared/src/http/dead-letter-routes";
-import { notFound, onError } from "../../shared/src/http/errors";
+import { onError } from "../../shared/src/http/errors";
 import { rejectMalformedUrl } from "../../shared/src/http/malformed-url";
 import { ADMIN, ADMIN_PROBLEMS } from "../../shared/src/http/openapi-docs";
+import { routeNotFound } from "../../shared/src/http/route-not-found";
 import { validationHook } from "../../shared/src/http/validation-hook";
 import { fail } from "../../shared/src/problem";
 import type { MatcherEnv } from "./env";
@@ -14,7 +15,7 @@ import type { MatcherEnv } from "./env";
 /** Matcher admin routes: per-shard stats and the facts dead letters (list, replay). */
 export const app = new OpenAPIHono<{ Bindings: MatcherEnv }>({ defaultHook: validationHook });
 app.onError(onError);
-app.notFound(notFound);
+app.notFound(routeNotFound(app));
 app.use("*", rejectMalformedUrl);
 app.use("*", limitBody(ADMIN_BODY_LIMIT));
 app.get("/healthz", (c) => c.json({ status: "ok", shards: shardCount(c.env) }));

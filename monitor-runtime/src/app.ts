@@ -1,8 +1,9 @@
 import { OpenAPIHono } from "@hono/zod-openapi";
 import { requireAdmin } from "../../shared/src/http/bearer";
 import { ADMIN_BODY_LIMIT, limitBody } from "../../shared/src/http/body-limit";
-import { notFound, onError } from "../../shared/src/http/errors";
+import { onError } from "../../shared/src/http/errors";
 import { rejectMalformedUrl } from "../../shared/src/http/malformed-url";
+import { routeNotFound } from "../../shared/src/http/route-not-found";
 import type { RuntimeEnv } from "./env";
 import { matchStreamApp } from "./match-feed/stream-route";
 import { explainApp } from "./registry/explain-routes";
@@ -23,7 +24,7 @@ import { missingTables } from "./runtime/store/projections";
  */
 export const app = new OpenAPIHono<{ Bindings: RuntimeEnv }>();
 app.onError(onError);
-app.notFound(notFound);
+app.notFound(routeNotFound(app));
 app.use("*", rejectMalformedUrl);
 
 app.get("/healthz", async (c) => {

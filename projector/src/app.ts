@@ -3,8 +3,9 @@ import { listDeadLetters, replayDeadLetter } from "../../shared/src/dead-letters
 import { requireAdmin } from "../../shared/src/http/bearer";
 import { ADMIN_BODY_LIMIT, limitBody } from "../../shared/src/http/body-limit";
 import { deadLetterListRoute, deadLetterReplayRoute } from "../../shared/src/http/dead-letter-routes";
-import { notFound, onError } from "../../shared/src/http/errors";
+import { onError } from "../../shared/src/http/errors";
 import { rejectMalformedUrl } from "../../shared/src/http/malformed-url";
+import { routeNotFound } from "../../shared/src/http/route-not-found";
 import { validationHook } from "../../shared/src/http/validation-hook";
 import { fail } from "../../shared/src/problem";
 import type { ProjectorEnv } from "./env";
@@ -13,7 +14,7 @@ import { mountRebuildRoutes } from "./rebuild-routes";
 /** Projector routes: health, projection rebuilds (rebuild-routes.ts), dead letters of Queue "events". */
 export const app = new OpenAPIHono<{ Bindings: ProjectorEnv }>({ defaultHook: validationHook });
 app.onError(onError);
-app.notFound(notFound);
+app.notFound(routeNotFound(app));
 app.use("*", rejectMalformedUrl);
 app.use("*", limitBody(ADMIN_BODY_LIMIT));
 app.get("/healthz", async (c) => {

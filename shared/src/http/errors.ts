@@ -8,7 +8,7 @@ import { malformedUrlProblem } from "./malformed-url";
  * become problem+json, a URIError (a malformed percent-escape) a 400; anything else is a 500 that
  * names no internals (the cause goes to the log).
  *
- * @example app.onError(onError); app.notFound(notFound);
+ * @example app.onError(onError); app.notFound(routeNotFound(app));
  */
 export function onError(err: Error, c: Context): Response {
   if (err instanceof ProblemError) return problemResponse(err.problem, err.headers);
@@ -30,8 +30,4 @@ function unsupportedMediaType(sent: string | undefined) {
     "unsupported_media_type",
     `This route takes a JSON body: send Content-Type: application/json (got ${JSON.stringify(sent ?? "none")})`,
   );
-}
-
-export function notFound(c: Context): Response {
-  return problemResponse(problem("not_found", `No route for ${c.req.method} ${c.req.path}`));
 }
