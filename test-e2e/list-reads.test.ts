@@ -37,6 +37,16 @@ describe("list reads", () => {
     expect((rest.json as unknown as Page).monitors.map((m) => m.monitorId)).toEqual(["list-5"]);
   });
 
+  it("answers 404 for the matches of a monitor never registered, and [] for one registered or removed without matches", async () => {
+    const never = await call("GET", "/v1/monitors/never-registered/matches");
+    expect(never.status, never.text).toBe(404);
+    expect(never.text).toContain("No monitor never-registered was ever registered");
+    await fabric.monitors.put("list-quiet", priceMonitorInput("LSQ", "gt", 1));
+    expect((await call("GET", "/v1/monitors/list-quiet/matches")).json).toEqual({ matches: [] });
+    expect((await call("DELETE", "/v1/monitors/list-quiet")).status).toBe(204);
+    expect((await call("GET", "/v1/monitors/list-quiet/matches")).json).toEqual({ matches: [] });
+  });
+
   it("filters by a stream typed as people write it (EUR/USD) or as its key (EUR%2FUSD), and refuses a key naming no stream", async () => {
     await fabric.monitors.put("list-eurusd", priceMonitorInput("EUR/USD", "gt", 1));
     expect(await ids("stream=market_price:EUR/USD")).toEqual(["list-eurusd"]);

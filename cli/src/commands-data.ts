@@ -39,9 +39,6 @@ export function addDataCommands(program: Command, ctx: Ctx): void {
     const limit = opts.limit ?? 100;
     const pages = client.matches(id, { pageSize: pageSize(limit), ...(opts.after ? { after: opts.after } : {}) });
     const { items: got, more } = await takeFirst(pages, limit);
-    // The matches route answers an empty list for any id, so a misspelt one would read as "no
-    // matches": an empty answer asks for the monitor, whose 404 is the error a person needs.
-    if (got.length === 0) await client.monitors.get(id);
     printMatches(ctx, got, opts.json);
     // On stderr, so `--json` output stays exactly the matches.
     const last = got.at(-1)?.matchId;

@@ -61,11 +61,8 @@ describe("fabric: errors and their hints", () => {
     expect(admin.err).toContain("hint: set FABRIC_TOKEN or --token to an admin token the fabric knows\n");
   });
 
-  it("matches of a monitor that does not exist is the registry's 404, not an empty list", async () => {
-    const answer = (req: { url: string }) =>
-      req.url.includes("/matches")
-        ? Response.json({ matches: [] })
-        : problem(404, { title: "Not found", detail: "monitor nope not found" });
+  it("matches of a monitor that does not exist is the route's 404 with the id hint, not an empty list", async () => {
+    const answer = () => problem(404, { title: "Not found", detail: "No monitor nope was ever registered" });
     for (const argv of [
       ["matches", "nope"],
       ["matches", "nope", "--json"],
@@ -73,15 +70,15 @@ describe("fabric: errors and their hints", () => {
       const r = await cli(argv, answer);
       expect(r).toMatchObject({ code: 1, out: "" });
       expect(r.err).toBe(
-        "error: Not found: monitor nope not found\nhint: check the id (fabric monitors list shows the monitors)\n",
+        "error: Not found: No monitor nope was ever registered\nhint: check the id (fabric monitors list shows the monitors)\n",
       );
     }
-    // A registered monitor without matches is still "no matches" (and [] with --json), exit 0.
-    const none = (req: { url: string }) =>
-      Response.json(req.url.includes("/matches") ? { matches: [] } : { monitorId: "m1" });
+    // A registered monitor without matches is still "no matches" (and [] with --json), exit 0, in one request.
+    const none = () => Response.json({ matches: [] });
     expect(await cli(["matches", "m1"], none)).toMatchObject({ code: 0, out: "", err: "no matches\n" });
-    expect(await cli(["matches", "m1", "--json"], none)).toMatchObject({ code: 0, out: "[]\n" });
-    // A monitor with matches is answered by the one request.
+    const empty = await cli(["matches", "m1", "--json"], none);
+    expect(empty).toMatchObject({ code: 0, out: "[]\n" });
+    expect(empty.calls).toHaveLength(1);
     const some = await cli(["matches", "m1", "--json"], () => Response.json({ matches: [match(1)] }));
     expect(some.calls).toHaveLength(1);
   });

@@ -67,6 +67,11 @@ export async function readMonitor(db: D1Database, monitorId: string, now = Date.
   return row ? monitorView(row, now) : null;
 }
 
+/** Whether the monitor was ever registered (a removed one keeps its row). */
+export async function monitorKnown(db: D1Database, monitorId: string): Promise<boolean> {
+  return (await db.prepare("SELECT 1 AS one FROM monitors WHERE monitor_id = ?").bind(monitorId).first()) !== null;
+}
+
 /**
  * A page of matches in event-time order, after the match named by the cursor; null when the cursor
  * names no match of this monitor (the caller says so, rather than answer an empty last page).

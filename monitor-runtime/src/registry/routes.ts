@@ -10,7 +10,7 @@ import type { RuntimeEnv } from "../env";
 import type { RegistryState } from "./decider";
 import { BACKTEST_MATCH_EXAMPLE, MATCH_EXAMPLE, MONITOR_BODY_EXAMPLE, MONITOR_EXAMPLE } from "./examples";
 import type { CommandResult } from "./monitor-registry";
-import { readMatches, readMonitor } from "./read-model";
+import { monitorKnown, readMatches, readMonitor } from "./read-model";
 import { BacktestMatchSchema, MatchSchema, MonitorSchema } from "./schemas";
 
 /**
@@ -149,6 +149,7 @@ registryApp.openapi(
     },
     responses: {
       ...ADMIN_PROBLEMS,
+      404: problemDoc("No monitor of this id was ever registered"),
       200: {
         description: "A page of matches",
         content: json(z.object({ matches: z.array(MatchSchema) }), { matches: [MATCH_EXAMPLE] }),
@@ -164,6 +165,11 @@ registryApp.openapi(
       fail("validation", `A query parameter is invalid: query.after: ${message}`, {
         errors: [{ path: "query.after", message }],
       });
+    }
+    // An empty first page of a monitor that was never registered is a typo, not "no matches yet"
+    // (a removed monitor keeps its row, and its matches stay readable).
+    if (matches.length === 0 && !after && !(await monitorKnown(c.env.DB, monitorId))) {
+      fail("not_found", `No monitor ${monitorId} was ever registered; GET /v1/monitors lists them`);
     }
     return c.json({ matches: matches as z.output<typeof MatchSchema>[] }, 200);
   },
