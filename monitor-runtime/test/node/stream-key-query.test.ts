@@ -1,17 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { ProblemError } from "../../../shared/src/problem";
 import { streamKey } from "../../../shared/src/streams";
 import { streamKeyOfQuery } from "../../src/registry/stream-key-query";
-
-function problemOf(run: () => unknown) {
-  try {
-    run();
-  } catch (err) {
-    if (err instanceof ProblemError) return err.problem;
-    throw err;
-  }
-  throw new Error("expected a problem");
-}
+import { problemOf } from "./problem-of";
 
 describe("the stream filter of the monitor list", () => {
   it("names the same stream whether its subject is typed raw or percent-encoded", () => {

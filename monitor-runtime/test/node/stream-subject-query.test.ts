@@ -1,16 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { ProblemError } from "../../../shared/src/problem";
 import { subjectOfQuery } from "../../src/registry/stream-subject-query";
-
-function problemOf(run: () => unknown) {
-  try {
-    run();
-  } catch (err) {
-    if (err instanceof ProblemError) return err.problem;
-    throw err;
-  }
-  throw new Error("expected a problem");
-}
+import { problemOf } from "./problem-of";
 
 describe("the subject of a stream read from its query parameters", () => {
   it("takes exactly the fields the kind's facts carry", () => {
