@@ -195,6 +195,24 @@ describe("fact and parameter mistakes", () => {
     ]);
   });
 
+  it("words a size in the singular for 1 and the plural otherwise, with the size sent", () => {
+    const sized = z.object({
+      code: z.string().min(1).max(1),
+      name: z.string().min(3),
+      pair: z.array(z.number()).max(1),
+      tags: z.array(z.string()).min(2),
+    });
+    expect(errorsOf(sized, { code: "ab", name: "x", pair: [1, 2], tags: ["a"] })).toEqual([
+      { path: "code", message: "must have at most 1 character; got 2" },
+      { path: "name", message: "must have at least 3 characters; got 1" },
+      { path: "pair", message: "must have at most 1 item; got 2" },
+      { path: "tags", message: "must have at least 2 items; got 1" },
+    ]);
+    expect(errorsOf(sized, { code: "", name: "abc", pair: [], tags: ["a", "b"] })).toEqual([
+      { path: "code", message: "must not be empty" },
+    ]);
+  });
+
   it("never throws and always says something, whatever the body", () => {
     fc.assert(
       fc.property(fc.jsonValue({ maxDepth: 6 }), (body) => {

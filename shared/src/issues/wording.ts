@@ -154,16 +154,36 @@ function sizeMessage(issue: z.core.$ZodRawIssue<z.core.$ZodIssueTooBig | z.core.
   const big = issue.code === "too_big";
   const limit = Number(big ? issue.maximum : issue.minimum);
   const exact = !(issue.inclusive ?? true);
-  const bound = `${big ? "at most" : "at least"} ${exact ? limit + (big ? -1 : 1) : limit}`;
-  const input = issue.input as { length?: number } | number | undefined;
+  const count = exact ? limit + (big ? -1 : 1) : limit;
+  const bound = `${big ? "at most" : "at least"} ${count}`;
+  const input = issue.input;
   if (issue.origin === "number" || issue.origin === "int") {
     const expected = s && defOf(s).type === "number" ? numberWords(s) : `a number ${bound}`;
     return `must be ${expected}; got ${shown(input)}`;
   }
-  const length = typeof input === "object" && input ? (input.length ?? Object.keys(input).length) : undefined;
-  const unit = issue.origin === "string" ? "characters" : "items";
+  const length = sizeOf(input);
   if (!big && limit === 1 && length === 0) return `must not be empty`;
-  return `must have ${bound} ${unit}${length === undefined ? "" : `; got ${length}`}`;
+  const [one, many] = SIZE_UNITS[String(issue.origin)] ?? ["item", "items"];
+  return `must have ${bound} ${count === 1 ? one : many}${length === undefined ? "" : `; got ${length}`}`;
+}
+
+/** What a size bound counts, in the singular and the plural ("at least 1 character", "at most 32 items"). */
+const SIZE_UNITS: Record<string, [string, string]> = {
+  string: ["character", "characters"],
+  array: ["item", "items"],
+  set: ["item", "items"],
+  file: ["byte", "bytes"],
+};
+
+/** The size a bound was checked against: a string's or array's length, a set's size, an object's key count. */
+function sizeOf(input: unknown): number | undefined {
+  if (typeof input === "string") return input.length;
+  if (input instanceof Set || input instanceof Map) return input.size;
+  if (typeof input === "object" && input !== null) {
+    const { length } = input as { length?: unknown };
+    return typeof length === "number" ? length : Object.keys(input).length;
+  }
+  return undefined;
 }
 
 function unionMessage(issue: z.core.$ZodRawIssue<z.core.$ZodIssueInvalidUnion>, s?: Schema): string | undefined {
