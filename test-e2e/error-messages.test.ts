@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { encode } from "../shared/src/codec";
 import { OPS } from "../shared/src/predicate";
 import { self } from "../test-fixtures/self";
 import { ADMIN, call, PRODUCER, priceMonitor } from "./helpers";
@@ -86,6 +87,27 @@ describe("every other place an input can be wrong", () => {
     const problem = await refused("POST", "/v1/facts", { facts: [fact] }, PRODUCER);
     expect(problem.errors[0]?.path).toBe("facts.0.kind");
     expect(problem.errors[0]?.message).toContain('; got "market-price"; did you mean "market_price"?');
+  });
+
+  it("a fact that is not an object says so, once per element (POST /v1/facts {facts:[1,2]})", async () => {
+    const problem = await refused("POST", "/v1/facts", { facts: [1, 2] }, PRODUCER);
+    expect(problem.errors).toEqual([
+      { path: "facts.0", message: "must be an object; got the number 1" },
+      { path: "facts.1", message: "must be an object; got the number 2" },
+    ]);
+  });
+
+  it("a msgpack timestamp for observedAt is named a date, with the two forms a time takes", async () => {
+    const fact = { kind: "market_price", subject: { symbol: "X" }, observedAt: new Date(1000), data: { price: 1 } };
+    const res = await self().fetch("http://fabric/v1/facts", {
+      method: "POST",
+      headers: { ...PRODUCER, "content-type": "application/msgpack" },
+      body: encode({ facts: [fact] }),
+    });
+    expect(res.status).toBe(400);
+    const { errors } = (await res.json()) as Problem;
+    expect(errors).toEqual([{ path: "facts.0.observedAt", message: expect.stringContaining("got a date (a msgpack") }]);
+    expect(errors[0]?.message).toContain('as RFC 3339 text ("1970-01-01T00:00:01.000Z") or as epoch ms (1000)');
   });
 
   it("a query parameter says which and where (GET /v1/monitors/{id}/matches?limit=5000)", async () => {

@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { isReadableField, READABLE_FIELDS } from "./fact-values";
 import { type FactKind, FactKindSchema, KIND_SCHEMAS } from "./facts";
-import { nearest } from "./issues/wording";
+import { nearest } from "./issues/nearest";
 import { streamKey } from "./streams";
 
 /**

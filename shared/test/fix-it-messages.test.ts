@@ -2,7 +2,7 @@ import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { z } from "zod";
 import { PushFactsBodySchema } from "../src/facts";
-import { nearest } from "../src/issues/wording";
+import { nearest } from "../src/issues/nearest";
 import { MonitorBodySchema } from "../src/monitor";
 import { OPS } from "../src/predicate";
 import { type ProblemIssue, validationProblem } from "../src/problem";
@@ -161,6 +161,33 @@ describe("fact and parameter mistakes", () => {
           'expected an RFC 3339 date-time with an offset, e.g. "2026-11-22T10:00:00Z"; got the string "yesterday"',
       },
       { path: "facts.0.data.price", message: "missing; expected a number > 0" },
+    ]);
+  });
+
+  it("says each fact that is not an object is one, once per element, naming what came", () => {
+    expect(errorsOf(PushFactsBodySchema, { facts: [1, "a", null, [2]] })).toEqual([
+      { path: "facts.0", message: "must be an object; got the number 1" },
+      { path: "facts.1", message: 'must be an object; got the string "a"' },
+      { path: "facts.2", message: "must be an object; got null" },
+      { path: "facts.3", message: "must be an object; got an array of 1" },
+    ]);
+    expect(errorsOf(PushFactsBodySchema, { facts: 7 })).toEqual([
+      { path: "facts", message: "expected an array; got the number 7" },
+    ]);
+  });
+
+  it("says a msgpack timestamp is a date and how to send a time instead", () => {
+    const fact = { kind: "market_price", subject: { symbol: "X" }, observedAt: new Date(1000), data: { price: 1 } };
+    const parsed = PushFactsBodySchema.safeParse({ facts: [fact] });
+    expect(parsed.success).toBe(false);
+    if (parsed.success) return;
+    expect(validationProblem(parsed.error, "x", { input: { facts: [fact] } }).errors).toEqual([
+      {
+        path: "facts.0.observedAt",
+        message:
+          "expected an RFC 3339 date-time or an integer from 0 to 8640000000000000; got a date (a msgpack timestamp); " +
+          'send a time as RFC 3339 text ("1970-01-01T00:00:01.000Z") or as epoch ms (1000)',
+      },
     ]);
   });
 

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { nearest } from "./nearest";
 
 /**
  * Words a zod issue as what was expected at its path and what came instead, from the schema that
@@ -15,7 +16,7 @@ export const fixItMessage: z.core.$ZodErrorMap = (issue) => {
   const owner = (issue as { schema?: Schema }).schema ?? schema;
   switch (issue.code) {
     case "invalid_type":
-      return typeMessage(owner, issue.input);
+      return typeMessage(owner, issue.input, issue.expected);
     case "invalid_value":
       return choiceMessage(issue.values.map(String), issue.input);
     case "unrecognized_keys":
@@ -47,6 +48,9 @@ export function shown(v: unknown): string {
   if (typeof v === "string") return `the string ${JSON.stringify(v.length > 60 ? `${v.slice(0, 60)}…` : v)}`;
   if (typeof v === "number") return Number.isNaN(v) ? NOT_A_NUMBER : String(v);
   if (v === null || typeof v === "boolean") return String(v);
+  // msgpack decodes a timestamp to a Date and bin to bytes: neither is an "empty object" to the sender.
+  if (v instanceof Date) return "a date (a msgpack timestamp)";
+  if (v instanceof Uint8Array) return `binary data of ${v.length} bytes`;
   if (Array.isArray(v)) return v.length === 0 ? "an empty array" : `an array of ${v.length}`;
   if (typeof v === "object") {
     const keys = Object.keys(v);
@@ -82,7 +86,8 @@ export function describe(s: Schema, inUnion = false): string {
     case "tuple":
       return `[${(def.items as Schema[]).map((i) => defOf(i).type).join(", ")}]`;
     case "union":
-      return orList((def.options as Schema[]).map((o) => describe(o, true)));
+      // A discriminated union's options all read "an object": say it once.
+      return orList([...new Set((def.options as Schema[]).map((o) => describe(o, true)))]);
     case "object": {
       const title = z.globalRegistry.get(s as z.ZodType)?.title;
       if (title) return `${/^[aeiou]/.test(title) ? "an" : "a"} ${title}`;
@@ -121,10 +126,21 @@ function unquoteHint(expected: string, v: unknown): string {
   return "";
 }
 
-function typeMessage(s: Schema | undefined, input: unknown): string {
+/** A time sent as a msgpack timestamp: say the two forms a time takes, with this one's values. */
+function timeHint(expected: string, v: unknown): string {
+  if (!(v instanceof Date) || !expected.includes("date-time")) return "";
+  const ms = v.getTime();
+  if (!(ms >= 0)) return "; send a time as RFC 3339 text or as epoch ms";
+  return `; send a time as RFC 3339 text (${JSON.stringify(v.toISOString())}) or as epoch ms (${ms})`;
+}
+
+function typeMessage(s: Schema | undefined, input: unknown, expectedType?: string): string {
   const expected = s ? describe(s) : "a different type";
   if (input === undefined) return `missing; expected ${expected}`;
-  return `expected ${expected}; got ${shown(input)}${unquoteHint(expected, input)}`;
+  // Where a type was wrong, a bare number reads as a value that was checked: name its type.
+  const got = typeof input === "number" && Number.isFinite(input) ? `the number ${input}` : shown(input);
+  if (expectedType === "object") return `must be an object; got ${got}`;
+  return `expected ${expected}; got ${got}${unquoteHint(expected, input)}${timeHint(expected, input)}`;
 }
 
 function choiceMessage(options: string[], input: unknown): string {
@@ -195,49 +211,5 @@ function unionMessage(issue: z.core.$ZodRawIssue<z.core.$ZodIssueInvalidUnion>, 
   if (!s || defOf(s).type !== "union") return undefined;
   const expected = describe(s, true);
   if (issue.input === undefined) return `missing; expected ${expected}`;
-  return `expected ${expected}; got ${shown(issue.input)}${unquoteHint(expected, issue.input)}`;
-}
-
-/**
- * The option a near miss most likely meant: an abbreviation or extension of it (`operator` → `op`,
- * `window` → `windowMs`, `price` → `market_price`), its initials (`greater_than` → `gt`), or one
- * or two edits away for longer words.
- */
-export function nearest(word: string, options: string[]): string | undefined {
-  const w = word.toLowerCase();
-  const words = word.split(/[_\-\s]+|(?=[A-Z])/).filter(Boolean);
-  const initials =
-    words.length >= 2
-      ? words
-          .map((x) => x[0])
-          .join("")
-          .toLowerCase()
-      : undefined;
-  let best: { option: string; score: number } | undefined;
-  for (const option of options) {
-    const o = option.toLowerCase();
-    let score = Number.POSITIVE_INFINITY;
-    if (w.length >= 2 && o.length >= 2 && (o.startsWith(w) || w.startsWith(o) || o.endsWith(w))) score = 0.5;
-    if (initials === o && score > 0.75) score = 0.75;
-    const d = editDistance(w, o);
-    if (d <= Math.max(1, Math.floor(Math.min(w.length, o.length) / 3)) && d < score) score = d;
-    if (score < (best?.score ?? Number.POSITIVE_INFINITY)) best = { option, score };
-  }
-  return best?.option;
-}
-
-function editDistance(a: string, b: string): number {
-  let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
-  for (let i = 1; i <= a.length; i++) {
-    const cur = [i];
-    for (let j = 1; j <= b.length; j++) {
-      cur[j] = Math.min(
-        (prev[j] ?? 0) + 1,
-        (cur[j - 1] ?? 0) + 1,
-        (prev[j - 1] ?? 0) + (a[i - 1] === b[j - 1] ? 0 : 1),
-      );
-    }
-    prev = cur;
-  }
-  return prev[b.length] ?? 0;
+  return `expected ${expected}; got ${shown(issue.input)}${unquoteHint(expected, issue.input)}${timeHint(expected, issue.input)}`;
 }
