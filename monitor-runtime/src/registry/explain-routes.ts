@@ -119,13 +119,14 @@ async function rangeOf<T extends typeof ExplainRangeBody | typeof ExplainDefinit
   const parsed = schema.safeParse(input);
   if (!parsed.success) throw new ProblemError(validationProblem(parsed.error, undefined, { input }));
   const cursor = (parsed.data as ExplainRange).cursor;
-  if (cursor !== undefined && !decodeExplainCursor(cursor)) {
-    fail(
-      "validation",
-      "cursor is not a nextCursor this API returned; pass the previous page's nextCursor, or omit it to start over",
-    );
-  }
+  if (cursor !== undefined && !decodeExplainCursor(cursor)) refuseCursor("it is not a nextCursor this API returned");
   return parsed.data as z.output<T>;
+}
+
+/** A cursor that cannot continue, as a validation error on `cursor` that says the two ways on. */
+function refuseCursor(why: string): never {
+  const message = `${why}; pass the nextCursor of the previous page, or leave cursor out to start from the beginning`;
+  fail("validation", `The request body is invalid: cursor: ${message}`, { errors: [{ path: "cursor", message }] });
 }
 
 /**
@@ -149,7 +150,7 @@ async function explainOnHome(env: RuntimeEnv, def: MonitorDefinition, range: Exp
   const out = pull.length
     ? await home.explain(def, place.streams, window, pull)
     : await home.explain(def, place.streams, window);
-  if ("badCursor" in out) fail("validation", `${out.badCursor}; omit cursor to start from the beginning`);
+  if ("badCursor" in out) refuseCursor(out.badCursor);
   return out.page;
 }
 

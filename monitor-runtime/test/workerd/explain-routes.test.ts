@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { ExplainPage } from "../../../shared/src/contract/explain";
+import { encodeExplainCursor } from "../../../shared/src/contract/explain-cursor";
 import { shardCount, shardName } from "../../../shared/src/contract/topology";
 import type { AcceptedFact } from "../../../shared/src/facts";
 import { shardOf } from "../../../shared/src/streams";
@@ -169,9 +170,24 @@ describe("explain routes", () => {
     const unknown = await post("/v1/monitors/nobody/explain", {});
     expect(unknown.status).toBe(404);
     expect(unknown.type).toContain("application/problem+json");
+    const fix = "pass the nextCursor of the previous page, or leave cursor out to start from the beginning";
     const cursor = await post("/v1/explain", { monitor: body, cursor: "not-a-cursor" });
     expect(cursor.status).toBe(400);
-    expect(cursor.json.detail).toContain("omit it to start over");
+    expect(cursor.json.errors).toEqual([
+      { path: "cursor", message: `it is not a nextCursor this API returned; ${fix}` },
+    ]);
+    expect(cursor.json.detail).toBe(
+      `The request body is invalid: cursor: it is not a nextCursor this API returned; ${fix}`,
+    );
+    // A cursor this API could have written whose row is not in the log: the shard refuses it.
+    expect((await call("PUT", "/v1/monitors/m-cursor", body)).status).toBe(201);
+    const gone = await post("/v1/monitors/m-cursor/explain", {
+      cursor: encodeExplainCursor("01NOSUCHROW0000000000000000"),
+    });
+    expect(gone.status).toBe(400);
+    expect(gone.json.errors).toEqual([
+      { path: "cursor", message: `the cursor's row is no longer in the stored log; ${fix}` },
+    ]);
     const limit = await post("/v1/explain", { monitor: body, limit: 5000 });
     expect(limit.status).toBe(400);
     expect(limit.json.errors?.[0]?.path).toBe("limit");
