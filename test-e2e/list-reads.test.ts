@@ -56,6 +56,22 @@ describe("list reads", () => {
     expect(JSON.stringify(bad.json)).toContain("query.stream");
   });
 
+  it("refuses an unknown query key on the monitor list, with a did-you-mean for a near miss", async () => {
+    const typo = await call("GET", "/v1/monitors?workflowid=wf-list-1");
+    expect(typo.status).toBe(400);
+    expect(typo.json.errors).toEqual([
+      { path: "query", message: 'unknown key "workflowid"; did you mean "workflowId"?' },
+    ]);
+    const bogus = await call("GET", "/v1/monitors?bogus=1");
+    expect(bogus.status).toBe(400);
+    expect(bogus.json.errors).toEqual([
+      {
+        path: "query",
+        message: 'unknown key "bogus"; expected keys: workflowId, ownerUserId, stream, enabled, status, limit, cursor',
+      },
+    ]);
+  });
+
   it("reads a stream's stored facts in event-time order, between times given as RFC 3339 or epoch ms, page by page", async () => {
     const day = 86_400_000;
     const t0 = Date.UTC(2026, 0, 1);

@@ -23,7 +23,8 @@ const json = <T extends z.ZodType>(schema: T, example: z.output<T>) => ({ "appli
 const limit = (max: number, dflt: number) =>
   z.coerce.number().int().min(1).max(max).default(dflt).describe(`page size, 1–${max} (default ${dflt})`);
 
-const MonitorListQuery = z.object({
+// Strict like FactsQuery: a misspelt filter (`?workflowid=`) is a 400 with "did you mean", never the whole list.
+const MonitorListQuery = z.strictObject({
   workflowId: z.string().min(1).optional(),
   ownerUserId: z.string().min(1).optional(),
   stream: z
