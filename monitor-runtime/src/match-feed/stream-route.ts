@@ -70,11 +70,12 @@ matchStreamApp.openapi(
   async (c) => {
     const q = c.req.valid("query");
     const after = q.after ?? (c.req.header("last-event-id")?.trim() || undefined);
+    const source = q.after === undefined ? HEADER : QUERY;
     const feed = c.env.MATCH_FEED.get(c.env.MATCH_FEED.idFromName(FEED_NAME));
     const url = new URL("http://match-feed/subscribe");
     for (const [k, v] of Object.entries({ ...q, after })) if (v) url.searchParams.set(k, v);
     const opened = await feed.fetch(url, { headers: { upgrade: "websocket" } });
-    if (opened.status === 404 && after) throw new ProblemError(await unknownAfter(c.env.DB, after));
+    if (opened.status === 404 && after) throw new ProblemError(await unknownAfter(c.env.DB, after, source));
     if (!opened.webSocket) throw new Error(`match feed did not open a stream (status ${opened.status})`);
     const heartbeat = Number(c.env.MATCH_STREAM_HEARTBEAT_MS) || DEFAULT_HEARTBEAT_MS;
     return new Response(bridgeToSse(opened.webSocket, heartbeat), {
@@ -83,15 +84,20 @@ matchStreamApp.openapi(
   },
 );
 
+/** Where the resume position came from, to name in a 400: the query wins over the header. */
+type AfterSource = { path: string; name: string };
+const QUERY: AfterSource = { path: "query.after", name: "after" };
+const HEADER: AfterSource = { path: "header.last-event-id", name: "Last-Event-ID" };
+
 /** The 400 for an `after` the feed does not hold: a match too old for it, or no match at all. */
-async function unknownAfter(db: D1Database, after: string) {
+async function unknownAfter(db: D1Database, after: string, { path, name }: AfterSource) {
   if (after === FEED_START) {
-    const message = `the live feed no longer holds its beginning (${FEED_START}); read the matches from GET /v1/monitors/{id}/matches, then open the stream without after`;
-    return problem("validation", message, { errors: [{ path: "query.after", message }] });
+    const message = `the live feed no longer holds its beginning (${FEED_START}); read the matches from GET /v1/monitors/{id}/matches, then open the stream without ${name}`;
+    return problem("validation", message, { errors: [{ path, message }] });
   }
   const recorded = await db.prepare("SELECT monitor_id FROM trigger_matches WHERE match_id = ?").bind(after).first();
   const message = recorded
-    ? `match ${after} is older than the live feed keeps; read it and what follows from GET /v1/monitors/${String(recorded.monitor_id)}/matches?after=${after}, then open the stream without after`
-    : `no match ${after} was recorded; pass the id of a match this stream sent, or leave after out to start from now`;
-  return problem("validation", message, { errors: [{ path: "query.after", message }] });
+    ? `match ${after} is older than the live feed keeps; read it and what follows from GET /v1/monitors/${String(recorded.monitor_id)}/matches?after=${after}, then open the stream without ${name}`
+    : `no match ${after} was recorded; pass the id of a match this stream sent, or leave ${name} out to start from now`;
+  return problem("validation", message, { errors: [{ path, message }] });
 }

@@ -117,6 +117,15 @@ describe("GET /v1/matches/stream", () => {
     expect(never.status).toBe(400);
     expect(never.type).toContain("application/problem+json");
     expect(never.json.detail).toMatch(/no match nope~1~01X was recorded/);
+    expect(never.json.errors).toEqual([{ path: "query.after", message: expect.stringContaining("leave after out") }]);
+    const header = await call("GET", "/v1/matches/stream", undefined, {
+      authorization: "Bearer dev-admin-token",
+      "last-event-id": "nope~1~01X",
+    });
+    expect(header.status).toBe(400);
+    expect(header.json.errors).toEqual([
+      { path: "header.last-event-id", message: expect.stringContaining("leave Last-Event-ID out to start from now") },
+    ]);
     const [old] = await recordMatches("old-one", 1); // recorded, never notified: not in the feed
     const tooOld = await call("GET", "/v1/matches/stream", undefined, {
       authorization: "Bearer dev-admin-token",
@@ -124,6 +133,7 @@ describe("GET /v1/matches/stream", () => {
     });
     expect(tooOld.status).toBe(400);
     expect(tooOld.json.detail).toMatch(/older than the live feed keeps.*\/v1\/monitors\/old-one\/matches/);
+    expect(tooOld.json.errors?.[0]?.path).toBe("header.last-event-id");
     expect((await call("GET", "/v1/matches/stream?monitorId=")).status).toBe(400);
   });
 
