@@ -74,6 +74,21 @@ describe("the console with its fabric down", () => {
       expect(await alert.textContent(), hash).toContain(cannotReach);
       expect(await page.getByText(loading).count(), hash).toBe(0);
     }
+    // No empty rate chart beside the overview's error (it would read as "no traffic").
+    await route(page, "#/dead-letters");
+    await page.locator("h1", { hasText: "Dead letters" }).waitFor({ timeout: 20_000 });
+    await route(page, "#/");
+    await page.locator("h1", { hasText: "Overview" }).waitFor({ timeout: 20_000 });
+    await alert.waitFor({ timeout: 20_000 });
+    expect(await page.locator("[data-chart=rates], .chart").count()).toBe(0);
+    // A rebuild followed in this tab whose status cannot be read: no card with a "…" status.
+    await page.evaluate(`sessionStorage.setItem("fabric-console.rebuilds", '["01DOWNREBUILD"]')`);
+    await route(page, "#/rebuilds");
+    await page.locator("h1", { hasText: "Rebuilds" }).waitFor({ timeout: 20_000 });
+    await alert.waitFor({ timeout: 20_000 });
+    expect(await alert.textContent()).toContain(cannotReach);
+    expect(await page.locator("[data-rebuild]").count()).toBe(0);
+    expect(await page.getByText("…", { exact: true }).count()).toBe(0);
 
     await route(page, "#/monitors");
     await alert.waitFor({ timeout: 20_000 });

@@ -47,10 +47,16 @@ export function overviewPage(): Page {
       return html`<h1>Overview</h1>
         ${maybeError(error)}
         ${stats ? totals(stats) : error === undefined ? html`<p class="muted">Loading stats…</p>` : ""}
-        <section class="card">
+        ${
+          // The chart appears with the first stats and stays (its element is never re-placed): before
+          // them it has nothing to draw, and beside a failed load an empty chart would read as "no traffic".
+          stats
+            ? html`<section class="card" data-chart="rates">
           <h2>Facts/s and matches/s <small class="muted">(every ${POLL_MS / 1000} s, last ${HISTORY_MS / 60_000} min)</small></h2>
           ${chart.host()}
-        </section>
+        </section>`
+            : ""
+        }
         ${stats ? details(stats) : ""}`;
     },
   };

@@ -17,6 +17,8 @@ export function rebuildsPage(): Page {
   const ids: string[] = JSON.parse(sessionStorage.getItem(KNOWN_KEY) ?? "[]") as string[];
   const status = new Map<string, RebuildStatus>();
   let error: unknown;
+  // A failed status read, apart from a failed start: it clears when a read succeeds again.
+  let loadError: unknown;
   let confirming = false;
 
   const remember = (id: string) => {
@@ -28,13 +30,17 @@ export function rebuildsPage(): Page {
       if (status.get(id)?.status === "complete" || status.get(id)?.status === "failed") continue;
       status.set(id, await fabric.admin.rebuildStatus(id));
     }
+    loadError = undefined;
     rerender();
   };
   const onError = (err: unknown) => {
     error = err;
   };
-  act(refresh, onError);
-  const timer = setInterval(() => act(refresh, onError), POLL_MS);
+  const onLoadError = (err: unknown) => {
+    loadError = err;
+  };
+  act(refresh, onLoadError);
+  const timer = setInterval(() => act(refresh, onLoadError), POLL_MS);
 
   const start = () =>
     act(async () => {
@@ -49,7 +55,7 @@ export function rebuildsPage(): Page {
     const id = String(new FormData(e.currentTarget as HTMLFormElement).get("id") ?? "").trim();
     if (id) {
       remember(id);
-      act(refresh, onError);
+      act(refresh, onLoadError);
     }
   };
 
@@ -77,9 +83,12 @@ export function rebuildsPage(): Page {
             : ""
         }
         <form class="filters" @submit=${lookup}><input name="id" placeholder="rebuildId"><button type="submit">Follow</button></form>
-        ${maybeError(error)}
+        ${maybeError(error ?? loadError)}
         ${ids.map((id) => {
           const s = status.get(id);
+          // A rebuild whose status never arrived shows nothing beside a failed read: its "…" would
+          // read as "still running".
+          if (!s && loadError !== undefined) return "";
           const done = s?.status === "complete";
           const max = done ? s.eventsApplied || 1 : total && s && total >= s.eventsApplied ? total : undefined;
           return html`<section class="card" data-rebuild=${id}>
