@@ -171,6 +171,11 @@ describe("fact and parameter mistakes", () => {
       { path: "facts.2", message: "must be an object; got null" },
       { path: "facts.3", message: "must be an object; got an array of 1" },
     ]);
+    const metrics = { kind: "portfolio_held_asset_metrics", subject: 3, observedAt: 1, data: { metrics: true } };
+    expect(errorsOf(PushFactsBodySchema, { facts: [metrics] })).toEqual([
+      { path: "facts.0.subject", message: "must be an object; got the number 3" },
+      { path: "facts.0.data.metrics", message: "must be an object; got true" },
+    ]);
     expect(errorsOf(PushFactsBodySchema, { facts: 7 })).toEqual([
       { path: "facts", message: "expected an array; got the number 7" },
     ]);

@@ -139,7 +139,7 @@ function typeMessage(s: Schema | undefined, input: unknown, expectedType?: strin
   if (input === undefined) return `missing; expected ${expected}`;
   // Where a type was wrong, a bare number reads as a value that was checked: name its type.
   const got = typeof input === "number" && Number.isFinite(input) ? `the number ${input}` : shown(input);
-  if (expectedType === "object") return `must be an object; got ${got}`;
+  if (expectedType === "object" || expectedType === "record") return `must be an object; got ${got}`;
   return `expected ${expected}; got ${got}${unquoteHint(expected, input)}${timeHint(expected, input)}`;
 }
 
