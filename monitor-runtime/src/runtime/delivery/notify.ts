@@ -19,14 +19,21 @@ export type NotifyResult = EnqueueResult | { enqueued: false; reason: string };
 /**
  * A terminal execution update: find the owning workflow by any of its ids (none → not enqueued,
  * not an error), record `execution_completed`, and wake the session with reason
- * "execution_completed".
+ * "execution_completed". A `workflowId` in the body is a check, not a route: one that is not the
+ * ref's is a 409 before anything is recorded.
  */
 export async function notifyExecution(
   env: RuntimeEnv,
-  body: Partial<Record<ExecutionRefKind, string>> & { status: string },
+  body: Partial<Record<ExecutionRefKind, string>> & { status: string; workflowId?: string },
 ): Promise<NotifyResult> {
   const ref = await findExecutionRef(env.DB, body);
   if (!ref) return { enqueued: false, reason: "no_matching_execution_ref" };
+  if (body.workflowId !== undefined && body.workflowId !== ref.workflowId) {
+    fail(
+      "conflict",
+      `execution ${ref.refKey} belongs to workflow ${ref.workflowId}, not ${body.workflowId}: send that workflowId, or none`,
+    );
+  }
   const now = Date.now();
   await publish(env, [await executionCompleted(ref.workflowId, ref.refKey, body.status, now)]);
   const monitor = await resolveWorkflow(env.DB, ref.workflowId);

@@ -43,7 +43,10 @@ runtimeApp.openapi(
   async (c) => {
     const body = c.req.valid("json");
     const monitor = await resolveWorkflow(c.env.DB, body.workflowId, body.monitorId);
-    if (!monitor) fail("not_found", `workflow ${body.workflowId} has no live monitor`);
+    if (!monitor) {
+      const which = body.monitorId ? ` ${body.monitorId}` : "";
+      fail("not_found", `workflow ${body.workflowId} has no live monitor${which}`);
+    }
     const key = body.idempotencyKey ?? body.matchId ?? body.refKey ?? newId();
     const result = await enqueueTick(c.env, monitor, {
       wakeId: wakeIdOf(body.reason, key),

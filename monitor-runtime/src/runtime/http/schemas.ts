@@ -82,12 +82,44 @@ const oneId = (b: Record<string, unknown>) =>
   ["operationId", "runId", "executionRequestId", "eventId"].some((k) => b[k] !== undefined);
 const oneIdIssue = { message: "at least one of operationId, runId, executionRequestId, eventId is required" };
 
+/**
+ * Statuses of an execution still under way. notify-execution takes terminal updates only (seed 000:
+ * "validate a terminal execution ref"): a progress callback would close the ref and spend the
+ * completion's wake-up id, so the real completion that follows would be dropped as a repeat.
+ */
+const NON_TERMINAL_STATUSES = new Set([
+  "pending",
+  "queued",
+  "scheduled",
+  "started",
+  "running",
+  "in_progress",
+  "waiting",
+]);
+
 export const NotifyExecutionBodySchema = z
   .object({
     ...executionIds,
-    status: z.string().min(1).max(32).default("completed"),
-    workflowId: id().optional(),
-    portfolioId: id().nullable().optional(),
+    status: z
+      .string()
+      .min(1)
+      .max(32)
+      .superRefine((s, ctx) => {
+        if (!NON_TERMINAL_STATUSES.has(s.toLowerCase())) return;
+        ctx.addIssue({
+          code: "custom",
+          message: `"${s}" is not terminal: notify-execution takes an execution's final update (e.g. completed, succeeded, failed, cancelled); send it once the execution has ended`,
+        });
+      })
+      .default("completed")
+      .describe("The execution's terminal status (default completed); a status still under way is a 400"),
+    workflowId: id()
+      .optional()
+      .describe("Optional check: when given, it must be the workflow the execution ref belongs to (else 409)"),
+    portfolioId: id()
+      .nullable()
+      .optional()
+      .describe("Ignored: the portfolio is resolved from the execution ref and the workflow's monitor"),
   })
   .refine(oneId, oneIdIssue)
   .openapi("NotifyExecutionRequest");
