@@ -2,7 +2,7 @@ import { introspectWorkflow } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
 import { instanceIdFor } from "../../src/runtime/ids";
 import type { Taken } from "../../src/runtime/workflow/session-steps";
-import { CP, post, pricePacket, renv, seedMonitor, stateOf } from "./runtime-helpers";
+import { CP, eventually, portfolioSessions, post, pricePacket, renv, seedMonitor, stateOf } from "./runtime-helpers";
 
 /**
  * The callback seams of seed 000 beyond the happy paths in runtime-session.test.ts: what
@@ -112,6 +112,34 @@ describe("notify-trigger-match and enqueue-tick", () => {
     expect(r.status).toBe(202);
     expect(r.json).toEqual({ enqueued: false, reason: "monitor_disabled" });
     expect(await wf.get()).toHaveLength(0);
+  });
+
+  it("a match notified while the instance backs off (sleeping on time) is queued for it, not a second instance", async () => {
+    await seedMonitor({ monitorId: "busy1" });
+    await using wf = await introspectWorkflow(renv.TICK_WORKFLOW);
+    await wf.modifyAll(async (m) => {
+      await m.disableRetryDelays();
+      await m.mockStepError({ name: "tick-0-0" }, new Error("tick facade down"));
+    });
+    const first = await post(`${CP}/notify-trigger-match`, {
+      workflowId: "wf-busy1",
+      monitorId: "busy1",
+      matchId: "b~1~E1",
+    });
+    await eventually(
+      () => portfolioSessions("pf-busy1"),
+      (s) => s[0]?.phase === "sleeping",
+    );
+    const second = await post(`${CP}/notify-trigger-match`, {
+      workflowId: "wf-busy1",
+      monitorId: "busy1",
+      matchId: "b~1~E2",
+    });
+    expect(second.status).toBe(202);
+    expect(second.json).toMatchObject({ enqueued: true, outcome: "accepted", delivery: "queued" });
+    expect(second.json.instanceId).toBe(first.json.instanceId);
+    expect((await portfolioSessions("pf-busy1"))[0]).toMatchObject({ phase: "sleeping", pendingWakeUps: 2 });
+    expect(await wf.get()).toHaveLength(1);
   });
 
   it("enqueue-tick creates the session's instance from the idempotency key, and a repeat is a duplicate", async () => {

@@ -44,6 +44,31 @@ describe("recover", () => {
     expect((await recover("r2", { requestId: "ops-2" })).json).toMatchObject({ action: "queued" });
   });
 
+  it("replays an active execution_completed wait by ringing that event on the same instance", async () => {
+    await seedMonitor({ monitorId: "r5" });
+    expect((await post(`${CP}/execution-refs`, { workflowId: "wf-r5", runId: "run-r5" })).status).toBe(201);
+    await using wf = await introspectWorkflow(renv.TICK_WORKFLOW);
+    await match("r5", "r5~1~E1");
+    const [instance] = await wf.get();
+    await instance?.waitForStepResult({ name: "tick-0-0" });
+    await eventually(
+      () => portfolioSessions("pf-r5"),
+      (s) => s[0]?.waitingOn === "execution_completed",
+    );
+    const r = await recover("r5", { requestId: "ops-5" });
+    expect(r.json).toMatchObject({
+      action: "replayed",
+      instanceId: await instanceIdFor("wf-r5", "trigger_match:r5~1~E1"),
+    });
+    // Only an execution_completed event ends that wait: the recover wake-up is ticked at once.
+    expect(await instance?.waitForStepResult({ name: "tick-2-0" })).toMatchObject({
+      reason: "recover",
+      tickCount: 2,
+      waitFor: "execution_completed",
+    });
+    expect(await wf.get()).toHaveLength(1);
+  });
+
   it("fails closed with 409 while the active instance only sleeps on time, and queues nothing", async () => {
     await seedMonitor({ monitorId: "r3" });
     await using wf = await introspectWorkflow(renv.TICK_WORKFLOW);
