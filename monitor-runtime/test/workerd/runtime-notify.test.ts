@@ -56,6 +56,16 @@ describe("notify-execution", () => {
     });
   });
 
+  it("resolves the workflow by any of the four ids: executionRequestId and eventId as well", async () => {
+    await seedMonitor({ monitorId: "ne4" });
+    const ids = { operationId: "op-ne4", runId: "run-ne4", executionRequestId: "er-ne4", eventId: "ev-ne4" };
+    expect((await post(`${CP}/execution-refs`, { workflowId: "wf-ne4", ...ids })).status).toBe(201);
+    const byRequest = await post(`${CP}/notify-execution`, { executionRequestId: "er-ne4" });
+    expect(byRequest.json).toMatchObject({ enqueued: true, outcome: "accepted", workflowId: "wf-ne4" });
+    const byEvent = await post(`${CP}/notify-execution`, { eventId: "ev-ne4" });
+    expect(byEvent.json).toMatchObject({ outcome: "duplicate", wakeId: byRequest.json.wakeId });
+  });
+
   it("answers 409 when the body names another workflow than the ref's, and records nothing", async () => {
     await seedMonitor({ monitorId: "ne3" });
     await ref("wf-ne3", "run-ne3");
