@@ -1,5 +1,5 @@
 import type { Command } from "commander";
-import { type FabricClient, FabricError } from "../../client/src/index";
+import { type FabricClient, FabricError, withFactIndexOffset } from "../../client/src/index";
 import type { FactInput } from "../../shared/src/facts";
 import { UsageError } from "./deps";
 import { readInput } from "./input";
@@ -107,13 +107,21 @@ async function pushFacts(ctx: Ctx, cmd: Command, file: string | undefined, opts:
       : factsFromJson(text, name);
   const all = assignDedupeKeys(sourced, opts.dedupeKey);
   const client = ctx.client(cmd, "producer");
-  const total = await pushWithProgress(ctx, cmd, client, all, opts.msgpack === true);
+  const wheres = sourced.map((s) => s.where);
+  const total = await pushWithProgress(ctx, cmd, client, all, wheres, opts.msgpack === true);
   if (opts.json) return ctx.deps.out(json(total));
   ctx.deps.out(`pushed ${all.length} facts: ${total.accepted} accepted, ${total.duplicates} duplicates\n`);
 }
 
 /** Pushes in chunks under a bar (facts/s, accepted, duplicates); a failure says how far it got. */
-async function pushWithProgress(ctx: Ctx, cmd: Command, client: FabricClient, all: FactInput[], msgpack: boolean) {
+async function pushWithProgress(
+  ctx: Ctx,
+  cmd: Command,
+  client: FabricClient,
+  all: FactInput[],
+  wheres: string[],
+  msgpack: boolean,
+) {
   const bar = progressBar(
     ctx,
     cmd,
@@ -122,8 +130,9 @@ async function pushWithProgress(ctx: Ctx, cmd: Command, client: FabricClient, al
   const started = Date.now();
   const total = { accepted: 0, duplicates: 0, eventIds: [] as string[] };
   bar.start(all.length, 0, { accepted: 0, duplicates: 0, rate: 0 });
+  let i = 0;
   try {
-    for (let i = 0; i < all.length; i += PUSH_CHUNK) {
+    for (; i < all.length; i += PUSH_CHUNK) {
       const chunk = all.slice(i, i + PUSH_CHUNK);
       const r = await client.facts.push(chunk, msgpack ? { format: "msgpack" } : {});
       total.accepted += r.accepted;
@@ -143,9 +152,20 @@ async function pushWithProgress(ctx: Ctx, cmd: Command, client: FabricClient, al
           : `pushed ${before} of ${all.length} facts before the failure; re-run the same command to resume (the facts already in come back as duplicates)\n`,
       );
       e.pushed = undefined;
+      throw withSources(withFactIndexOffset(e, i), wheres);
     }
     throw e;
   }
   bar.stop();
   return total;
+}
+
+/** Each `facts.<i>` issue also names the row it came from (`p.csv line 1502`, `p.ndjson fact 1501`). */
+function withSources(e: FabricError, wheres: string[]): FabricError {
+  const errors = e.errors.map((issue) => {
+    const where = wheres[Number(/^facts\.(\d+)(?:\.|$)/.exec(issue.path)?.[1] ?? Number.NaN)];
+    return where ? { ...issue, message: `${issue.message} (${where})` } : issue;
+  });
+  const { status, title, detail, code, problem } = e;
+  return new FabricError({ status, title, detail, code, errors, problem, ...(e.type ? { type: e.type } : {}) });
 }

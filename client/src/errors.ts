@@ -81,3 +81,30 @@ export function networkError(cause: unknown): FabricError {
   const detail = cause instanceof Error ? cause.message : String(cause);
   return new FabricError({ status: 0, title: "Network error", detail, code: "network", cause });
 }
+
+/**
+ * The same error with each `facts.<i>` path moved on by `offset`: the fabric numbers the facts of
+ * one request, and a push split into several requests must name the caller's own index instead
+ * (the 1,501st fact of a push is `facts.1500`, not the second request's `facts.500`).
+ */
+export function withFactIndexOffset(e: FabricError, offset: number): FabricError {
+  if (offset === 0 || e.errors.length === 0) return e;
+  const moved = (path: string) =>
+    path.replace(/^facts\.(\d+)(?=\.|$)/, (_, i: string) => `facts.${Number(i) + offset}`);
+  const errors = e.errors.map((i) => ({ ...i, path: moved(i.path) }));
+  // A validation detail names the first issue as "<path>: <message>": renamed there too.
+  const [before, after] = [e.errors[0]?.path ?? "", errors[0]?.path ?? ""];
+  const detail = e.detail.replace(`${before}: `, `${after}: `);
+  const rebased = new FabricError({
+    status: e.status,
+    title: e.title,
+    detail,
+    code: e.code,
+    ...(e.type === undefined ? {} : { type: e.type }),
+    errors,
+    problem: e.problem ? { ...e.problem, detail, errors } : null,
+    cause: e.cause,
+  });
+  if (e.pushed) rebased.pushed = e.pushed;
+  return rebased;
+}

@@ -6,7 +6,7 @@ export type { DeadLetters, Monitors, Streams } from "./admin";
 export { AdminClient, type AdminClientOptions } from "./admin-client";
 export { FabricClient, type FabricClientOptions, type MonitorFilters } from "./client";
 export { type Duration, toMs } from "./duration";
-export { FabricError, type FabricErrorCode } from "./errors";
+export { FabricError, type FabricErrorCode, withFactIndexOffset } from "./errors";
 export type * from "./explain";
 export type { Clock, FabricAdmin, RebuildOptions } from "./fabric-admin";
 export type { MatchStreamOptions, ReconnectInfo } from "./match-stream";

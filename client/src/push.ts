@@ -1,6 +1,6 @@
 import type { FactInput } from "../../shared/src/facts";
 import { signPush } from "../../shared/src/push-signature";
-import { FabricError } from "./errors";
+import { FabricError, withFactIndexOffset } from "./errors";
 import type { Transport } from "./transport";
 
 /**
@@ -148,6 +148,7 @@ export class Pusher {
 
   private async send(bodies: Uint8Array[][], framing: Framing): Promise<PushResult> {
     const result: PushResult = { accepted: 0, duplicates: 0, eventIds: [] };
+    let offset = 0; // the caller's index of this request's first fact
     for (const [i, facts] of bodies.entries()) {
       const bytes = framing.frame(facts);
       const secret = this.signingSecret;
@@ -164,10 +165,14 @@ export class Pusher {
         result.duplicates += answer.duplicates;
         result.eventIds.push(...answer.eventIds);
       } catch (e) {
-        // Say how far the push got: the requests before this one were recorded.
-        if (e instanceof FabricError) e.pushed = { ...result, requestsSent: i, requests: bodies.length };
-        throw e;
+        if (!(e instanceof FabricError)) throw e;
+        // Paths name the caller's facts, and the error says how far the push got: the requests
+        // before this one were recorded.
+        const error = withFactIndexOffset(e, offset);
+        error.pushed = { ...result, requestsSent: i, requests: bodies.length };
+        throw error;
       }
+      offset += facts.length;
     }
     return result;
   }

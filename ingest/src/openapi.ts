@@ -72,7 +72,7 @@ export function registerIngestDocs(app: Pick<OpenAPIHono, "openAPIRegistry">): v
       },
       403: { description: "A kind this producer may not push", content: problemContent },
       413: { description: "Over 1000 facts or 1 MiB", content: problemContent },
-      415: { description: "Not JSON or msgpack", content: problemContent },
+      415: { description: "Not JSON or msgpack, or a compressed body (Content-Encoding)", content: problemContent },
       429: { description: "Over the producer's rate limit", content: problemContent },
       503: { description: "Queue unavailable; nothing recorded", content: problemContent },
     },

@@ -52,6 +52,7 @@ export const READABLE_FIELDS: Record<Fact["kind"], readonly string[]> = {
 
 export function isReadableField(kind: Fact["kind"], field: string): boolean {
   const allowed = READABLE_FIELDS[kind];
-  if (allowed.includes("metrics.*")) return /^metrics\.[^.]{1,64}$/.test(field);
+  // Any name a push accepts (1–64 characters, dots included: `metrics.pe.ratio` reads "pe.ratio").
+  if (allowed.includes("metrics.*")) return /^metrics\.[\s\S]{1,64}$/.test(field);
   return allowed.includes(field);
 }

@@ -1,5 +1,8 @@
 import { describe, expect, it } from "vitest";
+import { readField } from "../src/fact-values";
 import { FACT_KINDS, FactInputSchema } from "../src/facts";
+import { MonitorBodySchema } from "../src/monitor";
+import { monitor } from "./monitor-fixtures";
 
 const at = "2026-11-22T10:00:00.000Z";
 const VALID: Record<string, unknown> = {
@@ -128,5 +131,21 @@ describe("fact schemas", () => {
     expect(pathsOf(withData("market_candles", { interval: "1d", candles: [candle] }))).toEqual([
       "data.candles.0.openTime",
     ]);
+  });
+
+  // A push takes any metric name of 1–64 characters; a predicate that could not name one of them
+  // would leave its facts stored but never matchable.
+  it("lets a predicate read every metric name a push accepts, dotted ones too (metrics.pe.ratio)", () => {
+    const data = { metrics: { "pe.ratio": 21.5, "return.1d": -0.4 } };
+    const fact = FactInputSchema.parse(withData("portfolio_held_asset_metrics", data));
+    const stream = { kind: "portfolio_held_asset_metrics", subject: { portfolioId: "pf_1", asset: "AAPL" } };
+    for (const [name, value] of Object.entries(data.metrics)) {
+      const field = `metrics.${name}`;
+      const body = monitor({ stream, field, op: "gt", value: 0 });
+      expect(MonitorBodySchema.safeParse(body).success).toBe(true);
+      expect(readField(fact, field)).toBe(value);
+    }
+    const tooLong = monitor({ stream, field: `metrics.${"m".repeat(65)}`, op: "gt", value: 0 });
+    expect(MonitorBodySchema.safeParse(tooLong).success).toBe(false);
   });
 });

@@ -147,6 +147,26 @@ describe("fabric push", () => {
     expect(r.err).toContain("error: Refused: kind not allowed");
   });
 
+  it("a refused fact in a later chunk is named by its index in the input and its CSV line", async () => {
+    const rows = Array.from(
+      { length: 1501 },
+      (_, i) => `BTC-USD,${1_795_341_600_000 + i},${i === 1500 ? -1 : 100 + i}`,
+    );
+    const issue = { path: "facts.500.data.price", message: "must be a number > 0; got -1" };
+    const refuse = (req: { body: string }, n: number) =>
+      n === 1
+        ? problem(400, { detail: `The fact batch is invalid: ${issue.path}: ${issue.message}`, errors: [issue] })
+        : accept(req);
+    const r = await cli(["push", "-", "--format", "csv", ...MAPPING], refuse, {
+      stdin: `sym,ts,px\n${rows.join("\n")}\n`,
+      env: producer,
+    });
+    expect(r.code).toBe(1);
+    expect(r.err).toContain("pushed 1000 of 1501 facts before the failure");
+    expect(r.err).toContain("error: Refused: The fact batch is invalid: facts.1500.data.price: must be a number > 0");
+    expect(r.err).toContain("  facts.1500.data.price: must be a number > 0; got -1 (stdin line 1502)\n");
+  });
+
   it("a refused first request says nothing was pushed, with the token hint", async () => {
     const r = await cli(["push", "-"], () => problem(401), { stdin: JSON.stringify(fact(1)) });
     expect(r.code).toBe(1);

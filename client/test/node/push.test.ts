@@ -180,6 +180,31 @@ describe("facts.push retries", () => {
     expect(f.calls.length).toBe(2);
     expect(err.pushed).toMatchObject({ accepted: 1000, requestsSent: 1, requests: 2 });
   });
+
+  it("names the caller's fact in a later request's errors: the 1,501st fact is facts.1500, not facts.500", async () => {
+    const issue = { path: "facts.500.data.price", message: "must be a number > 0; got -1" };
+    const detail = `The fact batch is invalid: ${issue.path}: ${issue.message}`;
+    const f = fakeFetch((req, n) =>
+      n === 1 ? problem(400, { code: "validation", detail, errors: [issue] }) : accept(req),
+    );
+    const { fabric } = client(f.fetch);
+    const err = await fabric.facts.push(Array.from({ length: 1501 }, (_, i) => price(i))).catch((e) => e);
+    expect(err).toBeInstanceOf(FabricError);
+    expect(err.errors).toEqual([{ path: "facts.1500.data.price", message: issue.message }]);
+    expect(err.detail).toBe("The fact batch is invalid: facts.1500.data.price: must be a number > 0; got -1");
+    expect(err.message).toContain("facts.1500.data.price");
+    expect(err.problem.errors).toEqual(err.errors);
+    expect(err.pushed).toMatchObject({ accepted: 1000, requestsSent: 1, requests: 2 });
+  });
+
+  it("keeps a first request's paths and a path-less refusal as the fabric sent them", async () => {
+    const issue = { path: "facts.3.kind", message: "kind not allowed for this producer" };
+    const f = fakeFetch(() => problem(403, { code: "forbidden", detail: "may not push kind x", errors: [issue] }));
+    const { fabric } = client(f.fetch);
+    const err = await fabric.facts.push([price(1)]).catch((e) => e);
+    expect(err.errors).toEqual([issue]);
+    expect(err.detail).toBe("may not push kind x");
+  });
 });
 
 describe("facts.push ordering", () => {

@@ -88,6 +88,22 @@ describe("POST /v1/facts", () => {
     await problemOf(res);
   });
 
+  it("answers 415 for a compressed body, saying to send it uncompressed, and enqueues nothing", async () => {
+    const gzipped = new Response(
+      new Blob([JSON.stringify({ facts: [priceFact(1)] })]).stream().pipeThrough(new CompressionStream("gzip")),
+    );
+    const bytes = new Uint8Array(await gzipped.arrayBuffer());
+    const res = await push(bytes, { ...PRODUCER, "content-encoding": "gzip" });
+    expect(res.status).toBe(415);
+    expect((await problemOf(res)).detail).toBe(
+      'Content-Encoding "gzip" is not accepted: send the body uncompressed (JSON or msgpack, at most 1 MiB)',
+    );
+    expect(await landedFacts()).toEqual([]);
+    const plain = await push({ facts: [priceFact(2)] }, { ...PRODUCER, "content-encoding": "identity" });
+    expect(plain.status).toBe(202);
+    expect((await waitForLanded(1)).map((f) => f.data)).toEqual([{ price: 102 }]);
+  });
+
   it("answers a repeated dedupeKey with the original eventId and enqueues the fact once", async () => {
     const first = (await (await push({ facts: [priceFact(1, { dedupeKey: "feed:1" })] })).json()) as {
       eventIds: string[];
