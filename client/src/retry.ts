@@ -40,7 +40,11 @@ export function retryAfterMs(header: string | null, nowMs: number): number | und
   return Number.isNaN(at) ? undefined : Math.max(0, at - nowMs);
 }
 
-/** Whether an answer's status is worth another try (the request was not acted on). */
-export function retryableStatus(status: number): boolean {
-  return status === 429 || status === 503;
+/**
+ * Whether an answer is worth another try (the request was not acted on): 429 and 503, and a 409
+ * that says when to retry (a push whose dedupeKeys another request still holds answers 409 with
+ * `Retry-After`; a 409 without it is a real conflict).
+ */
+export function retryableStatus(status: number, retryAfter: string | null = null): boolean {
+  return status === 429 || status === 503 || (status === 409 && retryAfter !== null);
 }

@@ -3,7 +3,7 @@ import { backoffMs, type RetryOptions, type RetryPolicy, resolveRetry, retryAfte
 
 /**
  * The one place requests are made: base URL, bearer token, retries (429 honouring `Retry-After`,
- * 503, network errors) and problem+json → FabricError. Clock, sleep, randomness and fetch are
+ * 503, a 409 that carries `Retry-After`, network errors) and problem+json → FabricError. Clock, sleep, randomness and fetch are
  * injectable so tests run without waiting. `onRefused` hears every 401 and 403 before it is thrown,
  * so a UI can sign out in one place instead of around every call.
  */
@@ -95,7 +95,7 @@ export class Transport {
         const res = await this.fetchImpl(url, { method: call.method, headers, ...init });
         if (res.ok) return res;
         failure = await errorFromResponse(res);
-        if (!retryableStatus(res.status)) throw this.refused(failure, call);
+        if (!retryableStatus(res.status, res.headers.get("retry-after"))) throw this.refused(failure, call);
         waitAtLeast = retryAfterMs(res.headers.get("retry-after"), this.now()) ?? 0;
       } catch (e) {
         if (e instanceof FabricError) throw e;

@@ -71,6 +71,10 @@ export function registerIngestDocs(app: Pick<OpenAPIHono, "openAPIRegistry">): v
         content: problemContent,
       },
       403: { description: "A kind this producer may not push", content: problemContent },
+      409: {
+        description: "Another request with the same dedupeKeys is still in flight: retry after Retry-After",
+        content: problemContent,
+      },
       413: { description: "Over 1000 facts or 1 MiB", content: problemContent },
       415: { description: "Not JSON or msgpack, or a compressed body (Content-Encoding)", content: problemContent },
       429: { description: "Over the producer's rate limit", content: problemContent },

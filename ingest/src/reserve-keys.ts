@@ -1,4 +1,4 @@
-import { fail } from "../../shared/src/problem";
+import { ProblemError, problem } from "../../shared/src/problem";
 import { shardOf } from "../../shared/src/streams";
 import type { DedupeEntry, DedupeResult } from "./dedupe-rules";
 import type { IngestEnv } from "./env";
@@ -15,7 +15,12 @@ const MAX_WAIT_MS = 10_000;
 
 export type Reservation = { requestId: string; results: DedupeResult[]; settle: (committed: boolean) => Promise<void> };
 
-export async function reserveKeys(env: IngestEnv, producerId: string, entries: DedupeEntry[]): Promise<Reservation> {
+export async function reserveKeys(
+  env: IngestEnv,
+  producerId: string,
+  entries: DedupeEntry[],
+  maxWaitMs = MAX_WAIT_MS,
+): Promise<Reservation> {
   if (entries.length === 0) return { requestId: crypto.randomUUID(), results: [], settle: async () => {} };
   const shards = Math.max(1, Number(env.DEDUPE_SHARDS ?? 4) || 4);
   const ttlMs = Number(env.DEDUPE_TTL_MS ?? 604_800_000) || 604_800_000;
@@ -41,8 +46,12 @@ export async function reserveKeys(env: IngestEnv, producerId: string, entries: D
       return { requestId, results: outcomes.flatMap((o) => o?.results ?? []), settle };
     }
     await settle(false);
-    if (Date.now() - started > MAX_WAIT_MS) {
-      fail("conflict", "Another request with the same dedupeKeys is in flight; retry");
+    if (Date.now() - started > maxWaitMs) {
+      // Retry-After marks this conflict as one to retry (the client's policy retries such a 409).
+      throw new ProblemError(
+        problem("conflict", "Another request with the same dedupeKeys is in flight; retry after Retry-After seconds"),
+        { "retry-after": "1" },
+      );
     }
     await new Promise((r) => setTimeout(r, Math.min(200, 10 * 2 ** attempt) * (0.5 + Math.random())));
   }

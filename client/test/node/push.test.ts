@@ -132,6 +132,21 @@ describe("facts.push retries", () => {
     expect(f.calls[1]?.body).toBe(f.calls[0]?.body);
   });
 
+  it("retries a 409 that says Retry-After (the same dedupeKeys still in flight), but not a bare 409", async () => {
+    const inFlight = fakeFetch((req, n) => (n === 0 ? problem(409, {}, { "retry-after": "1" }) : accept(req)));
+    const { fabric, waits } = client(inFlight.fetch);
+    expect((await fabric.facts.push([price(1)], { dedupeKey: () => "d1" })).accepted).toBe(1);
+    expect(waits).toEqual([1000]);
+    expect(inFlight.calls[1]?.body).toBe(inFlight.calls[0]?.body);
+    const conflict = fakeFetch(() => problem(409));
+    const err = await client(conflict.fetch)
+      .fabric.facts.push([price(1)])
+      .catch((e) => e);
+    expect(err).toBeInstanceOf(FabricError);
+    expect(err.status).toBe(409);
+    expect(conflict.calls.length).toBe(1);
+  });
+
   it("retries 503 and network errors with exponential backoff and full jitter", async () => {
     const f = fakeFetch((req, n) => {
       if (n === 0) return problem(503);
