@@ -49,7 +49,22 @@ export const CandleSchema = z
     close: positive(),
     volume: finite().min(0),
   })
-  .refine((c) => c.low <= c.high, { message: "low must not exceed high", path: ["low"] });
+  .superRefine((c, ctx) => {
+    // A candle's range holds its open and close: a bar outside it is a producer's bug, and a
+    // monitor on a candle field would match on it.
+    if (c.low > c.high) {
+      ctx.addIssue({ code: "custom", path: ["low"], message: `must not exceed high (${c.high}); got ${c.low}` });
+      return;
+    }
+    for (const field of ["open", "close"] as const) {
+      if (c[field] >= c.low && c[field] <= c.high) continue;
+      ctx.addIssue({
+        code: "custom",
+        path: [field],
+        message: `must be within the candle's range, low ${c.low} to high ${c.high}; got ${c[field]}`,
+      });
+    }
+  });
 
 /** The per-kind part of a fact: subject shape and data shape. */
 export const KIND_SCHEMAS = {

@@ -117,6 +117,22 @@ describe("fact schemas", () => {
     expect(pathsOf(withData("market_candles", { interval: "1d", candles: [] }))).toContain("data.candles");
   });
 
+  it("holds a candle's open and close within its low–high range, naming each field outside it", () => {
+    const at = 1_700_000_000_000;
+    const candle = (c: Record<string, number>) => ({
+      interval: "1d",
+      candles: [{ openTime: at, open: 1, high: 2, low: 0.5, close: 1.5, volume: 10, ...c }],
+    });
+    expect(pathsOf(withData("market_candles", candle({ open: 5, close: 9, high: 2 })))).toEqual([
+      "data.candles.0.open",
+      "data.candles.0.close",
+    ]);
+    expect(pathsOf(withData("market_candles", candle({ close: 0.4 })))).toEqual(["data.candles.0.close"]);
+    expect(pathsOf(withData("market_candles", candle({ low: 3 })))).toEqual(["data.candles.0.low"]);
+    // A bar that opens at its low and closes at its high is a candle.
+    expect(pathsOf(withData("market_candles", candle({ open: 0.5, close: 2 })))).toEqual([]);
+  });
+
   // Epoch ms input is 0 … 8.64e15; the same instants as RFC 3339 must be held to the same range, or a
   // pre-1970 date slips in as a negative time that events, wake-ups and the OpenAPI schemas refuse.
   it("holds an RFC 3339 time to the range epoch ms has (nothing before 1970)", () => {
