@@ -110,7 +110,9 @@ async function pushFacts(ctx: Ctx, cmd: Command, file: string | undefined, opts:
   const wheres = sourced.map((s) => s.where);
   const total = await pushWithProgress(ctx, cmd, client, all, wheres, opts.msgpack === true);
   if (opts.json) return ctx.deps.out(json(total));
-  ctx.deps.out(`pushed ${all.length} facts: ${total.accepted} accepted, ${total.duplicates} duplicates\n`);
+  ctx.deps.out(
+    `pushed ${all.length} ${all.length === 1 ? "fact" : "facts"}: ${total.accepted} accepted, ${total.duplicates} ${total.duplicates === 1 ? "duplicate" : "duplicates"}\n`,
+  );
 }
 
 /** Pushes in chunks under a bar (facts/s, accepted, duplicates); a failure says how far it got. */

@@ -93,6 +93,11 @@ describe("fabric push", () => {
       env: producer,
     });
     expect(r).toMatchObject({ code: 0, out: "pushed 2 facts: 2 accepted, 0 duplicates\n" });
+    const one = await cli(["push", "-", "--format", "csv", ...MAPPING], accept, {
+      stdin: "sym,ts,px\nBTC-USD,2026-11-22T10:00:00Z,99500\n",
+      env: producer,
+    });
+    expect(one.out).toBe("pushed 1 fact: 1 accepted, 0 duplicates\n");
     const sent = JSON.parse(r.calls[0]?.body ?? "").facts;
     expect(sent.map((f: { dedupeKey: string }) => f.dedupeKey)).toEqual([
       "BTC-USD:2026-11-22T10:00:00Z",
