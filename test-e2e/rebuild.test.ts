@@ -1,3 +1,4 @@
+import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { call, eventually, fabric, matchesOf, priceMonitorInput, prices } from "./helpers";
 
@@ -61,5 +62,45 @@ describe("projection rebuild", () => {
     expect(
       (await call("POST", "/v1/admin/projections/rebuild", {}, { "content-type": "application/json" })).status,
     ).toBe(401);
+  });
+
+  it("fails a rebuild left 'running' without a workflow (the fabric died before starting it), so the next rebuild starts", async () => {
+    // What a crash between recording the rebuild and creating its workflow leaves behind.
+    const db = (env as unknown as { DB: D1Database }).DB;
+    await db
+      .prepare(
+        "INSERT INTO rebuilds (rebuild_id, status, projections, events_applied, last_seq, started_at) VALUES (?, 'running', '[\"all\"]', 0, 0, ?)",
+      )
+      .bind("rb-orphan", Date.now() - 10 * 60_000)
+      .run();
+
+    const next = await call("POST", "/v1/admin/projections/rebuild", { projections: ["all"] });
+    expect(next.status).toBe(202);
+    const orphan = await call("GET", "/v1/admin/projections/rebuild/rb-orphan");
+    expect(orphan.json).toMatchObject({ status: "failed" });
+    expect(String(orphan.json.error)).toMatch(/workflow/);
+    const done = await eventually(
+      () => call("GET", `/v1/admin/projections/rebuild/${String(next.json.rebuildId)}`),
+      (r) => r.json.status !== "running",
+      30_000,
+    );
+    expect(done.json.status).toBe("complete");
+  });
+
+  it("answers 409 naming the running rebuild while one may still be starting", async () => {
+    const db = (env as unknown as { DB: D1Database }).DB;
+    // Recorded a moment ago: its workflow may be about to start, so it is not taken for an orphan.
+    await db
+      .prepare(
+        "INSERT INTO rebuilds (rebuild_id, status, projections, events_applied, last_seq, started_at) VALUES (?, 'running', '[\"all\"]', 0, 0, ?)",
+      )
+      .bind("rb-starting", Date.now())
+      .run();
+    const second = await call("POST", "/v1/admin/projections/rebuild", { projections: ["all"] });
+    expect(second.status).toBe(409);
+    expect(second.json.rebuildId).toBe("rb-starting");
+    expect(String(second.json.detail)).toContain("rb-starting");
+    expect((await call("GET", "/v1/admin/projections/rebuild/rb-starting")).json.status).toBe("running");
+    await db.prepare("UPDATE rebuilds SET status = 'failed' WHERE rebuild_id = 'rb-starting'").run();
   });
 });

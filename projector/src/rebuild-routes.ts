@@ -4,6 +4,7 @@ import { newId } from "../../shared/src/ids";
 import { fail, ProblemError, validationProblem } from "../../shared/src/problem";
 import { d1Executor, PROJECTIONS } from "../../shared/src/projections/sql";
 import type { ProjectorEnv } from "./env";
+import { instanceStatus, settleOrphan } from "./rebuild/orphans";
 import { failRebuildStatement, startRebuildStatement } from "./rebuild/shadow";
 
 /**
@@ -52,7 +53,7 @@ export function mountRebuildRoutes(app: OpenAPIHono<{ Bindings: ProjectorEnv }>)
           },
         },
         ...ADMIN_PROBLEMS,
-        409: problemResponse("A rebuild is already running"),
+        409: problemResponse("A rebuild is already running: the problem names it (`rebuildId`)"),
       },
     }),
     async (c) => {
@@ -60,11 +61,30 @@ export function mountRebuildRoutes(app: OpenAPIHono<{ Bindings: ProjectorEnv }>)
       const parsed = RebuildBody.safeParse(input);
       if (!parsed.success) throw new ProblemError(validationProblem(parsed.error, undefined, { input }));
       const rebuildId = newId();
+      const record = () =>
+        d1Executor(c.env.DB).batch([startRebuildStatement(rebuildId, parsed.data.projections, Date.now())]);
       try {
-        await d1Executor(c.env.DB).batch([startRebuildStatement(rebuildId, parsed.data.projections, Date.now())]);
+        await record();
       } catch (err) {
-        if (String(err).includes("UNIQUE")) fail("conflict", "a rebuild is already running");
-        throw err;
+        if (!String(err).includes("UNIQUE")) throw err;
+        // The running one may be an orphan that will never finish (rebuild/orphans.ts): then it
+        // is recorded as failed and this one starts; otherwise 409 names it.
+        const running = await runningRebuild(c.env.DB);
+        if (running && !(await settleOrphan(d1Executor(c.env.DB), running, statusOf(c.env)))) {
+          fail(
+            "conflict",
+            `rebuild ${running.rebuildId} is already running: follow it with GET /v1/admin/projections/rebuild/${running.rebuildId}`,
+            {
+              rebuildId: running.rebuildId,
+            },
+          );
+        }
+        try {
+          await record();
+        } catch (again) {
+          if (String(again).includes("UNIQUE")) fail("conflict", "a rebuild is already running");
+          throw again;
+        }
       }
       try {
         await c.env.REBUILD_WORKFLOW.create({ id: rebuildId, params: { rebuildId } });
@@ -118,6 +138,15 @@ export function mountRebuildRoutes(app: OpenAPIHono<{ Bindings: ProjectorEnv }>)
         error: string | null;
       }>();
       if (!row) fail("not_found", `rebuild ${rebuildId} not found`);
+      if (row.status === "running") {
+        const orphan = { rebuildId, startedAt: row.started_at };
+        if (await settleOrphan(d1Executor(c.env.DB), orphan, statusOf(c.env))) {
+          const failed = await c.env.DB.prepare("SELECT status, completed_at, error FROM rebuilds WHERE rebuild_id = ?")
+            .bind(rebuildId)
+            .first<{ status: "failed"; completed_at: number | null; error: string | null }>();
+          if (failed) Object.assign(row, failed);
+        }
+      }
       return c.json(
         {
           rebuildId,
@@ -131,4 +160,13 @@ export function mountRebuildRoutes(app: OpenAPIHono<{ Bindings: ProjectorEnv }>)
       );
     },
   );
+}
+
+const statusOf = (env: ProjectorEnv) => (id: string) => instanceStatus(env.REBUILD_WORKFLOW, id);
+
+async function runningRebuild(db: D1Database): Promise<{ rebuildId: string; startedAt: number } | undefined> {
+  const row = await db
+    .prepare("SELECT rebuild_id, started_at FROM rebuilds WHERE status = 'running' LIMIT 1")
+    .first<{ rebuild_id: string; started_at: number }>();
+  return row ? { rebuildId: row.rebuild_id, startedAt: row.started_at } : undefined;
 }

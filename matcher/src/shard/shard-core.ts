@@ -31,6 +31,9 @@ export type ShardOptions = {
  * shard.upsertMonitor(def);
  * shard.applyFacts(facts, Date.now()); // { applied, stale, duplicates, matches }
  */
+/** The counters applyFacts bumps; stats reports each, 0 until it first moves. */
+const ZERO_COUNTERS = { factsApplied: 0, factsStale: 0, duplicates: 0, matches: 0 };
+
 export class ShardCore {
   private engine?: IndexedEngine;
   /** Facts logged since the saved engine states (replayed by a restart). */
@@ -185,6 +188,9 @@ export class ShardCore {
 
   stats(now: number): ShardStats {
     return {
+      // A counter is stored from its first bump on; one that never moved is 0, not missing (the
+      // console and `fabric stats` showed a shard's absent counters as unknown).
+      ...ZERO_COUNTERS,
       ...this.storage.outbox.counters(),
       ...this.storage.outbox.backlog(now),
       monitors: this.storage.monitors.count(),
