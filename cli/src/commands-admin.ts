@@ -1,9 +1,11 @@
 import type { Command } from "commander";
 import type { AdminScope, DeadLetterQueue, RebuildStatus } from "../../client/src/index";
+import { deadLettersView } from "./dead-letters-view";
 import { UsageError } from "./deps";
-import { cell, json, keyValues, table } from "./output";
+import { json, table } from "./output";
 import { type Ctx, example, positiveInt } from "./program";
 import { progressBar } from "./progress";
+import { statsView } from "./stats-view";
 
 const QUEUES: DeadLetterQueue[] = ["facts", "events", "wakes"];
 
@@ -43,7 +45,7 @@ export function addAdminCommands(program: Command, ctx: Ctx): void {
     "fabric stats --json",
   ).action(async (opts: { json?: boolean }, cmd: Command) => {
     const stats = await ctx.client(cmd, "admin").stats();
-    ctx.deps.out(opts.json ? json(stats) : keyValues(stats));
+    ctx.deps.out(opts.json ? json(stats) : statsView(stats, ctx.deps.now?.() ?? Date.now()));
   });
 
   example(
@@ -92,12 +94,7 @@ export function addAdminCommands(program: Command, ctx: Ctx): void {
     const got = await client.deadLetters.list(queueArg(queue), opts.limit ? { limit: opts.limit } : {});
     if (opts.json) return ctx.deps.out(json(got));
     if (got.length === 0) return ctx.deps.err(`no dead letters in ${queue}\n`);
-    ctx.deps.out(
-      table(
-        ["id", "details"],
-        got.map(({ id, ...rest }) => [id, truncate(cell(rest), 100)]),
-      ),
-    );
+    ctx.deps.out(deadLettersView(got, ctx.deps.outColumns));
   });
 
   example(
@@ -115,8 +112,4 @@ export function addAdminCommands(program: Command, ctx: Ctx): void {
 function queueArg(q: string): DeadLetterQueue {
   if (!(QUEUES as string[]).includes(q)) throw new UsageError(`no queue "${q}": use one of ${QUEUES.join(", ")}`);
   return q as DeadLetterQueue;
-}
-
-function truncate(s: string, n: number): string {
-  return s.length > n ? `${s.slice(0, n - 1)}…` : s;
 }

@@ -8,6 +8,8 @@ export type Deps = {
   errStream: NodeJS.WritableStream & { isTTY?: boolean };
   /** Whether stdout is a terminal (then a backtest's sparkline marks matches in reverse video too). */
   outIsTTY?: boolean;
+  /** Stdout's width in characters when it is a terminal: long table cells wrap to fit it. */
+  outColumns?: number;
   env: Record<string, string | undefined>;
   readFile: (path: string) => Promise<string>;
   readStdin: () => Promise<string>;
@@ -15,6 +17,8 @@ export type Deps = {
   stdinIsTTY?: boolean;
   fetch?: FetchLike;
   sleep?: (ms: number) => Promise<void>;
+  /** The clock for ages in tables ("12 s ago"); Date.now when absent. */
+  now?: () => number;
   /** Ends `matches --follow` (the real process ends it with Ctrl-C). */
   signal?: AbortSignal;
 };

@@ -16,6 +16,7 @@ export function main(argv: string[]): Promise<number> {
     err: (s) => process.stderr.write(s),
     errStream: process.stderr,
     outIsTTY: process.stdout.isTTY === true,
+    ...(process.stdout.isTTY && process.stdout.columns ? { outColumns: process.stdout.columns } : {}),
     stdinIsTTY: process.stdin.isTTY === true,
     env: process.env,
     readFile: (path) => readFile(path, "utf8"),

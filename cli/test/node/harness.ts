@@ -17,6 +17,10 @@ export async function cli(
     stdinIsTTY?: boolean;
     env?: Record<string, string>;
     signal?: AbortSignal;
+    /** The clock tables measure ages from ("12 s ago"). */
+    now?: number;
+    /** Stdout's width, as a terminal would report it. */
+    outColumns?: number;
   } = {},
 ) {
   let out = "";
@@ -46,6 +50,15 @@ export async function cli(
     fetch,
     sleep: async () => {},
     ...(opts.signal ? { signal: opts.signal } : {}),
+    ...(typeof opts.now === "number"
+      ? {
+          now: (
+            (at: number) => () =>
+              at
+          )(opts.now),
+        }
+      : {}),
+    ...(opts.outColumns ? { outColumns: opts.outColumns } : {}),
   });
   return { code, out, err, calls, drawn };
 }
