@@ -42,6 +42,9 @@ function hintFor(e: FabricError, where: ErrorContext): string | undefined {
       : "this token may not do this: use one that may (FABRIC_TOKEN, FABRIC_PRODUCER_TOKEN or the flags)";
   }
   if (e.code === "network") return `is the fabric running at ${where.url ?? "FABRIC_URL"}? check FABRIC_URL or --url`;
+  if (e.code === "timeout") {
+    return `the fabric at ${where.url ?? "FABRIC_URL"} did not answer in time: check it is up, or allow longer with --timeout <seconds> (FABRIC_TIMEOUT)`;
+  }
   if (e.status === 404) return notFoundHint(e, where);
   if (e.status === 412) return "the monitor changed since you read it: get it again, then put with its new version";
   if (e.status === 429 || e.status === 503) return "the fabric is busy: try again shortly";

@@ -16,7 +16,7 @@ export type Ctx = {
   client(cmd: Command, need: "admin" | "producer"): FabricClient;
 };
 
-type GlobalOpts = { url?: string; token?: string; producerToken?: string; signingSecret?: string };
+type GlobalOpts = { url?: string; token?: string; producerToken?: string; signingSecret?: string; timeout?: number };
 
 /**
  * `fabric <noun> <verb>`: runs one command and answers its exit code (0 success, 1 failure, 2
@@ -47,11 +47,13 @@ export async function run(argv: string[], deps: Deps): Promise<number> {
       // Pushing with the admin token (no producer token given) is allowed, but the hint on a 401 says so.
       where.token = need === "admin" ? "admin" : producerToken ? "producer" : "admin-as-producer";
       const signingSecret = o.signingSecret ?? deps.env.FABRIC_SIGNING_SECRET;
+      const timeoutMs = timeoutMsOf(o.timeout, deps.env.FABRIC_TIMEOUT);
       return new FabricClient({
         baseUrl: url,
         ...(token ? { token } : {}),
         ...(producerToken ? { producerToken } : {}),
         ...(signingSecret ? { signingSecret } : {}),
+        ...(timeoutMs === undefined ? {} : { timeoutMs }),
         ...(deps.fetch ? { fetch: deps.fetch } : {}),
         ...(deps.sleep ? { sleep: deps.sleep } : {}),
       });
@@ -64,6 +66,11 @@ export async function run(argv: string[], deps: Deps): Promise<number> {
     .option("--token <token>", "an admin token (default: $FABRIC_TOKEN)")
     .option("--producer-token <token>", "the producer token for push (default: $FABRIC_PRODUCER_TOKEN)")
     .option("--signing-secret <secret>", "sign pushes with this secret (default: $FABRIC_SIGNING_SECRET)")
+    .option(
+      "--timeout <seconds>",
+      "give up a request that has not answered after this long, then retry (default: $FABRIC_TIMEOUT or 30; 0: never)",
+      seconds,
+    )
     .option("--progress", "draw progress bars even when stderr is not a terminal (a line a second)")
     .exitOverride()
     .configureOutput({ writeOut: deps.out, writeErr: deps.err })
@@ -108,6 +115,25 @@ function parsedProtocol(url: string): string {
   } catch {
     return "";
   }
+}
+
+/** A commander argument parser for --timeout: seconds ≥ 0, fractions allowed. */
+function seconds(v: string): number {
+  const n = Number(v);
+  if (v.trim() === "" || !(n >= 0))
+    throw new InvalidArgumentError("give a number of seconds, e.g. 60 (0 waits forever).");
+  return n;
+}
+
+/** --timeout, else FABRIC_TIMEOUT, as the client's timeoutMs; undefined leaves the client's default. */
+function timeoutMsOf(flag: number | undefined, env: string | undefined): number | undefined {
+  if (flag !== undefined) return flag * 1000;
+  if (!env) return undefined;
+  const n = Number(env);
+  if (!(n >= 0) || env.trim() === "") {
+    throw new UsageError(`FABRIC_TIMEOUT="${env}" is not a number of seconds: set it to e.g. 60 (0 waits forever)`);
+  }
+  return n * 1000;
 }
 
 /** Adds the "Example:" lines every command's --help ends with. */

@@ -1,4 +1,5 @@
 import { type Ctx, DeadLetters, type MonitorFilters, Monitors, matches, Streams } from "./admin";
+import type { TimeoutSignal } from "./attempt-deadline";
 import {
   type ExplainPage,
   type ExplainQuery,
@@ -28,13 +29,20 @@ export type AdminClientOptions = {
   /** The admin token (monitors, matches, streams, dead letters, stats, rebuilds), or how to get it. */
   token?: string | (() => string | null | undefined);
   retry?: RetryOptions;
+  /**
+   * The longest wait for one attempt's whole answer, body included, in ms (default 30 000; 0: no
+   * limit). An attempt out of time is retried like a network error; after the last one it is a
+   * FabricError with `code: "timeout"`. The match stream's connect is bounded by it, the stream is not.
+   */
+  timeoutMs?: number;
   fetch?: FetchLike;
   /** Hears every 401 and 403 (the match stream's too) before it is thrown: see transport.ts. */
   onRefused?: RefusedHook;
-  /** For tests: waiting, the clock and the jitter source. */
+  /** For tests: waiting, the clock, the jitter source and the signal that ends an attempt's time. */
   sleep?: (ms: number) => Promise<void>;
   now?: () => number;
   random?: () => number;
+  timeoutSignal?: TimeoutSignal;
 };
 
 export class AdminClient {
@@ -56,6 +64,8 @@ export class AdminClient {
       ...(options.now ? { now: options.now } : {}),
       ...(options.random ? { random: options.random } : {}),
       ...(options.onRefused ? { onRefused: options.onRefused } : {}),
+      ...(options.timeoutMs === undefined ? {} : { timeoutMs: options.timeoutMs }),
+      ...(options.timeoutSignal ? { timeoutSignal: options.timeoutSignal } : {}),
     });
     const admin = this.ctx();
     this.monitors = new Monitors(admin);
@@ -97,6 +107,8 @@ export class AdminClient {
       sleep: this.sleep(),
       random: o.random ?? Math.random,
       now: o.now ?? Date.now,
+      timeoutMs: this.transport.timeoutMs,
+      timeoutSignal: this.transport.timeoutSignal,
     };
     try {
       yield* matchStream(deps, opts);

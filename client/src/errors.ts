@@ -1,14 +1,15 @@
 import type { ProblemCode, ProblemIssue } from "../../shared/src/problem";
+import { formatTimeout } from "./attempt-deadline";
 
 /**
  * Every error the fabric answers (problem+json, RFC 9457) as one typed value; a non-problem error
- * answer and a network failure that outlived its retries become one too, so callers never parse
- * strings.
+ * answer, a network failure and an attempt that got no answer in time (`code: "timeout"`) that
+ * outlived their retries become one too, so callers never parse strings.
  *
  * @example
  * try { await fabric.monitors.get("nope"); } catch (e) { if (e instanceof FabricError && e.status === 404) … }
  */
-export type FabricErrorCode = ProblemCode | "network" | "http";
+export type FabricErrorCode = ProblemCode | "network" | "timeout" | "http";
 
 export class FabricError extends Error {
   override readonly name = "FabricError";
@@ -80,6 +81,25 @@ function isProblem(v: unknown): v is Record<string, unknown> & { title: string }
 export function networkError(cause: unknown): FabricError {
   const detail = cause instanceof Error ? cause.message : String(cause);
   return new FabricError({ status: 0, title: "Network error", detail, code: "network", cause });
+}
+
+/**
+ * An attempt that got no whole answer within the client's `timeoutMs` (after every retry). The
+ * fabric may still have acted on it: a push's dedupeKeys make sending it again safe.
+ */
+export function timeoutError(
+  timeoutMs: number,
+  request: { method: string; path: string },
+  cause: unknown,
+): FabricError {
+  const within = formatTimeout(timeoutMs);
+  return new FabricError({
+    status: 0,
+    title: `No answer from the fabric within ${within}`,
+    detail: `${request.method} ${request.path} was given up after ${within} (the client's timeoutMs)`,
+    code: "timeout",
+    cause,
+  });
 }
 
 /**

@@ -4,6 +4,7 @@
  */
 export type { DeadLetters, Monitors, Streams } from "./admin";
 export { AdminClient, type AdminClientOptions } from "./admin-client";
+export type { TimeoutSignal } from "./attempt-deadline";
 export { FabricClient, type FabricClientOptions, type MonitorFilters } from "./client";
 export { type Duration, toMs } from "./duration";
 export { FabricError, type FabricErrorCode, withFactIndexOffset } from "./errors";

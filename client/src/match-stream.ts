@@ -1,6 +1,7 @@
 import { SseParser } from "../../shared/src/sse";
-import { errorFromResponse, type FabricError, networkError } from "./errors";
-import { backoffMs, resolveRetry, retryAfterMs } from "./retry";
+import { type AttemptDeadline, attemptDeadline, type TimeoutSignal } from "./attempt-deadline";
+import { errorFromResponse, FabricError, networkError, timeoutError } from "./errors";
+import { abortableSleep, backoffMs, resolveRetry, retryAfterMs } from "./retry";
 import type { FetchLike } from "./transport";
 import type { Match } from "./types";
 
@@ -11,7 +12,9 @@ import type { Match } from "./types";
  * last event id as `after`, so nothing is skipped or repeated; a stream that ends by itself (the
  * fabric redeployed) reconnects the same way. That id is the last match's, or the id-only frame
  * the fabric opens each stream with (its starting position), so a stream dropped before its first
- * match resumes from where it started, not from the time it reconnects. Any other error answer
+ * match resumes from where it started, not from the time it reconnects. The client's `timeoutMs`
+ * bounds each connect (until the answer's headers); a connect that runs out of time reconnects
+ * like a network error, and a stream that has started is never cut by it. Any other error answer
  * (400 unknown after, 401, 403, 404 on a fabric without the route) is thrown as a FabricError.
  * Stops when `signal` aborts, or when the loop breaks. `onOpen` and `onReconnecting` tell a UI
  * whether it is live: reconnecting is silent to the loop, which simply waits for the next match.
@@ -45,7 +48,10 @@ export type ReconnectInfo = {
   attempt: number;
   /** How long it waits before that try (jittered backoff, at least any Retry-After). */
   delayMs: number;
-  /** The failure: a network error (`code: "network"`) or the 429/5xx answer; none when an open stream dropped or ended. */
+  /**
+   * The failure: a network error (`code: "network"`), a connect that got no answer within the
+   * client's `timeoutMs` (`code: "timeout"`) or the 429/5xx answer; none when an open stream dropped or ended.
+   */
   error?: FabricError;
 };
 
@@ -56,6 +62,9 @@ export type MatchStreamDeps = {
   sleep: (ms: number) => Promise<void>;
   random: () => number;
   now: () => number;
+  /** Per connect, until the answer's headers (0: none); the stream itself has no time limit. */
+  timeoutMs: number;
+  timeoutSignal: TimeoutSignal;
 };
 
 const RECONNECT = resolveRetry({ baseDelayMs: 500, maxDelayMs: 30_000 });
@@ -66,44 +75,57 @@ export async function* matchStream(deps: MatchStreamDeps, opts: MatchStreamOptio
   let failures = 0;
   while (!signal?.aborted) {
     let waitAtLeast = 0;
-    let res: Response | undefined;
     let error: FabricError | undefined;
+    const connect = attemptDeadline(deps.timeoutMs, signal, deps.timeoutSignal);
     try {
-      res = await deps.fetch(streamUrl(deps.baseUrl, { ...opts, after }), {
-        method: "GET",
-        headers: { authorization: `Bearer ${deps.token}`, accept: "text/event-stream, application/problem+json" },
-        ...(signal ? { signal } : {}),
-      });
-    } catch (e) {
-      // A network error (or the abort): reconnect after the backoff, unless stopped.
+      const answer = await open(deps, streamUrl(deps.baseUrl, { ...opts, after }), connect);
       if (signal?.aborted) return;
-      error = networkError(e);
-    }
-    if (res && !res.ok) {
-      error = await errorFromResponse(res);
-      if (res.status !== 429 && res.status < 500) throw error;
-      waitAtLeast = retryAfterMs(res.headers.get("retry-after"), deps.now()) ?? 0;
-    } else if (res?.body) {
-      failures = 0;
-      opts.onOpen?.();
-      const reader = res.body.getReader();
-      // A fetch that does not end the body on abort (or a body already handed over) still stops.
-      const stop = () => void reader.cancel().catch(() => undefined);
-      signal?.addEventListener("abort", stop, { once: true });
-      const parser = new SseParser();
-      try {
-        for await (const event of events(reader, parser, signal)) yield JSON.parse(event.data) as Match;
-        // Every event parsed has been yielded: the parser's id (an id-only frame's too) is the resume point.
-        after = parser.lastEventId || after;
-      } finally {
-        signal?.removeEventListener("abort", stop);
-        await reader.cancel().catch(() => undefined);
+      if (answer instanceof FabricError) error = answer;
+      else if (!answer.ok) {
+        error = await errorFromResponse(answer);
+        if (answer.status !== 429 && answer.status < 500) throw error;
+        waitAtLeast = retryAfterMs(answer.headers.get("retry-after"), deps.now()) ?? 0;
+      } else if (answer.body) {
+        // Streaming: from here on only the caller's signal or a drop ends it, however long it lasts.
+        connect.stopClock();
+        failures = 0;
+        opts.onOpen?.();
+        const reader = answer.body.getReader();
+        // A fetch that does not end the body on abort (or a body already handed over) still stops.
+        const stop = () => void reader.cancel().catch(() => undefined);
+        signal?.addEventListener("abort", stop, { once: true });
+        const parser = new SseParser();
+        try {
+          for await (const event of events(reader, parser, signal)) yield JSON.parse(event.data) as Match;
+          // Every event parsed has been yielded: the parser's id (an id-only frame's too) is the resume point.
+          after = parser.lastEventId || after;
+        } finally {
+          signal?.removeEventListener("abort", stop);
+          await reader.cancel().catch(() => undefined);
+        }
       }
+    } finally {
+      connect.release();
     }
     if (signal?.aborted) return;
     const delayMs = Math.max(waitAtLeast, backoffMs(RECONNECT, failures++, deps.random));
     opts.onReconnecting?.({ attempt: failures, delayMs, ...(error ? { error } : {}) });
     await abortableSleep(deps.sleep, delayMs, signal);
+  }
+}
+
+/** One connect, within the client's timeout: the answer, or the network or timeout error to reconnect after. */
+async function open(deps: MatchStreamDeps, url: string, connect: AttemptDeadline): Promise<Response | FabricError> {
+  try {
+    return await deps.fetch(url, {
+      method: "GET",
+      headers: { authorization: `Bearer ${deps.token}`, accept: "text/event-stream, application/problem+json" },
+      signal: connect.signal,
+    });
+  } catch (e) {
+    return connect.timedOut()
+      ? timeoutError(connect.timeoutMs, { method: "GET", path: "/v1/matches/stream" }, e)
+      : networkError(e);
   }
 }
 
@@ -134,15 +156,4 @@ function streamUrl(baseUrl: string, o: MatchStreamOptions): string {
   }
   const qs = q.toString();
   return `${baseUrl.replace(/\/+$/, "")}/v1/matches/stream${qs ? `?${qs}` : ""}`;
-}
-
-async function abortableSleep(sleep: (ms: number) => Promise<void>, ms: number, signal?: AbortSignal): Promise<void> {
-  if (!signal) return sleep(ms);
-  let onAbort: () => void = () => {};
-  const aborted = new Promise<void>((resolve) => {
-    onAbort = resolve;
-    signal.addEventListener("abort", onAbort, { once: true });
-  });
-  await Promise.race([sleep(ms), aborted]);
-  signal.removeEventListener("abort", onAbort);
 }

@@ -48,3 +48,23 @@ export function retryAfterMs(header: string | null, nowMs: number): number | und
 export function retryableStatus(status: number, retryAfter: string | null = null): boolean {
   return status === 429 || status === 503 || (status === 409 && retryAfter !== null);
 }
+
+/** `sleep(ms)`, cut short when `signal` aborts (it returns then: the caller looks at the signal). */
+export async function abortableSleep(
+  sleep: (ms: number) => Promise<void>,
+  ms: number,
+  signal?: AbortSignal,
+): Promise<void> {
+  if (!signal) return sleep(ms);
+  if (signal.aborted) return;
+  let onAbort: () => void = () => {};
+  const aborted = new Promise<void>((resolve) => {
+    onAbort = resolve;
+    signal.addEventListener("abort", onAbort, { once: true });
+  });
+  try {
+    await Promise.race([sleep(ms), aborted]);
+  } finally {
+    signal.removeEventListener("abort", onAbort);
+  }
+}

@@ -12,6 +12,8 @@ export type Recorded = {
   headers: Record<string, string>;
   body: string;
   bytes: Uint8Array;
+  /** The attempt's abort signal (the client's timeout, and the caller's own signal). */
+  signal: AbortSignal | undefined;
 };
 
 export function fakeFetch(answer: (req: Recorded, n: number) => Response | Promise<Response>): {
@@ -28,6 +30,7 @@ export function fakeFetch(answer: (req: Recorded, n: number) => Response | Promi
       url,
       headers: Object.fromEntries(Object.entries((init.headers ?? {}) as Record<string, string>)),
       body,
+      signal: init.signal ?? undefined,
     };
     calls.push(req);
     return answer(req, calls.length - 1);
@@ -58,4 +61,40 @@ export function price(i: number, symbol = "BTC-USD") {
     observedAt: 1_795_341_600_000 + i,
     data: { price: 100 + i },
   };
+}
+
+/** A fetch that never answers: it fails as real fetch does, with the reason, only when `signal` aborts. */
+export function hang(signal: AbortSignal | undefined): Promise<Response> {
+  return new Promise((_resolve, reject) => {
+    signal?.addEventListener("abort", () => reject(signal.reason), { once: true });
+  });
+}
+
+/**
+ * A stand-in for AbortSignal.timeout that the test fires: `asked` holds each attempt's timeoutMs,
+ * `expire(i)` ends attempt i's time (with the TimeoutError reason the platform gives).
+ */
+export function manualTimeouts() {
+  const clocks: AbortController[] = [];
+  const asked: number[] = [];
+  return {
+    asked,
+    timeoutSignal: (ms: number) => {
+      asked.push(ms);
+      const clock = new AbortController();
+      clocks.push(clock);
+      return clock.signal;
+    },
+    expire(i: number) {
+      clocks[i]?.abort(new DOMException("The operation timed out.", "TimeoutError"));
+    },
+  };
+}
+
+/** Resolves once `calls` holds at least n requests (lets a test act while request n-1 is in flight). */
+export async function requestsMade(calls: readonly unknown[], n: number): Promise<void> {
+  for (let spins = 0; calls.length < n; spins++) {
+    if (spins > 1000) throw new Error(`only ${calls.length} of ${n} requests were made`);
+    await new Promise((r) => setTimeout(r, 0));
+  }
 }
