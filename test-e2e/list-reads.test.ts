@@ -72,6 +72,19 @@ describe("list reads", () => {
     ]);
   });
 
+  it("refuses a misspelt key on a monitor's matches and on the live match stream, instead of ignoring it", async () => {
+    await fabric.monitors.put("list-keys", priceMonitorInput("LSK", "gt", 1));
+    const limit = await call("GET", "/v1/monitors/list-keys/matches?limt=1");
+    expect(limit.status, limit.text).toBe(400);
+    expect(limit.json.errors).toEqual([{ path: "query", message: 'unknown key "limt"; did you mean "limit"?' }]);
+    // Ignored, this filter would have streamed every monitor's matches.
+    const stream = await call("GET", "/v1/matches/stream?monitorid=list-keys");
+    expect(stream.status, stream.text).toBe(400);
+    expect(stream.json.errors).toEqual([
+      { path: "query", message: 'unknown key "monitorid"; did you mean "monitorId"?' },
+    ]);
+  });
+
   it("reads a stream's stored facts in event-time order, between times given as RFC 3339 or epoch ms, page by page", async () => {
     const day = 86_400_000;
     const t0 = Date.UTC(2026, 0, 1);

@@ -73,6 +73,28 @@ describe("a JSON route sent another content type", () => {
   });
 });
 
+describe("a compressed body", () => {
+  it.each([
+    ["PUT", "/v1/monitors/edge-gzip"],
+    ["POST", "/v1/admin/control-plane/workflow-monitors/due"],
+    ["POST", "/v1/admin/projections/rebuild"],
+  ])(
+    "%s %s with Content-Encoding: gzip → 415 saying to send it uncompressed, not 'malformed JSON'",
+    async (method, path) => {
+      const res = await self().fetch(`http://fabric${path}`, {
+        method,
+        headers: { ...ADMIN, "content-encoding": "gzip" },
+        body: new Uint8Array([0x1f, 0x8b, 0x08, 0x00]),
+      });
+      expect(res.status).toBe(415);
+      expect(await res.json()).toMatchObject({
+        code: "unsupported_media_type",
+        detail: 'Content-Encoding "gzip" is not accepted: send the body uncompressed (JSON)',
+      });
+    },
+  );
+});
+
 describe("GET /v1/monitors/{id}/matches?after=", () => {
   it("pages on from a matchId, and refuses one this monitor never recorded instead of an empty page", async () => {
     expect(

@@ -7,12 +7,13 @@ import {
   MAX_FACTS_PER_REQUEST,
   PushFactsBodySchema,
 } from "../../shared/src/facts";
+import { refuseContentEncoding } from "../../shared/src/http/content-encoding";
 import { newId } from "../../shared/src/ids";
 import { fail, ProblemError, problem, validationProblem } from "../../shared/src/problem";
 import { factStreamKey } from "../../shared/src/streams";
 import type { IngestEnv } from "./env";
 import { mayPush, type Producer } from "./producers";
-import { bodyFormat, parseBody, readLimited, refuseContentEncoding } from "./read-body";
+import { bodyFormat, parseBody, readLimited } from "./read-body";
 import { reserveKeys } from "./reserve-keys";
 import { readSignedBody } from "./signed-push";
 
@@ -30,7 +31,7 @@ export async function pushFacts(request: Request, env: IngestEnv, producer: Prod
   // and the parse come after it.
   const signed = producer.signingSecret ? await readSignedBody(request, producer, producer.signingSecret) : undefined;
   const format = bodyFormat(request.headers.get("content-type"));
-  refuseContentEncoding(request.headers.get("content-encoding"));
+  refuseContentEncoding(request.headers.get("content-encoding"), "JSON or msgpack, at most 1 MiB");
   const raw = parseBody(signed ?? (await readLimited(request, MAX_BODY_BYTES)), format);
   const facts = validateBatch(raw);
   const forbidden = facts.findIndex((f) => !mayPush(producer, f.kind));

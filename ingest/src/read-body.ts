@@ -22,19 +22,6 @@ export function bodyFormat(contentType: string | null): BodyFormat {
   );
 }
 
-/**
- * A compressed body (`Content-Encoding: gzip`, …) is refused as what it is, a 415, instead of
- * failing the parse as "not valid JSON": the fabric reads bodies as sent.
- */
-export function refuseContentEncoding(contentEncoding: string | null): void {
-  const coding = (contentEncoding ?? "").trim().toLowerCase();
-  if (coding === "" || coding === "identity") return;
-  fail(
-    "unsupported_media_type",
-    `Content-Encoding "${coding}" is not accepted: send the body uncompressed (JSON or msgpack, at most 1 MiB)`,
-  );
-}
-
 export async function readLimited(request: Request, limit: number): Promise<Uint8Array> {
   const declared = Number(request.headers.get("content-length") ?? Number.NaN);
   if (Number.isFinite(declared) && declared > limit) tooLarge(limit);

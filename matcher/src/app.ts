@@ -3,6 +3,7 @@ import { shardCount, shardName } from "../../shared/src/contract/topology";
 import { listDeadLetters, replayDeadLetter } from "../../shared/src/dead-letters";
 import { requireAdmin } from "../../shared/src/http/bearer";
 import { ADMIN_BODY_LIMIT, limitBody } from "../../shared/src/http/body-limit";
+import { rejectEncodedBody } from "../../shared/src/http/content-encoding";
 import { deadLetterListRoute, deadLetterReplayRoute } from "../../shared/src/http/dead-letter-routes";
 import { onError } from "../../shared/src/http/errors";
 import { rejectMalformedUrl } from "../../shared/src/http/malformed-url";
@@ -17,6 +18,7 @@ export const app = new OpenAPIHono<{ Bindings: MatcherEnv }>({ defaultHook: vali
 app.onError(onError);
 app.notFound(routeNotFound(app));
 app.use("*", rejectMalformedUrl);
+app.use("*", rejectEncodedBody);
 app.use("*", limitBody(ADMIN_BODY_LIMIT));
 app.get("/healthz", (c) => c.json({ status: "ok", shards: shardCount(c.env) }));
 app.doc31("/openapi.json", { openapi: "3.1.0", info: { title: "matcher", version: "1.0.0" } });

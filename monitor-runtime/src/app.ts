@@ -1,6 +1,7 @@
 import { OpenAPIHono } from "@hono/zod-openapi";
 import { requireAdmin } from "../../shared/src/http/bearer";
 import { ADMIN_BODY_LIMIT, limitBody } from "../../shared/src/http/body-limit";
+import { rejectEncodedBody } from "../../shared/src/http/content-encoding";
 import { onError } from "../../shared/src/http/errors";
 import { rejectMalformedUrl } from "../../shared/src/http/malformed-url";
 import { routeNotFound } from "../../shared/src/http/route-not-found";
@@ -53,6 +54,7 @@ app.get("/openapi.json", (c) =>
 );
 
 const admin = requireAdmin<{ Bindings: RuntimeEnv }>();
+app.use("*", rejectEncodedBody);
 app.use("*", limitBody(ADMIN_BODY_LIMIT));
 app.use("/v1/admin/*", admin);
 app.use("/v1/monitors", admin);

@@ -2,6 +2,7 @@ import { OpenAPIHono } from "@hono/zod-openapi";
 import { listDeadLetters, replayDeadLetter } from "../../shared/src/dead-letters";
 import { requireAdmin } from "../../shared/src/http/bearer";
 import { ADMIN_BODY_LIMIT, limitBody } from "../../shared/src/http/body-limit";
+import { rejectEncodedBody } from "../../shared/src/http/content-encoding";
 import { deadLetterListRoute, deadLetterReplayRoute } from "../../shared/src/http/dead-letter-routes";
 import { onError } from "../../shared/src/http/errors";
 import { rejectMalformedUrl } from "../../shared/src/http/malformed-url";
@@ -16,6 +17,7 @@ export const app = new OpenAPIHono<{ Bindings: ProjectorEnv }>({ defaultHook: va
 app.onError(onError);
 app.notFound(routeNotFound(app));
 app.use("*", rejectMalformedUrl);
+app.use("*", rejectEncodedBody);
 app.use("*", limitBody(ADMIN_BODY_LIMIT));
 app.get("/healthz", async (c) => {
   await c.env.DB.prepare("SELECT 1 FROM event_log LIMIT 1").all();

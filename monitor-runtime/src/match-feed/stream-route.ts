@@ -20,7 +20,8 @@ export const matchStreamApp = new OpenAPIHono<{ Bindings: RuntimeEnv }>({ defaul
 const DEFAULT_HEARTBEAT_MS = 15_000;
 const key = (what: string) => z.string().min(1).max(256).optional().describe(what);
 
-const StreamQuery = z.object({
+// Strict: a misspelt filter (`?monitorid=`) is a 400 with "did you mean", never every monitor's matches.
+const StreamQuery = z.strictObject({
   monitorId: key("only this monitor's matches"),
   workflowId: key("only matches of monitors of this workflow"),
   ownerUserId: key("only matches of monitors this user owns"),

@@ -142,7 +142,8 @@ registryApp.openapi(
     security: [{ bearer: [] }],
     request: {
       params: IdParam,
-      query: z.object({
+      // Strict: a misspelt key (`?limt=`) is a 400 with "did you mean", not silently the default.
+      query: z.strictObject({
         limit: z.coerce.number().int().min(1).max(1000).default(100),
         after: z.string().max(400).optional(),
       }),
