@@ -62,9 +62,15 @@ export function deployPlan(found, { zone } = {}) {
   }
   if (found.databaseId === null) {
     steps.push({ what: `create D1 database ${DATABASE}`, command: ["d1", "create", DATABASE] });
-    steps.push({ what: "write the new database_id into the four wrangler.jsonc", command: null });
+    steps.push({
+      what: "write the new database_id into the wrangler.jsonc of matcher, projector and monitor-runtime",
+      command: null,
+    });
   } else if (found.databaseId !== found.configDatabaseId) {
-    steps.push({ what: `write database_id ${found.databaseId} into the four wrangler.jsonc`, command: null });
+    steps.push({
+      what: `write database_id ${found.databaseId} into the wrangler.jsonc of matcher, projector and monitor-runtime`,
+      command: null,
+    });
   }
   steps.push({
     what: "apply the D1 migrations (remote)",

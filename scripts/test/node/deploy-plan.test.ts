@@ -28,7 +28,7 @@ describe("deploy plan", () => {
     expect(steps.map((s) => s.what)).toEqual([
       ...QUEUES.map((q) => `create queue ${q}`),
       "create D1 database fabric",
-      "write the new database_id into the four wrangler.jsonc",
+      "write the new database_id into the wrangler.jsonc of matcher, projector and monitor-runtime",
       "apply the D1 migrations (remote)",
       ...DEPLOY_ORDER.map((w) => `deploy ${w}`),
     ]);
@@ -60,7 +60,7 @@ describe("deploy plan", () => {
     expect(steps.slice(0, 3).map((s) => s.what)).toEqual([
       "create queue facts",
       "create queue facts-dlq",
-      "write database_id real-id into the four wrangler.jsonc",
+      "write database_id real-id into the wrangler.jsonc of matcher, projector and monitor-runtime",
     ]);
   });
 });
