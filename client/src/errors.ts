@@ -91,12 +91,16 @@ export function timeoutError(
   timeoutMs: number,
   request: { method: string; path: string },
   cause: unknown,
+  /** For an open stream gone quiet: what it did for that long (the detail says so instead). */
+  silence?: string,
 ): FabricError {
   const within = formatTimeout(timeoutMs);
   return new FabricError({
     status: 0,
     title: `No answer from the fabric within ${within}`,
-    detail: `${request.method} ${request.path} was given up after ${within} (the client's timeoutMs)`,
+    detail: silence
+      ? `${request.method} ${request.path} ${silence} ${within} (idleTimeoutMs): reconnecting`
+      : `${request.method} ${request.path} was given up after ${within} (the client's timeoutMs)`,
     code: "timeout",
     cause,
   });

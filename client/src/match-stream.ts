@@ -35,6 +35,12 @@ export type MatchStreamOptions = {
   /** Called each time a connection is open (200) and the fabric is streaming. */
   onOpen?: () => void;
   /**
+   * An open stream that sends nothing for this long, not even the fabric's heartbeat (a comment
+   * every 15 s), is taken as dead and reconnected (default 45 s: three heartbeats; 0: never). A
+   * connection a proxy or a sleeping laptop left half-open otherwise waits forever, silently.
+   */
+  idleTimeoutMs?: number;
+  /**
    * Called when the stream is lost and will be retried: a connection dropped or ended, could not
    * be made, or was answered 429/5xx. It comes before the wait; `onOpen` follows once streaming
    * again. Not called when `signal` aborts, nor for an answer that is thrown instead.
@@ -50,7 +56,8 @@ export type ReconnectInfo = {
   delayMs: number;
   /**
    * The failure: a network error (`code: "network"`), a connect that got no answer within the
-   * client's `timeoutMs` (`code: "timeout"`) or the 429/5xx answer; none when an open stream dropped or ended.
+   * client's `timeoutMs` or an open stream silent for `idleTimeoutMs` (`code: "timeout"`), or the
+   * 429/5xx answer; none when an open stream dropped or ended.
    */
   error?: FabricError;
 };
@@ -68,6 +75,9 @@ export type MatchStreamDeps = {
 };
 
 const RECONNECT = resolveRetry({ baseDelayMs: 500, maxDelayMs: 30_000 });
+/** Three of the fabric's 15 s heartbeats. */
+const DEFAULT_IDLE_TIMEOUT_MS = 45_000;
+const STREAM = { method: "GET", path: "/v1/matches/stream" };
 
 export async function* matchStream(deps: MatchStreamDeps, opts: MatchStreamOptions = {}): AsyncGenerator<Match> {
   const { signal } = opts;
@@ -95,10 +105,13 @@ export async function* matchStream(deps: MatchStreamDeps, opts: MatchStreamOptio
         const stop = () => void reader.cancel().catch(() => undefined);
         signal?.addEventListener("abort", stop, { once: true });
         const parser = new SseParser();
+        const idle = { ms: opts.idleTimeoutMs ?? DEFAULT_IDLE_TIMEOUT_MS, timeoutSignal: deps.timeoutSignal };
         try {
-          for await (const event of events(reader, parser, signal)) yield JSON.parse(event.data) as Match;
+          const ended = { silent: false };
+          for await (const event of events(reader, parser, signal, idle, ended)) yield JSON.parse(event.data) as Match;
           // Every event parsed has been yielded: the parser's id (an id-only frame's too) is the resume point.
           after = parser.lastEventId || after;
+          if (ended.silent) error = timeoutError(idle.ms, STREAM, undefined, "sent nothing, not even a heartbeat, for");
         } finally {
           signal?.removeEventListener("abort", stop);
           await reader.cancel().catch(() => undefined);
@@ -123,25 +136,33 @@ async function open(deps: MatchStreamDeps, url: string, connect: AttemptDeadline
       signal: connect.signal,
     });
   } catch (e) {
-    return connect.timedOut()
-      ? timeoutError(connect.timeoutMs, { method: "GET", path: "/v1/matches/stream" }, e)
-      : networkError(e);
+    return connect.timedOut() ? timeoutError(connect.timeoutMs, STREAM, e) : networkError(e);
   }
 }
 
-/** The `match` events of one connection, until it ends, fails or `signal` aborts. */
+/**
+ * The `match` events of one connection, until it ends, fails, `signal` aborts, or it is silent for
+ * `idle.ms` (then `ended.silent` is set and the reader cancelled).
+ */
 async function* events(
   reader: ReadableStreamDefaultReader<Uint8Array>,
   parser: SseParser,
   signal: AbortSignal | undefined,
+  idle: { ms: number; timeoutSignal: TimeoutSignal },
+  ended: { silent: boolean },
 ) {
   const decoder = new TextDecoder();
   while (!signal?.aborted) {
-    let chunk: ReadableStreamReadResult<Uint8Array>;
+    let chunk: ReadableStreamReadResult<Uint8Array> | "silent";
     try {
-      chunk = await reader.read();
+      chunk = await readWithin(reader, idle);
     } catch {
       return; // dropped: the caller reconnects
+    }
+    if (chunk === "silent") {
+      ended.silent = true;
+      await reader.cancel().catch(() => undefined);
+      return;
     }
     if (chunk.done) return;
     for (const e of parser.push(decoder.decode(chunk.value, { stream: true }))) if (e.event === "match") yield e;
@@ -156,4 +177,24 @@ function streamUrl(baseUrl: string, o: MatchStreamOptions): string {
   }
   const qs = q.toString();
   return `${baseUrl.replace(/\/+$/, "")}/v1/matches/stream${qs ? `?${qs}` : ""}`;
+}
+
+/** The next chunk, or "silent" when none came within `idle.ms` (0: wait as long as it takes). */
+async function readWithin(
+  reader: ReadableStreamDefaultReader<Uint8Array>,
+  idle: { ms: number; timeoutSignal: TimeoutSignal },
+): Promise<ReadableStreamReadResult<Uint8Array> | "silent"> {
+  if (!(idle.ms > 0 && Number.isFinite(idle.ms))) return reader.read();
+  const clock = idle.timeoutSignal(idle.ms);
+  let onClock = () => {};
+  const silent = new Promise<"silent">((resolve) => {
+    onClock = () => resolve("silent");
+    if (clock.aborted) onClock();
+    else clock.addEventListener("abort", onClock, { once: true });
+  });
+  try {
+    return await Promise.race([reader.read(), silent]);
+  } finally {
+    clock.removeEventListener("abort", onClock);
+  }
 }

@@ -27,6 +27,13 @@ function liveBody(signal: AbortSignal | undefined) {
   };
 }
 
+async function waitFor(done: () => boolean): Promise<void> {
+  for (let spins = 0; !done(); spins++) {
+    if (spins > 1000) throw new Error("condition never held");
+    await new Promise((r) => setTimeout(r, 0));
+  }
+}
+
 function setup(answer: Parameters<typeof fakeFetch>[0]) {
   const f = fakeFetch(answer);
   const clock = manualTimeouts();
@@ -85,6 +92,38 @@ describe("client.matchStream and the timeout", () => {
     expect(t.calls).toHaveLength(1);
     expect(t.calls[0]?.signal?.aborted).toBe(false);
     expect(reconnects).toEqual([]);
+    await stream.return(undefined);
+  });
+
+  it("reconnects from the last id when an open stream sends nothing, not even a heartbeat, for idleTimeoutMs", async () => {
+    const lives: ReturnType<typeof liveBody>[] = [];
+    const t = setup((req) => {
+      const live = liveBody(req.signal);
+      lives.push(live);
+      live.send(frame(lives.length));
+      return live.response;
+    });
+    const reconnects: ReconnectInfo[] = [];
+    const stream = t.client.matchStream({ idleTimeoutMs: 5_000, onReconnecting: (info) => reconnects.push(info) });
+    expect(((await stream.next()).value as Match).matchId).toBe("m1~1~1");
+    const next = stream.next();
+    // Each read waits under a fresh idle clock: a heartbeat restarts it, so expiring an earlier one does nothing.
+    const idleClock = () => t.clock.asked.lastIndexOf(5_000);
+    await waitFor(() => idleClock() >= 0);
+    const beforeHeartbeat = idleClock();
+    lives[0]?.send(": heartbeat\n\n");
+    await waitFor(() => idleClock() > beforeHeartbeat);
+    t.clock.expire(beforeHeartbeat);
+    expect(t.calls).toHaveLength(1);
+    t.clock.expire(idleClock()); // now silent for the whole idle time: taken as dead
+    expect(((await next).value as Match).matchId).toBe("m1~1~2");
+    expect(t.calls).toHaveLength(2);
+    expect(new URL(t.calls[1]?.url ?? "").searchParams.get("after")).toBe("m1~1~1");
+    expect(reconnects).toHaveLength(1);
+    expect(reconnects[0]?.error).toMatchObject({ code: "timeout" });
+    expect(reconnects[0]?.error?.detail).toBe(
+      "GET /v1/matches/stream sent nothing, not even a heartbeat, for 5 s (idleTimeoutMs): reconnecting",
+    );
     await stream.return(undefined);
   });
 
