@@ -16,7 +16,13 @@ export class DedupeLedger extends DurableObject {
     if (this.ready) return;
     this.ctx.storage.sql.exec(`CREATE TABLE IF NOT EXISTS ledger (
       dedupe_key TEXT PRIMARY KEY, event_id TEXT NOT NULL, state TEXT NOT NULL,
-      request_id TEXT NOT NULL, lease_until INTEGER NOT NULL, created_at INTEGER NOT NULL)`);
+      request_id TEXT NOT NULL, lease_until INTEGER NOT NULL, created_at INTEGER NOT NULL,
+      content_digest TEXT)`);
+    // Ledgers created before content digests were kept gain the column; their rows stay NULL (unknown).
+    const columns = this.ctx.storage.sql.exec<{ name: string }>("PRAGMA table_info(ledger)").toArray();
+    if (!columns.some((c) => c.name === "content_digest")) {
+      this.ctx.storage.sql.exec("ALTER TABLE ledger ADD COLUMN content_digest TEXT");
+    }
     this.ctx.storage.sql.exec("CREATE INDEX IF NOT EXISTS ledger_created ON ledger (created_at)");
     this.ready = true;
   }
@@ -29,7 +35,7 @@ export class DedupeLedger extends DurableObject {
     for (const e of entries) {
       const row = this.ctx.storage.sql
         .exec<LedgerRow>(
-          "SELECT dedupe_key, event_id, state, request_id, lease_until FROM ledger WHERE dedupe_key = ?",
+          "SELECT dedupe_key, event_id, state, request_id, lease_until, content_digest FROM ledger WHERE dedupe_key = ?",
           e.key,
         )
         .toArray()[0];
@@ -37,18 +43,22 @@ export class DedupeLedger extends DurableObject {
     }
     const outcome = decideReservation(requestId, entries, rows, now);
     if (outcome.busy) return outcome;
+    const digestOf = new Map(entries.map((e) => [e.key, e.digest ?? null]));
     for (const r of outcome.results) {
       if (r.status !== "new") continue;
+      // A released key's new content replaces the old digest: this request's fact is what gets recorded.
       this.ctx.storage.sql.exec(
-        `INSERT INTO ledger (dedupe_key, event_id, state, request_id, lease_until, created_at)
-         VALUES (?, ?, 'pending', ?, ?, ?)
+        `INSERT INTO ledger (dedupe_key, event_id, state, request_id, lease_until, created_at, content_digest)
+         VALUES (?, ?, 'pending', ?, ?, ?, ?)
          ON CONFLICT (dedupe_key) DO UPDATE SET state = 'pending', request_id = excluded.request_id,
-           lease_until = excluded.lease_until, created_at = excluded.created_at`,
+           lease_until = excluded.lease_until, created_at = excluded.created_at,
+           content_digest = excluded.content_digest`,
         r.key,
         r.eventId,
         requestId,
         now + leaseMs,
         now,
+        digestOf.get(r.key) ?? null,
       );
     }
     await this.scheduleCleanup(ttlMs);

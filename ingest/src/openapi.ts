@@ -11,6 +11,19 @@ export const PushFactsResponseSchema = z.object({
   accepted: z.number().int(),
   duplicates: z.number().int(),
   eventIds: z.array(z.string()),
+  conflicts: z
+    .array(
+      z.object({
+        index: z.number().int().describe("The fact's position in this request"),
+        dedupeKey: z.string(),
+        eventId: z.string().describe("The eventId of the fact recorded under this key"),
+      }),
+    )
+    .optional()
+    .describe(
+      "Present only when some are: facts answered as duplicates whose content (kind, subject, observedAt, data) " +
+        "differs from the fact recorded under their dedupeKey. They were not recorded; make dedupeKey unique per fact.",
+    ),
 });
 
 const HealthSchema = z

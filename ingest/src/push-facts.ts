@@ -11,6 +11,8 @@ import { refuseContentEncoding } from "../../shared/src/http/content-encoding";
 import { newId } from "../../shared/src/ids";
 import { fail, ProblemError, problem, validationProblem } from "../../shared/src/problem";
 import { factStreamKey } from "../../shared/src/streams";
+import { contentDigest } from "./content-digest";
+import { findConflicts, type PushConflict } from "./dedupe-conflicts";
 import type { IngestEnv } from "./env";
 import { mayPush, type Producer } from "./producers";
 import { bodyFormat, parseBody, readLimited } from "./read-body";
@@ -22,9 +24,12 @@ import { readSignedBody } from "./signed-push";
  * of (producer, dedupeKey), enqueue the rest to Queue "facts", and only then answer 202. Nothing is
  * recorded when the signature is refused or the enqueue fails.
  *
+ * `conflicts` (present only when there are some) names the duplicates whose content differs from
+ * the fact recorded under their key: not recorded, and most likely a producer's key bug.
+ *
  * @example const result = await pushFacts(request, env, producer); // { accepted, duplicates, eventIds }
  */
-export type PushResult = { accepted: number; duplicates: number; eventIds: string[] };
+export type PushResult = { accepted: number; duplicates: number; eventIds: string[]; conflicts?: PushConflict[] };
 
 export async function pushFacts(request: Request, env: IngestEnv, producer: Producer): Promise<PushResult> {
   // A signing producer's signature is checked first, over the bytes as received; the content type
@@ -52,7 +57,8 @@ export async function pushFacts(request: Request, env: IngestEnv, producer: Prod
     return first;
   });
 
-  const keyed = [...firstByKey.entries()].map(([key, i]) => ({ key, eventId: eventIds[i] ?? "" }));
+  const digests = await Promise.all(facts.map((f) => (f.dedupeKey === undefined ? undefined : contentDigest(f))));
+  const keyed = [...firstByKey.entries()].map(([key, i]) => ({ key, eventId: eventIds[i] ?? "", digest: digests[i] }));
   const reservation = await reserveKeys(env, producer.producerId, keyed);
   const duplicateOf = new Map<string, string>();
   for (const r of reservation.results) {
@@ -110,7 +116,9 @@ export async function pushFacts(request: Request, env: IngestEnv, producer: Prod
     );
   }
   await reservation.settle(true);
-  return { accepted: accepted.length, duplicates, eventIds };
+  const keysAndDigests = facts.map((f, i) => ({ key: f.dedupeKey, digest: digests[i] }));
+  const conflicts = findConflicts(keysAndDigests, repeatOf, reservation.results, eventIds);
+  return { accepted: accepted.length, duplicates, eventIds, ...(conflicts.length > 0 ? { conflicts } : {}) };
 }
 
 /** One of the journal's shards, spread by request. */
