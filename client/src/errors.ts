@@ -1,5 +1,6 @@
 import type { ProblemCode, ProblemIssue } from "../../shared/src/problem";
 import { formatTimeout } from "./attempt-deadline";
+import type { PushConflict } from "./types";
 
 /**
  * Every error the fabric answers (problem+json, RFC 9457) as one typed value; a non-problem error
@@ -22,7 +23,14 @@ export class FabricError extends Error {
   /** The whole problem body (extras such as `reason`, `skewSeconds`), or null when there was none. */
   readonly problem: Record<string, unknown> | null;
   /** For a failed `facts.push`: what the requests before the failed one recorded. */
-  pushed?: { accepted: number; duplicates: number; eventIds: string[]; requestsSent: number; requests: number };
+  pushed?: {
+    accepted: number;
+    duplicates: number;
+    eventIds: string[];
+    conflicts?: PushConflict[];
+    requestsSent: number;
+    requests: number;
+  };
 
   constructor(init: {
     status: number;

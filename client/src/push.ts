@@ -2,6 +2,7 @@ import type { FactInput } from "../../shared/src/facts";
 import { signPush } from "../../shared/src/push-signature";
 import { FabricError, withFactIndexOffset } from "./errors";
 import type { Transport } from "./transport";
+import type { PushConflict } from "./types";
 
 /**
  * `facts.push`: splits a batch into requests of ≤ 1000 facts and ≤ 1 MiB (JSON, or msgpack with
@@ -22,7 +23,8 @@ export type PushOptions<F extends FactInput = FactInput> = {
   maxBytes?: number;
 };
 
-export type PushResult = { accepted: number; duplicates: number; eventIds: string[] };
+/** `conflicts` is present only when the fabric named some (see PushConflict), as on the wire. */
+export type PushResult = { accepted: number; duplicates: number; eventIds: string[]; conflicts?: PushConflict[] };
 
 /**
  * The fabric's limits per request (shared/src/facts.ts; a test holds them equal). Repeated here so
@@ -164,6 +166,9 @@ export class Pusher {
         result.accepted += answer.accepted;
         result.duplicates += answer.duplicates;
         result.eventIds.push(...answer.eventIds);
+        // The fabric numbers a conflict within its request; the caller's index is offset by the chunk's start.
+        const conflicts = (answer.conflicts ?? []).map((c) => ({ ...c, index: c.index + offset }));
+        if (conflicts.length > 0) result.conflicts = [...(result.conflicts ?? []), ...conflicts];
       } catch (e) {
         if (!(e instanceof FabricError)) throw e;
         // Paths name the caller's facts, and the error says how far the push got: the requests

@@ -40,3 +40,10 @@ export function timeParam(t: TimeInput | undefined): string | number | undefined
 /** What GET /v1/admin/whoami answers: the token's scopes, and its ADMIN_TOKENS entry's name if any. */
 export type Whoami = { scopes: AdminScope[]; name?: string };
 export type { AdminScope };
+
+/**
+ * A fact of a push answered as a duplicate although its content differs from the fact recorded
+ * under its dedupeKey: it was not recorded. `index` is the fact's position in the caller's array,
+ * `eventId` the recorded fact's. Usually a key that is not unique per fact (e.g. `symbol:minute`).
+ */
+export type PushConflict = { index: number; dedupeKey: string; eventId: string };
