@@ -1,5 +1,5 @@
 import type { Command } from "commander";
-import { type FabricClient, FabricError, withFactIndexOffset } from "../../client/src/index";
+import { type FabricClient, FabricError, type PushConflict, withFactIndexOffset } from "../../client/src/index";
 import type { FactInput } from "../../shared/src/facts";
 import { UsageError } from "./deps";
 import { readInput } from "./input";
@@ -7,6 +7,7 @@ import { json } from "./output";
 import type { Ctx } from "./program";
 import { example } from "./program";
 import { progressBar } from "./progress";
+import { conflictWarnings } from "./push-conflicts";
 import {
   assignDedupeKeys,
   type ColumnMap,
@@ -45,7 +46,8 @@ Resuming: every fact gets a dedupeKey that is the same on every run: its own, el
 --dedupe-key template ({column} for CSV, {subject.symbol}-style paths for JSON), else one derived
 from its content (sha256 of kind, subject, observedAt and data; identical rows are one fact). So
 re-running a push that failed part-way sends everything again and the fabric answers the facts
-already in as duplicates.`;
+already in as duplicates. A fact whose dedupeKey was already recorded for different content is
+not recorded either: push warns on stderr for each (a key not unique per fact, e.g. one per minute).`;
 
 /** `fabric push [file]`, and `fabric facts push` (the same command, with the older `--file`). */
 export function addPushCommands(program: Command, ctx: Ctx): void {
@@ -62,7 +64,7 @@ export function addPushCommands(program: Command, ctx: Ctx): void {
         "each fact's dedupeKey, e.g. '{sym}:{ts}' (CSV) or '{subject.symbol}:{observedAt}'",
       )
       .option("--msgpack", "send msgpack bodies instead of JSON")
-      .option("--json", "print { accepted, duplicates, eventIds } as JSON")
+      .option("--json", "print { accepted, duplicates, eventIds, conflicts? } as JSON")
       .addHelpText("after", HELP);
 
   example(
@@ -108,8 +110,9 @@ async function pushFacts(ctx: Ctx, cmd: Command, file: string | undefined, opts:
   const all = assignDedupeKeys(sourced, opts.dedupeKey);
   const client = ctx.client(cmd, "producer");
   const wheres = sourced.map((s) => s.where);
-  const total = await pushWithProgress(ctx, cmd, client, all, wheres, opts.msgpack === true);
-  if (opts.json) return ctx.deps.out(json(total));
+  const { conflicts, ...total } = await pushWithProgress(ctx, cmd, client, all, wheres, opts.msgpack === true);
+  ctx.deps.err(conflictWarnings(conflicts, wheres));
+  if (opts.json) return ctx.deps.out(json(conflicts.length > 0 ? { ...total, conflicts } : total));
   ctx.deps.out(
     `pushed ${all.length} ${all.length === 1 ? "fact" : "facts"}: ${total.accepted} accepted, ${total.duplicates} ${total.duplicates === 1 ? "duplicate" : "duplicates"}\n`,
   );
@@ -130,7 +133,7 @@ async function pushWithProgress(
     "push [{bar}] {value}/{total} facts | {rate} facts/s | {accepted} accepted, {duplicates} duplicates",
   );
   const started = Date.now();
-  const total = { accepted: 0, duplicates: 0, eventIds: [] as string[] };
+  const total = { accepted: 0, duplicates: 0, eventIds: [] as string[], conflicts: [] as PushConflict[] };
   bar.start(all.length, 0, { accepted: 0, duplicates: 0, rate: 0 });
   let i = 0;
   try {
@@ -140,14 +143,19 @@ async function pushWithProgress(
       total.accepted += r.accepted;
       total.duplicates += r.duplicates;
       total.eventIds.push(...r.eventIds);
+      // The client numbers conflicts within this chunk; the input's numbering starts at i.
+      total.conflicts.push(...(r.conflicts ?? []).map((c) => ({ ...c, index: c.index + i })));
       const secs = Math.max((Date.now() - started) / 1000, 0.001);
-      bar.update(i + chunk.length, { ...total, rate: Math.round((i + chunk.length) / secs) });
+      const { accepted, duplicates } = total;
+      bar.update(i + chunk.length, { accepted, duplicates, rate: Math.round((i + chunk.length) / secs) });
     }
   } catch (e) {
     bar.stop();
     if (e instanceof FabricError) {
       const p = e.pushed;
       const before = total.accepted + total.duplicates + (p ? p.accepted + p.duplicates : 0);
+      const earlier = (p?.conflicts ?? []).map((c) => ({ ...c, index: c.index + i }));
+      ctx.deps.err(conflictWarnings([...total.conflicts, ...earlier], wheres));
       ctx.deps.err(
         before === 0
           ? `nothing was pushed (0 of ${all.length} facts)\n`
