@@ -57,7 +57,7 @@ export async function pushFacts(request: Request, env: IngestEnv, producer: Prod
     return first;
   });
 
-  const digests = await Promise.all(facts.map((f) => (f.dedupeKey === undefined ? undefined : contentDigest(f))));
+  const digests = facts.map((f) => (f.dedupeKey === undefined ? undefined : contentDigest(f)));
   const keyed = [...firstByKey.entries()].map(([key, i]) => ({ key, eventId: eventIds[i] ?? "", digest: digests[i] }));
   const reservation = await reserveKeys(env, producer.producerId, keyed);
   const duplicateOf = new Map<string, string>();
