@@ -2,7 +2,17 @@ import { introspectWorkflow } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
 import { instanceIdFor } from "../../src/runtime/ids";
 import type { Taken } from "../../src/runtime/workflow/session-steps";
-import { CP, eventually, portfolioSessions, post, pricePacket, renv, seedMonitor, stateOf } from "./runtime-helpers";
+import {
+  ADMIN,
+  CP,
+  eventually,
+  portfolioSessions,
+  post,
+  pricePacket,
+  renv,
+  seedMonitor,
+  stateOf,
+} from "./runtime-helpers";
 
 /**
  * The callback seams of seed 000 beyond the happy paths in runtime-session.test.ts: what
@@ -171,6 +181,26 @@ describe("notify-trigger-match and enqueue-tick", () => {
     expect(await instance?.waitForStepResult({ name: "tick-0-0" })).toMatchObject({ reason: "manual", tickCount: 1 });
     expect(await wf.get()).toHaveLength(1);
     expect((await stateOf("et1"))?.tick_count).toBe(1);
+  });
+
+  it("enqueue-tick takes the Idempotency-Key header as its key: a retried call wakes once", async () => {
+    await seedMonitor({ monitorId: "et4" });
+    const body = { workflowId: "wf-et4", reason: "manual" };
+    const headers = { ...ADMIN, "idempotency-key": "retry-me" };
+    const first = await post("/api/workflow-monitors/enqueue-tick", body, headers);
+    expect(first.status).toBe(202);
+    expect(first.json).toMatchObject({ outcome: "accepted", wakeId: "manual:retry-me" });
+    const again = await post("/api/workflow-monitors/enqueue-tick", body, headers);
+    expect(again.json).toMatchObject({ outcome: "duplicate", wakeId: "manual:retry-me" });
+    // The body's field wins over the header; an over-long header is a 400 naming it.
+    const field = await post("/api/workflow-monitors/enqueue-tick", { ...body, idempotencyKey: "k-4" }, headers);
+    expect(field.json).toMatchObject({ wakeId: "manual:k-4" });
+    const long = await post("/api/workflow-monitors/enqueue-tick", body, {
+      ...ADMIN,
+      "idempotency-key": "x".repeat(401),
+    });
+    expect(long.status).toBe(400);
+    expect(long.json.errors?.[0]).toMatchObject({ path: "header.idempotency-key" });
   });
 
   it("enqueue-tick answers 404 naming the monitor when monitorId is not one of the workflow's", async () => {

@@ -47,9 +47,12 @@ runtimeApp.openapi(
       const which = body.monitorId ? ` ${body.monitorId}` : "";
       fail("not_found", `workflow ${body.workflowId} has no live monitor${which}`);
     }
-    const key = body.idempotencyKey ?? body.matchId ?? body.refKey ?? newId();
+    // The standard Idempotency-Key header serves as well as the body's field: a client library that
+    // sets it on every retried POST gets one wake-up per key without knowing this API's field.
+    const key =
+      body.idempotencyKey ?? idempotencyHeader(c.req.header("idempotency-key")) ?? body.matchId ?? body.refKey;
     const result = await enqueueTick(c.env, monitor, {
-      wakeId: wakeIdOf(body.reason, key),
+      wakeId: wakeIdOf(body.reason, key ?? newId()),
       reason: body.reason,
       receivedAt: Date.now(),
       monitorId: monitor.monitorId,
@@ -131,3 +134,16 @@ runtimeApp.openapi(agentRoute("portfolios", "portfolioId"), async (c) => {
   const { portfolioId } = c.req.valid("param");
   return c.json({ portfolioId, sessions: await portfolioAgent(c.env, portfolioId).sessions() }, 200);
 });
+
+/** The Idempotency-Key header as a wake-up key (absent: undefined); the body field's limits hold. */
+function idempotencyHeader(value: string | undefined): string | undefined {
+  const key = value?.trim();
+  if (!key) return undefined;
+  if (key.length > 400) {
+    const message = `must be 1 to 400 characters; got ${key.length}`;
+    fail("validation", `A request header is invalid: header.idempotency-key: ${message}`, {
+      errors: [{ path: "header.idempotency-key", message }],
+    });
+  }
+  return key;
+}

@@ -186,8 +186,14 @@ export const EnqueueTickBodySchema = z
     portfolioId: id().nullable().optional(),
     reason: WakeReasonSchema,
     monitorId: id().optional(),
-    /** The wake-up's idempotency key; defaults to matchId, then refKey, then a fresh id. */
-    idempotencyKey: z.string().min(1).max(400).optional(),
+    idempotencyKey: z
+      .string()
+      .min(1)
+      .max(400)
+      .optional()
+      .describe(
+        "the wake-up's idempotency key (a retry with the same key wakes once); else the Idempotency-Key header, then matchId, then refKey; with none, every call is a new wake-up",
+      ),
     matchId: z.string().min(1).max(400).optional(),
     refKey: z.string().min(1).max(160).optional(),
     triggerEvent: FactInput.optional(),
