@@ -1,3 +1,4 @@
+import { canonicalJson } from "../../shared/src/canonical-json";
 import type { Fact } from "../../shared/src/facts";
 
 /**
@@ -26,15 +27,3 @@ export function contentDigest(fact: Fact): string {
 }
 
 const hex8 = (n: number) => (n >>> 0).toString(16).padStart(8, "0");
-
-/** JSON with every object's keys sorted, recursively. */
-export function canonicalJson(value: unknown): string {
-  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(",")}]`;
-  if (value !== null && typeof value === "object") {
-    const entries = Object.entries(value as Record<string, unknown>)
-      .filter(([, v]) => v !== undefined)
-      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(",")}}`;
-  }
-  return JSON.stringify(value) ?? "null";
-}

@@ -1,7 +1,8 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
+import { canonicalJson } from "../../../shared/src/canonical-json";
 import type { Fact } from "../../../shared/src/facts";
-import { canonicalJson, contentDigest } from "../../src/content-digest";
+import { contentDigest } from "../../src/content-digest";
 import { findConflicts } from "../../src/dedupe-conflicts";
 
 const fact = (price: number, extra: Partial<Fact> = {}): Fact =>

@@ -1,3 +1,4 @@
+import { canonicalJson } from "../../../shared/src/canonical-json";
 import type {
   EventDraft,
   MonitorExpired,
@@ -60,20 +61,8 @@ export function definitionOf(monitorId: string, version: number, body: MonitorBo
   return { ...rest, monitorId, version };
 }
 
-/** Key-order-independent JSON, to tell an identical re-PUT from a change. */
-function canonical(value: unknown): string {
-  if (Array.isArray(value)) return `[${value.map(canonical).join(",")}]`;
-  if (value !== null && typeof value === "object") {
-    const entries = Object.entries(value as Record<string, unknown>)
-      .filter(([, v]) => v !== undefined)
-      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonical(v)}`).join(",")}}`;
-  }
-  return JSON.stringify(value);
-}
-
 function sameDefinition(a: MonitorDefinition, b: MonitorDefinition): boolean {
-  return canonical({ ...a, version: 0 }) === canonical({ ...b, version: 0 });
+  return canonicalJson({ ...a, version: 0 }) === canonicalJson({ ...b, version: 0 });
 }
 
 export function decide(command: RegistryCommand, state: RegistryState): RegistryEventDraft[] | RegistryError {
