@@ -1,5 +1,4 @@
 import { type Ctx, DeadLetters, type MonitorFilters, Monitors, matches, Streams } from "./admin";
-import type { TimeoutSignal } from "./attempt-deadline";
 import {
   type ExplainPage,
   type ExplainQuery,
@@ -10,8 +9,7 @@ import {
 } from "./explain";
 import { FabricAdmin, type RebuildOptions } from "./fabric-admin";
 import { type MatchStreamOptions, matchStream } from "./match-stream";
-import type { RetryOptions } from "./retry";
-import { type FetchLike, type RefusedHook, Transport } from "./transport";
+import { Transport, type TransportOptions } from "./transport";
 import type { Match, MonitorInput, RebuildStatus } from "./types";
 
 /**
@@ -24,25 +22,10 @@ import type { Match, MonitorInput, RebuildStatus } from "./types";
  *   onRefused: (e) => { if (e.status === 401) session.signOut(); } });
  * const { scopes } = await fabric.admin.whoami();
  */
-export type AdminClientOptions = {
-  baseUrl: string;
+/** The transport's options (retries, timeout, fetch, onRefused, test hooks: see transport.ts) and the token. */
+export type AdminClientOptions = TransportOptions & {
   /** The admin token (monitors, matches, streams, dead letters, stats, rebuilds), or how to get it. */
   token?: string | (() => string | null | undefined);
-  retry?: RetryOptions;
-  /**
-   * The longest wait for one attempt's whole answer, body included, in ms (default 30 000; 0: no
-   * limit). An attempt out of time is retried like a network error; after the last one it is a
-   * FabricError with `code: "timeout"`. The match stream's connect is bounded by it, the stream is not.
-   */
-  timeoutMs?: number;
-  fetch?: FetchLike;
-  /** Hears every 401 and 403 (the match stream's too) before it is thrown: see transport.ts. */
-  onRefused?: RefusedHook;
-  /** For tests: waiting, the clock, the jitter source and the signal that ends an attempt's time. */
-  sleep?: (ms: number) => Promise<void>;
-  now?: () => number;
-  random?: () => number;
-  timeoutSignal?: TimeoutSignal;
 };
 
 export class AdminClient {
@@ -56,17 +39,7 @@ export class AdminClient {
 
   constructor(options: AdminClientOptions) {
     this.base = options;
-    this.transport = new Transport({
-      baseUrl: options.baseUrl,
-      ...(options.fetch ? { fetch: options.fetch } : {}),
-      ...(options.retry ? { retry: options.retry } : {}),
-      ...(options.sleep ? { sleep: options.sleep } : {}),
-      ...(options.now ? { now: options.now } : {}),
-      ...(options.random ? { random: options.random } : {}),
-      ...(options.onRefused ? { onRefused: options.onRefused } : {}),
-      ...(options.timeoutMs === undefined ? {} : { timeoutMs: options.timeoutMs }),
-      ...(options.timeoutSignal ? { timeoutSignal: options.timeoutSignal } : {}),
-    });
+    this.transport = new Transport(options);
     const admin = this.ctx();
     this.monitors = new Monitors(admin);
     this.streams = new Streams(admin);

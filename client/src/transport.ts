@@ -24,13 +24,18 @@ export type TransportOptions = {
   baseUrl: string;
   fetch?: FetchLike;
   retry?: RetryOptions;
-  /** Per attempt: the longest wait for a whole answer, body included (default 30 s; 0: none). */
+  /**
+   * The longest wait for one attempt's whole answer, body included, in ms (default 30 000; 0: no
+   * limit). An attempt out of time is retried like a network error; after the last one it is a
+   * FabricError with `code: "timeout"`. The match stream's connect is bounded by it, the stream is not.
+   */
   timeoutMs?: number;
   /** For tests: how to wait, what time it is, the jitter source, and the signal that ends an attempt's time. */
   sleep?: (ms: number) => Promise<void>;
   now?: () => number;
   random?: () => number;
   timeoutSignal?: TimeoutSignal;
+  /** Hears every 401 and 403 (the match stream's too) before it is thrown. */
   onRefused?: RefusedHook;
 };
 
