@@ -23,8 +23,11 @@ export const EPOCH_MS_MAX = 8_640_000_000_000_000;
  * become a negative time, which every stored event and wake-up refuses downstream. (A four-digit
  * year cannot pass the top.) A string that is not a date-time at all gets the format's message only.
  */
+/** What a time before 1970 is told (a body's and a query's alike). */
+export const BEFORE_1970 = "must be at or after 1970-01-01T00:00:00Z (times are epoch ms from 0)";
+
 const Rfc3339InRange = z.iso.datetime({ offset: true }).refine((s) => !(Date.parse(s) < 0), {
-  message: "must be at or after 1970-01-01T00:00:00Z (times are epoch ms from 0); got a date before 1970",
+  message: `${BEFORE_1970}; got a date before 1970`,
 });
 
 /** Event time: RFC 3339 with an offset, or epoch milliseconds. Normalised to epoch ms. */

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { ObservedAtSchema } from "./facts";
+import { BEFORE_1970, ObservedAtSchema } from "./facts";
 
 /**
  * A time given in a query string or a body as RFC 3339 (with an offset) or epoch milliseconds, as
@@ -16,7 +16,7 @@ export const TimeQuerySchema = z.string().transform((raw, ctx) => {
   // A well-formed date before 1970 is out of range, not malformed: say that (as a body's time does).
   const message =
     z.iso.datetime({ offset: true }).safeParse(raw).success && Date.parse(raw) < 0
-      ? `must be at or after 1970-01-01T00:00:00Z (times are epoch ms from 0); got "${raw}"`
+      ? `${BEFORE_1970}; got "${raw}"`
       : `expected RFC 3339 with an offset or epoch milliseconds; got "${raw}"`;
   ctx.addIssue({ code: "custom", message });
   return z.NEVER;
