@@ -32,6 +32,19 @@ export function matchIdOf(monitorId: string, version: number, eventId: string): 
   return `${monitorId}~${version}~${eventId}`;
 }
 
+/**
+ * The monitor version a matchId of `monitorId` was made by (matchIdOf's middle part), or null when
+ * the matchId is not of that form: seed 000's notify routes take any matchId an outside caller
+ * chooses, and such a match names no version to compare.
+ *
+ * @example matchVersionOf("btc-100k~3~01J…", "btc-100k") // 3
+ */
+export function matchVersionOf(matchId: string, monitorId: string): number | null {
+  const parts = matchId.split("~");
+  if (parts.length !== 3 || parts[0] !== monitorId || !/^[1-9][0-9]{0,15}$/.test(parts[1] ?? "")) return null;
+  return Number(parts[1]);
+}
+
 const CROCKFORD = "0123456789ABCDEFGHJKMNPQRSTVWXYZ";
 
 /**

@@ -4,6 +4,7 @@ import type { RuntimeEnv } from "../env";
 import type { WaitEventType } from "./session/wake";
 import type { TickWork } from "./session/wake-group";
 import { runTick } from "./tick/run-tick";
+import { tickSubject } from "./tick/tick-subject";
 import { type TickWorkflowParams, TickWorkflowParamsSchema } from "./tick-workflow-params";
 import { backoffMs, parseDuration, SESSION_BUDGET, TICK_STEP_CONFIG } from "./workflow/budget";
 import { SessionSteps, type Taken } from "./workflow/session-steps";
@@ -74,16 +75,24 @@ export class WorkflowMonitorTickWorkflow extends WorkflowEntrypoint<RuntimeEnv, 
       try {
         const result = await step.do(`tick-${i}-${attempt}`, TICK_STEP_CONFIG, async () => {
           try {
-            return await runTick(this.env, {
-              requestId: work.requestId,
-              workerId: instanceId,
-              workflowId: params.workflowId,
-              monitorId: params.monitorId,
-              reason: work.reason,
-              triggerEvent: work.triggerEvent,
-              requestedAt: work.requestedAt,
-              ...(work.matchIds.length > 0 ? { matchIds: work.matchIds } : {}),
-            });
+            const subject = await tickSubject(this.env.DB, params.workflowId, params.monitorId, work.matchIds);
+            // The monitor was removed, or every match the wake carries was made by a version it has
+            // moved on from: the wake-up is consumed without a tick.
+            if (!subject) return null;
+            return await runTick(
+              this.env,
+              {
+                requestId: work.requestId,
+                workerId: instanceId,
+                workflowId: params.workflowId,
+                monitorId: params.monitorId,
+                reason: work.reason,
+                triggerEvent: work.triggerEvent,
+                requestedAt: work.requestedAt,
+                ...(subject.matchIds.length > 0 ? { matchIds: subject.matchIds } : {}),
+              },
+              subject.monitor,
+            );
           } catch (err) {
             // The monitor was removed: nothing to tick, the wake-up is consumed without one.
             if (err instanceof ProblemError && err.problem.status === 404) return null;

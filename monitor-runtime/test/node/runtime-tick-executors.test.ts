@@ -12,6 +12,7 @@ const monitor: MonitorRef = {
   portfolioId: "pf_1",
   enabled: true,
   checkIntervalMs: 60_000,
+  version: 1,
 };
 const request = { requestId: "r1", workerId: "w", workflowId: "wf_1", reason: "trigger_match" };
 

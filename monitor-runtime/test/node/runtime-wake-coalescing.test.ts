@@ -53,6 +53,7 @@ const monitorOf = (workflowId: string, monitorId: string): MonitorRef => ({
   portfolioId: `pf-${workflowId}`,
   enabled: true,
   checkIntervalMs: null,
+  version: 1,
 });
 const matchWake = (matchId: string, receivedAt = 0): Wake => ({
   wakeId: `trigger_match:${matchId}`,

@@ -6,6 +6,7 @@ import { executionCompleted } from "../events/runtime-events";
 import { wakeIdOf } from "../session/wake";
 import { findExecutionRef, findMonitor, resolveWorkflow } from "../store/projections";
 import { type EnqueueResult, enqueueTick } from "./enqueue";
+import { isSuperseded, MONITOR_SUPERSEDED } from "./superseded";
 
 /**
  * The two callback seams of seed 000. Both end in `enqueueTick`, with the wake-up keyed by the
@@ -49,7 +50,8 @@ export async function notifyExecution(
 
 /**
  * A trigger match from the matcher: the monitor must exist, belong to `workflowId` and (when
- * given) to `ownerUserId`; a disabled monitor is not woken. Reason "trigger_match".
+ * given) to `ownerUserId`; a disabled monitor is not woken, nor is a match of a version the
+ * monitor has moved on from (superseded.ts). Reason "trigger_match".
  */
 export async function notifyTriggerMatch(
   env: RuntimeEnv,
@@ -63,6 +65,9 @@ export async function notifyTriggerMatch(
     fail("forbidden", `monitor ${body.monitorId} is not owned by ${body.ownerUserId}`);
   }
   if (!monitor.enabled) return { enqueued: false, reason: "monitor_disabled" };
+  if (isSuperseded(body.matchId, monitor.monitorId, monitor.version)) {
+    return { enqueued: false, reason: MONITOR_SUPERSEDED };
+  }
   return enqueueTick(env, monitor, {
     wakeId: wakeIdOf("trigger_match", body.matchId),
     reason: "trigger_match",

@@ -5,6 +5,7 @@ import { fail } from "../../../../shared/src/problem";
 import type { RuntimeEnv } from "../../env";
 import { portfolioAgent, userAgent } from "../delivery/agents";
 import { enqueueTick } from "../delivery/enqueue";
+import { isSuperseded, MONITOR_SUPERSEDED } from "../delivery/superseded";
 import { wakeIdOf } from "../session/wake";
 import { resolveWorkflow } from "../store/projections";
 import { adminPost, PROBLEMS } from "./openapi-helpers";
@@ -47,6 +48,12 @@ runtimeApp.openapi(
       const which = body.monitorId ? ` ${body.monitorId}` : "";
       fail("not_found", `workflow ${body.workflowId} has no live monitor${which}`);
     }
+    if (
+      body.reason === "trigger_match" &&
+      body.matchId &&
+      isSuperseded(body.matchId, monitor.monitorId, monitor.version)
+    )
+      return c.json({ enqueued: false, reason: MONITOR_SUPERSEDED }, 202);
     // The standard Idempotency-Key header serves as well as the body's field: a client library that
     // sets it on every retried POST gets one wake-up per key without knowing this API's field.
     const key =

@@ -152,7 +152,12 @@ export const NotifyTriggerMatchesResponseSchema = z
         matchId: z.string(),
         status: z.union([z.literal(202), z.literal(403), z.literal(404)]),
         enqueued: z.boolean(),
-        reason: z.string().optional(),
+        reason: z
+          .string()
+          .optional()
+          .describe(
+            "Why a 202 was not enqueued: monitor_disabled, or monitor_superseded (the match was made by a version of the monitor older than its version now: an update supersedes it); else why it was refused",
+          ),
       }),
     ),
   })
@@ -209,7 +214,12 @@ export const EnqueueResponseSchema = z
     portfolioId: z.string().nullable().optional(),
     instanceId: z.string().nullable().optional(),
     wakeId: z.string().optional(),
-    reason: z.string().optional(),
+    reason: z
+      .string()
+      .optional()
+      .describe(
+        "Why not enqueued: monitor_disabled; monitor_superseded (a trigger match made by a version of the monitor older than its version now: an update supersedes it); no_matching_execution_ref or workflow_not_found (notify-execution)",
+      ),
   })
   .openapi("EnqueueResponse");
 

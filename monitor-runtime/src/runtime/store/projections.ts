@@ -15,6 +15,11 @@ export interface MonitorRef {
   portfolioId: string | null;
   enabled: boolean;
   checkIntervalMs: number | null;
+  /**
+   * The monitor's version now (an update or a removal raises it). A match made by an older one is
+   * superseded (DESIGN §3) and wakes nothing.
+   */
+  version: number;
 }
 
 type MonitorRow = {
@@ -23,6 +28,7 @@ type MonitorRow = {
   owner_user_id: string;
   enabled: number;
   definition: string;
+  version: number;
 };
 
 function toRef(row: MonitorRow): MonitorRef {
@@ -34,10 +40,11 @@ function toRef(row: MonitorRow): MonitorRef {
     portfolioId: def.linkedPortfolioIds?.[0] ?? null,
     enabled: row.enabled === 1,
     checkIntervalMs: def.checkIntervalMs ?? null,
+    version: row.version,
   };
 }
 
-const LIVE_MONITOR = `SELECT monitor_id, workflow_id, owner_user_id, enabled, definition FROM monitors
+const LIVE_MONITOR = `SELECT monitor_id, workflow_id, owner_user_id, enabled, definition, version FROM monitors
   WHERE removed = 0 AND definition IS NOT NULL`;
 
 export async function findMonitor(db: D1Database, monitorId: string): Promise<MonitorRef | null> {
@@ -60,12 +67,30 @@ export async function resolveWorkflow(
   workflowId: string,
   monitorId?: string,
 ): Promise<MonitorRef | null> {
-  const { results } = await db
-    .prepare(`${LIVE_MONITOR} AND workflow_id = ? ORDER BY enabled DESC, monitor_id LIMIT 50`)
-    .bind(workflowId)
-    .all<MonitorRow>();
-  const refs = results.map(toRef);
+  const { results } = await workflowMonitorsStatement(db, workflowId).all<MonitorRow>();
+  return pickMonitor(results, monitorId);
+}
+
+/** The live monitors of a workflow, as a statement (its rows go to pickMonitor). */
+export function workflowMonitorsStatement(db: D1Database, workflowId: string): D1PreparedStatement {
+  return db.prepare(`${LIVE_MONITOR} AND workflow_id = ? ORDER BY enabled DESC, monitor_id LIMIT 50`).bind(workflowId);
+}
+
+/** The monitor a workflow's rows stand for: the given one, else the lowest enabled monitorId. */
+export function pickMonitor(rows: readonly unknown[], monitorId?: string): MonitorRef | null {
+  const refs = (rows as MonitorRow[]).map(toRef);
   return (monitorId ? refs.find((r) => r.monitorId === monitorId) : refs[0]) ?? null;
+}
+
+/** Each named monitor's version now, removed ones included (a removal supersedes its matches). */
+export function monitorVersionsStatement(db: D1Database, monitorIds: readonly string[]): D1PreparedStatement {
+  return db
+    .prepare("SELECT monitor_id, version FROM monitors WHERE monitor_id IN (SELECT value FROM json_each(?))")
+    .bind(JSON.stringify([...new Set(monitorIds)]));
+}
+
+export function toVersions(rows: readonly unknown[]): Map<string, number> {
+  return new Map((rows as { monitor_id: string; version: number }[]).map((r) => [r.monitor_id, r.version]));
 }
 
 export interface DueMonitor extends MonitorRef {
@@ -76,7 +101,7 @@ export interface DueMonitor extends MonitorRef {
 export async function dueMonitors(db: D1Database, now: number, limit: number): Promise<DueMonitor[]> {
   const { results } = await db
     .prepare(
-      `SELECT m.monitor_id, m.workflow_id, m.owner_user_id, m.enabled, m.definition, s.next_due_at
+      `SELECT m.monitor_id, m.workflow_id, m.owner_user_id, m.enabled, m.definition, m.version, s.next_due_at
        FROM monitor_state s JOIN monitors m ON m.monitor_id = s.monitor_id
        WHERE s.next_due_at IS NOT NULL AND s.next_due_at <= ? AND m.removed = 0 AND m.enabled = 1
          AND m.definition IS NOT NULL
@@ -153,7 +178,6 @@ export async function findExecutionRef(
   return null;
 }
 
-/** Whether the workflow has an execution that started and has not completed yet. */
 /** Whether the workflow has an execution still pending, as a statement (0 or 1 row). */
 export function openExecutionStatement(db: D1Database, workflowId: string): D1PreparedStatement {
   return db

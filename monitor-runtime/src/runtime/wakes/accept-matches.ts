@@ -1,6 +1,7 @@
 import type { TriggerEvent } from "../../../../shared/src/events";
 import type { RuntimeEnv } from "../../env";
 import { feedRecordedMatches } from "../../match-feed/record-matches";
+import { isSuperseded, MONITOR_SUPERSEDED } from "../delivery/superseded";
 import { wakeIdOf } from "../session/wake";
 import { findMonitors } from "../store/projections";
 import type { WakeMessage } from "./wake-message";
@@ -22,10 +23,10 @@ const SEND_BATCH = 100;
 
 /**
  * notify-trigger-matches: a batch of matches validated with ONE D1 read (the monitor exists,
- * belongs to the workflow and to the owner, and is enabled), the accepted ones recorded durably on
- * Queue "wakes", and the answer given at once. The paced consumer (wakes-consumer.ts) hands them
- * to their sessions, so a crash that fires thousands of monitors at once does not occupy the
- * routes that serve everything else. The wake-up id is the matchId's, as on the single route, so
+ * belongs to the workflow and to the owner, is enabled, and has not moved on from the match's
+ * version), the accepted ones recorded durably on Queue "wakes", and the answer given at once.
+ * The paced consumer (wakes-consumer.ts) hands them to their sessions, so a crash that fires
+ * thousands of monitors at once does not occupy the routes that serve everything else. The wake-up id is the matchId's, as on the single route, so
  * a match notified both ways, or twice, still ticks once.
  *
  * @example await acceptTriggerMatches(env, [{ workflowId: "wf_1", monitorId: "m1", matchId: "m1~2~01J…" }])
@@ -59,6 +60,9 @@ export async function acceptTriggerMatches(
       };
     }
     if (!monitor.enabled) return { matchId: n.matchId, status: 202, enqueued: false, reason: "monitor_disabled" };
+    if (isSuperseded(n.matchId, monitor.monitorId, monitor.version)) {
+      return { matchId: n.matchId, status: 202, enqueued: false, reason: MONITOR_SUPERSEDED };
+    }
     messages.push({
       v: 1,
       monitor,

@@ -18,6 +18,8 @@ export const WakeMessageSchema = z.object({
     portfolioId: z.string().nullable(),
     enabled: z.boolean(),
     checkIntervalMs: z.number().nullable(),
+    // Absent in messages queued before versions were carried: 0 (every match version is then current).
+    version: z.number().int().default(0),
   }),
   wake: WakeSchema,
 });
