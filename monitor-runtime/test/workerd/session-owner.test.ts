@@ -13,7 +13,7 @@ const match = (monitorId: string, workflowId: string, matchId: string) =>
 const settle = () => new Promise((r) => setTimeout(r, 300));
 
 describe("a session's owner never changes for a workflowId", () => {
-  it("a match redelivered after a monitor_updated that changes the linked portfolio is a duplicate, and the new portfolio shows the session", async () => {
+  it("after a monitor_updated that changes the linked portfolio, the same session takes the new version's matches once, and the new portfolio shows it", async () => {
     await seedMonitor({ monitorId: "hm", workflowId: "wf-hm", ownerUserId: "u-hm", linkedPortfolioIds: ["pf-a"] });
     await using wf = await introspectWorkflow(renv.TICK_WORKFLOW);
     const first = await match("hm", "wf-hm", "hm~1~E1");
@@ -26,18 +26,27 @@ describe("a session's owner never changes for a workflowId", () => {
     );
 
     await seedMonitor({ monitorId: "hm", workflowId: "wf-hm", ownerUserId: "u-hm", linkedPortfolioIds: ["pf-b"] }, 2);
-    const again = await match("hm", "wf-hm", "hm~1~E1");
-    expect(again.json).toMatchObject({ outcome: "duplicate", portfolioId: "pf-b" });
+    // The old version's match, redelivered, is superseded (DESIGN §3): it reaches no session.
+    expect((await match("hm", "wf-hm", "hm~1~E1")).json).toEqual({ enqueued: false, reason: "monitor_superseded" });
+    // The new version's match rings the same instance of the same session, now linked to pf-b; its
+    // redelivery is a duplicate there.
+    const next = await match("hm", "wf-hm", "hm~2~E2");
+    expect(next.json).toMatchObject({ outcome: "accepted", portfolioId: "pf-b", instanceId: first.json.instanceId });
+    expect((await match("hm", "wf-hm", "hm~2~E2")).json).toMatchObject({ outcome: "duplicate" });
+    await eventually(
+      () => stateOf("hm"),
+      (st) => st?.tick_count === 2,
+    );
     await settle();
-    expect((await stateOf("hm"))?.tick_count).toBe(1);
+    expect((await stateOf("hm"))?.tick_count).toBe(2);
     expect(await wf.get()).toHaveLength(1);
 
-    // The duplicate's offer recorded the new link: the mirror now goes to pf-b as well.
+    // The mirror now goes to pf-b as well.
     const [atB] = await eventually(
       () => portfolioSessions("pf-b"),
-      (s) => s.length > 0,
+      (s) => s[0]?.lastTick?.tickCount === 2 && s[0].phase === "waiting",
     );
-    expect(atB).toMatchObject({ workflowId: "wf-hm", portfolioId: "pf-b", lastTick: { tickCount: 1 } });
+    expect(atB).toMatchObject({ workflowId: "wf-hm", portfolioId: "pf-b" });
     const [owned] = await portfolioSessions("~wf-hm");
     expect(owned).toEqual(atB);
     expect(await userSessions("u-hm")).toEqual([atB]);
