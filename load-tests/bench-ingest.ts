@@ -33,7 +33,12 @@ const CONNECTIONS = Number(process.env.CONNECTIONS ?? 16);
 const FACTS_PER_REQUEST = 100;
 const RATE = Number(process.env.RATE ?? 20_000);
 
-/** A fresh batch each request: 100 consecutive symbols of 1,000, event time now (never stale). */
+/**
+ * A fresh batch each request: 100 consecutive symbols of 1,000, event time now (never stale), each
+ * fact with its own dedupeKey as the README asks producers to send (so the dedupe ledger's work is
+ * in the figures); the run's prefix keeps keys new against a reused fabric (BASE).
+ */
+const RUN = Date.now().toString(36);
 let cursor = 0;
 function batch(): FactInput[] {
   const now = Date.now();
@@ -43,6 +48,7 @@ function batch(): FactInput[] {
       kind: "market_price",
       subject: { symbol: `SYM${n % 1000}` },
       observedAt: now + i,
+      dedupeKey: `bench-${RUN}:${n}`,
       data: { price: 100 + (n % 37) },
     };
   });
