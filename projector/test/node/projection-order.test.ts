@@ -22,7 +22,14 @@ function withinContract(events: DomainEvent[]): DomainEvent[] {
       key = `monitor:${e.aggregateId}:${e.aggregateVersion}`;
     else if (e.type === "monitor_expired") key = `expired:${e.aggregateId}:${e.aggregateVersion}`;
     else if (e.type === "tick_executed") {
-      if (e.data.monitorId === undefined || e.data.executionRefs) return false;
+      if (e.data.monitorId === undefined) return false;
+      for (const r of e.data.executionRefs ?? []) {
+        const { portfolioId: _p, ...ids } = r;
+        const values = Object.entries(ids).map(([k, v]) => `${k}:${v}`);
+        if (values.some((v) => claimed.has(v))) return false;
+        for (const v of values) claimed.set(v, e.eventId);
+        canonical.add(executionRefKey(ids));
+      }
       // Ticks are ordered per monitor by (tickedAt, tickId): a tickId names one tick of a monitor.
       key = `tick:${e.data.monitorId}:${e.data.tickId}`;
     } else if (e.type === "execution_ref_recorded") {

@@ -190,6 +190,29 @@ describe("projections", () => {
     }
   });
 
+  it("keeps an execution completed when a later record adds an id to it, live and after a rebuild", async () => {
+    // What POST …/execution-refs {runId}, notify-execution {runId}, then
+    // …/execution-refs {runId, operationId} record: the execution's new canonical row (operationId)
+    // must say what its other rows say, or notify-execution by operationId finds it still pending.
+    const db = freshDb();
+    await applyEvents(db, [recorded({ runId: "run2" })]);
+    await applyEvents(db, [completed("runId:run2")]);
+    await applyEvents(db, [recorded({ runId: "run2", operationId: "op2" })]);
+    const rows = () =>
+      db.db
+        .prepare("SELECT ref_kind, ref_key, status FROM workflow_execution_refs ORDER BY ref_kind")
+        .all()
+        .map((r) => ({ ...r }));
+    const live = rows();
+    expect(live).toEqual([
+      { ref_kind: "operationId", ref_key: "operationId:op2", status: "succeeded" },
+      { ref_kind: "runId", ref_key: "operationId:op2", status: "succeeded" },
+    ]);
+    await db.batch([startRebuildStatement("r-widen", ["all"], 0)]);
+    await runRebuild(db, "r-widen");
+    expect(rows()).toEqual(live);
+  });
+
   it("records the execution refs a tick returns, and counts a tick without monitorId for its workflow's monitors", async () => {
     const db = freshDb();
     await applyEvents(db, [registered("m1", 1), registered("m2", 1), tick("t1", T0 + 1)]);

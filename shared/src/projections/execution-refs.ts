@@ -27,14 +27,15 @@ export function recordRefStatements(ref: ExecutionRefInput, tables: TableSet, at
   const t = tables.names.workflow_execution_refs;
   const g = notApplied(tables, "workflow_execution_refs", at);
   const refKey = executionRefKey(ref.ids);
-  const [canonicalKind, ...rest] = refKey.split(":");
-  const canonicalValue = rest.join(":");
   const pick = (c: string) => `${c} = CASE WHEN ${NEWER_RECORD} THEN excluded.${c} ELSE ${c} END`;
-  // Canonical row first (EXECUTION_REF_KINDS order), so the others copy its completion.
+  // A new row takes the execution's completion from the rows it already has: its canonical row
+  // (a completion that came before the record) or a row of any id this record names (a record
+  // that adds an id to an execution that already completed). Canonical row first
+  // (EXECUTION_REF_KINDS order), so the others copy its completion too.
+  const known = JSON.stringify(Object.entries(ref.ids));
   return EXECUTION_REF_KINDS.flatMap((kind) => {
     const value = ref.ids[kind];
     if (value === undefined) return [];
-    const canon = [canonicalKind ?? "", canonicalValue];
     return [
       {
         sql: cachedSql(
@@ -42,21 +43,13 @@ export function recordRefStatements(ref: ExecutionRefInput, tables: TableSet, at
           "refs.record",
           () => `INSERT INTO ${t} ${INSERT_COLUMNS}
   SELECT ?, ?, ?, ?, ?, ?, ?, COALESCE(c.status, 'pending'), c.completed_at, c.completed_event_id
-  FROM (SELECT 1) LEFT JOIN ${t} AS c ON c.ref_kind = ? AND c.ref_value = ? WHERE ${g.sql}
+  FROM (SELECT 1) LEFT JOIN (SELECT status, completed_at, completed_event_id FROM ${t}
+    WHERE (ref_kind, ref_value) IN (SELECT value ->> 0, value ->> 1 FROM json_each(?)) AND completed_at IS NOT NULL
+    ORDER BY completed_at DESC, completed_event_id DESC LIMIT 1) AS c ON true WHERE ${g.sql}
   ON CONFLICT (ref_kind, ref_value) DO UPDATE SET
     ${["workflow_id", "portfolio_id", "ref_key", "recorded_at", "recorded_event_id"].map(pick).join(",\n    ")}`,
         ),
-        params: [
-          kind,
-          value,
-          ref.workflowId,
-          ref.portfolioId,
-          refKey,
-          ref.occurredAt,
-          ref.eventId,
-          ...canon,
-          ...g.params,
-        ],
+        params: [kind, value, ref.workflowId, ref.portfolioId, refKey, ref.occurredAt, ref.eventId, known, ...g.params],
       },
     ];
   });
