@@ -30,9 +30,6 @@ export async function finishShadow(db: SqlExecutor, rebuildId: string): Promise<
   await db.batch(finishShadowStatements(rebuildId));
 }
 
-/** @deprecated the earlier name of finishShadow (it now also derives the match counters). */
-export const indexShadow = finishShadow;
-
 export async function rebuildChunk(
   db: SqlExecutor,
   rebuildId: string,
