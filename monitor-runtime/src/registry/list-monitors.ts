@@ -2,6 +2,7 @@ import { conditionsOf } from "../../../shared/src/predicate";
 import { streamKey } from "../../../shared/src/streams";
 import {
   EXPIRED_SQL,
+  FIRED_ONCE_SQL,
   MONITOR_VIEW_SQL,
   type MonitorStatus,
   type MonitorView,
@@ -21,8 +22,8 @@ export type MonitorFilters = {
 /** The status filter as SQL over one bound `now` (see statusOf: expiry comes first). */
 const STATUS_SQL: Record<MonitorStatus, string> = {
   expired: EXPIRED_SQL,
-  active: `m.enabled = 1 AND NOT ${EXPIRED_SQL}`,
-  disabled: `m.enabled = 0 AND NOT ${EXPIRED_SQL}`,
+  active: `m.enabled = 1 AND NOT ${FIRED_ONCE_SQL} AND NOT ${EXPIRED_SQL}`,
+  disabled: `(m.enabled = 0 OR ${FIRED_ONCE_SQL}) AND NOT ${EXPIRED_SQL}`,
 };
 
 /** Rows read per step while a stream filter (checked on the definition) skips monitors. */

@@ -12,24 +12,35 @@ export type {
   MonitorStatus,
 } from "../../../shared/src/contract/reads";
 
-/** The columns a monitor read selects (definition joined with its state). */
-export const MONITOR_VIEW_SQL = `SELECT m.monitor_id, m.definition, m.enabled, m.expires_at, m.expired_version,
-    m.definition_version, s.match_count, s.last_match_id, s.last_matched_at, s.tick_count, s.last_tick_at,
-    s.last_tick_reason
-  FROM monitors m LEFT JOIN monitor_state s ON s.monitor_id = m.monitor_id
-  WHERE m.removed = 0 AND m.definition IS NOT NULL`;
-
 /** SQL for "this row's definition is expired at the time bound to ?" (the list's status filter). */
 export const EXPIRED_SQL =
   "(m.expired_version >= m.definition_version OR (m.expires_at IS NOT NULL AND m.expires_at <= ?))";
 
+/**
+ * SQL for "this row is a `once` monitor whose version in force has matched": DESIGN §3 "once
+ * (disable after the first fire)". The matcher stops it there; reads say `disabled` and the cron
+ * stops waking it, while its definition (and version) stay as registered, so the match that
+ * stopped it is not superseded and still wakes its workflow. Any update is a new version, which
+ * re-arms it. No bound parameter.
+ */
+export const FIRED_ONCE_SQL = `(json_extract(m.definition, '$.fire.once') = 1 AND EXISTS (SELECT 1 FROM trigger_matches t
+    WHERE t.monitor_id = m.monitor_id AND t.monitor_version = m.definition_version))`;
+
+/** The columns a monitor read selects (definition joined with its state). */
+export const MONITOR_VIEW_SQL = `SELECT m.monitor_id, m.definition, m.enabled, m.expires_at, m.expired_version,
+    m.definition_version, ${FIRED_ONCE_SQL} AS fired_once, s.match_count, s.last_match_id, s.last_matched_at,
+    s.tick_count, s.last_tick_at, s.last_tick_reason
+  FROM monitors m LEFT JOIN monitor_state s ON s.monitor_id = m.monitor_id
+  WHERE m.removed = 0 AND m.definition IS NOT NULL`;
+
+/** Expired first (wall clock), then disabled (by `enabled`, or a `once` monitor that fired), else active. */
 export function statusOf(
-  row: Pick<MonitorViewRow, "enabled" | "expires_at" | "expired_version" | "definition_version">,
+  row: Pick<MonitorViewRow, "enabled" | "expires_at" | "expired_version" | "definition_version" | "fired_once">,
   now: number,
 ): MonitorStatus {
   const expired = row.expired_version >= row.definition_version || (row.expires_at !== null && row.expires_at <= now);
   if (expired) return "expired";
-  return row.enabled ? "active" : "disabled";
+  return row.enabled && !row.fired_once ? "active" : "disabled";
 }
 
 export type MonitorViewRow = {
@@ -39,6 +50,8 @@ export type MonitorViewRow = {
   expires_at: number | null;
   expired_version: number;
   definition_version: number;
+  /** 1 when FIRED_ONCE_SQL holds. */
+  fired_once: number;
   match_count: number | null;
   last_match_id: string | null;
   last_matched_at: number | null;

@@ -36,7 +36,9 @@ const MonitorListQuery = z.strictObject({
   status: z
     .enum(["active", "disabled", "expired"])
     .optional()
-    .describe("expired: expiresAt has passed; active / disabled: not expired, by enabled"),
+    .describe(
+      "expired: expiresAt has passed; disabled: not expired, and enabled is false or a once monitor has matched; active: the rest",
+    ),
   limit: limit(500, 100),
   cursor: z.string().min(1).optional().describe("nextCursor of the previous page"),
 });

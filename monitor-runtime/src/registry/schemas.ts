@@ -41,7 +41,7 @@ export const MonitorSchema = docSchema(
     status: z
       .enum(["active", "disabled", "expired"])
       .describe(
-        "expired once wall-clock time reaches expiresAt (an update with a later expiresAt revives it); else by enabled",
+        "expired once wall-clock time reaches expiresAt (an update with a later expiresAt revives it); else disabled when enabled is false or a once monitor's version in force has matched (an update re-arms it); else active",
       ),
     state: MonitorStateSchema,
   }),

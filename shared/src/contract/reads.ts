@@ -18,7 +18,8 @@ export type MonitorState = {
 
 /**
  * `expired` once wall-clock time has reached expiresAt (whether or not monitor_expired is recorded
- * yet: the cron records it within a minute), else `disabled` or `active` by `enabled`.
+ * yet: the cron records it within a minute), else `disabled` when `enabled` is false or a `once`
+ * monitor's version in force has matched (DESIGN §3: disabled after the first fire), else `active`.
  */
 export type MonitorStatus = "active" | "disabled" | "expired";
 

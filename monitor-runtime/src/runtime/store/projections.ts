@@ -1,4 +1,5 @@
 import { EXECUTION_REF_KINDS, type ExecutionRefKind } from "../../../../shared/src/events";
+import { EXPIRED_SQL, FIRED_ONCE_SQL } from "../../registry/read-model";
 
 /**
  * Reads of the D1 projections the runtime decides from (the projector's tables, see
@@ -97,17 +98,21 @@ export interface DueMonitor extends MonitorRef {
   nextDueAt: number;
 }
 
-/** Enabled monitors whose next_due_at has passed, most overdue first. */
+/**
+ * Monitors whose next_due_at has passed and that still run, most overdue first: enabled, not
+ * expired (expiresAt ends a monitor) and not a `once` monitor that has fired (it is stopped). The
+ * status a read gives them is then `active` (read-model.ts).
+ */
 export async function dueMonitors(db: D1Database, now: number, limit: number): Promise<DueMonitor[]> {
   const { results } = await db
     .prepare(
       `SELECT m.monitor_id, m.workflow_id, m.owner_user_id, m.enabled, m.definition, m.version, s.next_due_at
        FROM monitor_state s JOIN monitors m ON m.monitor_id = s.monitor_id
        WHERE s.next_due_at IS NOT NULL AND s.next_due_at <= ? AND m.removed = 0 AND m.enabled = 1
-         AND m.definition IS NOT NULL
+         AND m.definition IS NOT NULL AND NOT ${EXPIRED_SQL} AND NOT ${FIRED_ONCE_SQL}
        ORDER BY s.next_due_at, m.monitor_id LIMIT ?`,
     )
-    .bind(now, limit)
+    .bind(now, now, limit)
     .all<MonitorRow & { next_due_at: number }>();
   return results.map((r) => ({ ...toRef(r), nextDueAt: r.next_due_at }));
 }
