@@ -1,5 +1,6 @@
 import { html, nothing, type TemplateResult } from "lit";
 import { FabricError } from "../../client/src/errors";
+import type { Monitor } from "./types";
 
 /**
  * What every page shares: a page is a `view()` over its own state that calls `rerender()` when
@@ -82,4 +83,20 @@ export function count(n: number | null | undefined): string {
 /** A hash link inside the console (`#/monitors/<id>`), with the id encoded. */
 export function monitorHref(monitorId: string): string {
   return `#/monitors/${encodeURIComponent(monitorId)}`;
+}
+
+/**
+ * A monitor's status as the registry reads it (active, disabled, expired), not its `enabled` flag:
+ * an expired monitor, or a `once` monitor that has fired, is stopped while `enabled` stays true.
+ */
+export function statusBadge(m: Pick<Monitor, "status" | "enabled">): TemplateResult {
+  const why =
+    m.status === "expired"
+      ? "expiresAt has passed: it matches nothing; an update with a later expiresAt revives it"
+      : m.status === "disabled" && m.enabled
+        ? "a once monitor that has fired: any update re-arms it"
+        : m.status === "disabled"
+          ? "enabled is false"
+          : "matching";
+  return html`<span class="badge ${m.status === "active" ? "on" : "off"}" title=${why}>${m.status}</span>`;
 }

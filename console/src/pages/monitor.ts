@@ -6,7 +6,7 @@ import { followMatches, type LiveMode, liveLabel } from "../live-matches";
 import { allMatches, type ExplainResult, explainAll, readMonitor, streamFacts } from "../monitor-data";
 import { conditionsOf, levelsOf, streamKeyOf, streamsOf } from "../predicate-view";
 import type { Match, Monitor } from "../types";
-import { count, errorBox, maybeError, type Page, rerender, time } from "../ui";
+import { count, errorBox, maybeError, type Page, rerender, statusBadge, time } from "../ui";
 import { MonitorEditor } from "./monitor-edit";
 
 /**
@@ -113,7 +113,7 @@ export function monitorPage(monitorId: string): Page {
       const m = monitor;
       const leaves = conditionsOf(m.predicate);
       return html`<h1 class="monitor-title">${m.monitorId} <small class="muted">v${m.version}</small>
-          <span class="badge ${m.enabled ? "on" : "off"}">${m.enabled ? "enabled" : "disabled"}</span></h1>
+          ${statusBadge(m)}</h1>
         ${maybeError(error)}
         <div class="grid2">
           <section class="card">

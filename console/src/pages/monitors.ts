@@ -4,7 +4,7 @@ import { fabric } from "../fabric";
 import { followMatches, type LiveMode, liveLabel } from "../live-matches";
 import { conditionsOf, streamKeyOf } from "../predicate-view";
 import type { Monitor, MonitorStatus } from "../types";
-import { act, count, maybeError, monitorHref, type Page, rerender, time } from "../ui";
+import { act, count, maybeError, monitorHref, type Page, rerender, statusBadge, time } from "../ui";
 
 type Filters = { workflowId: string; ownerUserId: string; stream: string; enabled: string; status: string };
 
@@ -138,7 +138,7 @@ export function monitorsPage(): Page {
             (m) => html`<tr data-monitor=${m.monitorId}>
               <td><a href=${monitorHref(m.monitorId)}>${m.monitorId}</a></td>
               <td>${m.workflowId}</td><td>${m.ownerUserId}</td><td>${streams(m).join(", ")}</td>
-              <td><span class="badge ${m.enabled ? "on" : "off"}">${m.status ?? (m.enabled ? "enabled" : "disabled")}</span></td>
+              <td>${statusBadge(m)}</td>
               <td>${count(m.state.matchCount)}</td><td>${time(m.state.lastMatchedAt)}</td>
             </tr>`,
           )}</tbody>
