@@ -27,7 +27,10 @@ export function addMonitorCommands(program: Command, ctx: Ctx): void {
       .option("--workflow <workflowId>", "only monitors waking this workflow")
       .option("--stream <streamKey>", "only monitors on this stream, e.g. market_price:BTC-USD")
       .option("--enabled <true|false>", "only enabled (or disabled) monitors")
-      .option("--status <status>", "only active, disabled or expired monitors (expired: past their expiresAt)")
+      .option(
+        "--status <status>",
+        "only active, disabled or expired monitors (expired: past their expiresAt; disabled: enabled false, or a once monitor that has fired)",
+      )
       .option("--limit <n>", "at most this many", positiveInt)
       .option("--json", "print the monitors as a JSON array"),
     "fabric monitors list --owner u-42 --stream market_price:BTC-USD",
