@@ -48,7 +48,7 @@ function batch(): FactInput[] {
       kind: "market_price",
       subject: { symbol: `SYM${n % 1000}` },
       observedAt: now + i,
-      dedupeKey: `bench-${RUN}:${n}`,
+      ...(process.env.NOKEYS ? {} : { dedupeKey: `bench-${RUN}:${n}` }),
       data: { price: 100 + (n % 37) },
     };
   });

@@ -32,9 +32,10 @@ export async function reserveKeys(
     byShard.set(n, list);
   }
   const stubs = [...byShard.keys()].map((n) => env.DEDUPE.get(env.DEDUPE.idFromName(`${producerId}:${n}`)));
+  const keysByStub = [...byShard.values()].map((list) => list.map((e) => e.key));
   const requestId = crypto.randomUUID();
   const settle = async (committed: boolean) => {
-    await Promise.all(stubs.map((s) => s.settle(requestId, committed)));
+    await Promise.all(stubs.map((s, i) => s.settle(requestId, committed, keysByStub[i])));
   };
 
   const started = Date.now();
