@@ -35,8 +35,11 @@ export function projectionDdl(t: Record<ProjectionTable, string>, tag = ""): Ddl
   expires_at INTEGER,
   expired_version INTEGER NOT NULL DEFAULT 0
 )`),
-    // Ticks without monitorId resolve their monitors through it.
-    load(`CREATE INDEX monitors_by_workflow${tag} ON ${t.monitors} (workflow_id)`),
+    // Ticks without monitorId resolve their monitors through it; GET /v1/monitors?workflowId= pages
+    // through it in monitorId order (migrations/0008).
+    load(`CREATE INDEX monitors_by_workflow${tag} ON ${t.monitors} (workflow_id, monitor_id)`),
+    // GET /v1/monitors?ownerUserId= pages through it in monitorId order (migrations/0008).
+    read(`CREATE INDEX monitors_by_owner${tag} ON ${t.monitors} (owner_user_id, monitor_id)`),
     // The expiry scan: monitors past expiresAt whose monitor_expired is not yet recorded.
     read(
       `CREATE INDEX monitors_expiring${tag} ON ${t.monitors} (expires_at) WHERE expires_at IS NOT NULL AND removed = 0 AND expired_version < definition_version`,
