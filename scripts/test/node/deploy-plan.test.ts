@@ -1,14 +1,7 @@
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { ownerOf } from "../../../ingest/src/gateway";
-import {
-  DEPLOY_ORDER,
-  deployPlan,
-  PATH_ROUTES,
-  PLACEHOLDER_DATABASE_ID,
-  QUEUES,
-  routeOwner,
-} from "../../deploy-plan.mjs";
+import { DEPLOY_ORDER, deployPlan, PATH_ROUTES, QUEUES, routeOwner } from "../../deploy-plan.mjs";
 
 const everySecret = {
   ingest: ["PRODUCER_TOKENS"],
@@ -17,39 +10,48 @@ const everySecret = {
   "monitor-runtime": ["ADMIN_AUTH_SECRET_TOKEN"],
 };
 
+const CONFIGS_STEP =
+  "write each Worker's deploy configuration (<worker>/wrangler.deploy.json: its wrangler.jsonc with the database's id)";
+const ASSETS_STEP = "build ingest's static assets (the /docs viewer, the /console) into dist/ingest-assets";
+
 describe("deploy plan", () => {
-  it("on an empty account creates every queue and the database, writes its id, migrates, then deploys in order", () => {
-    const { steps, missingSecrets } = deployPlan({
-      queues: [],
-      databaseId: null,
-      configDatabaseId: PLACEHOLDER_DATABASE_ID,
-      secrets: everySecret,
-    });
+  it("on an empty account builds the assets, creates every queue and the database, migrates, then deploys in order", () => {
+    const { steps, missingSecrets } = deployPlan({ queues: [], databaseId: null, secrets: everySecret });
     expect(steps.map((s) => s.what)).toEqual([
+      ASSETS_STEP,
       ...QUEUES.map((q) => `create queue ${q}`),
       "create D1 database fabric",
-      "write the new database_id into the wrangler.jsonc of matcher, projector and monitor-runtime",
+      CONFIGS_STEP,
       "apply the D1 migrations (remote)",
       ...DEPLOY_ORDER.map((w) => `deploy ${w}`),
     ]);
-    expect(DEPLOY_ORDER[0]).toBe("ingest");
-    expect(DEPLOY_ORDER.at(-1)).toBe("ingest");
+    expect(DEPLOY_ORDER).toEqual(["ingest", "matcher", "projector", "monitor-runtime"]);
     expect(missingSecrets).toEqual([]);
   });
 
-  it("run again on a deployed account only migrates and deploys (idempotent)", () => {
-    const { steps } = deployPlan({ queues: QUEUES, databaseId: "abc", configDatabaseId: "abc", secrets: everySecret });
+  it("run again on a deployed account only rewrites the deploy configs, migrates and deploys (idempotent)", () => {
+    const { steps } = deployPlan({ queues: QUEUES, databaseId: "abc", secrets: everySecret });
     expect(steps.map((s) => s.what)).toEqual([
+      ASSETS_STEP,
+      CONFIGS_STEP,
       "apply the D1 migrations (remote)",
       ...DEPLOY_ORDER.map((w) => `deploy ${w}`),
     ]);
   });
 
-  it("names every missing secret (never a value), and writes an existing database's id when the configs lack it", () => {
-    const { steps, missingSecrets } = deployPlan({
+  it("deploys and migrates from the generated deploy configs, never from the committed wrangler.jsonc", () => {
+    const { steps } = deployPlan({ queues: QUEUES, databaseId: "abc", secrets: everySecret });
+    const configs = steps.flatMap((s) => (s.command ? [s.command[s.command.indexOf("-c") + 1]] : []));
+    expect(configs).toEqual([
+      "monitor-runtime/wrangler.deploy.json",
+      ...DEPLOY_ORDER.map((w) => `${w}/wrangler.deploy.json`),
+    ]);
+  });
+
+  it("names every missing secret (never a value)", () => {
+    const { missingSecrets } = deployPlan({
       queues: QUEUES.slice(2),
       databaseId: "real-id",
-      configDatabaseId: PLACEHOLDER_DATABASE_ID,
       secrets: { matcher: ["ADMIN_AUTH_SECRET_TOKEN"] },
     });
     expect(missingSecrets).toEqual([
@@ -57,25 +59,29 @@ describe("deploy plan", () => {
       "projector ADMIN_AUTH_SECRET_TOKEN",
       "monitor-runtime ADMIN_AUTH_SECRET_TOKEN",
     ]);
-    expect(steps.slice(0, 3).map((s) => s.what)).toEqual([
-      "create queue facts",
-      "create queue facts-dlq",
-      "write database_id real-id into the wrangler.jsonc of matcher, projector and monitor-runtime",
-    ]);
+  });
+
+  it("requires the facade token only when ticks are forwarded to a facade", () => {
+    const found = { queues: QUEUES, databaseId: "abc", secrets: everySecret };
+    expect(deployPlan({ ...found, vars: { "monitor-runtime": { TICK_FACADE_URL: "" } } }).missingSecrets).toEqual([]);
+    expect(
+      deployPlan({ ...found, vars: { "monitor-runtime": { TICK_FACADE_URL: "https://platform.example/tick" } } })
+        .missingSecrets,
+    ).toEqual(["monitor-runtime TICK_FACADE_TOKEN"]);
   });
 });
 
 describe("zone routes", () => {
   it("deploys each Worker with its path routes when given a zone", () => {
     const { steps } = deployPlan(
-      { queues: QUEUES, databaseId: "abc", configDatabaseId: "abc", secrets: everySecret },
+      { queues: QUEUES, databaseId: "abc", secrets: everySecret },
       { zone: "api.example.com" },
     );
     const matcher = steps.find((s) => s.what.startsWith("deploy matcher"));
     expect(matcher?.command).toEqual([
       "deploy",
       "-c",
-      "matcher/wrangler.jsonc",
+      "matcher/wrangler.deploy.json",
       ...PATH_ROUTES.matcher.flatMap((p) => ["--route", `api.example.com${p}`]),
     ]);
   });
@@ -96,5 +102,12 @@ describe("zone routes", () => {
       const owner = ingestOwn.includes(path) ? undefined : ownerOf(path);
       expect([path, routeOwner(path)]).toEqual([path, owner ? local[owner] : "ingest"]);
     }
+  });
+
+  it("ends every pattern with *, so a path with a query string (or ingest's asset files) still matches", () => {
+    // Cloudflare matches a route against the whole URL, query included: only a trailing * admits one.
+    for (const pattern of Object.values(PATH_ROUTES).flat()) expect(pattern).toMatch(/\*$/);
+    for (const path of ["/healthz", "/openapi.json", "/docs/swagger-ui/5.35.0/swagger-ui.css", "/console/app.js"])
+      expect([path, routeOwner(path)]).toEqual([path, "ingest"]);
   });
 });
