@@ -38,7 +38,7 @@ function databaseId() {
   const list = wrangler(["d1", "list", "--json"]);
   if (list.status !== 0) {
     throw new Error(
-      "wrangler d1 list failed (its output is above): log in with `npx wrangler login`, and with several accounts set CLOUDFLARE_ACCOUNT_ID",
+      "wrangler d1 list failed (its output is above): log in with `npx wrangler login` (or set CLOUDFLARE_API_TOKEN), and with several accounts set CLOUDFLARE_ACCOUNT_ID",
     );
   }
   return JSON.parse(list.stdout).find((d) => d.name === DATABASE)?.uuid ?? null;
@@ -82,7 +82,14 @@ if (dryRun) {
 
 // Before wrangler reads ingest's config at all: it names the assets directory, which must exist.
 copyDocsAssets();
-const plan = deployPlan(discover(), { zone });
+const plan = (() => {
+  try {
+    return deployPlan(discover(), { zone });
+  } catch (err) {
+    console.error(`nothing was changed: ${err instanceof Error ? err.message : String(err)}`);
+    process.exit(1);
+  }
+})();
 if (plan.missingSecrets.length > 0) {
   console.error("Set these secrets first, then run npm run deploy again (nothing was changed):");
   for (const s of plan.missingSecrets) {
@@ -98,7 +105,14 @@ for (const step of plan.steps) {
   console.log(`→ ${step.what}`);
   if (step.action === "assets") continue; // built above
   if (step.action === "configs") {
-    writeDeployConfigs(databaseId());
+    try {
+      writeDeployConfigs(databaseId());
+    } catch (err) {
+      console.error(
+        `failed: ${step.what}: ${err instanceof Error ? err.message : String(err)}; run npm run deploy again`,
+      );
+      process.exit(1);
+    }
     continue;
   }
   const r = wrangler(step.command ?? [], { live: true });
