@@ -138,12 +138,13 @@ export default defineConfig({
       },
       // The monitor runtime under test; the matcher runs beside it (its SHARDS/ROUTES classes).
       runtimeProject("monitor-runtime", "monitor-runtime/test/workerd/**/*.test.ts", {}, { fileParallelism: false }),
-      // The monitor runtime under a simulated Workflows creation limit (the local runtime has
-      // none): the wakes consumer paced above it meets real 429s in its path.
+      // The monitor runtime under limits: a simulated Workflows creation limit (the local runtime
+      // has none), so the wakes consumer paced above it meets real 429s in its path, and a match
+      // feed that keeps only its newest 200 matches (two notify rounds), so a slow stream can fall behind it.
       runtimeProject(
         "monitor-runtime-limited",
         "monitor-runtime/test/workerd-limited/**/*.test.ts",
-        { SIMULATED_CREATE_LIMIT_PER_S: "10", WAKE_RATE_PER_S: "40" },
+        { SIMULATED_CREATE_LIMIT_PER_S: "10", WAKE_RATE_PER_S: "40", MATCH_FEED_RETAIN: "200" },
         { testTimeout: 120_000 },
       ),
       {

@@ -35,4 +35,7 @@ export interface RuntimeEnv {
   SIMULATED_CREATE_LIMIT_PER_S?: string;
   /** Between heartbeat comments on a match stream; default 15000. */
   MATCH_STREAM_HEARTBEAT_MS?: string;
+  /** Matches the live feed keeps for resuming streams; default 100000. At least a notify round (100): one
+   * round is appended, then trimmed, before a stream is served. A test configuration sets a small one. */
+  MATCH_FEED_RETAIN?: string;
 }

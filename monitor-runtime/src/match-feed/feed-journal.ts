@@ -6,7 +6,8 @@ import type { FeedRow, MatchFilters } from "./subscription";
  * repeated notice is dropped), numbered by `seq` in the order the feed learned of them. The
  * journal, not D1, orders the stream: D1's trigger_matches is ordered by event time per monitor,
  * and a match recorded later can carry an earlier event time (another stream, another shard), so a
- * cursor over event time would skip it on resume. The newest RETAIN matches are kept.
+ * cursor over event time would skip it on resume. The newest `retain` matches are kept (RETAIN
+ * unless the MATCH_FEED_RETAIN binding says otherwise, as a test configuration does).
  */
 export const RETAIN = 100_000;
 /**
@@ -17,7 +18,10 @@ export const RETAIN = 100_000;
 export const FEED_START = "~start";
 
 export class FeedJournal {
-  constructor(private readonly sql: SqlStorage) {
+  constructor(
+    private readonly sql: SqlStorage,
+    private readonly retain = RETAIN,
+  ) {
     sql.exec(`CREATE TABLE IF NOT EXISTS feed (
       seq INTEGER PRIMARY KEY AUTOINCREMENT, match_id TEXT NOT NULL UNIQUE, monitor_id TEXT NOT NULL,
       workflow_id TEXT NOT NULL, owner_user_id TEXT NOT NULL, view TEXT NOT NULL)`);
@@ -43,7 +47,7 @@ export class FeedJournal {
         .toArray()[0];
       if (row) added.push({ seq: row.seq, ...m });
     }
-    if (added.length > 0) this.sql.exec("DELETE FROM feed WHERE seq <= ?", this.newest() - RETAIN);
+    if (added.length > 0) this.sql.exec("DELETE FROM feed WHERE seq <= ?", this.newest() - this.retain);
     return added;
   }
 
@@ -60,7 +64,7 @@ export class FeedJournal {
   }
 
   /** The oldest seq still held (0 for an empty feed). */
-  private oldest(): number {
+  oldest(): number {
     return this.sql.exec<{ n: number | null }>("SELECT MIN(seq) AS n FROM feed").one().n ?? 0;
   }
 

@@ -1,9 +1,9 @@
 import { DurableObject } from "cloudflare:workers";
 import { sseId } from "../../../shared/src/sse";
 import type { RuntimeEnv } from "../env";
-import { FeedJournal } from "./feed-journal";
+import { FeedJournal, RETAIN } from "./feed-journal";
 import type { RecordedMatch } from "./match-view";
-import { afterPage, type MatchFilters, passes, type Subscription } from "./subscription";
+import { afterPage, fellBehind, type MatchFilters, passes, type Subscription } from "./subscription";
 
 /**
  * MatchFeed: the live side of GET /v1/matches/stream. accept-matches tells it which matches were
@@ -28,7 +28,9 @@ import { afterPage, type MatchFilters, passes, type Subscription } from "./subsc
  */
 export const FEED_NAME = "match-feed";
 /** Matches per message to a stream: bounded memory for a slow reader. */
-const PAGE = 200;
+export const PAGE = 200;
+/** How the feed ends a stream that fell behind what it keeps (subscription.ts, fellBehind). */
+const BEHIND = { code: 4000, reason: "behind the feed's retention" };
 /** What the bridge sends when it has written what it got and wants more. */
 export const MORE = "more";
 
@@ -37,7 +39,7 @@ export class MatchFeed extends DurableObject<RuntimeEnv> {
 
   constructor(ctx: DurableObjectState, env: RuntimeEnv) {
     super(ctx, env);
-    this.journal = new FeedJournal(ctx.storage.sql);
+    this.journal = new FeedJournal(ctx.storage.sql, Number(env.MATCH_FEED_RETAIN) || RETAIN);
     // The bridge's keep-alive is answered without waking this object.
     ctx.setWebSocketAutoResponse(new WebSocketRequestResponsePair("ping", "pong"));
   }
@@ -94,6 +96,10 @@ export class MatchFeed extends DurableObject<RuntimeEnv> {
    * record() runs in between.
    */
   private serve(ws: WebSocket, sub: Subscription, prefix = ""): void {
+    if (fellBehind(sub, this.journal.oldest())) {
+      ws.close(BEHIND.code, BEHIND.reason);
+      return;
+    }
     const page = this.journal.page(sub.filters, sub.cursor, PAGE);
     const { send, next } = afterPage(sub, page, PAGE, this.journal.newest());
     ws.serializeAttachment(next);

@@ -3,8 +3,8 @@ import { ADMIN_PROBLEMS } from "../../../shared/src/http/openapi-docs";
 import { validationHook } from "../../../shared/src/http/validation-hook";
 import { ProblemError, problem } from "../../../shared/src/problem";
 import type { RuntimeEnv } from "../env";
-import { FEED_START } from "./feed-journal";
-import { FEED_NAME } from "./match-feed";
+import { FEED_START, RETAIN } from "./feed-journal";
+import { FEED_NAME, PAGE } from "./match-feed";
 import { bridgeToSse } from "./sse-bridge";
 
 /**
@@ -54,7 +54,7 @@ matchStreamApp.openapi(
     operationId: "streamMatches",
     tags: ["monitors"],
     summary: "Live matches as server-sent events (filters: monitorId, workflowId, ownerUserId), resumable",
-    description: `Each match as it is recorded: \`id:\` its matchId, \`event: match\`, \`data:\` the match exactly as GET /v1/monitors/{id}/matches returns it. A \`: heartbeat\` comment every 15 s. The stream first sends an id-only frame (\`id: <position>\` and a blank line, no data: EventSource and WHATWG parsers take it as the last event ID without dispatching an event) naming where it starts: \`after\` if given, else the newest match the feed has recorded (of any monitor, whatever the filters), else \`${FEED_START}\` (the feed's beginning) when it has recorded none. Reconnect with \`after\` or the Last-Event-ID header set to the last \`id:\` received to continue exactly there, with nothing skipped or repeated (matches are in the order the fabric recorded them), even if the stream dropped before its first match. An \`after\` the feed does not hold is a 400.`,
+    description: `Each match as it is recorded: \`id:\` its matchId, \`event: match\`, \`data:\` the match exactly as GET /v1/monitors/{id}/matches returns it. A \`: heartbeat\` comment every 15 s. The stream first sends an id-only frame (\`id: <position>\` and a blank line, no data: EventSource and WHATWG parsers take it as the last event ID without dispatching an event) naming where it starts: \`after\` if given, else the newest match the feed has recorded (of any monitor, whatever the filters), else \`${FEED_START}\` (the feed's beginning) when it has recorded none. Reconnect with \`after\` or the Last-Event-ID header set to the last \`id:\` received to continue exactly there, with nothing skipped or repeated (matches are in the order the fabric recorded them), even if the stream dropped before its first match. An \`after\` the feed does not hold is a 400. A reader is sent ${PAGE} matches at a time, the next page once it has read them, so a slow reader holds back only its own stream. The feed keeps its newest ${RETAIN.toLocaleString("en-US")} matches: a stream that falls further behind than that (a reader that stopped reading) ends, and its reconnect is that 400, naming where to read what it missed.`,
     security: [{ bearer: [] }],
     request: {
       query: StreamQuery,

@@ -48,6 +48,17 @@ export function afterPage(
   return { send: page.map(frame).join(""), next: { ...sub, cursor, waiting: false } };
 }
 
+/**
+ * Whether the journal dropped rows `sub` was still to be sent (its oldest held seq is `oldest`).
+ * Only a subscription with a page out (not waiting) can be behind: a waiting one was shown every
+ * row recorded since (record() checks each against its filters), so rows trimmed meanwhile were
+ * none of its. The stream then ends rather than skip: its reconnect, from the last id it got, is
+ * the route's 400 saying where to read the matches the feed no longer holds.
+ */
+export function fellBehind(sub: Subscription, oldest: number): boolean {
+  return !sub.waiting && oldest > sub.cursor + 1;
+}
+
 /** One match as an SSE event: `id` its matchId (the resume point), `data` the match JSON. */
 export function frame(row: Pick<FeedRow, "matchId" | "view">): string {
   return sseEvent({ id: row.matchId, event: "match", data: row.view });

@@ -5,6 +5,7 @@ import { recordedMatch } from "../../src/match-feed/match-view";
 import {
   afterPage,
   type FeedRow,
+  fellBehind,
   type MatchFilters,
   passes,
   type Subscription,
@@ -74,6 +75,17 @@ describe("match stream paging (afterPage)", () => {
         },
       ),
     );
+  });
+});
+
+describe("fellBehind", () => {
+  it("holds only for a stream with a page out whose next rows the journal no longer has", () => {
+    const out = (cursor: number): Subscription => ({ filters: {}, cursor, waiting: false });
+    expect(fellBehind(out(10), 11)).toBe(false); // row 11 is the next one, still held
+    expect(fellBehind(out(10), 12)).toBe(true); // row 11 was trimmed before it was sent
+    expect(fellBehind(out(0), 1)).toBe(false);
+    // A waiting stream was shown every row recorded since its cursor: trimmed ones were not its.
+    expect(fellBehind({ ...out(10), waiting: true }, 500)).toBe(false);
   });
 });
 
