@@ -58,7 +58,13 @@ matchStreamApp.openapi(
     security: [{ bearer: [] }],
     request: {
       query: StreamQuery,
-      headers: z.object({ "last-event-id": z.string().max(400).optional().describe("as `after`; the query wins") }),
+      headers: z.object({
+        "last-event-id": z
+          .string()
+          .max(400)
+          .optional()
+          .describe("as `after`, and wins over it (a client reconnecting with its first URL continues from here)"),
+      }),
     },
     responses: {
       ...ADMIN_PROBLEMS,
@@ -70,8 +76,11 @@ matchStreamApp.openapi(
   }),
   async (c) => {
     const q = c.req.valid("query");
-    const after = q.after ?? (c.req.header("last-event-id")?.trim() || undefined);
-    const source = q.after === undefined ? HEADER : QUERY;
+    // The header wins: an SSE client reconnects with the URL it first opened (its `after`, if any)
+    // plus Last-Event-ID, the newer position; the query's would send again what it already has.
+    const header = c.req.header("last-event-id")?.trim() || undefined;
+    const after = header ?? q.after;
+    const source = header === undefined ? QUERY : HEADER;
     const feed = c.env.MATCH_FEED.get(c.env.MATCH_FEED.idFromName(FEED_NAME));
     const url = new URL("http://match-feed/subscribe");
     for (const [k, v] of Object.entries({ ...q, after })) if (v) url.searchParams.set(k, v);
@@ -85,7 +94,7 @@ matchStreamApp.openapi(
   },
 );
 
-/** Where the resume position came from, to name in a 400: the query wins over the header. */
+/** Where the resume position came from, to name in a 400: the header wins over the query. */
 type AfterSource = { path: string; name: string };
 const QUERY: AfterSource = { path: "query.after", name: "after" };
 const HEADER: AfterSource = { path: "header.last-event-id", name: "Last-Event-ID" };

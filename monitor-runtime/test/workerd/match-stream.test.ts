@@ -81,6 +81,23 @@ describe("GET /v1/matches/stream", () => {
     expect(second.events.every((e) => e.event === "match")).toBe(true);
   });
 
+  it("resumes from Last-Event-ID when the reconnect still carries the first URL's after", async () => {
+    await seedMonitor({ monitorId: "hdr-wins", enabled: false });
+    const recorded = await recordMatches("hdr-wins", 5);
+    const first = await StreamReader.open("?monitorId=hdr-wins");
+    await notify(recorded);
+    const seen = (await first.count(5)).slice(0, 5);
+    await first.close();
+    // An SSE client reconnects with the URL it opened (here after the 1st match) and the newest id.
+    const again = await StreamReader.open(`?monitorId=hdr-wins&after=${encodeURIComponent(seen[0] ?? "")}`, {
+      "last-event-id": seen[2] ?? "",
+    });
+    await again.count(2);
+    await again.readUntil(() => false, 300); // nothing more arrives
+    await again.close();
+    expect(again.ids()).toEqual(seen.slice(3));
+  });
+
   it("sends each match's data exactly as GET /v1/monitors/{id}/matches returns it", async () => {
     await seedMonitor({ monitorId: "same-json", enabled: false });
     const stream = await StreamReader.open("?monitorId=same-json");
