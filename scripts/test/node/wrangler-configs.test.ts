@@ -49,7 +49,7 @@ const exported = (w: string, cls: string) =>
     readFileSync(`${w}/src/index.ts`, "utf8"),
   );
 /** Variables only tests and load tests set (SECURITY.md, "Fault switches"); never deployed. */
-const TEST_SWITCHES = ["FAULTS", "SIMULATED_CREATE_LIMIT_PER_S", "MATCH_STREAM_HEARTBEAT_MS"];
+const TEST_SWITCHES = ["FAULTS", "SIMULATED_CREATE_LIMIT_PER_S", "MATCH_STREAM_HEARTBEAT_MS", "MATCH_FEED_RETAIN"];
 
 describe("deploy configurations", () => {
   it("reads each wrangler.jsonc as wrangler does, and a deploy config differs only in the database id", () => {
