@@ -33,16 +33,22 @@ export function matchIdOf(monitorId: string, version: number, eventId: string): 
 }
 
 /**
- * The monitor version a matchId of `monitorId` was made by (matchIdOf's middle part), or null when
- * the matchId is not of that form: seed 000's notify routes take any matchId an outside caller
- * chooses, and such a match names no version to compare.
+ * The monitor and version a matchIdOf-form matchId was made by, or null when it is not of that
+ * form: seed 000's notify routes take any matchId an outside caller chooses, and such a match names
+ * no version to compare.
  *
- * @example matchVersionOf("btc-100k~3~01J…", "btc-100k") // 3
+ * @example matchIdParts("btc-100k~3~01J…") // { monitorId: "btc-100k", version: 3 }
  */
+export function matchIdParts(matchId: string): { monitorId: string; version: number } | null {
+  const [monitorId, version, eventId, ...rest] = matchId.split("~");
+  if (!monitorId || !eventId || rest.length > 0 || !/^[1-9][0-9]{0,15}$/.test(version ?? "")) return null;
+  return { monitorId, version: Number(version) };
+}
+
+/** The version a matchId of `monitorId` names (matchIdParts), or null. */
 export function matchVersionOf(matchId: string, monitorId: string): number | null {
-  const parts = matchId.split("~");
-  if (parts.length !== 3 || parts[0] !== monitorId || !/^[1-9][0-9]{0,15}$/.test(parts[1] ?? "")) return null;
-  return Number(parts[1]);
+  const parts = matchIdParts(matchId);
+  return parts?.monitorId === monitorId ? parts.version : null;
 }
 
 const CROCKFORD = "0123456789ABCDEFGHJKMNPQRSTVWXYZ";

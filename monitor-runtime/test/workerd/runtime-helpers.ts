@@ -107,3 +107,16 @@ export const pricePacket = (price: unknown) => ({
   observedAt: "2026-11-22T10:00:00.000Z",
   data: { price },
 });
+
+/** A tick_executed event's data, as the ticks of a workflow are recorded in event_log. */
+export type TickData = { tickId: string; reason: string; matchIds?: string[] };
+
+/** The ticks recorded for a workflow, oldest first. */
+export async function ticksOf(workflowId: string): Promise<TickData[]> {
+  const rows = await renv.DB.prepare(
+    "SELECT body FROM event_log WHERE type = 'tick_executed' AND aggregate_id = ? ORDER BY event_id",
+  )
+    .bind(workflowId)
+    .all<{ body: string }>();
+  return rows.results.map((r) => (JSON.parse(r.body) as { data: TickData }).data);
+}

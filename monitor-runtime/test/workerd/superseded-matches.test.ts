@@ -2,22 +2,13 @@ import { introspectWorkflow, introspectWorkflowInstance } from "cloudflare:test"
 import { describe, expect, it } from "vitest";
 import { instanceIdFor } from "../../src/runtime/ids";
 import type { WakeMessage } from "../../src/runtime/wakes/wake-message";
-import { CP, eventually, portfolioSessions, post, renv, seedMonitor } from "./runtime-helpers";
+import { CP, eventually, portfolioSessions, post, renv, seedMonitor, ticksOf } from "./runtime-helpers";
 
 /**
  * DESIGN §3: "an update supersedes older versions everywhere, including in flight". A match made
  * by a version the monitor has moved on from wakes nothing, whether it reaches notify after the
  * update or was already accepted onto Queue "wakes" before it.
  */
-async function ticksOf(workflowId: string): Promise<{ matchIds?: string[] }[]> {
-  const rows = await renv.DB.prepare(
-    "SELECT body FROM event_log WHERE type = 'tick_executed' AND aggregate_id = ? ORDER BY event_id",
-  )
-    .bind(workflowId)
-    .all<{ body: string }>();
-  return rows.results.map((r) => (JSON.parse(r.body) as { data: { matchIds?: string[] } }).data);
-}
-
 describe("matches of a superseded monitor version", () => {
   it("notify-trigger-match answers {enqueued:false, reason:monitor_superseded} and starts nothing", async () => {
     await seedMonitor({ monitorId: "sv1" });

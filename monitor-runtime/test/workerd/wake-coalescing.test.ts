@@ -1,21 +1,11 @@
 import { introspectWorkflow } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
-import { CP, eventually, portfolioSessions, post, renv, seedMonitor } from "./runtime-helpers";
+import { CP, eventually, portfolioSessions, post, renv, seedMonitor, type TickData, ticksOf } from "./runtime-helpers";
 
 /**
  * Coalesced wakes through the real path: notify-trigger-matches → Queue "wakes" → the paced
  * consumer → the PortfolioAgent → WorkflowMonitorTickWorkflow → tick_executed in D1.
  */
-type TickData = { tickId: string; reason: string; matchIds?: string[] };
-
-async function ticksOf(workflowId: string): Promise<TickData[]> {
-  const rows = await renv.DB.prepare(
-    "SELECT body FROM event_log WHERE type = 'tick_executed' AND aggregate_id = ? ORDER BY event_id",
-  )
-    .bind(workflowId)
-    .all<{ body: string }>();
-  return rows.results.map((r) => (JSON.parse(r.body) as { data: TickData }).data);
-}
 const matchIdsOf = (ticks: TickData[]) => ticks.flatMap((t) => t.matchIds ?? []).sort();
 
 describe("coalesced wakes", () => {

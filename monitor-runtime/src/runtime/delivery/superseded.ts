@@ -1,4 +1,4 @@
-import { matchVersionOf } from "../../../../shared/src/ids";
+import { matchIdParts, matchVersionOf } from "../../../../shared/src/ids";
 
 /**
  * DESIGN §3: "an update supersedes older versions everywhere, including in flight". A match made by
@@ -19,15 +19,14 @@ export function isSuperseded(matchId: string, monitorId: string, currentVersion:
 
 /** The monitorId a matchIdOf-form matchId names (what to look its version up by), or null. */
 export function matchMonitorOf(matchId: string): string | null {
-  const monitorId = matchId.split("~", 1)[0] ?? "";
-  return matchVersionOf(matchId, monitorId) === null ? null : monitorId;
+  return matchIdParts(matchId)?.monitorId ?? null;
 }
 
 /** The matchIds not superseded, given each monitor's version now (a monitor not in `versions` is unknown: kept). */
 export function liveMatchIds(matchIds: readonly string[], versions: ReadonlyMap<string, number>): string[] {
   return matchIds.filter((id) => {
-    const monitorId = matchMonitorOf(id);
-    const current = monitorId === null ? undefined : versions.get(monitorId);
-    return monitorId === null || current === undefined || !isSuperseded(id, monitorId, current);
+    const made = matchIdParts(id);
+    const current = made ? versions.get(made.monitorId) : undefined;
+    return made === null || current === undefined || made.version >= current;
   });
 }
