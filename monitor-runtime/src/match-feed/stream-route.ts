@@ -85,7 +85,9 @@ matchStreamApp.openapi(
     const url = new URL("http://match-feed/subscribe");
     for (const [k, v] of Object.entries({ ...q, after })) if (v) url.searchParams.set(k, v);
     const opened = await feed.fetch(url, { headers: { upgrade: "websocket" } });
-    if (opened.status === 404 && after) throw new ProblemError(await unknownAfter(c.env.DB, after, source));
+    if (opened.status === 404 && after) {
+      throw new ProblemError(await unknownAfter(c.env.DB, after, source, q.monitorId));
+    }
     if (!opened.webSocket) throw new Error(`match feed did not open a stream (status ${opened.status})`);
     const heartbeat = Number(c.env.MATCH_STREAM_HEARTBEAT_MS) || DEFAULT_HEARTBEAT_MS;
     return new Response(bridgeToSse(opened.webSocket, heartbeat), {
@@ -99,15 +101,25 @@ type AfterSource = { path: string; name: string };
 const QUERY: AfterSource = { path: "query.after", name: "after" };
 const HEADER: AfterSource = { path: "header.last-event-id", name: "Last-Event-ID" };
 
-/** The 400 for an `after` the feed does not hold: a match too old for it, or no match at all. */
-async function unknownAfter(db: D1Database, after: string, { path, name }: AfterSource) {
+/**
+ * The 400 for an `after` the feed does not hold: a match too old for it, or no match at all. A
+ * stream of one monitor catches up from that monitor's matches; any other stream missed matches
+ * of every monitor it follows, which are read per monitor (there is no cross-monitor log in
+ * recording order outside the feed).
+ */
+async function unknownAfter(db: D1Database, after: string, { path, name }: AfterSource, monitorId?: string) {
   if (after === FEED_START) {
     const message = `the live feed no longer holds its beginning (${FEED_START}); read the matches from GET /v1/monitors/{id}/matches, then open the stream without ${name}`;
     return problem("validation", message, { errors: [{ path, message }] });
   }
   const recorded = await db.prepare("SELECT monitor_id FROM trigger_matches WHERE match_id = ?").bind(after).first();
-  const message = recorded
-    ? `match ${after} is older than the live feed keeps; read it and what follows from GET /v1/monitors/${String(recorded.monitor_id)}/matches?after=${after}, then open the stream without ${name}`
-    : `no match ${after} was recorded; pass the id of a match this stream sent, or leave ${name} out to start from now`;
+  const owner = recorded ? String(recorded.monitor_id) : undefined;
+  const tooOld = `match ${after} is older than the live feed keeps`;
+  const message =
+    owner === undefined
+      ? `no match ${after} was recorded; pass the id of a match this stream sent, or leave ${name} out to start from now`
+      : owner === monitorId
+        ? `${tooOld}; read what follows it from GET /v1/monitors/${owner}/matches?after=${after}, then open the stream without ${name}`
+        : `${tooOld}; this stream follows more than monitor ${owner}, so read each followed monitor's missed matches from GET /v1/monitors/{id}/matches?after=<the last match you hold of it> (for ${owner}: after=${after}), then open the stream without ${name}`;
   return problem("validation", message, { errors: [{ path, message }] });
 }

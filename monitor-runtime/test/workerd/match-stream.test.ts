@@ -149,8 +149,14 @@ describe("GET /v1/matches/stream", () => {
       "last-event-id": old?.matchId ?? "",
     });
     expect(tooOld.status).toBe(400);
-    expect(tooOld.json.detail).toMatch(/older than the live feed keeps.*\/v1\/monitors\/old-one\/matches/);
+    expect(tooOld.json.detail).toMatch(/older than the live feed keeps.*each followed monitor.*for old-one/);
     expect(tooOld.json.errors?.[0]?.path).toBe("header.last-event-id");
+    // A stream of that one monitor catches up from that monitor's matches alone.
+    const oneMonitor = await call("GET", `/v1/matches/stream?monitorId=old-one&after=${old?.matchId ?? ""}`);
+    expect(oneMonitor.status).toBe(400);
+    expect(oneMonitor.json.detail).toMatch(
+      new RegExp(`older than the live feed keeps; read what follows it from GET /v1/monitors/old-one/matches\\?after=${old?.matchId}`),
+    );
     expect((await call("GET", "/v1/matches/stream?monitorId=")).status).toBe(400);
   });
 
