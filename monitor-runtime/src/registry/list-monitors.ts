@@ -1,5 +1,3 @@
-import { conditionsOf } from "../../../shared/src/predicate";
-import { streamKey } from "../../../shared/src/streams";
 import {
   EXPIRED_SQL,
   FIRED_ONCE_SQL,
@@ -27,17 +25,10 @@ const STATUS_SQL: Record<MonitorStatus, string> = {
 };
 
 /**
- * A request reads at most this many rows that the stream pre-filter let through: a stream named
- * only by strings that many other definitions contain answers a short page with a cursor.
- */
-const SCAN_LIMIT = 2_000;
-
-/**
  * A page of live monitors in monitorId order, after `cursor` (the last monitorId the previous page
- * read). Workflow, owner, enabled and status filter in SQL, through an index for workflow and
- * owner; a stream filter is pre-filtered in SQL (streamPrefilter) and checked exactly on each
- * definition's conditions, so a page may hold fewer than `limit` monitors while `nextCursor` says
- * more may follow.
+ * read). Every filter is SQL: workflow and owner through an index on (filter, monitor_id), a
+ * stream through monitor_streams' (stream_key, monitor_id), so a page costs the same at any depth
+ * whatever the table's size.
  *
  * @example await listMonitors(env.DB, { ownerUserId: "u_1" }, 50) // { monitors, nextCursor }
  */
@@ -49,29 +40,13 @@ export async function listMonitors(
   now = Date.now(),
 ): Promise<{ monitors: MonitorView[]; nextCursor: string | null }> {
   const { sql, binds } = listQuery(filters, now);
-  const monitors: MonitorView[] = [];
-  let after = cursor ?? "";
-  for (let scanned = 0; scanned < SCAN_LIMIT; ) {
-    // One row past the page says whether another page follows.
-    const step = limit + 1 - monitors.length;
-    const { results } = await db
-      .prepare(sql)
-      .bind(...binds, after, step)
-      .all<MonitorViewRow>();
-    for (const row of results) {
-      const view = monitorView(row, now);
-      if (filters.stream !== undefined && !readsStream(view, filters.stream)) {
-        after = row.monitor_id;
-        continue;
-      }
-      if (monitors.length === limit) return { monitors, nextCursor: after };
-      monitors.push(view);
-      after = row.monitor_id;
-    }
-    scanned += results.length;
-    if (results.length < step) return { monitors, nextCursor: null };
-  }
-  return { monitors, nextCursor: after };
+  // One row past the page says whether another page follows.
+  const { results } = await db
+    .prepare(sql)
+    .bind(...binds, cursor ?? "", limit + 1)
+    .all<MonitorViewRow>();
+  const monitors = results.slice(0, limit).map((row) => monitorView(row, now));
+  return { monitors, nextCursor: results.length > limit ? (monitors.at(-1)?.monitorId ?? null) : null };
 }
 
 /**
@@ -84,34 +59,21 @@ export function listQuery(filters: MonitorFilters, now: number): { sql: string; 
     ["m.owner_user_id = ?", filters.ownerUserId],
     ["m.enabled = ?", filters.enabled === undefined ? undefined : filters.enabled ? 1 : 0],
     [filters.status === undefined ? "" : STATUS_SQL[filters.status], filters.status === undefined ? undefined : now],
-    ...(filters.stream === undefined ? [] : streamPrefilter(filters.stream)),
+    ["ms.stream_key = ?", filters.stream],
   ];
   const used = clauses.filter((c): c is [string, string | number] => c[1] !== undefined);
+  // A stream's monitors are walked from its index entries, in monitorId order; CROSS JOIN keeps
+  // SQLite from driving the page from monitors instead (a scan for a rare stream).
+  const from =
+    filters.stream === undefined
+      ? MONITOR_VIEW_SQL
+      : MONITOR_VIEW_SQL.replace(
+          "FROM monitors m",
+          "FROM monitor_streams ms CROSS JOIN monitors m ON m.monitor_id = ms.monitor_id",
+        );
+  const id = filters.stream === undefined ? "m.monitor_id" : "ms.monitor_id";
   return {
-    sql: `${MONITOR_VIEW_SQL}${used.map(([w]) => ` AND ${w}`).join("")} AND m.monitor_id > ? ORDER BY m.monitor_id LIMIT ?`,
+    sql: `${from}${used.map(([w]) => ` AND ${w}`).join("")} AND ${id} > ? ORDER BY ${id} LIMIT ?`,
     binds: used.map(([, v]) => v),
   };
-}
-
-/**
- * SQL clauses that every definition reading the stream `key` satisfies: its definition (the JSON
- * the projector stored) contains the kind and each subject part as JSON strings. SQLite checks
- * them on the stored text without handing the row to the Worker, so a page of a stream read by a
- * few monitors among many is one query instead of one request per 2,000 monitors; readsStream
- * then drops the rare definition that holds those strings elsewhere.
- */
-export function streamPrefilter(key: string): [string, string][] {
-  const colon = key.indexOf(":");
-  const parts = [
-    key.slice(0, colon),
-    ...key
-      .slice(colon + 1)
-      .split("/")
-      .map(decodeURIComponent),
-  ];
-  return parts.map((part) => ["instr(m.definition, ?) > 0", JSON.stringify(part)]);
-}
-
-function readsStream(view: MonitorView, key: string): boolean {
-  return conditionsOf(view.predicate).some((c) => streamKey(c.stream) === key);
 }

@@ -155,7 +155,9 @@ describe("GET /v1/matches/stream", () => {
     const oneMonitor = await call("GET", `/v1/matches/stream?monitorId=old-one&after=${old?.matchId ?? ""}`);
     expect(oneMonitor.status).toBe(400);
     expect(oneMonitor.json.detail).toMatch(
-      new RegExp(`older than the live feed keeps; read what follows it from GET /v1/monitors/old-one/matches\\?after=${old?.matchId}`),
+      new RegExp(
+        `older than the live feed keeps; read what follows it from GET /v1/monitors/old-one/matches\\?after=${old?.matchId}`,
+      ),
     );
     expect((await call("GET", "/v1/matches/stream?monitorId=")).status).toBe(400);
   });

@@ -25,11 +25,18 @@ const definition = (monitorId: string, version: number, workflowId: string, inte
   workflowId,
   ownerUserId: "u_1",
   linkedPortfolioIds: ["pf_1"],
+  // Versions read different streams, some through an operand, so monitor_streams rows change.
   predicate: {
-    stream: { kind: "market_price" as const, subject: { symbol: "BTC-USD" } },
+    stream: {
+      kind: "market_price" as const,
+      subject: { symbol: ["BTC-USD", "ETH-USD", "SOL-USD"][version % 3] ?? "" },
+    },
     field: "price",
     op: "gt" as const,
-    value: version * 1000,
+    value:
+      version % 4 === 1
+        ? { stream: { kind: "market_price" as const, subject: { symbol: "EUR/USD" } }, field: "price", times: version }
+        : version * 1000,
   },
   fire: { mode: "edge" as const, cooldownMs: 0, once: false },
   enabled: version % 3 !== 0,

@@ -24,6 +24,7 @@ export function freshDb(): SqliteExecutor {
 
 const ORDER: Record<string, string> = {
   monitors: "monitor_id",
+  monitor_streams: "monitor_id, stream_key",
   monitor_state: "monitor_id",
   trigger_matches: "match_id",
   workflow_execution_refs: "ref_kind, ref_value",

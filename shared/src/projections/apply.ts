@@ -1,6 +1,7 @@
 import type { DomainEvent } from "../events";
 import { completionStatements, recordRefStatements } from "./execution-refs";
 import { matchStateStatement, registrationStateStatement, tickStateStatement } from "./monitor-state";
+import { monitorStreamStatements } from "./monitor-streams";
 import { monitorStatements } from "./monitors";
 import { type EventPosition, LIVE, PROJECTIONS, type SqlExecutor, type SqlStatement, type TableSet } from "./sql";
 import { matchRowStatement } from "./trigger-matches";
@@ -25,8 +26,13 @@ export function projectEvent(
   switch (event.type) {
     case "monitor_registered":
     case "monitor_updated":
-      return [...monitorStatements(event, tables, at), registrationStateStatement(event, tables, at)];
+      return [
+        ...monitorStatements(event, tables, at),
+        ...monitorStreamStatements(event, tables),
+        registrationStateStatement(event, tables, at),
+      ];
     case "monitor_removed":
+      return [...monitorStatements(event, tables, at), ...monitorStreamStatements(event, tables)];
     case "monitor_expired":
       return monitorStatements(event, tables, at);
     case "trigger_matched":

@@ -44,6 +44,15 @@ export function projectionDdl(t: Record<ProjectionTable, string>, tag = ""): Ddl
     read(
       `CREATE INDEX monitors_expiring${tag} ON ${t.monitors} (expires_at) WHERE expires_at IS NOT NULL AND removed = 0 AND expired_version < definition_version`,
     ),
+    // Part of the monitors projection (monitor-streams.ts): the streams each definition reads.
+    load(`CREATE TABLE ${t.monitor_streams} (
+  monitor_id TEXT NOT NULL,
+  stream_key TEXT NOT NULL,
+  definition_version INTEGER NOT NULL,
+  PRIMARY KEY (monitor_id, stream_key)
+)`),
+    // GET /v1/monitors?stream= pages through it in monitorId order (migrations/0009).
+    read(`CREATE INDEX monitor_streams_by_stream${tag} ON ${t.monitor_streams} (stream_key, monitor_id)`),
     load(`CREATE TABLE ${t.monitor_state} (
   monitor_id TEXT PRIMARY KEY,
   match_count INTEGER NOT NULL DEFAULT 0,

@@ -18,6 +18,7 @@ export interface SqlExecutor {
 /** The tables a rebuild recreates and swaps; event_log and rebuild bookkeeping stay put. */
 export const PROJECTION_TABLES = [
   "monitors",
+  "monitor_streams",
   "monitor_state",
   "trigger_matches",
   "workflow_execution_refs",

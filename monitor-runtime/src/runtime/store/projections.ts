@@ -195,7 +195,13 @@ export async function hasOpenExecution(db: D1Database, workflowId: string): Prom
 }
 
 /** Tables the runtime reads; /healthz answers 200 only when the migrations created them. */
-export const REQUIRED_TABLES = ["event_log", "monitors", "monitor_state", "workflow_execution_refs"] as const;
+export const REQUIRED_TABLES = [
+  "event_log",
+  "monitors",
+  "monitor_streams",
+  "monitor_state",
+  "workflow_execution_refs",
+] as const;
 
 export async function missingTables(db: D1Database): Promise<string[]> {
   const { results } = await db
