@@ -25,7 +25,10 @@ export function addMonitorCommands(program: Command, ctx: Ctx): void {
       .description("list monitors, filtered by owner, workflow, stream, enabled or status")
       .option("--owner <userId>", "only this owner's monitors")
       .option("--workflow <workflowId>", "only monitors waking this workflow")
-      .option("--stream <streamKey>", "only monitors on this stream, e.g. market_price:BTC-USD")
+      .option(
+        "--stream <streamKey>",
+        "only monitors reading this stream (conditions or operands), e.g. market_price:BTC-USD",
+      )
       .option("--enabled <true|false>", "only enabled (or disabled) monitors")
       .option(
         "--status <status>",

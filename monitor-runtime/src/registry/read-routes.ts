@@ -31,7 +31,9 @@ const MonitorListQuery = z.strictObject({
     .string()
     .min(1)
     .optional()
-    .describe("a stream key, e.g. market_price:BTC-USD; subject parts raw (EUR/USD) or percent-encoded (EUR%2FUSD)"),
+    .describe(
+      "monitors that read this stream, by a condition or a relative condition's operand: a stream key, e.g. market_price:BTC-USD; subject parts raw (EUR/USD) or percent-encoded (EUR%2FUSD)",
+    ),
   enabled: z.enum(["true", "false"]).optional(),
   status: z
     .enum(["active", "disabled", "expired"])
