@@ -98,6 +98,21 @@ async function putVsDelete(id: string): Promise<void> {
   check(rs[1]?.status === 204, `${id}: DELETE racing PUT ${rs[1]?.status}`);
 }
 
+/** N conditional DELETEs and a conditional PUT of one version: the PUT wins, or the DELETEs do. */
+async function conditionalDelete(id: string): Promise<void> {
+  note(id, [await put(id, body(id, `${id}-a`))]);
+  const [p, ...ds] = note(
+    id,
+    await Promise.all([
+      put(id, { ...body(id, `${id}-b`), expectedVersion: 1 }),
+      ...Array.from({ length: N }, () => api("DELETE", `/v1/monitors/${id}?expectedVersion=1`)),
+    ]),
+  );
+  const deleted = ds.map((d) => d.status);
+  const ok = p?.status === 200 ? deleted.every((s) => s === 412) : p?.status === 412 && deleted.every((s) => s === 204);
+  check(ok, `${id}: conditional PUT ${p?.status} vs conditional DELETEs ${deleted}`);
+}
+
 async function deleteTwice(id: string): Promise<void> {
   note(id, [await put(id, body(id, `${id}-a`))]);
   const rs = await Promise.all([del(id), del(id)]);
@@ -232,6 +247,7 @@ const scenarios = {
   conditionalPuts,
   retriedPut,
   putVsDelete,
+  conditionalDelete,
   deleteTwice,
   recreateVsFact,
   disableVsUpdate,
