@@ -62,8 +62,14 @@ export class Monitors {
     return this.ctx.transport.json({ method: "GET", path: `/v1/monitors/${enc(id)}`, token: this.ctx.token() });
   }
 
-  async delete(id: string): Promise<void> {
-    await this.ctx.transport.send({ method: "DELETE", path: `/v1/monitors/${enc(id)}`, token: this.ctx.token() });
+  /** Remove; `expectedVersion` makes it conditional (412 FabricError when the monitor has moved on). */
+  async delete(id: string, opts: { expectedVersion?: number } = {}): Promise<void> {
+    await this.ctx.transport.send({
+      method: "DELETE",
+      path: `/v1/monitors/${enc(id)}`,
+      token: this.ctx.token(),
+      query: { expectedVersion: opts.expectedVersion },
+    });
   }
 
   async *list(filters: MonitorFilters = {}): AsyncGenerator<Monitor> {

@@ -90,6 +90,12 @@ describe("FabricError", () => {
     await expect(client(f.fetch).monitors.delete("m/1")).resolves.toBeUndefined();
     expect(f.calls[0]).toMatchObject({ method: "DELETE", url: "http://fabric.test/v1/monitors/m%2F1" });
   });
+
+  it("delete with expectedVersion asks for a conditional removal", async () => {
+    const f = fakeFetch(() => new Response(null, { status: 204 }));
+    await client(f.fetch).monitors.delete("m1", { expectedVersion: 3 });
+    expect(f.calls[0]).toMatchObject({ method: "DELETE", url: "http://fabric.test/v1/monitors/m1?expectedVersion=3" });
+  });
 });
 
 describe("paging iterators", () => {

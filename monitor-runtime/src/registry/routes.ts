@@ -108,25 +108,46 @@ registryApp.openapi(
   },
 );
 
+/**
+ * A conditional DELETE, as PUT's expectedVersion: it removes only the version the caller read, so
+ * a delete based on a stale read cannot remove a newer definition (or a re-created monitor).
+ * Strict: a misspelt key is a 400, not an unconditional delete.
+ */
+const DeleteQuery = z.strictObject({
+  expectedVersion: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .optional()
+    .describe("remove only if the monitor is at this version (the version a GET returned); else 412"),
+});
+
 registryApp.openapi(
   createRoute({
     method: "delete",
     path: "/v1/monitors/{monitorId}",
     operationId: "deleteMonitor",
     tags: ["monitors"],
-    summary: "Remove a monitor; matching stops",
+    summary: "Remove a monitor; matching stops (expectedVersion: only if still at that version)",
     security: [{ bearer: [] }],
-    request: { params: IdParam },
+    request: { params: IdParam, query: DeleteQuery },
     responses: {
       ...ADMIN_PROBLEMS,
-      204: { description: "Removed" },
+      204: { description: "Removed (or already removed)" },
       404: problemDoc("Unknown monitor"),
+      412: problemDoc("expectedVersion does not match the live version (currentVersion says which it is)"),
       503: problemDoc(UNAPPLIED),
     },
   }),
   async (c) => {
     const { monitorId } = c.req.valid("param");
-    const r = await registry(c.env, monitorId).command({ type: "remove", monitorId });
+    const { expectedVersion } = c.req.valid("query");
+    const command = {
+      type: "remove" as const,
+      monitorId,
+      ...(expectedVersion === undefined ? {} : { expectedVersion }),
+    };
+    const r = await registry(c.env, monitorId).command(command);
     if (!r.ok) failed(r);
     return c.body(null, 204);
   },
