@@ -111,10 +111,13 @@ export function addMonitorCommands(program: Command, ctx: Ctx): void {
       .command("rm <monitorId>")
       .alias("delete")
       .description("delete a monitor (matching stops)")
+      .option("--expected-version <n>", "delete only if the monitor is still at this version", positiveInt)
       .option("--json", "print the answer as JSON"),
     "fabric monitors rm btc-100k",
-  ).action(async (id: string, opts: { json?: boolean }, cmd: Command) => {
-    await ctx.client(cmd, "admin").monitors.delete(id);
+    "fabric monitors rm btc-100k --expected-version 3",
+  ).action(async (id: string, opts: { expectedVersion?: number; json?: boolean }, cmd: Command) => {
+    const expected = opts.expectedVersion === undefined ? {} : { expectedVersion: opts.expectedVersion };
+    await ctx.client(cmd, "admin").monitors.delete(id, expected);
     ctx.deps.out(opts.json ? json({ deleted: id }) : `deleted ${id}\n`);
   });
 }

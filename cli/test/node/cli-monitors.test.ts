@@ -124,6 +124,12 @@ describe("fabric monitors", () => {
       expect(d.calls[0]?.method).toBe("DELETE");
       expect(d.calls[0]?.url).toBe("http://fabric.test/v1/monitors/m1");
     }
+    const conditional = await cli(["monitors", "rm", "m1", "--expected-version", "3"], () =>
+      problem(412, { detail: "expectedVersion 3 does not match the live version 4", currentVersion: 4 }),
+    );
+    expect(conditional.calls[0]?.url).toBe("http://fabric.test/v1/monitors/m1?expectedVersion=3");
+    expect(conditional.code).toBe(1);
+    expect(conditional.err).toMatch(/expectedVersion 3 does not match/);
   });
 });
 
