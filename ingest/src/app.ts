@@ -3,6 +3,7 @@ import { bearerToken } from "../../shared/src/auth";
 import { onError } from "../../shared/src/http/errors";
 import { rejectMalformedUrl } from "../../shared/src/http/malformed-url";
 import { allowedMethods, methodNotAllowed, routeNotFound } from "../../shared/src/http/route-not-found";
+import { publicLocalTokenRefusal } from "../../shared/src/local-tokens";
 import { ProblemError, problem } from "../../shared/src/problem";
 import { docsPage } from "./docs-page";
 import type { IngestEnv } from "./env";
@@ -21,9 +22,11 @@ app.notFound(routeNotFound(app));
 app.use("*", rejectMalformedUrl);
 
 app.post("/v1/facts", async (c) => {
-  const producer = await authenticateProducer(bearerToken(c.req.header("authorization")), c.env.PRODUCER_TOKENS);
+  const token = bearerToken(c.req.header("authorization"));
+  const refusal = token ? publicLocalTokenRefusal(token, c.req.url) : undefined;
+  const producer = refusal ? undefined : await authenticateProducer(token, c.env.PRODUCER_TOKENS);
   if (!producer) {
-    throw new ProblemError(problem("unauthorized", "A valid producer bearer token is required"), {
+    throw new ProblemError(problem("unauthorized", refusal ?? "A valid producer bearer token is required"), {
       "www-authenticate": 'Bearer realm="producers"',
     });
   }

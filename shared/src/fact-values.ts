@@ -23,7 +23,10 @@ export function readField(fact: Fact, field: string): number | undefined {
       return undefined;
     }
     case "portfolio_held_asset_metrics":
-      return field.startsWith("metrics.") ? fact.data.metrics[field.slice(8)] : undefined;
+      // Own names only: `metrics.constructor` must not read what Object.prototype holds.
+      return field.startsWith("metrics.") && Object.hasOwn(fact.data.metrics, field.slice(8))
+        ? fact.data.metrics[field.slice(8)]
+        : undefined;
     default:
       return field === "value" ? fact.data.value : undefined;
   }

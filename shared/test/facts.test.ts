@@ -164,4 +164,14 @@ describe("fact schemas", () => {
     const tooLong = monitor({ stream, field: `metrics.${"m".repeat(65)}`, op: "gt", value: 0 });
     expect(MonitorBodySchema.safeParse(tooLong).success).toBe(false);
   });
+
+  // metrics is a plain object: a predicate on `metrics.constructor` must read the fact's own
+  // metric of that name, never a function or object inherited from Object.prototype.
+  it("reads only a fact's own metrics, never what every object inherits", () => {
+    const fact = FactInputSchema.parse(withData("portfolio_held_asset_metrics", { metrics: { sharpe: 1.2 } }));
+    for (const name of ["constructor", "toString", "__proto__", "hasOwnProperty", "valueOf"])
+      expect(readField(fact, `metrics.${name}`), name).toBeUndefined();
+    const own = FactInputSchema.parse(withData("portfolio_held_asset_metrics", { metrics: { constructor: 3 } }));
+    expect(readField(own, "metrics.constructor")).toBe(3);
+  });
 });

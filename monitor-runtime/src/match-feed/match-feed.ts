@@ -33,6 +33,12 @@ export const PAGE = 200;
 const BEHIND = { code: 4000, reason: "behind the feed's retention" };
 /** What the bridge sends when it has written what it got and wants more. */
 export const MORE = "more";
+/**
+ * Open streams one token may hold. Every recorded match visits every open stream, and one object
+ * holds a bounded number of WebSockets, so a token must not be able to take them all; a console
+ * holds one per tab, and a dashboard a few.
+ */
+export const MAX_STREAMS_PER_TOKEN = 32;
 
 export class MatchFeed extends DurableObject<RuntimeEnv> {
   private readonly journal: FeedJournal;
@@ -59,7 +65,9 @@ export class MatchFeed extends DurableObject<RuntimeEnv> {
    * Opens a subscription (a WebSocket upgrade): 404 when `after` names no position the journal
    * holds. The first message starts with an id-only SSE frame naming where the stream starts
    * (`after`, else the newest matchId, else FEED_START), read in the same synchronous step as the
-   * cursor, so a client dropped before its first match resumes from exactly there.
+   * cursor, so a client dropped before its first match resumes from exactly there. 429 when the
+   * `holder` (a digest of the token, never the token) already holds MAX_STREAMS_PER_TOKEN: the count
+   * and the accept are one synchronous step, so parallel opens cannot pass it together.
    */
   override async fetch(request: Request): Promise<Response> {
     const q = new URL(request.url).searchParams;
@@ -68,12 +76,14 @@ export class MatchFeed extends DurableObject<RuntimeEnv> {
       const value = q.get(key);
       if (value) filters[key] = value;
     }
+    const holder = q.get("holder") ?? "";
+    if (this.ctx.getWebSockets(holder).length >= MAX_STREAMS_PER_TOKEN) return new Response(null, { status: 429 });
     const after = q.get("after");
     const cursor = after ? this.journal.seqOf(after) : this.journal.newest();
     if (cursor === null) return new Response(null, { status: 404 });
     const position = after ?? this.journal.newestMatchId();
     const { 0: client, 1: server } = new WebSocketPair();
-    this.ctx.acceptWebSocket(server);
+    this.ctx.acceptWebSocket(server, [holder]);
     this.serve(server, { filters, cursor, waiting: true }, sseId(position));
     return new Response(null, { status: 101, webSocket: client });
   }

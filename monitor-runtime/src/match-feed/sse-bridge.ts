@@ -40,6 +40,9 @@ export function bridgeToSse(socket: WebSocket, heartbeatMs: number): ReadableStr
     }
     writer.close().catch(() => undefined);
   }
+  // A reader that went away cancels the body, which errors the writer at once: release the feed's
+  // socket then, not at the next heartbeat (each open socket counts against its token's streams).
+  writer.closed.catch(end);
   socket.accept();
   socket.addEventListener("message", (e) => {
     if (e.data === "pong" || typeof e.data !== "string") return;

@@ -1,10 +1,11 @@
 import { createRoute, OpenAPIHono, z } from "@hono/zod-openapi";
-import { ADMIN_PROBLEMS } from "../../../shared/src/http/openapi-docs";
+import { bearerToken, tokenDigest } from "../../../shared/src/auth";
+import { ADMIN_PROBLEMS, problems } from "../../../shared/src/http/openapi-docs";
 import { validationHook } from "../../../shared/src/http/validation-hook";
 import { ProblemError, problem } from "../../../shared/src/problem";
 import type { RuntimeEnv } from "../env";
 import { FEED_START, RETAIN } from "./feed-journal";
-import { FEED_NAME, PAGE } from "./match-feed";
+import { FEED_NAME, MAX_STREAMS_PER_TOKEN, PAGE } from "./match-feed";
 import { bridgeToSse } from "./sse-bridge";
 
 /**
@@ -54,7 +55,7 @@ matchStreamApp.openapi(
     operationId: "streamMatches",
     tags: ["monitors"],
     summary: "Live matches as server-sent events (filters: monitorId, workflowId, ownerUserId), resumable",
-    description: `Each match as it is recorded: \`id:\` its matchId, \`event: match\`, \`data:\` the match exactly as GET /v1/monitors/{id}/matches returns it. A \`: heartbeat\` comment every 15 s. The stream first sends an id-only frame (\`id: <position>\` and a blank line, no data: EventSource and WHATWG parsers take it as the last event ID without dispatching an event) naming where it starts: \`after\` if given, else the newest match the feed has recorded (of any monitor, whatever the filters), else \`${FEED_START}\` (the feed's beginning) when it has recorded none. Reconnect with \`after\` or the Last-Event-ID header set to the last \`id:\` received to continue exactly there, with nothing skipped or repeated (matches are in the order the fabric recorded them), even if the stream dropped before its first match. An \`after\` the feed does not hold is a 400. A reader is sent ${PAGE} matches at a time, the next page once it has read them, so a slow reader holds back only its own stream. The feed keeps its newest ${RETAIN.toLocaleString("en-US")} matches: a stream that falls further behind than that (a reader that stopped reading) ends, and its reconnect is that 400, naming where to read what it missed.`,
+    description: `Each match as it is recorded: \`id:\` its matchId, \`event: match\`, \`data:\` the match exactly as GET /v1/monitors/{id}/matches returns it. A \`: heartbeat\` comment every 15 s. The stream first sends an id-only frame (\`id: <position>\` and a blank line, no data: EventSource and WHATWG parsers take it as the last event ID without dispatching an event) naming where it starts: \`after\` if given, else the newest match the feed has recorded (of any monitor, whatever the filters), else \`${FEED_START}\` (the feed's beginning) when it has recorded none. Reconnect with \`after\` or the Last-Event-ID header set to the last \`id:\` received to continue exactly there, with nothing skipped or repeated (matches are in the order the fabric recorded them), even if the stream dropped before its first match. An \`after\` the feed does not hold is a 400. A reader is sent ${PAGE} matches at a time, the next page once it has read them, so a slow reader holds back only its own stream. The feed keeps its newest ${RETAIN.toLocaleString("en-US")} matches: a stream that falls further behind than that (a reader that stopped reading) ends, and its reconnect is that 400, naming where to read what it missed. One token holds at most ${MAX_STREAMS_PER_TOKEN} open streams; one more is a 429 (a stream is released when its reader disconnects).`,
     security: [{ bearer: [] }],
     request: {
       query: StreamQuery,
@@ -68,6 +69,7 @@ matchStreamApp.openapi(
     },
     responses: {
       ...ADMIN_PROBLEMS,
+      ...problems(429),
       200: {
         description: "An endless text/event-stream of `match` events and heartbeat comments",
         content: { "text/event-stream": { schema: z.string(), example: EXAMPLE } },
@@ -83,8 +85,15 @@ matchStreamApp.openapi(
     const source = header === undefined ? QUERY : HEADER;
     const feed = c.env.MATCH_FEED.get(c.env.MATCH_FEED.idFromName(FEED_NAME));
     const url = new URL("http://match-feed/subscribe");
-    for (const [k, v] of Object.entries({ ...q, after })) if (v) url.searchParams.set(k, v);
+    for (const [k, v] of Object.entries({ ...q, after, holder: await holderOf(c.req.header("authorization")) }))
+      if (v) url.searchParams.set(k, v);
     const opened = await feed.fetch(url, { headers: { upgrade: "websocket" } });
+    if (opened.status === 429) {
+      const detail = `This token already holds ${MAX_STREAMS_PER_TOKEN} open match streams, the most one token may; close one (a stream is released when its reader disconnects), or use one stream with fewer filters`;
+      throw new ProblemError(problem("rate_limited", detail, { limit: MAX_STREAMS_PER_TOKEN }), {
+        "retry-after": "15",
+      });
+    }
     if (opened.status === 404 && after) {
       throw new ProblemError(await unknownAfter(c.env.DB, after, source, q.monitorId));
     }
@@ -95,6 +104,12 @@ matchStreamApp.openapi(
     }) as never;
   },
 );
+
+/** Which token holds a stream, as the feed counts them: a digest prefix, so the feed never sees a token. */
+async function holderOf(authorization: string | undefined): Promise<string> {
+  const digest = await tokenDigest(bearerToken(authorization) ?? "");
+  return [...digest.slice(0, 16)].map((b) => b.toString(16).padStart(2, "0")).join("");
+}
 
 /** Where the resume position came from, to name in a 400: the header wins over the query. */
 type AfterSource = { path: string; name: string };
