@@ -18,8 +18,12 @@ export const PUBLIC_LOCAL_TOKENS: ReadonlySet<string> = new Set([
   "dev-control-token-local",
 ]);
 
-/** Reserved names (RFC 2606, RFC 6761) that no public Worker route can have. */
-const RESERVED_SUFFIXES = [".localhost", ".test", ".example", ".invalid"];
+/**
+ * Names no public Worker route can have: reserved (RFC 2606, RFC 6761), a LAN's own (mDNS `.local`,
+ * RFC 6762; `.home.arpa`, RFC 8375; ICANN's private-use `.internal`) and the undelegated `.lan`
+ * home routers use, so a dev fabric opened from another machine by its LAN name still takes them.
+ */
+const RESERVED_SUFFIXES = [".localhost", ".test", ".example", ".invalid", ".local", ".home.arpa", ".internal", ".lan"];
 
 /**
  * Is this hostname one only a local run reaches: an IP literal (Cloudflare's edge refuses direct IP

@@ -17,6 +17,10 @@ describe("public local tokens", () => {
       "monitor-runtime",
       "app.localhost",
       "fabric.test",
+      "devbox.local",
+      "devbox.home.arpa",
+      "fabric.internal",
+      "devbox.lan",
       "api.example",
       "LOCALHOST.",
     ])
@@ -27,6 +31,8 @@ describe("public local tokens", () => {
       "example.com",
       "test.acme.io",
       "localhost.acme.com",
+      "local.acme.com",
+      "internal.acme.dev",
     ])
       expect(isLocalHost(host), host).toBe(false);
   });
