@@ -11,14 +11,17 @@ import type { FactInput } from "../shared/src/facts";
 import { MonitorBodySchema, type MonitorDefinition } from "../shared/src/monitor";
 import { reportBench } from "./lib/bench-output";
 import { devClient } from "./lib/fabric-client";
+import { countKnob, countListKnob, numberKnob, readKnobs } from "./lib/knobs";
 import { startFabric } from "./lib/local-fabric";
 import { startReceiver } from "./lib/notify-receiver";
 import { latencyHistogramSvg } from "./lib/svg-chart";
 import { expectedMatches, percentile, workload } from "./lib/workload";
 
-const DURATION = Number(process.env.DURATION ?? 60);
-const RATES = (process.env.RATES ?? "1000,5000").split(",").map(Number);
-const SYMBOLS = Number(process.env.SYMBOLS ?? 1000);
+const { DURATION, RATES, SYMBOLS } = readKnobs(() => ({
+  DURATION: numberKnob("DURATION", 60),
+  RATES: countListKnob("RATES", [1000, 5000]),
+  SYMBOLS: countKnob("SYMBOLS", 1000),
+}));
 const BATCH = 100;
 
 const receiver = await startReceiver();

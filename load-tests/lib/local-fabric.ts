@@ -3,6 +3,7 @@ import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync,
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { prepareLocal, quietEnv, WORKERS } from "../../scripts/prepare-local.mjs";
+import { killGroupAndRemove, onInterrupt } from "./interrupt-cleanup";
 
 /**
  * Starts the whole fabric (every Worker, one wrangler/workerd process) on a free loopback port
@@ -117,6 +118,9 @@ async function wranglerDev(
   ];
   for (const c of configs) args.push("-c", c);
   const child = spawn("npx", args, { env: quiet, stdio: ["ignore", "pipe", "pipe"], detached: true });
+  // Detached (its own group, so stop() reaches workerd too), so a Ctrl-C does not reach it: an
+  // interrupted bench kills it and removes the state it did not ask to keep.
+  const forget = onInterrupt(() => killGroupAndRemove(child.pid, o.keepState ? undefined : persistTo));
   let log = "";
   child.stdout?.on("data", (d) => {
     log = (log + String(d)).slice(-4000);
@@ -128,11 +132,8 @@ async function wranglerDev(
   });
   const base = `http://127.0.0.1:${port}`;
   const kill = () => {
-    if (child.pid) {
-      try {
-        process.kill(-child.pid, "SIGKILL");
-      } catch {}
-    }
+    killGroupAndRemove(child.pid);
+    forget();
   };
   const stop = async () => {
     if (child.pid) {
@@ -142,6 +143,7 @@ async function wranglerDev(
     }
     await new Promise((r) => setTimeout(r, 500));
     if (!o.keepState) rmSync(persistTo, { recursive: true, force: true });
+    forget();
   };
   const until = Date.now() + 90_000;
   while (Date.now() < until) {
