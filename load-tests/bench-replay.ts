@@ -27,7 +27,7 @@ import { applyEvents } from "../shared/src/projections/apply";
 import { LIVE } from "../shared/src/projections/sql";
 import { sqliteExecutor } from "../shared/src/projections/sqlite-executor";
 import { type BenchRow, reportBench } from "./lib/bench-output";
-import { onInterrupt } from "./lib/interrupt-cleanup";
+import { letSignalsIn, onInterrupt } from "./lib/interrupt-cleanup";
 import { countKnob, flagKnob, readKnobs } from "./lib/knobs";
 import { LOG_INSERT, MIGRATION, openReplayDb, rawInsertSeconds, removeDb, tableRows } from "./lib/replay-sqlite";
 import { MONITORS, type RowCounts, replayWorkload, T0, TABLES, tallyRows } from "./lib/replay-workload";
@@ -74,6 +74,7 @@ async function main() {
     if (++pending === 20_000) {
       logDb.exec("COMMIT; BEGIN");
       pending = 0;
+      await letSignalsIn();
     }
   }
   logDb.exec("COMMIT");
@@ -89,6 +90,7 @@ async function main() {
   started = process.hrtime.bigint();
   for (let i = 0; i < sample.length; i += LIVE_BATCH) {
     await applyEvents(liveExecutor, sample.slice(i, i + LIVE_BATCH), LIVE, T0);
+    if (i % 10_000 === 0) await letSignalsIn();
   }
   const liveSeconds = seconds(started);
   liveDb.close();
@@ -104,6 +106,7 @@ async function main() {
   while (!cursor.done) {
     cursor = await rebuildChunk(live, rebuildId, cursor, CHUNK, { bulk: true });
     chunks++;
+    await letSignalsIn();
   }
   const indexStarted = process.hrtime.bigint();
   await finishShadow(live, rebuildId);

@@ -42,12 +42,33 @@ export function killGroupAndRemove(pgid: number | undefined, dir?: string): void
   if (dir) rmSync(dir, { recursive: true, force: true });
 }
 
+/**
+ * Lets a pending Ctrl-C run its cleanup. A signal handler runs only when the event loop turns, and
+ * an `await` of an already settled promise (node:sqlite, the pure engine) never turns it: a bench
+ * made of such steps calls this between them.
+ */
+export function letSignalsIn(): Promise<void> {
+  return new Promise((resolve) => setImmediate(resolve));
+}
+
+/**
+ * After a child run with spawnSync: a null status means a signal ended it, which here is the
+ * user's Ctrl-C (it reaches every process of the terminal's group). The bench stops as interrupted
+ * (cleanups, exit 130) instead of reporting the step as a failure and overwriting its results.
+ */
+export function exitIfInterrupted(status: number | null): void {
+  if (status !== null) return;
+  if (cleanups.size > 0) console.error("\ninterrupted: stopping what this bench started and removing its state");
+  runCleanups();
+  process.exit(130);
+}
+
 function install(): void {
   if (installed) return;
   installed = true;
   for (const [signal, code] of Object.entries(EXIT_CODES)) {
     process.on(signal, () => {
-      if (cleanups.size > 0) console.error(`\n${signal}: stopping the local runtime and removing its state`);
+      if (cleanups.size > 0) console.error(`\n${signal}: stopping what this bench started and removing its state`);
       runCleanups();
       process.exit(code);
     });

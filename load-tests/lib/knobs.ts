@@ -12,7 +12,7 @@ type Env = Record<string, string | undefined>;
 type Bounds = { min?: number; env?: Env };
 
 const expectation = (integer: boolean, min: number) =>
-  `${integer ? "a whole number" : "a number"} >= ${min.toLocaleString("en-US")}`;
+  `${integer ? "a whole number" : "a number"} ${min === Number.MIN_VALUE ? "> 0" : `>= ${min.toLocaleString("en-US")}`}`;
 
 function parse(name: string, raw: string, integer: boolean, min: number, example: number): number {
   const text = raw.trim();

@@ -3,7 +3,7 @@ import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync,
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { prepareLocal, quietEnv, WORKERS } from "../../scripts/prepare-local.mjs";
-import { killGroupAndRemove, onInterrupt } from "./interrupt-cleanup";
+import { exitIfInterrupted, killGroupAndRemove, onInterrupt } from "./interrupt-cleanup";
 
 /**
  * Starts the whole fabric (every Worker, one wrangler/workerd process) on a free loopback port
@@ -75,10 +75,16 @@ export async function startFabric(
   if (process.env.BASE) return { base: process.env.BASE, stop: async () => {}, kill: () => {} };
   const port = opts.port ?? 18_000 + Math.floor(Math.random() * 2000);
   const persistTo = opts.persistTo ?? mkdtempSync(join(stateRoot(), "fabric-bench-"));
+  // Until wrangler runs (its own cleanup covers the folder then), a Ctrl-C removes the folder made here.
+  const forget = opts.persistTo ? () => {} : onInterrupt(() => killGroupAndRemove(undefined, persistTo));
+  // Ctrl-C during these steps reaches the child (same group) and ends it: stop, not "failed".
   const prepared = prepareLocal(persistTo, { env: quiet });
+  exitIfInterrupted(prepared.status);
   if (prepared.status !== 0) throw new Error(`migrations failed: ${prepared.output}`);
   const build = spawnSync("node", ["scripts/deploy-dry-run.mjs"], { env: quiet, encoding: "utf8" });
+  exitIfInterrupted(build.status);
   if (build.status !== 0) throw new Error(`bundling the Workers failed: ${build.stdout}${build.stderr}`);
+  forget();
   const configs = WORKERS.map((w) => loadTestConfig(w, opts.vars?.[w], join(persistTo, "bundles")));
   return wranglerDev(configs, { port, persistTo, keepState: opts.persistTo !== undefined, healthPath: "/healthz" });
 }
