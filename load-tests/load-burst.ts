@@ -29,11 +29,11 @@ import { type BenchRow, reportBench } from "./lib/bench-output";
 import { phaseStats, type Sample, slowUntil } from "./lib/burst-accounting";
 import { type FloorResult, measureFloor } from "./lib/burst-floor";
 import { type BurstRun, runBurst } from "./lib/burst-run";
-import { countKnob, countListKnob, flagKnob, KnobError, numberKnob, readKnobs } from "./lib/knobs";
+import { countKnob, countListKnob, flagKnob, KnobError, numberKnob, readKnobs, refuseBase } from "./lib/knobs";
 
-if (process.env.BASE) throw new Error("load:burst starts its own fabric and reads its state files: unset BASE");
 // Every knob is read before the first size starts: a typo must not surface after minutes of a run.
 const knobs = readKnobs(() => {
+  refuseBase("load:burst starts its own fabric and reads its state files");
   const mode: string = process.env.FLOOR_MODE ?? "batch";
   if (mode !== "batch" && mode !== "single") throw new KnobError(`FLOOR_MODE=${mode} is not batch or single`);
   return {

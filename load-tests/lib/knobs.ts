@@ -62,6 +62,12 @@ export function flagKnob(name: string, fallback: boolean, o: { env?: Env } = {})
   throw new KnobError(`${name}=${raw} is not 1 or 0 (e.g. ${name}=${fallback ? 0 : 1})`);
 }
 
+/** For a bench that must start its own fabric: BASE (a running fabric) is refused, saying why. */
+export function refuseBase(why: string, o: { env?: Env } = {}): Record<string, never> {
+  if ((o.env ?? process.env).BASE) throw new KnobError(`BASE is set, but ${why}: unset BASE`);
+  return {};
+}
+
 /** Runs the knob reads; a KnobError ends the process with its message and exit code 2. */
 export function readKnobs<T>(read: () => T): T {
   try {

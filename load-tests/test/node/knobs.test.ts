@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { countKnob, countListKnob, flagKnob, KnobError, numberKnob } from "../../lib/knobs";
+import { countKnob, countListKnob, flagKnob, KnobError, numberKnob, refuseBase } from "../../lib/knobs";
 
 // A bad knob must stop a bench before it starts, naming the knob, not run with NaN.
 describe("bench knobs", () => {
@@ -39,5 +39,12 @@ describe("bench knobs", () => {
     expect(flagKnob("NOKEYS", false, { env: { NOKEYS: "0" } })).toBe(false);
     expect(flagKnob("NOKEYS", false, { env: { NOKEYS: "true" } })).toBe(true);
     expect(() => flagKnob("KEEP", false, { env: { KEEP: "yes" } })).toThrow("KEEP=yes is not 1 or 0 (e.g. KEEP=1)");
+  });
+
+  it("refuses BASE for a bench that must start its own fabric, and says why", () => {
+    expect(refuseBase("load:e2e sets its notify URL", { env: {} })).toEqual({});
+    expect(() => refuseBase("load:e2e sets its notify URL", { env: { BASE: "http://127.0.0.1:8787" } })).toThrow(
+      "BASE is set, but load:e2e sets its notify URL: unset BASE",
+    );
   });
 });
