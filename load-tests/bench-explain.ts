@@ -10,6 +10,7 @@
  * Env: EXPLAIN_BENCH_FACTS, EXPLAIN_BENCH_RANGE, EXPLAIN_BENCH_BUSY_FACTS, EXPLAIN_BENCH_BUSY_STREAMS.
  */
 import { reportBench } from "./lib/bench-output";
+import { countKnob, readKnobs } from "./lib/knobs";
 import { runWorkerdBench } from "./lib/workerd-bench";
 import type { BusyRun } from "./workerd/busy-shard";
 
@@ -26,6 +27,13 @@ type Run = {
 };
 type Drafted = { [K in keyof Run as `draft${Capitalize<K>}`]: Run[K] };
 type Read = { readLogMs: number; readLogRows: number };
+// Read here, before workerd starts: vitest.bench.config.ts passes them on as bindings.
+readKnobs(() => [
+  countKnob("EXPLAIN_BENCH_FACTS", 1_000_000),
+  countKnob("EXPLAIN_BENCH_RANGE", 20_000),
+  countKnob("EXPLAIN_BENCH_BUSY_FACTS", 1_000_000),
+  countKnob("EXPLAIN_BENCH_BUSY_STREAMS", 1000),
+]);
 const r = runWorkerdBench<{ facts: number; storeSeconds: number; range: number } & Run & Read & Drafted & BusyRun>(
   "explain-bench",
 );

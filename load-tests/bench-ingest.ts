@@ -22,16 +22,22 @@ import type { FetchLike } from "../client/src/index";
 import type { FactInput } from "../shared/src/facts";
 import { reportBench } from "./lib/bench-output";
 import { clientLoop, clientOverheadPct, clientRows } from "./lib/ingest-client-run";
+import { countKnob, flagKnob, numberKnob, readKnobs } from "./lib/knobs";
 import { type Fabric, startFabric, startFloor } from "./lib/local-fabric";
 import { nodeHttpFetch } from "./lib/node-http-fetch";
 import { type OpenLoopResult, openLoop, percentile } from "./lib/open-loop";
 import { runtimeCpuSeconds } from "./lib/runtime-cpu";
 import { shardTotals } from "./lib/shard-totals";
 
-const DURATION = Number(process.env.DURATION ?? 20);
-const CONNECTIONS = Number(process.env.CONNECTIONS ?? 16);
+const { DURATION, CONNECTIONS, RATE, SHARDS, FLOOR, NOKEYS } = readKnobs(() => ({
+  DURATION: numberKnob("DURATION", 20),
+  CONNECTIONS: countKnob("CONNECTIONS", 16),
+  RATE: countKnob("RATE", 20_000),
+  SHARDS: countKnob("SHARDS", 2),
+  FLOOR: flagKnob("FLOOR", true),
+  NOKEYS: flagKnob("NOKEYS", false),
+}));
 const FACTS_PER_REQUEST = 100;
-const RATE = Number(process.env.RATE ?? 20_000);
 
 /**
  * A fresh batch each request: 100 consecutive symbols of 1,000, event time now (never stale), each
@@ -48,7 +54,7 @@ function batch(): FactInput[] {
       kind: "market_price",
       subject: { symbol: `SYM${n % 1000}` },
       observedAt: now + i,
-      ...(process.env.NOKEYS ? {} : { dedupeKey: `bench-${RUN}:${n}` }),
+      ...(NOKEYS ? {} : { dedupeKey: `bench-${RUN}:${n}` }),
       data: { price: 100 + (n % 37) },
     };
   });
@@ -89,7 +95,7 @@ const rawLoop = (url: string) => (seconds: number) =>
   openLoop({ url, rate: RATE / FACTS_PER_REQUEST, seconds, headers, body });
 
 let floor: Awaited<ReturnType<typeof atTargetRate>> | undefined;
-if (process.env.FLOOR !== "0" && !process.env.BASE) {
+if (FLOOR && !process.env.BASE) {
   const f = await startFloor();
   try {
     // The floor's consumer only acks: a second is plenty for it to drain the warm-up.
@@ -101,11 +107,10 @@ if (process.env.FLOOR !== "0" && !process.env.BASE) {
 
 // Local trade-off (load-tests/README.md): every Worker shares one workerd process, so more shards
 // add RPCs and commits per batch without adding parallelism. SHARDS picks the count for this run.
-const SHARDS = process.env.SHARDS ?? "2";
 const fabric = await startFabric({
   vars: {
-    matcher: { SHARD_COUNT: SHARDS },
-    "monitor-runtime": { SHARD_COUNT: SHARDS },
+    matcher: { SHARD_COUNT: String(SHARDS) },
+    "monitor-runtime": { SHARD_COUNT: String(SHARDS) },
     ingest: { JOURNAL_SHARDS: "2" },
   },
 });

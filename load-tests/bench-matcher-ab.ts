@@ -20,22 +20,24 @@ import { mkdirSync, rmSync } from "node:fs";
 import { join, resolve } from "node:path";
 import type { MonitorDefinition } from "../shared/src/monitor";
 import { reportBench } from "./lib/bench-output";
-import { type TimedEngine, timeEngine } from "./lib/matcher-timing";
+import { countKnob, flagKnob, readKnobs } from "./lib/knobs";
+import { median, type TimedEngine, timeEngine } from "./lib/matcher-timing";
 import { ALL_STREAMS, MID_STREAM, MonitorSource, STREAM_COUNT } from "./lib/matcher-workload";
 
 type Engine = TimedEngine & { upsertMonitor(def: MonitorDefinition): void };
 type EngineClass = new (opts: { history: () => [] }) => Engine;
 
 const REV = process.argv[2] ?? "HEAD";
-const N = Number(process.env.N ?? 100_000);
-const DENSE = process.env.DENSE === "1";
-const ROUNDS = Number(process.env.ROUNDS ?? 6);
+const { N, DENSE, ROUNDS } = readKnobs(() => ({
+  N: countKnob("N", 100_000),
+  DENSE: flagKnob("DENSE", false),
+  ROUNDS: countKnob("ROUNDS", 6),
+}));
 
 const root = resolve(import.meta.dirname, "..");
 const baselineDir = join(root, ".matcher-ab", REV.replace(/[^\w.-]/g, "_"));
 const range = DENSE ? { streams: 1, first: MID_STREAM } : ALL_STREAMS;
 const monitors = DENSE ? Math.max(1, Math.round(N / STREAM_COUNT)) : N;
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] as number;
 
 /** CPU µs per fact of one engine in this process, timed exactly as bench:matcher times it. */
 function measure(Engine: EngineClass): number {

@@ -11,6 +11,7 @@
  */
 import { loadavg } from "node:os";
 import { reportBench } from "./lib/bench-output";
+import { countListKnob, readKnobs } from "./lib/knobs";
 import {
   type IndexedResult,
   measureBare,
@@ -23,7 +24,7 @@ import { ALL_STREAMS, MID_STREAM, STREAM_COUNT } from "./lib/matcher-workload";
 import { measureRulesEngine } from "./lib/rules-engine-baseline";
 import { throughputChartSvg } from "./lib/svg-chart";
 
-const SIZES = (process.env.SIZES ?? "1000,10000,100000,1000000").split(",").map(Number);
+const SIZES = readKnobs(() => countListKnob("SIZES", [1000, 10_000, 100_000, 1_000_000]));
 
 function printRow(r: SizeResult): void {
   console.log(

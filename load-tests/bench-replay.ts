@@ -27,11 +27,17 @@ import { applyEvents } from "../shared/src/projections/apply";
 import { LIVE } from "../shared/src/projections/sql";
 import { sqliteExecutor } from "../shared/src/projections/sqlite-executor";
 import { type BenchRow, reportBench } from "./lib/bench-output";
+import { letSignalsIn, onInterrupt } from "./lib/interrupt-cleanup";
+import { countKnob, flagKnob, readKnobs } from "./lib/knobs";
 import { LOG_INSERT, MIGRATION, openReplayDb, rawInsertSeconds, removeDb, tableRows } from "./lib/replay-sqlite";
 import { MONITORS, type RowCounts, replayWorkload, T0, TABLES, tallyRows } from "./lib/replay-workload";
 
-const EVENTS = Number(process.env.EVENTS ?? 1_000_000);
-const CHUNK = Number(process.env.CHUNK ?? 2000);
+const { EVENTS, LIVE_EVENTS, CHUNK, KEEP } = readKnobs(() => ({
+  EVENTS: countKnob("EVENTS", 1_000_000),
+  LIVE_EVENTS: countKnob("LIVE_EVENTS", 50_000),
+  CHUNK: countKnob("CHUNK", 2000),
+  KEEP: flagKnob("KEEP", false),
+}));
 const LIVE_BATCH = 100;
 const dir = tmpdir();
 const logPath = join(dir, `bench-replay-${process.pid}.sqlite`);
@@ -42,6 +48,8 @@ const seconds = (since: bigint) => Number(process.hrtime.bigint() - since) / 1e9
 
 async function main() {
   for (const p of [logPath, rawPath]) removeDb(p);
+  // Interrupted, the SQLite files (a 1M-event log is hundreds of MB in the temp folder) go too.
+  if (!KEEP) onInterrupt(() => [logPath, rawPath, livePath].forEach(removeDb));
   const expected: RowCounts = { monitors: 0, monitor_state: 0, trigger_matches: 0, workflow_execution_refs: 0 };
 
   // 1. The log: EVENTS rows written straight into event_log (setup, not measured).
@@ -66,6 +74,7 @@ async function main() {
     if (++pending === 20_000) {
       logDb.exec("COMMIT; BEGIN");
       pending = 0;
+      await letSignalsIn();
     }
   }
   logDb.exec("COMMIT");
@@ -73,7 +82,7 @@ async function main() {
   console.error(`log: ${logged} events written in ${seconds(started).toFixed(1)} s`);
 
   // 1b. The live projector path on the first LIVE_EVENTS events (batches of 100, as Queue "events" delivers).
-  const liveEvents = Math.min(EVENTS, Number(process.env.LIVE_EVENTS ?? 50_000));
+  const liveEvents = Math.min(EVENTS, LIVE_EVENTS);
   const liveDb = openReplayDb(livePath);
   liveDb.exec(MIGRATION);
   const liveExecutor = sqliteExecutor(liveDb);
@@ -81,6 +90,7 @@ async function main() {
   started = process.hrtime.bigint();
   for (let i = 0; i < sample.length; i += LIVE_BATCH) {
     await applyEvents(liveExecutor, sample.slice(i, i + LIVE_BATCH), LIVE, T0);
+    if (i % 10_000 === 0) await letSignalsIn();
   }
   const liveSeconds = seconds(started);
   liveDb.close();
@@ -96,6 +106,7 @@ async function main() {
   while (!cursor.done) {
     cursor = await rebuildChunk(live, rebuildId, cursor, CHUNK, { bulk: true });
     chunks++;
+    await letSignalsIn();
   }
   const indexStarted = process.hrtime.bigint();
   await finishShadow(live, rebuildId);
@@ -114,19 +125,21 @@ async function main() {
   // 3. The raw limit: the same rows inserted straight into a fresh event_log.
   const rawSeconds = rawInsertSeconds(logDb, rawPath, CHUNK);
   logDb.close();
-  if (process.env.KEEP !== "1") for (const p of [logPath, rawPath, livePath]) removeDb(p);
+  if (!KEEP) for (const p of [logPath, rawPath, livePath]) removeDb(p);
 
   const rebuildRate = Math.round(logged / rebuildSeconds);
   const rawRate = Math.round(logged / rawSeconds);
   const liveRate = Math.round(liveEvents / liveSeconds);
   const ratio = rebuildRate / rawRate;
+  // The target is a third of this run's raw rate; the ratio reads "≥ 1 is met" as every target's does.
+  const target = Math.round(rawRate / 3);
   const rows: BenchRow[] = [
     {
       metric: "rebuild events/s (shadow + chunks + swap)",
       value: rebuildRate,
       baseline: rawRate,
-      target: ">= 1/3 of raw",
-      ratio,
+      target: `>= ${target.toLocaleString("en-US")} (1/3 of raw)`,
+      ratio: rebuildRate / target,
     },
     { metric: "raw insert rows/s (node:sqlite)", value: rawRate },
     {

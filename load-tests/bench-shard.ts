@@ -5,7 +5,11 @@
  * workerd project is load-tests/vitest.bench.config.ts (workerd/shard-bench.test.ts).
  */
 import { reportBench } from "./lib/bench-output";
+import { countKnob, readKnobs } from "./lib/knobs";
 import { runWorkerdBench } from "./lib/workerd-bench";
+
+// Read here, before workerd starts: vitest.bench.config.ts passes them on as bindings.
+readKnobs(() => [countKnob("SHARD_BENCH_MONITORS", 100_000), countKnob("SHARD_BENCH_BATCHES", 400)]);
 
 const r = runWorkerdBench<{
   monitors: number;

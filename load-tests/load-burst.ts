@@ -29,23 +29,35 @@ import { type BenchRow, reportBench } from "./lib/bench-output";
 import { phaseStats, type Sample, slowUntil } from "./lib/burst-accounting";
 import { type FloorResult, measureFloor } from "./lib/burst-floor";
 import { type BurstRun, runBurst } from "./lib/burst-run";
+import { countKnob, countListKnob, flagKnob, KnobError, numberKnob, readKnobs, refuseBase } from "./lib/knobs";
 
-if (process.env.BASE) throw new Error("load:burst starts its own fabric and reads its state files: unset BASE");
-const SIZES = (process.env.MONITORS ?? "1000,10000").split(",").map((s) => Number(s.trim()));
-const USERS = process.env.USERS ? Number(process.env.USERS) : undefined;
-const WORKFLOWS = process.env.WORKFLOWS ? Number(process.env.WORKFLOWS) : undefined;
-const REST_S = Number(process.env.REST_S ?? 10);
-const TAIL_S = Number(process.env.TAIL_S ?? 5);
-const SAMPLE_MS = Number(process.env.SAMPLE_MS ?? 250);
-const FLOOR_MODE = process.env.FLOOR_MODE === "single" ? "single" : "batch";
-const MIN_FREE_MB = Number(process.env.BURST_MIN_FREE_MB ?? 2048);
+// Every knob is read before the first size starts: a typo must not surface after minutes of a run.
+const knobs = readKnobs(() => {
+  refuseBase("load:burst starts its own fabric and reads its state files");
+  const mode: string = process.env.FLOOR_MODE ?? "batch";
+  if (mode !== "batch" && mode !== "single") throw new KnobError(`FLOOR_MODE=${mode} is not batch or single`);
+  return {
+    SIZES: countListKnob("MONITORS", [1000, 10_000]),
+    USERS: process.env.USERS ? countKnob("USERS", 1) : undefined,
+    WORKFLOWS: process.env.WORKFLOWS ? countKnob("WORKFLOWS", 1) : undefined,
+    REST_S: numberKnob("REST_S", 10),
+    TAIL_S: numberKnob("TAIL_S", 5, { min: 0 }),
+    SAMPLE_MS: countKnob("SAMPLE_MS", 250),
+    FLOOR_MODE: mode as "batch" | "single",
+    MIN_FREE_MB: countKnob("BURST_MIN_FREE_MB", 2048, { min: 0 }),
+    FLOOR: flagKnob("FLOOR", true),
+    FLOOR_K: process.env.FLOOR_K ? countKnob("FLOOR_K", 1000) : undefined,
+    TIMEOUT_S: process.env.TIMEOUT_S ? numberKnob("TIMEOUT_S", 160) : undefined,
+    WAKE_RATE_PER_S: process.env.WAKE_RATE_PER_S ? countKnob("WAKE_RATE_PER_S", 100) : undefined,
+  };
+});
+const { SIZES, USERS, WORKFLOWS, REST_S, TAIL_S, SAMPLE_MS, FLOOR_MODE, MIN_FREE_MB } = knobs;
 const ROUTES = ["push", "registry PUT", "GET monitor", "stats", "healthz"];
 
 const rows: BenchRow[] = [];
 const sizes: Record<string, unknown>[] = [];
 let ok = true;
 for (const n of SIZES) {
-  if (!Number.isInteger(n) || n < 1) throw new Error(`MONITORS: ${n} is not a positive integer`);
   try {
     sizes.push(await measureSize(n));
   } catch (err) {
@@ -61,7 +73,7 @@ for (const n of SIZES) {
 
 // The shared-workflows variant is its own result: it must not overwrite the one-workflow-per-monitor run's.
 reportBench(WORKFLOWS ? `burst-${WORKFLOWS}-workflows` : "burst", {
-  title: `a flash crash: N monitors${WORKFLOWS ? ` feeding ${WORKFLOWS} workflows` : ""} crossed by one fact; wake path vs a one-step Workflow floor (same runtime, K = ${process.env.FLOOR_K ?? "N"}, ${FLOOR_MODE === "batch" ? "createBatch" : "create() each"}); other routes sampled every ${SAMPLE_MS} ms during the burst vs at rest (${REST_S} s, same run); ratio = value ÷ baseline`,
+  title: `a flash crash: N monitors${WORKFLOWS ? ` feeding ${WORKFLOWS} workflows` : ""} crossed by one fact; wake path vs a one-step Workflow floor (same runtime, K = ${knobs.FLOOR_K ?? "N"}, ${FLOOR_MODE === "batch" ? "createBatch" : "create() each"}); other routes sampled every ${SAMPLE_MS} ms during the burst vs at rest (${REST_S} s, same run); ratio = value ÷ baseline`,
   rows,
   summary: { pass: ok, sizes },
 });
@@ -71,16 +83,16 @@ process.exit(ok ? 0 : 1);
 async function measureSize(n: number): Promise<Record<string, unknown>> {
   let floor: FloorResult | undefined;
   let floorError: string | undefined;
-  if (process.env.FLOOR !== "0") {
+  if (knobs.FLOOR) {
     try {
-      floor = await measureFloor(Number(process.env.FLOOR_K ?? n), { mode: FLOOR_MODE, minFreeMb: MIN_FREE_MB });
+      floor = await measureFloor(knobs.FLOOR_K ?? n, { mode: FLOOR_MODE, minFreeMb: MIN_FREE_MB });
     } catch (err) {
       // The fabric is still measured: a floor that cannot run at this K says something too.
       floorError = err instanceof Error ? err.message : String(err);
       console.error(`N=${n}: the floor FAILED: ${floorError}`);
     }
   }
-  const timeoutMs = Number(process.env.TIMEOUT_S ?? 60 + n / 10) * 1000;
+  const timeoutMs = (knobs.TIMEOUT_S ?? 60 + n / 10) * 1000;
   const run = await runBurst({
     monitors: n,
     users: USERS,

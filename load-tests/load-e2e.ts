@@ -4,21 +4,26 @@
  * each) and measures, for every match, the time from the POST that carried its fact to the match
  * arriving at notify-trigger-match (timestamped on receipt by a loopback receiver: the matcher's
  * NOTIFY_URL). Expected matches come from the reference evaluator over the accepted facts.
- * Env: DURATION (s per rate, default 60), RATES (default "1000,5000"), SYMBOLS (default 1000), BASE.
+ * Env: DURATION (s per rate, default 60), RATES (default "1000,5000"), SYMBOLS (default 1000).
  */
 
 import type { FactInput } from "../shared/src/facts";
 import { MonitorBodySchema, type MonitorDefinition } from "../shared/src/monitor";
 import { reportBench } from "./lib/bench-output";
 import { devClient } from "./lib/fabric-client";
+import { countKnob, countListKnob, numberKnob, readKnobs, refuseBase } from "./lib/knobs";
 import { startFabric } from "./lib/local-fabric";
 import { startReceiver } from "./lib/notify-receiver";
 import { latencyHistogramSvg } from "./lib/svg-chart";
 import { expectedMatches, percentile, workload } from "./lib/workload";
 
-const DURATION = Number(process.env.DURATION ?? 60);
-const RATES = (process.env.RATES ?? "1000,5000").split(",").map(Number);
-const SYMBOLS = Number(process.env.SYMBOLS ?? 1000);
+// A running fabric's matcher notifies its own monitor runtime, never this run's receiver: every match would read as lost.
+const { DURATION, RATES, SYMBOLS } = readKnobs(() => ({
+  ...refuseBase("load:e2e starts its own fabric with NOTIFY_URL on its receiver"),
+  DURATION: numberKnob("DURATION", 60),
+  RATES: countListKnob("RATES", [1000, 5000]),
+  SYMBOLS: countKnob("SYMBOLS", 1000),
+}));
 const BATCH = 100;
 
 const receiver = await startReceiver();

@@ -18,18 +18,26 @@ import { join } from "node:path";
 import type { FactInput } from "../shared/src/facts";
 import { MonitorBodySchema, type MonitorDefinition } from "../shared/src/monitor";
 import { devClient } from "./lib/fabric-client";
+import { killGroupAndRemove, onInterrupt } from "./lib/interrupt-cleanup";
+import { countKnob, readKnobs, refuseBase } from "./lib/knobs";
 import { type Fabric, startFabric, stateRoot } from "./lib/local-fabric";
 import { startReceiver } from "./lib/notify-receiver";
 import { shardTotals } from "./lib/shard-totals";
 import { expectedMatches, workload } from "./lib/workload";
 
-const ROUNDS = Number(process.env.ROUNDS ?? 40);
-const SYMBOLS = Number(process.env.SYMBOLS ?? 100);
+// The fault switches reach only a fabric this run starts; against a running one it would prove nothing.
+const { ROUNDS, SYMBOLS } = readKnobs(() => ({
+  ...refuseBase("load:faults starts its own fabric with its fault switches on"),
+  ROUNDS: countKnob("ROUNDS", 40),
+  SYMBOLS: countKnob("SYMBOLS", 100),
+}));
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const log = (msg: string) => console.log(`[${new Date().toISOString().slice(11, 19)}] ${msg}`);
 
 const receiver = await startReceiver();
 const persistTo = join(stateRoot(), `fabric-faults-${process.pid}`);
+// The runtime keeps this state across its restart (startFabric does not remove it): an interrupt must.
+onInterrupt(() => killGroupAndRemove(undefined, persistTo));
 const port = 19_500 + (process.pid % 400);
 const faults = {
   matcher: { NOTIFY_URL: receiver.url, FAULTS: "consumer-throw,shard-abort" },

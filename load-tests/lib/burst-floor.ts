@@ -3,6 +3,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { quietEnv } from "../../scripts/prepare-local.mjs";
 import { guardRuntime, runtimeCpuSeconds } from "./burst-process";
+import { killGroupAndRemove, onInterrupt } from "./interrupt-cleanup";
 import { stateRoot } from "./local-fabric";
 
 /**
@@ -123,6 +124,7 @@ async function startWorkflowFloor(
   const args = ["wrangler", "dev", "--ip", "127.0.0.1", "--port", String(port), "--persist-to", persistTo];
   args.push("--log-level", process.env.FABRIC_LOG ? "log" : "error", "-c", "load-tests/workflow-floor/wrangler.jsonc");
   const child = spawn("npx", args, { env, stdio: ["ignore", "pipe", "pipe"], detached: true });
+  const forget = onInterrupt(() => killGroupAndRemove(child.pid, persistTo));
   let log = "";
   const keep = (d: unknown) => {
     log = (log + String(d)).slice(-4000);
@@ -136,6 +138,7 @@ async function startWorkflowFloor(
     } catch {}
     await sleep(500);
     rmSync(persistTo, { recursive: true, force: true });
+    forget();
   };
   const base = `http://127.0.0.1:${port}`;
   for (const until = Date.now() + 90_000; Date.now() < until && !stopped(); await sleep(300)) {

@@ -1,4 +1,5 @@
 import { readdirSync, readFileSync, rmSync } from "node:fs";
+import { onInterrupt } from "./interrupt-cleanup";
 
 /** The local runtimes load:burst starts, seen from outside (/proc): stopping them when the bench is interrupted. */
 export { runtimeCpuSeconds } from "./runtime-cpu";
@@ -9,7 +10,7 @@ export { runtimeCpuSeconds } from "./runtime-cpu";
  * falls below `minAvailableMb`, or when a runtime process has used 90 % of its file descriptors,
  * it SIGKILLs every process group whose command line names that folder (wrangler runs detached in
  * its own group, with workerd, and would otherwise outlive the bench). On an interrupt it also
- * removes the folder and exits; otherwise it leaves `reason` set for the run to fail with. Set up
+ * removes the folder and exits (lib/interrupt-cleanup.ts); otherwise it leaves `reason` set for the run to fail with. Set up
  * before the runtime starts, so start-up is covered too.
  *
  * Why: the local runtime keeps every Durable Object and Workflow instance it has touched open and
@@ -37,14 +38,6 @@ export function guardRuntime(persistTo: string, minAvailableMb = 2048): RuntimeG
       } catch {}
     }
   };
-  const onSignal = (signal: NodeJS.Signals) => {
-    try {
-      killAll();
-      rmSync(persistTo, { recursive: true, force: true });
-    } finally {
-      process.exit(signal === "SIGINT" ? 130 : 143);
-    }
-  };
   const timer = setInterval(() => {
     if (reason) return;
     const available = availableMb();
@@ -58,8 +51,11 @@ export function guardRuntime(persistTo: string, minAvailableMb = 2048): RuntimeG
     if (reason) killAll();
   }, 1000);
   timer.unref();
-  process.once("SIGINT", onSignal);
-  process.once("SIGTERM", onSignal);
+  // Interrupted (or exiting before release): every group naming the folder, and the folder.
+  const forget = onInterrupt(() => {
+    killAll();
+    rmSync(persistTo, { recursive: true, force: true });
+  });
   return {
     get reason() {
       return reason;
@@ -67,8 +63,7 @@ export function guardRuntime(persistTo: string, minAvailableMb = 2048): RuntimeG
     kill: killAll,
     release: () => {
       clearInterval(timer);
-      process.off("SIGINT", onSignal);
-      process.off("SIGTERM", onSignal);
+      forget();
     },
   };
 }

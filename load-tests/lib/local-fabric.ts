@@ -3,6 +3,7 @@ import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync,
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { prepareLocal, quietEnv, WORKERS } from "../../scripts/prepare-local.mjs";
+import { exitIfInterrupted, killGroupAndRemove, onInterrupt } from "./interrupt-cleanup";
 
 /**
  * Starts the whole fabric (every Worker, one wrangler/workerd process) on a free loopback port
@@ -74,10 +75,16 @@ export async function startFabric(
   if (process.env.BASE) return { base: process.env.BASE, stop: async () => {}, kill: () => {} };
   const port = opts.port ?? 18_000 + Math.floor(Math.random() * 2000);
   const persistTo = opts.persistTo ?? mkdtempSync(join(stateRoot(), "fabric-bench-"));
+  // Until wrangler runs (its own cleanup covers the folder then), a Ctrl-C removes the folder made here.
+  const forget = opts.persistTo ? () => {} : onInterrupt(() => killGroupAndRemove(undefined, persistTo));
+  // Ctrl-C during these steps reaches the child (same group) and ends it: stop, not "failed".
   const prepared = prepareLocal(persistTo, { env: quiet });
+  exitIfInterrupted(prepared.status);
   if (prepared.status !== 0) throw new Error(`migrations failed: ${prepared.output}`);
   const build = spawnSync("node", ["scripts/deploy-dry-run.mjs"], { env: quiet, encoding: "utf8" });
+  exitIfInterrupted(build.status);
   if (build.status !== 0) throw new Error(`bundling the Workers failed: ${build.stdout}${build.stderr}`);
+  forget();
   const configs = WORKERS.map((w) => loadTestConfig(w, opts.vars?.[w], join(persistTo, "bundles")));
   return wranglerDev(configs, { port, persistTo, keepState: opts.persistTo !== undefined, healthPath: "/healthz" });
 }
@@ -117,6 +124,9 @@ async function wranglerDev(
   ];
   for (const c of configs) args.push("-c", c);
   const child = spawn("npx", args, { env: quiet, stdio: ["ignore", "pipe", "pipe"], detached: true });
+  // Detached (its own group, so stop() reaches workerd too), so a Ctrl-C does not reach it: an
+  // interrupted bench kills it and removes the state it did not ask to keep.
+  const forget = onInterrupt(() => killGroupAndRemove(child.pid, o.keepState ? undefined : persistTo));
   let log = "";
   child.stdout?.on("data", (d) => {
     log = (log + String(d)).slice(-4000);
@@ -128,11 +138,8 @@ async function wranglerDev(
   });
   const base = `http://127.0.0.1:${port}`;
   const kill = () => {
-    if (child.pid) {
-      try {
-        process.kill(-child.pid, "SIGKILL");
-      } catch {}
-    }
+    killGroupAndRemove(child.pid);
+    forget();
   };
   const stop = async () => {
     if (child.pid) {
@@ -142,6 +149,7 @@ async function wranglerDev(
     }
     await new Promise((r) => setTimeout(r, 500));
     if (!o.keepState) rmSync(persistTo, { recursive: true, force: true });
+    forget();
   };
   const until = Date.now() + 90_000;
   while (Date.now() < until) {

@@ -1,5 +1,6 @@
 import { DEFAULT_CHECKPOINT_FACTS } from "../../matcher/src/engine/checkpoint";
 import type { AcceptedFact } from "../../shared/src/facts";
+import { numberKnob, readKnobs } from "./knobs";
 import { ALL_STREAMS, FactSource, type StreamRange } from "./matcher-workload";
 
 /**
@@ -10,7 +11,7 @@ export const FACTS_PER_BATCH = 1000;
 const WARMUP_FACTS = 120_000;
 const ROUNDS = 3;
 /** Timed seconds per measurement (env SECONDS), split in ROUNDS rounds. */
-export const SECONDS = Number(process.env.SECONDS ?? 4.5);
+export const SECONDS = readKnobs(() => numberKnob("SECONDS", 4.5));
 
 export type Timing = { perSec: number; perSecWall: number; perFact: number };
 
@@ -57,6 +58,21 @@ export function timeFacts(
   const mid = rounds[Math.floor(rounds.length / 2)] as (typeof rounds)[number];
   const all = rounds.reduce((a, r) => ({ n: a.n + r.n, out: a.out + r.out }), { n: 0, out: 0 });
   return { perSec: (mid.n / mid.cpu) * 1000, perSecWall: (mid.n / mid.wall) * 1000, perFact: all.out / all.n };
+}
+
+/**
+ * The median: the middle value, or the mean of the two middle ones for an even count (bench:matcher-ab's
+ * default six rounds took the upper of the two before, a median biased towards the slower rounds).
+ *
+ * @example median([0.6, 0.9, 1.1, 1.7]) // 1.0
+ */
+export function median(xs: readonly number[]): number {
+  if (xs.length === 0) return Number.NaN;
+  const sorted = [...xs].sort((a, b) => a - b);
+  const mid = Math.floor(sorted.length / 2);
+  return sorted.length % 2 === 1
+    ? (sorted[mid] as number)
+    : ((sorted[mid - 1] as number) + (sorted[mid] as number)) / 2;
 }
 
 /** Times an engine holding its monitors, taking its changes at every checkpoint as a shard does. */

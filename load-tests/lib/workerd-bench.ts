@@ -1,5 +1,6 @@
 import { spawnSync } from "node:child_process";
 import { join } from "node:path";
+import { exitIfInterrupted } from "./interrupt-cleanup";
 
 /**
  * Runs one bench test file in workerd (the Workers vitest pool, load-tests/vitest.bench.config.ts)
@@ -16,6 +17,7 @@ export function runWorkerdBench<T>(name: string): T {
       maxBuffer: 64 * 1024 * 1024,
     },
   );
+  exitIfInterrupted(run.status);
   const line = `${run.stdout}\n${run.stderr}`.split("\n").find((l) => l.includes("BENCH {"));
   if (!line) {
     console.error(run.stdout.slice(-4000), run.stderr.slice(-4000));
