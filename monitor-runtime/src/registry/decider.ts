@@ -152,7 +152,10 @@ function stale(monitorId: string, expected: number, state: RegistryState): Regis
   const live = state.status === "active" ? state.version : 0;
   return {
     code: "precondition_failed",
-    detail: `monitor ${monitorId} is at version ${live}, not ${expected}`,
+    detail:
+      live === 0
+        ? `monitor ${monitorId} does not exist (never created, or removed), so it is not at version ${expected}; expectedVersion 0 creates it`
+        : `monitor ${monitorId} is at version ${live}, not ${expected}: it changed after you read it; read it again (GET /v1/monitors/${monitorId}) and, if your change still applies, send it with expectedVersion ${live}`,
     currentVersion: live,
   };
 }

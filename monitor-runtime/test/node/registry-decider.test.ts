@@ -98,6 +98,17 @@ describe("monitor registry decider", () => {
       .thenFails("precondition_failed", 412);
   });
 
+  it("says in a 412 which version is live and how to go on", () => {
+    const moved = decide(put(body(3), 1), [registered(1), registered(2, body(2))].reduce(evolve, initialState()));
+    expect(moved).toMatchObject({ currentVersion: 2 });
+    expect((moved as { detail: string }).detail).toMatch(
+      /m1 is at version 2, not 1: it changed after you read it; read it again \(GET \/v1\/monitors\/m1\).*expectedVersion 2/,
+    );
+    const gone = decide(put(body(3), 2), [registered(1), removed(2)].reduce(evolve, initialState()));
+    expect(gone).toMatchObject({ currentVersion: 0 });
+    expect((gone as { detail: string }).detail).toMatch(/m1 does not exist .*expectedVersion 0 creates it/);
+  });
+
   it("reads expectedVersion from the body when the command has none", () => {
     given(registered(1))
       .when(put(body(5, { expectedVersion: 7 })))
