@@ -51,7 +51,25 @@ function withinContract(events: DomainEvent[]): DomainEvent[] {
   );
 }
 
-type MonitorRow = { monitor_id: string; definition: string | null; definition_version: number; removed: number };
+type MonitorRow = {
+  monitor_id: string;
+  definition: string | null;
+  definition_version: number;
+  removed: number;
+  enabled: number;
+  expired_version: number;
+};
+type StateRow = { monitor_id: string; stopped: number };
+
+/** monitor_state with `stopped` as the monitors row says: removed, disabled, undefined or expired. */
+function withStoppedOf(states: StateRow[], monitors: MonitorRow[]) {
+  const byId = new Map(monitors.map((m) => [m.monitor_id, m]));
+  return states.map((row) => {
+    const m = byId.get(row.monitor_id);
+    const stopped = m ? m.removed === 1 || m.enabled === 0 || m.expired_version >= m.definition_version : false;
+    return { ...row, stopped: stopped ? 1 : 0 };
+  });
+}
 
 /** monitor_streams as it must be: each live definition's streams at its version, in dump order. */
 function streamsOfDefinitions(monitors: MonitorRow[]) {
@@ -90,6 +108,7 @@ describe("projection order", () => {
         const { projection_checkpoints: _b, ...rb } = b;
         expect(rb).toEqual(ra);
         expect(a.monitor_streams).toEqual(streamsOfDefinitions(a.monitors as MonitorRow[]));
+        expect(a.monitor_state).toEqual(withStoppedOf(a.monitor_state as StateRow[], a.monitors as MonitorRow[]));
       }),
       { numRuns: 200 },
     );

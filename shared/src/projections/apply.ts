@@ -1,6 +1,11 @@
 import type { DomainEvent } from "../events";
 import { completionStatements, recordRefStatements } from "./execution-refs";
-import { matchStateStatement, registrationStateStatement, tickStateStatement } from "./monitor-state";
+import {
+  matchStateStatement,
+  registrationStateStatement,
+  stoppedStateStatement,
+  tickStateStatement,
+} from "./monitor-state";
 import { monitorStreamStatements } from "./monitor-streams";
 import { monitorStatements } from "./monitors";
 import { type EventPosition, LIVE, PROJECTIONS, type SqlExecutor, type SqlStatement, type TableSet } from "./sql";
@@ -30,11 +35,16 @@ export function projectEvent(
         ...monitorStatements(event, tables, at),
         ...monitorStreamStatements(event, tables),
         registrationStateStatement(event, tables, at),
+        stoppedStateStatement(event.aggregateId, tables),
       ];
     case "monitor_removed":
-      return [...monitorStatements(event, tables, at), ...monitorStreamStatements(event, tables)];
+      return [
+        ...monitorStatements(event, tables, at),
+        ...monitorStreamStatements(event, tables),
+        stoppedStateStatement(event.aggregateId, tables),
+      ];
     case "monitor_expired":
-      return monitorStatements(event, tables, at);
+      return [...monitorStatements(event, tables, at), stoppedStateStatement(event.aggregateId, tables)];
     case "trigger_matched":
       if (options.deferMatchState) return [matchRowStatement(event, tables, at)];
       // State first: it counts the match only while its matchId is not yet a row.

@@ -2,6 +2,35 @@ import type { MonitorRegistered, MonitorUpdated, TickExecuted, TriggerMatched } 
 import { cachedSql, type EventPosition, notApplied, type SqlStatement, type TableSet } from "./sql";
 
 /**
+ * Whether the monitors row says the monitor cannot be due: removed, disabled, not defined yet, or
+ * its definition in force has a recorded monitor_expired. One SQL expression over the monitors
+ * table, `?` being the monitor id; 0 for a monitor without a monitors row yet.
+ */
+function stoppedSql(monitors: string, id = "?"): string {
+  return `COALESCE((SELECT removed = 1 OR enabled = 0 OR expired_version >= definition_version
+    FROM ${monitors} WHERE monitor_id = ${id}), 0)`;
+}
+
+/**
+ * `monitor_state.stopped`: the monitors row's stoppedSql, so the due scan's partial index holds
+ * only monitors that can be due and the cron no longer walks past every stopped one. It is set
+ * when a state row is created and recomputed after every change of the monitors row (each monitor
+ * event, after its monitors statement): always a function of the monitors row, which is
+ * order-free, so it is too.
+ */
+export function stoppedStateStatement(monitorId: string, tables: TableSet): SqlStatement {
+  const { monitor_state: t, monitors } = tables.names;
+  return {
+    sql: cachedSql(
+      tables,
+      "state.stopped",
+      () => `UPDATE ${t} SET stopped = ${stoppedSql(monitors)} WHERE monitor_id = ?`,
+    ),
+    params: [monitorId, monitorId],
+  };
+}
+
+/**
  * `monitor_state`: match and tick counters plus the latest match and tick. Counters move only
  * when the guard says the event is new (and, for matches, the matchId is new: a match re-emitted
  * under a fresh eventId counts once). "Latest" is the max by event time, tie-broken by id, so a
@@ -19,13 +48,13 @@ export function matchStateStatement(event: TriggerMatched, tables: TableSet, at:
     sql: cachedSql(
       tables,
       "state.match",
-      () => `INSERT INTO ${t} (monitor_id, match_count, last_match_id, last_matched_at)
-  SELECT ?, 1, ?, ? WHERE ${g.sql} AND NOT EXISTS (SELECT 1 FROM ${m} WHERE match_id = ?)
+      () => `INSERT INTO ${t} (monitor_id, match_count, last_match_id, last_matched_at, stopped)
+  SELECT ?, 1, ?, ?, ${stoppedSql(tables.names.monitors)} WHERE ${g.sql} AND NOT EXISTS (SELECT 1 FROM ${m} WHERE match_id = ?)
   ON CONFLICT (monitor_id) DO UPDATE SET match_count = match_count + 1,
     last_match_id = CASE WHEN ${newer} THEN excluded.last_match_id ELSE last_match_id END,
     last_matched_at = CASE WHEN ${newer} THEN excluded.last_matched_at ELSE last_matched_at END`,
     ),
-    params: [d.monitorId, d.matchId, d.observedAt, ...g.params, d.matchId],
+    params: [d.monitorId, d.matchId, d.observedAt, d.monitorId, ...g.params, d.matchId],
   };
 }
 
@@ -42,19 +71,24 @@ export function tickStateStatement(event: TickExecuted, tables: TableSet, at: Ev
   const pick = (c: string) => `${c} = CASE WHEN ${newer} THEN excluded.${c} ELSE ${c} END`;
   const upsert = `ON CONFLICT (monitor_id) DO UPDATE SET tick_count = tick_count + 1,
     ${["last_tick_id", "last_tick_at", "last_tick_reason", "next_due_at"].map(pick).join(",\n    ")}`;
-  const insert = `INSERT INTO ${t} (monitor_id, tick_count, last_tick_id, last_tick_at, last_tick_reason, next_due_at)`;
+  const insert = `INSERT INTO ${t} (monitor_id, tick_count, last_tick_id, last_tick_at, last_tick_reason, next_due_at, stopped)`;
   const values = [d.tickId, d.tickedAt, d.reason, d.nextDueAt];
   if (d.monitorId !== undefined) {
     return {
-      sql: cachedSql(tables, "state.tick", () => `${insert} SELECT ?, 1, ?, ?, ?, ? WHERE ${g.sql} ${upsert}`),
-      params: [d.monitorId, ...values, ...g.params],
+      sql: cachedSql(
+        tables,
+        "state.tick",
+        () => `${insert} SELECT ?, 1, ?, ?, ?, ?, ${stoppedSql(monitors)} WHERE ${g.sql} ${upsert}`,
+      ),
+      params: [d.monitorId, ...values, d.monitorId, ...g.params],
     };
   }
   return {
     sql: cachedSql(
       tables,
       "state.tick-by-workflow",
-      () => `${insert} SELECT monitor_id, 1, ?, ?, ?, ? FROM ${monitors} WHERE workflow_id = ? AND removed = 0 AND ${g.sql}
+      () => `${insert} SELECT w.monitor_id, 1, ?, ?, ?, ?, ${stoppedSql(monitors, "w.monitor_id")} FROM ${monitors} w
+  WHERE w.workflow_id = ? AND w.removed = 0 AND ${g.sql}
   ${upsert}`,
     ),
     params: [...values, d.workflowId, ...g.params],
@@ -77,13 +111,13 @@ export function registrationStateStatement(
     sql: cachedSql(
       tables,
       "state.registration",
-      () => `INSERT INTO ${t} (monitor_id, next_due_at) SELECT ?, ? WHERE ${g.sql}
+      () => `INSERT INTO ${t} (monitor_id, next_due_at, stopped) SELECT ?, ?, ${stoppedSql(tables.names.monitors)} WHERE ${g.sql}
   ON CONFLICT (monitor_id) DO UPDATE SET next_due_at = CASE
     WHEN last_tick_at IS NULL AND excluded.next_due_at IS NOT NULL
     THEN MIN(COALESCE(next_due_at, excluded.next_due_at), excluded.next_due_at)
     ELSE next_due_at END`,
     ),
-    params: [event.data.monitorId, due, ...g.params],
+    params: [event.data.monitorId, due, event.data.monitorId, ...g.params],
   };
 }
 
@@ -99,10 +133,10 @@ export function deriveMatchStateStatement(tables: TableSet): SqlStatement {
     sql: cachedSql(
       tables,
       "state.derive-matches",
-      () => `INSERT INTO ${t} (monitor_id, match_count, last_match_id, last_matched_at)
+      () => `INSERT INTO ${t} (monitor_id, match_count, last_match_id, last_matched_at, stopped)
   SELECT g.monitor_id, g.n,
     (SELECT match_id FROM ${m} AS r WHERE r.monitor_id = g.monitor_id ORDER BY observed_at DESC, match_id DESC LIMIT 1),
-    g.last_at
+    g.last_at, ${stoppedSql(tables.names.monitors, "g.monitor_id")}
   FROM (SELECT monitor_id, COUNT(*) AS n, MAX(observed_at) AS last_at FROM ${m} GROUP BY monitor_id) AS g WHERE true
   ON CONFLICT (monitor_id) DO UPDATE SET match_count = excluded.match_count,
     last_match_id = excluded.last_match_id, last_matched_at = excluded.last_matched_at`,

@@ -62,10 +62,12 @@ export function projectionDdl(t: Record<ProjectionTable, string>, tag = ""): Ddl
   last_tick_id TEXT,
   last_tick_at INTEGER,
   last_tick_reason TEXT,
-  next_due_at INTEGER
+  next_due_at INTEGER,
+  stopped INTEGER NOT NULL DEFAULT 0
 )`),
+    // The due scan: only monitors that can be due (migrations/0010).
     read(
-      `CREATE INDEX monitor_state_by_next_due${tag} ON ${t.monitor_state} (next_due_at) WHERE next_due_at IS NOT NULL`,
+      `CREATE INDEX monitor_state_by_next_due${tag} ON ${t.monitor_state} (next_due_at) WHERE next_due_at IS NOT NULL AND stopped = 0`,
     ),
     load(`CREATE TABLE ${t.trigger_matches} (
   match_id TEXT PRIMARY KEY,

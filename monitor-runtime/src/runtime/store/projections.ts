@@ -101,19 +101,24 @@ export interface DueMonitor extends MonitorRef {
 /**
  * Monitors whose next_due_at has passed and that still run, most overdue first: enabled, not
  * expired (expiresAt ends a monitor) and not a `once` monitor that has fired (it is stopped). The
- * status a read gives them is then `active` (read-model.ts).
+ * status a read gives them is then `active` (read-model.ts). The next_due_at index holds only rows
+ * with `stopped = 0` (removed, disabled and recorded-expired monitors are out), so the scan reads
+ * no stopped monitor however many there are; the clock's expiry and a fired `once` are checked here.
  */
-export async function dueMonitors(db: D1Database, now: number, limit: number): Promise<DueMonitor[]> {
-  const { results } = await db
+export function dueMonitorsStatement(db: D1Database, now: number, limit: number): D1PreparedStatement {
+  return db
     .prepare(
       `SELECT m.monitor_id, m.workflow_id, m.owner_user_id, m.enabled, m.definition, m.version, s.next_due_at
        FROM monitor_state s JOIN monitors m ON m.monitor_id = s.monitor_id
-       WHERE s.next_due_at IS NOT NULL AND s.next_due_at <= ? AND m.removed = 0 AND m.enabled = 1
+       WHERE s.next_due_at IS NOT NULL AND s.stopped = 0 AND s.next_due_at <= ? AND m.removed = 0 AND m.enabled = 1
          AND m.definition IS NOT NULL AND NOT ${EXPIRED_SQL} AND NOT ${FIRED_ONCE_SQL}
        ORDER BY s.next_due_at, m.monitor_id LIMIT ?`,
     )
-    .bind(now, now, limit)
-    .all<MonitorRow & { next_due_at: number }>();
+    .bind(now, now, limit);
+}
+
+export async function dueMonitors(db: D1Database, now: number, limit: number): Promise<DueMonitor[]> {
+  const { results } = await dueMonitorsStatement(db, now, limit).all<MonitorRow & { next_due_at: number }>();
   return results.map((r) => ({ ...toRef(r), nextDueAt: r.next_due_at }));
 }
 
