@@ -133,11 +133,11 @@ export async function* matches(
 export class Streams {
   constructor(private readonly ctx: Ctx) {}
 
-  /** A stream's stored facts in event-time order, page by page. */
+  /** A stream's stored facts in event-time order (newest first with `order: "desc"`), page by page. */
   async *facts<K extends FactKind>(
     kind: K,
     subject: Subject<K>,
-    opts: { from?: TimeInput; to?: TimeInput; pageSize?: number } = {},
+    opts: { from?: TimeInput; to?: TimeInput; pageSize?: number; order?: "asc" | "desc" } = {},
   ): AsyncGenerator<StoredFact> {
     let cursor: string | undefined;
     do {
@@ -150,6 +150,7 @@ export class Streams {
           from: timeParam(opts.from),
           to: timeParam(opts.to),
           limit: opts.pageSize,
+          order: opts.order,
           cursor,
         },
       });
