@@ -1,7 +1,7 @@
 import type { Route } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { openConsole, signIn } from "./console-pages";
-import { matchesOf, pushFacts, putMonitor, START } from "./console-seed";
+import { ADMIN, matchesOf, pushFacts, putMonitor, START } from "./console-seed";
 import { type BrowserHarness, startBrowserHarness } from "./harness";
 
 /**
@@ -173,5 +173,41 @@ describe("the console at scale", () => {
     // One batch of (at most) the four every 2 s, plus the last one after the trickle.
     const seconds = (Date.now() - started) / 1000;
     expect(reads.length).toBeLessThanOrEqual(4 * (Math.ceil(seconds / 2) + 1));
+  });
+
+  it("opens a monitor with more matches than the page holds at its newest ones", async () => {
+    const { base, newPage } = harness();
+    const busy = stream("MANY-MATCHES");
+    await putMonitor(base, "many-matches", {
+      workflowId: "wf_many",
+      ownerUserId: "u_many",
+      predicate: { stream: busy, field: "price", op: "gt", value: 0 },
+      fire: { mode: "level" },
+    });
+    const n = 5_100;
+    await pushFacts(
+      base,
+      Array.from({ length: n }, (_, i) => ({
+        ...busy,
+        observedAt: START + i * 1000,
+        dedupeKey: `many:${i}`,
+        data: { price: 1 + (i % 3) },
+      })),
+    );
+    const newest = async () => {
+      const res = await fetch(`${base}/v1/monitors/many-matches/matches?order=desc&limit=1`, { headers: ADMIN });
+      return ((await res.json()) as { matches: { matchId: string; observedAt: number }[] }).matches[0];
+    };
+    const until = Date.now() + 60_000;
+    while ((await newest())?.observedAt !== START + (n - 1) * 1000) {
+      if (Date.now() > until) throw new Error("the matches were never all recorded");
+      await new Promise((r) => setTimeout(r, 500));
+    }
+    const { page } = await newPage();
+    await signIn(page, base, "dev-admin-token");
+    await openConsole(page, base, "#/monitors/many-matches");
+    await page.locator(".chart[data-markers='5000']").waitFor({ timeout: 60_000 });
+    const first = await page.locator("table.matches tbody tr td:nth-child(2)").first().textContent();
+    expect(first).toBe((await newest())?.matchId);
   });
 });

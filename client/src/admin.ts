@@ -108,11 +108,14 @@ export class Monitors {
   }
 }
 
-/** A monitor's matches in event-time order, page by page (`after` = the last matchId seen). */
+/**
+ * A monitor's matches in event-time order (newest first with `order: "desc"`), page by page
+ * (`after` = the last matchId seen).
+ */
 export async function* matches(
   ctx: Ctx,
   id: string,
-  opts: { after?: string; pageSize?: number } = {},
+  opts: { after?: string; pageSize?: number; order?: "asc" | "desc" } = {},
 ): AsyncGenerator<Match> {
   const limit = opts.pageSize ?? 100;
   let after = opts.after;
@@ -121,7 +124,7 @@ export async function* matches(
       method: "GET",
       path: `/v1/monitors/${enc(id)}/matches`,
       token: ctx.token(),
-      query: { limit, after },
+      query: { limit, after, order: opts.order },
     });
     yield* page.matches;
     const last = page.matches.at(-1);

@@ -32,6 +32,11 @@ export function allMatches(monitorId: string, after?: string): Promise<Match[]> 
   return take(fabric.matches(monitorId, { pageSize: PAGE, ...(after ? { after } : {}) }), CAPS.matches);
 }
 
+/** The newest `CAPS.matches` matches, oldest first: a monitor with more shows its recent ones, not its first. */
+export async function newestMatches(monitorId: string): Promise<Match[]> {
+  return (await take(fabric.matches(monitorId, { pageSize: PAGE, order: "desc" }), CAPS.matches)).reverse();
+}
+
 /**
  * The newest `CAPS.facts` facts of a stream, oldest first, read newest first so that a stream longer
  * than the cap shows its recent end (not its first hours). `onPage` gets what is read so far after

@@ -4,7 +4,7 @@ import { type Level, StreamChart } from "../charts/stream-chart";
 import { explainLanes } from "../explain-lanes";
 import { followMatches, type LiveMode, liveLabel } from "../live-matches";
 import { MatchWindow } from "../match-window";
-import { allMatches, CAPS, type ExplainResult, explainAll, readMonitor, streamFacts } from "../monitor-data";
+import { CAPS, type ExplainResult, explainAll, newestMatches, readMonitor, streamFacts } from "../monitor-data";
 import { conditionsOf, levelsOf, streamKeyOf, streamsOf } from "../predicate-view";
 import type { Match, Monitor } from "../types";
 import { count, errorBox, maybeError, type Page, rerender, statusBadge, time } from "../ui";
@@ -97,7 +97,7 @@ export function monitorPage(monitorId: string): Page {
     await live.opened;
     const [facts, found] = await Promise.all([
       Promise.all(charts.map((c) => streamFacts(c.stream, (soFar) => c.setFacts(soFar)))),
-      allMatches(monitorId),
+      newestMatches(monitorId),
     ]);
     charts.forEach((c, i) => {
       c.setFacts(facts[i] ?? [], (facts[i]?.length ?? 0) >= CAPS.facts);
@@ -175,8 +175,8 @@ export function monitorPage(monitorId: string): Page {
           <h2>Matches <small class="muted" data-live=${liveMode}>(${matches.seen}; live: ${liveLabel(liveMode)})</small></h2>
           ${
             matches.size > TABLE_ROWS
-              ? html`<p class="muted" data-table-rows=${TABLE_ROWS}>The newest ${TABLE_ROWS}; the chart marks the newest
-                ${count(matches.size)}, and GET /v1/monitors/${monitorId}/matches lists all.</p>`
+              ? html`<p class="muted" data-table-rows=${TABLE_ROWS}>The newest ${TABLE_ROWS} of the ${count(matches.size)}
+                this page holds (the chart marks them all); GET /v1/monitors/${monitorId}/matches lists every one.</p>`
               : ""
           }
           <div class="scroll"><table class="matches">
