@@ -1,3 +1,4 @@
+import { spawnSync } from "node:child_process";
 import type { Route } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { openConsole, signIn } from "./console-pages";
@@ -209,5 +210,33 @@ describe("the console at scale", () => {
     await page.locator(".chart[data-markers='5000']").waitFor({ timeout: 60_000 });
     const first = await page.locator("table.matches tbody tr td:nth-child(2)").first().textContent();
     expect(first).toBe((await newest())?.matchId);
+  });
+
+  it("says a dead-letter queue holds more than the page lists, instead of counting only those", async () => {
+    const { base, stateDir, newPage } = harness();
+    if (!stateDir) return expect.fail("needs the fabric's state folder (not BASE)");
+    const sql = `WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 1001) INSERT OR IGNORE INTO dead_letters (id, source_queue, reason, attempts, body, failed_at) SELECT 'scale-' || i, 'facts', 'shard unavailable after 5 retries', 6, '[]', ${START} + i FROM n`;
+    const args = [
+      "wrangler",
+      "d1",
+      "execute",
+      "DB",
+      "--local",
+      "--persist-to",
+      stateDir,
+      "-c",
+      "monitor-runtime/wrangler.jsonc",
+    ];
+    const r = spawnSync("npx", [...args, "--command", sql], {
+      encoding: "utf8",
+      env: { ...process.env, CLOUDFLARE_CF_FETCH_ENABLED: "false", WRANGLER_SEND_METRICS: "false" },
+    });
+    expect(r.status, r.stderr).toBe(0);
+    const { page } = await newPage();
+    await signIn(page, base, "dev-admin-token");
+    await openConsole(page, base, "#/dead-letters");
+    const facts = page.locator("section[data-queue=facts]");
+    await facts.locator("h2", { hasText: "(1000+)" }).waitFor({ timeout: 20_000 });
+    await expect(facts.locator("[data-more]").count()).resolves.toBe(1);
   });
 });

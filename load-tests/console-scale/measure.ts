@@ -110,7 +110,12 @@ async function main(): Promise<void> {
     const shown = await page.evaluate(`document.querySelectorAll("table.matches tbody tr").length`);
     console.log(`  many-level: ${shown} match rows; ${JSON.stringify(await metrics(cdp))}`);
   }
-  if (VIEWS.includes("dead")) await timed(page, requests, "#/dead-letters", "section[data-queue] h2");
+  if (VIEWS.includes("dead")) {
+    await timed(page, requests, "#/dead-letters", "tr[data-dead-letter]");
+    const heads = await page.locator("section[data-queue] h2").allTextContents();
+    const rows = await page.locator("tr[data-dead-letter]").count();
+    console.log(`  dead letters: ${rows} rows; headers ${JSON.stringify(heads)}; ${JSON.stringify(await metrics(cdp))}`);
+  }
 
   for (const [view, hash, ready] of [
     ["live-monitor", "#/monitors/live-level", "h2 [data-live=stream]"],
