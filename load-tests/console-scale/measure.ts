@@ -99,7 +99,24 @@ async function main(): Promise<void> {
   if (VIEWS.includes("overview")) await timed(page, requests, "#/", ".tile");
   if (VIEWS.includes("monitors")) await timed(page, requests, "#/monitors", "tr[data-monitor]");
   if (VIEWS.includes("big")) {
-    await timed(page, requests, "#/monitors/big-cross", ".chart[data-markers]:not([data-markers='0'])");
+    await timed(page, requests, "#/monitors/big-cross", ".chart[data-points]:not([data-points='0'])");
+    console.log(`  big-cross first points: ${await page.locator(".chart").getAttribute("data-points")}`);
+    await page.locator(".chart[data-markers]:not([data-markers='0'])").waitFor({ timeout: 300_000 });
+    console.log(
+      `  big-cross all points and markers at ${Math.round(Number(await page.evaluate("performance.now()")))} ms`,
+    );
+    // Zoom and pan the chart as a reader would, and count the long tasks that causes.
+    await longTasks(page);
+    const box = await page.locator(".chart").boundingBox();
+    if (box) {
+      await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
+      for (let i = 0; i < 10; i++) await page.mouse.wheel(0, -300);
+      await page.mouse.down();
+      await page.mouse.move(box.x + box.width / 4, box.y + box.height / 2, { steps: 20 });
+      await page.mouse.up();
+      await page.waitForTimeout(500);
+      console.log(`  big-cross zoom x10 + pan: long tasks ${JSON.stringify(await longTasks(page))}`);
+    }
     const shown = await page.evaluate(`document.querySelectorAll("table.matches tbody tr").length`);
     console.log(`  big-cross: ${shown} match rows; ${JSON.stringify(await metrics(cdp))}`);
     await page.locator(".lanes, .notice").first().waitFor({ timeout: 300_000 });
@@ -114,7 +131,9 @@ async function main(): Promise<void> {
     await timed(page, requests, "#/dead-letters", "tr[data-dead-letter]");
     const heads = await page.locator("section[data-queue] h2").allTextContents();
     const rows = await page.locator("tr[data-dead-letter]").count();
-    console.log(`  dead letters: ${rows} rows; headers ${JSON.stringify(heads)}; ${JSON.stringify(await metrics(cdp))}`);
+    console.log(
+      `  dead letters: ${rows} rows; headers ${JSON.stringify(heads)}; ${JSON.stringify(await metrics(cdp))}`,
+    );
   }
 
   for (const [view, hash, ready] of [
