@@ -60,15 +60,17 @@ export async function monitorPageRenderMs(page: Page, base: string): Promise<num
     r.fulfill({ json: { matches: new URL(r.request().url()).searchParams.get("after") ? [] : matches } }),
   );
   await page.route(`${base}/v1/streams/market_price/facts**`, (r) => {
-    const at = Number(new URL(r.request().url()).searchParams.get("cursor") ?? 0);
+    const query = new URL(r.request().url()).searchParams;
+    const at = Number(query.get("cursor") ?? 0);
     const next = at + 1000 < POINTS ? String(at + 1000) : null;
+    const ordered = query.get("order") === "desc" ? [...facts].reverse() : facts;
     return r.fulfill({
-      json: { streamKey: stream.subject.symbol, facts: facts.slice(at, at + 1000), nextCursor: next },
+      json: { streamKey: stream.subject.symbol, facts: ordered.slice(at, at + 1000), nextCursor: next },
     });
   });
   await page.goto("about:blank");
   await page.goto(`${base}/console/#/monitors/fig-10k`);
-  await page.locator(`.chart[data-markers="${MARKERS}"]`).waitFor({ timeout: 30_000 });
+  await page.locator(`.chart[data-markers="${MARKERS}"][data-points="${POINTS}"]`).waitFor({ timeout: 30_000 });
   // Milliseconds from navigation start to the frame after the markers were set: the page drawn.
   return Number(await page.evaluate("new Promise((r) => requestAnimationFrame(() => r(performance.now())))"));
 }

@@ -112,6 +112,17 @@ describe("list reads", () => {
     );
     expect((second.json as unknown as FactsPage).facts.map((f) => f.eventId)).toEqual([ids[2], ids[3]]);
     expect((second.json as unknown as FactsPage).nextCursor).toBeNull();
+
+    // Newest first (a chart of a long stream's recent end), the cursor continuing to older facts.
+    const newest = await call("GET", "/v1/streams/market_price/facts?symbol=RDF&order=desc&limit=3");
+    const newestPage = newest.json as unknown as FactsPage;
+    expect(newestPage.facts.map((f) => f.eventId)).toEqual([ids[3], ids[2], ids[1]]);
+    const older = await call(
+      "GET",
+      `/v1/streams/market_price/facts?symbol=RDF&order=desc&limit=3&cursor=${newestPage.nextCursor}`,
+    );
+    expect((older.json as unknown as FactsPage).facts.map((f) => f.eventId)).toEqual([ids[0], ids[4]]);
+    expect((older.json as unknown as FactsPage).nextCursor).toBeNull();
   });
 
   it("refuses a bad kind, subject, time or limit with a problem naming the parameter", async () => {
@@ -121,6 +132,7 @@ describe("list reads", () => {
       ["/v1/streams/market_price/facts?sym=X", 'did you mean \\"symbol\\"'],
       ["/v1/streams/portfolio_nav_usd/facts?symbol=X", "named by portfolioId"],
       ["/v1/streams/market_price/facts?symbol=X&from=yesterday", "from"],
+      ["/v1/streams/market_price/facts?symbol=X&order=newest", "order"],
       ["/v1/monitors?limit=5000", "limit"],
     ] as const) {
       const r = await call("GET", path);

@@ -109,6 +109,13 @@ describe("GET /v1/monitors/{id}/matches?after=", () => {
     expect(ids).toHaveLength(3);
     const rest = await call("GET", `/v1/monitors/edge-after/matches?after=${encodeURIComponent(ids[0] ?? "")}`);
     expect((rest.json.matches ?? []).map((m) => m.matchId)).toEqual(ids.slice(1));
+    const newest = await call("GET", "/v1/monitors/edge-after/matches?order=desc&limit=2");
+    expect((newest.json.matches ?? []).map((m) => m.matchId)).toEqual([ids[2], ids[1]]);
+    const older = await call(
+      "GET",
+      `/v1/monitors/edge-after/matches?order=desc&after=${encodeURIComponent(ids[1] ?? "")}`,
+    );
+    expect((older.json.matches ?? []).map((m) => m.matchId)).toEqual([ids[0]]);
 
     const unknown = await call("GET", "/v1/monitors/edge-after/matches?after=edge-after~1~TYPO");
     expect(unknown.status, unknown.text).toBe(400);

@@ -47,8 +47,11 @@ export class AdminClient {
     this.admin = new FabricAdmin(admin, { sleep: this.sleep(), now: options.now ?? Date.now });
   }
 
-  /** A monitor's matches in event-time order, as an async iterator over pages. */
-  matches(monitorId: string, opts: { after?: string; pageSize?: number } = {}): AsyncGenerator<Match> {
+  /** A monitor's matches in event-time order (newest first with `order: "desc"`), as an async iterator over pages. */
+  matches(
+    monitorId: string,
+    opts: { after?: string; pageSize?: number; order?: "asc" | "desc" } = {},
+  ): AsyncGenerator<Match> {
     return matches(this.ctx(), monitorId, opts);
   }
 

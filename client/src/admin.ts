@@ -108,11 +108,14 @@ export class Monitors {
   }
 }
 
-/** A monitor's matches in event-time order, page by page (`after` = the last matchId seen). */
+/**
+ * A monitor's matches in event-time order (newest first with `order: "desc"`), page by page
+ * (`after` = the last matchId seen).
+ */
 export async function* matches(
   ctx: Ctx,
   id: string,
-  opts: { after?: string; pageSize?: number } = {},
+  opts: { after?: string; pageSize?: number; order?: "asc" | "desc" } = {},
 ): AsyncGenerator<Match> {
   const limit = opts.pageSize ?? 100;
   let after = opts.after;
@@ -121,7 +124,7 @@ export async function* matches(
       method: "GET",
       path: `/v1/monitors/${enc(id)}/matches`,
       token: ctx.token(),
-      query: { limit, after },
+      query: { limit, after, order: opts.order },
     });
     yield* page.matches;
     const last = page.matches.at(-1);
@@ -133,11 +136,11 @@ export async function* matches(
 export class Streams {
   constructor(private readonly ctx: Ctx) {}
 
-  /** A stream's stored facts in event-time order, page by page. */
+  /** A stream's stored facts in event-time order (newest first with `order: "desc"`), page by page. */
   async *facts<K extends FactKind>(
     kind: K,
     subject: Subject<K>,
-    opts: { from?: TimeInput; to?: TimeInput; pageSize?: number } = {},
+    opts: { from?: TimeInput; to?: TimeInput; pageSize?: number; order?: "asc" | "desc" } = {},
   ): AsyncGenerator<StoredFact> {
     let cursor: string | undefined;
     do {
@@ -150,6 +153,7 @@ export class Streams {
           from: timeParam(opts.from),
           to: timeParam(opts.to),
           limit: opts.pageSize,
+          order: opts.order,
           cursor,
         },
       });

@@ -32,10 +32,34 @@ export function allMatches(monitorId: string, after?: string): Promise<Match[]> 
   return take(fabric.matches(monitorId, { pageSize: PAGE, ...(after ? { after } : {}) }), CAPS.matches);
 }
 
-export function streamFacts(stream: StreamRef): Promise<StoredFact[]> {
+/** The newest `CAPS.matches` matches, oldest first: a monitor with more shows its recent ones, not its first. */
+export async function newestMatches(monitorId: string): Promise<Match[]> {
+  return (await take(fabric.matches(monitorId, { pageSize: PAGE, order: "desc" }), CAPS.matches)).reverse();
+}
+
+/**
+ * The newest `CAPS.facts` facts of a stream, oldest first, read newest first so that a stream longer
+ * than the cap shows its recent end (not its first hours). `onPage` gets what is read so far after
+ * each page, so a chart draws the newest facts at once and fills in older ones as they arrive.
+ */
+export async function streamFacts(
+  stream: StreamRef,
+  onPage: (factsSoFar: StoredFact[]) => void = () => {},
+): Promise<StoredFact[]> {
   // The kind and subject come from a stored predicate, which the fabric validated.
-  const facts = fabric.streams.facts(stream.kind as FactKind, stream.subject as never, { pageSize: PAGE });
-  return take(facts, CAPS.facts);
+  const pages = fabric.streams.facts(stream.kind as FactKind, stream.subject as never, {
+    pageSize: PAGE,
+    order: "desc",
+  });
+  const newestFirst: StoredFact[] = [];
+  for await (const fact of pages) {
+    newestFirst.push(fact);
+    if (newestFirst.length % PAGE === 0) onPage([...newestFirst].reverse());
+    if (newestFirst.length >= CAPS.facts) break;
+  }
+  const facts = newestFirst.reverse();
+  onPage(facts);
+  return facts;
 }
 
 /** An explain over the whole stored log, or `unavailable` when the fabric has no explain route yet. */

@@ -27,8 +27,9 @@ const toTime = (ms: number) => Math.floor(ms / 1000) as UTCTimestamp;
  * One stream a monitor reads, on a chart: a line per field it compares (candles for
  * `market_candles`), its threshold or band lines, a marker at every match (arrow up, red) and at
  * every place a previewed definition would fire (circle, amber). The host element carries
- * `data-markers` and `data-preview-markers`: the counts the markers plugin holds, for tests and
- * for anyone reading the DOM.
+ * `data-markers` and `data-preview-markers` (the counts the markers plugin holds), `data-points`,
+ * `data-last-observed-at` and `data-truncated` (the newest facts only), for tests and for anyone
+ * reading the DOM.
  *
  * @example const c = new StreamChart(stream, ["price"], [{ price: 100000, title: "crosses_above" }]);
  * html`${c.host()}`; c.setFacts(facts); c.setMatches([factTimeMs]);
@@ -38,9 +39,13 @@ export class StreamChart {
   private chart: IChartApi | undefined;
   private series: ISeriesApi<"Line" | "Candlestick">[] = [];
   private markers: ISeriesMarkersPluginApi<Time> | undefined;
-  private facts: StoredFact[] = [];
+  facts: readonly StoredFact[] = [];
   private matches: number[] = [];
   private preview: number[] = [];
+  /** Whether the stream holds older facts than the chart has (set with the facts). */
+  truncated = false;
+  /** The view is fitted to the data once; later pages and redraws keep the reader's zoom and pan. */
+  private fitted = false;
 
   constructor(
     readonly stream: StreamRef,
@@ -53,8 +58,10 @@ export class StreamChart {
     return html`<div class="chart" data-stream=${this.key} ${ref((el) => this.mount(el))}></div>`;
   }
 
-  setFacts(facts: StoredFact[]): void {
+  /** `truncated`: the stream holds older facts than these (the chart says it shows the newest). */
+  setFacts(facts: StoredFact[], truncated = false): void {
     this.facts = facts;
+    this.truncated = truncated;
     this.draw();
   }
 
@@ -110,7 +117,18 @@ export class StreamChart {
       });
     }
     this.drawMarkers();
-    this.chart.timeScale().fitContent();
+    if (this.el) {
+      this.el.dataset.points = String(this.facts.length);
+      this.el.dataset.lastObservedAt = String(this.facts.at(-1)?.observedAt ?? "");
+      this.el.dataset.truncated = String(this.truncated);
+      this.el.title = this.truncated
+        ? `The newest ${this.facts.length.toLocaleString("en-US")} facts of the stream`
+        : "";
+    }
+    if (!this.fitted && this.facts.length > 0) {
+      this.chart.timeScale().fitContent();
+      this.fitted = true;
+    }
   }
 
   /** One point per second (the chart's resolution), the last fact of that second winning. */

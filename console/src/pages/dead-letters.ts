@@ -4,6 +4,9 @@ import { session } from "../session";
 import { DEAD_LETTER_QUEUES, type DeadLetter, type DeadLetterQueue } from "../types";
 import { act, maybeError, type Page, rerender, time } from "../ui";
 
+/** The most the route lists at once (newest first); a queue holding more says so. */
+const LIST_LIMIT = 1000;
+
 /**
  * Dead letters of each queue with their reason; Replay re-sends one to its queue (consumers are
  * idempotent) and it leaves the list of those waiting (shown again with "show replayed").
@@ -20,7 +23,7 @@ export function deadLettersPage(): Page {
         error = undefined;
         await Promise.all(
           DEAD_LETTER_QUEUES.map(async (q) => {
-            rows[q] = (await fabric.deadLetters.list(q, { limit: 1000 })) as DeadLetter[];
+            rows[q] = (await fabric.deadLetters.list(q, { limit: LIST_LIMIT })) as DeadLetter[];
           }),
         );
         rerender();
@@ -58,8 +61,12 @@ export function deadLettersPage(): Page {
           // Until a queue's list arrives its card says "Loading…", unless the load failed: then the error alone.
           if (!rows[q] && error !== undefined) return "";
           const list = (rows[q] ?? []).filter((d) => showReplayed || d.replayed_at === null);
+          // A full answer means the queue may hold older ones the route did not list: never claim
+          // the count is all of them.
+          const full = rows[q]?.length === LIST_LIMIT;
           return html`<section class="card" data-queue=${q}>
-            <h2>${q} <small class="muted">(${list.length})</small></h2>
+            <h2>${q} <small class="muted">(${list.length}${full ? "+" : ""})</small></h2>
+            ${full ? html`<p class="notice" data-more>Only the newest ${LIST_LIMIT.toLocaleString("en-US")} of this queue are listed; it holds more (the overview counts them all).</p>` : ""}
             ${
               list.length === 0
                 ? html`<p class="muted">${rows[q] ? "None waiting." : "Loading…"}</p>`

@@ -3,11 +3,17 @@ import type { ExplainRow } from "../../../shared/src/contract/explain";
 import { type Level, StreamChart } from "../charts/stream-chart";
 import { explainLanes } from "../explain-lanes";
 import { followMatches, type LiveMode, liveLabel } from "../live-matches";
-import { allMatches, type ExplainResult, explainAll, readMonitor, streamFacts } from "../monitor-data";
+import { MatchWindow } from "../match-window";
+import { CAPS, type ExplainResult, explainAll, newestMatches, readMonitor, streamFacts } from "../monitor-data";
 import { conditionsOf, levelsOf, streamKeyOf, streamsOf } from "../predicate-view";
 import type { Match, Monitor } from "../types";
 import { count, errorBox, maybeError, type Page, rerender, statusBadge, time } from "../ui";
 import { MonitorEditor } from "./monitor-edit";
+
+/** The table shows the newest matches only: thousands of rows would make every render slow. */
+const TABLE_ROWS = 100;
+/** Live matches are drawn in batches: a monitor firing 100 times a second is ~4 redraws a second. */
+const LIVE_FLUSH_MS = 250;
 
 /**
  * A monitor's page: its definition and state, a chart of each stream it reads (threshold or band
@@ -19,7 +25,9 @@ export function monitorPage(monitorId: string): Page {
   let monitor: Monitor | undefined;
   let error: unknown;
   let charts: StreamChart[] = [];
-  let matches: Match[] = [];
+  let matches = new MatchWindow(CAPS.matches);
+  let liveBuffer: Match[] = [];
+  let flushTimer: ReturnType<typeof setTimeout> | undefined;
   let explain: ExplainResult | undefined;
   let explainError: unknown;
   let selected: number | undefined;
@@ -36,7 +44,8 @@ export function monitorPage(monitorId: string): Page {
     return charts.find((c) => c.key === key) ?? charts[0];
   };
   const drawMatches = () => {
-    for (const c of charts) c.setMatches(matches.filter((m) => chartFor(m) === c).map((m) => m.observedAt));
+    const held = matches.all();
+    for (const c of charts) c.setMatches(held.filter((m) => chartFor(m) === c).map((m) => m.observedAt));
   };
   function previewOn(rows: ExplainRow[]) {
     for (const c of charts)
@@ -62,17 +71,24 @@ export function monitorPage(monitorId: string): Page {
     // The live stream opens first and the list is read after it holds its starting position, so a
     // match recorded in between arrives by one or the other (or both: kept once by matchId).
     const add = (found: Match[]) => {
-      const known = new Set(matches.map((m) => m.matchId));
-      const fresh = found.filter((m) => !known.has(m.matchId));
-      if (fresh.length === 0) return;
-      matches = [...matches, ...fresh].sort((a, b) => a.observedAt - b.observedAt);
+      if (!matches.add(found)) return;
       drawMatches();
       rerender();
     };
+    const flushLive = () => {
+      flushTimer = undefined;
+      const batch = liveBuffer;
+      liveBuffer = [];
+      add(batch);
+    };
+    matches = new MatchWindow(CAPS.matches);
     live = followMatches(
       monitorId,
       undefined,
-      (m) => add([m]),
+      (m) => {
+        liveBuffer.push(m);
+        flushTimer ??= setTimeout(flushLive, LIVE_FLUSH_MS);
+      },
       (mode) => {
         liveMode = mode;
         rerender();
@@ -80,11 +96,11 @@ export function monitorPage(monitorId: string): Page {
     );
     await live.opened;
     const [facts, found] = await Promise.all([
-      Promise.all(charts.map((c) => streamFacts(c.stream))),
-      allMatches(monitorId),
+      Promise.all(charts.map((c) => streamFacts(c.stream, (soFar) => c.setFacts(soFar)))),
+      newestMatches(monitorId),
     ]);
     charts.forEach((c, i) => {
-      c.setFacts(facts[i] ?? []);
+      c.setFacts(facts[i] ?? [], (facts[i]?.length ?? 0) >= CAPS.facts);
     });
     add(found);
     drawMatches();
@@ -106,6 +122,7 @@ export function monitorPage(monitorId: string): Page {
   return {
     stop() {
       live?.stop();
+      clearTimeout(flushTimer);
       for (const c of charts) c.dispose();
     },
     view() {
@@ -131,7 +148,9 @@ export function monitorPage(monitorId: string): Page {
           ${editor.view()}
         </div>
         ${charts.map(
-          (c) => html`<section class="card"><h2>${c.key}</h2>${c.host()}
+          (c) => html`<section class="card"><h2>${c.key}${
+            c.truncated ? html` <small class="muted">(the newest ${count(c.facts.length)} facts)</small>` : ""
+          }</h2>${c.host()}
             <p class="legend muted"><span class="k match">▼</span> match <span class="k preview">●</span> preview would fire
               <span class="k level">- -</span> threshold</p></section>`,
         )}
@@ -153,10 +172,16 @@ export function monitorPage(monitorId: string): Page {
           }
         </section>
         <section class="card">
-          <h2>Matches <small class="muted" data-live=${liveMode}>(${matches.length}; live: ${liveLabel(liveMode)})</small></h2>
+          <h2>Matches <small class="muted" data-live=${liveMode}>(${matches.seen}; live: ${liveLabel(liveMode)})</small></h2>
+          ${
+            matches.size > TABLE_ROWS
+              ? html`<p class="muted" data-table-rows=${TABLE_ROWS}>The newest ${TABLE_ROWS} of the ${count(matches.size)}
+                this page holds (the chart marks them all); GET /v1/monitors/${monitorId}/matches lists every one.</p>`
+              : ""
+          }
           <div class="scroll"><table class="matches">
             <thead><tr><th>observed</th><th>matchId</th><th>version</th><th>portfolio</th><th>value</th></tr></thead>
-            <tbody>${[...matches].reverse().map(
+            <tbody>${matches.newest(TABLE_ROWS).map(
               (
                 x,
               ) => html`<tr><td>${time(x.observedAt)}</td><td><code>${x.matchId}</code></td><td>${x.monitorVersion}</td>

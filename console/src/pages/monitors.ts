@@ -6,6 +6,10 @@ import { conditionsOf, streamKeyOf } from "../predicate-view";
 import type { Monitor, MonitorStatus } from "../types";
 import { act, count, maybeError, monitorHref, type Page, rerender, statusBadge, time } from "../ui";
 
+/** How often listed monitors that matched are read again, and how many reads at most each time. */
+const REFRESH_MS = 2_000;
+const REFRESH_READS = 8;
+
 type Filters = { workflowId: string; ownerUserId: string; stream: string; enabled: string; status: string };
 
 /** The form's filters as the client takes them (an empty field filters nothing), 100 a page. */
@@ -36,42 +40,63 @@ export function monitorsPage(): Page {
   let error: unknown;
   let liveMode: LiveMode = "connecting";
 
-  const load = (more: boolean) =>
+  // Each load supersedes the one before: a slow answer to an older filter (or a "Load more" of the
+  // old list) arriving after a newer one must not replace the list the form now asks for.
+  let generation = 0;
+  const load = (more: boolean) => {
+    const mine = ++generation;
     act(
       async () => {
         loading = true;
         error = undefined;
         rerender();
         const page = await fabric.monitors.page(filterQuery(filters), more ? (nextCursor ?? undefined) : undefined);
+        if (mine !== generation) return;
         monitors = more ? [...monitors, ...page.monitors] : page.monitors;
         nextCursor = page.nextCursor;
         loading = false;
         rerender();
       },
       (err) => {
+        if (mine !== generation) return;
         error = err;
         loading = false;
       },
     );
+  };
   load(false);
 
-  const pending = new Map<string, ReturnType<typeof setTimeout>>();
-  const refresh = (monitorId: string) => {
-    if (pending.has(monitorId) || !monitors.some((m) => m.monitorId === monitorId)) return;
-    // A burst of matches for one monitor is one read, a moment after the first.
-    pending.set(
-      monitorId,
-      setTimeout(() => {
-        pending.delete(monitorId);
+  // Listed monitors that matched since the last refresh, read again together every REFRESH_MS, at
+  // most REFRESH_READS at a time: a page of monitors that each fire every second would otherwise
+  // be a read per monitor every few hundred milliseconds from one open tab.
+  const dirty = new Set<string>();
+  let stopped = false;
+  let refreshTimer: ReturnType<typeof setTimeout> | undefined;
+  // The timer handle stays set while its reads are out, so a second batch never overlaps the first.
+  const refreshDirty = () => {
+    const ids = [...dirty].slice(0, REFRESH_READS);
+    for (const id of ids) dirty.delete(id);
+    Promise.all(
+      ids.map((monitorId) =>
         fabric.monitors
           .get(monitorId)
           .then((fresh) => {
             monitors = monitors.map((m) => (m.monitorId === monitorId ? fresh : m));
-            rerender();
           })
-          .catch(() => {});
-      }, 300),
-    );
+          .catch(() => {}),
+      ),
+    )
+      .then(() => {
+        if (stopped) return;
+        rerender();
+        refreshTimer = dirty.size > 0 ? setTimeout(refreshDirty, REFRESH_MS) : undefined;
+      })
+      .catch(() => {});
+  };
+  const refresh = (monitorId: string) => {
+    if (!monitors.some((m) => m.monitorId === monitorId)) return;
+    dirty.add(monitorId);
+    refreshTimer ??= setTimeout(refreshDirty, REFRESH_MS);
   };
   const live = followMatches(
     undefined,
@@ -102,8 +127,9 @@ export function monitorsPage(): Page {
 
   return {
     stop() {
+      stopped = true;
       live.stop();
-      for (const t of pending.values()) clearTimeout(t);
+      clearTimeout(refreshTimer);
     },
     view() {
       const shown = search ? monitors.filter((m) => text(m).includes(search.toLowerCase())) : monitors;

@@ -35,12 +35,22 @@ export function overviewPage(): Page {
     }
     rerender();
   };
-  poll().catch(() => {});
-  const timer = setInterval(() => poll().catch(() => {}), POLL_MS);
+  // The next read is scheduled when the last one has answered, never on a fixed clock: a fabric
+  // slower than POLL_MS would otherwise get a pile of overlapping reads, answered out of order.
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  let stopped = false;
+  const loop = () =>
+    poll()
+      .catch(() => {})
+      .finally(() => {
+        if (!stopped) timer = setTimeout(loop, POLL_MS);
+      });
+  loop().catch(() => {});
 
   return {
     stop() {
-      clearInterval(timer);
+      stopped = true;
+      clearTimeout(timer);
       chart.dispose();
     },
     view() {

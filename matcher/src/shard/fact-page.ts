@@ -2,7 +2,7 @@ import type { FactPage, FactPageQuery } from "../../../shared/src/contract/shard
 import type { AcceptedFact } from "../../../shared/src/facts";
 
 /**
- * A page of a stream's facts in event-time order: by observedAt, then eventId (a ULID, so facts
+ * A page of a stream's facts in event-time order (newest first with `order: "desc"`): by observedAt, then eventId (a ULID, so facts
  * at the same instant keep the order they were accepted in). The cursor is the last fact's
  * `observedAt.eventId`; stale facts (logged, never applied) are part of what was stored.
  *
@@ -10,19 +10,20 @@ import type { AcceptedFact } from "../../../shared/src/facts";
  */
 export function factPage(facts: readonly AcceptedFact[], query: FactPageQuery): FactPage {
   const after = parseCursor(query.cursor);
-  const sorted = [...facts].sort((a, b) => a.observedAt - b.observedAt || compare(a.eventId, b.eventId));
-  const rest = after
-    ? sorted.filter(
-        (f) => f.observedAt > after.observedAt || (f.observedAt === after.observedAt && f.eventId > after.eventId),
-      )
-    : sorted;
+  // Newest first for `desc`: the cursor then continues before (older than) the last fact of a page.
+  const sign = query.order === "desc" ? -1 : 1;
+  const inOrder = (a: Position, b: Position) => sign * (a.observedAt - b.observedAt || compare(a.eventId, b.eventId));
+  const sorted = [...facts].sort(inOrder);
+  const rest = after ? sorted.filter((f) => inOrder(f, after) > 0) : sorted;
   const page = rest.slice(0, query.limit);
   const last = page[page.length - 1];
   return { facts: page, nextCursor: rest.length > query.limit && last ? `${last.observedAt}.${last.eventId}` : null };
 }
 
+type Position = { observedAt: number; eventId: string };
+
 /** The cursor's position, or undefined for none; a malformed cursor reads from the start. */
-export function parseCursor(cursor: string | undefined): { observedAt: number; eventId: string } | undefined {
+export function parseCursor(cursor: string | undefined): Position | undefined {
   const m = cursor?.match(/^(\d+)\.(.+)$/);
   return m ? { observedAt: Number(m[1]), eventId: m[2] as string } : undefined;
 }

@@ -94,6 +94,7 @@ export async function readMatches(
   monitorId: string,
   limit: number,
   after?: string,
+  order: "asc" | "desc" = "asc",
 ): Promise<unknown[] | null> {
   let cursor: { observed_at: number; match_id: string } | null = null;
   if (after) {
@@ -103,15 +104,19 @@ export async function readMatches(
       .first();
     if (!cursor) return null;
   }
+  // Constants chosen by `order`, never bound values: newest first walks the same index backwards.
+  const [past, dir] = order === "desc" ? ["<", "DESC"] : [">", "ASC"];
   const { results } = cursor
     ? await db
         .prepare(
-          "SELECT body FROM trigger_matches WHERE monitor_id = ? AND (observed_at > ? OR (observed_at = ? AND match_id > ?)) ORDER BY observed_at, match_id LIMIT ?",
+          `SELECT body FROM trigger_matches WHERE monitor_id = ? AND (observed_at ${past} ? OR (observed_at = ? AND match_id ${past} ?)) ORDER BY observed_at ${dir}, match_id ${dir} LIMIT ?`,
         )
         .bind(monitorId, cursor.observed_at, cursor.observed_at, cursor.match_id, limit)
         .all<{ body: string }>()
     : await db
-        .prepare("SELECT body FROM trigger_matches WHERE monitor_id = ? ORDER BY observed_at, match_id LIMIT ?")
+        .prepare(
+          `SELECT body FROM trigger_matches WHERE monitor_id = ? ORDER BY observed_at ${dir}, match_id ${dir} LIMIT ?`,
+        )
         .bind(monitorId, limit)
         .all<{ body: string }>();
   return results.map((r) => matchViewOf(JSON.parse(r.body) as Record<string, unknown>));

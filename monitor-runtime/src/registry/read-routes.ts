@@ -99,6 +99,10 @@ const FactsQuery = z
       .string()
       .regex(/^\d+\..+$/, "expected the nextCursor of the previous page")
       .optional(),
+    order: z
+      .enum(["asc", "desc"])
+      .default("asc")
+      .describe("asc: oldest first (default); desc: newest first, nextCursor continuing to older facts"),
   })
   .superRefine(rangeInOrder);
 
@@ -108,7 +112,8 @@ readApp.openapi(
     path: "/v1/streams/{kind}/facts",
     operationId: "listStreamFacts",
     tags: ["streams"],
-    summary: "A stream's stored facts in event-time order (subject fields as query parameters), cursor paging",
+    summary:
+      "A stream's stored facts in event-time order, or newest first with order=desc (subject fields as query parameters), cursor paging",
     security: [{ bearer: [] }],
     request: { params: z.object({ kind: docSchema(FactKindSchema, { example: "market_price" }) }), query: FactsQuery },
     responses: {
@@ -124,11 +129,12 @@ readApp.openapi(
   }),
   async (c) => {
     const { kind } = c.req.valid("param");
-    const { from, to, limit: size, cursor, ...subject } = c.req.valid("query");
+    const { from, to, limit: size, cursor, order, ...subject } = c.req.valid("query");
     const key = streamKey({ kind, subject: subjectOfQuery(kind, subject) });
     const owner = c.env.SHARDS.get(c.env.SHARDS.idFromName(shardName(shardOf(key, shardCount(c.env)))));
     const page = await owner.readFacts(key, {
       limit: size,
+      order,
       ...(from === undefined ? {} : { from }),
       ...(to === undefined ? {} : { to }),
       ...(cursor ? { cursor } : {}),

@@ -159,7 +159,7 @@ registryApp.openapi(
     path: "/v1/monitors/{monitorId}/matches",
     operationId: "listMonitorMatches",
     tags: ["monitors"],
-    summary: "The monitor's matches in event-time order (after = a matchId cursor)",
+    summary: "The monitor's matches in event-time order, or newest first with order=desc (after = a matchId cursor)",
     security: [{ bearer: [] }],
     request: {
       params: IdParam,
@@ -167,6 +167,10 @@ registryApp.openapi(
       query: z.strictObject({
         limit: z.coerce.number().int().min(1).max(1000).default(100),
         after: z.string().max(400).optional(),
+        order: z
+          .enum(["asc", "desc"])
+          .default("asc")
+          .describe("asc: oldest first (default); desc: newest first, `after` then continuing to older matches"),
       }),
     },
     responses: {
@@ -180,8 +184,8 @@ registryApp.openapi(
   }),
   async (c) => {
     const { monitorId } = c.req.valid("param");
-    const { limit, after } = c.req.valid("query");
-    const matches = await readMatches(c.env.DB, monitorId, limit, after);
+    const { limit, after, order } = c.req.valid("query");
+    const matches = await readMatches(c.env.DB, monitorId, limit, after, order);
     if (matches === null) {
       const message = `no match ${after} of monitor ${monitorId} was recorded; pass the matchId of the last match of the previous page, or leave after out to start from the first`;
       fail("validation", `A query parameter is invalid: query.after: ${message}`, {

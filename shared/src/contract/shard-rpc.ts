@@ -70,7 +70,8 @@ export type LogEntry = { seq: number; fact: AcceptedFact };
 export type ExplainResult = { page: ExplainPage } | { badCursor: string };
 
 /** Which stored facts of a stream to read: observedAt within [from, to], after `cursor`. */
-export type FactPageQuery = { from?: number; to?: number; limit: number; cursor?: string };
+/** `order: "desc"` pages from the newest fact back (a chart of a long stream's recent end). */
+export type FactPageQuery = { from?: number; to?: number; limit: number; cursor?: string; order?: "asc" | "desc" };
 
 /** A page of stored facts; `nextCursor` continues after the last one (null: no more). */
 export type FactPage = { facts: AcceptedFact[]; nextCursor: string | null };
