@@ -116,6 +116,24 @@ export class MemoryFactLog implements FactLogStore {
       .map((r) => r.fact);
   }
 
+  factPositions(
+    streamKey: string,
+    from = Number.NEGATIVE_INFINITY,
+    to = Number.POSITIVE_INFINITY,
+  ): { seq: number; observedAt: number; eventId: string }[] {
+    return this.log
+      .filter((r) => r.fact.streamKey === streamKey && r.fact.observedAt >= from && r.fact.observedAt <= to)
+      .map((r) => ({ seq: r.seq, observedAt: r.fact.observedAt, eventId: r.fact.eventId }));
+  }
+
+  factsAtSeqs(seqs: number[]): AcceptedFact[] {
+    const bySeq = new Map(this.log.map((r) => [r.seq, r.fact]));
+    return seqs.flatMap((seq) => {
+      const fact = bySeq.get(seq);
+      return fact ? [fact] : [];
+    });
+  }
+
   factsAfter(seq: number): AcceptedFact[] {
     return this.log.filter((r) => r.seq > seq).map((r) => r.fact);
   }

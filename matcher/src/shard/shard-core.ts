@@ -7,7 +7,7 @@ import type { MonitorDefinition } from "../../../shared/src/monitor";
 import { restoreFromCheckpoint } from "../engine/checkpoint";
 import type { IndexedEngine } from "../engine/indexed-engine";
 import { mergeLogs } from "../explain/fact-merge";
-import { factPage } from "./fact-page";
+import { positionPage } from "./fact-page";
 import { replayParts, type ShardStorage } from "./storage-port";
 
 export type ShardOptions = {
@@ -183,7 +183,9 @@ export class ShardCore {
 
   /** A page of one stream's logged facts in event-time order (see factPage). */
   readFacts(streamKey: string, query: FactPageQuery): FactPage {
-    return factPage(this.storage.facts.factsOf([streamKey], query.from, query.to), query);
+    const log = this.storage.facts;
+    const { items, nextCursor } = positionPage(log.factPositions(streamKey, query.from, query.to), query);
+    return { facts: log.factsAtSeqs(items.map((p) => p.seq)), nextCursor };
   }
 
   stats(now: number): ShardStats {

@@ -40,25 +40,76 @@ export function* loggedFacts(
   }
 }
 
+/**
+ * A stream's logged facts as positions (seq, observedAt, eventId), in log order: the same seqs
+ * loggedFacts reads, without the fact's JSON (what a page of a long stream sorts by).
+ */
+export function loggedPositions(
+  sql: SqlStorage,
+  streamKey: string,
+  chunkRows = CHUNK_ROWS,
+): { seq: number; observedAt: number; eventId: string }[] {
+  const out: { seq: number; observedAt: number; eventId: string }[] = [];
+  for (let after = 0; ; ) {
+    const seqs = streamSeqsAfter(sql, [streamKey], after, chunkRows);
+    const last = seqs.at(-1);
+    if (last === undefined) return out;
+    for (const row of rowsAt<{ seq: number; observed_at: number; event_id: string }>(
+      sql,
+      "seq, observed_at, event_id",
+      seqs,
+      last,
+      "all",
+    )) {
+      out.push({ seq: row.seq, observedAt: row.observed_at, eventId: row.event_id });
+    }
+    if (seqs.length < chunkRows) return out;
+    after = last;
+  }
+}
+
+/** The facts at these seqs, in the order given (a seq the log no longer holds is left out). */
+export function factsAtSeqs(sql: SqlStorage, seqs: readonly number[]): AcceptedFact[] {
+  if (seqs.length === 0) return [];
+  const bySeq = new Map<number, string>();
+  for (const row of sql.exec<{ seq: number; fact: string }>(
+    "SELECT seq, fact FROM facts WHERE seq IN (SELECT value FROM json_each(?))",
+    JSON.stringify(seqs),
+  )) {
+    bySeq.set(row.seq, row.fact);
+  }
+  return seqs.flatMap((seq) => {
+    const fact = bySeq.get(seq);
+    return fact === undefined ? [] : [JSON.parse(fact) as AcceptedFact];
+  });
+}
+
 /** The SQL condition that keeps `rows` (a constant: never a bound value, so "all" costs nothing). */
 const ROWS_FILTER: Record<LogRows, string> = { all: "", delivered: "AND copied = 0", copied: "AND copied = 1" };
 
 /** The facts at these ascending seqs: a range when they are contiguous (a shard mostly of one stream), else by seq. */
 function factsAt(sql: SqlStorage, seqs: number[], last: number, rows: LogRows): { seq: number; fact: string }[] {
+  return rowsAt<{ seq: number; fact: string }>(sql, "seq, fact", seqs, last, rows);
+}
+
+/** Some columns (a constant list, never a bound value) of the rows at these ascending seqs. */
+function rowsAt<T extends Record<string, SqlStorageValue>>(
+  sql: SqlStorage,
+  columns: string,
+  seqs: number[],
+  last: number,
+  rows: LogRows,
+): T[] {
   const first = seqs[0] ?? last;
   const only = ROWS_FILTER[rows];
   if (last - first + 1 === seqs.length) {
     return sql
-      .exec<{ seq: number; fact: string }>(
-        `SELECT seq, fact FROM facts WHERE seq >= ? AND seq <= ? ${only} ORDER BY seq`,
-        first,
-        last,
-      )
+      .exec<T>(`SELECT ${columns} FROM facts WHERE seq >= ? AND seq <= ? ${only} ORDER BY seq`, first, last)
       .toArray();
   }
   return sql
-    .exec<{ seq: number; fact: string }>(
-      `SELECT seq, fact FROM facts WHERE seq IN (SELECT value FROM json_each(?)) ${only} ORDER BY seq`,
+    .exec<T>(
+      `SELECT ${columns} FROM facts WHERE seq IN (SELECT value FROM json_each(?)) ${only} ORDER BY seq`,
       JSON.stringify(seqs),
     )
     .toArray();

@@ -1,7 +1,13 @@
 import { readField } from "../../../shared/src/fact-values";
 import type { AcceptedFact } from "../../../shared/src/facts";
 import type { Sample } from "../engine/types";
-import { COPIED_STREAMS_SCHEMA, copiedStreamsOf, loggedFacts } from "./sqlite-fact-chunks";
+import {
+  COPIED_STREAMS_SCHEMA,
+  copiedStreamsOf,
+  factsAtSeqs,
+  loggedFacts,
+  loggedPositions,
+} from "./sqlite-fact-chunks";
 import { SEGMENTS_SCHEMA, SegmentNotes, writeSegmentsFromLog } from "./sqlite-segments";
 import type { FactLogStore, LogRows } from "./storage-port";
 
@@ -167,6 +173,19 @@ export class SqliteFactLog implements FactLogStore {
       if (fact.observedAt >= from && fact.observedAt <= to) out.push(fact);
     }
     return out;
+  }
+
+  factPositions(
+    streamKey: string,
+    from = Number.NEGATIVE_INFINITY,
+    to = Number.POSITIVE_INFINITY,
+  ): { seq: number; observedAt: number; eventId: string }[] {
+    // Larger chunks than a fact read's: a position is three small columns.
+    return loggedPositions(this.sql, streamKey, 20_000).filter((p) => p.observedAt >= from && p.observedAt <= to);
+  }
+
+  factsAtSeqs(seqs: number[]): AcceptedFact[] {
+    return factsAtSeqs(this.sql, seqs);
   }
 
   *factsAfter(seq: number): Generator<AcceptedFact> {

@@ -39,6 +39,9 @@ export function replayParts(streamKeys: string[], copied: readonly string[]): { 
   return [{ keys: streamKeys, rows: "delivered" }, ...copied.map((k) => ({ keys: [k], rows: "copied" as const }))];
 }
 
+/** A logged fact's place in the log and in event time. */
+export type FactPosition = { seq: number; observedAt: number; eventId: string };
+
 /** The shard's fact log: every new fact in arrival order (stale ones too), by log position (seq). */
 export interface FactLogStore {
   /** Which of these eventIds the log already holds. */
@@ -54,6 +57,10 @@ export interface FactLogStore {
   history(streamKey: string, field: string, from: number, upToSeq?: number): Sample[];
   /** Facts of some streams in log order, within an event-time range (exports, backtests); `rows` (default all) filters. */
   factsOf(streamKeys: string[], from?: number, to?: number, rows?: LogRows): AcceptedFact[];
+  /** Where a stream's logged facts are, within an event-time range, in log order: seq, observedAt and eventId only. */
+  factPositions(streamKey: string, from?: number, to?: number): FactPosition[];
+  /** The logged facts at these seqs, in the order given (a page found by factPositions). */
+  factsAtSeqs(seqs: number[]): AcceptedFact[];
   /** The facts logged after a position (stale ones included), in log order: a restore's replay. */
   factsAfter(seq: number): Iterable<AcceptedFact>;
   /** The log position the saved engine states reflect. */

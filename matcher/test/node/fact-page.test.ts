@@ -42,6 +42,27 @@ describe("a stream's fact pages", () => {
     );
   });
 
+  it("pages a log-ordered stream (in order but for a few stale facts, or reversed) as the sorted one", () => {
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 0, max: 40 }),
+        fc.array(fc.integer({ min: 0, max: 50 }), { maxLength: 3 }),
+        fc.boolean(),
+        fc.integer({ min: 1, max: 7 }),
+        (n, stale, reversed, limit) => {
+          // Non-decreasing times (ties too), then a few late (stale) ones anywhere after.
+          const inLog = Array.from({ length: n }, (_, i) => Math.floor(i / 2));
+          const times = [...inLog, ...stale];
+          const facts = times.map((t, i) => fact(t, i));
+          const logged = reversed ? [...facts].reverse() : facts;
+          const sorted = [...facts].sort((a, b) => a.observedAt - b.observedAt || (a.eventId < b.eventId ? -1 : 1));
+          expect(allPages(logged, "asc", limit).map((f) => f.eventId)).toEqual(sorted.map((f) => f.eventId));
+          expect(allPages(logged, "desc", limit).map((f) => f.eventId)).toEqual(sorted.map((f) => f.eventId).reverse());
+        },
+      ),
+    );
+  });
+
   it("starts a desc read at the newest fact", () => {
     const facts = [fact(5, 0), fact(9, 1), fact(1, 2)];
     expect(factPage(facts, { limit: 1, order: "desc" }).facts.map((f) => f.observedAt)).toEqual([9]);
