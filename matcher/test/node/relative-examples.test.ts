@@ -9,6 +9,7 @@ import type { Op } from "../../src/engine/types";
 import { backtest } from "../../src/shard/backtest";
 import { definition, factStepArb, makeFact, monitorBodyArb, runs } from "./arbitraries";
 import { cond, matched, monitor, prices } from "./example-ops";
+import { runIndexed } from "./harness";
 import { ShardedFabric } from "./sharded-fabric";
 
 function quote(symbol: string, at: number, data: { price: number; bid?: number; ask?: number }, eventId: string): Op {
@@ -84,6 +85,17 @@ describe("relative conditions", () => {
     expect(matched(ops)).toEqual(["q1", "q5"]);
   });
 
+  it("the right side is times × operand + plus (times applies to the operand only)", () => {
+    // ask > 2 × bid + 1: bid 10 → right side 21 (not 2 × (10 + 1) = 22), so ask 21.5 is above it.
+    const c = on("X", { field: "ask", op: "gt", value: { field: "bid", times: 2, plus: 1 } });
+    const ops = [
+      monitor(c),
+      quote("X", 1000, { price: 1, bid: 10, ask: 20 }, "q0"),
+      quote("X", 2000, { price: 1, bid: 10, ask: 21.5 }, "q1"),
+    ];
+    expect(matched(ops)).toEqual(["q1"]);
+  });
+
   it("the golden cross: sma(2) crossing above sma(4) of the same series", () => {
     const golden = cond(
       "crosses_above",
@@ -109,6 +121,27 @@ describe("expiry", () => {
       quote("Y", 1_002_500, { price: 40 }, "y1"),
     ];
     expect(matched(ops)).toEqual(["p1", "y0"]);
+  });
+
+  it("a relative crossing keeps the previous d that an expired evaluation left, across a restore", () => {
+    // d = X − Y, expiresAt 10 s. X moves at 10 s (evaluates nothing: d stays −5 as the previous),
+    // the engine restarts, then a Y fact observed at 3 s (before expiresAt) makes d = 20 − 8 = 12:
+    // a crossing from −5. Deriving the previous d from the sides after the restart (20 − 10 = 10)
+    // would miss it.
+    const c = on("X", {
+      field: "price",
+      op: "crosses_above",
+      value: { stream: { kind: "market_price", subject: { symbol: "Y" } }, field: "price" },
+    });
+    const ops = [
+      monitor(c, {}, { expiresAt: 10_000 }),
+      quote("Y", 1000, { price: 10 }, "y0"),
+      quote("X", 2000, { price: 5 }, "x0"),
+      quote("X", 10_000, { price: 20 }, "x1"),
+      quote("Y", 3000, { price: 8 }, "y1"),
+    ];
+    expect(referenceEvaluate(ops).map((m) => m.eventId)).toEqual(["y1"]);
+    expect(runIndexed(ops, new Set([3]))).toEqual(referenceEvaluate(ops));
   });
 });
 
