@@ -141,10 +141,12 @@ export default defineConfig({
       // The monitor runtime under limits: a simulated Workflows creation limit (the local runtime
       // has none), so the wakes consumer paced above it meets real 429s in its path, and a match
       // feed that keeps only its newest 200 matches (two notify rounds), so a slow stream can fall behind it.
+      // The limit is low (3/s) so that even a busy 2-core machine, which creates ~5–10 instances a
+      // second here, goes over it: at 10/s a loaded CI run created too slowly to ever meet a 429.
       runtimeProject(
         "monitor-runtime-limited",
         "monitor-runtime/test/workerd-limited/**/*.test.ts",
-        { SIMULATED_CREATE_LIMIT_PER_S: "10", WAKE_RATE_PER_S: "40", MATCH_FEED_RETAIN: "200" },
+        { SIMULATED_CREATE_LIMIT_PER_S: "3", WAKE_RATE_PER_S: "40", MATCH_FEED_RETAIN: "200" },
         { testTimeout: 120_000 },
       ),
       {

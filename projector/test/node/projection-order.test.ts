@@ -8,7 +8,7 @@ import { dump, freshDb } from "./helpers";
 
 /**
  * Queue "events" may reorder. Within the rules the projections document (one body per matchId,
- * one definition and one expiry per monitor version, ticks naming their monitor, one tick per (monitor, tickId), an
+ * one definition and one expiry per monitor version, an expiry only of a recorded definition, ticks naming their monitor, one tick per (monitor, tickId), an
  * execution's ids not shared with another execution, a completion naming its execution by the
  * canonical refKey), any arrival order gives the same tables.
  */
@@ -46,8 +46,17 @@ function withinContract(events: DomainEvent[]): DomainEvent[] {
     seen.add(key);
     return true;
   });
+  // The registry records a monitor_expired for a definition it holds: its version is one of the
+  // monitor's registered or updated versions (never a version only a removal reached).
+  const defined = new Set(
+    kept
+      .filter((e) => e.type === "monitor_registered" || e.type === "monitor_updated")
+      .map((e) => `${e.aggregateId}:${e.aggregateVersion}`),
+  );
   return kept.filter(
-    (e) => e.type !== "execution_completed" || canonical.has(e.data.refKey) || !claimed.has(e.data.refKey),
+    (e) =>
+      (e.type !== "execution_completed" || canonical.has(e.data.refKey) || !claimed.has(e.data.refKey)) &&
+      (e.type !== "monitor_expired" || defined.has(`${e.aggregateId}:${e.aggregateVersion}`)),
   );
 }
 
