@@ -71,7 +71,8 @@ export class ExplainNotes {
         );
       }
       const best = this.closest.get(leaf.index);
-      if (best && !this.everTrue.has(leaf.index) && typeof c.value === "number") {
+      // Only a level the values never reached: past it, the reason is elsewhere (a for-timer, an edge).
+      if (best && !this.everTrue.has(leaf.index) && typeof c.value === "number" && !reaches(leaf, best.value)) {
         const word = closeness(leaf) === "highest" ? "highest" : "lowest";
         notes.push(
           `${name} was never true here: its ${word} value was ${num(best.value)} at ${rfc3339(best.observedAt)}, ${num(Math.abs(c.value - best.value))} from ${num(c.value)}.`,
@@ -96,6 +97,14 @@ function staleNote(key: string, stale: readonly StaleFact[]): string {
     .map((f) => `${f.eventId} (observed ${rfc3339(f.observedAt)}, after one observed ${rfc3339(f.latest)})`);
   const more = stale.length > SHOWN_STALE ? `, and ${stale.length - SHOWN_STALE} more` : "";
   return `${stale.length} fact(s) of ${key} arrived older than the stream's latest and were stale: logged but never applied, so they evaluated nothing and have no row: ${shown.join(", ")}${more}.`;
+}
+
+/** Whether a value is past the level in the condition's direction (so it was not the level that failed). */
+function reaches(leaf: Leaf, value: number): boolean {
+  const level = leaf.cond.value as number;
+  const op = leaf.cond.op;
+  if (op === "gte" || op === "lte") return op === "gte" ? value >= level : value <= level;
+  return closeness(leaf) === "highest" ? value > level : value < level;
 }
 
 /** Which way a plain threshold is approached: the highest value for `> L`, the lowest for `< L`. */

@@ -153,6 +153,13 @@ describe("explain's notes name what no row can", () => {
     );
   });
 
+  it("a level that was passed but not held long enough gets no closest-miss note (the for-timer is the reason)", () => {
+    const def = monitor(cond("gt", 100, { forMs: 3 * MIN }));
+    const page = pageOf(explainPage(def, [px(0, 101), px(1, 102), px(2, 99), px(3, 103)], {}));
+    expect(page.rows.map((r) => r.conditions[0]?.reason)).toContain("99 is not > 100");
+    expect(page.notes).toBeUndefined();
+  });
+
   it("a threshold never reached: the closest value and by how much it missed", () => {
     const page = pageOf(explainPage(monitor(cond("gt", 100)), [px(0, 97), px(1, 99.5), px(2, 98)], {}));
     expect(page.notes).toEqual([
