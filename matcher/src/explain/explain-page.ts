@@ -31,18 +31,18 @@ export type ExplainReplay = {
 };
 
 /**
- * When the explained version entered live matching, as a place in the log: `after` is the eventId
- * of the last fact of its streams the home shard had logged when it registered the version (null:
- * none yet). A saved monitor is replayed like live: the facts up to that one only build its
+ * When the explained version entered live matching, as a place in the replayed log: `factsBefore`
+ * stored facts of its streams (copied history included) were logged on the home shard when it
+ * registered the version. A saved monitor is replayed like live: those facts only build its
  * streams' history (series, a crossing's previous value, a change's base), and the version is
  * evaluated from the next fact on, its edge memory starting false there. Without it (a draft, or a
  * version registered before shards recorded this), the version is replayed as if registered before
  * the first stored fact, like a backtest.
  */
-export type Registration = { after: string | null };
+export type Registration = { factsBefore: number };
 
-/** A run's progress through its registration: still waiting for the `after` fact, and facts seen before. */
-type RegistrationGate = { waitingFor: string | null; before: number };
+/** A run's progress through its registration: facts still to feed before it, and facts fed before it. */
+type RegistrationGate = { waiting: number; before: number };
 
 /** How the log is fed: `unique` when it holds each eventId once (the shard's log does). */
 export type ExplainOptions = { resume?: ExplainReplay; unique?: boolean; registration?: Registration };
@@ -133,7 +133,7 @@ export function startExplain(
   };
   const notes = resume?.notes ?? new ExplainNotes(leaves);
   const gate: RegistrationGate = resume?.registration ?? {
-    waitingFor: options.registration?.after ?? null,
+    waiting: options.registration?.factsBefore ?? 0,
     before: 0,
   };
   const observe = (step: MonitorStep): void => {
@@ -151,17 +151,14 @@ export function startExplain(
   const evaluator =
     resume?.evaluator ?? new ReferenceEvaluator({ dedupe: options.unique !== true, retain: seriesRetention(def) });
   const register = () => evaluator.apply({ type: "upsert", def: { ...def, enabled: true } });
-  if (!resume && gate.waitingFor === null) register();
+  if (!resume && gate.waiting === 0) register();
   const feed = (fact: AcceptedFact): boolean => {
     notes.see(fact);
-    if (gate.waitingFor !== null) {
+    if (gate.waiting > 0) {
       // Before the version was registered: the fact builds history, and nothing evaluates it.
       evaluator.apply({ type: "fact", fact });
       gate.before++;
-      if (fact.eventId === gate.waitingFor) {
-        gate.waitingFor = null;
-        register();
-      }
+      if (--gate.waiting === 0) register();
       return false;
     }
     evaluator.apply({ type: "fact", fact }, observe);
@@ -193,10 +190,8 @@ function registrationNotes(
 ): string[] {
   if (registration === undefined) return [];
   const version = `version ${def.version}`;
-  if (gate.waitingFor !== null)
-    return [`${version} was registered after fact ${gate.waitingFor}, which is no longer in the stored log.`];
-  if (registration.after === null || gate.before === 0) return [];
+  if (gate.before === 0) return [];
   return [
-    `${version} was registered after fact ${registration.after}: the ${gate.before} stored fact(s) up to it only build its streams' history (series, previous values, change bases); live matching did not evaluate ${version} at them, so neither does explain (an earlier version's matches: GET /v1/monitors/${def.monitorId}/matches).`,
+    `${version} was registered after ${gate.before} stored fact(s) of its streams: they only build its streams' history (series, previous values, change bases); live matching did not evaluate ${version} at them, so neither does explain (an earlier version's matches: GET /v1/monitors/${def.monitorId}/matches).`,
   ];
 }

@@ -9,7 +9,7 @@ const SCHEMA =
  * evaluated it (explain-page.ts, Registration); versions registered before this table existed have
  * no row and are replayed from the start of the log.
  *
- * @example recordRegistration(sql, "btc-100k", 2); registrationOf(sql, "btc-100k", 2, keys) // { after: "01…" }
+ * @example recordRegistration(sql, "btc-100k", 2); registrationOf(sql, "btc-100k", 2, keys) // { factsBefore: 7 }
  */
 export function recordRegistration(sql: SqlStorage, monitorId: string, version: number): void {
   sql.exec(SCHEMA);
@@ -23,9 +23,9 @@ export function recordRegistration(sql: SqlStorage, monitorId: string, version: 
 }
 
 /**
- * The registration of `version` as explain takes it: after the last fact of its streams delivered
- * here up to that position (copied history is all from before it), null when there is none (or it
- * was pruned: every stored fact then came after it); undefined when this version's is not recorded.
+ * The registration of `version` as explain takes it: the stored facts of its streams logged up to
+ * that position (copied history included: it is copied before the version is registered; pruned
+ * facts are no longer counted, as they are no longer replayed); undefined when it is not recorded.
  */
 export function registrationOf(
   sql: SqlStorage,
@@ -42,13 +42,12 @@ export function registrationOf(
     )
     .toArray()[0];
   if (!row) return undefined;
-  const last = sql
-    .exec<{ event_id: string }>(
-      `SELECT event_id FROM facts WHERE seq <= ? AND copied = 0
-         AND stream_key IN (SELECT value FROM json_each(?)) ORDER BY seq DESC LIMIT 1`,
+  const before = sql
+    .exec<{ n: number }>(
+      "SELECT COUNT(*) AS n FROM facts WHERE seq <= ? AND stream_key IN (SELECT value FROM json_each(?))",
       row.after_seq,
       JSON.stringify(streamKeys),
     )
-    .toArray()[0];
-  return { after: last?.event_id ?? null };
+    .one().n;
+  return { factsBefore: before };
 }

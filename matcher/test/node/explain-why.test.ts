@@ -59,9 +59,7 @@ const live = (def: MonitorDefinition, facts: AcceptedFact[], before: number) => 
   ];
   return referenceEvaluate(ops).map((m) => m.eventId);
 };
-const registeredAfter = (facts: AcceptedFact[], before: number) => ({
-  after: before === 0 ? null : (facts[before - 1]?.eventId ?? null),
-});
+const registeredAfter = (_facts: AcceptedFact[], before: number) => ({ factsBefore: before });
 
 describe("explain of a saved monitor agrees with live matching about when it was registered", () => {
   it("edge, already true when registered: matches at the first fact after registration, not before", () => {
@@ -70,7 +68,9 @@ describe("explain of a saved monitor agrees with live matching about when it was
     const page = pageOf(explainPage(def, facts, {}, { registration: registeredAfter(facts, 2) }));
     expect(live(def, facts, 2)).toEqual([facts[2]?.eventId]);
     expect(page.rows.map((r) => [r.eventId, r.decision.outcome])).toEqual([[facts[2]?.eventId, "matched"]]);
-    expect(page.notes?.[0]).toContain(`registered after fact ${facts[1]?.eventId}: the 2 stored fact(s) up to it`);
+    expect(page.notes?.[0]).toContain(
+      "version 1 was registered after 2 stored fact(s) of its streams: they only build",
+    );
     // Without a registration (a draft), the same log reads as registered before it: a backtest's answer.
     const draft = pageOf(explainPage(def, facts, {}));
     expect(draft.rows.map((r) => r.decision.reason)).toEqual([
