@@ -42,7 +42,7 @@ printed whole (each condition's values and reason).`,
       ...(opts.to ? { to: timeArg(opts.to) } : {}),
     };
     const isFile = isDefinitionFile(target);
-    const { matches, predicate, shown } = isFile
+    const { matches, predicate, shown, notes } = isFile
       ? await backtestDraft(ctx, client, target, range)
       : await backtestSaved(client, target, range);
     if (opts.json) return ctx.deps.out(json(shown));
@@ -58,7 +58,11 @@ printed whole (each condition's values and reason).`,
       ctx.deps.out(`${label}: ${samples.length} facts, ${spark.min} … ${spark.max}, ▲ = match\n`);
       ctx.deps.out(`${ctx.deps.outIsTTY ? highlight(spark) : spark.line}\n${spark.marks}\n`);
     }
-    if (matches.length === 0) return ctx.deps.out("no matches\n");
+    if (matches.length === 0) {
+      ctx.deps.out("no matches\n");
+      for (const note of notes) ctx.deps.err(`note: ${note}\n`);
+      return ctx.deps.err(`why: fabric explain ${target} shows each evaluation and its reason\n`);
+    }
     ctx.deps.out(
       table(
         ["observedAt", "matchId", "stream", "data"],
@@ -74,7 +78,8 @@ type Fired = { matchId: string; eventId: string; observedAt: number; streamKey: 
 async function backtestSaved(client: FabricClient, id: string, range: Range) {
   const found = await client.monitors.backtest(id, range);
   const matches: Fired[] = found.map((m) => ({ ...m, data: m.triggerEvent?.data }));
-  return { matches, shown: found as unknown, predicate: (await client.monitors.get(id)).predicate as unknown };
+  const predicate = (await client.monitors.get(id)).predicate as unknown;
+  return { matches, shown: found as unknown, predicate, notes: new Set<string>() };
 }
 
 /**
@@ -84,7 +89,15 @@ async function backtestSaved(client: FabricClient, id: string, range: Range) {
 async function backtestDraft(ctx: Ctx, client: FabricClient, file: string, range: Range) {
   const body = await readMonitorBody(ctx.deps, file);
   const rows: ExplainRow[] = [];
-  for await (const row of client.explainRows({ ...body, enabled: true } as MonitorInput, { ...range, limit: 1000 })) {
+  const notes = new Set<string>();
+  const query = {
+    ...range,
+    limit: 1000,
+    onNotes: (said: string[]) => {
+      for (const n of said) notes.add(n);
+    },
+  };
+  for await (const row of client.explainRows({ ...body, enabled: true } as MonitorInput, query)) {
     if (row.decision.outcome === "matched") rows.push(row);
   }
   const matches: Fired[] = rows.map((r) => ({
@@ -97,7 +110,7 @@ async function backtestDraft(ctx: Ctx, client: FabricClient, file: string, range
       .map((c) => c.comparison)
       .join("; "),
   }));
-  return { matches, shown: rows as unknown, predicate: body.predicate as unknown };
+  return { matches, shown: rows as unknown, predicate: body.predicate as unknown, notes };
 }
 
 /** Each distinct (stream, field) a predicate's conditions read, left to right. */

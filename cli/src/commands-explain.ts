@@ -35,9 +35,19 @@ export function addExplainCommand(program: Command, ctx: Ctx): void {
       ...(opts.from ? { from: timeArg(opts.from) } : {}),
       ...(opts.to ? { to: timeArg(opts.to) } : {}),
     };
-    const { items: rows, more } = await takeFirst(client.explainRows(target, range), limit);
+    const notes = new Set<string>();
+    const { items: rows, more } = await takeFirst(
+      client.explainRows(target, {
+        ...range,
+        onNotes: (said) => {
+          for (const n of said) notes.add(n);
+        },
+      }),
+      limit,
+    );
     if (opts.json) return ctx.deps.out(json(rows));
     ctx.deps.out(explainTable(rows));
+    for (const note of notes) ctx.deps.err(`note: ${note}\n`);
     const matched = rows.filter((r) => r.decision.outcome === "matched").length;
     ctx.deps.err(
       `${rows.length} evaluation(s), ${matched} matched${more ? `; more after ${time(rows.at(-1)?.observedAt)}: raise --limit or pass a later --from` : ""}\n`,

@@ -5,8 +5,18 @@ import { type MonitorInput, type TimeInput, timeParam } from "./types";
 
 export type { ExplainCondition, ExplainDecision, ExplainPage, ExplainRow } from "../../shared/src/contract/explain";
 
-/** Which evaluations to explain: an event-time range and a page (`cursor`: a page's nextCursor). */
-export type ExplainQuery = { from?: TimeInput; to?: TimeInput; limit?: number; cursor?: string };
+/**
+ * Which evaluations to explain: an event-time range and a page (`cursor`: a page's nextCursor).
+ * `onNotes` (explainRows only) hears each page's notes: what no row can say, such as a stream
+ * with no stored fact or facts skipped as stale.
+ */
+export type ExplainQuery = {
+  from?: TimeInput;
+  to?: TimeInput;
+  limit?: number;
+  cursor?: string;
+  onNotes?: (notes: string[]) => void;
+};
 
 /** A saved monitor by id, or a definition not saved yet (with an optional monitorId for its matchIds). */
 export type ExplainTarget = string | (MonitorInput & { monitorId?: string });
@@ -48,6 +58,7 @@ export async function* explainRows(
   let cursor = query.cursor;
   do {
     const page = await explainPage(ctx, target, { ...query, ...(cursor ? { cursor } : {}) });
+    if (page.notes) query.onNotes?.(page.notes);
     yield* page.rows;
     cursor = page.nextCursor ?? undefined;
   } while (cursor);

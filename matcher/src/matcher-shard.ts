@@ -18,11 +18,12 @@ import { checkpointFacts } from "./engine/checkpoint";
 import type { MatcherEnv } from "./env";
 import { ExplainCache } from "./explain/explain-cache";
 import { explainCached } from "./explain/explain-cached";
-import { explainMerged, explainSources } from "./explain/explain-merged";
+import { explainMerged, explainSources, MERGE_CHUNK_ROWS } from "./explain/explain-merged";
 import { deliverOutbox } from "./outbox-delivery";
 import { backtest } from "./shard/backtest";
 import { ShardCore } from "./shard/shard-core";
 import { firstLoggedSeq, loggedChunk, loggedFacts, sqliteLogReader } from "./shard/sqlite-fact-chunks";
+import { recordRegistration, registrationOf } from "./shard/sqlite-registrations";
 import { sqliteShardStorage } from "./shard/sqlite-storage";
 
 /** How long after a batch the alarm re-checks the outbox, in case the immediate delivery died. */
@@ -69,7 +70,10 @@ export class MatcherShard extends DurableObject<MatcherEnv> implements MatcherSh
   }
 
   async upsertMonitor(def: MonitorDefinition): Promise<{ applied: boolean; version: number }> {
-    return this.shard().upsertMonitor(def);
+    const out = this.shard().upsertMonitor(def);
+    // Same turn, no await between: the two writes land together (the DO's output gate).
+    if (out.applied) recordRegistration(this.ctx.storage.sql, def.monitorId, def.version);
+    return out;
   }
 
   async upsertMonitors(defs: MonitorDefinition[]): Promise<{ applied: number }> {
@@ -105,16 +109,19 @@ export class MatcherShard extends DurableObject<MatcherEnv> implements MatcherSh
     streamKeys: string[],
     range: ExplainRange,
     pull: PulledStream[] = [],
+    saved = false,
   ): Promise<ExplainResult> {
     this.shard();
     const sql = this.ctx.storage.sql;
+    const registration = saved ? registrationOf(sql, def.monitorId, def.version, streamKeys) : undefined;
     const sources = await explainSources(sqliteLogReader(sql), streamKeys, pull, (n) => {
       const owner = this.env.SHARDS.get(this.env.SHARDS.idFromName(shardName(n)));
       return { read: (keys, after, limit) => owner.readLog(keys, after, limit), start: (keys) => owner.logStart(keys) };
     });
-    if (sources.length > 1) return explainMerged(this.explains, def, sources, range);
+    if (sources.length > 1) return explainMerged(this.explains, def, sources, range, MERGE_CHUNK_ROWS, registration);
     const log = (keys: string[], at: { seq: number }) => loggedFacts(sql, keys, at);
-    return explainCached(this.explains, def, streamKeys, range, log, firstLoggedSeq(sql, streamKeys));
+    const start = firstLoggedSeq(sql, streamKeys);
+    return explainCached(this.explains, def, streamKeys, range, log, start, registration);
   }
 
   async readLog(streamKeys: string[], afterSeq: number, limit: number): Promise<LogEntry[]> {

@@ -129,7 +129,8 @@ function crossingReason(c: Condition, s: ConditionStep, now: number): string {
     return withArming(none, s, rearm);
   }
   const crossed = above ? prev <= level && cur > level : prev >= level && cur < level;
-  if (crossed && !s.armedBefore) return `disarmed by hysteresis until ${rearm}`;
+  if (crossed && !s.armedBefore)
+    return `crossed from ${num(prev)} to ${num(cur)}, but disarmed by hysteresis since its last firing: it re-arms once ${rearm}`;
   if (!crossed)
     return withArming(`not crossed: ${num(prev)} → ${num(cur)} ${missed(above, prev, cur, level)}`, s, rearm);
   const text = s.truth ? `crossed from ${num(prev)} to ${num(cur)}` : heldReason(c, s, now);

@@ -35,13 +35,14 @@ function enabledDecision(def: MonitorDefinition, step: MonitorStep, whyFalse: ()
     const more = why.length > SHOWN_LEAVES ? `, and ${why.length - SHOWN_LEAVES} more` : "";
     return { outcome: "false", reason: `false: ${why.slice(0, SHOWN_LEAVES).join(", ")}${more}` };
   }
-  if (step.done) return { outcome: "suppressed", reason: "suppressed: once" };
+  const last = step.lastMatchAt === null ? "" : ` at ${rfc3339(step.lastMatchAt)}`;
+  if (step.done) return { outcome: "suppressed", reason: `suppressed: once, and it already matched${last}` };
   if (def.fire.mode === "edge" && step.wasTrue)
     return { outcome: "suppressed", reason: "suppressed: already true (edge)" };
   if (!step.cooled && step.lastMatchAt !== null) {
     return {
       outcome: "suppressed",
-      reason: `suppressed: cooldown until ${rfc3339(step.lastMatchAt + def.fire.cooldownMs)}`,
+      reason: `suppressed: cooldown until ${rfc3339(step.lastMatchAt + def.fire.cooldownMs)} after the match${last}`,
     };
   }
   return { outcome: "suppressed", reason: "suppressed" };

@@ -2,7 +2,7 @@ import type { ExplainRange } from "../../../shared/src/contract/explain";
 import type { AcceptedFact } from "../../../shared/src/facts";
 import type { MonitorDefinition } from "../../../shared/src/monitor";
 import type { ExplainCache } from "./explain-cache";
-import { type ExplainOutcome, explainPageFrom } from "./explain-page";
+import { type ExplainOutcome, explainPageFrom, type Registration } from "./explain-page";
 
 /**
  * A shard's stored log, read from a position: the facts of `streamKeys` with seq > `at.seq`, in
@@ -27,13 +27,15 @@ export function explainCached(
   range: ExplainRange,
   log: PositionedLog,
   logStart: number,
+  registration?: Registration,
 ): ExplainOutcome {
-  const replayKey = JSON.stringify([def, streamKeys, logStart]);
+  const replayKey = JSON.stringify([def, streamKeys, logStart, registration ?? "from the start"]);
   const hit = range.cursor === undefined ? undefined : cache.take(`${replayKey}\n${range.cursor}`);
   const at = { seq: hit?.positions[0] ?? 0 };
   const { outcome, replay } = explainPageFrom(def, log(streamKeys, at), range, {
     unique: true,
     ...(hit ? { resume: hit.replay } : {}),
+    ...(registration ? { registration } : {}),
   });
   const next = "page" in outcome ? outcome.page.nextCursor : null;
   if (replay && next)

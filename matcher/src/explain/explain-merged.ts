@@ -4,7 +4,7 @@ import type { MonitorDefinition } from "../../../shared/src/monitor";
 import { type LogRows, replayParts } from "../shard/storage-port";
 import type { ExplainCache } from "./explain-cache";
 import type { ExplainOutcome } from "./explain-page";
-import { startExplain } from "./explain-page";
+import { type Registration, startExplain } from "./explain-page";
 import { FactMerge } from "./fact-merge";
 
 /** Facts read per chunk from each log: large enough to amortise an RPC, small enough to hold several. */
@@ -90,10 +90,15 @@ export async function explainMerged(
   sources: readonly LogSource[],
   range: ExplainRange,
   chunkRows = MERGE_CHUNK_ROWS,
+  registration?: Registration,
 ): Promise<ExplainOutcome> {
-  const replayKey = JSON.stringify([def, sources.map((s) => [s.key, s.start])]);
+  const replayKey = JSON.stringify([def, sources.map((s) => [s.key, s.start]), registration ?? "from the start"]);
   const hit = range.cursor === undefined ? undefined : cache.take(`${replayKey}\n${range.cursor}`);
-  const run = startExplain(def, range, { unique: true, ...(hit ? { resume: hit.replay } : {}) });
+  const run = startExplain(def, range, {
+    unique: true,
+    ...(hit ? { resume: hit.replay } : {}),
+    ...(registration ? { registration } : {}),
+  });
   if ("badCursor" in run) return run;
   const merge = new FactMerge(sources.length, hit?.positions);
   let full = false;

@@ -7,6 +7,7 @@ import { ReferenceEvaluator } from "../engine/reference";
 import type { MonitorStep } from "../engine/reference-observer";
 import { carriedCondition, explainCondition } from "./condition-row";
 import { decisionOf, expiredDecision } from "./decision";
+import { ExplainNotes } from "./explain-notes";
 import { leavesOf, whyFalse } from "./leaves";
 import { seriesRetention } from "./series-retention";
 import { rfc3339 } from "./wording";
@@ -21,10 +22,30 @@ export type ExplainOutcome = ExplainResult;
  * definition and log as long as the log only grows after that fact (it is append-only; pruning
  * its start invalidates it). It is consumed by the page that continues from it.
  */
-export type ExplainReplay = { evaluator: ReferenceEvaluator; truths: boolean[]; pending: ExplainRow };
+export type ExplainReplay = {
+  evaluator: ReferenceEvaluator;
+  truths: boolean[];
+  pending: ExplainRow;
+  notes: ExplainNotes;
+  registration: RegistrationGate;
+};
+
+/**
+ * When the explained version entered live matching, as a place in the replayed log: `factsBefore`
+ * stored facts of its streams (copied history included) were logged on the home shard when it
+ * registered the version. A saved monitor is replayed like live: those facts only build its
+ * streams' history (series, a crossing's previous value, a change's base), and the version is
+ * evaluated from the next fact on, its edge memory starting false there. Without it (a draft, or a
+ * version registered before shards recorded this), the version is replayed as if registered before
+ * the first stored fact, like a backtest.
+ */
+export type Registration = { factsBefore: number };
+
+/** A run's progress through its registration: facts still to feed before it, and facts fed before it. */
+type RegistrationGate = { waiting: number; before: number };
 
 /** How the log is fed: `unique` when it holds each eventId once (the shard's log does). */
-export type ExplainOptions = { resume?: ExplainReplay; unique?: boolean };
+export type ExplainOptions = { resume?: ExplainReplay; unique?: boolean; registration?: Registration };
 
 /**
  * Explains one monitor over its streams' stored facts: replays them in log order through the
@@ -110,8 +131,14 @@ export function startExplain(
       decision: step.expired ? expiredDecision(def) : decisionOf(def, step, () => whyFalse(def.predicate, truths)),
     };
   };
+  const notes = resume?.notes ?? new ExplainNotes(leaves);
+  const gate: RegistrationGate = resume?.registration ?? {
+    waiting: options.registration?.factsBefore ?? 0,
+    before: 0,
+  };
   const observe = (step: MonitorStep): void => {
     for (const c of step.conditions) truths[c.index] = c.truth;
+    notes.observe(step, pastCursor && inRange(step.fact.observedAt));
     if (!pastCursor) {
       pastCursor = step.fact.eventId === after?.eventId;
       return;
@@ -123,8 +150,17 @@ export function startExplain(
 
   const evaluator =
     resume?.evaluator ?? new ReferenceEvaluator({ dedupe: options.unique !== true, retain: seriesRetention(def) });
-  if (!resume) evaluator.apply({ type: "upsert", def: { ...def, enabled: true } });
+  const register = () => evaluator.apply({ type: "upsert", def: { ...def, enabled: true } });
+  if (!resume && gate.waiting === 0) register();
   const feed = (fact: AcceptedFact): boolean => {
+    notes.see(fact);
+    if (gate.waiting > 0) {
+      // Before the version was registered: the fact builds history, and nothing evaluates it.
+      evaluator.apply({ type: "fact", fact });
+      gate.before++;
+      if (--gate.waiting === 0) register();
+      return false;
+    }
     evaluator.apply({ type: "fact", fact }, observe);
     return pending !== undefined;
   };
@@ -138,7 +174,24 @@ export function startExplain(
       matched: rows.filter((r) => r.decision.outcome === "matched").length,
       nextCursor: pending && last ? encodeExplainCursor(last.eventId) : null,
     };
-    return { outcome: { page }, ...(pending ? { replay: { evaluator, truths, pending } } : {}) };
+    const said = [...registrationNotes(def, options.registration, gate), ...notes.write(pending === undefined)];
+    const withNotes = said.length > 0 ? { ...page, notes: said } : page;
+    const replay = pending ? { replay: { evaluator, truths, pending, notes, registration: gate } } : {};
+    return { outcome: { page: withNotes }, ...replay };
   };
   return { feed, finish };
+}
+
+/** What the replay's start says: from the version's registration (how many facts before it), or not. */
+function registrationNotes(
+  def: MonitorDefinition,
+  registration: Registration | undefined,
+  gate: RegistrationGate,
+): string[] {
+  if (registration === undefined) return [];
+  const version = `version ${def.version}`;
+  if (gate.before === 0) return [];
+  return [
+    `${version} was registered after ${gate.before} stored fact(s) of its streams: they only build its streams' history (series, previous values, change bases); live matching did not evaluate ${version} at them, so neither does explain (an earlier version's matches: GET /v1/monitors/${def.monitorId}/matches).`,
+  ];
 }

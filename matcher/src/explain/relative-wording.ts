@@ -1,4 +1,5 @@
 import type { Condition, Indicator, Operand } from "../../../shared/src/predicate";
+import { streamKey } from "../../../shared/src/streams";
 import type { ConditionStep } from "../engine/reference-observer";
 import { num } from "./wording";
 
@@ -44,6 +45,9 @@ export function relativeNoValue(c: Condition, operand: Operand, s: ConditionStep
     return `no value yet: ${c.indicator ? warmUp(c.indicator, s.seriesLength) : "no value"}`;
   }
   const have = s.operandSeriesLength ?? 0;
-  if (have === 0) return `no value yet for the operand: no sample of ${operand.field}`;
+  if (have === 0) {
+    const where = operand.stream ? ` of ${streamKey(operand.stream)}` : "";
+    return `no value yet for the operand: no sample of ${operand.field}${where}`;
+  }
   return `no value yet for the operand: ${operand.indicator ? warmUp(operand.indicator, have) : "no value"}`;
 }

@@ -102,7 +102,7 @@ describe("explain's words", () => {
       "no previous value to cross from",
       "crossed from 99 to 101; disarmed by hysteresis until ≤ 95",
       "not crossed: 101 → 99 falls to ≤ 100; disarmed by hysteresis until ≤ 95",
-      "disarmed by hysteresis until ≤ 95",
+      "crossed from 99 to 101, but disarmed by hysteresis since its last firing: it re-arms once ≤ 95",
       "not crossed: 101 → 94 falls to ≤ 100; re-armed (≤ 95)",
       "crossed from 94 to 101; disarmed by hysteresis until ≤ 95",
     ]);
@@ -160,12 +160,19 @@ describe("explain's words", () => {
       price(5, 102),
       price(10, 103),
     ]);
-    expect(decisions(cooled)).toEqual(["matched", "suppressed: cooldown until 2026-11-22T10:10:00.000Z", "matched"]);
+    expect(decisions(cooled)).toEqual([
+      "matched",
+      "suppressed: cooldown until 2026-11-22T10:10:00.000Z after the match at 2026-11-22T10:00:00.000Z",
+      "matched",
+    ]);
     const once = rows(monitor(on({ op: "gt", value: 100 }), { mode: "level", once: true }), [
       price(0, 101),
       price(1, 102),
     ]);
-    expect(decisions(once)).toEqual(["matched", "suppressed: once"]);
+    expect(decisions(once)).toEqual([
+      "matched",
+      "suppressed: once, and it already matched at 2026-11-22T10:00:00.000Z",
+    ]);
   });
 
   it("says a disabled monitor is disabled, and what it would have done", () => {

@@ -77,7 +77,7 @@ describe("explain of indicators, relative conditions and expiry", () => {
     const def = monitor({ stream: BTC, field: "price", op: "crosses_above", value: { stream: ETH, field: "price" } });
     const rs = rows(def, [price(BTC, 0, 101.2), price(ETH, 1, 100.4), price(ETH, 2, 102), price(BTC, 3, 103)]);
     expect(rs.map((r) => r.conditions[0]?.reason)).toEqual([
-      "no value yet for the operand: no sample of price",
+      "no value yet for the operand: no sample of price of market_price:ETH-USD",
       "no d at the previous evaluation to cross from",
       "not crossed: 0.8 → -0.8 falls to ≤ 0",
       "crossed from -0.8 to 1",

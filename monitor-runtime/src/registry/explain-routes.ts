@@ -147,9 +147,12 @@ async function explainOnHome(env: RuntimeEnv, def: MonitorDefinition, range: Exp
     ...(cursor === undefined ? {} : { cursor }),
   };
   const pull = kind === "draft" ? await notFollowed(env, place) : [];
-  const out = pull.length
-    ? await home.explain(def, place.streams, window, pull)
-    : await home.explain(def, place.streams, window);
+  const out =
+    kind === "saved"
+      ? await home.explain(def, place.streams, window, [], true)
+      : pull.length
+        ? await home.explain(def, place.streams, window, pull)
+        : await home.explain(def, place.streams, window);
   if ("badCursor" in out) refuseCursor(out.badCursor);
   return out.page;
 }

@@ -76,6 +76,12 @@ export const ExplainPageSchema = z
     rows: z.array(RowSchema),
     matched: z.number().int(),
     nextCursor: z.string().nullable(),
+    notes: z
+      .array(z.string())
+      .optional()
+      .describe(
+        "what no row can say: a stream with no fact, a field never carried, stale facts, a threshold's closest miss, facts before the version was registered",
+      ),
   })
   .openapi("ExplainPage");
 

@@ -69,6 +69,13 @@ export type ExplainPage = {
   matched: number;
   /** Pass it back as `cursor` for the next page; null when the range is exhausted. */
   nextCursor: string | null;
+  /**
+   * What no row can say, in words (absent when there is nothing to say): a stream with no stored
+   * fact or a field its facts never carry (the condition was never evaluated), facts skipped as
+   * stale (they have no row), a threshold never reached in this page and how close it came, and
+   * for a saved monitor the facts before its version was registered (not evaluated, as live).
+   */
+  notes?: string[];
 };
 
 export const ExplainLimitSchema = z.number().int().min(1).max(EXPLAIN_LIMITS.maxRows);

@@ -44,12 +44,14 @@ export interface MatcherShardRpc extends Rpc.DurableObjectBranded {
    * effects, like backtest), or why the cursor cannot continue. `pull` (a definition not saved)
    * names streams other shards own that this shard does not follow now: each is read from its
    * owner in chunks, not from any copy here, and merged with this shard's log (explain/fact-merge.ts).
+   * `saved`: `def` is the version this shard holds, replayed from where it was registered, as live.
    */
   explain(
     def: MonitorDefinition,
     streamKeys: string[],
     range: ExplainRange,
     pull?: PulledStream[],
+    saved?: boolean,
   ): Promise<ExplainResult>;
   /** Up to `limit` stored facts of some streams after log position `afterSeq`, in log order, with their positions. */
   readLog(streamKeys: string[], afterSeq: number, limit: number): Promise<LogEntry[]>;

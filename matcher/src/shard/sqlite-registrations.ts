@@ -1,0 +1,53 @@
+import type { Registration } from "../explain/explain-page";
+
+const SCHEMA =
+  "CREATE TABLE IF NOT EXISTS monitor_registrations (monitor_id TEXT PRIMARY KEY, version INTEGER NOT NULL, after_seq INTEGER NOT NULL)";
+
+/**
+ * Where in this shard's log each monitor's current version was registered: the log position (seq)
+ * of the last fact logged before it. Explain replays a saved monitor from there, as live matching
+ * evaluated it (explain-page.ts, Registration); versions registered before this table existed have
+ * no row and are replayed from the start of the log.
+ *
+ * @example recordRegistration(sql, "btc-100k", 2); registrationOf(sql, "btc-100k", 2, keys) // { factsBefore: 7 }
+ */
+export function recordRegistration(sql: SqlStorage, monitorId: string, version: number): void {
+  sql.exec(SCHEMA);
+  sql.exec(
+    `INSERT INTO monitor_registrations (monitor_id, version, after_seq)
+     VALUES (?, ?, (SELECT COALESCE(MAX(seq), 0) FROM facts))
+     ON CONFLICT (monitor_id) DO UPDATE SET version = excluded.version, after_seq = excluded.after_seq`,
+    monitorId,
+    version,
+  );
+}
+
+/**
+ * The registration of `version` as explain takes it: the stored facts of its streams logged up to
+ * that position (copied history included: it is copied before the version is registered; pruned
+ * facts are no longer counted, as they are no longer replayed); undefined when it is not recorded.
+ */
+export function registrationOf(
+  sql: SqlStorage,
+  monitorId: string,
+  version: number,
+  streamKeys: string[],
+): Registration | undefined {
+  sql.exec(SCHEMA);
+  const row = sql
+    .exec<{ after_seq: number }>(
+      "SELECT after_seq FROM monitor_registrations WHERE monitor_id = ? AND version = ?",
+      monitorId,
+      version,
+    )
+    .toArray()[0];
+  if (!row) return undefined;
+  const before = sql
+    .exec<{ n: number }>(
+      "SELECT COUNT(*) AS n FROM facts WHERE seq <= ? AND stream_key IN (SELECT value FROM json_each(?))",
+      row.after_seq,
+      JSON.stringify(streamKeys),
+    )
+    .one().n;
+  return { factsBefore: before };
+}
