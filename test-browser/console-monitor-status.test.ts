@@ -4,8 +4,9 @@ import { ADMIN, pushFacts, putMonitor, START } from "./console-seed";
 import { type BrowserHarness, startBrowserHarness } from "./harness";
 
 /**
- * A monitor's status in the console is the registry's (active, disabled, expired), not its
- * `enabled` flag: a `once` monitor that has fired, or an expired one, is stopped with enabled true.
+ * A monitor's page says what the registry and explain say: its status is the registry's (active,
+ * disabled, expired), not its `enabled` flag (a `once` monitor that has fired, or an expired one,
+ * is stopped with enabled true), and explain's notes (why no row matched) are shown with its lanes.
  */
 let ui: BrowserHarness | undefined;
 
@@ -48,5 +49,35 @@ describe("a monitor's status in the console", () => {
     await openConsole(page, base, "#/monitors");
     await page.locator("tr[data-monitor=xrp-once]").waitFor({ timeout: 20_000 });
     await expect(page.locator("tr[data-monitor=xrp-once] .badge").textContent()).resolves.toBe("disabled");
+  });
+
+  it("shows explain's notes: a monitor registered after its stream's facts was never evaluated at them", async () => {
+    if (!ui) throw new Error("no browser harness");
+    const { base, newPage } = ui;
+    const sol = { kind: "market_price", subject: { symbol: "SOL-LATE" } };
+    const facts = [0, 1, 2].map((i) => ({
+      ...sol,
+      observedAt: START + i * 60_000,
+      dedupeKey: `late:${i}`,
+      data: { price: 10 + i },
+    }));
+    await pushFacts(base, facts);
+    // Registered once the shard holds them (a stream read sees the last one), so they are its history.
+    for (let i = 0; i < 100; i++) {
+      const read = await fetch(`${base}/v1/streams/market_price/facts?symbol=SOL-LATE`, { headers: ADMIN });
+      if (((await read.json()) as { facts: unknown[] }).facts.length === 3) break;
+      await new Promise((r) => setTimeout(r, 200));
+    }
+    await putMonitor(base, "sol-late", {
+      workflowId: "wf_late",
+      ownerUserId: "u_late",
+      predicate: { stream: sol, field: "price", op: "gt", value: 5 },
+    });
+    const { page } = await newPage();
+    await signIn(page, base, "dev-admin-token");
+    await openConsole(page, base, "#/monitors/sol-late");
+    const note = page.locator("[data-explain-note]").first();
+    await note.waitFor({ timeout: 20_000 });
+    await expect(note.textContent()).resolves.toMatch(/registered after 3 stored fact/);
   });
 });

@@ -63,11 +63,13 @@ export async function streamFacts(
 }
 
 /** An explain over the whole stored log, or `unavailable` when the fabric has no explain route yet. */
-export type ExplainResult = { rows: ExplainRow[]; truncated: boolean } | { unavailable: string };
+/** `notes`: what explain says that no row can (registered after its facts, a stream with no facts, …), once each. */
+export type ExplainResult = { rows: ExplainRow[]; truncated: boolean; notes: string[] } | { unavailable: string };
 
 /** Explains a saved monitor (by id) or a definition not saved yet, page by page up to the cap. */
 export async function explainAll(target: ExplainTarget): Promise<ExplainResult> {
   const rows: ExplainRow[] = [];
+  const notes = new Set<string>();
   let cursor: string | undefined;
   try {
     do {
@@ -77,6 +79,7 @@ export async function explainAll(target: ExplainTarget): Promise<ExplainResult> 
           ? await fabric.explain(target, range)
           : await fabric.explainDefinition(target, range);
       rows.push(...page.rows);
+      for (const note of page.notes ?? []) notes.add(note);
       cursor = page.nextCursor ?? undefined;
     } while (cursor && rows.length < CAPS.explainRows);
   } catch (err) {
@@ -87,7 +90,7 @@ export async function explainAll(target: ExplainTarget): Promise<ExplainResult> 
     }
     throw err;
   }
-  return { rows, truncated: Boolean(cursor) };
+  return { rows, truncated: Boolean(cursor), notes: [...notes] };
 }
 
 /** The PUT body of a monitor: its definition without identity, version or state. */

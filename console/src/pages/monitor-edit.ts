@@ -100,7 +100,9 @@ export class MonitorEditor {
           this.drawPreview([]);
         } else {
           const fired = result.rows.filter((r) => r.decision.outcome === "matched");
-          this.note = `Would have fired ${fired.length} time${fired.length === 1 ? "" : "s"} over ${result.rows.length} evaluations${result.truncated ? " (first page only)" : ""}.`;
+          // A preview of a definition that reads an empty stream, a field no fact carries, … says why.
+          const why = result.notes.length > 0 ? ` ${result.notes.join(" ")}` : "";
+          this.note = `Would have fired ${fired.length} time${fired.length === 1 ? "" : "s"} over ${result.rows.length} evaluations${result.truncated ? " (first page only)" : ""}.${why}`;
           this.drawPreview(fired);
         }
         rerender();

@@ -165,6 +165,7 @@ export function monitorPage(monitorId: string): Page {
               : "unavailable" in explain
                 ? html`<div class="notice">${explain.unavailable}</div>`
                 : html`${explain.truncated ? html`<p class="muted">First ${explain.rows.length} evaluations.</p>` : ""}
+              ${explainNotes(explain.notes)}
               ${explainLanes(explain.rows, leaves, selected, (i) => {
                 selected = i;
                 rerender();
@@ -191,4 +192,10 @@ export function monitorPage(monitorId: string): Page {
         </section>`;
     },
   };
+}
+
+/** Explain's notes, above the lanes: why a monitor did not fire when no evaluation row can say it. */
+function explainNotes(notes: string[]) {
+  if (notes.length === 0) return "";
+  return html`<ul class="explain-notes">${notes.map((n) => html`<li data-explain-note>${n}</li>`)}</ul>`;
 }
