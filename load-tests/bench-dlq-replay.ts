@@ -1,4 +1,5 @@
 import { spawnSync } from "node:child_process";
+import { mkdirSync, writeFileSync } from "node:fs";
 import { FabricClient } from "../client/src/index";
 import { startDevFabric } from "../test-fixtures/dev-fabric";
 
@@ -7,6 +8,8 @@ import { startDevFabric } from "../test-fixtures/dev-fabric";
  * seeds N events dead letters (each a valid event, as after a D1 outage) into the local D1 of a
  * fresh `npm run dev` fabric, then times the client's replayAll (list walk + N POST …/replay) at
  * each concurrency. The projector applies each replayed event meanwhile, on the same machine.
+ *
+ * Writes load-tests/results/dlq-replay.json.
  *
  * @example N=2000 CONCURRENCY=1,8,16 npm run bench:dlq
  */
@@ -26,6 +29,7 @@ function seed(stateDir: string, run: string, n: number): void {
 }
 
 const fabric = await startDevFabric();
+const runs: { concurrency: number; replayed: number; seconds: number; perSecond: number; listSeconds: number }[] = [];
 try {
   const client = new FabricClient({ baseUrl: fabric.base, token: "dev-admin-token" });
   console.log(`dead-letter replay, one id at a time: N=${N} per run, local npm run dev (${fabric.base})`);
@@ -43,12 +47,19 @@ try {
     });
     const s = (performance.now() - t0) / 1000;
     const walk = (listedAt - t0) / 1000;
+    const perSecond = Math.round(summary.replayed / (s - walk));
+    runs.push({ concurrency, replayed: summary.replayed, seconds: s, perSecond, listSeconds: walk });
     console.log(
       `  concurrency ${String(concurrency).padStart(2)}: ${summary.replayed} replayed in ${s.toFixed(1)} s ` +
-        `(${Math.round(summary.replayed / (s - walk))}/s; list walk of ${summary.listed} rows ${walk.toFixed(2)} s), ` +
+        `(${perSecond}/s; list walk of ${summary.listed} rows ${walk.toFixed(2)} s), ` +
         `failed ${summary.failed.length}, gone ${summary.gone.length}`,
     );
   }
+  mkdirSync("load-tests/results", { recursive: true });
+  writeFileSync(
+    "load-tests/results/dlq-replay.json",
+    `${JSON.stringify({ bench: "dlq-replay", n: N, runs }, null, 2)}\n`,
+  );
 } finally {
   await fabric.stop();
 }
