@@ -108,4 +108,15 @@ describe("dead letters at an outage's scale", () => {
     const tooBig = await call("GET", "/v1/admin/dead-letters/facts?limit=1001");
     expect(tooBig.status).toBe(400);
   });
+
+  it("documents limit, cursor and nextCursor in /openapi.json, generated from the routes", async () => {
+    const doc = (await call("GET", "/openapi.json")).json as unknown as {
+      paths: Record<string, { get?: { parameters?: { name: string }[]; responses: Record<string, unknown> } }>;
+    };
+    for (const q of ["facts", "events", "wakes"]) {
+      const list = doc.paths[`/v1/admin/dead-letters/${q}`]?.get;
+      expect(list?.parameters?.map((p) => p.name).sort()).toEqual(["cursor", "limit"]);
+      expect(JSON.stringify(list?.responses["200"])).toContain("nextCursor");
+    }
+  });
 });
