@@ -70,11 +70,12 @@ export function decodeDeadLetterCursor(queue: DeadLetterQueue, cursor: string): 
     return { problem: `not a dead-letter cursor: ${fix}` };
   }
   const [prefix, of, seq] = text.split(":");
-  if (prefix !== PREFIX || of === undefined || seq === undefined || !/^\d{1,15}$/.test(seq)) {
+  if (prefix !== PREFIX || of === undefined || seq === undefined || !/^\d{1,16}$/.test(seq)) {
     return { problem: `not a dead-letter cursor: ${fix}` };
   }
   if (of !== queue) {
     return { problem: `this cursor pages the dead letters of queue ${of}, not ${queue}: ${fix}` };
   }
+  if (!Number.isSafeInteger(Number(seq))) return { problem: `not a dead-letter cursor: ${fix}` };
   return { seq: Number(seq) };
 }
