@@ -212,10 +212,11 @@ describe("the console at scale", () => {
     expect(first).toBe((await newest())?.matchId);
   });
 
-  it("says a dead-letter queue holds more than the page lists, instead of counting only those", async () => {
+  it("pages an outage's dead letters oldest first with Load more, and a replay keeps the pages loaded", async () => {
     const { base, stateDir, newPage } = harness();
     if (!stateDir) return expect.fail("needs the fabric's state folder (not BASE)");
-    const sql = `WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 1001) INSERT OR IGNORE INTO dead_letters (id, source_queue, reason, attempts, body, failed_at) SELECT 'scale-' || i, 'facts', 'shard unavailable after 5 retries', 6, '[]', ${START} + i FROM n`;
+    const n = 450;
+    const sql = `WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < ${n}) INSERT OR IGNORE INTO dead_letters (id, source_queue, reason, attempts, body, failed_at) SELECT 'scale-' || i, 'facts', 'shard unavailable after 5 retries', 6, '[]', ${START} + i FROM n`;
     const args = [
       "wrangler",
       "d1",
@@ -232,11 +233,27 @@ describe("the console at scale", () => {
       env: { ...process.env, CLOUDFLARE_CF_FETCH_ENABLED: "false", WRANGLER_SEND_METRICS: "false" },
     });
     expect(r.status, r.stderr).toBe(0);
-    const { page } = await newPage();
+    const { page, errors } = await newPage();
     await signIn(page, base, "dev-admin-token");
     await openConsole(page, base, "#/dead-letters");
     const facts = page.locator("section[data-queue=facts]");
-    await facts.locator("h2", { hasText: "(1000+)" }).waitFor({ timeout: 20_000 });
-    await expect(facts.locator("[data-more]").count()).resolves.toBe(1);
+    const ids = () =>
+      facts.locator("tr[data-dead-letter]").evaluateAll((rows) => rows.map((t) => t.getAttribute("data-dead-letter")));
+    const seeded = Array.from({ length: n }, (_, i) => `scale-${i + 1}`);
+
+    await facts.locator("h2", { hasText: "(200+)" }).waitFor({ timeout: 20_000 });
+    expect(await ids()).toEqual(seeded.slice(0, 200));
+    await facts.locator("[data-action=load-more]").click();
+    await facts.locator("h2", { hasText: "(400+)" }).waitFor({ timeout: 20_000 });
+    await facts.locator("[data-action=load-more]").click();
+    await facts.locator("h2", { hasText: `(${n})` }).waitFor({ timeout: 20_000 });
+    expect(await ids()).toEqual(seeded);
+    await expect(facts.locator("[data-action=load-more]").count()).resolves.toBe(0);
+
+    // Replayed, the oldest leaves the list of those waiting; the three pages read stay listed.
+    await facts.locator("tr[data-dead-letter='scale-1'] [data-action=replay]").click();
+    await facts.locator("h2", { hasText: `(${n - 1})` }).waitFor({ timeout: 20_000 });
+    expect(await ids()).toEqual(seeded.slice(1));
+    expect(errors).toEqual([]);
   });
 });

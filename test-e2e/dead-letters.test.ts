@@ -32,8 +32,10 @@ describe("dead letters", () => {
     const row = (listed.json.deadLetters as { id: string; reason: string }[]).find((d) => d.id === "msg-dlq-1");
     expect(row?.reason).toBe("D1 unavailable after 5 retries");
 
-    expect((await call("POST", "/v1/admin/dead-letters/events/msg-dlq-1/replay")).status).toBe(202);
-    expect((await call("POST", "/v1/admin/dead-letters/events/msg-dlq-1/replay")).status).toBe(202);
+    const once = await call("POST", "/v1/admin/dead-letters/events/msg-dlq-1/replay");
+    const twice = await call("POST", "/v1/admin/dead-letters/events/msg-dlq-1/replay");
+    expect([once.status, once.json]).toEqual([202, { replayed: "msg-dlq-1", replayCount: 1 }]);
+    expect([twice.status, twice.json]).toEqual([202, { replayed: "msg-dlq-1", replayCount: 2 }]);
     expect(
       await eventually(
         () => logged(event.eventId),

@@ -1,13 +1,10 @@
 import type { Command } from "commander";
-import type { AdminScope, DeadLetterQueue, RebuildStatus } from "../../client/src/index";
-import { deadLettersView } from "./dead-letters-view";
-import { UsageError } from "./deps";
+import type { AdminScope, RebuildStatus } from "../../client/src/index";
+import { addDeadLetterCommands } from "./commands-dlq";
 import { json, table } from "./output";
-import { type Ctx, example, positiveInt } from "./program";
+import { type Ctx, example } from "./program";
 import { progressBar } from "./progress";
 import { statsView } from "./stats-view";
-
-const QUEUES: DeadLetterQueue[] = ["facts", "events", "wakes"];
 
 /** What each scope lets a token do (shared/src/http/admin-scopes.ts), for people reading whoami. */
 const ALLOWS: Record<AdminScope, string> = {
@@ -16,7 +13,7 @@ const ALLOWS: Record<AdminScope, string> = {
   "control-plane": "the seed-000 control-plane routes and enqueue-tick",
 };
 
-/** `fabric whoami`, `fabric stats`, `fabric rebuild`, `fabric dlq list|replay` (also `dead-letters`). */
+/** `fabric whoami`, `fabric stats`, `fabric rebuild`, and the `fabric dlq` commands (commands-dlq.ts). */
 export function addAdminCommands(program: Command, ctx: Ctx): void {
   example(
     program
@@ -78,38 +75,5 @@ export function addAdminCommands(program: Command, ctx: Ctx): void {
     ctx.deps.out(`rebuild ${last.rebuildId} complete: ${last.eventsApplied} events applied${secs}\n`);
   });
 
-  const dl = program
-    .command("dead-letters")
-    .alias("dlq")
-    .description("list and replay dead letters (queues: facts, events, wakes); dlq for short");
-  example(
-    dl
-      .command("list <queue>")
-      .description("the dead letters of one queue")
-      .option("--limit <n>", "at most this many", positiveInt)
-      .option("--json", "print the dead letters as a JSON array"),
-    "fabric dlq list wakes --json",
-  ).action(async (queue: string, opts: { limit?: number; json?: boolean }, cmd: Command) => {
-    const client = ctx.client(cmd, "admin");
-    const got = await client.deadLetters.list(queueArg(queue), opts.limit ? { limit: opts.limit } : {});
-    if (opts.json) return ctx.deps.out(json(got));
-    if (got.length === 0) return ctx.deps.err(`no dead letters in ${queue}\n`);
-    ctx.deps.out(deadLettersView(got, ctx.deps.outColumns));
-  });
-
-  example(
-    dl
-      .command("replay <queue> <id>")
-      .description("replay one dead letter (the consumers are idempotent)")
-      .option("--json", "print the answer as JSON"),
-    "fabric dlq replay wakes 8f3c1a52d9e04b7a9c6e2f1b0a4d7e35",
-  ).action(async (queue: string, id: string, opts: { json?: boolean }, cmd: Command) => {
-    const out = await ctx.client(cmd, "admin").deadLetters.replay(queueArg(queue), id);
-    ctx.deps.out(opts.json ? json(out) : `replayed ${out.replayed}\n`);
-  });
-}
-
-function queueArg(q: string): DeadLetterQueue {
-  if (!(QUEUES as string[]).includes(q)) throw new UsageError(`no queue "${q}": use one of ${QUEUES.join(", ")}`);
-  return q as DeadLetterQueue;
+  addDeadLetterCommands(program, ctx);
 }

@@ -1,4 +1,4 @@
-import type { DeadLetter } from "../../client/src/index";
+import type { DeadLetter, ReplayAllSummary } from "../../client/src/index";
 import { count, table } from "./output";
 
 const HEAD = ["id", "failed at", "attempts", "reason", "replayed"];
@@ -37,4 +37,23 @@ function seconds(ms: unknown): string {
 
 function widest(cells: unknown[]): number {
   return Math.max(...cells.flatMap((c) => String(c ?? "").split("\n")).map((l) => l.length));
+}
+
+/**
+ * `fabric dlq replay <queue> --all` for a person: the counts, then each failure with its reason and
+ * each dead letter that was gone, one a line.
+ *
+ * @example out(replaySummaryView(await client.deadLetters.replayAll("facts")))
+ */
+export function replaySummaryView(s: ReplayAllSummary): string {
+  const lines = [
+    `${s.interrupted ? "interrupted: " : ""}replayed ${s.replayed} of the ${s.listed} dead letters of ${s.queue}`,
+    `  already replayed before (skipped): ${s.alreadyReplayed}`,
+    `  already gone: ${s.gone.length}`,
+    `  failed: ${s.failed.length}`,
+    ...s.failed.map((f) => `    ${f.id}: ${f.status ? `${f.status} ` : ""}${f.reason}`),
+    ...(s.gone.length ? [`  gone: ${s.gone.join(", ")}`] : []),
+  ];
+  if (s.interrupted) lines.push("run the same command again to replay the rest (those replayed are skipped)");
+  return `${lines.join("\n")}\n`;
 }

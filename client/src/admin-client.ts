@@ -1,4 +1,5 @@
-import { type Ctx, DeadLetters, type MonitorFilters, Monitors, matches, Streams } from "./admin";
+import { type Ctx, type MonitorFilters, Monitors, matches, Streams } from "./admin";
+import { DeadLetters } from "./dead-letters";
 import {
   type ExplainPage,
   type ExplainQuery,

@@ -3,8 +3,6 @@ import { type Subject, toPredicate } from "./predicate";
 import type { Transport } from "./transport";
 import {
   type BacktestMatch,
-  type DeadLetter,
-  type DeadLetterQueue,
   type Match,
   type Monitor,
   type MonitorInput,
@@ -160,28 +158,5 @@ export class Streams {
       yield* page.facts;
       cursor = page.nextCursor ?? undefined;
     } while (cursor);
-  }
-}
-
-export class DeadLetters {
-  constructor(private readonly ctx: Ctx) {}
-
-  async list(queue: DeadLetterQueue, opts: { limit?: number } = {}): Promise<DeadLetter[]> {
-    const out: { deadLetters: DeadLetter[] } = await this.ctx.transport.json({
-      method: "GET",
-      path: `/v1/admin/dead-letters/${queue}`,
-      token: this.ctx.token(),
-      query: { limit: opts.limit },
-    });
-    return out.deadLetters;
-  }
-
-  /** Replays one dead letter (the consumers are idempotent, so a retry is safe). */
-  replay(queue: DeadLetterQueue, id: string): Promise<{ replayed: string }> {
-    return this.ctx.transport.json({
-      method: "POST",
-      path: `/v1/admin/dead-letters/${queue}/${enc(id)}/replay`,
-      token: this.ctx.token(),
-    });
   }
 }

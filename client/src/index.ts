@@ -2,10 +2,11 @@
  * The fabric's TypeScript client: `new FabricClient({ baseUrl, token })`, the predicate builder
  * and the typed errors. See client/README.md.
  */
-export type { DeadLetters, Monitors, Streams } from "./admin";
+export type { Monitors, Streams } from "./admin";
 export { AdminClient, type AdminClientOptions } from "./admin-client";
 export type { TimeoutSignal } from "./attempt-deadline";
 export { FabricClient, type FabricClientOptions, type MonitorFilters } from "./client";
+export type { DeadLetterPage, DeadLetters, ReplayAllOptions, ReplayAllSummary } from "./dead-letters";
 export { type Duration, toMs } from "./duration";
 export { FabricError, type FabricErrorCode, withFactIndexOffset } from "./errors";
 export type * from "./explain";

@@ -1,6 +1,7 @@
 import { OpenAPIHono, z } from "@hono/zod-openapi";
 import { shardCount, shardName } from "../../shared/src/contract/topology";
-import { listDeadLetters, replayDeadLetter } from "../../shared/src/dead-letters";
+import { deadLetterListAnswer } from "../../shared/src/dead-letter-page";
+import { replayDeadLetter } from "../../shared/src/dead-letters";
 import { requireAdmin } from "../../shared/src/http/bearer";
 import { ADMIN_BODY_LIMIT, limitBody } from "../../shared/src/http/body-limit";
 import { rejectEncodedBody } from "../../shared/src/http/content-encoding";
@@ -202,8 +203,7 @@ app.openapi(
 );
 
 app.openapi(deadLetterListRoute("facts"), async (c) => {
-  const rows = await listDeadLetters(c.env.DB, "facts", c.req.valid("query").limit);
-  return c.json({ deadLetters: rows.map(({ body: _body, ...row }) => row) }, 200);
+  return c.json(await deadLetterListAnswer(c.env.DB, "facts", c.req.valid("query"), false), 200);
 });
 
 app.openapi(deadLetterReplayRoute("facts"), async (c) => {
@@ -213,5 +213,5 @@ app.openapi(deadLetterReplayRoute("facts"), async (c) => {
     c.env.FACTS_QUEUE.send(body as Uint8Array, t),
   );
   if (!sent) fail("not_found", `no dead letter ${id} on queue facts`);
-  return c.json({ replayed: id }, 202);
+  return c.json({ replayed: id, replayCount: sent.replayCount }, 202);
 });

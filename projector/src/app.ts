@@ -1,5 +1,6 @@
 import { OpenAPIHono } from "@hono/zod-openapi";
-import { listDeadLetters, replayDeadLetter } from "../../shared/src/dead-letters";
+import { deadLetterListAnswer } from "../../shared/src/dead-letter-page";
+import { replayDeadLetter } from "../../shared/src/dead-letters";
 import { requireAdmin } from "../../shared/src/http/bearer";
 import { ADMIN_BODY_LIMIT, limitBody } from "../../shared/src/http/body-limit";
 import { rejectEncodedBody } from "../../shared/src/http/content-encoding";
@@ -29,8 +30,7 @@ app.use("/v1/*", requireAdmin<{ Bindings: ProjectorEnv }>());
 mountRebuildRoutes(app);
 
 app.openapi(deadLetterListRoute("events"), async (c) => {
-  const rows = await listDeadLetters(c.env.DB, "events", c.req.valid("query").limit);
-  return c.json({ deadLetters: rows }, 200);
+  return c.json(await deadLetterListAnswer(c.env.DB, "events", c.req.valid("query"), true), 200);
 });
 
 app.openapi(deadLetterReplayRoute("events"), async (c) => {
@@ -38,5 +38,5 @@ app.openapi(deadLetterReplayRoute("events"), async (c) => {
   // event_log is idempotent on eventId: replaying twice projects nothing twice.
   const sent = await replayDeadLetter(c.env.DB, "events", id, (body, t) => c.env.EVENTS_QUEUE.send(body, t));
   if (!sent) fail("not_found", `no dead letter ${id} on queue events`);
-  return c.json({ replayed: id }, 202);
+  return c.json({ replayed: id, replayCount: sent.replayCount }, 202);
 });

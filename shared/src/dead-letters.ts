@@ -90,14 +90,6 @@ export async function recordDeadLetters(
   for (const m of messages) m.ack();
 }
 
-export async function listDeadLetters(db: D1Database, sourceQueue: string, limit = 100): Promise<DeadLetterRow[]> {
-  const { results } = await db
-    .prepare("SELECT * FROM dead_letters WHERE source_queue = ? ORDER BY failed_at DESC LIMIT ?")
-    .bind(sourceQueue, limit)
-    .all<DeadLetterRow>();
-  return results;
-}
-
 /** The original body of a dead letter, ready to send back to its queue. */
 export function originalBody(row: DeadLetterRow): { body: unknown; contentType: "v8" | "json" } {
   const parsed = JSON.parse(row.body) as unknown;
@@ -109,8 +101,9 @@ export function originalBody(row: DeadLetterRow): { body: unknown; contentType: 
 
 /**
  * Replays one dead letter of `sourceQueue`: its original body goes back to the queue through
- * `send`, and the row is marked replayed. False when there is no such dead letter. The consumers
- * are idempotent (eventIds, wake ids), so replaying twice applies nothing twice.
+ * `send`, and the row is marked replayed. Null when there is no such dead letter, else how often it
+ * has now been replayed. The consumers are idempotent (eventIds, wake ids), so replaying twice
+ * applies nothing twice.
  *
  * @example if (!(await replayDeadLetter(env.DB, "facts", id, (b, t) => env.FACTS_QUEUE.send(b as Uint8Array, t)))) fail(…)
  */
@@ -119,21 +112,24 @@ export async function replayDeadLetter(
   sourceQueue: string,
   id: string,
   send: (body: unknown, options: { contentType: "v8" | "json" }) => Promise<unknown>,
-): Promise<boolean> {
+): Promise<{ replayCount: number } | null> {
   const row = await db
     .prepare("SELECT * FROM dead_letters WHERE source_queue = ? AND id = ?")
     .bind(sourceQueue, id)
     .first<DeadLetterRow>();
-  if (!row) return false;
+  if (!row) return null;
   const { body, contentType } = originalBody(row);
   await send(body, { contentType });
-  await markReplayed(db, row.id);
-  return true;
+  return { replayCount: await markReplayed(db, row.id) };
 }
 
-export async function markReplayed(db: D1Database, id: string): Promise<void> {
-  await db
-    .prepare("UPDATE dead_letters SET replayed_at = ?, replay_count = replay_count + 1 WHERE id = ?")
+/** Marks a dead letter replayed now; its replay count after this one. */
+export async function markReplayed(db: D1Database, id: string): Promise<number> {
+  const row = await db
+    .prepare(
+      "UPDATE dead_letters SET replayed_at = ?, replay_count = replay_count + 1 WHERE id = ? RETURNING replay_count",
+    )
     .bind(Date.now(), id)
-    .run();
+    .first<{ replay_count: number }>();
+  return row?.replay_count ?? 0;
 }

@@ -187,13 +187,13 @@ describe("operations", () => {
   it("dead letters list and replay, stats", async () => {
     const f = fakeFetch((req) => {
       const path = new URL(req.url).pathname;
-      if (path.endsWith("/replay")) return Response.json({ replayed: "d1" });
+      if (path.endsWith("/replay")) return Response.json({ replayed: "d1", replayCount: 1 });
       if (path === "/v1/admin/stats") return Response.json({ facts: 3 });
-      return Response.json({ deadLetters: [{ id: "d1" }] });
+      return Response.json({ deadLetters: [{ id: "d1" }], nextCursor: null });
     });
     const fabric = client(f.fetch);
-    expect(await fabric.deadLetters.list("events")).toEqual([{ id: "d1" }]);
-    expect(await fabric.deadLetters.replay("events", "d1")).toEqual({ replayed: "d1" });
+    expect(await fabric.deadLetters.page("events")).toEqual({ deadLetters: [{ id: "d1" }], nextCursor: null });
+    expect(await fabric.deadLetters.replay("events", "d1")).toEqual({ replayed: "d1", replayCount: 1 });
     expect(await fabric.stats()).toEqual({ facts: 3 });
     expect(f.calls.map((c) => `${c.method} ${new URL(c.url).pathname}`)).toEqual([
       "GET /v1/admin/dead-letters/events",

@@ -12,7 +12,7 @@ describe("dead letters of Queue wakes", () => {
     const id = listed[0]?.id ?? "";
     const replay = await post(`/v1/admin/dead-letters/wakes/${encodeURIComponent(id)}/replay`, {});
     expect(replay.status).toBe(202);
-    expect(replay.json).toEqual({ replayed: id });
+    expect(replay.json).toEqual({ replayed: id, replayCount: 1 });
     const after = await eventually(letters, (l) => (l.find((x) => x.id === id)?.replay_count ?? 0) === 1);
     expect(after.find((x) => x.id === id)?.replay_count).toBe(1);
     expect((await post("/v1/admin/dead-letters/wakes/nope/replay", {})).status).toBe(404);

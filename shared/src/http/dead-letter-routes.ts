@@ -1,10 +1,13 @@
 import { createRoute, z } from "@hono/zod-openapi";
+import type { DeadLetterQueue } from "../contract/reads";
+import { decodeDeadLetterCursor } from "../dead-letter-page";
 import { ADMIN, ADMIN_PROBLEMS, problemResponse } from "./openapi-docs";
 
 /**
  * The dead-letter routes of a queue (matcher: facts, projector: events, monitor-runtime: wakes) as OpenAPI route configs,
- * one definition for both Workers. The list leaves the original bodies out when `withBody` is
- * false (facts are msgpack bytes); replaying re-sends the original body to its queue.
+ * one definition for the three Workers. The list pages oldest first with an opaque cursor (only
+ * the events list carries the original bodies; facts are msgpack bytes); replaying re-sends the
+ * original body to its queue.
  *
  * @example app.openapi(deadLetterListRoute("facts", false), handler)
  */
@@ -21,28 +24,43 @@ export const DeadLetterSchema = z
   })
   .openapi("DeadLetter");
 
-const LimitQuery = z.object({
-  limit: z.coerce.number().int().min(1).max(1000).default(100).describe("page size, 1–1000 (default 100)"),
-});
+// Strict: a misspelt key (`?limt=`, `?after=`) is a 400 with "did you mean", never a silent first page.
+const listQuery = (queue: DeadLetterQueue) =>
+  z.strictObject({
+    limit: z.coerce.number().int().min(1).max(1000).default(100).describe("page size, 1–1000 (default 100)"),
+    cursor: z
+      .string()
+      .min(1)
+      .max(200)
+      .superRefine((cursor, ctx) => {
+        const decoded = decodeDeadLetterCursor(queue, cursor);
+        if ("problem" in decoded) ctx.addIssue({ code: "custom", message: decoded.problem });
+      })
+      .optional()
+      .describe("nextCursor of the previous page (opaque); leave out to start at the oldest"),
+  });
 
 const pascal = (q: string) => q[0]?.toUpperCase() + q.slice(1);
 
-export function deadLetterListRoute(queue: "facts" | "events" | "wakes") {
+export function deadLetterListRoute(queue: DeadLetterQueue) {
   return createRoute({
     method: "get",
     path: `/v1/admin/dead-letters/${queue}`,
     operationId: `list${pascal(queue)}DeadLetters`,
     tags: ["dead-letters"],
-    summary: `Messages of Queue "${queue}" that failed every retry, newest first`,
+    summary: `Messages of Queue "${queue}" that failed every retry, oldest first (in the order recorded), cursor paging; replayed ones stay listed with replayed_at set`,
     ...ADMIN,
-    request: { query: LimitQuery },
+    request: { query: listQuery(queue) },
     responses: {
       ...ADMIN_PROBLEMS,
       200: {
         description: "Dead letters",
         content: {
           "application/json": {
-            schema: z.object({ deadLetters: z.array(DeadLetterSchema) }),
+            schema: z.object({
+              deadLetters: z.array(DeadLetterSchema),
+              nextCursor: z.string().nullable().describe("the cursor of the next page; null on the last page"),
+            }),
             example: {
               deadLetters: [
                 {
@@ -55,6 +73,7 @@ export function deadLetterListRoute(queue: "facts" | "events" | "wakes") {
                   replay_count: 0,
                 },
               ],
+              nextCursor: null,
             },
           },
         },
@@ -63,21 +82,24 @@ export function deadLetterListRoute(queue: "facts" | "events" | "wakes") {
   });
 }
 
-export function deadLetterReplayRoute(queue: "facts" | "events" | "wakes") {
+export function deadLetterReplayRoute(queue: DeadLetterQueue) {
   return createRoute({
     method: "post",
     path: `/v1/admin/dead-letters/${queue}/{id}/replay`,
     operationId: `replay${pascal(queue)}DeadLetter`,
     tags: ["dead-letters"],
-    summary: `Re-send a dead letter's original body to Queue "${queue}" (consumers are idempotent)`,
+    summary: `Re-send a dead letter's original body to Queue "${queue}" (consumers are idempotent: a repeated replay re-sends it, and applies nothing twice)`,
     ...ADMIN,
     request: { params: z.object({ id: z.string().min(1).max(200).openapi({ example: "msg-7f3a" }) }) },
     responses: {
       ...ADMIN_PROBLEMS,
       202: {
-        description: "Re-sent",
+        description: "Re-sent; replayCount says how often this dead letter has now been re-sent (above 1: a repeat)",
         content: {
-          "application/json": { schema: z.object({ replayed: z.string() }), example: { replayed: "msg-7f3a" } },
+          "application/json": {
+            schema: z.object({ replayed: z.string(), replayCount: z.number().int().min(1) }),
+            example: { replayed: "msg-7f3a", replayCount: 1 },
+          },
         },
       },
       404: problemResponse("No such dead letter on this queue"),

@@ -1,5 +1,6 @@
 import { OpenAPIHono } from "@hono/zod-openapi";
-import { listDeadLetters, replayDeadLetter } from "../../../../shared/src/dead-letters";
+import { deadLetterListAnswer } from "../../../../shared/src/dead-letter-page";
+import { replayDeadLetter } from "../../../../shared/src/dead-letters";
 import { deadLetterListRoute, deadLetterReplayRoute } from "../../../../shared/src/http/dead-letter-routes";
 import { validationHook } from "../../../../shared/src/http/validation-hook";
 import { fail } from "../../../../shared/src/problem";
@@ -15,8 +16,7 @@ import type { RuntimeEnv } from "../../env";
 export const wakeDeadLetterApp = new OpenAPIHono<{ Bindings: RuntimeEnv }>({ defaultHook: validationHook });
 
 wakeDeadLetterApp.openapi(deadLetterListRoute("wakes"), async (c) => {
-  const rows = await listDeadLetters(c.env.DB, "wakes", c.req.valid("query").limit);
-  return c.json({ deadLetters: rows.map(({ body: _body, ...row }) => row) }, 200);
+  return c.json(await deadLetterListAnswer(c.env.DB, "wakes", c.req.valid("query"), false), 200);
 });
 
 wakeDeadLetterApp.openapi(deadLetterReplayRoute("wakes"), async (c) => {
@@ -27,5 +27,5 @@ wakeDeadLetterApp.openapi(deadLetterReplayRoute("wakes"), async (c) => {
     await c.env.DB.prepare("UPDATE wake_backlog SET accepted = accepted + 1 WHERE id = 0").run();
   });
   if (!sent) fail("not_found", `no dead letter ${id} on queue wakes`);
-  return c.json({ replayed: id }, 202);
+  return c.json({ replayed: id, replayCount: sent.replayCount }, 202);
 });
