@@ -1,41 +1,14 @@
 import { describe, expect, it } from "vitest";
 import type { ExplainPage } from "../../../shared/src/contract/explain";
-import { shardCount, shardName } from "../../../shared/src/contract/topology";
 import type { AcceptedFact } from "../../../shared/src/facts";
-import { shardOf } from "../../../shared/src/streams";
-import { call, post, renv } from "./runtime-helpers";
+import { explainStream, T0 } from "./explain-fixture";
+import { call, post } from "./runtime-helpers";
 
 /**
  * Explain of a saved monitor agrees with live matching about when its version was registered:
  * facts stored before it are history only (workerd: registry, shards and the admin routes).
  */
-const T0 = Date.parse("2026-12-01T10:00:00Z");
-const KEY = "market_price:LATER";
-const stream = { kind: "market_price", subject: { symbol: "LATER" } } as const;
-
-function prices(values: number[]): AcceptedFact[] {
-  return values.map((price, i) => ({
-    ...stream,
-    data: { price },
-    observedAt: T0 + i * 60_000,
-    eventId: `01LATERXX${String(i).padStart(17, "0")}`,
-    producerId: "test",
-    receivedAt: T0,
-    streamKey: KEY,
-  }));
-}
-
-const body = {
-  workflowId: "wf-expl",
-  ownerUserId: "u-1",
-  predicate: { stream, field: "price", op: "crosses_above", value: 100 },
-  fire: { mode: "edge" },
-};
-
-async function stored(): Promise<void> {
-  const home = renv.SHARDS.get(renv.SHARDS.idFromName(shardName(shardOf(KEY, shardCount(renv)))));
-  await home.applyFacts(prices([90, 110, 95, 120, 99]));
-}
+const { stream, prices, body, stored, home } = explainStream("LATER");
 
 describe("explain of a saved monitor registered after its facts", () => {
   it("explains a saved monitor from where its version was registered: earlier facts are history, as live", async () => {
@@ -48,9 +21,8 @@ describe("explain of a saved monitor registered after its facts", () => {
       /^version 1 was registered after 5 stored fact\(s\) of its streams: they only build/,
     );
     // Live: edge memory starts false at registration, so the next fact above 100 matches.
-    const home = renv.SHARDS.get(renv.SHARDS.idFromName(shardName(shardOf(KEY, shardCount(renv)))));
     const next = prices([90, 90, 90, 90, 90, 130])[5] as AcceptedFact;
-    const result = await home.applyFacts([{ ...next, eventId: "01LATERXX99999999999999999" }]);
+    const result = await home().applyFacts([{ ...next, eventId: "01LATERXX99999999999999999" }]);
     expect(result.matches).toBe(1);
     const after = (await post("/v1/monitors/m-later/explain", {})).json as unknown as ExplainPage;
     expect(after.rows.map((r) => [r.observedAt, r.decision.outcome])).toEqual([[T0 + 5 * 60_000, "matched"]]);

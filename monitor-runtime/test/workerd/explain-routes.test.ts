@@ -4,39 +4,14 @@ import { encodeExplainCursor } from "../../../shared/src/contract/explain-cursor
 import { shardCount, shardName } from "../../../shared/src/contract/topology";
 import type { AcceptedFact } from "../../../shared/src/facts";
 import { shardOf } from "../../../shared/src/streams";
+import { explainStream, T0 } from "./explain-fixture";
 import { call, post, renv } from "./runtime-helpers";
 
 /**
  * The explain routes for real: the registry and the matcher shards in workerd, facts stored on the
  * monitor's home shard through its RPC, explain read back through the admin routes.
  */
-const T0 = Date.parse("2026-12-01T10:00:00Z");
-const KEY = "market_price:EXPL";
-const stream = { kind: "market_price", subject: { symbol: "EXPL" } } as const;
-
-function prices(values: number[]): AcceptedFact[] {
-  return values.map((price, i) => ({
-    ...stream,
-    data: { price },
-    observedAt: T0 + i * 60_000,
-    eventId: `01EXPLAIN${String(i).padStart(17, "0")}`,
-    producerId: "test",
-    receivedAt: T0,
-    streamKey: KEY,
-  }));
-}
-
-const body = {
-  workflowId: "wf-expl",
-  ownerUserId: "u-1",
-  predicate: { stream, field: "price", op: "crosses_above", value: 100 },
-  fire: { mode: "edge" },
-};
-
-async function stored(): Promise<void> {
-  const home = renv.SHARDS.get(renv.SHARDS.idFromName(shardName(shardOf(KEY, shardCount(renv)))));
-  await home.applyFacts(prices([90, 110, 95, 120, 99]));
-}
+const { body, stored } = explainStream("EXPL");
 
 describe("explain routes", () => {
   it("explains a saved monitor's evaluations, pages by cursor, and takes RFC 3339 or ms", async () => {
