@@ -1,18 +1,21 @@
 import type { ExplainCondition } from "../../../shared/src/contract/explain";
 import { type Condition, isOperand } from "../../../shared/src/predicate";
 import type { ConditionStep } from "../engine/reference-observer";
+import { endedRunWords, type ForRun } from "./for-runs";
 import type { Leaf } from "./leaves";
 import { relativeComparison, relativeNoValue, warmUp } from "./relative-wording";
 import { duration, num, rfc3339 } from "./wording";
 
 /**
  * One condition at one evaluation, as explain shows it: its values, the comparison written out and
- * the reason for its truth in words. Pure: the reference evaluator's ConditionStep in, a row out.
+ * the reason for its truth in words. Pure: the reference evaluator's ConditionStep in, a row out;
+ * `ended` is the for-timer run this evaluation broke, if any, which the reason then names.
  *
  * @example explainCondition(leaf, step, fact.observedAt).reason // "crossed from 99.2 to 100.4"
  */
-export function explainCondition(leaf: Leaf, step: ConditionStep, now: number): ExplainCondition {
+export function explainCondition(leaf: Leaf, step: ConditionStep, now: number, ended?: ForRun): ExplainCondition {
   const c = leaf.cond;
+  const reason = reasonOf(c, step, now);
   return {
     index: leaf.index,
     path: leaf.path,
@@ -23,7 +26,7 @@ export function explainCondition(leaf: Leaf, step: ConditionStep, now: number): 
     previous: step.previous ?? null,
     comparison: comparisonText(c, step),
     truth: step.truth,
-    reason: reasonOf(c, step, now),
+    reason: ended ? `${reason}; ${endedRunWords(c, ended)}` : reason,
   };
 }
 

@@ -8,6 +8,7 @@ import type { MonitorStep } from "../engine/reference-observer";
 import { carriedCondition, explainCondition } from "./condition-row";
 import { decisionOf, expiredDecision } from "./decision";
 import { ExplainNotes } from "./explain-notes";
+import { type ForRun, ForRuns } from "./for-runs";
 import { leavesOf, whyFalse } from "./leaves";
 import { seriesRetention } from "./series-retention";
 import { rfc3339 } from "./wording";
@@ -27,6 +28,7 @@ export type ExplainReplay = {
   truths: boolean[];
   pending: ExplainRow;
   notes: ExplainNotes;
+  runs: ForRuns;
   registration: RegistrationGate;
 };
 
@@ -113,7 +115,7 @@ export function startExplain(
   let pastCursor = after === undefined || resume !== undefined;
   let pending: ExplainRow | undefined;
 
-  const rowOf = (step: MonitorStep): ExplainRow => {
+  const rowOf = (step: MonitorStep, ended: Map<number, ForRun>): ExplainRow => {
     const fact = step.fact;
     const expired = `not evaluated: the monitor expired at ${rfc3339(def.expiresAt ?? 0)}`;
     const evaluated = new Map(step.conditions.map((c) => [c.index, c]));
@@ -124,7 +126,7 @@ export function startExplain(
       stream: { kind: fact.kind, subject: { ...fact.subject } as Record<string, string> },
       conditions: leaves.map((leaf) => {
         const s = evaluated.get(leaf.index);
-        if (s) return explainCondition(leaf, s, fact.observedAt);
+        if (s) return explainCondition(leaf, s, fact.observedAt, ended.get(leaf.index));
         return carriedCondition(leaf, truths[leaf.index] ?? false, step.expired ? expired : undefined);
       }),
       truth: step.truth,
@@ -132,6 +134,7 @@ export function startExplain(
     };
   };
   const notes = resume?.notes ?? new ExplainNotes(leaves);
+  const runs = resume?.runs ?? new ForRuns(leaves);
   const gate: RegistrationGate = resume?.registration ?? {
     waiting: options.registration?.factsBefore ?? 0,
     before: 0,
@@ -139,13 +142,14 @@ export function startExplain(
   const observe = (step: MonitorStep): void => {
     for (const c of step.conditions) truths[c.index] = c.truth;
     notes.observe(step, pastCursor && inRange(step.fact.observedAt));
+    const ended = runs.observe(step);
     if (!pastCursor) {
       pastCursor = step.fact.eventId === after?.eventId;
       return;
     }
     if (!inRange(step.fact.observedAt)) return;
-    if (rows.length < limit) rows.push(rowOf(step));
-    else pending = rowOf(step);
+    if (rows.length < limit) rows.push(rowOf(step, ended));
+    else pending = rowOf(step, ended);
   };
 
   const evaluator =
@@ -176,7 +180,7 @@ export function startExplain(
     };
     const said = [...registrationNotes(def, options.registration, gate), ...notes.write(pending === undefined)];
     const withNotes = said.length > 0 ? { ...page, notes: said } : page;
-    const replay = pending ? { replay: { evaluator, truths, pending, notes, registration: gate } } : {};
+    const replay = pending ? { replay: { evaluator, truths, pending, notes, runs, registration: gate } } : {};
     return { outcome: { page: withNotes }, ...replay };
   };
   return { feed, finish };

@@ -156,7 +156,9 @@ describe("explain's notes name what no row can", () => {
   it("a level that was passed but not held long enough gets no closest-miss note (the for-timer is the reason)", () => {
     const def = monitor(cond("gt", 100, { forMs: 3 * MIN }));
     const page = pageOf(explainPage(def, [px(0, 101), px(1, 102), px(2, 99), px(3, 103)], {}));
-    expect(page.rows.map((r) => r.conditions[0]?.reason)).toContain("99 is not > 100");
+    expect(page.rows.map((r) => r.conditions[0]?.reason)).toContain(
+      "99 is not > 100; ends a for-timer run started at 2026-11-22T10:00:00.000Z after 1m of 3m (forMs not reached)",
+    );
     expect(page.notes).toBeUndefined();
   });
 

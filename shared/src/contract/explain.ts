@@ -38,7 +38,9 @@ export type ExplainCondition = {
   comparison: string;
   truth: boolean;
   /** Why, in words: `crossed from 99.2 to 100.4`, `for-timer started at …, 3m of 5m held`,
-   * `disarmed by hysteresis until ≤ 95`, `no base sample 24h back`, `not sampled by this fact`. */
+   * `disarmed by hysteresis until ≤ 95`, `no base sample 24h back`, `not sampled by this fact`; where
+   * a for-timer run breaks, the run it ended: `99 is not > 100; ends a for-timer run started at …
+   * after 2m of 3m (forMs not reached)`. */
   reason: string;
 };
 
