@@ -1,55 +1,18 @@
 import { describe, expect, it } from "vitest";
-import type { ExplainPage, ExplainRow } from "../../../shared/src/contract/explain";
-import type { AcceptedFact } from "../../../shared/src/facts";
-import type { MonitorDefinition } from "../../../shared/src/monitor";
+import type { ExplainRow } from "../../../shared/src/contract/explain";
 import type { Condition } from "../../../shared/src/predicate";
-import { referenceEvaluate } from "../../src/engine/reference";
 import { explainPage, explainPageFrom } from "../../src/explain/explain-page";
+import { fact, live, MIN, monitor, pageOf, px } from "./explain-scenario";
 
 // "It was above for 2 of the 3 minutes, why no match?": the row where a for-timer run breaks says
 // when the run started and how long it held of forMs.
-const T0 = Date.parse("2026-11-22T10:00:00Z");
-const MIN = 60_000;
-let n = 0;
-function fact(minute: number, data: { price: number; bid?: number }): AcceptedFact {
-  const at = T0 + minute * MIN;
-  return {
-    kind: "market_price",
-    subject: { symbol: "BTC-USD" },
-    data,
-    observedAt: at,
-    eventId: `ev-${String(++n).padStart(6, "0")}`,
-    producerId: "p",
-    receivedAt: at,
-    streamKey: "market_price:BTC-USD",
-  };
-}
-const px = (minute: number, price: number) => fact(minute, { price });
 const cond = (extra: Partial<Condition> & Pick<Condition, "op" | "value">): Condition => ({
   stream: { kind: "market_price", subject: { symbol: "BTC-USD" } },
   field: "price",
   ...extra,
 });
-const monitor = (predicate: Condition): MonitorDefinition => ({
-  monitorId: "m",
-  version: 1,
-  workflowId: "wf",
-  ownerUserId: "u",
-  linkedPortfolioIds: [],
-  predicate,
-  fire: { mode: "edge", cooldownMs: 0, once: false },
-  enabled: true,
-});
-const pageOf = (out: ReturnType<typeof explainPage>): ExplainPage => {
-  if (!("page" in out)) throw new Error(out.badCursor);
-  return out.page;
-};
 const cursorOf = (out: ReturnType<typeof explainPage>): string => pageOf(out).nextCursor ?? "";
 const reasons = (rows: ExplainRow[]) => rows.map((r) => r.conditions[0]?.reason);
-const live = (def: MonitorDefinition, facts: AcceptedFact[]) =>
-  referenceEvaluate([{ type: "upsert", def }, ...facts.map((fact) => ({ type: "fact" as const, fact }))]).map(
-    (m) => m.eventId,
-  );
 
 describe("explain names the for-timer run a breaking fact ended", () => {
   it("a run that held 2m of 3m and broke: its start and how long, forMs not reached", () => {
@@ -78,9 +41,9 @@ describe("explain names the for-timer run a breaking fact ended", () => {
   it("a relative condition with forMs: the breaking row names the run of d", () => {
     const def = monitor(cond({ op: "gt", value: { field: "bid" }, forMs: 5 * MIN }));
     const facts = [
-      fact(0, { price: 101, bid: 100 }),
-      fact(4, { price: 102, bid: 100 }),
-      fact(6, { price: 99, bid: 100 }),
+      fact("BTC-USD", 0, { price: 101, bid: 100 }),
+      fact("BTC-USD", 4, { price: 102, bid: 100 }),
+      fact("BTC-USD", 6, { price: 99, bid: 100 }),
     ];
     const page = pageOf(explainPage(def, facts, {}));
     expect(live(def, facts)).toEqual([]);

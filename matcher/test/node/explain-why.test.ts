@@ -1,32 +1,13 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import type { ExplainPage } from "../../../shared/src/contract/explain";
 import type { AcceptedFact } from "../../../shared/src/facts";
 import type { MonitorDefinition } from "../../../shared/src/monitor";
 import type { Condition, Predicate } from "../../../shared/src/predicate";
-import { referenceEvaluate } from "../../src/engine/reference";
-import type { Op } from "../../src/engine/types";
 import { explainPage } from "../../src/explain/explain-page";
+import { live, MIN, monitor, pageOf, px } from "./explain-scenario";
 
 // "Why did my monitor not fire?" asked of explain, scenario by scenario: the answer must agree with
 // what live matching did (the reference evaluator fed the same ops) and name the reason.
-const T0 = Date.parse("2026-11-22T10:00:00Z");
-const MIN = 60_000;
-let n = 0;
-function fact(symbol: string, minute: number, data: Record<string, number>): AcceptedFact {
-  const at = T0 + minute * MIN;
-  return {
-    kind: "market_price",
-    subject: { symbol },
-    data: { price: 1, ...data },
-    observedAt: at,
-    eventId: `ev-${String(++n).padStart(6, "0")}`,
-    producerId: "p",
-    receivedAt: at,
-    streamKey: `market_price:${symbol}`,
-  } as AcceptedFact;
-}
-const px = (minute: number, price: number, symbol = "BTC-USD") => fact(symbol, minute, { price });
 const cond = (op: Condition["op"], value: number, extra: Partial<Condition> = {}): Condition => ({
   stream: { kind: "market_price", subject: { symbol: "BTC-USD" } },
   field: "price",
@@ -34,31 +15,6 @@ const cond = (op: Condition["op"], value: number, extra: Partial<Condition> = {}
   value,
   ...extra,
 });
-function monitor(predicate: Predicate, fire: Partial<MonitorDefinition["fire"]> = {}): MonitorDefinition {
-  return {
-    monitorId: "m",
-    version: 1,
-    workflowId: "wf",
-    ownerUserId: "u",
-    linkedPortfolioIds: [],
-    predicate,
-    fire: { mode: "edge", cooldownMs: 0, once: false, ...fire },
-    enabled: true,
-  };
-}
-const pageOf = (out: ReturnType<typeof explainPage>): ExplainPage => {
-  if (!("page" in out)) throw new Error(out.badCursor);
-  return out.page;
-};
-/** What live matching did: the monitor registered after the first `before` facts. */
-const live = (def: MonitorDefinition, facts: AcceptedFact[], before: number) => {
-  const ops: Op[] = [
-    ...facts.slice(0, before).map((f) => ({ type: "fact" as const, fact: f })),
-    { type: "upsert", def },
-    ...facts.slice(before).map((f) => ({ type: "fact" as const, fact: f })),
-  ];
-  return referenceEvaluate(ops).map((m) => m.eventId);
-};
 const registeredAfter = (_facts: AcceptedFact[], before: number) => ({ factsBefore: before });
 
 describe("explain of a saved monitor agrees with live matching about when it was registered", () => {
