@@ -53,5 +53,11 @@ window.ui = SwaggerUIBundle(Object.assign(${JSON.stringify(config).replaceAll("<
     "form-action 'self'",
     "frame-ancestors 'none'",
   ].join("; ");
-  return { html, headers: { "content-security-policy": csp, "x-content-type-options": "nosniff" } };
+  // Like the console: a link followed out of the reference does not tell the other site this fabric's URL.
+  const headers = {
+    "content-security-policy": csp,
+    "x-content-type-options": "nosniff",
+    "referrer-policy": "no-referrer",
+  };
+  return { html, headers };
 }

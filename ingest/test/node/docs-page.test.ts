@@ -29,6 +29,11 @@ describe("the /docs page", () => {
     expect(docsPage("/openapi.json").headers["content-security-policy"]).not.toBe(csp);
   });
 
+  it("sends no referrer and no sniffing, as the console does", () => {
+    expect(headers["referrer-policy"]).toBe("no-referrer");
+    expect(headers["x-content-type-options"]).toBe("nosniff");
+  });
+
   it("turns off Swagger UI's call to its online validator", () => {
     expect(html).toContain('"validatorUrl":null');
   });
