@@ -51,9 +51,18 @@ export function replaySummaryView(s: ReplayAllSummary): string {
     `  already replayed before (skipped): ${s.alreadyReplayed}`,
     `  already gone: ${s.gone.length}`,
     `  failed: ${s.failed.length}`,
-    ...s.failed.map((f) => `    ${f.id}: ${f.status ? `${f.status} ` : ""}${f.reason}`),
-    ...(s.gone.length ? [`  gone: ${s.gone.join(", ")}`] : []),
+    ...firstOf(s.failed.map((f) => `${f.id}: ${f.status ? `${f.status} ` : ""}${f.reason}`)).map((l) => `    ${l}`),
+    ...(s.gone.length ? [`  gone: ${firstOf(s.gone).join(", ")}`] : []),
   ];
+  if (s.failed.length > LISTED || s.gone.length > LISTED)
+    lines.push(`(the first ${LISTED} of each; --json lists them all)`);
   if (s.interrupted) lines.push("run the same command again to replay the rest (those replayed are skipped)");
   return `${lines.join("\n")}\n`;
+}
+
+/** After an outage thousands may fail or be gone: a terminal gets the first few, --json gets all. */
+const LISTED = 20;
+
+function firstOf(items: string[]): string[] {
+  return items.length > LISTED ? [...items.slice(0, LISTED), `… ${items.length - LISTED} more`] : items;
 }

@@ -1,6 +1,7 @@
 import type { AcceptedFact } from "../../shared/src/facts";
 import type { MonitorDefinition } from "../../shared/src/monitor";
 import type { Condition, Predicate } from "../../shared/src/predicate";
+import { numberKnob, readKnobs } from "./knobs";
 import { rng } from "./rng";
 
 /**
@@ -15,8 +16,12 @@ export const T0 = 1_790_000_000_000;
 export const symbols = Array.from({ length: STREAM_COUNT }, (_, i) => `SYM${i}`);
 export const startPrices = Array.from({ length: STREAM_COUNT }, (_, i) => 20 + ((i * 7919) % 980));
 const round = (x: number) => Math.round(x * 100) / 100;
-/** Per-tick volatility: σ ≈ 0.01 % at one tick per second per stream is ≈ 3 % a day (a liquid market). */
-const TICK_SIGMA = Number(process.env.TICK_SIGMA ?? 0.0001);
+/**
+ * Per-tick volatility: σ ≈ 0.01 % at one tick per second per stream is ≈ 3 % a day (a liquid
+ * market). `TICK_SIGMA=0` freezes prices, so only level monitors refire: it separates the walk's
+ * cost from the matches' in a profile.
+ */
+const TICK_SIGMA = readKnobs(() => numberKnob("TICK_SIGMA", 0.0001, { min: 0 }));
 const BAND = 0.08;
 /** The single-stream run's stream: a mid-range price (320), like most of the 1,000. */
 export const MID_STREAM = 500;

@@ -95,6 +95,19 @@ describe("fabric dlq replay --all", () => {
     expect(r.err).toContain("error: 1 dead letters of facts failed to replay (listed above); run it again");
   });
 
+  it("lists the first 20 failures on a terminal and every one with --json", async () => {
+    const failing = Object.fromEntries(
+      Array.from({ length: 25 }, (_, i) => [`d${i}`, () => problem(500, { detail: "queue send failed" })]),
+    );
+    const { answer } = queue(25, failing);
+    const r = await cli(["dlq", "replay", "facts", "--all", "--include-replayed"], answer);
+    expect(r.out).toContain("  failed: 25\n");
+    expect(r.out.match(/: 500 queue send failed/g)).toHaveLength(20);
+    expect(r.out).toContain("    … 5 more\n(the first 20 of each; --json lists them all)\n");
+    const all = await cli(["dlq", "replay", "facts", "--all", "--include-replayed", "--json"], answer);
+    expect(JSON.parse(all.out).failed).toHaveLength(25);
+  });
+
   it("stops cleanly when interrupted, and says how to resume", async () => {
     const stop = new AbortController();
     const { answer } = queue(40);
