@@ -107,7 +107,8 @@ function details(s: FabricStats) {
         <tbody>${DEAD_LETTER_QUEUES.map((q) => {
           const lag = s.queues[q];
           return html`<tr><td>${q}</td><td>${age(lag?.lagMs)}</td><td>${count(lag?.lastBatchSize)}</td>
-            <td><a href="#/dead-letters" data-dead-letters=${q}>${count(s.deadLetters[q])}</a></td></tr>`;
+            <td><a href="#/dead-letters" data-dead-letters=${q}
+              aria-label=${`${count(s.deadLetters[q])} dead letters in ${q}`}>${count(s.deadLetters[q])}</a></td></tr>`;
         })}</tbody>
       </table></div>
       <p class="muted">Wakes: ${count(s.wakes.pending)} pending, oldest ${age(s.wakes.oldestAgeMs)},
