@@ -1,4 +1,5 @@
 import { FabricError } from "../../client/src/errors";
+import { say } from "./announce";
 import { fabric } from "./fabric";
 import { allMatches } from "./monitor-data";
 import type { Match } from "./types";
@@ -39,6 +40,7 @@ export function followMatches(
     markOpened = resolve;
   });
   let last = after;
+  let lost = false;
   const seen = (m: Match) => {
     last = m.matchId;
     onMatch(m);
@@ -63,9 +65,16 @@ export function followMatches(
       signal: abort.signal,
       onOpen: () => {
         markOpened();
+        if (lost) say("Live updates are back.");
+        lost = false;
         onMode("stream");
       },
-      onReconnecting: () => onMode("reconnecting"),
+      onReconnecting: () => {
+        // Said once per outage: the client retries many times while the fabric stays away.
+        if (!lost) say("Live updates lost: reconnecting to the fabric…");
+        lost = true;
+        onMode("reconnecting");
+      },
     });
     try {
       for await (const m of matches) seen(m);

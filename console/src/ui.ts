@@ -14,6 +14,7 @@ export type Page = { view(): TemplateResult; stop(): void };
 
 let renderer: () => void = () => {};
 let queued = false;
+const afterNext: (() => void)[] = [];
 
 export function setRenderer(fn: () => void): void {
   renderer = fn;
@@ -26,7 +27,24 @@ export function rerender(): void {
   queueMicrotask(() => {
     queued = false;
     renderer();
+    for (const fn of afterNext.splice(0)) fn();
   });
+}
+
+/** Runs `fn` once the next render is in the page (e.g. to move focus to an element it adds). */
+export function afterRender(fn: () => void): void {
+  afterNext.push(fn);
+  rerender();
+}
+
+/** Where focus goes when the element that had it left the page: `selector`'s element, made focusable. */
+export function focusIfLost(selector: string): void {
+  const active = document.activeElement;
+  if (active && active !== document.body && active.isConnected) return;
+  const target = document.querySelector<HTMLElement>(selector);
+  if (!target) return;
+  if (!target.hasAttribute("tabindex")) target.tabIndex = -1;
+  target.focus();
 }
 
 /** A fabric's refusal as a person reads it: the problem's title and detail, then each path and its fault. */

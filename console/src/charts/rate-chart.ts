@@ -13,7 +13,10 @@ export class RateChart {
   private chart: IChartApi | undefined;
   private facts: ISeriesApi<"Line"> | undefined;
   private matches: ISeriesApi<"Line"> | undefined;
-  private readonly points: { time: UTCTimestamp; facts: number; matches: number }[] = [];
+  /** The samples drawn, oldest first (time in seconds): charts/chart-text.ts reads them too. */
+  readonly points: { time: UTCTimestamp; facts: number; matches: number }[] = [];
+  /** Whether the reader opened the rates table. */
+  tableOpen = false;
 
   constructor(private readonly historyMs: number) {}
 

@@ -40,8 +40,11 @@ export class StreamChart {
   private series: ISeriesApi<"Line" | "Candlestick">[] = [];
   private markers: ISeriesMarkersPluginApi<Time> | undefined;
   facts: readonly StoredFact[] = [];
-  private matches: number[] = [];
-  private preview: number[] = [];
+  /** Event times (ms) of the matches and of the preview's would-fire points, as marked. */
+  matches: readonly number[] = [];
+  preview: readonly number[] = [];
+  /** Whether the reader opened the chart's table (charts/chart-text.ts draws it only then). */
+  tableOpen = false;
   /** Whether the stream holds older facts than the chart has (set with the facts). */
   truncated = false;
   /** The view is fitted to the data once; later pages and redraws keep the reader's zoom and pan. */
@@ -50,8 +53,8 @@ export class StreamChart {
   constructor(
     readonly stream: StreamRef,
     readonly key: string,
-    private readonly fields: string[],
-    private readonly levels: Level[],
+    readonly fields: string[],
+    readonly levels: Level[],
   ) {}
 
   host() {
@@ -96,7 +99,7 @@ export class StreamChart {
     for (const level of this.levels) {
       main.createPriceLine({
         price: level.price,
-        color: "#ea580c",
+        color: "#c2410c",
         lineWidth: 1,
         lineStyle: LineStyle.Dashed,
         axisLabelVisible: true,
@@ -176,7 +179,7 @@ export class StreamChart {
         time: toTime(ms),
         position: "belowBar" as const,
         shape: "circle" as const,
-        color: "#d97706",
+        color: "#b45309",
       })),
     ].sort((a, b) => a.time - b.time);
     this.markers.setMarkers(list);

@@ -1,8 +1,9 @@
 import { html } from "lit";
+import { say } from "../announce";
 import { fabric } from "../fabric";
 import { session } from "../session";
 import { DEAD_LETTER_QUEUES, type DeadLetter, type DeadLetterQueue } from "../types";
-import { act, maybeError, type Page, rerender, time } from "../ui";
+import { act, afterRender, focusIfLost, maybeError, type Page, rerender, time } from "../ui";
 
 /** Dead letters read per "Load more" of a queue (oldest first, as the route pages them). */
 export const PAGE_SIZE = 200;
@@ -55,7 +56,9 @@ export function deadLettersPage(): Page {
         d.replayed_at = Date.now();
         d.replay_count = out.replayCount;
         done = `Replayed ${d.id} to queue ${q}.`;
-        rerender();
+        say(done);
+        // The replayed row leaves the list, and with it the focused Replay button: focus its queue's heading.
+        afterRender(() => focusIfLost(`[data-queue=${q}] h2`));
       },
       (err) => {
         error = err;
@@ -85,19 +88,19 @@ export function deadLettersPage(): Page {
               list.length === 0
                 ? html`<p class="muted">${loaded ? (more ? "None waiting among the oldest listed." : "None waiting.") : "Loading…"}</p>`
                 : html`<div class="scroll"><table>
-              <thead><tr><th>id</th><th>reason</th><th>attempts</th><th>failed</th><th>replayed</th><th></th></tr></thead>
+              <thead><tr><th>id</th><th>reason</th><th>attempts</th><th>failed</th><th>replayed</th><th><span class="sr-only">action</span></th></tr></thead>
               <tbody>${list.map(
                 (
                   d,
                 ) => html`<tr data-dead-letter=${d.id}><td><code>${d.id}</code></td><td>${d.reason}</td><td>${d.attempts}</td>
                   <td>${time(d.failed_at)}</td><td>${d.replay_count ? `${d.replay_count}× · ${time(d.replayed_at)}` : "–"}</td>
-                  <td>${session.canWrite() ? html`<button data-action="replay" @click=${replay(q, d)}>Replay</button>` : ""}</td></tr>`,
+                  <td>${session.canWrite() ? html`<button data-action="replay" aria-label=${`Replay ${d.id}`} @click=${replay(q, d)}>Replay</button>` : ""}</td></tr>`,
               )}</tbody></table></div>`
             }
             ${
               more
                 ? html`<p class="muted" data-more>Listed: the oldest ${(loaded?.rows.length ?? 0).toLocaleString("en-US")} of this queue; it holds more (the overview counts those waiting).
-                    <button data-action="load-more" ?disabled=${loaded?.loading} @click=${() => load(q, true)}>Load more</button></p>`
+                    <button data-action="load-more" aria-label=${`Load more of ${q}`} ?disabled=${loaded?.loading} @click=${() => load(q, true)}>Load more</button></p>`
                 : ""
             }
           </section>`;

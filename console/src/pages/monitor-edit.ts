@@ -1,12 +1,12 @@
 import { html, nothing } from "lit";
 import type { ExplainRow } from "../../../shared/src/contract/explain";
+import { say } from "../announce";
+import { Confirmation } from "../confirm";
 import { fabric } from "../fabric";
 import { bodyOf, explainAll } from "../monitor-data";
 import { session } from "../session";
 import type { Monitor, MonitorInput } from "../types";
 import { act, maybeError, rerender } from "../ui";
-
-type Pending = { label: string; run: () => Promise<void> } | undefined;
 
 /**
  * The monitor page's editor: the definition as its PUT body in a text area; Preview asks
@@ -19,7 +19,7 @@ type Pending = { label: string; run: () => Promise<void> } | undefined;
 export class MonitorEditor {
   private monitor: Monitor | undefined;
   private text = "";
-  private pending: Pending;
+  private readonly confirmation = new Confirmation("editor-confirm");
   private error: unknown;
   private note = "";
 
@@ -37,14 +37,23 @@ export class MonitorEditor {
   view() {
     if (!session.canWrite() || !this.monitor) return nothing;
     const m = this.monitor;
-    const ask = (label: string, run: () => Promise<void>) => () => {
-      this.pending = { label, run };
+    const ask = (question: string, run: () => Promise<void>) => () => {
       this.error = undefined;
-      rerender();
+      // Inside an async function, a definition that is not JSON (a throw in `run`) is reported too.
+      this.confirmation.ask(question, () =>
+        act(
+          async () => {
+            await run();
+          },
+          (err) => {
+            this.error = err;
+          },
+        ),
+      );
     };
     return html`<section class="card editor">
       <h2>Edit and preview</h2>
-      <textarea rows="12" spellcheck="false" aria-label="definition"
+      <textarea rows="12" spellcheck="false" aria-label="Monitor definition (JSON, the PUT body)"
         .value=${this.text} @input=${(e: Event) => {
           this.text = (e.target as HTMLTextAreaElement).value;
         }}></textarea>
@@ -56,31 +65,10 @@ export class MonitorEditor {
         )}>${m.enabled ? "Disable" : "Enable"}</button>
         <button data-action="delete" class="danger" @click=${ask(`Delete monitor ${m.monitorId}? Matching stops.`, () => this.remove())}>Delete</button>
       </div>
-      ${this.pending ? this.confirmation(this.pending) : nothing}
+      ${this.confirmation.view()}
       ${this.note ? html`<p class="notice" data-preview-note>${this.note}</p>` : nothing}
       ${maybeError(this.error)}
     </section>`;
-  }
-
-  private confirmation(p: NonNullable<Pending>) {
-    const confirm = () =>
-      act(
-        async () => {
-          this.pending = undefined;
-          await p.run();
-        },
-        (err) => {
-          this.error = err;
-        },
-      );
-    return html`<div class="confirm" role="alertdialog">
-      <span>${p.label}</span>
-      <button data-action="confirm" class="danger" @click=${confirm}>Yes</button>
-      <button data-action="cancel" @click=${() => {
-        this.pending = undefined;
-        rerender();
-      }}>Cancel</button>
-    </div>`;
   }
 
   /** The definition as typed, sent as it is: the fabric validates it and names each fault. */
@@ -105,6 +93,7 @@ export class MonitorEditor {
           this.note = `Would have fired ${fired.length} time${fired.length === 1 ? "" : "s"} over ${result.rows.length} evaluations${result.truncated ? " (first page only)" : ""}.${why}`;
           this.drawPreview(fired);
         }
+        say(this.note);
         rerender();
       },
       (err) => {
@@ -117,6 +106,7 @@ export class MonitorEditor {
   private async put(body: MonitorInput): Promise<void> {
     await fabric.monitors.put(this.monitorId, body);
     this.note = "Saved.";
+    say("Saved.");
     await this.reload();
   }
 

@@ -1,5 +1,7 @@
 import { html } from "lit";
 import type { ExplainRow } from "../../../shared/src/contract/explain";
+import { newMatches } from "../announce";
+import { streamChartText } from "../charts/chart-text";
 import { type Level, StreamChart } from "../charts/stream-chart";
 import { explainLanes } from "../explain-lanes";
 import { followMatches, type LiveMode, liveLabel } from "../live-matches";
@@ -79,7 +81,9 @@ export function monitorPage(monitorId: string): Page {
       flushTimer = undefined;
       const batch = liveBuffer;
       liveBuffer = [];
+      const before = matches.seen;
       add(batch);
+      newMatches(matches.seen - before);
     };
     matches = new MatchWindow(CAPS.matches);
     live = followMatches(
@@ -126,12 +130,16 @@ export function monitorPage(monitorId: string): Page {
       for (const c of charts) c.dispose();
     },
     view() {
-      if (!monitor) return html`<h1>${monitorId}</h1>${error ? errorBox(error) : html`<p class="muted">Loading…</p>`}`;
+      // One h1 element from loading to loaded: the route's focus (main.ts) stays on it.
       const m = monitor;
-      const leaves = conditionsOf(m.predicate);
-      return html`<h1 class="monitor-title">${m.monitorId} <small class="muted">v${m.version}</small>
-          ${statusBadge(m)}</h1>
-        ${maybeError(error)}
+      return html`<h1 class="monitor-title">${monitorId}${m ? html` <small class="muted">v${m.version}</small> ${statusBadge(m)}` : ""}</h1>
+        ${m ? body(m) : error ? errorBox(error) : html`<p class="muted">Loading…</p>`}`;
+    },
+  };
+
+  function body(m: Monitor) {
+    const leaves = conditionsOf(m.predicate);
+    return html`${maybeError(error)}
         <div class="grid2">
           <section class="card">
             <h2>Definition</h2>
@@ -151,8 +159,8 @@ export function monitorPage(monitorId: string): Page {
           (c) => html`<section class="card"><h2>${c.key}${
             c.truncated ? html` <small class="muted">(the newest ${count(c.facts.length)} facts)</small>` : ""
           }</h2>${c.host()}
-            <p class="legend muted"><span class="k match">▼</span> match <span class="k preview">●</span> preview would fire
-              <span class="k level">- -</span> threshold</p></section>`,
+            <p class="legend muted" aria-hidden="true"><span class="k match">▼</span> match <span class="k preview">●</span> preview would fire
+              <span class="k level">- -</span> threshold</p>${streamChartText(c)}</section>`,
         )}
         <section class="card">
           <h2>Why it fired (or not) <small class="muted">explain, one lane per condition</small></h2>
@@ -190,8 +198,7 @@ export function monitorPage(monitorId: string): Page {
             )}</tbody>
           </table></div>
         </section>`;
-    },
-  };
+  }
 }
 
 /** Explain's notes, above the lanes: why a monitor did not fire when no evaluation row can say it. */

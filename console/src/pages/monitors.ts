@@ -1,10 +1,22 @@
 import { html } from "lit";
 import type { MonitorFilters } from "../../../client/src/admin";
+import { newMatches, say } from "../announce";
 import { fabric } from "../fabric";
 import { followMatches, type LiveMode, liveLabel } from "../live-matches";
 import { conditionsOf, streamKeyOf } from "../predicate-view";
 import type { Monitor, MonitorStatus } from "../types";
-import { act, count, maybeError, monitorHref, type Page, rerender, statusBadge, time } from "../ui";
+import {
+  act,
+  afterRender,
+  count,
+  focusIfLost,
+  maybeError,
+  monitorHref,
+  type Page,
+  rerender,
+  statusBadge,
+  time,
+} from "../ui";
 
 /** How often listed monitors that matched are read again, and how many reads at most each time. */
 const REFRESH_MS = 2_000;
@@ -43,7 +55,8 @@ export function monitorsPage(): Page {
   // Each load supersedes the one before: a slow answer to an older filter (or a "Load more" of the
   // old list) arriving after a newer one must not replace the list the form now asks for.
   let generation = 0;
-  const load = (more: boolean) => {
+  /** `asked`: a person filtered or asked for more, so the result is said; the first load is not. */
+  const load = (more: boolean, asked = true) => {
     const mine = ++generation;
     act(
       async () => {
@@ -52,9 +65,16 @@ export function monitorsPage(): Page {
         rerender();
         const page = await fabric.monitors.page(filterQuery(filters), more ? (nextCursor ?? undefined) : undefined);
         if (mine !== generation) return;
+        const before = monitors.length;
         monitors = more ? [...monitors, ...page.monitors] : page.monitors;
         nextCursor = page.nextCursor;
         loading = false;
+        if (asked)
+          say(
+            `${monitors.length} monitor${monitors.length === 1 ? "" : "s"} listed${nextCursor ? ", more to load" : ""}.`,
+          );
+        // "Load more" is gone once the last page is in: focus the first row it brought.
+        if (more) afterRender(() => focusIfLost(`table.monitors tbody tr:nth-child(${before + 1}) a`));
         rerender();
       },
       (err) => {
@@ -64,7 +84,7 @@ export function monitorsPage(): Page {
       },
     );
   };
-  load(false);
+  load(false, false);
 
   // Listed monitors that matched since the last refresh, read again together every REFRESH_MS, at
   // most REFRESH_READS at a time: a page of monitors that each fire every second would otherwise
@@ -81,6 +101,8 @@ export function monitorsPage(): Page {
         fabric.monitors
           .get(monitorId)
           .then((fresh) => {
+            const old = monitors.find((m) => m.monitorId === monitorId);
+            newMatches(fresh.state.matchCount - (old?.state.matchCount ?? fresh.state.matchCount));
             monitors = monitors.map((m) => (m.monitorId === monitorId ? fresh : m));
           })
           .catch(() => {}),
@@ -104,7 +126,7 @@ export function monitorsPage(): Page {
     (m) => refresh(m.monitorId),
     (mode) => {
       // The fabric is back after the list failed to load (it was down): read the list again.
-      if (mode === "stream" && liveMode === "reconnecting" && error !== undefined && !loading) load(false);
+      if (mode === "stream" && liveMode === "reconnecting" && error !== undefined && !loading) load(false, false);
       liveMode = mode;
       rerender();
     },
@@ -124,32 +146,41 @@ export function monitorsPage(): Page {
     load(false);
   };
   const text = (m: Monitor) => [m.monitorId, m.workflowId, m.ownerUserId, ...streams(m)].join(" ").toLowerCase();
+  const shownNow = () => (search ? monitors.filter((m) => text(m).includes(search.toLowerCase())) : monitors);
+  // What the table now holds, said once typing pauses (each keystroke would interrupt the last).
+  let searchTimer: ReturnType<typeof setTimeout> | undefined;
+  const announceShown = () => {
+    clearTimeout(searchTimer);
+    searchTimer = setTimeout(() => say(`${shownNow().length} of ${monitors.length} loaded monitors shown.`), 600);
+  };
 
   return {
     stop() {
       stopped = true;
       live.stop();
       clearTimeout(refreshTimer);
+      clearTimeout(searchTimer);
     },
     view() {
-      const shown = search ? monitors.filter((m) => text(m).includes(search.toLowerCase())) : monitors;
+      const shown = shownNow();
       return html`<h1>Monitors <small class="muted" data-live=${liveMode}>(live: ${liveLabel(liveMode)})</small></h1>
         <form class="filters" @submit=${submit}>
-          <input name="workflowId" placeholder="workflowId" .value=${filters.workflowId}>
-          <input name="ownerUserId" placeholder="ownerUserId" .value=${filters.ownerUserId}>
-          <input name="stream" placeholder="stream, e.g. market_price:BTC-USD" .value=${filters.stream}>
-          <select name="enabled" .value=${filters.enabled}>
+          <input name="workflowId" placeholder="workflowId" aria-label="Workflow id" .value=${filters.workflowId}>
+          <input name="ownerUserId" placeholder="ownerUserId" aria-label="Owner user id" .value=${filters.ownerUserId}>
+          <input name="stream" placeholder="stream, e.g. market_price:BTC-USD" aria-label="Stream key" .value=${filters.stream}>
+          <select name="enabled" aria-label="Enabled" .value=${filters.enabled}>
             <option value="">enabled or not</option><option value="true">enabled</option><option value="false">disabled</option>
           </select>
-          <select name="status" .value=${filters.status}>
+          <select name="status" aria-label="Status" .value=${filters.status}>
             <option value="">any status</option><option value="active">active</option>
             <option value="disabled">disabled</option><option value="expired">expired</option>
           </select>
           <button type="submit">Filter</button>
         </form>
-        <input class="search" type="search" placeholder="Search the loaded monitors" aria-label="search"
+        <input class="search" type="search" placeholder="Search the loaded monitors" aria-label="Search the loaded monitors"
           .value=${search} @input=${(e: Event) => {
             search = (e.target as HTMLInputElement).value;
+            announceShown();
             rerender();
           }}>
         ${maybeError(error)}
@@ -171,7 +202,7 @@ export function monitorsPage(): Page {
         </table></div>`
         }
         ${loading ? html`<p class="muted">Loading…</p>` : !shown.length && error === undefined ? html`<p class="muted">No monitor matches.</p>` : ""}
-        ${nextCursor && !loading ? html`<button @click=${() => load(true)}>Load more</button>` : ""}`;
+        ${nextCursor ? html`<button @click=${() => loading || load(true)}>Load more</button>` : ""}`;
     },
   };
 }

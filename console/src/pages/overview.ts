@@ -1,4 +1,5 @@
 import { html } from "lit";
+import { rateChartText } from "../charts/chart-text";
 import { RateChart } from "../charts/rate-chart";
 import { fabric } from "../fabric";
 import { DEAD_LETTER_QUEUES, type FabricStats } from "../types";
@@ -63,7 +64,7 @@ export function overviewPage(): Page {
           stats
             ? html`<section class="card" data-chart="rates">
           <h2>Facts/s and matches/s <small class="muted">(every ${POLL_MS / 1000} s, last ${HISTORY_MS / 60_000} min)</small></h2>
-          ${chart.host()}
+          ${chart.host()}${rateChartText(chart)}
         </section>`
             : ""
         }
@@ -106,7 +107,8 @@ function details(s: FabricStats) {
         <tbody>${DEAD_LETTER_QUEUES.map((q) => {
           const lag = s.queues[q];
           return html`<tr><td>${q}</td><td>${age(lag?.lagMs)}</td><td>${count(lag?.lastBatchSize)}</td>
-            <td><a href="#/dead-letters" data-dead-letters=${q}>${count(s.deadLetters[q])}</a></td></tr>`;
+            <td><a href="#/dead-letters" data-dead-letters=${q}
+              aria-label=${`${count(s.deadLetters[q])} dead letters in ${q}`}>${count(s.deadLetters[q])}</a></td></tr>`;
         })}</tbody>
       </table></div>
       <p class="muted">Wakes: ${count(s.wakes.pending)} pending, oldest ${age(s.wakes.oldestAgeMs)},

@@ -1,5 +1,7 @@
 import { html } from "lit";
 import { ifDefined } from "lit/directives/if-defined.js";
+import { say } from "../announce";
+import { Confirmation } from "../confirm";
 import { fabric } from "../fabric";
 import { session } from "../session";
 import type { RebuildStatus } from "../types";
@@ -19,7 +21,8 @@ export function rebuildsPage(): Page {
   let error: unknown;
   // A failed status read, apart from a failed start: it clears when a read succeeds again.
   let loadError: unknown;
-  let confirming = false;
+  const confirmation = new Confirmation("rebuild-confirm");
+  const startedHere = new Set<string>();
 
   const remember = (id: string) => {
     if (!ids.includes(id)) ids.unshift(id);
@@ -27,8 +30,13 @@ export function rebuildsPage(): Page {
   };
   const refresh = async () => {
     for (const id of ids) {
-      if (status.get(id)?.status === "complete" || status.get(id)?.status === "failed") continue;
-      status.set(id, await fabric.admin.rebuildStatus(id));
+      const before = status.get(id)?.status;
+      if (before === "complete" || before === "failed") continue;
+      const now = await fabric.admin.rebuildStatus(id);
+      status.set(id, now);
+      // A rebuild seen running (or started here) is said when it ends; one already over when first read is not news.
+      const over = now.status === "complete" || now.status === "failed";
+      if (over && (before !== undefined || startedHere.has(id))) say(`Rebuild ${id} ${now.status}.`);
     }
     loadError = undefined;
     rerender();
@@ -44,10 +52,11 @@ export function rebuildsPage(): Page {
 
   const start = () =>
     act(async () => {
-      confirming = false;
       error = undefined;
       const { rebuildId } = await fabric.admin.startRebuild(["all"]);
       remember(rebuildId);
+      startedHere.add(rebuildId);
+      say(`Rebuild ${rebuildId} started.`);
       await refresh();
     }, onError);
   const lookup = (e: SubmitEvent) => {
@@ -69,20 +78,11 @@ export function rebuildsPage(): Page {
         <p class="muted">Recomputes every D1 projection from the event log into shadow tables and swaps them in; live projection keeps running.</p>
         ${
           session.canWrite()
-            ? confirming
-              ? html`<div class="confirm"><span>Rebuild all projections now?</span>
-                <button data-action="confirm" class="danger" @click=${start}>Yes</button>
-                <button @click=${() => {
-                  confirming = false;
-                  rerender();
-                }}>Cancel</button></div>`
-              : html`<button data-action="rebuild" @click=${() => {
-                  confirming = true;
-                  rerender();
-                }}>Rebuild all projections</button>`
+            ? html`<button data-action="rebuild" @click=${() => confirmation.ask("Rebuild all projections now?", start)}>
+                Rebuild all projections</button>${confirmation.view()}`
             : ""
         }
-        <form class="filters" @submit=${lookup}><input name="id" placeholder="rebuildId"><button type="submit">Follow</button></form>
+        <form class="filters" @submit=${lookup}><input name="id" placeholder="rebuildId" aria-label="Rebuild id to follow"><button type="submit">Follow</button></form>
         ${maybeError(error ?? loadError)}
         ${ids.map((id) => {
           const s = status.get(id);
@@ -93,7 +93,7 @@ export function rebuildsPage(): Page {
           const max = done ? s.eventsApplied || 1 : total && s && total >= s.eventsApplied ? total : undefined;
           return html`<section class="card" data-rebuild=${id}>
             <h2><code>${id}</code> <span class="badge ${s?.status ?? ""}">${s?.status ?? "…"}</span></h2>
-            <progress max=${max ?? 1} value=${ifDefined(max === undefined ? undefined : done ? max : (s?.eventsApplied ?? 0))}></progress>
+            <progress aria-label=${`Rebuild ${id}: events applied`} max=${max ?? 1} value=${ifDefined(max === undefined ? undefined : done ? max : (s?.eventsApplied ?? 0))}></progress>
             <p class="muted">${count(s?.eventsApplied)} events applied · started ${time(s?.startedAt)}${s?.completedAt ? ` · completed ${time(s.completedAt)}` : ""}${s?.error ? ` · ${s.error}` : ""}</p>
           </section>`;
         })}`;
