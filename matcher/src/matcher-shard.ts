@@ -54,8 +54,8 @@ export class MatcherShard extends DurableObject<MatcherEnv> implements MatcherSh
     return this.core;
   }
 
-  async applyFacts(facts: AcceptedFact[]): Promise<ApplyResult> {
-    return this.delivering(this.shard().applyFacts(facts, Date.now()));
+  async applyFacts(facts: AcceptedFact[], followed: string[] = []): Promise<ApplyResult> {
+    return this.delivering(this.shard().applyFacts(facts, Date.now(), followed));
   }
 
   /** Delivers a batch's matches, if it had any. */

@@ -25,8 +25,11 @@ export type DeliveryNotes = { lastFailure: DeliveryNote | null; lastRefusal: Del
 
 /** A matcher shard (matcher Worker, `MatcherShard`): called by the facts consumer and the monitor registry. */
 export interface MatcherShardRpc extends Rpc.DurableObjectBranded {
-  /** Applies a batch of facts in delivery order; a repeated eventId changes nothing. */
-  applyFacts(facts: AcceptedFact[]): Promise<ApplyResult>;
+  /**
+   * Applies a batch of facts in delivery order; a repeated eventId changes nothing. `followed`: the
+   * batch's stream keys that monitors on other shards read (so they are not counted as unwatched).
+   */
+  applyFacts(facts: AcceptedFact[], followed?: string[]): Promise<ApplyResult>;
   /** Indexes a monitor version; a version at most the one held (or removed) is ignored. */
   upsertMonitor(def: MonitorDefinition): Promise<{ applied: boolean; version: number }>;
   /** Many monitor versions in one transaction (bulk loads). */
