@@ -8,7 +8,7 @@
  */
 export function notifyHint(status: number): string {
   if (status === 401 || status === 403)
-    return "the matcher's ADMIN_AUTH_SECRET_TOKEN is not accepted by the monitor runtime (or NOTIFY_URL): set the same secret in both Workers; matches wait in the outbox and are delivered once it is fixed";
+    return "the matcher's ADMIN_AUTH_SECRET_TOKEN is not accepted by the monitor runtime (or NOTIFY_URL): set the same secret in both Workers; matches wait in the outbox and go out at their next retry once it is fixed (backoff caps at 5 min)";
   if (status === 404)
     return "the monitor or its workflow is gone (deleted, or its workflowId changed) since the match: the match is dropped; expected after a delete, otherwise check the monitor with `fabric monitors get`";
   if (status === 409 || status === 422 || status === 400)
