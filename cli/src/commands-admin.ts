@@ -42,7 +42,7 @@ export function addAdminCommands(program: Command, ctx: Ctx): void {
     "fabric stats --json",
   ).action(async (opts: { json?: boolean }, cmd: Command) => {
     const stats = await ctx.client(cmd, "admin").stats();
-    ctx.deps.out(opts.json ? json(stats) : statsView(stats, ctx.deps.now?.() ?? Date.now()));
+    ctx.deps.out(opts.json ? json(stats) : statsView(stats, ctx.deps.now?.() ?? Date.now(), ctx.deps.outColumns));
   });
 
   example(

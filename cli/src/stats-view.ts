@@ -1,3 +1,4 @@
+import { DELIVERY_COUNTERS, deliveryTable } from "./delivery-view";
 import { count, duration, keyValues, table, timeAgo } from "./output";
 
 type Obj = Record<string, unknown>;
@@ -13,6 +14,7 @@ const LABELS: Record<string, string> = {
   oldestUndeliveredAgeMs: "oldest\nundelivered",
   factLogSize: "fact\nlog",
   factsSinceCheckpoint: "since\ncheckpoint",
+  factsUnwatched: "unwatched",
   lagMs: "lag",
   lastBatchSize: "last batch",
   lastBatchAt: "last batch at",
@@ -20,17 +22,18 @@ const LABELS: Record<string, string> = {
 
 /**
  * `fabric stats` for a person: the GET /v1/admin/stats answer as short sections (shards with a total
- * row, wakes backlog, queue lag, dead letters), counts with thousands separators and times as RFC 3339
- * with their age. Whatever the view does not know (a field a newer fabric adds) is listed under
+ * row, match delivery, wakes backlog, queue lag, dead letters), counts with thousands separators and
+ * times as RFC 3339 with their age; `columns` (the terminal's width, default 100) wraps the delivery reasons. Whatever the view does not know (a field a newer fabric adds) is listed under
  * "other", so nothing in the answer goes unseen.
  *
  * @example out(statsView(await client.stats(), Date.now()))
  */
-export function statsView(stats: Obj, now: number): string {
+export function statsView(stats: Obj, now: number, columns = 100): string {
   const rest = structuredClone(stats);
   const show = (key: string, v: unknown) => showValue(key, v, now);
   const sections = [
     section("facts, matches & outbox by shard", shardsTable(rest, show)),
+    section("match delivery (notify-trigger-match)", deliveryTable(rest, now, columns)),
     section("wakes backlog", wakesTable(rest, now)),
     section("queue lag", rowsByName(rest, "queues", "queue", show) ?? "no queue has consumed a batch yet\n"),
     section("dead letters (not replayed)", deadLettersTable(rest)),
@@ -56,7 +59,10 @@ function shardsTable(rest: Obj, show: (k: string, v: unknown) => string): string
   const shards = rest.shards;
   const totals = isObj(rest.totals) ? rest.totals : {};
   if (!Array.isArray(shards) || !shards.every(isObj)) return undefined;
-  const keys = unique([...shards.flatMap((s) => Object.keys(s)), ...Object.keys(totals)]).filter((k) => k !== "shard");
+  // The delivery counters are summed in their own section, which has room to say why.
+  const keys = unique([...shards.flatMap((s) => Object.keys(s)), ...Object.keys(totals)]).filter(
+    (k) => k !== "shard" && !(DELIVERY_COUNTERS.includes(k) && isObj(rest.delivery)),
+  );
   const rows = shards.map((s, i) => [s.shard ?? i, ...keys.map((k) => (k in s ? show(k, s[k]) : ""))]);
   rows.push(["total", ...keys.map((k) => (k in totals ? show(k, totals[k]) : ""))]);
   delete rest.shards;

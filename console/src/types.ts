@@ -44,7 +44,18 @@ export type FabricStats = {
     coalesced?: number;
   };
   deadLetters: Record<DeadLetterQueue, number>;
+  /** How notify-trigger-match answers the outboxes (absent from a fabric older than it). */
+  delivery?: {
+    delivered: number;
+    refused: number;
+    failedAttempts: number;
+    lastFailure: DeliveryNote | null;
+    lastRefusal: DeliveryNote | null;
+  };
 };
+
+/** A notify answer that was not a delivery: its shard, status (0: no answer), reason and what to do. */
+export type DeliveryNote = { shard: number; matchId: string; status: number; reason: string; at: number; hint: string };
 
 export type DeadLetter = {
   id: string;

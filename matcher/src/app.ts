@@ -12,6 +12,7 @@ import { ADMIN, ADMIN_PROBLEMS } from "../../shared/src/http/openapi-docs";
 import { routeNotFound } from "../../shared/src/http/route-not-found";
 import { validationHook } from "../../shared/src/http/validation-hook";
 import { fail } from "../../shared/src/problem";
+import { DeliverySchema, deliveryHealth } from "./delivery-health";
 import type { MatcherEnv } from "./env";
 
 /** Matcher admin routes: per-shard stats and the facts dead letters (list, replay). */
@@ -39,6 +40,10 @@ const StatsSchema = z
       matches: Count,
       outboxBacklog: Count,
       oldestUndeliveredAgeMs: z.number().nullable(),
+      matchesDelivered: Count,
+      matchesRefused: Count,
+      notifyFailures: Count,
+      factsUnwatched: Count.describe("facts of streams no monitor reads (a typo'd subject, a feed nobody watches)"),
     }),
     shards: z.array(ShardStats),
     queues: z.record(
@@ -55,6 +60,7 @@ const StatsSchema = z
       coalesced: Count.describe("matches that rode in another match's wake (same workflow, same batch)"),
     }),
     deadLetters: z.object({ facts: Count, events: Count, wakes: Count }),
+    delivery: DeliverySchema,
   })
   .openapi("FabricStats");
 
@@ -67,6 +73,10 @@ const STATS_EXAMPLE: z.output<typeof StatsSchema> = {
     matches: 2,
     outboxBacklog: 0,
     oldestUndeliveredAgeMs: null,
+    matchesDelivered: 2,
+    matchesRefused: 0,
+    notifyFailures: 0,
+    factsUnwatched: 0,
   },
   shards: [SHARD_EXAMPLE],
   queues: { facts: { lagMs: 40, lastBatchSize: 25, lastBatchAt: 1764942600000 } },
@@ -80,6 +90,7 @@ const STATS_EXAMPLE: z.output<typeof StatsSchema> = {
     coalesced: 30,
   },
   deadLetters: { facts: 0, events: 0, wakes: 0 },
+  delivery: { delivered: 2, refused: 0, failedAttempts: 0, lastFailure: null, lastRefusal: null },
 };
 
 app.openapi(
@@ -130,13 +141,10 @@ app.openapi(
   },
   async (c) => {
     const n = shardCount(c.env);
-    const [shards, dlq, lag, wakes] = await Promise.all([
-      Promise.all(
-        Array.from({ length: n }, async (_, i) => ({
-          shard: i,
-          ...(await c.env.SHARDS.get(c.env.SHARDS.idFromName(shardName(i))).stats()),
-        })),
-      ),
+    const stubs = Array.from({ length: n }, (_, i) => c.env.SHARDS.get(c.env.SHARDS.idFromName(shardName(i))));
+    const [shards, notes, dlq, lag, wakes] = await Promise.all([
+      Promise.all(stubs.map(async (stub, i) => ({ shard: i, ...(await stub.stats()) }))),
+      Promise.all(stubs.map((stub) => stub.deliveryNotes())),
       c.env.DB.prepare(
         "SELECT source_queue, COUNT(*) AS n FROM dead_letters WHERE replayed_at IS NULL GROUP BY source_queue",
       ).all<{
@@ -176,6 +184,10 @@ app.openapi(
           matches: sum("matches"),
           outboxBacklog: sum("outboxBacklog"),
           oldestUndeliveredAgeMs: ages.length ? Math.max(...ages) : null,
+          matchesDelivered: sum("matchesDelivered"),
+          matchesRefused: sum("matchesRefused"),
+          notifyFailures: sum("notifyFailures"),
+          factsUnwatched: sum("factsUnwatched"),
         },
         shards,
         queues: Object.fromEntries(
@@ -196,6 +208,13 @@ app.openapi(
         deadLetters: Object.fromEntries(
           ["facts", "events", "wakes"].map((q) => [q, dlq.results.find((r) => r.source_queue === q)?.n ?? 0]),
         ) as { facts: number; events: number; wakes: number },
+        delivery: deliveryHealth(
+          shards.map((counters, i) => ({
+            shard: i,
+            counters,
+            notes: notes[i] ?? { lastFailure: null, lastRefusal: null },
+          })),
+        ),
       },
       200,
     );

@@ -37,10 +37,12 @@ export async function consumeFacts(batch: MessageBatch<unknown>, env: MatcherEnv
     Promise.allSettled(
       [...routed.entries()].map(async ([n, facts]) => {
         const shard = env.SHARDS.get(env.SHARDS.idFromName(shardName(n)));
-        return { n, facts, result: await applyWithRetry(() => shard.applyFacts(facts)) };
+        const followed = [...new Set(facts.map((f) => f.streamKey))].filter((k) => used.followers[k]?.length);
+        return { n, facts, result: await applyWithRetry(() => shard.applyFacts(facts, followed)) };
       }),
     );
   const attempted = [...byShard.values()];
+  const attemptedShards = [...byShard.keys()];
   const results = await apply(byShard);
   // A follow set while this batch was in flight: its new follower may have missed facts the owner
   // logged after the registry's catch-up read (route-facts.ts newlyRouted). Sent now, once applied.
@@ -50,6 +52,7 @@ export async function consumeFacts(batch: MessageBatch<unknown>, env: MatcherEnv
     const missed = newlyRouted(all, shardCount(env), used.followers, later.followers);
     if (missed.size > 0) {
       attempted.push(...missed.values());
+      attemptedShards.push(...missed.keys());
       results.push(...(await apply(missed)));
     }
   }
@@ -60,7 +63,16 @@ export async function consumeFacts(batch: MessageBatch<unknown>, env: MatcherEnv
       firstError ||= String(r.reason).slice(0, 300);
       const facts = attempted[i] ?? [];
       for (const f of facts) failedEventIds.add(f.eventId);
-      console.error(JSON.stringify({ level: "error", msg: "shard batch failed", error: String(r.reason) }));
+      const shard = attemptedShards[i];
+      console.error(
+        JSON.stringify({
+          level: "error",
+          msg: "shard batch failed",
+          event: "shard_batch_failed",
+          shard,
+          error: String(r.reason),
+        }),
+      );
     }
   });
   // Messages whose facts all landed are acked (here and in the fact journal); the others retry
@@ -89,7 +101,14 @@ async function ackJournal(env: MatcherEnv, refs: JournalRef[]): Promise<void> {
       env.JOURNAL.get(env.JOURNAL.idFromName(journalName(shard)))
         .ack(ids)
         .catch((err: unknown) =>
-          console.error(JSON.stringify({ level: "warn", msg: "journal ack failed", error: String(err) })),
+          console.error(
+            JSON.stringify({
+              level: "warn",
+              msg: "journal ack failed",
+              event: "journal_ack_failed",
+              error: String(err),
+            }),
+          ),
         ),
     ),
   );

@@ -2,6 +2,7 @@ import { DurableObject } from "cloudflare:workers";
 import type { ExplainRange } from "../../shared/src/contract/explain";
 import type {
   ApplyResult,
+  DeliveryNotes,
   ExplainResult,
   FactPage,
   FactPageQuery,
@@ -22,6 +23,7 @@ import { explainMerged, explainSources, MERGE_CHUNK_ROWS } from "./explain/expla
 import { deliverOutbox } from "./outbox-delivery";
 import { backtest } from "./shard/backtest";
 import { ShardCore } from "./shard/shard-core";
+import { type DeliveryNoteStore, sqliteDeliveryNotes } from "./shard/sqlite-delivery-notes";
 import { firstLoggedSeq, loggedChunk, loggedFacts, sqliteLogReader } from "./shard/sqlite-fact-chunks";
 import { recordRegistration, registrationOf } from "./shard/sqlite-registrations";
 import { sqliteShardStorage } from "./shard/sqlite-storage";
@@ -37,6 +39,7 @@ const DEFAULT_RETENTION_MS = 2_592_000_000; // 30 days
  */
 export class MatcherShard extends DurableObject<MatcherEnv> implements MatcherShardRpc {
   private core?: ShardCore;
+  private notesStore?: DeliveryNoteStore;
   private draining?: Promise<void>;
   private drainAgain = false;
   private backstopArmed = false;
@@ -51,8 +54,8 @@ export class MatcherShard extends DurableObject<MatcherEnv> implements MatcherSh
     return this.core;
   }
 
-  async applyFacts(facts: AcceptedFact[]): Promise<ApplyResult> {
-    return this.delivering(this.shard().applyFacts(facts, Date.now()));
+  async applyFacts(facts: AcceptedFact[], followed: string[] = []): Promise<ApplyResult> {
+    return this.delivering(this.shard().applyFacts(facts, Date.now(), followed));
   }
 
   /** Delivers a batch's matches, if it had any. */
@@ -142,6 +145,15 @@ export class MatcherShard extends DurableObject<MatcherEnv> implements MatcherSh
     return this.shard().stats(Date.now());
   }
 
+  async deliveryNotes(): Promise<DeliveryNotes> {
+    return this.notes().read();
+  }
+
+  private notes(): DeliveryNoteStore {
+    this.notesStore ??= sqliteDeliveryNotes(this.ctx.storage.sql);
+    return this.notesStore;
+  }
+
   override async alarm(): Promise<void> {
     this.backstopArmed = false;
     this.shard().prune(Date.now() - Number(this.env.FACT_LOG_RETENTION_MS ?? DEFAULT_RETENTION_MS));
@@ -163,7 +175,7 @@ export class MatcherShard extends DurableObject<MatcherEnv> implements MatcherSh
         let next: number | undefined;
         do {
           this.drainAgain = false;
-          next = await deliverOutbox(this.shard().storage.outbox, this.env);
+          next = await deliverOutbox(this.shard().storage.outbox, this.env, this.notes());
         } while (this.drainAgain || (next !== undefined && next <= Date.now()));
         if (next !== undefined) {
           this.backstopArmed = true;

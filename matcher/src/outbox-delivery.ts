@@ -6,6 +6,7 @@ import { classifyNotify, nextAttemptAt } from "./backoff";
 import type { Match } from "./engine/types";
 import type { MatcherEnv } from "./env";
 import { notifyMatches } from "./notify-client";
+import type { DeliveryNoteStore } from "./shard/sqlite-delivery-notes";
 import type { NotifyOutcome, OutboxStore } from "./shard/storage-port";
 
 /**
@@ -30,7 +31,11 @@ export async function triggerMatchedEvent(m: Match): Promise<TriggerMatched> {
   );
 }
 
-export async function deliverOutbox(outbox: OutboxStore, env: MatcherEnv): Promise<number | undefined> {
+export async function deliverOutbox(
+  outbox: OutboxStore,
+  env: MatcherEnv,
+  notes?: Pick<DeliveryNoteStore, "record">,
+): Promise<number | undefined> {
   const now = Date.now();
   const rows = outbox.due(now, BATCH);
   const matches = rows.map((r) => JSON.parse(r.body) as Match);
@@ -48,6 +53,9 @@ export async function deliverOutbox(outbox: OutboxStore, env: MatcherEnv): Promi
   const outcomes: NotifyOutcome[] = [];
   const delivered: string[] = [];
   const rejected: string[] = [];
+  // The last answer of each kind this round, kept for GET /v1/admin/stats (sqlite-delivery-notes.ts).
+  let lastFailure: { matchId: string; status: number; reason: string } | undefined;
+  let lastRefusal: typeof lastFailure;
   const [published] = await Promise.allSettled([publishing]);
   // A failed write notifies nothing this round: the whole round is due again (the backstop alarm).
   const notifying = (published.status === "fulfilled" ? notifyMatches(env, matches) : Promise.resolve([])).then(
@@ -57,6 +65,7 @@ export async function deliverOutbox(outbox: OutboxStore, env: MatcherEnv): Promi
         const verdict = classifyNotify(status);
         if (verdict === "retry") {
           const note = error || `status ${status}`;
+          lastFailure = { matchId, status, reason: note };
           outcomes.push({
             matchId,
             deliveredAt: null,
@@ -67,24 +76,37 @@ export async function deliverOutbox(outbox: OutboxStore, env: MatcherEnv): Promi
           return;
         }
         const note = verdict === "rejected" ? `rejected ${status}: ${error}` : null;
+        if (verdict === "rejected") lastRefusal = { matchId, status, reason: error || `status ${status}` };
         outcomes.push({ matchId, deliveredAt: Date.now(), attempts, nextAttemptAt: 0, note });
         (verdict === "delivered" ? delivered : rejected).push(matchId);
       }),
   );
   await notifying;
-  // A line per delivery round, not per match (shared/src/batch-log.ts).
-  if (delivered.length > 0) console.log(batchLogLine("info", "matches delivered", delivered));
-  if (rejected.length > 0) console.log(batchLogLine("warn", "matches rejected by notify, not retried", rejected));
+  // A line per delivery round, not per match (shared/src/batch-log.ts), each with a stable `event`.
+  if (delivered.length > 0)
+    console.log(batchLogLine("info", "matches delivered", delivered, { event: "matches_delivered" }));
+  if (lastRefusal)
+    console.log(
+      batchLogLine("warn", "matches refused by notify-trigger-match, dropped (not retried)", rejected, {
+        event: "matches_refused",
+        status: lastRefusal.status,
+        reason: lastRefusal.reason.slice(0, 300),
+      }),
+    );
   const retrying = outcomes.filter((o) => o.deliveredAt === null);
-  if (retrying.length > 0)
+  if (lastFailure)
     console.log(
       batchLogLine(
         "warn",
-        "notify failed, will retry",
+        "notify-trigger-match failed, will retry",
         retrying.map((o) => o.matchId),
-        { lastFailure: retrying[retrying.length - 1]?.note?.slice(0, 300) },
+        { event: "match_notify_failed", status: lastFailure.status, reason: lastFailure.reason.slice(0, 300) },
       ),
     );
+  const answeredAt = Date.now();
+  if (lastFailure) notes?.record("failure", { ...lastFailure, at: answeredAt });
+  if (lastRefusal) notes?.record("refusal", { ...lastRefusal, at: answeredAt });
+  outbox.bump({ matchesDelivered: delivered.length, matchesRefused: rejected.length, notifyFailures: retrying.length });
   // Every outcome of this round in one write (one commit), whatever publishing did.
   outbox.recordOutcomes(outcomes, published.status === "fulfilled" ? unpublished.map((m) => m.matchId) : []);
   if (published.status === "rejected") throw published.reason;

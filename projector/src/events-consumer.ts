@@ -41,11 +41,20 @@ export async function consumeEvents(batch: MessageBatch<unknown>, env: Projector
         "info",
         "projected",
         events.map((e) => e.eventId),
-        { types },
+        { event: "events_projected", types },
       ),
     );
   } catch (err) {
-    console.error(JSON.stringify({ level: "error", msg: "projection batch failed; retrying", error: String(err) }));
+    const attempts = Math.max(...good.map((g) => g.message.attempts));
+    console.error(
+      JSON.stringify({
+        level: "error",
+        msg: "projection batch failed; retrying",
+        event: "projection_failed",
+        attempts,
+        error: String(err),
+      }),
+    );
     for (const g of good) g.message.retry({ delaySeconds: Math.min(30, 2 ** g.message.attempts) });
   }
 }

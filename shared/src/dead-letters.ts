@@ -52,7 +52,14 @@ export async function deadLetter(
   };
   await dlq.send(envelope, { contentType: "json" });
   console.error(
-    JSON.stringify({ level: "error", msg: "dead-lettered", queue: sourceQueue, messageId: message.id, reason }),
+    JSON.stringify({
+      level: "error",
+      msg: "dead-lettered",
+      event: "dead_lettered",
+      queue: sourceQueue,
+      messageId: message.id,
+      reason,
+    }),
   );
   message.ack();
 }

@@ -4,6 +4,7 @@ import { RateChart } from "../charts/rate-chart";
 import { fabric } from "../fabric";
 import { DEAD_LETTER_QUEUES, type FabricStats } from "../types";
 import { age, count, maybeError, type Page, rerender } from "../ui";
+import { deliveryCard } from "./overview-delivery";
 
 /** How often the overview polls GET /v1/admin/stats, and how much rate history it keeps. */
 const POLL_MS = 3_000;
@@ -68,7 +69,8 @@ export function overviewPage(): Page {
         </section>`
             : ""
         }
-        ${stats ? details(stats) : ""}`;
+        ${stats ? details(stats) : ""}
+        ${stats ? deliveryCard(stats) : ""}`;
     },
   };
 }
@@ -80,6 +82,7 @@ function totals(s: FabricStats) {
     ["Matches", count(s.totals.matches)],
     ["Outbox backlog", count(s.totals.outboxBacklog)],
     ["Oldest undelivered", age(s.totals.oldestUndeliveredAgeMs)],
+    ["Matches refused", count(s.delivery?.refused)],
     ["Wakes pending", count(s.wakes.pending)],
     ["Dead letters", count(dead)],
   ];

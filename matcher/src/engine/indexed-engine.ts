@@ -85,6 +85,11 @@ export class IndexedEngine implements SourceListener, EvaluationQueue {
     return this.monitors.size;
   }
 
+  /** Whether any monitor held here reads this stream (a series with a condition on it). */
+  reads(streamKey: string): boolean {
+    return (this.index.streams.get(streamKey)?.series.length ?? 0) > 0;
+  }
+
   /** The registered version of a monitor, if any. */
   versionOf(monitorId: string): number | undefined {
     return this.monitors.get(monitorId)?.version;

@@ -1,4 +1,4 @@
-import { batchLogLine } from "../../../shared/src/batch-log";
+import { batchLogLine, LOGGED_IDS } from "../../../shared/src/batch-log";
 import { maybeFail } from "../../../shared/src/contract/faults";
 import type { ApplyResult, FactPage, FactPageQuery, ShardStats } from "../../../shared/src/contract/shard-rpc";
 import type { Match, MatchCore } from "../../../shared/src/contract/trigger-match";
@@ -32,7 +32,17 @@ export type ShardOptions = {
  * shard.applyFacts(facts, Date.now()); // { applied, stale, duplicates, matches }
  */
 /** The counters applyFacts bumps; stats reports each, 0 until it first moves. */
-const ZERO_COUNTERS = { factsApplied: 0, factsStale: 0, duplicates: 0, matches: 0 };
+const ZERO_COUNTERS = {
+  factsApplied: 0,
+  factsStale: 0,
+  duplicates: 0,
+  matches: 0,
+  factsUnwatched: 0,
+  // Bumped by outbox delivery (outbox-delivery.ts).
+  matchesDelivered: 0,
+  matchesRefused: 0,
+  notifyFailures: 0,
+};
 
 export class ShardCore {
   private engine?: IndexedEngine;
@@ -63,8 +73,8 @@ export class ShardCore {
   }
 
   /** Applies a batch of facts in delivery order, in one transaction. */
-  applyFacts(facts: readonly AcceptedFact[], now: number): ApplyResult {
-    return this.apply(facts, now, false);
+  applyFacts(facts: readonly AcceptedFact[], now: number, followed: readonly string[] = []): ApplyResult {
+    return this.apply(facts, now, false, new Set(followed));
   }
 
   /**
@@ -72,15 +82,27 @@ export class ShardCore {
    * logged as copied: a saved monitor's replay merges those rows in by eventId (replayFacts).
    */
   importFacts(facts: readonly AcceptedFact[], now: number): ApplyResult {
-    return this.apply(facts, now, true);
+    return this.apply(facts, now, true, undefined);
   }
 
-  private apply(facts: readonly AcceptedFact[], now: number, copied: boolean): ApplyResult {
+  /**
+   * `followed`: the stream keys of this batch that a monitor homed on another shard reads (the
+   * consumer's follower map). A fact of a stream no monitor reads, here or there, is counted as
+   * unwatched (a typo'd subject, a feed nobody watches); copied history is not counted.
+   */
+  private apply(
+    facts: readonly AcceptedFact[],
+    now: number,
+    copied: boolean,
+    followed: ReadonlySet<string> | undefined,
+  ): ApplyResult {
     return this.atomically("when-due", (engine) => {
       const result: ApplyResult = { applied: 0, stale: 0, duplicates: 0, matches: 0 };
       const known = this.storage.facts.knownFacts(facts.map((f) => f.eventId));
       const rows: { fact: AcceptedFact; stale: boolean }[] = [];
       const staleIds: string[] = [];
+      const staleStreams = new Set<string>();
+      const unwatched = new Map<string, number>();
       const found: MatchCore[] = [];
       const applyRange = (from: number, to: number) => {
         for (let i = from; i < to; i++) {
@@ -95,7 +117,10 @@ export class ShardCore {
           if (stale) {
             result.stale++;
             staleIds.push(fact.eventId);
+            staleStreams.add(fact.streamKey);
           } else result.applied++;
+          if (followed && !followed.has(fact.streamKey) && !engine.reads(fact.streamKey))
+            unwatched.set(fact.streamKey, (unwatched.get(fact.streamKey) ?? 0) + 1);
           for (const core of matches) found.push(core);
           result.matches += matches.length;
         }
@@ -110,13 +135,33 @@ export class ShardCore {
       this.sinceCheckpoint += rows.length;
       // A line per batch (shared/src/batch-log.ts): a replaying producer can send thousands of stale facts.
       const log = this.options.log ?? console.log;
-      if (staleIds.length > 0) log(batchLogLine("info", "stale facts logged, not applied", staleIds));
+      // Streams listed (bounded like ids): they name the producer's feed to look at.
+      const some = (keys: Iterable<string>) => [...keys].slice(0, LOGGED_IDS);
+      if (staleIds.length > 0)
+        log(
+          batchLogLine("info", "stale facts logged, not applied (older than their stream's latest)", staleIds, {
+            event: "facts_stale",
+            streams: some(staleStreams),
+          }),
+        );
+      const unwatchedCount = [...unwatched.values()].reduce((a, n) => a + n, 0);
+      if (unwatchedCount > 0)
+        log(
+          JSON.stringify({
+            level: "info",
+            msg: "facts of streams no monitor reads",
+            event: "facts_unwatched",
+            count: unwatchedCount,
+            streams: some(unwatched.keys()),
+          }),
+        );
       if (found.length > 0)
         log(
           batchLogLine(
             "info",
             "matches recorded",
             found.map((m) => m.matchId),
+            { event: "matches_recorded" },
           ),
         );
       this.storage.outbox.bump({
@@ -124,6 +169,7 @@ export class ShardCore {
         factsStale: result.stale,
         duplicates: result.duplicates,
         matches: result.matches,
+        factsUnwatched: unwatchedCount,
       });
       return result;
     });

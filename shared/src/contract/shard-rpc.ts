@@ -17,10 +17,19 @@ export type ApplyResult = { applied: number; stale: number; duplicates: number; 
 /** Shard counters and gauges for /v1/admin/shards (factsApplied, matches, outboxBacklog, …). */
 export type ShardStats = Record<string, number | null>;
 
+/** One notify-trigger-match answer that was not a delivery: the HTTP status (0: no answer) and its reason. */
+export type DeliveryNote = { matchId: string; status: number; reason: string; at: number };
+
+/** A shard's last notify failure (the match is retried) and last refusal (the match is dropped). */
+export type DeliveryNotes = { lastFailure: DeliveryNote | null; lastRefusal: DeliveryNote | null };
+
 /** A matcher shard (matcher Worker, `MatcherShard`): called by the facts consumer and the monitor registry. */
 export interface MatcherShardRpc extends Rpc.DurableObjectBranded {
-  /** Applies a batch of facts in delivery order; a repeated eventId changes nothing. */
-  applyFacts(facts: AcceptedFact[]): Promise<ApplyResult>;
+  /**
+   * Applies a batch of facts in delivery order; a repeated eventId changes nothing. `followed`: the
+   * batch's stream keys that monitors on other shards read (so they are not counted as unwatched).
+   */
+  applyFacts(facts: AcceptedFact[], followed?: string[]): Promise<ApplyResult>;
   /** Indexes a monitor version; a version at most the one held (or removed) is ignored. */
   upsertMonitor(def: MonitorDefinition): Promise<{ applied: boolean; version: number }>;
   /** Many monitor versions in one transaction (bulk loads). */
@@ -58,6 +67,8 @@ export interface MatcherShardRpc extends Rpc.DurableObjectBranded {
   /** The log position of the first stored fact of these streams (0: none), which moves when retention prunes. */
   logStart(streamKeys: string[]): Promise<number>;
   stats(): Promise<ShardStats>;
+  /** Why this shard's outbox last failed to deliver, or had a match refused (null: never). */
+  deliveryNotes(): Promise<DeliveryNotes>;
   /** A page of one stream's stored facts in event-time order (observedAt, then eventId), after a cursor. */
   readFacts(streamKey: string, page: FactPageQuery): Promise<FactPage>;
 }
