@@ -140,8 +140,16 @@ export interface IndicatorWindow {
   grow(capacity: number): void;
 }
 
-/** A restored stream's indicator states by indicatorKey, and its series' window values (oldest first). */
-export type SavedIndicators = { states: Map<string, unknown>; window: number[] | undefined };
+/**
+ * A restored stream's indicator states by indicatorKey, and its series' window values (oldest
+ * first). `fallbacks`: states converted from the first format (first-indicator-format.ts), used
+ * only where the log no longer holds the samples to rebuild them.
+ */
+export type SavedIndicators = {
+  states: Map<string, unknown>;
+  window: number[] | undefined;
+  fallbacks?: Map<string, unknown>;
+};
 
 /**
  * A relative condition (RelativeCondition, relative-condition.ts): its two sides' sources.

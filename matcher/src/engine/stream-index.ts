@@ -135,7 +135,10 @@ export class StreamIndex {
     const state = new IndicatorState(ind, window as WindowRing | undefined);
     const saved = series.saved?.states.get(key);
     series.saved?.states.delete(key);
-    if (saved === undefined || !state.load(saved)) {
+    // A first-format state counts only where the log no longer holds the N samples that rebuild it.
+    const fallback = series.saved?.fallbacks?.get(key);
+    const useFallback = () => fallback !== undefined && past().length < ind.samples && state.load(fallback);
+    if ((saved === undefined || !state.load(saved)) && !useFallback()) {
       // Replayed on a window of its own: the shared one already holds the newest values.
       const replay = new IndicatorState(ind);
       for (const s of past()) replay.push(s.value);

@@ -1,3 +1,4 @@
+import { firstFormatIndicators } from "./first-indicator-format";
 import type { SavedIndicators, Series, TrackedStream } from "./runtime-types";
 import { StreamRecord } from "./stream-state";
 
@@ -13,13 +14,13 @@ export type StreamState = {
   /**
    * Indicator states, [field, indicatorKey, state] (indicator-state.ts): unlike samples they
    * cannot be reloaded from the log (ema and rsi depend on every sample since the series' first,
-   * and the log is pruned), so they are saved. Absent when the stream has none. (The first
-   * format, `ind`, with a window per state and no running sums, is ignored: its states are
-   * rebuilt from the log like missing ones.)
+   * and the log is pruned), so they are saved. Absent when the stream has none.
    */
   indicators?: [field: string, key: string, state: number[]][];
   /** The values of each series' window shared by its sma/Bollinger states (window-ring.ts), oldest first. */
   windows?: [field: string, values: number[]][];
+  /** The first format (a window per state, no running sums): read by first-indicator-format.ts. */
+  ind?: unknown;
 };
 
 /**
@@ -63,7 +64,20 @@ export function loadStream(key: string, state: unknown): TrackedStream {
   }
   for (const [field, key, state] of st.indicators ?? []) savedOf(s.seriesFor(field)).states.set(key, state);
   for (const [field, values] of st.windows ?? []) savedOf(s.seriesFor(field)).window = values;
+  if (st.indicators === undefined && st.ind !== undefined) loadFirstFormat(s, st.ind);
   return s;
+}
+
+/** A state saved in the first indicator format (shards deployed up to commit efdb1c2). */
+function loadFirstFormat(s: TrackedStream, ind: unknown): void {
+  const first = firstFormatIndicators(ind);
+  for (const [field, key, state] of first.states) savedOf(s.seriesFor(field)).states.set(key, state);
+  for (const [field, key, state] of first.fallbacks) {
+    const saved = savedOf(s.seriesFor(field));
+    saved.fallbacks ??= new Map();
+    saved.fallbacks.set(key, state);
+  }
+  for (const [field, values] of first.windows) savedOf(s.seriesFor(field)).window = values;
 }
 
 function savedOf(series: Series): SavedIndicators {

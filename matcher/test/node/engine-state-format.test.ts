@@ -139,7 +139,7 @@ describe("persisted indicator and relative state format", () => {
     expect(JSON.stringify(restored.snapshot())).toBe(JSON.stringify(live.snapshot()));
   });
 
-  it("a checkpoint in the first indicator format rebuilds its states from the log, then continues as live", () => {
+  it("a checkpoint in the first indicator format, with its whole log, continues as live", () => {
     const saved = JSON.parse(FIRST_INDICATOR_DIRTY) as { monitors: [string, unknown][]; streams: [string, unknown][] };
     const samples = PRICES.map((value, i) => ({ observedAt: 1_000_000 + 1000 * i, value }));
     const history = (_key: string, _field: string, from: number) => samples.filter((p) => p.observedAt >= from);
@@ -156,8 +156,9 @@ describe("persisted indicator and relative state format", () => {
 });
 
 // Second version (running window sums re-summed every N samples, one window per series). The
-// first, `ind` (a window per state), was replaced within the indicators issue and is not migrated:
-// a checkpoint holding it restores by rebuilding its indicator states from the log (test above).
+// first, `ind` (a window per state), is what main saved up to commit efdb1c2: a checkpoint holding
+// it loads its ema and rsi states and rebuilds sma and Bollinger from the log where the log still
+// holds their window (test above; restart-first-indicator-format.test.ts once the log is pruned).
 const EXPECTED_NEW_DIRTY =
   '{"monitors":[["m-sma",[3,0,0,null,8,null]],["m-rsi",[3,0,0,null,8,null]],["m-ema",[3,1,0,null,14,null]],["m-band",[3,1,0,null,14,null,null]]],"streams":[["market_price:BTC",{"latest":1006000,"indicators":[["price","sma:3",[3,1,20,0]],["price","rsi:2",[3,7,2,1.3125]],["price","ema:2",[2,8,6.444444444444445]],["price","bollinger_upper:2:1",[2,1,11,4.5]]],"windows":[["price",[6,9,4,7]]]}]]}';
 /** The first indicator format (a window per sma/Bollinger state, no running sums). */

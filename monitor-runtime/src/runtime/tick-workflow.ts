@@ -7,6 +7,7 @@ import { runTick } from "./tick/run-tick";
 import { tickSubject } from "./tick/tick-subject";
 import { type TickWorkflowParams, TickWorkflowParamsSchema } from "./tick-workflow-params";
 import { backoffMs, parseDuration, SESSION_BUDGET, TICK_STEP_CONFIG } from "./workflow/budget";
+import { nextOf, takenOf } from "./workflow/recorded-steps";
 import { SessionSteps, type Taken } from "./workflow/session-steps";
 
 export type SessionOutcome = { ended: "ended" | "superseded" | "handoff" | "continue"; ticks: number };
@@ -30,13 +31,14 @@ export class WorkflowMonitorTickWorkflow extends WorkflowEntrypoint<RuntimeEnv, 
     // After a tick, its settle step already took the next work (one step, not two).
     let next: Taken | null = null;
     for (let i = 0; i < SESSION_BUDGET.iterations; i++) {
-      const taken: Taken = next ?? (await step.do(`take-${i}`, () => steps.take(waitFor, timeoutMs)));
+      // takenOf/nextOf also read the results recorded by older code (recorded-steps.ts).
+      const taken: Taken = next ?? (await takenOf(await step.do(`take-${i}`, () => steps.take(waitFor, timeoutMs))));
       next = null;
       if (taken.kind === "superseded") return { ended: "superseded", ticks };
       if (taken.kind === "wake") {
         const ticked = await this.tick(step, steps, params, event.instanceId, i, taken.work, waitFor, timeoutMs);
         waitFor = ticked.waitFor;
-        next = ticked.next;
+        next = nextOf(ticked.next);
         ticks++;
         continue;
       }
