@@ -29,7 +29,8 @@ export const FIRED_ONCE_SQL = `(json_extract(m.definition, '$.fire.once') = 1 AN
 /** The columns a monitor read selects (definition joined with its state). */
 export const MONITOR_VIEW_SQL = `SELECT m.monitor_id, m.definition, m.enabled, m.expires_at, m.expired_version,
     m.definition_version, ${FIRED_ONCE_SQL} AS fired_once, s.match_count, s.last_match_id, s.last_matched_at,
-    s.tick_count, s.last_tick_at, s.last_tick_reason
+    s.tick_count, s.last_tick_id, s.last_tick_at, s.last_tick_reason, s.served_tick_count, s.last_served_tick_id,
+    s.last_served_tick_at, s.last_served_tick_reason
   FROM monitors m LEFT JOIN monitor_state s ON s.monitor_id = m.monitor_id
   WHERE m.removed = 0 AND m.definition IS NOT NULL`;
 
@@ -56,8 +57,13 @@ export type MonitorViewRow = {
   last_match_id: string | null;
   last_matched_at: number | null;
   tick_count: number | null;
+  last_tick_id: string | null;
   last_tick_at: number | null;
   last_tick_reason: string | null;
+  served_tick_count: number | null;
+  last_served_tick_id: string | null;
+  last_served_tick_at: number | null;
+  last_served_tick_reason: string | null;
 };
 
 export function monitorView(row: MonitorViewRow, now: number): MonitorView {
@@ -68,10 +74,29 @@ export function monitorView(row: MonitorViewRow, now: number): MonitorView {
       matchCount: row.match_count ?? 0,
       lastMatchId: row.last_match_id,
       lastMatchedAt: row.last_matched_at,
-      tickCount: row.tick_count ?? 0,
-      lastTickAt: row.last_tick_at,
-      lastTickReason: row.last_tick_reason,
+      ...ticksOf(row),
     },
+  };
+}
+
+/**
+ * A monitor's ticks: its own and those it was served by (a coalesced wake's tick that acted on its
+ * match while recorded for another monitor of the workflow), the latest being the newer of the two.
+ */
+function ticksOf(row: MonitorViewRow): { tickCount: number; lastTickAt: number | null; lastTickReason: string | null } {
+  const own = { at: row.last_tick_at, id: row.last_tick_id ?? "", reason: row.last_tick_reason };
+  const served = {
+    at: row.last_served_tick_at,
+    id: row.last_served_tick_id ?? "",
+    reason: row.last_served_tick_reason,
+  };
+  const servedNewer =
+    served.at !== null && (own.at === null || served.at > own.at || (served.at === own.at && served.id > own.id));
+  const last = servedNewer ? served : own;
+  return {
+    tickCount: (row.tick_count ?? 0) + (row.served_tick_count ?? 0),
+    lastTickAt: last.at,
+    lastTickReason: last.reason,
   };
 }
 

@@ -21,7 +21,12 @@ export const MonitorStateSchema = z
     matchCount: z.number().int(),
     lastMatchId: z.string().nullable(),
     lastMatchedAt: z.number().int().nullable().describe("epoch ms"),
-    tickCount: z.number().int(),
+    tickCount: z
+      .number()
+      .int()
+      .describe(
+        "Ticks of its workflow that acted for this monitor: its scheduled ticks and every tick that carried one of its matches (one wake can carry the matches of several monitors of a workflow)",
+      ),
     lastTickAt: z.number().int().nullable().describe("epoch ms"),
     lastTickReason: z.string().nullable(),
   })

@@ -1,5 +1,6 @@
 import { introspectWorkflow } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
+import { readMonitor } from "../../src/registry/read-model";
 import { CP, eventually, portfolioSessions, post, renv, seedMonitor, type TickData, ticksOf } from "./runtime-helpers";
 
 /**
@@ -34,6 +35,12 @@ describe("coalesced wakes", () => {
     expect(ticked.every((t) => t.reason === "trigger_match")).toBe(true);
     // One session, one instance created for all of them.
     expect(await wf.get()).toHaveLength(1);
+    // Each monitor reads as woken by the tick that carried its match, not only the one it was recorded for.
+    for (const monitorId of monitors) {
+      const state = (await readMonitor(renv.DB, monitorId))?.state;
+      expect(state?.tickCount, monitorId).toBeGreaterThanOrEqual(1);
+      expect(state?.lastTickReason, monitorId).toBe("trigger_match");
+    }
 
     // Matches arriving while the instance waits ring it; its next tick carries them.
     await eventually(

@@ -151,9 +151,13 @@ const draft = fc.oneof(
         at: time,
         next: fc.option(time, { nil: null }),
         refs: fc.option(fc.array(ids, { maxLength: 2 }), { nil: undefined }),
+        // A coalesced wake's matches: of this and other monitors (served ticks), one not of matchIdOf form.
+        served: fc.option(fc.uniqueArray(fc.constantFrom(...MONITORS, "outside"), { minLength: 1, maxLength: 3 }), {
+          nil: undefined,
+        }),
       })
       .map(
-        ({ wf, m, tick, at, next, refs }): Draft => ({
+        ({ wf, m, tick, at, next, refs, served }): Draft => ({
           type: "tick_executed",
           schemaVersion: 1,
           aggregateType: "workflow",
@@ -168,6 +172,9 @@ const draft = fc.oneof(
             tickedAt: at,
             nextDueAt: next,
             ...(refs === undefined ? {} : { executionRefs: refs }),
+            ...(served === undefined
+              ? {}
+              : { matchIds: served.map((x) => (x === "outside" ? "outside-id" : matchIdOf(x, 1, ulidOf(tick + 1)))) }),
           },
         }),
       ),

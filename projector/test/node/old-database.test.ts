@@ -62,6 +62,7 @@ describe("a database written by the code of commit efdb1c2", () => {
       "0009_monitor_streams.sql",
       "0010_due_scan_skips_stopped.sql",
       "0011_dead_letter_order.sql",
+      "0012_served_ticks.sql",
     ]);
     const migrated = dump(db);
     // 0009 adds monitor_streams empty (a stream key cannot be computed in SQL): the rebuild fills it.

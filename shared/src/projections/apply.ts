@@ -4,7 +4,7 @@ import {
   matchStateStatement,
   registrationStateStatement,
   stoppedStateStatement,
-  tickStateStatement,
+  tickStateStatements,
 } from "./monitor-state";
 import { monitorStreamStatements } from "./monitor-streams";
 import { monitorStatements } from "./monitors";
@@ -56,7 +56,7 @@ export function projectEvent(
         const input = { workflowId: d.workflowId, portfolioId: portfolioId ?? null, ids, ...stampOf(event) };
         return recordRefStatements(input, tables, at);
       });
-      return [tickStateStatement(event, tables, at), ...refs];
+      return [...tickStateStatements(event, tables, at), ...refs];
     }
     case "execution_ref_recorded": {
       const { workflowId, portfolioId, ...ids } = event.data;

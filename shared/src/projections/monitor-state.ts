@@ -1,4 +1,5 @@
 import type { MonitorRegistered, MonitorUpdated, TickExecuted, TriggerMatched } from "../events";
+import { matchIdParts } from "../ids";
 import { cachedSql, type EventPosition, notApplied, type SqlStatement, type TableSet } from "./sql";
 
 /**
@@ -61,9 +62,15 @@ export function matchStateStatement(event: TriggerMatched, tables: TableSet, at:
 /**
  * A tick counts for its monitor; a tick without monitorId counts for the workflow's live monitors
  * as the table stands at that point of the log (the one order-dependent rule here: emitters
- * should send monitorId).
+ * should send monitorId). A coalesced wake's tick also counts for every other monitor whose match
+ * it carried (servedTickStatement).
  */
-export function tickStateStatement(event: TickExecuted, tables: TableSet, at: EventPosition): SqlStatement {
+export function tickStateStatements(event: TickExecuted, tables: TableSet, at: EventPosition): SqlStatement[] {
+  const served = servedTickStatement(event, tables, at);
+  return [tickStateStatement(event, tables, at), ...(served ? [served] : [])];
+}
+
+function tickStateStatement(event: TickExecuted, tables: TableSet, at: EventPosition): SqlStatement {
   const { monitor_state: t, monitors } = tables.names;
   const g = notApplied(tables, "monitor_state", at);
   const d = event.data;
@@ -92,6 +99,39 @@ export function tickStateStatement(event: TickExecuted, tables: TableSet, at: Ev
   ${upsert}`,
     ),
     params: [...values, d.workflowId, ...g.params],
+  };
+}
+
+/**
+ * One wake of a workflow can carry the matches of several of its monitors (coalesced wakes): the
+ * tick is recorded for one of them and acts on every match it carries. Each other monitor named by
+ * those matchIds counts it as a served tick, so its state shows the tick that acted on its match
+ * (else it read as matched and never woken). Served ticks have their own columns: the monitor's own
+ * ticks alone decide its next_due_at (its schedule, and "due from registration until its first
+ * tick"), as before. A function of the event alone (matchIds name their monitors): order-free.
+ */
+function servedTickStatement(event: TickExecuted, tables: TableSet, at: EventPosition): SqlStatement | undefined {
+  const d = event.data;
+  if (d.monitorId === undefined) return undefined;
+  const others = [...new Set((d.matchIds ?? []).flatMap((id) => matchIdParts(id)?.monitorId ?? []))].filter(
+    (id) => id !== d.monitorId,
+  );
+  if (others.length === 0) return undefined;
+  const { monitor_state: t, monitors } = tables.names;
+  const g = notApplied(tables, "monitor_state", at);
+  const newer =
+    "last_served_tick_at IS NULL OR (excluded.last_served_tick_at, excluded.last_served_tick_id) > (last_served_tick_at, last_served_tick_id)";
+  const pick = (c: string) => `${c} = CASE WHEN ${newer} THEN excluded.${c} ELSE ${c} END`;
+  return {
+    sql: cachedSql(
+      tables,
+      "state.tick-served",
+      () => `INSERT INTO ${t} (monitor_id, served_tick_count, last_served_tick_id, last_served_tick_at, last_served_tick_reason, stopped)
+  SELECT j.value, 1, ?, ?, ?, ${stoppedSql(monitors, "j.value")} FROM json_each(?) j WHERE ${g.sql}
+  ON CONFLICT (monitor_id) DO UPDATE SET served_tick_count = served_tick_count + 1,
+    ${["last_served_tick_id", "last_served_tick_at", "last_served_tick_reason"].map(pick).join(",\n    ")}`,
+    ),
+    params: [d.tickId, d.tickedAt, d.reason, JSON.stringify(others), ...g.params],
   };
 }
 

@@ -63,7 +63,11 @@ export function projectionDdl(t: Record<ProjectionTable, string>, tag = ""): Ddl
   last_tick_at INTEGER,
   last_tick_reason TEXT,
   next_due_at INTEGER,
-  stopped INTEGER NOT NULL DEFAULT 0
+  stopped INTEGER NOT NULL DEFAULT 0,
+  served_tick_count INTEGER NOT NULL DEFAULT 0,
+  last_served_tick_id TEXT,
+  last_served_tick_at INTEGER,
+  last_served_tick_reason TEXT
 )`),
     // The due scan: only monitors that can be due (migrations/0010).
     read(
