@@ -1,5 +1,7 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
+import { STREAM_KINDS } from "../../console/src/stream-kinds";
+import { FACT_KINDS } from "../src/facts";
 import { mergeStreamPages, type StreamSummary, streamMatches, streamOfKey } from "../src/stream-list";
 import { shardOf, streamKey } from "../src/streams";
 
@@ -60,5 +62,11 @@ describe("which streams a filter keeps", () => {
       kind: "approval_pending_count",
       subject: { userId: "u 1" },
     });
+  });
+});
+
+describe("the console's copy of the fact kinds", () => {
+  it("names every kind the fabric accepts, in its order", () => {
+    expect([...STREAM_KINDS]).toEqual(FACT_KINDS);
   });
 });
