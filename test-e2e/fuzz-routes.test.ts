@@ -15,6 +15,8 @@ const ROUTES: [string, string][] = [
   ["GET", "/docs"],
   ["POST", "/v1/facts"],
   ["GET", "/v1/monitors"],
+  // Fuzzed through the cursor, which may be any text (the last key of a page).
+  ["GET", "/v1/streams?cursor={id}"],
   ["GET", "/v1/streams/{id}/facts"],
   ["PUT", "/v1/monitors/{id}"],
   ["GET", "/v1/monitors/{id}"],

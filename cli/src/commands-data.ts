@@ -1,6 +1,7 @@
 import type { Command } from "commander";
 import type { Match, StoredFact } from "../../client/src/index";
 import type { FactKind } from "../../shared/src/facts";
+import { addStreamListCommand } from "./commands-streams";
 import { UsageError } from "./deps";
 import { followMatches } from "./follow";
 import { cell, json, table, time } from "./output";
@@ -9,7 +10,7 @@ import { takeFirst } from "./take-first";
 
 type MatchesOpts = { limit?: number; after?: string; follow?: boolean; interval?: number; json?: boolean };
 
-/** `fabric matches`, `fabric streams facts`. */
+/** `fabric matches`, `fabric streams facts`, `fabric streams ls`. */
 export function addDataCommands(program: Command, ctx: Ctx): void {
   const matches = example(
     program
@@ -64,7 +65,10 @@ export function addDataCommands(program: Command, ctx: Ctx): void {
     });
   });
 
-  const streams = program.command("streams").description("read a stream's stored facts");
+  const streams = program
+    .command("streams")
+    .description("list the streams the fabric holds (`streams ls`), read a stream's stored facts");
+  addStreamListCommand(streams, ctx);
   example(
     streams
       .command("facts <kind>")

@@ -8,6 +8,7 @@ import {
   type MonitorInput,
   type MonitorStatus,
   type StoredFact,
+  type StreamRead,
   type TimeInput,
   timeParam,
 } from "./types";
@@ -131,8 +132,37 @@ export async function* matches(
   }
 }
 
+/** Filters of `streams.list`: one fact kind, and text the key or subject contains (any case). */
+export type StreamFilters = { kind?: FactKind; q?: string /** Page size (1–500). */; pageSize?: number };
+
 export class Streams {
   constructor(private readonly ctx: Ctx) {}
+
+  /**
+   * The streams the fabric holds in key order, each with its stored facts, event-time span and
+   * monitor count, fetching each page when the caller gets there.
+   *
+   * @example for await (const s of fabric.streams.list({ q: "btc" })) console.log(s.streamKey, s.facts);
+   */
+  async *list(filters: StreamFilters = {}): AsyncGenerator<StreamRead> {
+    let cursor: string | undefined;
+    do {
+      const page = await this.page(filters, cursor);
+      yield* page.streams;
+      cursor = page.nextCursor ?? undefined;
+    } while (cursor);
+  }
+
+  /** One page of the list, for a UI with a "load more" button: pass its nextCursor back. */
+  page(filters: StreamFilters = {}, cursor?: string): Promise<{ streams: StreamRead[]; nextCursor: string | null }> {
+    const { pageSize, ...rest } = filters;
+    return this.ctx.transport.json({
+      method: "GET",
+      path: "/v1/streams",
+      token: this.ctx.token(),
+      query: { ...rest, limit: pageSize, cursor },
+    });
+  }
 
   /** A stream's stored facts in event-time order (newest first with `order: "desc"`), page by page. */
   async *facts<K extends FactKind>(

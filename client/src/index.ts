@@ -2,7 +2,7 @@
  * The fabric's TypeScript client: `new FabricClient({ baseUrl, token })`, the predicate builder
  * and the typed errors. See client/README.md.
  */
-export type { Monitors, Streams } from "./admin";
+export type { Monitors, StreamFilters, Streams } from "./admin";
 export { AdminClient, type AdminClientOptions } from "./admin-client";
 export type { TimeoutSignal } from "./attempt-deadline";
 export { FabricClient, type FabricClientOptions, type MonitorFilters } from "./client";

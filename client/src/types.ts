@@ -11,6 +11,7 @@ export type {
   MonitorStatus,
   RebuildStatus,
   StoredFact,
+  StreamRead,
 } from "../../shared/src/contract/reads";
 export type { TriggerEvent } from "../../shared/src/contract/trigger-match";
 

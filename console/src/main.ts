@@ -6,6 +6,8 @@ import { monitorPage } from "./pages/monitor";
 import { monitorsPage } from "./pages/monitors";
 import { overviewPage } from "./pages/overview";
 import { rebuildsPage } from "./pages/rebuilds";
+import { streamPage } from "./pages/stream";
+import { streamsPage } from "./pages/streams";
 import { type SignOutReason, session } from "./session";
 import { errorBox, type Page, rerender, setRenderer } from "./ui";
 
@@ -22,6 +24,7 @@ let signedOut: SignOutReason = null;
 const NAV = [
   ["#/", "Overview"],
   ["#/monitors", "Monitors"],
+  ["#/streams", "Streams"],
   ["#/dead-letters", "Dead letters"],
   ["#/rebuilds", "Rebuilds"],
 ] as const;
@@ -34,13 +37,16 @@ function pageFor(route: string): Page {
   const monitor = /^\/monitors\/(.+)$/.exec(route);
   if (monitor?.[1]) return monitorPage(idFromHash(monitor[1]));
   if (route.startsWith("/monitors")) return monitorsPage();
+  const stream = /^\/streams\/(.+)$/.exec(route);
+  if (stream?.[1]) return streamPage(idFromHash(stream[1]));
+  if (route.startsWith("/streams")) return streamsPage();
   if (route.startsWith("/dead-letters")) return deadLettersPage();
   if (route.startsWith("/rebuilds")) return rebuildsPage();
   return overviewPage();
 }
 
 /**
- * The monitor id in `#/monitors/<id>`: the console's links encode it, but a hand-typed `%` that is
+ * The monitor id in `#/monitors/<id>` (or the stream key in `#/streams/<key>`): the console's links encode it, but a hand-typed `%` that is
  * not an escape would make decodeURIComponent throw and blank the whole console; it is the id as typed.
  */
 function idFromHash(part: string): string {
@@ -55,6 +61,8 @@ function idFromHash(part: string): string {
 function titleOf(route: string): string {
   const monitor = /^\/monitors\/(.+)$/.exec(route);
   if (monitor?.[1]) return `Monitor ${idFromHash(monitor[1])}`;
+  const stream = /^\/streams\/(.+)$/.exec(route);
+  if (stream?.[1]) return `Stream ${idFromHash(stream[1])}`;
   return NAV.find(([href]) => href !== "#/" && route.startsWith(href.slice(1)))?.[1] ?? "Overview";
 }
 

@@ -13,6 +13,7 @@ export type {
   MonitorStatus,
   RebuildStatus,
   StoredFact,
+  StreamRead,
 } from "../../shared/src/contract/reads";
 export { DEAD_LETTER_QUEUES } from "../../shared/src/contract/reads";
 

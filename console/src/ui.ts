@@ -103,6 +103,11 @@ export function monitorHref(monitorId: string): string {
   return `#/monitors/${encodeURIComponent(monitorId)}`;
 }
 
+/** A hash link to a stream's page (`#/streams/<key>`), with the key encoded. */
+export function streamHref(streamKey: string): string {
+  return `#/streams/${encodeURIComponent(streamKey)}`;
+}
+
 /**
  * A monitor's status as the registry reads it (active, disabled, expired), not its `enabled` flag:
  * an expired monitor, or a `once` monitor that has fired, is stopped while `enabled` stays true.

@@ -155,7 +155,7 @@ function withScopes(paths: Record<string, unknown>): void {
 const TAGS = [
   { name: "facts", description: "Pushing facts (producer token)" },
   { name: "monitors", description: "The monitor registry, its matches and backtests" },
-  { name: "streams", description: "Reading a stream's stored facts" },
+  { name: "streams", description: "The streams the fabric holds, and each one's stored facts" },
   { name: "control-plane", description: "The seed-000 workflow-monitor contract and enqueue-tick" },
   { name: "admin", description: "Fabric and shard statistics" },
   { name: "projections", description: "Rebuilding the D1 projections" },

@@ -10,11 +10,13 @@ import type {
   MatcherShardRpc,
   PulledStream,
   ShardStats,
+  StreamListQuery,
 } from "../../shared/src/contract/shard-rpc";
 import { shardName } from "../../shared/src/contract/topology";
 import type { Match } from "../../shared/src/contract/trigger-match";
 import type { AcceptedFact } from "../../shared/src/facts";
 import type { MonitorDefinition } from "../../shared/src/monitor";
+import type { ShardStreamPage } from "../../shared/src/stream-list";
 import { checkpointFacts } from "./engine/checkpoint";
 import type { MatcherEnv } from "./env";
 import { ExplainCache } from "./explain/explain-cache";
@@ -27,6 +29,7 @@ import { type DeliveryNoteStore, sqliteDeliveryNotes } from "./shard/sqlite-deli
 import { firstLoggedSeq, loggedChunk, loggedFacts, sqliteLogReader } from "./shard/sqlite-fact-chunks";
 import { recordRegistration, registrationOf } from "./shard/sqlite-registrations";
 import { sqliteShardStorage } from "./shard/sqlite-storage";
+import { listStoredStreams } from "./shard/sqlite-stream-list";
 
 /** How long after a batch the alarm re-checks the outbox, in case the immediate delivery died. */
 const BACKSTOP_MS = 5_000;
@@ -139,6 +142,12 @@ export class MatcherShard extends DurableObject<MatcherEnv> implements MatcherSh
 
   async readFacts(streamKey: string, query: FactPageQuery): Promise<FactPage> {
     return this.shard().readFacts(streamKey, query);
+  }
+
+  /** Read from the log's own tables (shard/sqlite-stream-list.ts), which exist once the core is up. */
+  async listStreams(query: StreamListQuery): Promise<ShardStreamPage> {
+    this.shard();
+    return listStoredStreams(this.ctx.storage.sql, query);
   }
 
   async stats(): Promise<ShardStats> {

@@ -16,6 +16,7 @@ import { runtimeApp } from "./runtime/http/runtime-routes";
 import { wakeDeadLetterApp } from "./runtime/http/wake-dead-letter-routes";
 import { whoamiApp } from "./runtime/http/whoami-route";
 import { missingTables } from "./runtime/store/projections";
+import { streamListApp } from "./streams/stream-list-route";
 
 /**
  * The monitor-runtime app: `/healthz`, `/openapi.json` (this Worker's part of the fabric's
@@ -42,6 +43,7 @@ app.get("/openapi.json", (c) =>
   c.json(
     openApiDocument({
       reads: readApp,
+      streams: streamListApp,
       registry: registryApp,
       explain: explainApp,
       controlPlane: controlPlaneApp,
@@ -60,11 +62,13 @@ app.use("/v1/admin/*", admin);
 app.use("/v1/monitors", admin);
 app.use("/v1/monitors/*", admin);
 app.use("/v1/explain", admin);
+app.use("/v1/streams", admin);
 app.use("/v1/streams/*", admin);
 app.use("/v1/matches/*", admin);
 app.use("/api/*", admin);
 
 app.route("/", readApp);
+app.route("/", streamListApp);
 app.route("/", registryApp);
 app.route("/", explainApp);
 app.route("/", controlPlaneApp);

@@ -69,6 +69,13 @@ describe("fabric, the CLI, against the local fabric", () => {
     expect(table.stdout).toContain("2026-11-22T");
     expect(table.stdout).toContain(symbol);
 
+    // `streams ls` finds the stream by its symbol in any case: its two facts, its one monitor.
+    const streams = await fabric(["streams", "ls", "--q", symbol.toLowerCase(), "--json"]);
+    expect(streams.code).toBe(0);
+    expect(JSON.parse(streams.stdout)).toEqual([
+      expect.objectContaining({ streamKey: `market_price:${symbol}`, facts: 2, monitors: 1 }),
+    ]);
+
     const backtest = await fabric(["backtest", monitorId, "--json"]);
     expect(backtest.code).toBe(0);
     expect((JSON.parse(backtest.stdout) as unknown[]).length).toBe(1);

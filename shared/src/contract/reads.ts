@@ -45,6 +45,21 @@ export type StoredFact = {
   streamKey: string;
 };
 
+/**
+ * A stream as `GET /v1/streams` lists it: its key, kind and subject, its stored facts (stale ones
+ * included), the event time its applied facts span (epoch ms; null: none applied), and how many
+ * monitors read it (those `GET /v1/monitors?stream=` lists).
+ */
+export type StreamRead = {
+  streamKey: string;
+  kind: string;
+  subject: Record<string, string>;
+  facts: number;
+  firstObservedAt: number | null;
+  lastObservedAt: number | null;
+  monitors: number;
+};
+
 export const DEAD_LETTER_QUEUES = ["facts", "events", "wakes"] as const;
 export type DeadLetterQueue = (typeof DEAD_LETTER_QUEUES)[number];
 

@@ -1,5 +1,6 @@
 import type { AcceptedFact } from "../facts";
 import type { MonitorDefinition } from "../monitor";
+import type { ShardStreamPage, StreamFilter } from "../stream-list";
 import type { ExplainPage, ExplainRange } from "./explain";
 import type { Match } from "./trigger-match";
 
@@ -71,7 +72,20 @@ export interface MatcherShardRpc extends Rpc.DurableObjectBranded {
   deliveryNotes(): Promise<DeliveryNotes>;
   /** A page of one stream's stored facts in event-time order (observedAt, then eventId), after a cursor. */
   readFacts(streamKey: string, page: FactPageQuery): Promise<FactPage>;
+  /**
+   * A page of the streams this shard owns (its stored facts' streams that `owner` places here, not
+   * the followed streams it holds copies of), in key order after `after`, with their stored fact
+   * counts and event-time span: GET /v1/streams merges the shards' pages.
+   */
+  listStreams(query: StreamListQuery): Promise<ShardStreamPage>;
 }
+
+/** Which streams a shard lists: those `owner` places on it, after `after` in key order, kept by the filter. */
+export type StreamListQuery = StreamFilter & {
+  owner: { shard: number; shardCount: number };
+  after?: string;
+  limit: number;
+};
 
 /** A stream a shard's explain may read from the shard that owns it. */
 export type PulledStream = { streamKey: string; owner: number };
