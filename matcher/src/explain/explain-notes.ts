@@ -63,7 +63,7 @@ export class ExplainNotes {
       const s = this.streams.get(key);
       if (!s && complete) {
         notes.push(
-          `${name} reads ${key}, which has no stored fact: it was never evaluated. Check the subject against what producers push (fabric streams facts ${c.stream.kind} …).`,
+          `${name} reads ${key}, which has no stored fact: it was never evaluated. Check the subject against the streams the fabric holds: ${streamSearchHint(c.stream.kind, c.stream.subject)} (or the console's Streams page).`,
         );
       } else if (s && complete && !s.fields.has(c.field)) {
         notes.push(
@@ -90,6 +90,16 @@ type StaleFact = { eventId: string; observedAt: number; latest: number };
 type Closest = { value: number; observedAt: number };
 
 const SHOWN_STALE = 3;
+
+/**
+ * The command that lists streams of this kind like the subject: a typo (BTCUSD for BTC-USD) keeps
+ * its first letters, so the search is the first subject value's first three letters or digits.
+ */
+function streamSearchHint(kind: string, subject: Record<string, unknown>): string {
+  const first = String(Object.values(subject)[0] ?? "");
+  const q = first.replace(/[^\p{L}\p{N}]/gu, "").slice(0, 3);
+  return `fabric streams ls --kind ${kind}${q ? ` --q ${q}` : ""}`;
+}
 
 function staleNote(key: string, stale: readonly StaleFact[]): string {
   const shown = stale

@@ -90,6 +90,8 @@ describe("explain's notes name what no row can", () => {
     const page = pageOf(explainPage(def, [], {}));
     expect(page.rows).toEqual([]);
     expect(page.notes).toEqual([expect.stringContaining("reads market_price:BTCUSD, which has no stored fact")]);
+    // It names the search that finds BTC-USD (GET /v1/streams?q= matches substrings).
+    expect(page.notes?.[0]).toContain("fabric streams ls --kind market_price --q BTC ");
   });
 
   it("a field the facts never carry", () => {
