@@ -21,6 +21,7 @@ import { explainCached } from "./explain/explain-cached";
 import { explainMerged, explainSources, MERGE_CHUNK_ROWS } from "./explain/explain-merged";
 import { deliverOutbox } from "./outbox-delivery";
 import { backtest } from "./shard/backtest";
+import { retentionMs, sweepEveryMs } from "./shard/retention-sweep";
 import { ShardCore } from "./shard/shard-core";
 import { firstLoggedSeq, loggedChunk, loggedFacts, sqliteLogReader } from "./shard/sqlite-fact-chunks";
 import { recordRegistration, registrationOf } from "./shard/sqlite-registrations";
@@ -28,7 +29,6 @@ import { sqliteShardStorage } from "./shard/sqlite-storage";
 
 /** How long after a batch the alarm re-checks the outbox, in case the immediate delivery died. */
 const BACKSTOP_MS = 5_000;
-const DEFAULT_RETENTION_MS = 2_592_000_000; // 30 days
 
 /**
  * One matcher shard: a thin shell that runs ShardCore (shard/shard-core.ts, the same module the
@@ -40,6 +40,8 @@ export class MatcherShard extends DurableObject<MatcherEnv> implements MatcherSh
   private draining?: Promise<void>;
   private drainAgain = false;
   private backstopArmed = false;
+  /** An alarm is known to be set (so the retention sweep will run); checked once per wake-up otherwise. */
+  private alarmKnown = false;
   /** Replays that served recent explain pages, so the next page by cursor need not replay the log. */
   private readonly explains = new ExplainCache();
 
@@ -55,9 +57,14 @@ export class MatcherShard extends DurableObject<MatcherEnv> implements MatcherSh
     return this.delivering(this.shard().applyFacts(facts, Date.now()));
   }
 
-  /** Delivers a batch's matches, if it had any. */
+  /** Delivers a batch's matches, if it had any, and makes sure the retention sweep will run. */
   private async delivering(result: ApplyResult): Promise<ApplyResult> {
+    if (!this.alarmKnown && result.matches === 0) {
+      this.alarmKnown = true;
+      if ((await this.ctx.storage.getAlarm()) === null) await this.ctx.storage.setAlarm(Date.now() + this.sweepMs());
+    }
     if (result.matches > 0) {
+      this.alarmKnown = true;
       // Deliver at once (latency), with the alarm as the durable backstop should this attempt die.
       // One backstop at a time: setting an alarm is a storage write, not worth paying per batch.
       if (!this.backstopArmed) {
@@ -142,10 +149,31 @@ export class MatcherShard extends DurableObject<MatcherEnv> implements MatcherSh
     return this.shard().stats(Date.now());
   }
 
+  /**
+   * The retention sweep, then outbox delivery. Whatever woke it, it leaves an alarm set while the
+   * shard holds anything to prune: the next delivery attempt if one is due, else the next sweep.
+   */
   override async alarm(): Promise<void> {
     this.backstopArmed = false;
-    this.shard().prune(Date.now() - Number(this.env.FACT_LOG_RETENTION_MS ?? DEFAULT_RETENTION_MS));
+    this.alarmKnown = false;
+    this.shard().prune(Date.now() - retentionMs(this.env));
     await this.drain();
+    if (this.alarmKnown || !this.holdsRetained()) return;
+    this.alarmKnown = true;
+    await this.ctx.storage.setAlarm(Date.now() + this.sweepMs());
+  }
+
+  private sweepMs(): number {
+    return sweepEveryMs(retentionMs(this.env));
+  }
+
+  /** Facts, or delivered outbox rows, that a later sweep will prune. */
+  private holdsRetained(): boolean {
+    return (
+      this.ctx.storage.sql
+        .exec<{ n: number }>("SELECT EXISTS (SELECT 1 FROM facts) OR EXISTS (SELECT 1 FROM outbox) AS n")
+        .one().n === 1
+    );
   }
 
   /**
@@ -167,6 +195,7 @@ export class MatcherShard extends DurableObject<MatcherEnv> implements MatcherSh
         } while (this.drainAgain || (next !== undefined && next <= Date.now()));
         if (next !== undefined) {
           this.backstopArmed = true;
+          this.alarmKnown = true;
           await this.ctx.storage.setAlarm(next);
         }
       } finally {

@@ -1,0 +1,46 @@
+import { runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
+import { describe, expect, it } from "vitest";
+import { priceFacts, shardFor } from "./helpers";
+
+type Stub = ReturnType<typeof shardFor>;
+
+const alarmOf = (shard: Stub) => runInDurableObject(shard, (_o, state) => state.storage.getAlarm());
+const loggedSeqs = (shard: Stub) =>
+  runInDurableObject(shard, (_o, state) =>
+    state.storage.sql
+      .exec<{ seq: number }>("SELECT seq FROM facts ORDER BY seq")
+      .toArray()
+      .map((r) => r.seq),
+  );
+const checkpointSeq = (shard: Stub) =>
+  runInDurableObject(
+    shard,
+    (_o, state) => state.storage.sql.exec<{ seq: number }>("SELECT seq FROM checkpoint").one().seq,
+  );
+/** As if every logged fact had been received long ago (retention counts from receipt, wall time). */
+const ageEveryFact = (shard: Stub) =>
+  runInDurableObject(shard, (_o, state) => {
+    state.storage.sql.exec("UPDATE facts SET received_at = 0");
+  });
+
+describe("the fact log's retention sweep", () => {
+  it("runs on a shard whose facts never matched anything, and stays armed", async () => {
+    // No monitor anywhere in this file: no batch matches, so no delivery ever arms the alarm.
+    const shard = shardFor("IDLE");
+    const result = await shard.applyFacts(priceFacts("IDLE", [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12]));
+    expect(result.matches).toBe(0);
+    expect(await alarmOf(shard)).not.toBeNull();
+
+    await ageEveryFact(shard);
+    const recent = priceFacts("IDLE", [13, 14], Date.UTC(2026, 0, 2));
+    await shard.applyFacts(recent);
+    expect(await runDurableObjectAlarm(shard)).toBe(true);
+    // Pruned up to the last checkpoint (CHECKPOINT_FACTS=5 in this project) or the first recent fact.
+    const kept = await loggedSeqs(shard);
+    expect(kept.length).toBeGreaterThanOrEqual(recent.length);
+    expect(kept.length).toBeLessThan(12);
+    expect(kept[0]).toBeGreaterThan(Math.min(await checkpointSeq(shard), 12));
+    // The recent facts are left to prune later: the next sweep is scheduled.
+    expect(await alarmOf(shard)).not.toBeNull();
+  });
+});
