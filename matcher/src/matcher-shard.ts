@@ -24,7 +24,7 @@ import { backtest } from "./shard/backtest";
 import { retentionMs, sweepEveryMs } from "./shard/retention-sweep";
 import { ShardCore } from "./shard/shard-core";
 import { firstLoggedSeq, loggedChunk, loggedFacts, sqliteLogReader } from "./shard/sqlite-fact-chunks";
-import { recordRegistration, registrationOf } from "./shard/sqlite-registrations";
+import { forgetRegistration, recordRegistration, registrationOf } from "./shard/sqlite-registrations";
 import { sqliteShardStorage } from "./shard/sqlite-storage";
 
 /** How long after a batch the alarm re-checks the outbox, in case the immediate delivery died. */
@@ -88,7 +88,9 @@ export class MatcherShard extends DurableObject<MatcherEnv> implements MatcherSh
   }
 
   async removeMonitor(monitorId: string, version: number): Promise<{ applied: boolean }> {
-    return this.shard().removeMonitor(monitorId, version);
+    const out = this.shard().removeMonitor(monitorId, version);
+    if (out.applied) forgetRegistration(this.ctx.storage.sql, monitorId);
+    return out;
   }
 
   async exportFacts(streamKeys: string[]): Promise<AcceptedFact[]> {

@@ -1,6 +1,6 @@
 import { runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
-import { priceFacts, shardFor } from "./helpers";
+import { crossingMonitor, priceFacts, shardFor } from "./helpers";
 
 type Stub = ReturnType<typeof shardFor>;
 
@@ -42,5 +42,23 @@ describe("the fact log's retention sweep", () => {
     expect(kept[0]).toBeGreaterThan(Math.min(await checkpointSeq(shard), 12));
     // The recent facts are left to prune later: the next sweep is scheduled.
     expect(await alarmOf(shard)).not.toBeNull();
+  });
+});
+
+describe("a removed monitor's bookkeeping on its shard", () => {
+  it("drops the monitor's registration row, keeping only the tombstone that refuses older versions", async () => {
+    const shard = shardFor("GONE");
+    const registrations = () =>
+      runInDurableObject(shard, (_o, state) =>
+        state.storage.sql
+          .exec<{ monitor_id: string }>("SELECT monitor_id FROM monitor_registrations WHERE monitor_id = 'gone-1'")
+          .toArray(),
+      );
+    await shard.upsertMonitor(crossingMonitor("gone-1", "GONE", 100));
+    expect(await registrations()).toHaveLength(1);
+    expect((await shard.removeMonitor("gone-1", 2)).applied).toBe(true);
+    expect(await registrations()).toHaveLength(0);
+    // The tombstone still refuses the older version in flight.
+    expect((await shard.upsertMonitor(crossingMonitor("gone-1", "GONE", 100))).applied).toBe(false);
   });
 });
