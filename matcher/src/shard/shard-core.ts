@@ -200,10 +200,24 @@ export class ShardCore {
     };
   }
 
-  /** Retention: forget facts received, and matches delivered, before `before`. */
+  /**
+   * Retention: forget facts received, and matches delivered, before `before`, then the streams no
+   * monitor reads whose facts are all gone (else their states would grow with every stream ever
+   * seen: delisted symbols, closed portfolios). Such a stream's next fact is applied as its first.
+   */
   prune(before: number): void {
     this.storage.facts.prune(before);
     this.storage.outbox.prune(before);
+    this.atomically("when-due", (engine) => {
+      const unread = engine.unreadStreams();
+      if (unread.length === 0) return;
+      const logged = this.storage.facts.streamsLogged(unread);
+      const gone = engine.forgetStreams(unread.filter((key) => !logged.has(key)));
+      this.storage.monitors.putStates(
+        "stream",
+        gone.map((key) => [key, null]),
+      );
+    });
   }
 
   /**

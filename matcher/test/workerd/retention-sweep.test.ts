@@ -1,5 +1,6 @@
 import { runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
+import { shardOf } from "../../../shared/src/streams";
 import { crossingMonitor, priceFacts, shardFor } from "./helpers";
 
 type Stub = ReturnType<typeof shardFor>;
@@ -60,5 +61,33 @@ describe("a removed monitor's bookkeeping on its shard", () => {
     expect(await registrations()).toHaveLength(0);
     // The tombstone still refuses the older version in flight.
     expect((await shard.upsertMonitor(crossingMonitor("gone-1", "GONE", 100))).applied).toBe(false);
+  });
+});
+
+describe("streams no monitor reads", () => {
+  it("are forgotten (memory and saved state) once the sweep has pruned their last fact", async () => {
+    const shard = shardFor("FADE");
+    const n = shardOf("market_price:FADE", 4);
+    const watched = Array.from({ length: 200 }, (_, i) => `W${i}`).find((s) => shardOf(`market_price:${s}`, 4) === n);
+    if (!watched) throw new Error("no symbol on FADE's shard");
+    await shard.applyFacts([...priceFacts("FADE", [1, 2, 3]), ...priceFacts(watched, [5, 6])]);
+    // A monitor change checkpoints the engine: every fact so far is then prunable.
+    await shard.upsertMonitor(crossingMonitor("watcher", watched, 100));
+    const savedStreams = () =>
+      runInDurableObject(shard, (_o, state) =>
+        state.storage.sql
+          .exec<{ stream_key: string }>("SELECT stream_key FROM stream_state")
+          .toArray()
+          .map((r) => r.stream_key),
+      );
+    expect(await savedStreams()).toContain("market_price:FADE");
+    await ageEveryFact(shard);
+    await runDurableObjectAlarm(shard);
+    const saved = await savedStreams();
+    expect(saved).not.toContain("market_price:FADE");
+    expect(saved).toContain(`market_price:${watched}`);
+    // Forgotten in memory too: a fact older than FADE's forgotten latest is applied, not stale.
+    const older = priceFacts("FADE", [9], Date.UTC(2025, 0, 1));
+    expect((await shard.applyFacts(older)).stale).toBe(0);
   });
 });
