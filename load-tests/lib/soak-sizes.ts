@@ -76,6 +76,14 @@ export function sampleStores(persistTo: string): Sizes {
         const row = db.prepare(`SELECT COUNT(*) AS n FROM "${name.replaceAll('"', '""')}"`).get() as { n: number };
         add(`${store}.${name}`, Number(row.n));
       }
+      // D1's event log by event type: which kinds of events make it grow.
+      if (tables.some((t) => t.name === "event_log")) {
+        const byType = db.prepare("SELECT type, COUNT(*) AS n FROM event_log GROUP BY type").all() as {
+          type: string;
+          n: number;
+        }[];
+        for (const { type, n } of byType) add(`${store}.event_log[${type}]`, Number(n));
+      }
     } catch {
       // A file being created or checkpointed at this instant: counted at the next sample.
     } finally {
