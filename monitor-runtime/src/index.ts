@@ -1,4 +1,6 @@
 import { recordDeadLetters } from "../../shared/src/dead-letters";
+import { matchRetentionMs, pruneMatchHistory } from "../../shared/src/projections/match-history";
+import { d1Executor } from "../../shared/src/projections/sql";
 import { app } from "./app";
 import type { RuntimeEnv } from "./env";
 import { expireDue } from "./registry/expiry-scan";
@@ -18,11 +20,13 @@ export default {
     return consumeWakes(batch, env);
   },
   async scheduled(controller, env) {
-    // Both run even if one fails; the cron reports a failure of either.
-    const [due, expiry] = await Promise.allSettled([
+    // All run even if one fails; the cron reports a failure of any.
+    const retention = matchRetentionMs(env);
+    const results = await Promise.allSettled([
       runDueScan(env, { requestId: scanRequestId(controller.scheduledTime), workerId: "cron" }),
       expireDue(env, Date.now()),
+      retention > 0 ? pruneMatchHistory(d1Executor(env.DB), Date.now() - retention) : Promise.resolve(0),
     ]);
-    for (const r of [due, expiry]) if (r.status === "rejected") throw r.reason;
+    for (const r of results) if (r.status === "rejected") throw r.reason;
   },
 } satisfies ExportedHandler<RuntimeEnv>;
