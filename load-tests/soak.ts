@@ -5,8 +5,8 @@
  * over SYMBOLS steady symbols plus short-lived ones (5 %), retries one push in 20 as a producer
  * would, runs the cron's scans every minute (locally crons never fire), keeps two live match
  * streams that reconnect each minute and explains a monitor every 10 s. The retention settings
- * are shortened to RETENTION_S (fact log, outbox, dedupe keys; the match feed keeps FEED_RETAIN
- * matches) so that a 15-minute run shows whether each pruning actually runs.
+ * are shortened to RETENTION_S (fact log, outbox, dedupe keys, match history; the match feed keeps
+ * FEED_RETAIN matches) so that a 15-minute run shows whether each pruning actually runs.
  * Every minute it counts the rows of every table of every SQLite file the runtime keeps
  * (lib/soak-sizes.ts) and workerd's memory; at the end it prints each store's size at start and
  * end, its growth per 1,000 facts over the run and over the last half: a store whose last-half
@@ -40,7 +40,10 @@ const fabric = await startFabric({
   vars: {
     matcher: { FACT_LOG_RETENTION_MS: retentionMs },
     ingest: { DEDUPE_TTL_MS: retentionMs },
-    "monitor-runtime": { MATCH_FEED_RETAIN: String(K.FEED_RETAIN) },
+    "monitor-runtime": {
+      MATCH_FEED_RETAIN: String(K.FEED_RETAIN),
+      MATCH_HISTORY_RETENTION_DAYS: String(K.RETENTION_S / 86_400),
+    },
   },
 });
 const admin = devClient(fabric.base);

@@ -1,9 +1,8 @@
 import { recordDeadLetters } from "../../shared/src/dead-letters";
-import { matchRetentionMs, pruneMatchHistory } from "../../shared/src/projections/match-history";
-import { d1Executor } from "../../shared/src/projections/sql";
 import { app } from "./app";
 import type { RuntimeEnv } from "./env";
 import { expireDue } from "./registry/expiry-scan";
+import { pruneMatches } from "./registry/match-retention";
 import { runDueScan, scanRequestId } from "./runtime/delivery/due-scan";
 import { consumeWakes } from "./runtime/wakes/wakes-consumer";
 
@@ -21,11 +20,10 @@ export default {
   },
   async scheduled(controller, env) {
     // All run even if one fails; the cron reports a failure of any.
-    const retention = matchRetentionMs(env);
     const results = await Promise.allSettled([
       runDueScan(env, { requestId: scanRequestId(controller.scheduledTime), workerId: "cron" }),
       expireDue(env, Date.now()),
-      retention > 0 ? pruneMatchHistory(d1Executor(env.DB), Date.now() - retention) : Promise.resolve(0),
+      pruneMatches(env),
     ]);
     for (const r of results) if (r.status === "rejected") throw r.reason;
   },

@@ -5,7 +5,7 @@ import { deterministicUlid } from "../../../shared/src/ids";
 import { applyEvents } from "../../../shared/src/projections/apply";
 import { d1Executor } from "../../../shared/src/projections/sql";
 import worker from "../../src/index";
-import { renv } from "./runtime-helpers";
+import { CP, call, renv } from "./runtime-helpers";
 
 const DAY = 86_400_000;
 
@@ -59,5 +59,16 @@ describe("the cron's match history retention", () => {
     expect(await rows("SELECT match_count, last_match_id FROM monitor_state WHERE monitor_id = 'hist-1'")).toEqual([
       { match_count: 1, last_match_id: kept },
     ]);
+  });
+
+  it("runs through the due-scan admin route too (locally the way to run the cron)", async () => {
+    const now = Date.now();
+    const old = await matched("hist-2", now - 91 * DAY);
+    await applyEvents(d1Executor(renv.DB), [old]);
+    expect(await rows("SELECT match_id FROM trigger_matches WHERE monitor_id = 'hist-2'")).toHaveLength(1);
+    const scan = await call("POST", `${CP}/due-scan`, {});
+    expect(scan.status).toBe(200);
+    expect(await rows("SELECT match_id FROM trigger_matches WHERE monitor_id = 'hist-2'")).toEqual([]);
+    expect(await rows("SELECT match_count, last_match_id FROM monitor_state WHERE monitor_id = 'hist-2'")).toEqual([]);
   });
 });
