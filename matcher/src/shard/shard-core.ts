@@ -208,6 +208,9 @@ export class ShardCore {
   prune(before: number): void {
     this.storage.facts.prune(before);
     this.storage.outbox.prune(before);
+    // Only a loaded engine can have gained streams since: an idle shard is not restored (at a
+    // million monitors, seconds of work) just to find none.
+    if (!this.engine) return;
     this.atomically("when-due", (engine) => {
       const unread = engine.unreadStreams();
       if (unread.length === 0) return;
