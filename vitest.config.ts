@@ -137,7 +137,13 @@ export default defineConfig({
         },
       },
       // The monitor runtime under test; the matcher runs beside it (its SHARDS/ROUTES classes).
-      runtimeProject("monitor-runtime", "monitor-runtime/test/workerd/**/*.test.ts", {}, { fileParallelism: false }),
+      // Match history retention is off by default; on here, so the cron's pruning runs under test.
+      runtimeProject(
+        "monitor-runtime",
+        "monitor-runtime/test/workerd/**/*.test.ts",
+        { MATCH_HISTORY_RETENTION_DAYS: "90" },
+        { fileParallelism: false },
+      ),
       // The monitor runtime under limits: a simulated Workflows creation limit (the local runtime
       // has none), so the wakes consumer paced above it meets real 429s in its path, and a match
       // feed that keeps only its newest 200 matches (two notify rounds), so a slow stream can fall behind it.

@@ -104,11 +104,20 @@ export class DedupeLedger extends DurableObject {
     this.alarmSet = true;
   }
 
-  /** Forgets keys older than the TTL; a producer retrying later than that is a new push. */
+  /**
+   * Forgets keys older than the TTL; a producer retrying later than that is a new push. A key still
+   * pending past the TTL with its lease run out belongs to a push that died before settling: it is
+   * forgotten too (its retry would be a new push by then anyway), or it would stay forever.
+   */
   override async alarm(): Promise<void> {
     this.ensureSchema();
     const ttlMs = (await this.ctx.storage.get<number>("ttlMs")) ?? 7 * 86_400_000;
-    this.ctx.storage.sql.exec("DELETE FROM ledger WHERE created_at < ? AND state != 'pending'", Date.now() - ttlMs);
+    const now = Date.now();
+    this.ctx.storage.sql.exec(
+      "DELETE FROM ledger WHERE created_at < ? AND (state != 'pending' OR lease_until < ?)",
+      now - ttlMs,
+      now,
+    );
     const left = this.ctx.storage.sql.exec<{ n: number }>("SELECT COUNT(*) AS n FROM ledger").one().n;
     this.alarmSet = left > 0;
     if (left > 0) await this.ctx.storage.setAlarm(Date.now() + Math.min(ttlMs, 3_600_000));

@@ -24,16 +24,16 @@ import { explainCached } from "./explain/explain-cached";
 import { explainMerged, explainSources, MERGE_CHUNK_ROWS } from "./explain/explain-merged";
 import { deliverOutbox } from "./outbox-delivery";
 import { backtest } from "./shard/backtest";
+import { retentionMs, sweepEveryMs } from "./shard/retention-sweep";
 import { ShardCore } from "./shard/shard-core";
 import { type DeliveryNoteStore, sqliteDeliveryNotes } from "./shard/sqlite-delivery-notes";
 import { firstLoggedSeq, loggedChunk, loggedFacts, sqliteLogReader } from "./shard/sqlite-fact-chunks";
-import { recordRegistration, registrationOf } from "./shard/sqlite-registrations";
+import { forgetRegistration, recordRegistration, registrationOf } from "./shard/sqlite-registrations";
 import { sqliteShardStorage } from "./shard/sqlite-storage";
 import { listStoredStreams } from "./shard/sqlite-stream-list";
 
 /** How long after a batch the alarm re-checks the outbox, in case the immediate delivery died. */
 const BACKSTOP_MS = 5_000;
-const DEFAULT_RETENTION_MS = 2_592_000_000; // 30 days
 
 /**
  * One matcher shard: a thin shell that runs ShardCore (shard/shard-core.ts, the same module the
@@ -46,6 +46,8 @@ export class MatcherShard extends DurableObject<MatcherEnv> implements MatcherSh
   private draining?: Promise<void>;
   private drainAgain = false;
   private backstopArmed = false;
+  /** An alarm is known to be set (so the retention sweep will run); checked once per wake-up otherwise. */
+  private alarmKnown = false;
   /** Replays that served recent explain pages, so the next page by cursor need not replay the log. */
   private readonly explains = new ExplainCache();
 
@@ -61,9 +63,14 @@ export class MatcherShard extends DurableObject<MatcherEnv> implements MatcherSh
     return this.delivering(this.shard().applyFacts(facts, Date.now(), followed));
   }
 
-  /** Delivers a batch's matches, if it had any. */
+  /** Delivers a batch's matches, if it had any, and makes sure the retention sweep will run. */
   private async delivering(result: ApplyResult): Promise<ApplyResult> {
+    if (!this.alarmKnown && result.matches === 0) {
+      this.alarmKnown = true;
+      if ((await this.ctx.storage.getAlarm()) === null) await this.ctx.storage.setAlarm(Date.now() + this.sweepMs());
+    }
     if (result.matches > 0) {
+      this.alarmKnown = true;
       // Deliver at once (latency), with the alarm as the durable backstop should this attempt die.
       // One backstop at a time: setting an alarm is a storage write, not worth paying per batch.
       if (!this.backstopArmed) {
@@ -87,7 +94,9 @@ export class MatcherShard extends DurableObject<MatcherEnv> implements MatcherSh
   }
 
   async removeMonitor(monitorId: string, version: number): Promise<{ applied: boolean }> {
-    return this.shard().removeMonitor(monitorId, version);
+    const out = this.shard().removeMonitor(monitorId, version);
+    if (out.applied) forgetRegistration(this.ctx.storage.sql, monitorId);
+    return out;
   }
 
   async exportFacts(streamKeys: string[]): Promise<AcceptedFact[]> {
@@ -163,10 +172,31 @@ export class MatcherShard extends DurableObject<MatcherEnv> implements MatcherSh
     return this.notesStore;
   }
 
+  /**
+   * The retention sweep, then outbox delivery. Whatever woke it, it leaves an alarm set while the
+   * shard holds anything to prune: the next delivery attempt if one is due, else the next sweep.
+   */
   override async alarm(): Promise<void> {
     this.backstopArmed = false;
-    this.shard().prune(Date.now() - Number(this.env.FACT_LOG_RETENTION_MS ?? DEFAULT_RETENTION_MS));
+    this.alarmKnown = false;
+    this.shard().prune(Date.now() - retentionMs(this.env));
     await this.drain();
+    if (this.alarmKnown || !this.holdsRetained()) return;
+    this.alarmKnown = true;
+    await this.ctx.storage.setAlarm(Date.now() + this.sweepMs());
+  }
+
+  private sweepMs(): number {
+    return sweepEveryMs(retentionMs(this.env));
+  }
+
+  /** Facts, or delivered outbox rows, that a later sweep will prune. */
+  private holdsRetained(): boolean {
+    return (
+      this.ctx.storage.sql
+        .exec<{ n: number }>("SELECT EXISTS (SELECT 1 FROM facts) OR EXISTS (SELECT 1 FROM outbox) AS n")
+        .one().n === 1
+    );
   }
 
   /**
@@ -188,6 +218,7 @@ export class MatcherShard extends DurableObject<MatcherEnv> implements MatcherSh
         } while (this.drainAgain || (next !== undefined && next <= Date.now()));
         if (next !== undefined) {
           this.backstopArmed = true;
+          this.alarmKnown = true;
           await this.ctx.storage.setAlarm(next);
         }
       } finally {

@@ -2,6 +2,7 @@ import { recordDeadLetters } from "../../shared/src/dead-letters";
 import { app } from "./app";
 import type { RuntimeEnv } from "./env";
 import { expireDue } from "./registry/expiry-scan";
+import { pruneMatches } from "./registry/match-retention";
 import { runDueScan, scanRequestId } from "./runtime/delivery/due-scan";
 import { consumeWakes } from "./runtime/wakes/wakes-consumer";
 
@@ -18,11 +19,12 @@ export default {
     return consumeWakes(batch, env);
   },
   async scheduled(controller, env) {
-    // Both run even if one fails; the cron reports a failure of either.
-    const [due, expiry] = await Promise.allSettled([
+    // All run even if one fails; the cron reports a failure of any.
+    const results = await Promise.allSettled([
       runDueScan(env, { requestId: scanRequestId(controller.scheduledTime), workerId: "cron" }),
       expireDue(env, Date.now()),
+      pruneMatches(env),
     ]);
-    for (const r of [due, expiry]) if (r.status === "rejected") throw r.reason;
+    for (const r of results) if (r.status === "rejected") throw r.reason;
   },
 } satisfies ExportedHandler<RuntimeEnv>;

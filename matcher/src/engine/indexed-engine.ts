@@ -162,6 +162,19 @@ export class IndexedEngine implements SourceListener, EvaluationQueue {
     return out;
   }
 
+  /** Streams no registered condition reads. */
+  unreadStreams(): string[] {
+    return this.index.unread();
+  }
+
+  /**
+   * Forgets streams no condition reads (their latest observedAt, for staleness): the shard does it
+   * once their facts are past retention, as a replay of the pruned log would. Returns the keys forgotten.
+   */
+  forgetStreams(keys: readonly string[]): string[] {
+    return this.index.forget(keys);
+  }
+
   /** Every monitor's and stream's state, sorted by key (for tests and rebuild checks). */
   snapshot(): DirtyState {
     return {

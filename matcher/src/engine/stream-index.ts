@@ -35,12 +35,24 @@ export class StreamIndex {
     this.dirty.push(s);
   }
 
-  /** The streams changed since the last call. */
+  /** The streams changed since the last call (a forgotten one is not listed: its state is gone). */
   takeDirty(): TrackedStream[] {
-    const out = this.dirty;
-    for (const s of out) s.dirty = false;
+    const out = this.dirty.filter((s) => this.streams.get(s.key) === s);
+    for (const s of this.dirty) s.dirty = false;
     this.dirty = [];
     return out;
+  }
+
+  /** The streams no registered condition reads (only their latest observedAt is kept). */
+  unread(): string[] {
+    const out: string[] = [];
+    for (const [key, s] of this.streams) if (s.series.length === 0) out.push(key);
+    return out;
+  }
+
+  /** Drops those of `keys` that no condition reads; returns the ones dropped. */
+  forget(keys: readonly string[]): string[] {
+    return keys.filter((key) => this.streams.get(key)?.series.length === 0 && this.streams.delete(key));
   }
 
   /** Indexes the conditions of a live monitor (`sites[i]` is where condition i reads). */

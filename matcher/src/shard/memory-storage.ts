@@ -155,6 +155,11 @@ export class MemoryFactLog implements FactLogStore {
     this.log = firstKept === -1 ? [] : this.log.slice(firstKept);
   }
 
+  streamsLogged(streamKeys: readonly string[]): Set<string> {
+    const wanted = new Set(streamKeys);
+    return new Set(this.log.filter((r) => wanted.has(r.fact.streamKey)).map((r) => r.fact.streamKey));
+  }
+
   size(): { factLogSize: number; factsSinceCheckpoint: number } {
     return {
       factLogSize: this.log.length,

@@ -1,4 +1,3 @@
-import { batchLogLine, LOGGED_IDS } from "../../../shared/src/batch-log";
 import { maybeFail } from "../../../shared/src/contract/faults";
 import type { ApplyResult, FactPage, FactPageQuery, ShardStats } from "../../../shared/src/contract/shard-rpc";
 import type { Match, MatchCore } from "../../../shared/src/contract/trigger-match";
@@ -7,6 +6,7 @@ import type { MonitorDefinition } from "../../../shared/src/monitor";
 import { restoreFromCheckpoint } from "../engine/checkpoint";
 import type { IndexedEngine } from "../engine/indexed-engine";
 import { mergeLogs } from "../explain/fact-merge";
+import { BatchReport } from "./batch-report";
 import { positionPage } from "./fact-page";
 import { replayParts, type ShardStorage } from "./storage-port";
 
@@ -100,9 +100,7 @@ export class ShardCore {
       const result: ApplyResult = { applied: 0, stale: 0, duplicates: 0, matches: 0 };
       const known = this.storage.facts.knownFacts(facts.map((f) => f.eventId));
       const rows: { fact: AcceptedFact; stale: boolean }[] = [];
-      const staleIds: string[] = [];
-      const staleStreams = new Set<string>();
-      const unwatched = new Map<string, number>();
+      const report = new BatchReport();
       const found: MatchCore[] = [];
       const applyRange = (from: number, to: number) => {
         for (let i = from; i < to; i++) {
@@ -116,11 +114,9 @@ export class ShardCore {
           rows.push({ fact, stale });
           if (stale) {
             result.stale++;
-            staleIds.push(fact.eventId);
-            staleStreams.add(fact.streamKey);
+            report.stale(fact);
           } else result.applied++;
-          if (followed && !followed.has(fact.streamKey) && !engine.reads(fact.streamKey))
-            unwatched.set(fact.streamKey, (unwatched.get(fact.streamKey) ?? 0) + 1);
+          if (followed && !followed.has(fact.streamKey) && !engine.reads(fact.streamKey)) report.unwatched(fact);
           for (const core of matches) found.push(core);
           result.matches += matches.length;
         }
@@ -133,43 +129,13 @@ export class ShardCore {
       this.recordMatches(found, now);
       this.storage.facts.append(rows, now, copied);
       this.sinceCheckpoint += rows.length;
-      // A line per batch (shared/src/batch-log.ts): a replaying producer can send thousands of stale facts.
-      const log = this.options.log ?? console.log;
-      // Streams listed (bounded like ids): they name the producer's feed to look at.
-      const some = (keys: Iterable<string>) => [...keys].slice(0, LOGGED_IDS);
-      if (staleIds.length > 0)
-        log(
-          batchLogLine("info", "stale facts logged, not applied (older than their stream's latest)", staleIds, {
-            event: "facts_stale",
-            streams: some(staleStreams),
-          }),
-        );
-      const unwatchedCount = [...unwatched.values()].reduce((a, n) => a + n, 0);
-      if (unwatchedCount > 0)
-        log(
-          JSON.stringify({
-            level: "info",
-            msg: "facts of streams no monitor reads",
-            event: "facts_unwatched",
-            count: unwatchedCount,
-            streams: some(unwatched.keys()),
-          }),
-        );
-      if (found.length > 0)
-        log(
-          batchLogLine(
-            "info",
-            "matches recorded",
-            found.map((m) => m.matchId),
-            { event: "matches_recorded" },
-          ),
-        );
+      report.write(this.options.log ?? console.log, found);
       this.storage.outbox.bump({
         factsApplied: result.applied,
         factsStale: result.stale,
         duplicates: result.duplicates,
         matches: result.matches,
-        factsUnwatched: unwatchedCount,
+        factsUnwatched: report.unwatchedCount,
       });
       return result;
     });
@@ -246,10 +212,27 @@ export class ShardCore {
     };
   }
 
-  /** Retention: forget facts received, and matches delivered, before `before`. */
+  /**
+   * Retention: forget facts received, and matches delivered, before `before`, then the streams no
+   * monitor reads whose facts are all gone (else their states would grow with every stream ever
+   * seen: delisted symbols, closed portfolios). Such a stream's next fact is applied as its first.
+   */
   prune(before: number): void {
     this.storage.facts.prune(before);
     this.storage.outbox.prune(before);
+    // Only a loaded engine can have gained streams since: an idle shard is not restored (at a
+    // million monitors, seconds of work) just to find none.
+    if (!this.engine) return;
+    this.atomically("when-due", (engine) => {
+      const unread = engine.unreadStreams();
+      if (unread.length === 0) return;
+      const logged = this.storage.facts.streamsLogged(unread);
+      const gone = engine.forgetStreams(unread.filter((key) => !logged.has(key)));
+      this.storage.monitors.putStates(
+        "stream",
+        gone.map((key) => [key, null]),
+      );
+    });
   }
 
   /**

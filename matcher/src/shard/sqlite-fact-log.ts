@@ -229,6 +229,23 @@ export class SqliteFactLog implements FactLogStore {
     this.sql.exec("DELETE FROM stream_segments WHERE last_seq < ?", cut);
   }
 
+  /**
+   * A stream's facts up to the checkpoint are listed in its segments (a prune keeps every segment
+   * that reaches past its cut); the ones after the checkpoint are few enough to scan.
+   */
+  streamsLogged(streamKeys: readonly string[]): Set<string> {
+    const found = new Set<string>();
+    for (const row of this.sql.exec<{ k: string }>(
+      `SELECT DISTINCT stream_key AS k FROM stream_segments WHERE stream_key IN (SELECT value FROM json_each(?1))
+       UNION SELECT DISTINCT stream_key FROM facts WHERE seq > ?2 AND stream_key IN (SELECT value FROM json_each(?1))`,
+      JSON.stringify(streamKeys),
+      this.checkpointSeq(),
+    )) {
+      found.add(row.k);
+    }
+    return found;
+  }
+
   size(): { factLogSize: number; factsSinceCheckpoint: number } {
     return {
       factLogSize: this.sql.exec<{ n: number }>("SELECT COUNT(*) AS n FROM facts").one().n,

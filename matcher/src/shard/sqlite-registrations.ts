@@ -24,6 +24,15 @@ export function recordRegistration(sql: SqlStorage, monitorId: string, version: 
 }
 
 /**
+ * A removed monitor's registration goes with it: explain reads only the version in force, and a
+ * row per monitor ever removed would grow with monitor churn for the shard's lifetime.
+ */
+export function forgetRegistration(sql: SqlStorage, monitorId: string): void {
+  sql.exec(SCHEMA);
+  sql.exec("DELETE FROM monitor_registrations WHERE monitor_id = ?", monitorId);
+}
+
+/**
  * The registration of `version` as explain takes it: the stored facts of its streams logged up to
  * that position (copied history included: it is copied before the version is registered; pruned
  * facts are no longer counted, as they are no longer replayed); undefined when it is not recorded.

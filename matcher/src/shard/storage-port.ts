@@ -71,6 +71,8 @@ export interface FactLogStore {
   forgetPending(): void;
   /** Forgets facts received before `before`, but never one after the checkpoint (a restart replays those). */
   prune(before: number): void;
+  /** Which of these streams still have a logged fact. */
+  streamsLogged(streamKeys: readonly string[]): Set<string>;
   /** Facts logged, and facts logged since the checkpoint. */
   size(): { factLogSize: number; factsSinceCheckpoint: number };
 }

@@ -63,6 +63,7 @@ describe("a database written by the code of commit efdb1c2", () => {
       "0010_due_scan_skips_stopped.sql",
       "0011_dead_letter_order.sql",
       "0012_served_ticks.sql",
+      "0013_match_history_retention.sql",
     ]);
     const migrated = dump(db);
     // 0009 adds monitor_streams empty (a stream key cannot be computed in SQL): the rebuild fills it.

@@ -3,6 +3,7 @@ import { validationHook } from "../../../../shared/src/http/validation-hook";
 import { fail } from "../../../../shared/src/problem";
 import type { RuntimeEnv } from "../../env";
 import { expireDue } from "../../registry/expiry-scan";
+import { pruneMatches } from "../../registry/match-retention";
 import { loadDue, runDueScan, scanRequestId } from "../delivery/due-scan";
 import { recordExecutionRef } from "../delivery/execution-refs";
 import { notifyExecution, notifyTriggerMatch } from "../delivery/notify";
@@ -79,7 +80,8 @@ controlPlaneApp.openapi(
  * requestId for this minute unless one is given, so a scan run here and the cron in the same
  * minute name the same wake-ups and start nothing twice. Operators use it after an outage; locally
  * it is the way to run the cron, since `wrangler dev` serves ingest (no `scheduled` handler) on the
- * port and its `/cdn-cgi/…/scheduled` trigger URL never reaches this Worker.
+ * port and its `/cdn-cgi/…/scheduled` trigger URL never reaches this Worker. It also prunes the
+ * match history past its retention, as the cron does (the answer does not report it).
  */
 controlPlaneApp.openapi(
   createRoute({
@@ -88,7 +90,7 @@ controlPlaneApp.openapi(
     operationId: "runDueScan",
     tags: ["control-plane"],
     summary:
-      "Run the cron's scans now: wake (or start) every due monitor's workflow with reason due, and record monitor_expired for monitors past expiresAt",
+      "Run the cron's scans now: wake (or start) every due monitor's workflow with reason due, record monitor_expired for monitors past expiresAt, and prune match history past MATCH_HISTORY_RETENTION_DAYS",
     security: [{ bearer: [] }],
     request: {
       body: {
@@ -125,6 +127,7 @@ controlPlaneApp.openapi(
         ...(body.limit ? { limit: body.limit } : {}),
       }),
       expireDue(c.env, Date.now(), body.limit),
+      pruneMatches(c.env),
     ]);
     return c.json({ ...scan, expired: expiry.expired }, 200);
   },
