@@ -13,9 +13,10 @@ import { routeNotFound } from "../../shared/src/http/route-not-found";
 import { validationHook } from "../../shared/src/http/validation-hook";
 import { fail } from "../../shared/src/problem";
 import { DeliverySchema, deliveryHealth } from "./delivery-health";
+import { deliveryRetryRoute, retryAnswer } from "./delivery-retry";
 import type { MatcherEnv } from "./env";
 
-/** Matcher admin routes: per-shard stats and the facts dead letters (list, replay). */
+/** Matcher admin routes: per-shard stats, "retry now" of the outboxes and the facts dead letters (list, replay). */
 export const app = new OpenAPIHono<{ Bindings: MatcherEnv }>({ defaultHook: validationHook });
 app.onError(onError);
 app.notFound(routeNotFound(app));
@@ -220,6 +221,14 @@ app.openapi(
     );
   },
 );
+
+app.openapi(deliveryRetryRoute, async (c) => {
+  const n = shardCount(c.env);
+  const answers = await Promise.all(
+    Array.from({ length: n }, (_, i) => c.env.SHARDS.get(c.env.SHARDS.idFromName(shardName(i))).retryDeliveries()),
+  );
+  return c.json(retryAnswer(answers), 202);
+});
 
 app.openapi(deadLetterListRoute("facts"), async (c) => {
   return c.json(await deadLetterListAnswer(c.env.DB, "facts", c.req.valid("query"), false), 200);

@@ -251,6 +251,12 @@ export class MemoryOutbox implements OutboxStore {
     return pending.length > 0 ? Math.min(...pending) : undefined;
   }
 
+  makeDue(now: number): number {
+    const waiting = [...this.rows.values()].filter((r) => r.delivered_at === null && r.next_attempt_at > now);
+    for (const r of waiting) this.rows.set(r.match_id, { ...r, next_attempt_at: now });
+    return waiting.length;
+  }
+
   recordOutcomes(outcomes: Parameters<OutboxStore["recordOutcomes"]>[0], published: string[]): void {
     for (const id of published) {
       const row = this.rows.get(id);
