@@ -48,7 +48,7 @@ export const PATH_ROUTES = {
   // `/healthz*` and `/openapi.json*` rather than exact paths: a pattern without a trailing `*` does
   // not match the same path with a query string (Cloudflare compares the whole URL).
   ingest: ["/v1/facts*", "/healthz*", "/openapi.json*", "/docs*", "/console*"],
-  matcher: ["/v1/admin/shards*", "/v1/admin/stats*", "/v1/admin/dead-letters/facts*"],
+  matcher: ["/v1/admin/shards*", "/v1/admin/stats*", "/v1/admin/deliveries*", "/v1/admin/dead-letters/facts*"],
   projector: ["/v1/admin/projections*", "/v1/admin/dead-letters/events*"],
   "monitor-runtime": ["/v1/*", "/api/*"],
 };

@@ -41,6 +41,7 @@ const ROUTES: [string, string][] = [
   ["GET", "/v1/admin/whoami"],
   ["GET", "/v1/admin/stats"],
   ["GET", "/v1/admin/shards"],
+  ["POST", "/v1/admin/deliveries/retry"],
   ["GET", "/v1/admin/dead-letters/facts"],
   ["GET", "/v1/admin/dead-letters/events"],
   ["POST", "/v1/admin/dead-letters/facts/{id}/replay"],

@@ -43,6 +43,7 @@ describe("the public surface on one origin", () => {
     ["POST", "/v1/monitors/any/backtest"],
     ["POST", "/v1/admin/projections/rebuild"],
     ["GET", "/v1/admin/shards"],
+    ["POST", "/v1/admin/deliveries/retry"],
     ["GET", "/v1/admin/dead-letters/facts"],
     ["GET", "/v1/admin/dead-letters/events"],
     ["GET", "/v1/admin/dead-letters/wakes"],

@@ -22,6 +22,8 @@ describe("scoped admin tokens", () => {
     expect(put.json).toMatchObject({ code: "forbidden", requiredScope: "write" });
     expect(String(put.json.detail)).toContain('lacks the "write" scope');
     expect((await call("GET", "/v1/monitors/scoped-2")).status).toBe(404);
+    const retry = await call("POST", "/v1/admin/deliveries/retry", undefined, READ);
+    expect([retry.status, retry.json.requiredScope]).toEqual([403, "write"]);
     const due = await call("POST", `${CP}/due`, { requestId: "r1", workerId: "w1" }, READ);
     expect(due.status).toBe(403);
     expect(due.json).toMatchObject({ requiredScope: "control-plane" });
@@ -30,6 +32,11 @@ describe("scoped admin tokens", () => {
   it("a write token registers and backtests; a control-plane token calls the seed-000 routes and reads nothing", async () => {
     expect((await call("PUT", "/v1/monitors/scoped-3", priceMonitor("SCQ", "gt", 1), WRITE)).status).toBe(201);
     expect((await call("POST", "/v1/monitors/scoped-3/backtest", {}, WRITE)).status).toBe(200);
+    // Through the one-origin gateway to the matcher: every shard answers, and nothing waits here.
+    const retry = await call("POST", "/v1/admin/deliveries/retry", undefined, WRITE);
+    expect(retry.status).toBe(202);
+    expect(retry.json).toMatchObject({ madeDue: 0 });
+    expect(retry.json.shards).toHaveLength(4);
     expect((await call("POST", `${CP}/due`, { requestId: "r2", workerId: "w2" }, CONTROL)).status).toBe(200);
     const read = await call("GET", "/v1/monitors/scoped-3", undefined, CONTROL);
     expect(read.status).toBe(403);

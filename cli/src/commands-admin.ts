@@ -1,5 +1,6 @@
 import type { Command } from "commander";
 import type { AdminScope, RebuildStatus } from "../../client/src/index";
+import { addDeliveryCommands } from "./commands-deliveries";
 import { addDeadLetterCommands } from "./commands-dlq";
 import { json, table } from "./output";
 import { type Ctx, example } from "./program";
@@ -9,11 +10,11 @@ import { statsView } from "./stats-view";
 /** What each scope lets a token do (shared/src/http/admin-scopes.ts), for people reading whoami. */
 const ALLOWS: Record<AdminScope, string> = {
   read: "every GET (monitors, matches, stream facts, stats, dead letters) and explain",
-  write: "registry changes, backtests, dead-letter replays, rebuilds",
+  write: "registry changes, backtests, dead-letter replays, delivery retries, rebuilds",
   "control-plane": "the seed-000 control-plane routes and enqueue-tick",
 };
 
-/** `fabric whoami`, `fabric stats`, `fabric rebuild`, and the `fabric dlq` commands (commands-dlq.ts). */
+/** `fabric whoami`, `fabric stats`, `fabric rebuild`, `fabric deliveries retry` and the `fabric dlq` commands. */
 export function addAdminCommands(program: Command, ctx: Ctx): void {
   example(
     program
@@ -75,5 +76,6 @@ export function addAdminCommands(program: Command, ctx: Ctx): void {
     ctx.deps.out(`rebuild ${last.rebuildId} complete: ${last.eventsApplied} events applied${secs}\n`);
   });
 
+  addDeliveryCommands(program, ctx);
   addDeadLetterCommands(program, ctx);
 }

@@ -1,5 +1,6 @@
 import { DELIVERY_COUNTERS, deliveryTable } from "./delivery-view";
 import { count, duration, keyValues, table, timeAgo } from "./output";
+import { projectorTable } from "./projector-view";
 
 type Obj = Record<string, unknown>;
 
@@ -22,7 +23,7 @@ const LABELS: Record<string, string> = {
 
 /**
  * `fabric stats` for a person: the GET /v1/admin/stats answer as short sections (shards with a total
- * row, match delivery, wakes backlog, queue lag, dead letters), counts with thousands separators and
+ * row, match delivery, wakes backlog, queue lag, projector failures, dead letters), counts with thousands separators and
  * times as RFC 3339 with their age; `columns` (the terminal's width, default 100) wraps the delivery reasons. Whatever the view does not know (a field a newer fabric adds) is listed under
  * "other", so nothing in the answer goes unseen.
  *
@@ -36,6 +37,7 @@ export function statsView(stats: Obj, now: number, columns = 100): string {
     section("match delivery (notify-trigger-match)", deliveryTable(rest, now, columns)),
     section("wakes backlog", wakesTable(rest, now)),
     section("queue lag", rowsByName(rest, "queues", "queue", show) ?? "no queue has consumed a batch yet\n"),
+    section("projector (Queue events)", projectorTable(rest, now, columns)),
     section("dead letters (not replayed)", deadLettersTable(rest)),
   ];
   prune(rest);

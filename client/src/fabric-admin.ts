@@ -1,10 +1,10 @@
 import type { Ctx } from "./admin";
 import { FabricError } from "./errors";
-import type { RebuildStatus, Whoami } from "./types";
+import type { DeliveryRetryResult, RebuildStatus, Whoami } from "./types";
 
 /**
- * The fabric-wide admin calls: what the caller's token may do, the stats, and projection rebuilds
- * (started and read one call at a time, or run to the end with `rebuild`).
+ * The fabric-wide admin calls: what the caller's token may do, the stats, "retry now" of the match
+ * outboxes, and projection rebuilds (started and read one call at a time, or run to the end with `rebuild`).
  *
  * @example const { scopes } = await fabric.admin.whoami(); if (scopes.includes("write")) …
  */
@@ -35,6 +35,16 @@ export class FabricAdmin {
   /** Facts, matches, backlogs, queue lag and dead-letter counts. */
   async stats<T = Record<string, unknown>>(): Promise<T> {
     return this.ctx.transport.json({ method: "GET", path: "/v1/admin/stats", token: this.ctx.token() });
+  }
+
+  /**
+   * Retry now (`write` scope): every shard's undelivered matches waiting out a backoff are sent at
+   * once, after the cause of failing deliveries is fixed. Idempotent, so the transport may retry it.
+   *
+   * @example const { madeDue } = await fabric.admin.retryDeliveries();
+   */
+  async retryDeliveries(): Promise<DeliveryRetryResult> {
+    return this.ctx.transport.json({ method: "POST", path: "/v1/admin/deliveries/retry", token: this.ctx.token() });
   }
 
   /** Starts a rebuild (not retried: a retry would start a second one) and answers its id. */

@@ -38,6 +38,16 @@ export function timeParam(t: TimeInput | undefined): string | number | undefined
   return t instanceof Date ? t.getTime() : t;
 }
 
+/**
+ * What POST /v1/admin/deliveries/retry answers: undelivered matches that were waiting out a backoff
+ * and are now due (`madeDue`), and those undelivered after the call, fabric-wide and per shard.
+ */
+export type DeliveryRetryResult = {
+  madeDue: number;
+  undelivered: number;
+  shards: { shard: number; madeDue: number; undelivered: number }[];
+};
+
 /** What GET /v1/admin/whoami answers: the token's scopes, and its ADMIN_TOKENS entry's name if any. */
 export type Whoami = { scopes: AdminScope[]; name?: string };
 export type { AdminScope };

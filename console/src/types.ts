@@ -53,6 +53,12 @@ export type FabricStats = {
     lastFailure: DeliveryNote | null;
     lastRefusal: DeliveryNote | null;
   };
+  /** Whether the projector (Queue "events") fails its batches (absent from a fabric older than it). */
+  projector?: {
+    failingSince: number | null;
+    failedBatches: number;
+    lastFailure: { at: number; error: string; attempts: number; hint: string } | null;
+  };
 };
 
 /** A notify answer that was not a delivery: its shard, status (0: no answer), reason and what to do. */

@@ -20,6 +20,7 @@ export function ownerOf(path: string): Owner | undefined {
   if (
     path.startsWith("/v1/admin/shards") ||
     path === "/v1/admin/stats" ||
+    path.startsWith("/v1/admin/deliveries") ||
     path.startsWith("/v1/admin/dead-letters/facts")
   ) {
     return "MATCHER";

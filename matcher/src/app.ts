@@ -13,9 +13,11 @@ import { routeNotFound } from "../../shared/src/http/route-not-found";
 import { validationHook } from "../../shared/src/http/validation-hook";
 import { fail } from "../../shared/src/problem";
 import { DeliverySchema, deliveryHealth } from "./delivery-health";
+import { deliveryRetryRoute, retryAnswer } from "./delivery-retry";
 import type { MatcherEnv } from "./env";
+import { ProjectorHealthSchema, projectorHealth, readProjectorFailures } from "./projector-health";
 
-/** Matcher admin routes: per-shard stats and the facts dead letters (list, replay). */
+/** Matcher admin routes: per-shard stats, "retry now" of the outboxes and the facts dead letters (list, replay). */
 export const app = new OpenAPIHono<{ Bindings: MatcherEnv }>({ defaultHook: validationHook });
 app.onError(onError);
 app.notFound(routeNotFound(app));
@@ -61,6 +63,7 @@ const StatsSchema = z
     }),
     deadLetters: z.object({ facts: Count, events: Count, wakes: Count }),
     delivery: DeliverySchema,
+    projector: ProjectorHealthSchema,
   })
   .openapi("FabricStats");
 
@@ -91,6 +94,7 @@ const STATS_EXAMPLE: z.output<typeof StatsSchema> = {
   },
   deadLetters: { facts: 0, events: 0, wakes: 0 },
   delivery: { delivered: 2, refused: 0, failedAttempts: 0, lastFailure: null, lastRefusal: null },
+  projector: { failingSince: null, failedBatches: 0, lastFailure: null },
 };
 
 app.openapi(
@@ -142,7 +146,7 @@ app.openapi(
   async (c) => {
     const n = shardCount(c.env);
     const stubs = Array.from({ length: n }, (_, i) => c.env.SHARDS.get(c.env.SHARDS.idFromName(shardName(i))));
-    const [shards, notes, dlq, lag, wakes] = await Promise.all([
+    const [shards, notes, dlq, lag, wakes, projectorFailures] = await Promise.all([
       Promise.all(stubs.map(async (stub, i) => ({ shard: i, ...(await stub.stats()) }))),
       Promise.all(stubs.map((stub) => stub.deliveryNotes())),
       c.env.DB.prepare(
@@ -168,6 +172,7 @@ app.openapi(
         wakes: number;
         coalesced: number;
       }>(),
+      readProjectorFailures(c.env.DB),
     ]);
     const pendingWakes = Math.max(0, (wakes?.accepted ?? 0) - (wakes?.delivered ?? 0));
     const wakesLag = lag.results.find((r) => r.queue === "wakes");
@@ -215,11 +220,20 @@ app.openapi(
             notes: notes[i] ?? { lastFailure: null, lastRefusal: null },
           })),
         ),
+        projector: projectorHealth(projectorFailures),
       },
       200,
     );
   },
 );
+
+app.openapi(deliveryRetryRoute, async (c) => {
+  const n = shardCount(c.env);
+  const answers = await Promise.all(
+    Array.from({ length: n }, (_, i) => c.env.SHARDS.get(c.env.SHARDS.idFromName(shardName(i))).retryDeliveries()),
+  );
+  return c.json(retryAnswer(answers), 202);
+});
 
 app.openapi(deadLetterListRoute("facts"), async (c) => {
   return c.json(await deadLetterListAnswer(c.env.DB, "facts", c.req.valid("query"), false), 200);

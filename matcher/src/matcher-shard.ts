@@ -3,6 +3,7 @@ import type { ExplainRange } from "../../shared/src/contract/explain";
 import type {
   ApplyResult,
   DeliveryNotes,
+  DeliveryRetry,
   ExplainResult,
   FactPage,
   FactPageQuery,
@@ -69,17 +70,34 @@ export class MatcherShard extends DurableObject<MatcherEnv> implements MatcherSh
       this.alarmKnown = true;
       if ((await this.ctx.storage.getAlarm()) === null) await this.ctx.storage.setAlarm(Date.now() + this.sweepMs());
     }
-    if (result.matches > 0) {
-      this.alarmKnown = true;
-      // Deliver at once (latency), with the alarm as the durable backstop should this attempt die.
-      // One backstop at a time: setting an alarm is a storage write, not worth paying per batch.
-      if (!this.backstopArmed) {
-        this.backstopArmed = true;
-        await this.ctx.storage.setAlarm(Date.now() + BACKSTOP_MS);
-      }
-      this.ctx.waitUntil(this.drain());
-    }
+    if (result.matches > 0) await this.deliverSoon();
     return result;
+  }
+
+  /**
+   * Starts a delivery now (latency), with the alarm as the durable backstop should this attempt die.
+   * One backstop at a time: setting an alarm is a storage write, not worth paying per batch.
+   */
+  private async deliverSoon(): Promise<void> {
+    this.alarmKnown = true;
+    if (!this.backstopArmed) {
+      this.backstopArmed = true;
+      await this.ctx.storage.setAlarm(Date.now() + BACKSTOP_MS);
+    }
+    this.ctx.waitUntil(this.drain());
+  }
+
+  /**
+   * Moves the backed-off entries to now and runs the same drain as after a batch: drain() is one
+   * loop per shard, so an entry in flight is not picked again until its outcome is written.
+   */
+  async retryDeliveries(): Promise<DeliveryRetry> {
+    const outbox = this.shard().storage.outbox;
+    const now = Date.now();
+    const madeDue = outbox.makeDue(now);
+    const undelivered = outbox.backlog(now).outboxBacklog;
+    if (undelivered > 0) await this.deliverSoon();
+    return { madeDue, undelivered };
   }
 
   async upsertMonitor(def: MonitorDefinition): Promise<{ applied: boolean; version: number }> {

@@ -1,4 +1,5 @@
 import { batchLogLine } from "../../shared/src/batch-log";
+import { failureStatement, firstLine, recoveredStatement } from "../../shared/src/consumer-failures";
 import { lagStatement } from "../../shared/src/consumer-lag";
 import { parseEventsMessage } from "../../shared/src/contract/events-message";
 import { maybeFail } from "../../shared/src/contract/faults";
@@ -30,7 +31,8 @@ export async function consumeEvents(batch: MessageBatch<unknown>, env: Projector
       d1Executor(env.DB),
       good.flatMap((g) => g.events),
     );
-    await lagStatement(env.DB, "events", batch.messages).run();
+    // One round trip: the lag, and the end of a failing run if there was one (a no-op otherwise).
+    await env.DB.batch([lagStatement(env.DB, "events", batch.messages), recoveredStatement(env.DB, "events")]);
     for (const g of good) g.message.ack();
     // A line per batch, not per event (shared/src/batch-log.ts).
     const events = good.flatMap((g) => g.events);
@@ -56,5 +58,14 @@ export async function consumeEvents(batch: MessageBatch<unknown>, env: Projector
       }),
     );
     for (const g of good) g.message.retry({ delaySeconds: Math.min(30, 2 ** g.message.attempts) });
+    // Seen in GET /v1/admin/stats (`projector`), so a projector whose every batch fails shows a
+    // growing problem, not just an old "last batch at". D1 may be the failure: then the log says it.
+    await failureStatement(env.DB, "events", err, attempts)
+      .run()
+      .catch((e: unknown) =>
+        console.error(
+          JSON.stringify({ level: "error", msg: "could not record the projection failure", error: firstLine(e) }),
+        ),
+      );
   }
 }

@@ -13,6 +13,7 @@ describe("admin scopes", () => {
     expect(scopeFor("PUT", "/v1/monitors/explain")).toBe("write");
     expect(scopeFor("POST", "/v1/admin/projections/rebuild")).toBe("write");
     expect(scopeFor("POST", "/v1/admin/dead-letters/facts/x/replay")).toBe("write");
+    expect(scopeFor("POST", "/v1/admin/deliveries/retry")).toBe("write");
     expect(scopeFor("POST", "/v1/admin/control-plane/workflow-monitors/tick")).toBe("control-plane");
     expect(scopeFor("POST", "/api/workflow-monitors/enqueue-tick")).toBe("control-plane");
   });

@@ -4,7 +4,8 @@ import { RateChart } from "../charts/rate-chart";
 import { fabric } from "../fabric";
 import { DEAD_LETTER_QUEUES, type FabricStats } from "../types";
 import { age, count, maybeError, type Page, rerender } from "../ui";
-import { deliveryCard } from "./overview-delivery";
+import { DeliveryRetry, deliveryCard } from "./overview-delivery";
+import { projectorNote } from "./overview-projector";
 
 /** How often the overview polls GET /v1/admin/stats, and how much rate history it keeps. */
 const POLL_MS = 3_000;
@@ -20,6 +21,7 @@ export function overviewPage(): Page {
   let error: unknown;
   let previous: { at: number; facts: number; matches: number } | undefined;
   const chart = new RateChart(HISTORY_MS);
+  const retry = new DeliveryRetry();
 
   const poll = async () => {
     try {
@@ -70,7 +72,7 @@ export function overviewPage(): Page {
             : ""
         }
         ${stats ? details(stats) : ""}
-        ${stats ? deliveryCard(stats) : ""}`;
+        ${stats ? deliveryCard(stats, retry) : ""}`;
     },
   };
 }
@@ -117,6 +119,7 @@ function details(s: FabricStats) {
       <p class="muted">Wakes: ${count(s.wakes.pending)} pending, oldest ${age(s.wakes.oldestAgeMs)},
         paced at ${s.wakes.ratePerSecond ?? "–"}/s, ${count(s.wakes.rateLimited)} rate-limited;
         ${count(s.wakes.sessionWakes ?? 0)} wakes delivered, ${count(s.wakes.coalesced ?? 0)} matches coalesced into them.</p>
+      ${projectorNote(s)}
     </section>
   </div>`;
 }

@@ -41,6 +41,16 @@ export function sqliteOutbox(sql: SqlStorage): OutboxStore {
       sql.exec<{ t: number | null }>("SELECT MIN(next_attempt_at) AS t FROM outbox WHERE delivered_at IS NULL").one()
         .t ?? undefined,
 
+    // RETURNING counts the rows themselves (rowsWritten would count the due index's writes too).
+    makeDue: (now) =>
+      sql
+        .exec(
+          "UPDATE outbox SET next_attempt_at = ? WHERE delivered_at IS NULL AND next_attempt_at > ? RETURNING match_id",
+          now,
+          now,
+        )
+        .toArray().length,
+
     /** Two statements per round, whatever its size: which were published, and every notify outcome. */
     recordOutcomes(outcomes, published) {
       if (published.length > 0)

@@ -122,6 +122,11 @@ export interface OutboxStore {
   due(now: number, limit: number): OutboxRow[];
   /** When the earliest undelivered entry is due, or undefined when none is. */
   nextAttempt(): number | undefined;
+  /**
+   * Makes every undelivered entry waiting out a backoff due at `now` (an operator's "retry now");
+   * delivered and dropped (refused) entries are left alone. Answers how many it moved: 0 when none waited.
+   */
+  makeDue(now: number): number;
   /** A delivery round: which matches' events were published, and each notify outcome. */
   recordOutcomes(outcomes: NotifyOutcome[], published: string[]): void;
   /** Forgets matches delivered before `before`. */

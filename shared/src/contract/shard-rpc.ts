@@ -24,6 +24,12 @@ export type DeliveryNote = { matchId: string; status: number; reason: string; at
 /** A shard's last notify failure (the match is retried) and last refusal (the match is dropped). */
 export type DeliveryNotes = { lastFailure: DeliveryNote | null; lastRefusal: DeliveryNote | null };
 
+/**
+ * What a shard's "retry now" did: undelivered outbox entries it made due at once (they were waiting
+ * out a backoff), and how many entries are undelivered in all (due now, or being delivered).
+ */
+export type DeliveryRetry = { madeDue: number; undelivered: number };
+
 /** A matcher shard (matcher Worker, `MatcherShard`): called by the facts consumer and the monitor registry. */
 export interface MatcherShardRpc extends Rpc.DurableObjectBranded {
   /**
@@ -68,6 +74,12 @@ export interface MatcherShardRpc extends Rpc.DurableObjectBranded {
   /** The log position of the first stored fact of these streams (0: none), which moves when retention prunes. */
   logStart(streamKeys: string[]): Promise<number>;
   stats(): Promise<ShardStats>;
+  /**
+   * "Retry now" after a delivery incident: every undelivered, not dropped outbox entry waiting out a
+   * backoff becomes due now, and the shard's delivery runs at once (one round at a time, as ever,
+   * so nothing is sent twice). Idempotent: a second call finds nothing waiting and moves nothing.
+   */
+  retryDeliveries(): Promise<DeliveryRetry>;
   /** Why this shard's outbox last failed to deliver, or had a match refused (null: never). */
   deliveryNotes(): Promise<DeliveryNotes>;
   /** A page of one stream's stored facts in event-time order (observedAt, then eventId), after a cursor. */

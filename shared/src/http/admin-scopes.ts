@@ -4,7 +4,7 @@ import { tokensEqual } from "../auth";
 /**
  * Admin token scopes. `read`: every GET (monitors, matches, stats, shards, dead letters, agents,
  * rebuild status, stream facts) and explain (a POST only for its body; it changes nothing). `write`: every other change an operator makes (the registry,
- * backtests, dead-letter replays, rebuilds). `control-plane`: the seed-000 routes
+ * backtests, dead-letter replays, delivery retries, rebuilds). `control-plane`: the seed-000 routes
  * (`/v1/admin/control-plane/…`) and enqueue-tick (`/api/…`), which the platform and the matcher
  * call. ADMIN_AUTH_SECRET_TOKEN holds every scope; ADMIN_TOKENS (a secret, a JSON list like
  * PRODUCER_TOKENS) adds tokens that hold only some. `GET /v1/admin/whoami` needs no scope: any
