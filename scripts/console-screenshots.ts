@@ -48,6 +48,13 @@ try {
   await page.locator(".chart[data-stream]").first().waitFor();
   await page.waitForTimeout(2_000);
   await shot("monitor");
+  await openConsole(page, ui.base, "#/streams");
+  await page.locator("table.streams tbody tr").first().waitFor();
+  await shot("streams");
+  await openConsole(page, ui.base, `#/streams/${encodeURIComponent("market_price:BTC-USD")}`);
+  await page.locator('.chart[data-stream="market_price:BTC-USD"]').waitFor();
+  await page.waitForTimeout(2_000);
+  await shot("stream");
   await openConsole(page, ui.base, "#/dead-letters");
   await page.locator("[data-queue=events]").waitFor();
   await page.waitForTimeout(1_000);
