@@ -161,6 +161,9 @@ export default defineConfig({
           environment: "node",
           include: ["shared/test/**/*.test.ts", "*/test/node/**/*.test.ts"],
           testTimeout: 120_000,
+          // Pure modules, no global stubs or env writes: one module graph per worker instead of one
+          // per file (106 files) takes the project from ~51 s to ~31 s on 2 cores.
+          isolate: false,
         },
       },
       {
