@@ -3,20 +3,10 @@ import type { MonitorFilters } from "../../../client/src/admin";
 import { newMatches, say } from "../announce";
 import { fabric } from "../fabric";
 import { followMatches, type LiveMode, liveLabel } from "../live-matches";
+import { PagedList } from "../paged-list";
 import { conditionsOf, streamKeyOf } from "../predicate-view";
 import type { Monitor, MonitorStatus } from "../types";
-import {
-  act,
-  afterRender,
-  count,
-  focusIfLost,
-  maybeError,
-  monitorHref,
-  type Page,
-  rerender,
-  statusBadge,
-  time,
-} from "../ui";
+import { count, maybeError, monitorHref, type Page, rerender, statusBadge, time } from "../ui";
 
 /** How often listed monitors that matched are read again, and how many reads at most each time. */
 const REFRESH_MS = 2_000;
@@ -46,45 +36,16 @@ function filterQuery(f: Filters): MonitorFilters {
 export function monitorsPage(): Page {
   let filters: Filters = { workflowId: "", ownerUserId: "", stream: "", enabled: "", status: "" };
   let search = "";
-  let monitors: Monitor[] = [];
-  let nextCursor: string | null = null;
-  let loading = true;
-  let error: unknown;
   let liveMode: LiveMode = "connecting";
-
-  // Each load supersedes the one before: a slow answer to an older filter (or a "Load more" of the
-  // old list) arriving after a newer one must not replace the list the form now asks for.
-  let generation = 0;
-  /** `asked`: a person filtered or asked for more, so the result is said; the first load is not. */
-  const load = (more: boolean, asked = true) => {
-    const mine = ++generation;
-    act(
-      async () => {
-        loading = true;
-        error = undefined;
-        rerender();
-        const page = await fabric.monitors.page(filterQuery(filters), more ? (nextCursor ?? undefined) : undefined);
-        if (mine !== generation) return;
-        const before = monitors.length;
-        monitors = more ? [...monitors, ...page.monitors] : page.monitors;
-        nextCursor = page.nextCursor;
-        loading = false;
-        if (asked)
-          say(
-            `${monitors.length} monitor${monitors.length === 1 ? "" : "s"} listed${nextCursor ? ", more to load" : ""}.`,
-          );
-        // "Load more" is gone once the last page is in: focus the first row it brought.
-        if (more) afterRender(() => focusIfLost(`table.monitors tbody tr:nth-child(${before + 1}) a`));
-        rerender();
-      },
-      (err) => {
-        if (mine !== generation) return;
-        error = err;
-        loading = false;
-      },
-    );
-  };
-  load(false, false);
+  const list = new PagedList<Monitor>({
+    read: async (cursor) => {
+      const page = await fabric.monitors.page(filterQuery(filters), cursor);
+      return { items: page.monitors, nextCursor: page.nextCursor };
+    },
+    noun: "monitor",
+    rows: "table.monitors tbody tr",
+  });
+  list.load(false, false);
 
   // Listed monitors that matched since the last refresh, read again together every REFRESH_MS, at
   // most REFRESH_READS at a time: a page of monitors that each fire every second would otherwise
@@ -101,9 +62,9 @@ export function monitorsPage(): Page {
         fabric.monitors
           .get(monitorId)
           .then((fresh) => {
-            const old = monitors.find((m) => m.monitorId === monitorId);
+            const old = list.items.find((m) => m.monitorId === monitorId);
             newMatches(fresh.state.matchCount - (old?.state.matchCount ?? fresh.state.matchCount));
-            monitors = monitors.map((m) => (m.monitorId === monitorId ? fresh : m));
+            list.items = list.items.map((m) => (m.monitorId === monitorId ? fresh : m));
           })
           .catch(() => {}),
       ),
@@ -116,7 +77,7 @@ export function monitorsPage(): Page {
       .catch(() => {});
   };
   const refresh = (monitorId: string) => {
-    if (!monitors.some((m) => m.monitorId === monitorId)) return;
+    if (!list.items.some((m) => m.monitorId === monitorId)) return;
     dirty.add(monitorId);
     refreshTimer ??= setTimeout(refreshDirty, REFRESH_MS);
   };
@@ -126,7 +87,8 @@ export function monitorsPage(): Page {
     (m) => refresh(m.monitorId),
     (mode) => {
       // The fabric is back after the list failed to load (it was down): read the list again.
-      if (mode === "stream" && liveMode === "reconnecting" && error !== undefined && !loading) load(false, false);
+      if (mode === "stream" && liveMode === "reconnecting" && list.error !== undefined && !list.loading)
+        list.load(false, false);
       liveMode = mode;
       rerender();
     },
@@ -143,15 +105,15 @@ export function monitorsPage(): Page {
       enabled: get("enabled"),
       status: get("status"),
     };
-    load(false);
+    list.load(false);
   };
   const text = (m: Monitor) => [m.monitorId, m.workflowId, m.ownerUserId, ...streams(m)].join(" ").toLowerCase();
-  const shownNow = () => (search ? monitors.filter((m) => text(m).includes(search.toLowerCase())) : monitors);
+  const shownNow = () => (search ? list.items.filter((m) => text(m).includes(search.toLowerCase())) : list.items);
   // What the table now holds, said once typing pauses (each keystroke would interrupt the last).
   let searchTimer: ReturnType<typeof setTimeout> | undefined;
   const announceShown = () => {
     clearTimeout(searchTimer);
-    searchTimer = setTimeout(() => say(`${shownNow().length} of ${monitors.length} loaded monitors shown.`), 600);
+    searchTimer = setTimeout(() => say(`${shownNow().length} of ${list.items.length} loaded monitors shown.`), 600);
   };
 
   return {
@@ -162,6 +124,7 @@ export function monitorsPage(): Page {
       clearTimeout(searchTimer);
     },
     view() {
+      const { items: monitors, nextCursor, loading, error } = list;
       const shown = shownNow();
       return html`<h1>Monitors <small class="muted" data-live=${liveMode}>(live: ${liveLabel(liveMode)})</small></h1>
         <form class="filters" @submit=${submit}>
@@ -202,7 +165,7 @@ export function monitorsPage(): Page {
         </table></div>`
         }
         ${loading ? html`<p class="muted">Loading…</p>` : !shown.length && error === undefined ? html`<p class="muted">No monitor matches.</p>` : ""}
-        ${nextCursor ? html`<button @click=${() => loading || load(true)}>Load more</button>` : ""}`;
+        ${nextCursor ? html`<button @click=${() => loading || list.load(true)}>Load more</button>` : ""}`;
     },
   };
 }

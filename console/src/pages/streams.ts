@@ -1,11 +1,11 @@
 import { html } from "lit";
 import type { StreamFilters } from "../../../client/src/admin";
 import type { FactKind } from "../../../shared/src/facts";
-import { say } from "../announce";
 import { fabric } from "../fabric";
+import { PagedList } from "../paged-list";
 import { STREAM_KINDS } from "../stream-kinds";
 import type { StreamRead } from "../types";
-import { act, afterRender, count, focusIfLost, maybeError, type Page, rerender, streamHref, time } from "../ui";
+import { count, maybeError, type Page, streamHref, time } from "../ui";
 
 /** Streams read per page ("Load more" reads the next). */
 export const PAGE_SIZE = 100;
@@ -20,58 +20,32 @@ type Filters = { kind: string; q: string };
  */
 export function streamsPage(): Page {
   let filters: Filters = { kind: "", q: "" };
-  let streams: StreamRead[] = [];
-  let nextCursor: string | null = null;
-  let loading = true;
-  let error: unknown;
-
-  // Each load supersedes the one before: a slow answer to an older filter must not replace the list.
-  let generation = 0;
-  const load = (more: boolean, asked = true) => {
-    const mine = ++generation;
-    act(
-      async () => {
-        loading = true;
-        error = undefined;
-        rerender();
-        const query: StreamFilters = {
-          pageSize: PAGE_SIZE,
-          ...(filters.kind ? { kind: filters.kind as FactKind } : {}),
-          ...(filters.q ? { q: filters.q } : {}),
-        };
-        const page = await fabric.streams.page(query, more ? (nextCursor ?? undefined) : undefined);
-        if (mine !== generation) return;
-        const before = streams.length;
-        streams = more ? [...streams, ...page.streams] : page.streams;
-        nextCursor = page.nextCursor;
-        loading = false;
-        if (asked)
-          say(
-            `${streams.length} stream${streams.length === 1 ? "" : "s"} listed${nextCursor ? ", more to load" : ""}.`,
-          );
-        // "Load more" is gone once the last page is in: focus the first row it brought.
-        if (more) afterRender(() => focusIfLost(`table.streams tbody tr:nth-child(${before + 1}) a`));
-        rerender();
-      },
-      (err) => {
-        if (mine !== generation) return;
-        error = err;
-        loading = false;
-      },
-    );
-  };
-  load(false, false);
+  const list = new PagedList<StreamRead>({
+    read: async (cursor) => {
+      const query: StreamFilters = {
+        pageSize: PAGE_SIZE,
+        ...(filters.kind ? { kind: filters.kind as FactKind } : {}),
+        ...(filters.q ? { q: filters.q } : {}),
+      };
+      const page = await fabric.streams.page(query, cursor);
+      return { items: page.streams, nextCursor: page.nextCursor };
+    },
+    noun: "stream",
+    rows: "table.streams tbody tr",
+  });
+  list.load(false, false);
 
   const submit = (e: SubmitEvent) => {
     e.preventDefault();
     const form = new FormData(e.currentTarget as HTMLFormElement);
     filters = { kind: String(form.get("kind") ?? ""), q: String(form.get("q") ?? "").trim() };
-    load(false);
+    list.load(false);
   };
 
   return {
     stop() {},
     view() {
+      const { items: streams, nextCursor, loading, error } = list;
       const filtered = filters.kind !== "" || filters.q !== "";
       return html`<h1>Streams</h1>
         <p class="muted">Every stream the fabric holds facts for: its stored facts, the event time they span, and the monitors that read it.</p>
@@ -107,7 +81,7 @@ export function streamsPage(): Page {
               ? html`<p class="muted" data-empty>${filtered ? "No stream matches." : "No streams yet: push facts to POST /v1/facts."}</p>`
               : ""
         }
-        ${nextCursor ? html`<button aria-label="Load more streams" @click=${() => loading || load(true)}>Load more</button>` : ""}`;
+        ${nextCursor ? html`<button aria-label="Load more streams" @click=${() => loading || list.load(true)}>Load more</button>` : ""}`;
     },
   };
 }
