@@ -49,5 +49,8 @@ export class RateChart {
   private draw(): void {
     this.facts?.setData(this.points.map((p) => ({ time: p.time, value: p.facts })));
     this.matches?.setData(this.points.map((p) => ({ time: p.time, value: p.matches })));
+    // The whole window across the width: at the library's default spacing the first minutes'
+    // samples sat in a few pixels at the right edge, and the chart looked empty.
+    this.chart?.timeScale().fitContent();
   }
 }
