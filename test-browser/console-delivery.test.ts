@@ -69,6 +69,8 @@ describe("the overview's match delivery card", () => {
         at: Date.now() - 5_000,
         hint: "set the same ADMIN_AUTH_SECRET_TOKEN in both Workers",
       };
+      // A delivery after it: the card says so, so an old failure is not read as an ongoing one.
+      body.delivery.lastDeliveredAt = Date.now() - 1_000;
       await route.fulfill({ json: body });
     });
     await openConsole(page, base, "#/");
@@ -79,5 +81,7 @@ describe("the overview's match delivery card", () => {
     expect(text).toContain("m1~1~01ABC");
     expect(text).toContain("Missing or invalid token");
     expect(text).toContain("What to do: set the same ADMIN_AUTH_SECRET_TOKEN in both Workers");
+    expect(text).toContain("matches delivered since");
+    await expect(failure.getAttribute("data-past")).resolves.toBe("yes");
   });
 });

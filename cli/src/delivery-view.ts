@@ -25,6 +25,12 @@ export function deliveryTable(rest: Obj, now: number, width: number): string | u
   take("delivered", "delivered");
   take("refused", "refused (dropped)");
   take("failedAttempts", "failed attempts (retried)");
+  // A failure older than the newest delivery was followed by deliveries: its cause may be fixed.
+  const deliveredAt = typeof d.lastDeliveredAt === "number" ? d.lastDeliveredAt : null;
+  if ("lastDeliveredAt" in d) {
+    rows.push(["last delivery", deliveredAt === null ? "none" : timeAgo(deliveredAt, now)]);
+    delete d.lastDeliveredAt;
+  }
   for (const [key, name] of [
     ["lastFailure", "last failure"],
     ["lastRefusal", "last refusal"],
@@ -35,7 +41,9 @@ export function deliveryTable(rest: Obj, now: number, width: number): string | u
       delete d[key];
     } else if (isObj(note)) {
       const status = note.status === 0 ? "no answer" : `status ${String(note.status)}`;
+      const since = deliveredAt !== null && typeof note.at === "number" && deliveredAt > note.at;
       rows.push([name, `shard ${String(note.shard)}, ${status}, ${timeAgo(note.at, now)}`]);
+      if (since) rows.push(["  since then", "matches were delivered: its cause may be fixed"]);
       rows.push(["  match", String(note.matchId)]);
       rows.push(["  reason", readable(String(note.reason))]);
       rows.push(["  what to do", String(note.hint)]);

@@ -52,6 +52,8 @@ export type FabricStats = {
     failedAttempts: number;
     lastFailure: DeliveryNote | null;
     lastRefusal: DeliveryNote | null;
+    /** Absent from fabrics older than it. */
+    lastDeliveredAt?: number | null;
   };
   /** Whether the projector (Queue "events") fails its batches (absent from a fabric older than it). */
   projector?: {

@@ -93,7 +93,14 @@ const STATS_EXAMPLE: z.output<typeof StatsSchema> = {
     coalesced: 30,
   },
   deadLetters: { facts: 0, events: 0, wakes: 0 },
-  delivery: { delivered: 2, refused: 0, failedAttempts: 0, lastFailure: null, lastRefusal: null },
+  delivery: {
+    delivered: 2,
+    refused: 0,
+    failedAttempts: 0,
+    lastFailure: null,
+    lastRefusal: null,
+    lastDeliveredAt: 1764942598000,
+  },
   projector: { failingSince: null, failedBatches: 0, lastFailure: null },
 };
 
@@ -217,7 +224,7 @@ app.openapi(
           shards.map((counters, i) => ({
             shard: i,
             counters,
-            notes: notes[i] ?? { lastFailure: null, lastRefusal: null },
+            notes: notes[i] ?? { lastFailure: null, lastRefusal: null, lastDeliveredAt: null },
           })),
         ),
         projector: projectorHealth(projectorFailures),

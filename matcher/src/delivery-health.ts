@@ -30,6 +30,12 @@ export const DeliverySchema = z
       .describe("delivery attempts that failed and will be retried (401, 5xx, no answer)"),
     lastFailure: Note.nullable(),
     lastRefusal: Note.nullable(),
+    lastDeliveredAt: z
+      .number()
+      .nullable()
+      .describe(
+        "epoch ms of the newest delivery notify-trigger-match accepted, on any shard: a lastFailure older than it was followed by deliveries, so its cause may be fixed",
+      ),
   })
   .openapi("DeliveryHealth");
 
@@ -51,5 +57,9 @@ export function deliveryHealth(shards: readonly ShardDelivery[]): z.output<typeo
     failedAttempts: sum("notifyFailures"),
     lastFailure: newest((n) => n.lastFailure),
     lastRefusal: newest((n) => n.lastRefusal),
+    lastDeliveredAt: shards.reduce<number | null>(
+      (a, s) => Math.max(a ?? 0, s.notes.lastDeliveredAt ?? 0) || null,
+      null,
+    ),
   };
 }

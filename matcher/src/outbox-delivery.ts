@@ -106,6 +106,8 @@ export async function deliverOutbox(
   const answeredAt = Date.now();
   if (lastFailure) notes?.record("failure", { ...lastFailure, at: answeredAt });
   if (lastRefusal) notes?.record("refusal", { ...lastRefusal, at: answeredAt });
+  const lastDelivered = delivered.at(-1);
+  if (lastDelivered) notes?.record("delivery", { matchId: lastDelivered, status: 0, reason: "", at: answeredAt });
   outbox.bump({ matchesDelivered: delivered.length, matchesRefused: rejected.length, notifyFailures: retrying.length });
   // Every outcome of this round in one write (one commit), whatever publishing did.
   outbox.recordOutcomes(outcomes, published.status === "fulfilled" ? unpublished.map((m) => m.matchId) : []);

@@ -21,7 +21,8 @@ export function deliveryCard(s: FabricStats, retry: DeliveryRetry) {
     <h2>Match delivery</h2>
     <p>${count(d.delivered)} delivered, ${count(d.refused)} refused (dropped),
       ${count(d.failedAttempts)} failed attempts (retried).</p>
-    ${note("Last failure", "failure", d.lastFailure)} ${note("Last refusal", "refusal", d.lastRefusal)}
+    ${note("Last failure", "failure", d.lastFailure, d.lastDeliveredAt ?? null)}
+    ${note("Last refusal", "refusal", d.lastRefusal, null)}
     ${retry.view(s.totals.outboxBacklog > 0 || d.lastFailure !== null)}
   </section>`;
 }
@@ -73,12 +74,14 @@ export class DeliveryRetry {
   }
 }
 
-function note(title: string, kind: string, n: DeliveryNote | null) {
+/** `deliveredAt`: the newest delivery; a failure before it was followed by deliveries, so it is said to be past. */
+function note(title: string, kind: string, n: DeliveryNote | null, deliveredAt: number | null) {
   if (!n) return html`<p class="muted" data-note=${kind}>${title}: none.</p>`;
   const status = n.status === 0 ? "no answer" : `status ${n.status}`;
-  return html`<div data-note=${kind}>
+  const past = deliveredAt !== null && deliveredAt > n.at;
+  return html`<div data-note=${kind} data-past=${past ? "yes" : "no"}>
     <p><strong>${title}</strong>: shard ${n.shard}, ${status}, ${age(Date.now() - n.at)} ago, match
-      <code>${n.matchId}</code></p>
+      <code>${n.matchId}</code>${past ? html` <span class="badge">matches delivered since</span>` : ""}</p>
     <p class="muted">${n.reason}</p>
     <p>What to do: ${n.hint}</p>
   </div>`;

@@ -9,7 +9,8 @@ import type { DeliveryNote, DeliveryNotes } from "../../../shared/src/contract/s
  * @example const notes = sqliteDeliveryNotes(ctx.storage.sql); notes.record("failure", note); notes.read()
  */
 export type DeliveryNoteStore = {
-  record(kind: "failure" | "refusal", note: DeliveryNote): void;
+  /** A "delivery" note keeps only its time (and the last match delivered, for a person reading the table). */
+  record(kind: "failure" | "refusal" | "delivery", note: DeliveryNote): void;
   read(): DeliveryNotes;
 };
 
@@ -30,7 +31,7 @@ export function sqliteDeliveryNotes(sql: SqlStorage): DeliveryNoteStore {
       );
     },
     read() {
-      const out: DeliveryNotes = { lastFailure: null, lastRefusal: null };
+      const out: DeliveryNotes = { lastFailure: null, lastRefusal: null, lastDeliveredAt: null };
       const rows = sql.exec<{ kind: string; match_id: string; status: number; reason: string; at: number }>(
         "SELECT kind, match_id, status, reason, at FROM delivery_notes",
       );
@@ -38,6 +39,7 @@ export function sqliteDeliveryNotes(sql: SqlStorage): DeliveryNoteStore {
         const note = { matchId: r.match_id, status: r.status, reason: r.reason, at: r.at };
         if (r.kind === "failure") out.lastFailure = note;
         else if (r.kind === "refusal") out.lastRefusal = note;
+        else if (r.kind === "delivery") out.lastDeliveredAt = r.at;
       }
       return out;
     },

@@ -12,6 +12,7 @@ type Stats = {
     failedAttempts: number;
     lastFailure: Note | null;
     lastRefusal: Note | null;
+    lastDeliveredAt: number | null;
   };
 };
 
@@ -55,12 +56,16 @@ describe("GET /v1/admin/stats says why matches are not delivered", () => {
     expect(failing.totals.notifyFailures).toBe(failing.delivery.failedAttempts);
     expect(failing.totals.outboxBacklog).toBeGreaterThanOrEqual(1);
     expect(failing.delivery.delivered).toBe(0);
+    expect(failing.delivery.lastDeliveredAt).toBeNull();
 
     await setNotifyStatus(202);
     const fixed = await drainUntil(shard, (s) => s.totals.outboxBacklog === 0);
     expect(fixed.totals.outboxBacklog).toBe(0);
     expect(fixed.delivery.delivered).toBe(1);
     expect(fixed.totals.matchesDelivered).toBe(1);
+    // The failure stays the newest failure; the delivery after it says its cause may be fixed.
+    expect(fixed.delivery.lastFailure?.matchId).toBe(matchId);
+    expect(fixed.delivery.lastDeliveredAt).toBeGreaterThan(fixed.delivery.lastFailure?.at ?? Number.POSITIVE_INFINITY);
   });
 
   it("counts a match notify-trigger-match refuses (404) as refused and dropped, and names it as the last refusal", async () => {

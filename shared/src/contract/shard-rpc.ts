@@ -21,8 +21,15 @@ export type ShardStats = Record<string, number | null>;
 /** One notify-trigger-match answer that was not a delivery: the HTTP status (0: no answer) and its reason. */
 export type DeliveryNote = { matchId: string; status: number; reason: string; at: number };
 
-/** A shard's last notify failure (the match is retried) and last refusal (the match is dropped). */
-export type DeliveryNotes = { lastFailure: DeliveryNote | null; lastRefusal: DeliveryNote | null };
+/**
+ * A shard's last notify failure (the match is retried), last refusal (the match is dropped), and
+ * when it last delivered one (a failure older than that was followed by deliveries).
+ */
+export type DeliveryNotes = {
+  lastFailure: DeliveryNote | null;
+  lastRefusal: DeliveryNote | null;
+  lastDeliveredAt: number | null;
+};
 
 /**
  * What a shard's "retry now" did: undelivered outbox entries it made due at once (they were waiting
