@@ -137,11 +137,11 @@ export default defineConfig({
         },
       },
       // The monitor runtime under test; the matcher runs beside it (its SHARDS/ROUTES classes).
-      // Match history retention is off by default; on here, so the cron's pruning runs under test.
+      // Match and tick history retention are off by default; on here, so the cron's pruning runs under test.
       runtimeProject(
         "monitor-runtime",
         "monitor-runtime/test/workerd/**/*.test.ts",
-        { MATCH_HISTORY_RETENTION_DAYS: "90" },
+        { MATCH_HISTORY_RETENTION_DAYS: "90", TICK_HISTORY_RETENTION_DAYS: "90" },
         { fileParallelism: false },
       ),
       // The monitor runtime under limits: a simulated Workflows creation limit (the local runtime

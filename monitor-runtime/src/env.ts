@@ -38,6 +38,8 @@ export interface RuntimeEnv {
   /** Matches the live feed keeps for resuming streams; default 100000. At least a notify round (100): one
    * round is appended, then trimmed, before a stream is served. A test configuration sets a small one. */
   MATCH_FEED_RETAIN?: string;
-  /** Days of match history in D1 (default 90; "0" keeps all): shared/src/projections/match-history.ts. */
+  /** Days of match history in D1 (default "0": all kept): shared/src/projections/match-history.ts. */
   MATCH_HISTORY_RETENTION_DAYS?: string;
+  /** Days of tick history in D1 (default "0": all kept): shared/src/projections/tick-history.ts. */
+  TICK_HISTORY_RETENTION_DAYS?: string;
 }

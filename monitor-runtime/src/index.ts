@@ -2,7 +2,7 @@ import { recordDeadLetters } from "../../shared/src/dead-letters";
 import { app } from "./app";
 import type { RuntimeEnv } from "./env";
 import { expireDue } from "./registry/expiry-scan";
-import { pruneMatches } from "./registry/match-retention";
+import { pruneHistory } from "./registry/history-retention";
 import { runDueScan, scanRequestId } from "./runtime/delivery/due-scan";
 import { consumeWakes } from "./runtime/wakes/wakes-consumer";
 
@@ -23,7 +23,7 @@ export default {
     const results = await Promise.allSettled([
       runDueScan(env, { requestId: scanRequestId(controller.scheduledTime), workerId: "cron" }),
       expireDue(env, Date.now()),
-      pruneMatches(env),
+      pruneHistory(env),
     ]);
     for (const r of results) if (r.status === "rejected") throw r.reason;
   },

@@ -71,4 +71,32 @@ describe("the cron's match history retention", () => {
     expect(await rows("SELECT match_id FROM trigger_matches WHERE monitor_id = 'hist-2'")).toEqual([]);
     expect(await rows("SELECT match_count, last_match_id FROM monitor_state WHERE monitor_id = 'hist-2'")).toEqual([]);
   });
+
+  it("prunes ticks older than TICK_HISTORY_RETENTION_DAYS, keeping each monitor's newest", async () => {
+    const now = Date.now();
+    const tick = async (tickId: string, tickedAt: number) =>
+      parseDomainEvent({
+        eventId: await deterministicUlid(tickedAt, "tick_executed", "wf-ticks", tickId),
+        type: "tick_executed",
+        schemaVersion: 1,
+        aggregateType: "workflow",
+        aggregateId: "wf-ticks",
+        aggregateVersion: 0,
+        occurredAt: tickedAt,
+        data: { workflowId: "wf-ticks", monitorId: "ticks-1", reason: "due", tickId, tickedAt, nextDueAt: null },
+      });
+    // Three old ticks, the newest of them the monitor's last: two go, the last stays.
+    await applyEvents(d1Executor(renv.DB), [
+      await tick("tk-1", now - 120 * DAY),
+      await tick("tk-2", now - 110 * DAY),
+      await tick("tk-3", now - 100 * DAY),
+    ]);
+    await worker.scheduled(createScheduledController({ scheduledTime: now, cron: "* * * * *" }), renv);
+    expect(
+      await rows("SELECT json_extract(body, '$.data.tickId') AS id FROM event_log WHERE aggregate_id = 'wf-ticks'"),
+    ).toEqual([{ id: "tk-3" }]);
+    expect(await rows("SELECT tick_count, last_tick_id FROM monitor_state WHERE monitor_id = 'ticks-1'")).toEqual([
+      { tick_count: 1, last_tick_id: "tk-3" },
+    ]);
+  });
 });

@@ -65,6 +65,7 @@ describe("a database written by the code of commit efdb1c2", () => {
       "0012_served_ticks.sql",
       "0013_match_history_retention.sql",
       "0014_consumer_failures.sql",
+      "0015_tick_history_retention.sql",
     ]);
     const migrated = dump(db);
     // 0009 adds monitor_streams empty (a stream key cannot be computed in SQL): the rebuild fills it.

@@ -110,12 +110,17 @@ function tickStateStatement(event: TickExecuted, tables: TableSet, at: EventPosi
  * ticks alone decide its next_due_at (its schedule, and "due from registration until its first
  * tick"), as before. A function of the event alone (matchIds name their monitors): order-free.
  */
+/** The monitors a tick served besides the one it was recorded for (none for a tick without monitorId). */
+export function servedMonitorIds(d: TickExecuted["data"]): string[] {
+  if (d.monitorId === undefined) return [];
+  const named = new Set((d.matchIds ?? []).flatMap((id) => matchIdParts(id)?.monitorId ?? []));
+  named.delete(d.monitorId);
+  return [...named];
+}
+
 function servedTickStatement(event: TickExecuted, tables: TableSet, at: EventPosition): SqlStatement | undefined {
   const d = event.data;
-  if (d.monitorId === undefined) return undefined;
-  const others = [...new Set((d.matchIds ?? []).flatMap((id) => matchIdParts(id)?.monitorId ?? []))].filter(
-    (id) => id !== d.monitorId,
-  );
+  const others = servedMonitorIds(d);
   if (others.length === 0) return undefined;
   const { monitor_state: t, monitors } = tables.names;
   const g = notApplied(tables, "monitor_state", at);

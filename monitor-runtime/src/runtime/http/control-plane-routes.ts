@@ -3,7 +3,7 @@ import { validationHook } from "../../../../shared/src/http/validation-hook";
 import { fail } from "../../../../shared/src/problem";
 import type { RuntimeEnv } from "../../env";
 import { expireDue } from "../../registry/expiry-scan";
-import { pruneMatches } from "../../registry/match-retention";
+import { pruneHistory } from "../../registry/history-retention";
 import { loadDue, runDueScan, scanRequestId } from "../delivery/due-scan";
 import { recordExecutionRef } from "../delivery/execution-refs";
 import { notifyExecution, notifyTriggerMatch } from "../delivery/notify";
@@ -90,7 +90,7 @@ controlPlaneApp.openapi(
     operationId: "runDueScan",
     tags: ["control-plane"],
     summary:
-      "Run the cron's scans now: wake (or start) every due monitor's workflow with reason due, record monitor_expired for monitors past expiresAt, and prune match history past MATCH_HISTORY_RETENTION_DAYS",
+      "Run the cron's scans now: wake (or start) every due monitor's workflow with reason due, record monitor_expired for monitors past expiresAt, and prune match and tick history past MATCH_HISTORY_RETENTION_DAYS and TICK_HISTORY_RETENTION_DAYS (when set)",
     security: [{ bearer: [] }],
     request: {
       body: {
@@ -127,7 +127,7 @@ controlPlaneApp.openapi(
         ...(body.limit ? { limit: body.limit } : {}),
       }),
       expireDue(c.env, Date.now(), body.limit),
-      pruneMatches(c.env),
+      pruneHistory(c.env),
     ]);
     return c.json({ ...scan, expired: expiry.expired }, 200);
   },
