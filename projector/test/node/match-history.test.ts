@@ -2,27 +2,11 @@ import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { applyEvents } from "../../../shared/src/projections/apply";
 import { matchRetentionMs, pruneMatchHistory } from "../../../shared/src/projections/match-history";
-import type { SqliteExecutor } from "../../../shared/src/projections/sqlite-executor";
 import { startRebuildStatement } from "../../src/rebuild/shadow";
 import { runRebuild } from "../../src/rebuild/steps";
-import { type Delivery, deliveriesArb, eventsArb } from "./arbitraries";
-import { dump, freshDb } from "./helpers";
-
-async function deliver(db: SqliteExecutor, deliveries: Delivery[]): Promise<void> {
-  for (const d of deliveries) {
-    db.failAfter = d.failAfter;
-    await applyEvents(db, d.batch, undefined, 0).catch(() => undefined);
-  }
-}
-
-const count = (db: SqliteExecutor, sql: string, ...params: (string | number)[]) =>
-  Number((db.db.prepare(sql).get(...params) as { n: number }).n);
-
-/** The projections a rebuild recreates (its checkpoints say where it read up to, not what it read). */
-const projections = (db: SqliteExecutor) => {
-  const { projection_checkpoints: _, ...tables } = dump(db);
-  return tables;
-};
+import { deliveriesArb, eventsArb } from "./arbitraries";
+import { freshDb } from "./helpers";
+import { count, deliver, projections } from "./prune-helpers";
 
 const scenario = fc
   .tuple(eventsArb(), fc.integer({ min: 0, max: 100 }), fc.integer({ min: 1, max: 4 }))

@@ -1,3 +1,4 @@
+import { NO_REBUILD, retentionMs } from "./retention";
 import type { SqlExecutor, SqlStatement } from "./sql";
 
 /**
@@ -10,15 +11,9 @@ import type { SqlExecutor, SqlStatement } from "./sql";
  *
  * @example await pruneMatchHistory(d1Executor(env.DB), Date.now() - matchRetentionMs(env))
  */
-// Off unless an operator sets it: the event log is the fabric's record, and deleting from it is a
-// choice about a deployment's audit needs and D1's 10 GB, not something to do by default.
-export const DEFAULT_MATCH_RETENTION_DAYS = 0;
-const DAY_MS = 86_400_000;
-
-/** MATCH_HISTORY_RETENTION_DAYS (default 0: every match is kept). Anything not a number ≥ 0 is the default. */
+/** MATCH_HISTORY_RETENTION_DAYS in ms (default 0: every match is kept; retention.ts). */
 export function matchRetentionMs(env: { MATCH_HISTORY_RETENTION_DAYS?: string }): number {
-  const days = Number(env.MATCH_HISTORY_RETENTION_DAYS ?? DEFAULT_MATCH_RETENTION_DAYS);
-  return Number.isFinite(days) && days >= 0 ? days * DAY_MS : DEFAULT_MATCH_RETENTION_DAYS * DAY_MS;
+  return retentionMs(env.MATCH_HISTORY_RETENTION_DAYS);
 }
 
 /**
@@ -29,8 +24,6 @@ export function matchRetentionMs(env: { MATCH_HISTORY_RETENTION_DAYS?: string })
 const FIRED_ONCE_MATCH = `EXISTS (SELECT 1 FROM monitors m WHERE m.monitor_id = e.aggregate_id
   AND json_extract(m.definition, '$.fire.once') = 1
   AND m.definition_version = json_extract(e.body, '$.data.monitorVersion'))`;
-
-const NO_REBUILD = "NOT EXISTS (SELECT 1 FROM rebuilds WHERE status = 'running')";
 
 /** The matchId of a trigger_matched event, as the index event_log_by_match (migration 0013) has it. */
 const MATCH_ID = "json_extract(body, '$.data.matchId')";

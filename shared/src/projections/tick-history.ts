@@ -1,5 +1,6 @@
 import type { TickExecuted } from "../events";
 import { servedMonitorIds } from "./monitor-state";
+import { NO_REBUILD, retentionMs } from "./retention";
 import type { SqlExecutor, SqlStatement } from "./sql";
 
 /**
@@ -19,15 +20,10 @@ import type { SqlExecutor, SqlStatement } from "./sql";
  *
  * @example await pruneTickHistory(d1Executor(env.DB), Date.now() - tickRetentionMs(env))
  */
-const DAY_MS = 86_400_000;
-
-/** TICK_HISTORY_RETENTION_DAYS (default 0: every tick is kept). Anything not a number ≥ 0 is the default. */
+/** TICK_HISTORY_RETENTION_DAYS in ms (default 0: every tick is kept; retention.ts). */
 export function tickRetentionMs(env: { TICK_HISTORY_RETENTION_DAYS?: string }): number {
-  const days = Number(env.TICK_HISTORY_RETENTION_DAYS ?? 0);
-  return Number.isFinite(days) && days > 0 ? days * DAY_MS : 0;
+  return retentionMs(env.TICK_HISTORY_RETENTION_DAYS);
 }
-
-const NO_REBUILD = "NOT EXISTS (SELECT 1 FROM rebuilds WHERE status = 'running')";
 
 type Row = { seq: number; occurred_at: number; body: string };
 type Position = { at: number; seq: number };
