@@ -49,7 +49,7 @@ export class MemoryOutbox implements OutboxStore {
 
   makeDue(now: number): number {
     const waiting = [...this.rows.values()].filter((r) => r.delivered_at === null && r.next_attempt_at > now);
-    for (const r of waiting) this.rows.set(r.match_id, { ...r, next_attempt_at: now });
+    for (const r of waiting) this.rows.set(r.match_id, { ...r, next_attempt_at: now, attempts: 0 });
     return waiting.length;
   }
 

@@ -45,7 +45,7 @@ export function sqliteOutbox(sql: SqlStorage): OutboxStore {
     makeDue: (now) =>
       sql
         .exec(
-          "UPDATE outbox SET next_attempt_at = ? WHERE delivered_at IS NULL AND next_attempt_at > ? RETURNING match_id",
+          "UPDATE outbox SET next_attempt_at = ?, attempts = 0 WHERE delivered_at IS NULL AND next_attempt_at > ? RETURNING match_id",
           now,
           now,
         )

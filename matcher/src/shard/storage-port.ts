@@ -124,7 +124,9 @@ export interface OutboxStore {
   nextAttempt(): number | undefined;
   /**
    * Makes every undelivered entry waiting out a backoff due at `now` (an operator's "retry now");
-   * delivered and dropped (refused) entries are left alone. Answers how many it moved: 0 when none waited.
+   * delivered and dropped (refused) entries are left alone. Their backoff starts over (attempts 0):
+   * should the cause still be there, they are tried again within seconds, not back at the 5-minute
+   * cap. Answers how many it moved: 0 when none waited.
    */
   makeDue(now: number): number;
   /** A delivery round: which matches' events were published, and each notify outcome. */

@@ -45,7 +45,11 @@ describe("retry now (OutboxStore.makeDue)", () => {
         const undelivered = fates.filter((f) => f.kind === "backoff" || f.kind === "due").length;
         expect(outbox.makeDue(now)).toBe(waiting);
         // Every undelivered entry is due now; nothing delivered or refused comes back.
-        expect(outbox.due(now, 1000)).toHaveLength(undelivered);
+        const due = outbox.due(now, 1000);
+        expect(due).toHaveLength(undelivered);
+        // The backoff starts over: those moved are at attempt 0 (those already due keep theirs).
+        const neverTried = fates.filter((f) => f.kind === "due").length;
+        expect(due.filter((r) => r.attempts === 0)).toHaveLength(waiting + neverTried);
         expect(outbox.backlog(now).outboxBacklog).toBe(undelivered);
         expect(outbox.makeDue(now)).toBe(0);
       }),

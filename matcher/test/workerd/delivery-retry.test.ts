@@ -131,4 +131,28 @@ describe("POST /v1/admin/deliveries/retry", () => {
     const calls = await callsOf(ids);
     for (const id of ids) expect([id, calls.get(id)]).toEqual([id, 1]);
   });
+
+  it("starts a match's backoff over: retried while notify still fails, it is tried again within seconds", async () => {
+    await setNotifyStatus(401);
+    const shard = shardFor("RST");
+    await shard.upsertMonitor(crossingMonitor("rst-1", "RST", 100));
+    await shard.applyFacts(priceFacts("RST", [90, 110]));
+    // Its shard may hold other tests' rows: only this match's row counts here.
+    const mine = async () => (await outbox(shard)).filter((r) => r.match_id.startsWith("rst-1~"));
+    await until(mine, (rows) => rows.length === 1 && rows.every((r) => r.attempts >= 1));
+    // A long incident: many attempts behind it, the next one at the cap.
+    await runInDurableObject(shard, (_i, state) => {
+      state.storage.sql.exec(
+        "UPDATE outbox SET attempts = 9, next_attempt_at = ? WHERE delivered_at IS NULL",
+        Date.now() + FAR,
+      );
+    });
+    expect((await retry()).madeDue).toBe(1);
+    // Still failing: the next round counts from a fresh start (attempt 1, backoff ≤ 1 s), not from 10.
+    const [row] = await until(mine, (rows) => rows[0]?.attempts === 1);
+    expect(row?.attempts).toBe(1);
+    expect(row?.next_attempt_at).toBeLessThan(Date.now() + 2_000);
+    await setNotifyStatus(202);
+    await until(mine, (rows) => rows[0]?.delivered_at !== null);
+  });
 });
