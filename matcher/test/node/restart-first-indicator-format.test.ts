@@ -4,28 +4,12 @@ import { referenceEvaluate } from "../../src/engine/reference";
 import type { Op } from "../../src/engine/types";
 import { memoryShardStorage } from "../../src/shard/memory-storage";
 import { ShardCore } from "../../src/shard/shard-core";
-import { cond, monitor, price } from "./example-ops";
+import { FACTS, MONITORS, SECOND_HALF_AT, VALUES } from "./indicator-restart-scenario";
 
 // Shards deployed before the second indicator format (main up to efdb1c2) saved their indicator
 // states under `ind`. An upgrade restores them after retention has pruned the log that built them,
 // so they must be read, not rebuilt from what the log still holds: ema and rsi depend on every
 // sample since the series' first, sma and Bollinger on their last N.
-
-const ind = {
-  ema: { kind: "ema", samples: 3 },
-  rsi: { kind: "rsi", samples: 3 },
-  sma: { kind: "sma", samples: 3 },
-  upper: { kind: "bollinger_upper", samples: 3, k: 1 },
-} as const;
-
-const MONITORS: Op[] = [
-  monitor(cond("crosses_above", 4, { indicator: ind.ema }), {}, { monitorId: "ema" }),
-  monitor(cond("crosses_below", 40, { indicator: ind.rsi }), {}, { monitorId: "rsi" }),
-  monitor(cond("crosses_above", 4, { indicator: ind.sma }), {}, { monitorId: "sma" }),
-  monitor(cond("crosses_above", { field: "price", indicator: ind.upper }), {}, { monitorId: "band" }),
-];
-
-const VALUES = [1, 3, 6, 2, 7, 4, 1, 5, 7, 2, 6, 3];
 
 /**
  * What the shard of commit efdb1c2 saved at its checkpoint after MONITORS, VALUES and a monitor
@@ -58,7 +42,7 @@ const FIRST_FORMAT = {
 
 describe("a restart over indicator states saved in the first format", () => {
   it("continues every indicator from the old states after the log was pruned, as the reference over the whole log", () => {
-    const facts = [...VALUES, ...VALUES].map((v, i) => price(v, 1_000_000 + 1000 * i, `f${i}`));
+    const facts = FACTS;
     const storage = memoryShardStorage();
     const options = { checkpointFacts: 1000, log: () => {} };
     let shard = new ShardCore(storage, options);
@@ -74,7 +58,7 @@ describe("a restart over indicator states saved in the first format", () => {
     shard = new ShardCore(storage, options);
     for (const op of facts.slice(VALUES.length)) if (op.type === "fact") shard.applyFacts([op.fact], 0);
     const reference = referenceEvaluate([...MONITORS, ...facts]).filter((m) => m.monitorId !== "other");
-    const after = reference.filter((m) => m.observedAt >= 1_000_000 + 1000 * VALUES.length);
+    const after = reference.filter((m) => m.observedAt >= SECOND_HALF_AT);
     expect(new Set(after.map((m) => m.monitorId))).toEqual(new Set(["ema", "rsi", "sma", "band"]));
     expect(storage.outbox.matches().filter((m) => m.monitorId !== "other")).toEqual(reference);
   });

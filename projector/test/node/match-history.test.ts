@@ -4,15 +4,11 @@ import { applyEvents } from "../../../shared/src/projections/apply";
 import { matchRetentionMs, pruneMatchHistory } from "../../../shared/src/projections/match-history";
 import { startRebuildStatement } from "../../src/rebuild/shadow";
 import { runRebuild } from "../../src/rebuild/steps";
-import { deliveriesArb, eventsArb } from "./arbitraries";
+import { eventsArb } from "./arbitraries";
 import { freshDb } from "./helpers";
-import { count, deliver, projections } from "./prune-helpers";
+import { count, cutAt, deliver, projections, pruneScenario } from "./prune-helpers";
 
-const scenario = fc
-  .tuple(eventsArb(), fc.integer({ min: 0, max: 100 }), fc.integer({ min: 1, max: 4 }))
-  .chain(([events, cutPct, chunk]) =>
-    deliveriesArb(events).map((deliveries) => ({ events, deliveries, cutPct, chunk })),
-  );
+const scenario = pruneScenario(eventsArb());
 
 describe("match history retention", () => {
   it("prunes every match recorded before the cut, and a rebuild afterwards answers as the live tables", async () => {
@@ -20,8 +16,7 @@ describe("match history retention", () => {
       fc.asyncProperty(scenario, async ({ events, deliveries, cutPct, chunk }) => {
         const db = freshDb();
         await deliver(db, deliveries);
-        const times = events.map((e) => e.occurredAt).sort((a, b) => a - b);
-        const cut = times[Math.floor(((times.length - 1) * cutPct) / 100)] ?? 0;
+        const cut = cutAt(events, cutPct);
         await pruneMatchHistory(db, cut, { chunk, maxChunks: 1000 });
 
         expect(

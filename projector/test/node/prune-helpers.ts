@@ -1,6 +1,8 @@
+import fc from "fast-check";
+import type { DomainEvent } from "../../../shared/src/events";
 import { applyEvents } from "../../../shared/src/projections/apply";
 import type { SqliteExecutor } from "../../../shared/src/projections/sqlite-executor";
-import type { Delivery } from "./arbitraries";
+import { type Delivery, deliveriesArb } from "./arbitraries";
 import { dump } from "./helpers";
 
 /** What the history-retention tests share: deliver a queue's batches, count rows, and what a rebuild recreates. */
@@ -22,3 +24,17 @@ export const projections = (db: SqliteExecutor) => {
   const { projection_checkpoints: _, ...tables } = dump(db);
   return tables;
 };
+
+/** A log, how a queue delivers it, where to cut (a percentile of its event times) and a chunk size. */
+export const pruneScenario = (events: fc.Arbitrary<DomainEvent[]>) =>
+  fc
+    .tuple(events, fc.integer({ min: 0, max: 100 }), fc.integer({ min: 1, max: 4 }))
+    .chain(([log, cutPct, chunk]) =>
+      deliveriesArb(log).map((deliveries) => ({ events: log, deliveries, cutPct, chunk })),
+    );
+
+/** The event time at `pct` percent of the log's sorted event times: the prune's cut. */
+export function cutAt(events: readonly DomainEvent[], pct: number): number {
+  const times = events.map((e) => e.occurredAt).sort((a, b) => a - b);
+  return times[Math.floor(((times.length - 1) * pct) / 100)] ?? 0;
+}

@@ -4,9 +4,9 @@ import type { DomainEvent } from "../../../shared/src/events";
 import { pruneTickHistory, tickRetentionMs } from "../../../shared/src/projections/tick-history";
 import { startRebuildStatement } from "../../src/rebuild/shadow";
 import { runRebuild } from "../../src/rebuild/steps";
-import { deliveriesArb, eventsArb } from "./arbitraries";
+import { eventsArb } from "./arbitraries";
 import { freshDb } from "./helpers";
-import { count, deliver, projections } from "./prune-helpers";
+import { count, cutAt, deliver, projections, pruneScenario } from "./prune-helpers";
 
 /**
  * Ticks a prune may take, in SQL as a second statement of the rule: recorded for a monitor, no
@@ -31,11 +31,7 @@ const withoutRefs = (events: DomainEvent[]) =>
     return { ...e, data };
   });
 
-const scenario = fc
-  .tuple(eventsArb(60).map(withoutRefs), fc.integer({ min: 0, max: 100 }), fc.integer({ min: 1, max: 4 }))
-  .chain(([events, cutPct, chunk]) =>
-    deliveriesArb(events).map((deliveries) => ({ events, deliveries, cutPct, chunk })),
-  );
+const scenario = pruneScenario(eventsArb(60).map(withoutRefs));
 
 describe("tick history retention", () => {
   it("prunes the ticks a rebuild can do without, and a rebuild afterwards answers as the live tables", async () => {
@@ -43,8 +39,7 @@ describe("tick history retention", () => {
       fc.asyncProperty(scenario, async ({ events, deliveries, cutPct, chunk }) => {
         const db = freshDb();
         await deliver(db, deliveries);
-        const times = events.map((e) => e.occurredAt).sort((a, b) => a - b);
-        const cut = times[Math.floor(((times.length - 1) * cutPct) / 100)] ?? 0;
+        const cut = cutAt(events, cutPct);
         const ticks = count(db, "SELECT COUNT(*) AS n FROM event_log WHERE type = 'tick_executed'");
         const prunable = count(db, PRUNABLE, cut);
         expect(await pruneTickHistory(db, cut, { chunk, maxChunks: 1000 })).toBe(prunable);
